@@ -1,0 +1,190 @@
+"""The blueprint file format, as pydantic models.
+
+Two kinds of file make an enterprise: one `enterprise:` file declaring the shared things
+(departments, roles, systems, touchpoints, personas) and one `service:` file per blueprint.
+Fields are short and forgiving where a person writes them by hand (a single reference may be
+written without a list), strict where a typo would silently lose data (unknown fields are errors).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from bpql.schema import CHANNELS
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=80)]
+Name = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Lane = Literal["customer", "frontstage", "backstage", "support"]
+Channel = Literal[CHANNELS]  # type: ignore[valid-type]
+Rating = Annotated[int, Field(ge=1, le=10, strict=True)]
+
+_DURATION = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*"
+                       r"(?:(\d+(?:\.\d+)?)\s*m(?:in)?)?\s*(?:(\d+(?:\.\d+)?)\s*s)?\s*$")
+
+
+def _as_list(value: Any) -> Any:
+    """Let a person write `uses: crm` for `uses: [crm]`."""
+    if value is None:
+        return []
+    if isinstance(value, (str, int, float)):
+        return [value]
+    return value
+
+
+def parse_minutes(value: Any) -> Any:
+    """`90s`, `5m`, `2h`, `1d`, `1h30m` or a bare number of minutes, as minutes."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        m = _DURATION.match(value)
+        if m and any(m.groups()):
+            d, h, mi, s = (float(g) if g else 0.0 for g in m.groups())
+            return d * 1440 + h * 60 + mi + s / 60
+        raise ValueError("a duration such as 90s, 5m, 2h, 1d or 1h30m")
+    return value
+
+
+RefList = Annotated[list[Id], BeforeValidator(_as_list)]
+Minutes = Annotated[float, BeforeValidator(parse_minutes), Field(gt=0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --- the enterprise file ---------------------------------------------------------------
+
+
+class Department(_Strict):
+    id: Id
+    name: Name
+
+
+class Role(_Strict):
+    id: Id
+    name: Name
+    department: Id
+
+
+class System(_Strict):
+    id: Id
+    name: Name
+    kind: str | None = None
+    owner: Id | None = Field(None, description="the department that owns the system")
+    depends_on: RefList = Field(default_factory=list)
+
+
+class Touchpoint(_Strict):
+    id: Id
+    name: Name
+    channel: Channel
+
+
+class Persona(_Strict):
+    id: Id
+    name: Name
+    description: str | None = None
+
+
+class EnterpriseFile(_Strict):
+    """Shared things, declared once and referenced by id from every blueprint."""
+
+    enterprise: Name
+    description: str | None = None
+    departments: list[Department] = Field(default_factory=list)
+    roles: list[Role] = Field(default_factory=list)
+    systems: list[System] = Field(default_factory=list)
+    touchpoints: list[Touchpoint] = Field(default_factory=list)
+    personas: list[Persona] = Field(default_factory=list)
+
+
+# --- a blueprint file ----------------------------------------------------------------------
+
+
+class ServiceRef(_Strict):
+    id: Id
+    name: Name
+    description: str | None = None
+
+
+class Phase(_Strict):
+    id: Id
+    name: Name
+
+
+class Evidence(_Strict):
+    id: Id
+    name: Name
+    kind: str | None = None
+
+
+class FailPoint(_Strict):
+    id: Id
+    name: Name
+    severity: Rating
+    occurrence: Rating
+    detection: Rating
+
+
+class Step(_Strict):
+    id: Id
+    name: Name
+    lane: Lane
+    phase: Id
+    description: str | None = None
+    touchpoint: Id | None = None
+    performed_by: RefList = Field(default_factory=list, description="role ids")
+    uses: RefList = Field(default_factory=list, description="system ids")
+    supports: RefList = Field(
+        default_factory=list, description="ids of steps in a higher lane that this step enables"
+    )
+    shows: RefList = Field(default_factory=list, description="evidence ids")
+    fail_points: list[FailPoint] = Field(default_factory=list)
+    target_time: Minutes | None = None
+    max_wait: Minutes | None = None
+    script: str | None = None
+    moment_of_truth: bool = False
+
+
+class Metric(_Strict):
+    id: Id
+    name: Name
+    target: float | None = None
+    unit: str | None = None
+    measures: RefList = Field(default_factory=list, description="step ids")
+
+
+class BlueprintFile(_Strict):
+    """One blueprint of one service: steps in time order, lanes top to bottom."""
+
+    service: ServiceRef
+    scenario: Literal["as-is", "to-be"] = "as-is"
+    variant: Id | None = Field(None, description="names one of several to-be blueprints")
+    version: str | None = None
+    personas: RefList = Field(default_factory=list)
+    phases: list[Phase] = Field(min_length=1)
+    evidence: list[Evidence] = Field(default_factory=list)
+    steps: list[Step] = Field(min_length=1)
+    metrics: list[Metric] = Field(default_factory=list)
+
+
+def json_schema() -> dict[str, Any]:
+    """One JSON Schema accepting either kind of file, for editor completion."""
+    ent = EnterpriseFile.model_json_schema(ref_template="#/$defs/{model}")
+    bp = BlueprintFile.model_json_schema(ref_template="#/$defs/{model}")
+    defs = {**ent.pop("$defs", {}), **bp.pop("$defs", {})}
+    defs["EnterpriseFile"] = ent
+    defs["BlueprintFile"] = bp
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "BPQL blueprint file",
+        "description": "An enterprise file (shared things) or a service blueprint file.",
+        "oneOf": [{"$ref": "#/$defs/EnterpriseFile"}, {"$ref": "#/$defs/BlueprintFile"}],
+        "$defs": defs,
+    }

@@ -1,0 +1,496 @@
+"""Validate a whole enterprise and turn it into graph data.
+
+Every file is parsed and checked, and every problem is collected, before anything can be
+written: one bad file means nothing is loaded. The result is backend-neutral `GraphData`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from bpql.errors import BlueprintError, BpqlError, Span
+from bpql.model.format import BlueprintFile, EnterpriseFile
+from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml
+from bpql.schema import LANE_BY_KEY, NODES, RELS
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class GraphData:
+    """Nodes per label (property dicts) and relationships per type (id pairs)."""
+
+    nodes: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {label: [] for label in NODES}
+    )
+    rels: dict[str, list[tuple[str, str]]] = field(
+        default_factory=lambda: {t: [] for t in RELS}
+    )
+
+    def add_node(self, label: str, **props: Any) -> None:
+        kind = NODES[label]
+        self.nodes[label].append({p: props.get(p) for p in kind.prop_names})
+
+    def add_rel(self, type_: str, src: str, dst: str) -> None:
+        self.rels[type_].append((src, dst))
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        return {
+            "nodes": {k: len(v) for k, v in sorted(self.nodes.items())},
+            "relationships": {k: len(v) for k, v in sorted(self.rels.items())},
+        }
+
+    @property
+    def size(self) -> int:
+        return sum(map(len, self.nodes.values())) + sum(map(len, self.rels.values()))
+
+
+@dataclass
+class Enterprise:
+    name: str
+    files: list[str]
+    graph: GraphData
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def collect_files(paths: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()
+            )
+            if not found:
+                raise BpqlError(f"{path}: no .yaml files in this folder")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise BpqlError(f"{path}: no such file or folder")
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        if f.resolve() not in seen:
+            seen.add(f.resolve())
+            unique.append(f)
+    return unique
+
+
+_FRIENDLY = {
+    "missing": "missing required field",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping of fields (key: value lines)",
+    "model_type": "expected a mapping of fields (key: value lines)",
+    "model_attributes_type": "expected a mapping of fields (key: value lines)",
+    "string_type": "expected text",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "too_short": "expected at least one item",
+    "string_too_short": "expected non-empty text",
+}
+
+
+def _dotted(path: PathKey) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _pydantic_problems(exc: ValidationError, doc: SourceDoc, model: type[BaseModel]) -> list[BpqlError]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc: PathKey = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
+        kind = err["type"]
+        got = err.get("input")
+        where = _dotted(loc)
+        if kind == "missing":
+            msg = f"{where}: missing required field '{loc[-1]}'"
+            span = doc.span(loc[:-1], key=True)
+        elif kind == "extra_forbidden":
+            allowed = _fields_at(model, loc[:-1])
+            msg = f"{where}: unknown field '{loc[-1]}'{did_you_mean(str(loc[-1]), allowed)}"
+            if allowed:
+                msg += f"; expected one of: {', '.join(allowed)}"
+            span = doc.span(loc, key=True)
+        elif kind == "string_pattern_mismatch":
+            msg = (
+                f"{where}: expected an id (lowercase letters, digits, '-' or '_', "
+                f"e.g. claims-handler), got {got!r}"
+            )
+            span = doc.span(loc)
+        elif kind == "literal_error":
+            expected = err.get("ctx", {}).get("expected", "")
+            options = [o.strip().strip("'") for o in expected.replace(" or ", ", ").split(",")]
+            hint = did_you_mean(str(got), options) if isinstance(got, str) else ""
+            msg = f"{where}: expected one of {', '.join(options)}; got {got!r}{hint}"
+            span = doc.span(loc)
+        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            msg = f"{where}: {err['msg'].lower()}, got {got!r}"
+            if loc and loc[-1] in ("severity", "occurrence", "detection"):
+                msg = f"{where}: expected a rating from 1 to 10, got {got!r}"
+            span = doc.span(loc)
+        elif kind == "value_error":
+            msg = f"{where}: expected {err.get('ctx', {}).get('error', err['msg'])}, got {got!r}"
+            span = doc.span(loc)
+        elif kind in _FRIENDLY:
+            suffix = f", got {got!r}" if not isinstance(got, (dict, list)) and got is not None else ""
+            if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+                suffix = f", got {type(got).__name__ if got is not None else 'nothing'}"
+            if loc and loc[-1] in ("severity", "occurrence", "detection"):
+                msg = f"{where}: expected a rating from 1 to 10 (a whole number){suffix}"
+            else:
+                msg = f"{where}: {_FRIENDLY[kind]}{suffix}"
+            span = doc.span(loc)
+        else:
+            msg = f"{where}: {err['msg']}"
+            span = doc.span(loc)
+        problems.append(BpqlError(msg, span))
+    return problems
+
+
+def _fields_at(model: type[BaseModel], path: PathKey) -> list[str]:
+    """The field names allowed at `path`, for did-you-mean on unknown fields."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) if isinstance(current, type) else None
+        if info is None:
+            return []
+        ann = info.annotation
+        inner = getattr(ann, "__args__", (ann,))
+        current = next(
+            (a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None
+        )
+        if current is None:
+            return []
+    return list(current.model_fields) if current is not None else []
+
+
+@dataclass
+class _Parsed:
+    doc: SourceDoc
+    model: EnterpriseFile | BlueprintFile
+
+
+def parse_file(path: Path, display: str | None = None) -> _Parsed:
+    doc = read_yaml(path, display)
+    data = doc.data
+    if not isinstance(data, dict):
+        raise BlueprintError(
+            [
+                BpqlError(
+                    "expected a blueprint file: a mapping with 'enterprise:' (shared things) "
+                    "or 'service:' (one service blueprint) at the top",
+                    doc.span(()),
+                )
+            ]
+        )
+    model_cls: type[EnterpriseFile] | type[BlueprintFile]
+    if "enterprise" in data:
+        model_cls = EnterpriseFile
+    elif "service" in data:
+        model_cls = BlueprintFile
+    else:
+        raise BlueprintError(
+            [
+                BpqlError(
+                    "expected 'enterprise:' (shared things) or 'service:' (one service "
+                    "blueprint) at the top of the file",
+                    doc.span(()),
+                )
+            ]
+        )
+    try:
+        return _Parsed(doc, model_cls.model_validate(data))
+    except ValidationError as exc:
+        raise BlueprintError(_pydantic_problems(exc, doc, model_cls)) from None
+
+
+class _Checker:
+    """Cross-file checks: references, duplicates, lanes; builds the graph as it goes."""
+
+    def __init__(self) -> None:
+        self.problems: list[BpqlError] = []
+        self.graph = GraphData()
+
+    def fail(self, msg: str, span: Span) -> None:
+        self.problems.append(BpqlError(msg, span))
+
+    def unique(self, doc: SourceDoc, items: Sequence[Any], path: PathKey, what: str) -> dict[str, int]:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.id in seen:
+                first = doc.span((*path, seen[item.id], "id"))
+                self.fail(
+                    f"{_dotted((*path, i, 'id'))}: duplicate {what} id '{item.id}' "
+                    f"(first declared at line {first.line})",
+                    doc.span((*path, i, "id")),
+                )
+            else:
+                seen[item.id] = i
+        return seen
+
+    def ref(self, doc: SourceDoc, path: PathKey, value: str, what: str, known: Iterable[str]) -> bool:
+        known = list(known)
+        if value in known:
+            return True
+        self.fail(
+            f"{_dotted(path)}: unknown {what} '{value}'{did_you_mean(value, known)}",
+            doc.span(path),
+        )
+        return False
+
+
+def _check_enterprise(ck: _Checker, doc: SourceDoc, ent: EnterpriseFile) -> None:
+    g = ck.graph
+    depts = ck.unique(doc, ent.departments, ("departments",), "department")
+    roles = ck.unique(doc, ent.roles, ("roles",), "role")
+    systems = ck.unique(doc, ent.systems, ("systems",), "system")
+    ck.unique(doc, ent.touchpoints, ("touchpoints",), "touchpoint")
+    ck.unique(doc, ent.personas, ("personas",), "persona")
+    del roles
+    for d in ent.departments:
+        g.add_node("Department", id=d.id, name=d.name)
+    for i, r in enumerate(ent.roles):
+        g.add_node("Role", id=r.id, name=r.name)
+        if ck.ref(doc, ("roles", i, "department"), r.department, "department", depts):
+            g.add_rel("MEMBER_OF", r.id, r.department)
+    for i, s in enumerate(ent.systems):
+        g.add_node("System", id=s.id, name=s.name, kind=s.kind)
+        if s.owner is not None and ck.ref(doc, ("systems", i, "owner"), s.owner, "department", depts):
+            g.add_rel("OWNED_BY", s.id, s.owner)
+        for j, dep in enumerate(s.depends_on):
+            path = ("systems", i, "depends_on", j)
+            if dep == s.id:
+                ck.fail(f"{_dotted(path)}: system '{s.id}' cannot depend on itself", doc.span(path))
+            elif ck.ref(doc, path, dep, "system", systems):
+                g.add_rel("DEPENDS_ON", s.id, dep)
+    _check_cycles(ck, doc, ent)
+    for t in ent.touchpoints:
+        g.add_node("Touchpoint", id=t.id, name=t.name, channel=t.channel)
+    for p in ent.personas:
+        g.add_node("Persona", id=p.id, name=p.name, description=p.description)
+
+
+def _check_cycles(ck: _Checker, doc: SourceDoc, ent: EnterpriseFile) -> None:
+    deps = {s.id: [d for d in s.depends_on if d != s.id] for s in ent.systems}
+    index = {s.id: i for i, s in enumerate(ent.systems)}
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in deps.get(node, []):
+            if nxt not in deps:
+                continue
+            if state.get(nxt) == 1:
+                cycle = [*trail[trail.index(nxt):], nxt] if nxt in trail else [node, nxt]
+                path = ("systems", index[node], "depends_on")
+                ck.fail(
+                    f"{_dotted(path)}: systems depend on each other in a cycle: "
+                    f"{' -> '.join(cycle)}",
+                    doc.span(path),
+                )
+            elif state.get(nxt) is None:
+                visit(nxt, [*trail, nxt])
+        state[node] = 2
+
+    for sid in deps:
+        if sid not in state:
+            visit(sid, [sid])
+
+
+def blueprint_key(bp: BlueprintFile) -> tuple[str, str]:
+    """(blueprint id, id prefix of its steps): as-is steps are `claims.submit-claim`."""
+    bid = f"{bp.service.id}:{bp.scenario}" + (f":{bp.variant}" if bp.variant else "")
+    prefix = bp.service.id if bp.scenario == "as-is" else bid
+    return bid, prefix
+
+
+def _check_blueprint(
+    ck: _Checker,
+    doc: SourceDoc,
+    bp: BlueprintFile,
+    shared: dict[str, set[str]],
+) -> None:
+    g = ck.graph
+    bid, prefix = blueprint_key(bp)
+    if bp.variant and bp.scenario == "as-is":
+        ck.fail("variant: only to-be blueprints have variants", doc.span(("variant",)))
+    phases = ck.unique(doc, bp.phases, ("phases",), "phase")
+    evidence = ck.unique(doc, bp.evidence, ("evidence",), "evidence")
+    steps = ck.unique(doc, bp.steps, ("steps",), "step")
+    ck.unique(doc, bp.metrics, ("metrics",), "metric")
+    fp_seen: dict[str, PathKey] = {}
+
+    def gid(local: str) -> str:
+        return f"{prefix}.{local}"
+
+    title = bp.service.name + ("" if bp.scenario == "as-is" else f" ({bp.scenario}"
+                               + (f", {bp.variant})" if bp.variant else ")"))
+    g.add_node("Blueprint", id=bid, name=title, scenario=bp.scenario, variant=bp.variant,
+               version=bp.version)
+    g.add_rel("HAS_BLUEPRINT", bp.service.id, bid)
+    for i, pid in enumerate(bp.personas):
+        if ck.ref(doc, ("personas", i), pid, "persona", shared["personas"]):
+            g.add_rel("FOR_PERSONA", bid, pid)
+    for order, ph in enumerate(bp.phases, start=1):
+        g.add_node("Phase", id=gid(ph.id), name=ph.name, order=order)
+        g.add_rel("HAS_PHASE", bid, gid(ph.id))
+    for ev in bp.evidence:
+        g.add_node("Evidence", id=gid(ev.id), name=ev.name, kind=ev.kind)
+    last_in_lane: dict[str, str] = {}
+    for i, st in enumerate(bp.steps):
+        sid = gid(st.id)
+        base: PathKey = ("steps", i)
+        g.add_node(
+            "Step", id=sid, name=st.name, lane=st.lane, seq=i + 1, description=st.description,
+            target_time=st.target_time, max_wait=st.max_wait, script=st.script,
+            moment_of_truth=st.moment_of_truth,
+        )
+        g.add_rel("HAS_STEP", bid, sid)
+        if ck.ref(doc, (*base, "phase"), st.phase, "phase", phases):
+            g.add_rel("IN_PHASE", sid, gid(st.phase))
+        if st.lane in last_in_lane:
+            g.add_rel("NEXT", last_in_lane[st.lane], sid)
+        last_in_lane[st.lane] = sid
+        if st.touchpoint is not None and ck.ref(
+            doc, (*base, "touchpoint"), st.touchpoint, "touchpoint", shared["touchpoints"]
+        ):
+            g.add_rel("AT_TOUCHPOINT", sid, st.touchpoint)
+        for j, role in enumerate(st.performed_by):
+            if ck.ref(doc, (*base, "performed_by", j), role, "role", shared["roles"]):
+                g.add_rel("PERFORMED_BY", sid, role)
+        for j, sys_id in enumerate(st.uses):
+            if ck.ref(doc, (*base, "uses", j), sys_id, "system", shared["systems"]):
+                g.add_rel("USES", sid, sys_id)
+        for j, ev_id in enumerate(st.shows):
+            if ck.ref(doc, (*base, "shows", j), ev_id, "evidence", evidence):
+                g.add_rel("SHOWS", sid, gid(ev_id))
+        for j, fp in enumerate(st.fail_points):
+            fpath: PathKey = (*base, "fail_points", j, "id")
+            if fp.id in fp_seen:
+                ck.fail(
+                    f"{_dotted(fpath)}: duplicate fail point id '{fp.id}' (first declared at "
+                    f"line {doc.span(fp_seen[fp.id]).line})",
+                    doc.span(fpath),
+                )
+                continue
+            fp_seen[fp.id] = fpath
+            g.add_node("FailPoint", id=gid(fp.id), name=fp.name, severity=fp.severity,
+                       occurrence=fp.occurrence, detection=fp.detection,
+                       rpn=fp.severity * fp.occurrence * fp.detection)
+            g.add_rel("HAS_FAIL_POINT", sid, gid(fp.id))
+        for j, target in enumerate(st.supports):
+            path = (*base, "supports", j)
+            if "." in target or ":" in target:
+                ck.fail(
+                    f"{_dotted(path)}: '{target}' is in another blueprint; a step supports "
+                    f"only steps of its own blueprint",
+                    doc.span(path),
+                )
+                continue
+            if not ck.ref(doc, path, target, "step", steps):
+                continue
+            other = bp.steps[steps[target]]
+            if LANE_BY_KEY[other.lane].rank >= LANE_BY_KEY[st.lane].rank:
+                ck.fail(
+                    f"{_dotted(path)}: a {st.lane} step cannot support '{target}', a "
+                    f"{other.lane} step: SUPPORTS goes from a lower lane to a higher one "
+                    f"(support -> backstage -> frontstage -> customer)",
+                    doc.span(path),
+                )
+                continue
+            g.add_rel("SUPPORTS", sid, gid(target))
+    for i, m in enumerate(bp.metrics):
+        g.add_node("Metric", id=gid(m.id), name=m.name, target=m.target, unit=m.unit)
+        for j, step_id in enumerate(m.measures):
+            if ck.ref(doc, ("metrics", i, "measures", j), step_id, "step", steps):
+                g.add_rel("MEASURES", gid(m.id), gid(step_id))
+
+
+def validate_paths(paths: Sequence[Path]) -> Enterprise:
+    """Parse and check every file; raise one BlueprintError listing every problem."""
+    files = collect_files(paths)
+    problems: list[BpqlError] = []
+    parsed: list[_Parsed] = []
+    for f in files:
+        try:
+            parsed.append(parse_file(f))
+        except BlueprintError as exc:
+            problems.extend(exc.problems)
+        except BpqlError as exc:
+            problems.append(exc)
+    ents = [p for p in parsed if isinstance(p.model, EnterpriseFile)]
+    bps = [p for p in parsed if isinstance(p.model, BlueprintFile)]
+    if problems:
+        raise BlueprintError(problems)
+    first = Span(1, 1, file=str(files[0])) if files else None
+    if not ents:
+        raise BlueprintError(
+            [BpqlError("no enterprise file: expected one file with 'enterprise:' declaring the "
+                       "shared departments, roles, systems and touchpoints", first)]
+        )
+    if len(ents) > 1:
+        raise BlueprintError(
+            [BpqlError(f"a second enterprise file (the first is {ents[0].doc.file}); expected "
+                       "exactly one", ents[1].doc.span(()))]
+        )
+    ck = _Checker()
+    ent_doc, ent = ents[0].doc, ents[0].model
+    assert isinstance(ent, EnterpriseFile)
+    _check_enterprise(ck, ent_doc, ent)
+    shared = {
+        "roles": {r.id for r in ent.roles},
+        "systems": {s.id for s in ent.systems},
+        "touchpoints": {t.id for t in ent.touchpoints},
+        "personas": {p.id for p in ent.personas},
+    }
+    services: dict[str, tuple[SourceDoc, BlueprintFile]] = {}
+    blueprints: dict[str, SourceDoc] = {}
+    for p in bps:
+        bp = p.model
+        assert isinstance(bp, BlueprintFile)
+        bid, _ = blueprint_key(bp)
+        if bid in blueprints:
+            ck.fail(
+                f"service.id: a second {bp.scenario} blueprint of service '{bp.service.id}'"
+                f"{' variant ' + repr(bp.variant) if bp.variant else ''} (the first is in "
+                f"{blueprints[bid].file}); give to-be blueprints distinct 'variant:' names",
+                p.doc.span(("service", "id")),
+            )
+            continue
+        blueprints[bid] = p.doc
+        if bp.service.id in services:
+            first_doc, first = services[bp.service.id]
+            if first.service.name != bp.service.name:
+                ck.fail(
+                    f"service.name: service '{bp.service.id}' is named {first.service.name!r} "
+                    f"in {first_doc.file}; expected the same name here",
+                    p.doc.span(("service", "name")),
+                )
+        else:
+            services[bp.service.id] = (p.doc, bp)
+            ck.graph.add_node("Service", id=bp.service.id, name=bp.service.name,
+                              description=bp.service.description)
+        _check_blueprint(ck, p.doc, bp, shared)
+    if ck.problems:
+        raise BlueprintError(ck.problems)
+    return Enterprise(ent.enterprise, [str(f) for f in files], ck.graph)
