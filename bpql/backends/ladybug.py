@@ -1,0 +1,161 @@
+"""LadybugDB, in-process: the embedded default, so BPQL works with no server.
+
+LadybugDB declares its schema up front: one node table per label (a step's lane is a property,
+not a second label) and one relationship table per type with a fixed FROM/TO pair. Both come
+from the schema registry here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bpql.backends.base import Backend, Progress, batches, load_work
+from bpql.errors import BackendError
+from bpql.model.validate import GraphData
+from bpql.result import GraphEdge, GraphNode, GraphPath
+from bpql.schema import LANE_BY_KEY, NODE_KINDS, NODES, REL_KINDS, RELS
+
+
+def ddl() -> list[str]:
+    """CREATE TABLE statements generated from the schema registry."""
+    out = []
+    for kind in NODE_KINDS:
+        cols = ", ".join(
+            f"`{p.name}` {p.type}" + (" PRIMARY KEY" if p.name == "id" else "") for p in kind.props
+        )
+        out.append(f"CREATE NODE TABLE IF NOT EXISTS {kind.label}({cols})")
+    for rel in REL_KINDS:
+        out.append(f"CREATE REL TABLE IF NOT EXISTS {rel.type}(FROM {rel.src} TO {rel.dst})")
+    return out
+
+
+class LadybugBackend(Backend):
+    dialect = "ladybug"
+
+    def __init__(self, path: str) -> None:
+        import ladybug
+
+        self.path = Path(path)
+        self.uri = f"embedded:{path}"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = ladybug.Database(str(self.path))
+            self._conn = ladybug.Connection(self._db)
+            for stmt in ddl():
+                self._conn.execute(stmt)
+        except (RuntimeError, OSError) as exc:
+            raise BackendError(f"cannot open the embedded store {self.uri}: {exc}") from None
+
+    def server_info(self) -> str:
+        import ladybug
+
+        return f"LadybugDB {ladybug.__version__} at {self.uri}"
+
+    def close(self) -> None:
+        self._conn.close()
+        self._db.close()
+
+    def read(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+        result = self._conn.execute(cypher, params)
+        assert not isinstance(result, list)
+        columns = result.get_column_names()
+        raw = result.get_all()
+        ids: dict[tuple[int, int], GraphNode] = {}
+        for row in raw:
+            _collect_nodes(row, ids)
+        return columns, [[_normalise(v, ids) for v in row] for row in raw]
+
+    def replace_graph(self, data: GraphData, progress: Progress | None = None) -> None:
+        """One transaction; a crash before COMMIT leaves the store as it was."""
+        total = load_work(data)
+        done = 0
+        run = self._conn.execute
+        run("BEGIN TRANSACTION")
+        try:
+            for label, rows in data.nodes.items():
+                kind = NODES[label]
+                run(
+                    f"MATCH (n:{label}) WHERE NOT n.id IN $ids DETACH DELETE n",
+                    {"ids": [r["id"] for r in rows]},
+                )
+                sets = ", ".join(
+                    f"n.`{p.name}` = CAST(row.`{p.name}` AS {p.type})"
+                    for p in kind.props
+                    if p.name != "id"
+                )
+                for chunk in batches(rows):
+                    if chunk:
+                        run(
+                            f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET {sets}",
+                            {"rows": chunk},
+                        )
+                    done += 1
+                    if progress:
+                        progress(done, total)
+            for type_, pairs in data.rels.items():
+                rel = RELS[type_]
+                run(f"MATCH (:{rel.src})-[r:{type_}]->(:{rel.dst}) DELETE r")
+                for chunk in batches(pairs):
+                    if chunk:
+                        run(
+                            f"UNWIND $rows AS row MATCH (a:{rel.src} {{id: row.s}}), "
+                            f"(b:{rel.dst} {{id: row.d}}) CREATE (a)-[:{type_}]->(b)",
+                            {"rows": [{"s": s, "d": d} for s, d in chunk]},
+                        )
+                    done += 1
+                    if progress:
+                        progress(done, total)
+        except BaseException:
+            run("ROLLBACK")
+            raise
+        run("COMMIT")
+
+
+def _key(internal: dict[str, int]) -> tuple[int, int]:
+    return (internal["table"], internal["offset"])
+
+
+def _is_node(v: Any) -> bool:
+    return isinstance(v, dict) and "_LABEL" in v and "_ID" in v and "_SRC" not in v
+
+
+def _node(v: dict[str, Any]) -> GraphNode:
+    label = v["_LABEL"]
+    props = {k: x for k, x in v.items() if not k.startswith("_")}
+    labels: tuple[str, ...] = (label,)
+    if label == "Step" and props.get("lane") in LANE_BY_KEY:
+        labels = (label, LANE_BY_KEY[props["lane"]].label)
+    return GraphNode(label, str(props.get("id")), labels, props)
+
+
+def _collect_nodes(v: Any, ids: dict[tuple[int, int], GraphNode]) -> None:
+    if _is_node(v):
+        ids[_key(v["_ID"])] = _node(v)
+    elif isinstance(v, dict):
+        for x in v.values():
+            _collect_nodes(x, ids)
+    elif isinstance(v, list):
+        for x in v:
+            _collect_nodes(x, ids)
+
+
+def _normalise(v: Any, ids: dict[tuple[int, int], GraphNode]) -> Any:
+    if isinstance(v, dict):
+        if "_NODES" in v and "_RELS" in v:
+            return GraphPath(
+                tuple(_normalise(n, ids) for n in v["_NODES"]),
+                tuple(_normalise(r, ids) for r in v["_RELS"]),
+            )
+        if "_SRC" in v and "_DST" in v:
+            src, dst = ids.get(_key(v["_SRC"])), ids.get(_key(v["_DST"]))
+            if src is None or dst is None:
+                raise BackendError("internal: a relationship came back without its end nodes")
+            props = {k: x for k, x in v.items() if not k.startswith("_")}
+            return GraphEdge(src.key, dst.key, v["_LABEL"], props)
+        if _is_node(v):
+            return ids[_key(v["_ID"])]
+        return {k: _normalise(x, ids) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_normalise(x, ids) for x in v]
+    return v

@@ -1,0 +1,163 @@
+"""Neo4j 5 through the official driver: the production store."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from bpql.backends.base import Backend, Progress, batches, load_work
+from bpql.errors import BackendError
+from bpql.model.validate import GraphData
+from bpql.result import GraphEdge, GraphNode, GraphPath
+from bpql.schema import LANE_BY_LABEL, LANES, NODES, RELS
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "schema.cypher"
+_LANE_LABELS = ":".join(lane.label for lane in LANES)
+
+
+def schema_statements() -> list[str]:
+    text = "\n".join(
+        line for line in SCHEMA_FILE.read_text().splitlines() if not line.strip().startswith("//")
+    )
+    return [s.strip() for s in text.split(";") if s.strip()]
+
+
+class Neo4jBackend(Backend):
+    dialect = "neo4j"
+
+    def __init__(self, uri: str) -> None:
+        import neo4j
+        from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceUnavailable
+
+        self.uri = uri
+        self._database = os.environ.get("NEO4J_DATABASE") or None
+        user = os.environ.get("NEO4J_USER", "neo4j")
+        password = os.environ.get("NEO4J_PASSWORD")
+        auth = (user, password) if password is not None else None
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                uri, auth=auth, connection_timeout=10, notifications_min_severity="OFF"
+            )
+            self._driver.verify_connectivity()
+        except AuthError:
+            raise BackendError(
+                f"Neo4j at {uri} refused the credentials of user {user!r} "
+                "(set NEO4J_USER and NEO4J_PASSWORD)"
+            ) from None
+        except (ServiceUnavailable, OSError) as exc:
+            raise BackendError(f"cannot reach Neo4j at {uri}: {_first_line(exc)}") from None
+        except (ConfigurationError, ValueError) as exc:
+            raise BackendError(f"bad Neo4j URI {uri}: {_first_line(exc)}") from None
+        except Neo4jError as exc:
+            raise BackendError(f"Neo4j at {uri}: {_first_line(exc)}") from None
+
+    def server_info(self) -> str:
+        info = self._driver.get_server_info()
+        return f"{info.agent} at {self.uri}"
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def read(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+        import neo4j
+
+        records, _, keys = self._driver.execute_query(
+            cypher, params, database_=self._database, routing_=neo4j.RoutingControl.READ
+        )
+        return list(keys), [[_normalise(v) for v in r.values()] for r in records]
+
+    def ensure_schema(self) -> None:
+        with self._driver.session(database=self._database) as session:
+            for stmt in schema_statements():
+                session.run(stmt).consume()
+
+    def replace_graph(self, data: GraphData, progress: Progress | None = None) -> None:
+        """One managed write transaction: a crash or a kill at any point commits nothing."""
+        self.ensure_schema()
+        total = load_work(data)
+        done = 0
+
+        def tick() -> None:
+            nonlocal done
+            done += 1
+            if progress:
+                progress(done, total)
+
+        def work(tx: Any) -> None:
+            nonlocal done
+            done = 0
+            for label, rows in data.nodes.items():
+                ids = [r["id"] for r in rows]
+                tx.run(
+                    f"MATCH (n:{label}) WHERE NOT n.id IN $ids DETACH DELETE n", ids=ids
+                ).consume()
+                for chunk in batches(rows):
+                    if chunk:
+                        tx.run(
+                            f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n = row",
+                            rows=chunk,
+                        ).consume()
+                        if label == "Step":
+                            self._set_lanes(tx, chunk)
+                    tick()
+            for type_, pairs in data.rels.items():
+                kind = RELS[type_]
+                tx.run(f"MATCH (:{kind.src})-[r:{type_}]->(:{kind.dst}) DELETE r").consume()
+                for chunk in batches(pairs):
+                    if chunk:
+                        tx.run(
+                            f"UNWIND $rows AS row MATCH (a:{kind.src} {{id: row.s}}) "
+                            f"MATCH (b:{kind.dst} {{id: row.d}}) CREATE (a)-[:{type_}]->(b)",
+                            rows=[{"s": s, "d": d} for s, d in chunk],
+                        ).consume()
+                    tick()
+
+        with self._driver.session(database=self._database) as session:
+            session.execute_write(work)
+
+    @staticmethod
+    def _set_lanes(tx: Any, chunk: list[dict[str, Any]]) -> None:
+        tx.run(
+            f"UNWIND $ids AS id MATCH (n:Step {{id: id}}) REMOVE n:{_LANE_LABELS}",
+            ids=[r["id"] for r in chunk],
+        ).consume()
+        for lane in LANES:
+            ids = [r["id"] for r in chunk if r["lane"] == lane.key]
+            if ids:
+                tx.run(
+                    f"UNWIND $ids AS id MATCH (n:Step {{id: id}}) SET n:{lane.label}", ids=ids
+                ).consume()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0].rstrip(":")
+
+
+def _node(n: Any) -> GraphNode:
+    labels = set(n.labels)
+    label = next((lb for lb in labels if lb in NODES), sorted(labels)[0] if labels else "?")
+    extra = sorted(lb for lb in labels if lb in LANE_BY_LABEL)
+    props = dict(n)
+    return GraphNode(label, str(props.get("id")), (label, *extra), props)
+
+
+def _edge(r: Any) -> GraphEdge:
+    return GraphEdge(_node(r.start_node).key, _node(r.end_node).key, r.type, dict(r))
+
+
+def _normalise(v: Any) -> Any:
+    from neo4j.graph import Node, Path, Relationship
+
+    if isinstance(v, Node):
+        return _node(v)
+    if isinstance(v, Relationship):
+        return _edge(v)
+    if isinstance(v, Path):
+        return GraphPath(tuple(_node(n) for n in v.nodes), tuple(_edge(r) for r in v.relationships))
+    if isinstance(v, list):
+        return [_normalise(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _normalise(x) for k, x in v.items()}
+    return v

@@ -1,0 +1,171 @@
+"""The `bpql` command line.
+
+Only argparse is imported at start-up; each command imports what it needs, so `bpql --help`
+stays instant. User mistakes end as one-line errors with a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bpql.backends.base import Backend, Progress
+
+DB_HELP = (
+    "database URI: bolt://HOST:PORT or neo4j://HOST:PORT (credentials from NEO4J_USER and "
+    "NEO4J_PASSWORD) or embedded:PATH; default $BPQL_DB or embedded:.bpql/graph.lbdb"
+)
+
+
+def _backend(args: argparse.Namespace) -> Backend:
+    from bpql.backends import connect
+
+    return connect(args.db)
+
+
+def _progress() -> Progress | None:
+    """A rich bar on a terminal; plain lines when BPQL_PROGRESS=plain (for logs and tests)."""
+    if os.environ.get("BPQL_PROGRESS") == "plain":
+
+        def plain(done: int, total: int) -> None:
+            print(f"load: {done}/{total}", file=sys.stderr, flush=True)
+
+        return plain
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    task = bar.add_task("loading", total=None)
+    started = False
+
+    def update(done: int, total: int) -> None:
+        nonlocal started
+        if not started:
+            bar.start()
+            started = True
+        bar.update(task, completed=done, total=total)
+        if done >= total:
+            bar.stop()
+
+    return update
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from bpql.model.validate import validate_paths
+
+    ent = validate_paths([Path(p) for p in args.paths])
+    n = ent.graph.counts()["nodes"]
+    print(
+        f"ok: {ent.name}: {len(ent.files)} files, {n['Service']} services, "
+        f"{n['Blueprint']} blueprints, {n['Step']} steps"
+    )
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from bpql.model.format import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    import time
+
+    from bpql.load import load
+    from bpql.model.validate import validate_paths
+
+    paths = [Path(p) for p in args.paths]
+    validate_paths(paths)  # before connecting: a bad file must not even create a store
+    started = time.perf_counter()
+    with _backend(args) as backend:
+        ent = load(backend, paths, _progress())
+    n = ent.graph.counts()
+    print(
+        f"loaded {ent.name} into {backend.uri}: {sum(n['nodes'].values())} nodes, "
+        f"{sum(n['relationships'].values())} relationships "
+        f"in {time.perf_counter() - started:.2f} s"
+    )
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with _backend(args) as backend:
+        counts = backend.counts()
+    if args.format == "json":
+        print(json.dumps(counts, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("kind", "name", "count")
+    for label, c in counts["nodes"].items():
+        table.add_row("node", label, str(c))
+    for t, c in counts["relationships"].items():
+        table.add_row("relationship", t, str(c))
+    Console().print(table)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from bpql import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="bpql",
+        description="Service blueprints of a whole enterprise as one graph, and a small "
+        "language to ask it questions.",
+    )
+    parser.add_argument("--version", action="version", version=f"bpql {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, fn: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=fn)
+        return p
+
+    p = add("validate", cmd_validate, "check blueprint files; write nothing")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="enterprise folders or files")
+    add("schema", cmd_schema, "print the JSON Schema of the blueprint file format")
+    p = add("load", cmd_load, "load an enterprise (validated first; all or nothing)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="enterprise folders or files")
+    p.add_argument("--db", help=DB_HELP)
+    p = add("stats", cmd_stats, "node counts per label and relationship counts per type")
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    from bpql.errors import BlueprintError, BpqlError
+
+    try:
+        code: int = args.func(args)
+        return code
+    except BlueprintError as exc:
+        for line in exc.lines():
+            print(f"error: {line}", file=sys.stderr)
+        return exc.exit_code
+    except BpqlError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""Results, the same whatever backend produced them.
+
+Backends normalise their driver's values (Neo4j `Node`, LadybugDB dicts) into these types, so
+the CLI, JSON, the differential tests and the visualisation never see a driver type.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    """A node, keyed by `Label:id` because ids are unique per label only."""
+
+    label: str
+    id: str
+    labels: tuple[str, ...]
+    properties: dict[str, Any] = field(hash=False, compare=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.label}:{self.id}"
+
+    @property
+    def name(self) -> str:
+        return str(self.properties.get("name") or self.id)
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    source: str
+    target: str
+    type: str
+    properties: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class GraphPath:
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[Any]]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, r)) for r in self.rows]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"columns": self.columns, "rows": [[_jsonable(v) for v in r] for r in self.rows]}
+
+    def to_csv(self) -> str:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(self.columns)
+        for r in self.rows:
+            w.writerow([_cell(v) for v in r])
+        return buf.getvalue()
+
+
+@dataclass
+class Graph:
+    nodes: dict[str, GraphNode] = field(default_factory=dict)
+    edges: list[GraphEdge] = field(default_factory=list)
+
+    def add_node(self, node: GraphNode) -> None:
+        self.nodes.setdefault(node.key, node)
+
+    def add_edge(self, edge: GraphEdge) -> None:
+        if edge not in self._edge_set:
+            self._edge_set.add(edge)
+            self.edges.append(edge)
+
+    def __post_init__(self) -> None:
+        self._edge_set: set[GraphEdge] = set(self.edges)
+
+    def absorb(self, value: Any) -> None:
+        """Add every node, edge and path found in a (nested) result value."""
+        if isinstance(value, GraphNode):
+            self.add_node(value)
+        elif isinstance(value, GraphEdge):
+            self.add_edge(value)
+        elif isinstance(value, GraphPath):
+            for n in value.nodes:
+                self.add_node(n)
+            for e in value.edges:
+                self.add_edge(e)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                self.absorb(v)
+
+    def to_json(self) -> dict[str, Any]:
+        nodes = sorted(self.nodes.values(), key=lambda n: n.key)
+        edges = sorted(self.edges, key=lambda e: (e.source, e.type, e.target))
+        return {
+            "nodes": [
+                {"id": n.key, "labels": list(n.labels), "properties": _props(n.properties)}
+                for n in nodes
+            ],
+            "edges": [
+                {"source": e.source, "target": e.target, "type": e.type,
+                 "properties": _props(e.properties)}
+                for e in edges
+            ],
+        }
+
+
+@dataclass
+class Result:
+    """What a query returns: a table, a graph, or both (`impact of`)."""
+
+    kind: str  # "table" | "graph" | "impact"
+    table: Table | None = None
+    graph: Graph | None = None
+    title: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        if self.kind == "table" and self.table is not None:
+            return self.table.to_json()
+        if self.kind == "graph" and self.graph is not None:
+            return self.graph.to_json()
+        out: dict[str, Any] = {}
+        if self.table is not None:
+            out.update(self.table.to_json())
+        if self.graph is not None:
+            out["graph"] = self.graph.to_json()
+        return out
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), indent=2, ensure_ascii=False)
+
+
+def _props(p: dict[str, Any]) -> dict[str, Any]:
+    return {k: _jsonable(v) for k, v in sorted(p.items()) if v is not None}
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, GraphNode):
+        return v.key
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, float) and v.is_integer():
+        return v
+    return v
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, (list, tuple)):
+        return "; ".join(_cell(x) for x in v)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def cell_text(v: Any) -> str:
+    return _cell(v)
