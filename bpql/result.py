@@ -120,6 +120,8 @@ class Result:
     table: Table | None = None
     graph: Graph | None = None
     title: str = ""
+    #: node keys by role, for views that highlight them (impact: source, direct, visible)
+    highlight: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         if self.kind == "table" and self.table is not None:
@@ -131,6 +133,8 @@ class Result:
             out.update(self.table.to_json())
         if self.graph is not None:
             out["graph"] = self.graph.to_json()
+        if self.highlight:
+            out["highlight"] = {k: sorted(v) for k, v in sorted(self.highlight.items())}
         return out
 
     def dumps(self) -> str:

@@ -122,7 +122,9 @@ def _is_node(v: Any) -> bool:
 
 def _node(v: dict[str, Any]) -> GraphNode:
     label = v["_LABEL"]
-    props = {k: x for k, x in v.items() if not k.startswith("_")}
+    kind = NODES.get(label)
+    names = kind.prop_names if kind else ()
+    props = {k: v[k] for k in names if v.get(k) is not None}
     labels: tuple[str, ...] = (label,)
     if label == "Step" and props.get("lane") in LANE_BY_KEY:
         labels = (label, LANE_BY_KEY[props["lane"]].label)

@@ -1,0 +1,281 @@
+"""The language's tables: which fields each entity has, how relations reach their targets.
+
+Behaviour lives in these registries rather than in code (as sqlglot keeps it): adding a field
+or a relation is a row here, and the resolver, both dialects and the docs pick it up.
+
+Patterns are Cypher pattern text with placeholders: `{n}` the entity being found, `{s}` a step,
+`{t}` the referenced target, `{x}` the node a derived field reads, `{bp}` a blueprint whose
+scenario the query filters on. Both dialects accept these patterns as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bpql.schema import NODES, PropType
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A field read from a related node: `service` of a step is its blueprint's service name."""
+
+    name: str
+    pattern: str
+    prop: str
+    many: bool = False
+    #: the pattern crosses a blueprint (`{bp}`) and so follows the query's scenario
+    scoped: bool = False
+    doc: str = ""
+
+    def type(self) -> PropType:
+        label = self.pattern.split("{x}:")[1].split(")")[0]
+        prop = NODES[label].prop(self.prop)
+        assert prop is not None
+        return prop.type
+
+
+_STEP_SERVICE = "({n})<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-({x}:Service)"
+_TP_STEPS = "({n})<-[:AT_TOUCHPOINT]-(s:Step)<-[:HAS_STEP]-({bp}:Blueprint)"
+
+DERIVED: dict[str, dict[str, Derived]] = {
+    "Step": {
+        d.name: d
+        for d in (
+            Derived("service", _STEP_SERVICE, "name", doc="the service's name"),
+            Derived("service_id", _STEP_SERVICE, "id"),
+            Derived("blueprint", "({n})<-[:HAS_STEP]-({x}:Blueprint)", "id"),
+            Derived("scenario", "({n})<-[:HAS_STEP]-({x}:Blueprint)", "scenario"),
+            Derived("phase", "({n})-[:IN_PHASE]->({x}:Phase)", "name"),
+            Derived("touchpoint", "({n})-[:AT_TOUCHPOINT]->({x}:Touchpoint)", "name"),
+            Derived("channel", "({n})-[:AT_TOUCHPOINT]->({x}:Touchpoint)", "channel"),
+            Derived("roles", "({n})-[:PERFORMED_BY]->({x}:Role)", "name", many=True),
+            Derived(
+                "departments",
+                "({n})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->({x}:Department)",
+                "name",
+                many=True,
+            ),
+            Derived("systems", "({n})-[:USES]->({x}:System)", "name", many=True),
+            Derived("failpoints", "({n})-[:HAS_FAIL_POINT]->({x}:FailPoint)", "name", many=True),
+            Derived("evidence", "({n})-[:SHOWS]->({x}:Evidence)", "name", many=True),
+        )
+    },
+    "FailPoint": {
+        d.name: d
+        for d in (
+            Derived("step", "({n})<-[:HAS_FAIL_POINT]-({x}:Step)", "name"),
+            Derived("step_id", "({n})<-[:HAS_FAIL_POINT]-({x}:Step)", "id"),
+            Derived("lane", "({n})<-[:HAS_FAIL_POINT]-({x}:Step)", "lane"),
+            Derived(
+                "service",
+                "({n})<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(:Blueprint)"
+                "<-[:HAS_BLUEPRINT]-({x}:Service)",
+                "name",
+            ),
+        )
+    },
+    "Touchpoint": {
+        d.name: d
+        for d in (
+            Derived(
+                "services", _TP_STEPS + "<-[:HAS_BLUEPRINT]-({x}:Service)", "name",
+                many=True, scoped=True,
+            ),
+            Derived(
+                "steps",
+                "({n})<-[:AT_TOUCHPOINT]-({x}:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
+                "name",
+                many=True,
+                scoped=True,
+            ),
+        )
+    },
+    "Role": {
+        d.name: d
+        for d in (
+            Derived("department", "({n})-[:MEMBER_OF]->({x}:Department)", "name"),
+            Derived(
+                "services",
+                "({n})<-[:PERFORMED_BY]-(:Step)<-[:HAS_STEP]-({bp}:Blueprint)"
+                "<-[:HAS_BLUEPRINT]-({x}:Service)",
+                "name",
+                many=True,
+                scoped=True,
+            ),
+        )
+    },
+    "Department": {
+        d.name: d
+        for d in (
+            Derived("roles", "({n})<-[:MEMBER_OF]-({x}:Role)", "name", many=True),
+            Derived("systems", "({n})<-[:OWNED_BY]-({x}:System)", "name", many=True),
+        )
+    },
+    "System": {
+        d.name: d
+        for d in (
+            Derived("owner", "({n})-[:OWNED_BY]->({x}:Department)", "name"),
+            Derived("depends_on", "({n})-[:DEPENDS_ON]->({x}:System)", "id", many=True),
+            Derived(
+                "services",
+                "({n})<-[:USES]-(:Step)<-[:HAS_STEP]-({bp}:Blueprint)"
+                "<-[:HAS_BLUEPRINT]-({x}:Service)",
+                "name",
+                many=True,
+                scoped=True,
+            ),
+        )
+    },
+    "Service": {
+        d.name: d
+        for d in (
+            Derived("blueprints", "({n})-[:HAS_BLUEPRINT]->({x}:Blueprint)", "id", many=True),
+        )
+    },
+    "Blueprint": {
+        d.name: d
+        for d in (Derived("service", "({n})<-[:HAS_BLUEPRINT]-({x}:Service)", "name"),)
+    },
+    "Phase": {
+        d.name: d
+        for d in (
+            Derived("blueprint", "({n})<-[:HAS_PHASE]-({x}:Blueprint)", "id"),
+            Derived(
+                "service",
+                "({n})<-[:HAS_PHASE]-(:Blueprint)<-[:HAS_BLUEPRINT]-({x}:Service)",
+                "name",
+            ),
+        )
+    },
+    "Metric": {
+        d.name: d
+        for d in (Derived("steps", "({n})-[:MEASURES]->({x}:Step)", "name", many=True),)
+    },
+    "Persona": {
+        d.name: d
+        for d in (
+            Derived(
+                "services",
+                "({n})<-[:FOR_PERSONA]-({bp}:Blueprint)<-[:HAS_BLUEPRINT]-({x}:Service)",
+                "name",
+                many=True,
+                scoped=True,
+            ),
+        )
+    },
+    "Evidence": {},
+}
+
+#: columns a `find` returns when the query names none
+DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Service": ("id", "name"),
+    "Blueprint": ("id", "name", "scenario", "service"),
+    "Phase": ("id", "name", "order", "service"),
+    "Step": ("id", "name", "lane", "service"),
+    "Evidence": ("id", "name", "kind"),
+    "Touchpoint": ("id", "name", "channel"),
+    "Role": ("id", "name", "department"),
+    "Department": ("id", "name"),
+    "System": ("id", "name", "owner"),
+    "FailPoint": ("id", "name", "rpn", "step", "service"),
+    "Persona": ("id", "name"),
+    "Metric": ("id", "name", "target", "unit"),
+}
+
+#: how an entity reaches the steps it is about, for relations defined on steps;
+#: `{bp}` is the blueprint whose scenario the query follows
+STEP_ANCHOR: dict[str, str] = {
+    "Step": "({n})<-[:HAS_STEP]-({bp}:Blueprint)",
+    "Service": "({n})-[:HAS_BLUEPRINT]->({bp}:Blueprint)-[:HAS_STEP]->({s}:Step)",
+    "Blueprint": "({n})-[:HAS_STEP]->({s}:Step)",
+    "Phase": "({n})<-[:IN_PHASE]-({s}:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
+    "FailPoint": "({n})<-[:HAS_FAIL_POINT]-({s}:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
+    "Evidence": "({n})<-[:SHOWS]-({s}:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
+    "Touchpoint": "({n})<-[:AT_TOUCHPOINT]-({s}:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
+    "Role": "({n})<-[:PERFORMED_BY]-({s}:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
+    "Department": "({n})<-[:MEMBER_OF]-(:Role)<-[:PERFORMED_BY]-({s}:Step)"
+    "<-[:HAS_STEP]-({bp}:Blueprint)",
+    "System": "({n})<-[:USES]-({s}:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
+    "Metric": "({n})-[:MEASURES]->({s}:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
+    "Persona": "({n})<-[:FOR_PERSONA]-({bp}:Blueprint)-[:HAS_STEP]->({s}:Step)",
+}
+
+#: which entities the query's scenario restricts, and how they reach their blueprint
+SCOPE: dict[str, str] = {
+    "Step": "({n})<-[:HAS_STEP]-({bp}:Blueprint)",
+    "Blueprint": "",
+    "Phase": "({n})<-[:HAS_PHASE]-({bp}:Blueprint)",
+    "FailPoint": "({n})<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
+    "Evidence": "({n})<-[:SHOWS]-(:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
+    "Metric": "({n})-[:MEASURES]->(:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
+}
+
+
+@dataclass(frozen=True)
+class RelationRule:
+    """`<relation> <target kind>` on a step (or directly on an entity)."""
+
+    relation: str
+    target: str
+    pattern: str  # from {s} (or {n} when direct) to {t}
+    #: `within N` bounds a chain in the pattern, written `{k}`
+    bounded: bool = False
+
+
+#: relations on steps; every other entity reaches them through STEP_ANCHOR
+STEP_RELATIONS: tuple[RelationRule, ...] = (
+    RelationRule("uses", "System", "({s})-[:USES]->({t}:System)"),
+    RelationRule(
+        "depends_on",
+        "System",
+        "({s})-[:USES]->(:System)-[:DEPENDS_ON*0..{k}]->({t}:System)",
+        bounded=True,
+    ),
+    RelationRule("performed_by", "Role", "({s})-[:PERFORMED_BY]->({t}:Role)"),
+    RelationRule(
+        "performed_by",
+        "Department",
+        "({s})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->({t}:Department)",
+    ),
+    RelationRule(
+        "in", "Service", "({s})<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-({t}:Service)"
+    ),
+    RelationRule("in", "Phase", "({s})-[:IN_PHASE]->({t}:Phase)"),
+    RelationRule("in", "Blueprint", "({s})<-[:HAS_STEP]-({t}:Blueprint)"),
+    RelationRule("at", "Touchpoint", "({s})-[:AT_TOUCHPOINT]->({t}:Touchpoint)"),
+    RelationRule("supports", "Step", "({s})-[:SUPPORTS]->({t}:Step)"),
+)
+
+#: relations an entity has of its own; they take precedence over the step ones
+DIRECT_RELATIONS: dict[str, tuple[RelationRule, ...]] = {
+    "System": (
+        RelationRule(
+            "depends_on", "System", "({n})-[:DEPENDS_ON*1..{k}]->({t}:System)", bounded=True
+        ),
+        RelationRule("owned_by", "Department", "({n})-[:OWNED_BY]->({t}:Department)"),
+    ),
+    "Role": (RelationRule("in", "Department", "({n})-[:MEMBER_OF]->({t}:Department)"),),
+    "Phase": (RelationRule("in", "Blueprint", "({n})<-[:HAS_PHASE]-({t}:Blueprint)"),
+              RelationRule("in", "Service",
+                           "({n})<-[:HAS_PHASE]-(:Blueprint)<-[:HAS_BLUEPRINT]-({t}:Service)")),
+    "Blueprint": (RelationRule("in", "Service", "({n})<-[:HAS_BLUEPRINT]-({t}:Service)"),),
+}
+
+RELATION_WORDS: dict[str, str] = {
+    "uses": "uses",
+    "depends_on": "depends on",
+    "performed_by": "performed by",
+    "in": "in",
+    "at": "at",
+    "supports": "supports",
+    "owned_by": "owned by",
+}
+
+#: values a field accepts as bare words, checked against these lists
+ENUM_FIELDS: dict[str, tuple[str, ...]] = {}
+
+DEFAULT_DEPTH: dict[str, int] = {"Service": 3, "Blueprint": 2}
+MAX_BOUND = 10
+DEFAULT_WITHIN = 5
+DEFAULT_PATH_WITHIN = 8
+SUPPORT_CHAIN = 6

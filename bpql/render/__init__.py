@@ -1,0 +1,9 @@
+"""Cypher rendering, one small file per dialect (as sqlglot keeps them)."""
+
+from bpql.render.base import Dialect
+from bpql.render.ladybug import LadybugDialect
+from bpql.render.neo4j import Neo4jDialect
+
+DIALECTS: dict[str, type[Dialect]] = {"neo4j": Neo4jDialect, "ladybug": LadybugDialect}
+
+__all__ = ["DIALECTS", "Dialect"]

@@ -1,0 +1,29 @@
+"""Neo4j 5: steps carry a lane label (`:Step:BackstageAction`), so lanes are tested by label."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bpql import ir
+from bpql.render.base import Dialect
+from bpql.schema import LANE_BY_KEY
+
+
+class Neo4jDialect(Dialect):
+    name = "neo4j"
+    lower = "toLower"
+
+    def node_has_lane(self, var: str, lanes: list[str], negate: bool) -> str | None:
+        test = " OR ".join(f"{var}:{LANE_BY_KEY[lane].label}" for lane in lanes)
+        test = f"({test})" if len(lanes) > 1 else test
+        return f"NOT {test}" if negate else test
+
+    def path(self, query: ir.PathIR) -> tuple[str, dict[str, Any]]:
+        a, b = query.source, query.target
+        pa, pb = self.param(a.id, "source"), self.param(b.id, "target")
+        cypher = (
+            f"MATCH (a:{a.label} {{id: {pa}}}), (b:{b.label} {{id: {pb}}})\n"
+            f"MATCH p = allShortestPaths((a)-[*..{query.within}]-(b))\n"
+            "RETURN p"
+        )
+        return cypher, self._take_params()

@@ -1,0 +1,324 @@
+"""Resolution: check an AST against the knowledge schema and the data, and build the IR.
+
+Names (entities, fields, lanes, channels, relations) are checked against the schema tables;
+references (`service "clams"`) against the ids and names in the store. Every error points at
+the word in the query and offers the closest valid name.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from bpql import ir
+from bpql.errors import QueryError, Span
+from bpql.language import (
+    DEFAULT_COLUMNS,
+    DEFAULT_DEPTH,
+    DEFAULT_PATH_WITHIN,
+    DEFAULT_WITHIN,
+    DERIVED,
+    DIRECT_RELATIONS,
+    MAX_BOUND,
+    RELATION_WORDS,
+    STEP_RELATIONS,
+)
+from bpql.schema import BY_PLURAL, BY_SINGULAR, CHANNELS, LANE_BY_KEY, SCENARIOS, NodeKind
+from bpql.syntax import ast
+
+
+class Catalog(Protocol):
+    """What the resolver needs of the data: every (id, name) of a label."""
+
+    def entries(self, label: str) -> list[tuple[str, str]]: ...
+
+
+ENUMS: dict[str, tuple[str, ...]] = {
+    "lane": tuple(LANE_BY_KEY),
+    "channel": CHANNELS,
+    "scenario": SCENARIOS,
+}
+IMPACT_SOURCES = ("Department", "Role", "System", "Touchpoint")
+
+
+def _hint(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _one_of(choices: Iterable[str]) -> str:
+    items = list(choices)
+    return ", ".join(items[:-1]) + " or " + items[-1] if len(items) > 1 else items[0]
+
+
+class Resolver:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    # --- entry points -------------------------------------------------------------------
+    def resolve(self, stmt: ast.Statement) -> ir.QueryIR | ir.ExplainIR:
+        if isinstance(stmt, ast.Explain):
+            inner = self.resolve(stmt.query)
+            assert not isinstance(inner, ir.ExplainIR)
+            return ir.ExplainIR(inner)
+        if isinstance(stmt, ast.Find):
+            return self._find(stmt)
+        if isinstance(stmt, ast.Count):
+            return self._count(stmt)
+        if isinstance(stmt, ast.Impact):
+            src = self._ref(stmt.target, IMPACT_SOURCES, "impact of")
+            return ir.ImpactIR(src, self._bound(stmt.within, DEFAULT_WITHIN), self._scenario(stmt.scenario))
+        if isinstance(stmt, ast.PathQuery):
+            return ir.PathIR(
+                self._ref(stmt.source, None, "path from"),
+                self._ref(stmt.target, None, "to"),
+                self._bound(stmt.within, DEFAULT_PATH_WITHIN),
+            )
+        if isinstance(stmt, ast.Show):
+            target = self._ref(stmt.target, None, "show")
+            return ir.ShowIR(target, self._bound(stmt.depth, DEFAULT_DEPTH.get(target.label, 1)))
+        raise AssertionError(stmt)
+
+    # --- statements ---------------------------------------------------------------------
+    def _find(self, stmt: ast.Find) -> ir.FindIR:
+        kind = self._entity(stmt.entity)
+        cond = self._cond(kind, stmt.where) if stmt.where else None
+        names = [w for w in stmt.returns]
+        columns = tuple(self._field(kind, w) for w in names) if names else tuple(
+            self._field_named(kind, n) for n in DEFAULT_COLUMNS[kind.label]
+        )
+        order = self._field(kind, stmt.order.field) if stmt.order else None
+        if order is not None and order.many:
+            assert stmt.order is not None
+            raise QueryError(
+                f"cannot order by '{order.name}': it is a list; order by a single field",
+                stmt.order.field.span,
+            )
+        limit = None
+        if stmt.limit is not None:
+            limit = int(stmt.limit.value)
+            if limit < 1:
+                raise QueryError("expected a limit of 1 or more", stmt.limit.span)
+        return ir.FindIR(
+            kind, cond, columns, order, bool(stmt.order and stmt.order.descending), limit,
+            self._scenario(stmt.scenario),
+        )
+
+    def _count(self, stmt: ast.Count) -> ir.FindIR:
+        kind = self._entity(stmt.entity)
+        cond = self._cond(kind, stmt.where) if stmt.where else None
+        by = self._field(kind, stmt.by)
+        if by.many:
+            raise QueryError(
+                f"cannot count by '{by.name}': it is a list; count by a single field such as "
+                f"{_one_of(self._scalar_fields(kind)[:4])}",
+                stmt.by.span,
+            )
+        return ir.FindIR(kind, cond, (), None, False, None, self._scenario(stmt.scenario), by)
+
+    # --- names --------------------------------------------------------------------------
+    def _entity(self, word: ast.Word) -> NodeKind:
+        text = word.text.lower()
+        kind = BY_PLURAL.get(text) or BY_SINGULAR.get(text)
+        if kind is None:
+            raise QueryError(
+                f"unknown kind of thing '{word.text}'{_hint(text, BY_PLURAL)}; expected one of "
+                f"{_one_of(BY_PLURAL)}",
+                word.span,
+            )
+        return kind
+
+    def _fields(self, kind: NodeKind) -> list[str]:
+        return [*kind.prop_names, *DERIVED.get(kind.label, {})]
+
+    def _scalar_fields(self, kind: NodeKind) -> list[str]:
+        return [
+            *kind.prop_names,
+            *(n for n, d in DERIVED.get(kind.label, {}).items() if not d.many),
+        ]
+
+    def _field_named(self, kind: NodeKind, name: str) -> ir.Field:
+        prop = kind.prop(name)
+        if prop is not None:
+            return ir.Field(name, prop.type)
+        d = DERIVED[kind.label][name]
+        return ir.Field(name, d.type(), d)
+
+    def _field(self, kind: NodeKind, word: ast.Word) -> ir.Field:
+        name = word.text.lower()
+        if name in self._fields(kind):
+            return self._field_named(kind, name)
+        raise QueryError(
+            f"{kind.plural} have no field '{word.text}'{_hint(name, self._fields(kind))}; "
+            f"expected one of {_one_of(self._fields(kind))}",
+            word.span,
+        )
+
+    def _bound(self, value: ast.Value | None, default: int) -> int:
+        if value is None:
+            return default
+        n = int(value.value)
+        if not 1 <= n <= MAX_BOUND:
+            raise QueryError(f"expected a whole number from 1 to {MAX_BOUND}, got {n}", value.span)
+        return n
+
+    def _scenario(self, value: ast.Value | None) -> str | None:
+        if value is None:
+            return "as-is"
+        text = str(value.value).lower()
+        if text == "any":
+            return None
+        if text not in SCENARIOS:
+            raise QueryError(
+                f"unknown scenario '{value.value}'{_hint(text, [*SCENARIOS, 'any'])}; expected "
+                f"{_one_of([*SCENARIOS, 'any'])}",
+                value.span,
+            )
+        return text
+
+    # --- conditions ---------------------------------------------------------------------
+    def _cond(self, kind: NodeKind, cond: ast.Cond) -> ir.Cond:
+        if isinstance(cond, ast.And):
+            return ir.BoolOp("and", (self._cond(kind, cond.left), self._cond(kind, cond.right)))
+        if isinstance(cond, ast.Or):
+            return ir.BoolOp("or", (self._cond(kind, cond.left), self._cond(kind, cond.right)))
+        if isinstance(cond, ast.Not):
+            return ir.BoolOp("not", (self._cond(kind, cond.item),))
+        if isinstance(cond, ast.Compare):
+            return self._compare(kind, cond)
+        return self._relation(kind, cond)
+
+    def _compare(self, kind: NodeKind, cmp: ast.Compare) -> ir.Cmp:
+        f = self._field(kind, cmp.field)
+        if f.many:
+            raise QueryError(
+                f"'{f.name}' is a list of names and cannot be compared; use a relation such as "
+                f"`uses system \"...\"` or `performed by role \"...\"`",
+                cmp.field.span,
+            )
+        if cmp.op in ("in", "not_in"):
+            assert isinstance(cmp.value, ast.ValueList)
+            if not cmp.value.items:
+                raise QueryError("expected at least one value in the list", cmp.value.span)
+            values = [self._value(f, v, cmp.op) for v in cmp.value.items]
+            return ir.Cmp(f, cmp.op, values)
+        assert isinstance(cmp.value, ast.Value)
+        return ir.Cmp(f, cmp.op, self._value(f, cmp.value, cmp.op))
+
+    def _value(self, f: ir.Field, v: ast.Value, op: str) -> Any:
+        words = {"contains": "contains", "starts_with": "starts with"}
+        if op in words and f.type != "STRING":
+            raise QueryError(
+                f"'{f.name}' is a number or a flag; '{words[op]}' works on text fields",
+                v.span,
+            )
+        if op in ("<", "<=", ">", ">=") and f.type == "BOOL":
+            raise QueryError(f"'{f.name}' is true or false; compare it with = or !=", v.span)
+        if f.type in ("INT64", "DOUBLE"):
+            if v.kind != "number":
+                raise QueryError(f"'{f.name}' is a number; expected a number, got {_shown(v)}", v.span)
+            return v.value
+        if f.type == "BOOL":
+            if v.kind != "bool":
+                raise QueryError(f"'{f.name}' is true or false; got {_shown(v)}", v.span)
+            return v.value
+        if v.kind not in ("string", "word"):
+            raise QueryError(
+                f"'{f.name}' is text; expected a quoted value such as \"claims\", got {_shown(v)}",
+                v.span,
+            )
+        text = str(v.value)
+        allowed = ENUMS.get(f.name)
+        if allowed and op in ("=", "!=", "in", "not_in"):
+            if text.lower() not in allowed:
+                raise QueryError(
+                    f"unknown {f.name} '{text}'{_hint(text, allowed)}; expected one of "
+                    f"{_one_of(allowed)}",
+                    v.span,
+                )
+            return text.lower()
+        if v.kind == "word":
+            raise QueryError(
+                f"put the value in double quotes: \"{text}\" ('{f.name}' is free text)", v.span
+            )
+        return text
+
+    def _relation(self, kind: NodeKind, rel: ast.Relation) -> ir.Rel:
+        direct = DIRECT_RELATIONS.get(kind.label, ())
+        word = RELATION_WORDS[rel.relation]
+        own = [r for r in direct if r.relation == rel.relation]
+        via_steps = [r for r in STEP_RELATIONS if r.relation == rel.relation]
+        # a relation of the entity itself wins over the same words through its steps
+        own_targets = {r.target for r in own}
+        rules = own + [r for r in via_steps if r.target not in own_targets]
+        targets = [r.target for r in rules]
+        target = self._ref(rel.target, targets, word)
+        rule = next(r for r in rules if r.target == target.label)
+        within = self._bound(rel.within, DEFAULT_WITHIN)
+        if rel.within is not None and not rule.bounded:
+            raise QueryError(f"'within' goes with 'depends on' only", rel.within.span)
+        is_direct = rule in own or kind.label == "Step"
+        return ir.Rel(rule, target, is_direct, within)
+
+    # --- references ---------------------------------------------------------------------
+    def _ref(self, ref: ast.Ref, allowed: Iterable[str] | None, context: str) -> ir.Target:
+        text = ref.kind.text.lower()
+        kind = BY_SINGULAR.get(text) or BY_PLURAL.get(text)
+        allowed_labels = list(allowed) if allowed is not None else None
+        allowed_words = [
+            BY_SINGULAR_OF[label] for label in (allowed_labels or list(BY_SINGULAR_OF))
+        ]
+        if kind is None or (allowed_labels is not None and kind.label not in allowed_labels):
+            hint = _hint(text, allowed_words)
+            forms = [w + ' "..."' for w in allowed_words]
+            raise QueryError(
+                f"'{context}' takes {_one_of(forms)}; got '{ref.kind.text}'{hint}",
+                ref.kind.span,
+            )
+        return self._lookup(kind, ref.value)
+
+    def _lookup(self, kind: NodeKind, value: ast.Value) -> ir.Target:
+        wanted = str(value.value)
+        entries = self.catalog.entries(kind.label)
+        for id_, name in entries:
+            if id_ == wanted:
+                return ir.Target(kind.label, id_, name)
+        named = [(i, n) for i, n in entries if n == wanted]
+        if len(named) == 1:
+            return ir.Target(kind.label, named[0][0], named[0][1])
+        if len(named) > 1:
+            ids = ", ".join(sorted(i for i, _ in named))
+            raise QueryError(
+                f"{len(named)} {kind.plural} are named \"{wanted}\" ({ids}); use one of these ids",
+                value.span,
+            )
+        folded = [(i, n) for i, n in entries if wanted.lower() in (i.lower(), n.lower())]
+        if len(folded) == 1:
+            hint = f" (did you mean \"{folded[0][0]}\"?)"
+        else:
+            hint = _hint(wanted, [i for i, _ in entries] + [n for _, n in entries]).replace(
+                "'", '"'
+            )
+        if not entries:
+            raise QueryError(
+                f"no {kind.singular} \"{wanted}\": the store has no {kind.plural} "
+                f"(load an enterprise with `bpql load`)",
+                value.span,
+            )
+        raise QueryError(f"no {kind.singular} \"{wanted}\"{hint}", value.span)
+
+
+BY_SINGULAR_OF: dict[str, str] = {k.label: k.singular for k in BY_SINGULAR.values()}
+
+
+def _shown(v: ast.Value) -> str:
+    if v.kind == "string":
+        return f'"{v.value}"'
+    if v.kind == "bool":
+        return "true" if v.value else "false"
+    return str(v.value)
+
+
+def position_of(span: Span | None) -> str:
+    return f"line {span.line}, column {span.column}" if span else ""

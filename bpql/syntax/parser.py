@@ -1,0 +1,315 @@
+"""Parse BPQL with Lark LALR into the AST, turning Lark's errors into plain words."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.tree import Meta
+
+from bpql.errors import QueryError, Span
+from bpql.syntax import ast
+
+_GRAMMAR_CANDIDATES = (
+    Path(__file__).resolve().parents[2] / "grammar" / "bpql.lark",
+    Path(__file__).resolve().parents[1] / "data" / "bpql.lark",
+)
+
+#: how each terminal is named in an error message
+TERMINAL_WORDS: dict[str, str] = {
+    "STRING": 'a quoted value such as "claims"',
+    "NAME": "a word",
+    "INT": "a whole number",
+    "NUMBER": "a number",
+    "CMP": "a comparison such as = or >=",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "COMMA": "','",
+    "SEMI": "';'",
+    "$END": "the end of the query",
+}
+STATEMENT_WORDS = "find, count, impact of, path from, show or explain"
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> Lark:
+    path = next(p for p in _GRAMMAR_CANDIDATES if p.exists())
+    return Lark(
+        path.read_text(),
+        parser="lalr",
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
+
+
+def _span(meta: Meta | Token) -> Span:
+    return Span(
+        meta.line or 1,
+        meta.column or 1,
+        getattr(meta, "end_line", None),
+        getattr(meta, "end_column", None),
+    )
+
+
+def _tok(token: Token) -> Span:
+    return Span(token.line or 1, token.column or 1, token.end_line, token.end_column)
+
+
+def unquote(text: str) -> str:
+    """A double-quoted BPQL string with JSON-style escapes (\\" \\\\ \\n \\t \\uXXXX)."""
+    try:
+        value: str = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"bad escape in a quoted value ({exc.msg})") from None
+    return value
+
+
+@v_args(meta=True)
+class _ToAst(Transformer[Token, Any]):
+    def start(self, meta: Meta, items: list[Any]) -> list[ast.Statement]:
+        return [i for i in items if not isinstance(i, Token)]
+
+    # --- leaves -----------------------------------------------------------------------
+    def word(self, meta: Meta, items: list[Token]) -> ast.Word:
+        return ast.Word(_tok(items[0]), str(items[0]))
+
+    def field(self, meta: Meta, items: list[Any]) -> ast.Word:
+        item = items[0]
+        return item if isinstance(item, ast.Word) else ast.Word(_tok(item), str(item).lower())
+
+    entity = field
+
+    def string(self, meta: Meta, items: list[Token]) -> ast.Value:
+        tok = items[0]
+        try:
+            return ast.Value(_tok(tok), unquote(str(tok)), "string")
+        except ValueError as exc:
+            raise QueryError(str(exc), _tok(tok)) from None
+
+    def number(self, meta: Meta, items: list[Token]) -> ast.Value:
+        text = str(items[0])
+        value: int | float = float(text) if "." in text else int(text)
+        return ast.Value(_tok(items[0]), value, "number")
+
+    def true(self, meta: Meta, items: list[Token]) -> ast.Value:
+        return ast.Value(_tok(items[0]), True, "bool")
+
+    def false(self, meta: Meta, items: list[Token]) -> ast.Value:
+        return ast.Value(_tok(items[0]), False, "bool")
+
+    def bare(self, meta: Meta, items: list[ast.Word]) -> ast.Value:
+        return ast.Value(items[0].span, items[0].text, "word")
+
+    def value_list(self, meta: Meta, items: list[Any]) -> ast.ValueList:
+        return ast.ValueList(_span(meta), tuple(i for i in items if isinstance(i, ast.Value)))
+
+    def ref(self, meta: Meta, items: list[Any]) -> ast.Ref:
+        tok = items[1]
+        try:
+            value = ast.Value(_tok(tok), unquote(str(tok)), "string")
+        except ValueError as exc:
+            raise QueryError(str(exc), _tok(tok)) from None
+        return ast.Ref(_span(meta), items[0], value)
+
+    # --- clauses ----------------------------------------------------------------------
+    def where_clause(self, meta: Meta, items: list[Any]) -> Any:
+        return ("where", items[1])
+
+    def return_clause(self, meta: Meta, items: list[Any]) -> Any:
+        return ("returns", tuple(i for i in items if isinstance(i, ast.Word)))
+
+    def order_clause(self, meta: Meta, items: list[Any]) -> Any:
+        desc = any(isinstance(i, str) and i == "desc" for i in items)
+        return ("order", ast.Order(_span(meta), items[2], desc))
+
+    def direction(self, meta: Meta, items: list[Token]) -> str:
+        return str(items[0]).lower()
+
+    def limit_clause(self, meta: Meta, items: list[Token]) -> Any:
+        return ("limit", self.number(meta, [items[1]]))
+
+    def within(self, meta: Meta, items: list[Token]) -> Any:
+        return ("within", self.number(meta, [items[1]]))
+
+    def depth(self, meta: Meta, items: list[Token]) -> Any:
+        return ("depth", self.number(meta, [items[1]]))
+
+    def scenario_clause(self, meta: Meta, items: list[Any]) -> Any:
+        item = items[1]
+        if isinstance(item, ast.Word):
+            return ("scenario", ast.Value(item.span, item.text, "word"))
+        return ("scenario", self.string(meta, [item]))
+
+    @staticmethod
+    def _clauses(items: list[Any]) -> dict[str, Any]:
+        return dict(i for i in items if isinstance(i, tuple))
+
+    # --- conditions -------------------------------------------------------------------
+    def or_(self, meta: Meta, items: list[Any]) -> ast.Or:
+        return ast.Or(_span(meta), items[0], items[2])
+
+    def and_(self, meta: Meta, items: list[Any]) -> ast.And:
+        return ast.And(_span(meta), items[0], items[2])
+
+    def not_(self, meta: Meta, items: list[Any]) -> ast.Not:
+        return ast.Not(_span(meta), items[1])
+
+    def atom(self, meta: Meta, items: list[Any]) -> Any:
+        return items[1]
+
+    def compare(self, meta: Meta, items: list[Any]) -> ast.Compare:
+        op = "!=" if str(items[1]) == "<>" else str(items[1])
+        return ast.Compare(_span(meta), items[0], op, items[2])
+
+    def contains(self, meta: Meta, items: list[Any]) -> ast.Compare:
+        return ast.Compare(_span(meta), items[0], "contains", items[2])
+
+    def starts_with(self, meta: Meta, items: list[Any]) -> ast.Compare:
+        return ast.Compare(_span(meta), items[0], "starts_with", items[3])
+
+    def in_list(self, meta: Meta, items: list[Any]) -> ast.Compare:
+        return ast.Compare(_span(meta), items[0], "in", items[2])
+
+    def not_in_list(self, meta: Meta, items: list[Any]) -> ast.Compare:
+        return ast.Compare(_span(meta), items[0], "not_in", items[3])
+
+    def _relation(self, meta: Meta, name: str, items: list[Any]) -> ast.Relation:
+        ref = next(i for i in items if isinstance(i, ast.Ref))
+        within = self._clauses(items).get("within")
+        return ast.Relation(_span(meta), name, ref, within)
+
+    def uses(self, meta: Meta, items: list[Any]) -> ast.Relation:
+        return self._relation(meta, "uses", items)
+
+    def depends_on(self, meta: Meta, items: list[Any]) -> ast.Relation:
+        return self._relation(meta, "depends_on", items)
+
+    def performed_by(self, meta: Meta, items: list[Any]) -> ast.Relation:
+        return self._relation(meta, "performed_by", items)
+
+    def in_(self, meta: Meta, items: list[Any]) -> ast.Relation:
+        return self._relation(meta, "in", items)
+
+    def at(self, meta: Meta, items: list[Any]) -> ast.Relation:
+        return self._relation(meta, "at", items)
+
+    def supports(self, meta: Meta, items: list[Any]) -> ast.Relation:
+        return self._relation(meta, "supports", items)
+
+    def owned_by(self, meta: Meta, items: list[Any]) -> ast.Relation:
+        return self._relation(meta, "owned_by", items)
+
+    # --- statements -------------------------------------------------------------------
+    def find(self, meta: Meta, items: list[Any]) -> ast.Find:
+        c = self._clauses(items)
+        return ast.Find(
+            _span(meta), items[1], c.get("where"), c.get("returns", ()), c.get("order"),
+            c.get("limit"), c.get("scenario"),
+        )
+
+    def count(self, meta: Meta, items: list[Any]) -> ast.Count:
+        c = self._clauses(items)
+        by = next(i for i in items[2:] if isinstance(i, ast.Word))
+        return ast.Count(_span(meta), items[1], c.get("where"), by, c.get("scenario"))
+
+    def impact(self, meta: Meta, items: list[Any]) -> ast.Impact:
+        c = self._clauses(items)
+        return ast.Impact(_span(meta), items[2], c.get("within"), c.get("scenario"))
+
+    def path(self, meta: Meta, items: list[Any]) -> ast.PathQuery:
+        c = self._clauses(items)
+        refs = [i for i in items if isinstance(i, ast.Ref)]
+        return ast.PathQuery(_span(meta), refs[0], refs[1], c.get("within"), c.get("scenario"))
+
+    def show(self, meta: Meta, items: list[Any]) -> ast.Show:
+        c = self._clauses(items)
+        return ast.Show(_span(meta), items[1], c.get("depth"), c.get("scenario"))
+
+    def explain(self, meta: Meta, items: list[Any]) -> ast.Explain:
+        return ast.Explain(_span(meta), items[1])
+
+
+def _expected_words(expected: set[str]) -> str:
+    names = sorted(expected - {"COMMENT", "WS"})
+    if {"FIND", "COUNT", "SHOW"} <= set(names):
+        return f"a statement: {STATEMENT_WORDS}"
+    words = []
+    for n in names:
+        if n in TERMINAL_WORDS:
+            words.append(TERMINAL_WORDS[n])
+        elif n.isupper() and n.isalpha():
+            words.append(f"'{n.lower()}'")
+        else:
+            words.append(n.lower())
+    words = sorted(set(words), key=lambda w: (not w.startswith("'"), w))
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _describe(token: Token) -> str:
+    if token.type == "$END":
+        return "the end of the query"
+    if token.type == "STRING":
+        return f"the quoted value {token}"
+    return f"'{token}'"
+
+
+def parse(text: str) -> list[ast.Statement]:
+    """Parse one or more statements; raise QueryError pointing at the fault."""
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedEOF as exc:
+        line, col = _end_position(text)
+        raise QueryError(
+            f"the query ends too early; expected {_expected_words(set(exc.expected))}",
+            Span(line, col),
+            text,
+        ) from None
+    except UnexpectedToken as exc:
+        tok = exc.token
+        span = _tok(tok) if tok.type != "$END" else Span(*_end_position(text))
+        expected = set(exc.accepts or exc.expected)
+        if tok.type == "$END":
+            msg = f"the query ends too early; expected {_expected_words(expected)}"
+        else:
+            msg = f"unexpected {_describe(tok)}; expected {_expected_words(expected)}"
+        raise QueryError(msg, span, text) from None
+    except UnexpectedCharacters as exc:
+        ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        span = Span(exc.line, exc.column, exc.line, exc.column + 1)
+        if ch == '"':
+            msg = 'this quoted value is not closed: add a " before the end of the line'
+        elif ch == "'":
+            msg = "values are written in double quotes, as in \"claims\""
+        else:
+            msg = f"unexpected character {ch!r}"
+            if exc.allowed:
+                msg += f"; expected {_expected_words(set(exc.allowed))}"
+        raise QueryError(msg, span, text) from None
+    except UnexpectedInput as exc:  # pragma: no cover - other Lark errors
+        raise QueryError(str(exc).splitlines()[0], Span(exc.line, exc.column), text) from None
+    try:
+        statements: list[ast.Statement] = _ToAst().transform(tree)
+    except QueryError as exc:
+        raise exc.with_source(text) from None
+    except Exception as exc:  # lark wraps errors raised in callbacks
+        inner = getattr(exc, "orig_exc", None)
+        if isinstance(inner, QueryError):
+            raise inner.with_source(text) from None
+        raise
+    if not statements:
+        raise QueryError(f"empty query; expected a statement: {STATEMENT_WORDS}", Span(1, 1), text)
+    return statements
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    stripped = text.rstrip()
+    lines = stripped.splitlines() or [""]
+    return len(lines), len(lines[-1]) + 1
