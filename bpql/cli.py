@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bpql.backends.base import Backend, Progress
@@ -114,6 +114,76 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _query_text(args: argparse.Namespace) -> str:
+    from bpql.errors import BpqlError
+
+    if args.file:
+        try:
+            return Path(args.file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise BpqlError(f"{args.file}: cannot read: {exc.strerror}") from None
+    if not args.query:
+        raise BpqlError('expected a query, as in: bpql query "find services", or -f FILE.bpql')
+    return str(args.query)
+
+
+def _print_results(results: list[Any], fmt: str) -> None:
+    from rich.console import Console
+
+    from bpql.api import explain_text
+    from bpql.ir import Compiled
+    from bpql.present import as_text, show
+
+    console = Console()
+    for i, r in enumerate(results):
+        if i and fmt == "table":
+            console.print()
+        if isinstance(r, Compiled):
+            print(json.dumps(r.to_json(), indent=2) if fmt == "json" else explain_text([r]))
+            continue
+        text = as_text(r, fmt)
+        if text is None:
+            show(r, console)
+        else:
+            print(text)
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from bpql.engine import Engine
+
+    text = _query_text(args)
+    with _backend(args) as backend:
+        _print_results(Engine(backend).run(text), args.format)
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from bpql.api import explain_text
+    from bpql.engine import Engine
+
+    text = _query_text(args)
+    with _backend(args) as backend:
+        compiled = Engine(backend).explain(text, args.dialect)
+    if args.format == "json":
+        print(json.dumps([c.to_json() for c in compiled], indent=2, ensure_ascii=False))
+    else:
+        print(explain_text(compiled))
+    return 0
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    from bpql.shell import run_shell
+
+    with _backend(args) as backend:
+        return run_shell(backend)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bpql.demo import run_demo
+
+    return run_demo(Path(args.store) if args.store else None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from bpql import __version__
 
@@ -139,6 +209,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("stats", cmd_stats, "node counts per label and relationship counts per type")
     p.add_argument("--db", help=DB_HELP)
     p.add_argument("--format", choices=["table", "json"], default="table")
+    p = add("query", cmd_query, "run BPQL queries and print their answers")
+    p.add_argument("query", nargs="?", help='a BPQL query, such as "find services"')
+    p.add_argument("-f", "--file", help="read the queries from a .bpql file")
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p = add("explain", cmd_explain, "print the Cypher and parameters of a query; run nothing")
+    p.add_argument("query", nargs="?", help="a BPQL query")
+    p.add_argument("-f", "--file", help="read the queries from a .bpql file")
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument(
+        "--dialect", choices=["neo4j", "ladybug"], help="render for this dialect (default: the db's)"
+    )
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p = add("shell", cmd_shell, "an interactive BPQL prompt with history and completion")
+    p.add_argument("--db", help=DB_HELP)
+    p = add("demo", cmd_demo, "load the example enterprises into a fresh embedded store and "
+            "answer the four daily questions")
+    p.add_argument("--store", help="folder for the demo stores (default: a temporary folder)")
     return parser
 
 
@@ -148,7 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    from bpql.errors import BlueprintError, BpqlError
+    from bpql.errors import BlueprintError, BpqlError, QueryError
 
     try:
         code: int = args.func(args)
@@ -156,6 +244,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BlueprintError as exc:
         for line in exc.lines():
             print(f"error: {line}", file=sys.stderr)
+        return exc.exit_code
+    except QueryError as exc:
+        print(exc.pretty(), file=sys.stderr)
         return exc.exit_code
     except BpqlError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -1,0 +1,86 @@
+"""The public Python API: connect, load, query, explain. A few functions, as sqlglot keeps it.
+
+    import bpql
+    with bpql.connect("embedded:.bpql/graph.lbdb") as db:
+        db.load("examples/insurer")
+        result = db.query('find services where depends on system "payments-gateway"')
+        print(result.table.dicts())
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from bpql import ir
+from bpql.backends.base import Backend, Progress, connect as _connect
+from bpql.engine import Engine
+from bpql.errors import QueryError
+from bpql.load import load as _load
+from bpql.model.validate import Enterprise
+from bpql.result import Result
+
+
+class Client:
+    """One open store and the compiler bound to its dialect."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.engine = Engine(backend)
+
+    @property
+    def dialect(self) -> str:
+        return self.backend.dialect
+
+    def load(self, *paths: str | Path, progress: Progress | None = None) -> Enterprise:
+        ent = _load(self.backend, [Path(p) for p in paths], progress)
+        self.engine.catalog.clear()
+        return ent
+
+    def query(self, text: str) -> Result:
+        """Run one query (not `explain`) and return its result."""
+        results = self.query_all(text)
+        if len(results) != 1:
+            raise QueryError(f"expected one query, got {len(results)}; use query_all()")
+        return results[0]
+
+    def query_all(self, text: str) -> list[Result]:
+        out = []
+        for r in self.engine.run(text):
+            if isinstance(r, ir.Compiled):
+                raise QueryError("use explain() for `explain` queries")
+            out.append(r)
+        return out
+
+    def explain(self, text: str, dialect: str | None = None) -> list[ir.Compiled]:
+        """The Cypher and parameters the query runs as, without running it."""
+        return self.engine.explain(text, dialect)
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        return self.backend.counts()
+
+    def close(self) -> None:
+        self.backend.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def connect(db: str | None = None) -> Client:
+    """Open a store: `bolt://…`/`neo4j://…` (NEO4J_USER/NEO4J_PASSWORD) or `embedded:PATH`."""
+    return Client(_connect(db))
+
+
+def explain_text(compiled: Iterable[ir.Compiled]) -> str:
+    """Cypher with its parameters, as `bpql explain` prints it."""
+    blocks = []
+    for c in compiled:
+        for i, (cypher, params) in enumerate(c.statements, start=1):
+            head = f"// {c.dialect}" + (f", statement {i} of {len(c.statements)}"
+                                         if len(c.statements) > 1 else "")
+            blocks.append(f"{head}\n{cypher}\n// params: {json.dumps(params, ensure_ascii=False)}")
+    return "\n\n".join(blocks)
