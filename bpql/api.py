@@ -1,10 +1,10 @@
 """The public Python API: connect, load, query, explain. A few functions, as sqlglot keeps it.
 
-    import bpql
-    with bpql.connect("embedded:.bpql/graph.lbdb") as db:
-        db.load("examples/insurer")
-        result = db.query('find services where depends on system "payments-gateway"')
-        print(result.table.dicts())
+import bpql
+with bpql.connect("embedded:.bpql/graph.lbdb") as db:
+    db.load("examples/insurer")
+    result = db.query('find services where depends on system "payments-gateway"')
+    print(result.table.dicts())
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bpql import ir
-from bpql.backends.base import Backend, Progress, connect as _connect
+from bpql.backends.base import Backend, Progress
+from bpql.backends.base import connect as _connect
 from bpql.engine import Engine
 from bpql.errors import QueryError
 from bpql.load import load as _load
@@ -80,7 +81,8 @@ def explain_text(compiled: Iterable[ir.Compiled]) -> str:
     blocks = []
     for c in compiled:
         for i, (cypher, params) in enumerate(c.statements, start=1):
-            head = f"// {c.dialect}" + (f", statement {i} of {len(c.statements)}"
-                                         if len(c.statements) > 1 else "")
+            head = f"// {c.dialect}" + (
+                f", statement {i} of {len(c.statements)}" if len(c.statements) > 1 else ""
+            )
             blocks.append(f"{head}\n{cypher}\n// params: {json.dumps(params, ensure_ascii=False)}")
     return "\n\n".join(blocks)

@@ -195,7 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"bpql {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def add(name: str, fn: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+    def add(
+        name: str, fn: Callable[[argparse.Namespace], int], help_: str
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_)
         p.set_defaults(func=fn)
         return p
@@ -219,13 +221,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--file", help="read the queries from a .bpql file")
     p.add_argument("--db", help=DB_HELP)
     p.add_argument(
-        "--dialect", choices=["neo4j", "ladybug"], help="render for this dialect (default: the db's)"
+        "--dialect",
+        choices=["neo4j", "ladybug"],
+        help="render for this dialect (default: the db's)",
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p = add("shell", cmd_shell, "an interactive BPQL prompt with history and completion")
     p.add_argument("--db", help=DB_HELP)
-    p = add("demo", cmd_demo, "load the example enterprises into a fresh embedded store and "
-            "answer the four daily questions")
+    p = add(
+        "demo",
+        cmd_demo,
+        "load the example enterprises into a fresh embedded store and "
+        "answer the four daily questions",
+    )
     p.add_argument("--store", help="folder for the demo stores (default: a temporary folder)")
     return parser
 

@@ -14,19 +14,29 @@ EXAMPLES_CANDIDATES = (
 
 #: (enterprise, job, query): the four daily jobs of DESIGN.md on the examples
 SHOWCASE: tuple[tuple[str, str, str], ...] = (
-    ("insurer", "1. Which services depend on a support system?",
-     'find services where depends on system "payments-gateway"'),
-    ("insurer", "2. What does a change to a department reach?",
-     'impact of department "billing"'),
-    ("insurer", "3. Touchpoint inventory: every touchpoint, its channel, who uses it",
-     "find touchpoints return id, name, channel, services order by channel"),
+    (
+        "insurer",
+        "1. Which services depend on a support system?",
+        'find services where depends on system "payments-gateway"',
+    ),
+    ("insurer", "2. What does a change to a department reach?", 'impact of department "billing"'),
+    (
+        "insurer",
+        "3. Touchpoint inventory: every touchpoint, its channel, who uses it",
+        "find touchpoints return id, name, channel, services order by channel",
+    ),
     ("insurer", "3b. Touchpoints per channel", "count touchpoints by channel"),
-    ("insurer", "4. Exploring around a system",
-     'show system "crm" depth 1'),
-    ("insurer", "   ... and the riskiest fail points",
-     "find failpoints where rpn >= 200 order by rpn desc limit 10"),
-    ("clinic", "1. Clinic: which services depend on the EHR?",
-     'find services where depends on system "ehr"'),
+    ("insurer", "4. Exploring around a system", 'show system "crm" depth 1'),
+    (
+        "insurer",
+        "   ... and the riskiest fail points",
+        "find failpoints where rpn >= 200 order by rpn desc limit 10",
+    ),
+    (
+        "clinic",
+        "1. Clinic: which services depend on the EHR?",
+        'find services where depends on system "ehr"',
+    ),
     ("clinic", "3. Clinic: touchpoints per channel", "count touchpoints by channel"),
 )
 

@@ -102,16 +102,14 @@ class Engine:
         title = ""
         if isinstance(query, ir.PathIR) and not graph.edges:
             title = (
-                f"no path from {query.source.label.lower()} \"{query.source.name}\" to "
-                f"{query.target.label.lower()} \"{query.target.name}\" within "
+                f'no path from {query.source.label.lower()} "{query.source.name}" to '
+                f'{query.target.label.lower()} "{query.target.name}" within '
                 f"{query.within} steps"
             )
         return Result("graph", graph=graph, title=title)
 
     def _impact(self, query: ir.ImpactIR, compiled: ir.Compiled) -> Result:
-        (src_q, src_p), (direct_q, direct_p), (up_q, _), (facts_q, _), *parts = (
-            compiled.statements
-        )
+        (src_q, src_p), (direct_q, direct_p), (up_q, _), (facts_q, _), *parts = compiled.statements
         direct = [r[0] for r in self.backend.read(direct_q, direct_p)[1]]
         supported = [r[0] for r in self.backend.read(up_q, {"direct": direct})[1]]
         steps = sorted(set(direct) | set(supported))
@@ -127,8 +125,13 @@ class Engine:
         for service_id, service, step, lane, tp, channel, fp, rpn in facts:
             s = per.setdefault(
                 service_id,
-                {"service": service, "steps": {}, "touchpoints": set(), "channels": set(),
-                 "failpoints": {}},
+                {
+                    "service": service,
+                    "steps": {},
+                    "touchpoints": set(),
+                    "channels": set(),
+                    "failpoints": {},
+                },
             )
             s["steps"][step] = lane
             if tp:
@@ -140,26 +143,41 @@ class Engine:
             if lane in VISIBLE_LANES:
                 visible.add(f"Step:{step}")
         lanes = [lane.key for lane in LANES]
-        columns = ["service", "steps", *lanes, "visible", "touchpoints", "channels",
-                   "failpoints", "max_rpn"]
+        columns = [
+            "service",
+            "steps",
+            *lanes,
+            "visible",
+            "touchpoints",
+            "channels",
+            "failpoints",
+            "max_rpn",
+        ]
         rows = []
         for sid in sorted(per):
             s = per[sid]
-            by_lane = defaultdict(int)
+            by_lane: defaultdict[str, int] = defaultdict(int)
             for lane in s["steps"].values():
                 by_lane[lane] += 1
             rpns = [r for r in s["failpoints"].values() if r is not None]
             rows.append(
-                [s["service"], len(s["steps"]), *(by_lane[lane] for lane in lanes),
-                 sum(by_lane[lane] for lane in VISIBLE_LANES), sorted(s["touchpoints"]),
-                 sorted(s["channels"]), len(s["failpoints"]), max(rpns) if rpns else None]
+                [
+                    s["service"],
+                    len(s["steps"]),
+                    *(by_lane[lane] for lane in lanes),
+                    sum(by_lane[lane] for lane in VISIBLE_LANES),
+                    sorted(s["touchpoints"]),
+                    sorted(s["channels"]),
+                    len(s["failpoints"]),
+                    max(rpns) if rpns else None,
+                ]
             )
         src_key = f"{query.source.label}:{query.source.id}"
         return Result(
             "impact",
             table=Table(columns, rows),
             graph=graph,
-            title=f"impact of {query.source.label.lower()} \"{query.source.name}\"",
+            title=f'impact of {query.source.label.lower()} "{query.source.name}"',
             highlight={
                 "source": [src_key],
                 "direct": sorted(f"Step:{s}" for s in direct),

@@ -78,8 +78,11 @@ DERIVED: dict[str, dict[str, Derived]] = {
         d.name: d
         for d in (
             Derived(
-                "services", _TP_STEPS + "<-[:HAS_BLUEPRINT]-({x}:Service)", "name",
-                many=True, scoped=True,
+                "services",
+                _TP_STEPS + "<-[:HAS_BLUEPRINT]-({x}:Service)",
+                "name",
+                many=True,
+                scoped=True,
             ),
             Derived(
                 "steps",
@@ -133,8 +136,7 @@ DERIVED: dict[str, dict[str, Derived]] = {
         )
     },
     "Blueprint": {
-        d.name: d
-        for d in (Derived("service", "({n})<-[:HAS_BLUEPRINT]-({x}:Service)", "name"),)
+        d.name: d for d in (Derived("service", "({n})<-[:HAS_BLUEPRINT]-({x}:Service)", "name"),)
     },
     "Phase": {
         d.name: d
@@ -148,8 +150,7 @@ DERIVED: dict[str, dict[str, Derived]] = {
         )
     },
     "Metric": {
-        d.name: d
-        for d in (Derived("steps", "({n})-[:MEASURES]->({x}:Step)", "name", many=True),)
+        d.name: d for d in (Derived("steps", "({n})-[:MEASURES]->({x}:Step)", "name", many=True),)
     },
     "Persona": {
         d.name: d
@@ -255,9 +256,12 @@ DIRECT_RELATIONS: dict[str, tuple[RelationRule, ...]] = {
         RelationRule("owned_by", "Department", "({n})-[:OWNED_BY]->({t}:Department)"),
     ),
     "Role": (RelationRule("in", "Department", "({n})-[:MEMBER_OF]->({t}:Department)"),),
-    "Phase": (RelationRule("in", "Blueprint", "({n})<-[:HAS_PHASE]-({t}:Blueprint)"),
-              RelationRule("in", "Service",
-                           "({n})<-[:HAS_PHASE]-(:Blueprint)<-[:HAS_BLUEPRINT]-({t}:Service)")),
+    "Phase": (
+        RelationRule("in", "Blueprint", "({n})<-[:HAS_PHASE]-({t}:Blueprint)"),
+        RelationRule(
+            "in", "Service", "({n})<-[:HAS_PHASE]-(:Blueprint)<-[:HAS_BLUEPRINT]-({t}:Service)"
+        ),
+    ),
     "Blueprint": (RelationRule("in", "Service", "({n})<-[:HAS_BLUEPRINT]-({t}:Service)"),),
 }
 

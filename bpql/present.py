@@ -21,7 +21,10 @@ def as_text(result: Result, fmt: str) -> str | None:
         assert result.graph is not None
         nodes = Table(
             ["id", "label", "name"],
-            [[n.key, n.label, n.name] for n in sorted(result.graph.nodes.values(), key=lambda n: n.key)],
+            [
+                [n.key, n.label, n.name]
+                for n in sorted(result.graph.nodes.values(), key=lambda n: n.key)
+            ],
         )
         return nodes.to_csv().rstrip("\n")
     return None
@@ -43,9 +46,9 @@ def show(result: Result, console: Console) -> None:
         g = result.graph
         if result.kind == "graph":
             t = RichTable("node", "kind", "name")
-            for n in sorted(g.nodes.values(), key=lambda n: (n.label, n.id)):
-                kind = n.labels[-1] if len(n.labels) > 1 else n.label
-                t.add_row(n.key, kind, n.name)
+            for node in sorted(g.nodes.values(), key=lambda x: (x.label, x.id)):
+                kind = node.labels[-1] if len(node.labels) > 1 else node.label
+                t.add_row(node.key, kind, node.name)
             console.print(t)
         console.print(
             f"[dim]graph: {len(g.nodes)} nodes, {len(g.edges)} edges "

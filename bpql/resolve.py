@@ -68,7 +68,9 @@ class Resolver:
             return self._count(stmt)
         if isinstance(stmt, ast.Impact):
             src = self._ref(stmt.target, IMPACT_SOURCES, "impact of")
-            return ir.ImpactIR(src, self._bound(stmt.within, DEFAULT_WITHIN), self._scenario(stmt.scenario))
+            return ir.ImpactIR(
+                src, self._bound(stmt.within, DEFAULT_WITHIN), self._scenario(stmt.scenario)
+            )
         if isinstance(stmt, ast.PathQuery):
             return ir.PathIR(
                 self._ref(stmt.source, None, "path from"),
@@ -85,8 +87,10 @@ class Resolver:
         kind = self._entity(stmt.entity)
         cond = self._cond(kind, stmt.where) if stmt.where else None
         names = [w for w in stmt.returns]
-        columns = tuple(self._field(kind, w) for w in names) if names else tuple(
-            self._field_named(kind, n) for n in DEFAULT_COLUMNS[kind.label]
+        columns = (
+            tuple(self._field(kind, w) for w in names)
+            if names
+            else tuple(self._field_named(kind, n) for n in DEFAULT_COLUMNS[kind.label])
         )
         order = self._field(kind, stmt.order.field) if stmt.order else None
         if order is not None and order.many:
@@ -101,7 +105,12 @@ class Resolver:
             if limit < 1:
                 raise QueryError("expected a limit of 1 or more", stmt.limit.span)
         return ir.FindIR(
-            kind, cond, columns, order, bool(stmt.order and stmt.order.descending), limit,
+            kind,
+            cond,
+            columns,
+            order,
+            bool(stmt.order and stmt.order.descending),
+            limit,
             self._scenario(stmt.scenario),
         )
 
@@ -194,7 +203,7 @@ class Resolver:
         if f.many:
             raise QueryError(
                 f"'{f.name}' is a list of names and cannot be compared; use a relation such as "
-                f"`uses system \"...\"` or `performed by role \"...\"`",
+                f'`uses system "..."` or `performed by role "..."`',
                 cmp.field.span,
             )
         if cmp.op in ("in", "not_in"):
@@ -217,7 +226,9 @@ class Resolver:
             raise QueryError(f"'{f.name}' is true or false; compare it with = or !=", v.span)
         if f.type in ("INT64", "DOUBLE"):
             if v.kind != "number":
-                raise QueryError(f"'{f.name}' is a number; expected a number, got {_shown(v)}", v.span)
+                raise QueryError(
+                    f"'{f.name}' is a number; expected a number, got {_shown(v)}", v.span
+                )
             return v.value
         if f.type == "BOOL":
             if v.kind != "bool":
@@ -257,7 +268,7 @@ class Resolver:
         rule = next(r for r in rules if r.target == target.label)
         within = self._bound(rel.within, DEFAULT_WITHIN)
         if rel.within is not None and not rule.bounded:
-            raise QueryError(f"'within' goes with 'depends on' only", rel.within.span)
+            raise QueryError("'within' goes with 'depends on' only", rel.within.span)
         is_direct = rule in own or kind.label == "Step"
         return ir.Rel(rule, target, is_direct, within)
 
@@ -290,23 +301,23 @@ class Resolver:
         if len(named) > 1:
             ids = ", ".join(sorted(i for i, _ in named))
             raise QueryError(
-                f"{len(named)} {kind.plural} are named \"{wanted}\" ({ids}); use one of these ids",
+                f'{len(named)} {kind.plural} are named "{wanted}" ({ids}); use one of these ids',
                 value.span,
             )
         folded = [(i, n) for i, n in entries if wanted.lower() in (i.lower(), n.lower())]
         if len(folded) == 1:
-            hint = f" (did you mean \"{folded[0][0]}\"?)"
+            hint = f' (did you mean "{folded[0][0]}"?)'
         else:
             hint = _hint(wanted, [i for i, _ in entries] + [n for _, n in entries]).replace(
                 "'", '"'
             )
         if not entries:
             raise QueryError(
-                f"no {kind.singular} \"{wanted}\": the store has no {kind.plural} "
+                f'no {kind.singular} "{wanted}": the store has no {kind.plural} '
                 f"(load an enterprise with `bpql load`)",
                 value.span,
             )
-        raise QueryError(f"no {kind.singular} \"{wanted}\"{hint}", value.span)
+        raise QueryError(f'no {kind.singular} "{wanted}"{hint}', value.span)
 
 
 BY_SINGULAR_OF: dict[str, str] = {k.label: k.singular for k in BY_SINGULAR.values()}

@@ -51,7 +51,7 @@ class Table:
     rows: list[list[Any]]
 
     def dicts(self) -> list[dict[str, Any]]:
-        return [dict(zip(self.columns, r)) for r in self.rows]
+        return [dict(zip(self.columns, r, strict=False)) for r in self.rows]
 
     def to_json(self) -> dict[str, Any]:
         return {"columns": self.columns, "rows": [[_jsonable(v) for v in r] for r in self.rows]}
@@ -105,8 +105,12 @@ class Graph:
                 for n in nodes
             ],
             "edges": [
-                {"source": e.source, "target": e.target, "type": e.type,
-                 "properties": _props(e.properties)}
+                {
+                    "source": e.source,
+                    "target": e.target,
+                    "type": e.type,
+                    "properties": _props(e.properties),
+                }
                 for e in edges
             ],
         }

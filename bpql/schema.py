@@ -107,9 +107,7 @@ NODE_KINDS: tuple[NodeKind, ...] = (
         ),
     ),
     NodeKind("Persona", "personas", "persona", (_ID, _NAME, _p("description"))),
-    NodeKind(
-        "Metric", "metrics", "metric", (_ID, _NAME, _p("target", "DOUBLE"), _p("unit"))
-    ),
+    NodeKind("Metric", "metrics", "metric", (_ID, _NAME, _p("target", "DOUBLE"), _p("unit"))),
 )
 
 NODES: dict[str, NodeKind] = {k.label: k for k in NODE_KINDS}

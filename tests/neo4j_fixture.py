@@ -78,19 +78,29 @@ def neo4j_server() -> Iterator[Neo4jInfo]:
             uri = os.environ["NEO4J_URI"]
             user = os.environ.get("NEO4J_USER", "neo4j")
             password = os.environ.get("NEO4J_PASSWORD", "")
-            info = Neo4jInfo(uri, user, password, _server_version(uri, user, password),
-                             "NEO4J_URI")
+            info = Neo4jInfo(uri, user, password, _server_version(uri, user, password), "NEO4J_URI")
         elif _docker_answers():
             from testcontainers.neo4j import Neo4jContainer
 
             container = Neo4jContainer("neo4j:5.26-community").start()
             uri = container.get_connection_url()
-            info = Neo4jInfo(uri, "neo4j", container.password,
-                             _server_version(uri, "neo4j", container.password), "testcontainers")
+            info = Neo4jInfo(
+                uri,
+                "neo4j",
+                container.password,
+                _server_version(uri, "neo4j", container.password),
+                "testcontainers",
+            )
         else:
             server = Neo4jServer().start()
-            info = Neo4jInfo(server.uri, server.user, server.password, server.version,
-                             "managed, from Maven Central", server)
+            info = Neo4jInfo(
+                server.uri,
+                server.user,
+                server.password,
+                server.version,
+                "managed, from Maven Central",
+                server,
+            )
     except (Neo4jServerError, OSError, Exception) as exc:
         reason = f"no Neo4j for the tests: {exc}"
         if os.environ.get("BPQL_REQUIRE_NEO4J") == "1":

@@ -16,9 +16,9 @@ def test_server_is_neo4j_5_26(neo4j_server: Neo4jInfo) -> None:
 
 
 def test_auth_is_on(neo4j_server: Neo4jInfo) -> None:
-    with neo4j.GraphDatabase.driver(neo4j_server.uri, auth=(neo4j_server.user, "wrong")) as d:
-        with pytest.raises(AuthError):
-            d.verify_connectivity()
+    auth = (neo4j_server.user, "wrong")
+    with neo4j.GraphDatabase.driver(neo4j_server.uri, auth=auth) as d, pytest.raises(AuthError):
+        d.verify_connectivity()
 
 
 def test_listens_on_loopback_only(neo4j_server: Neo4jInfo) -> None:

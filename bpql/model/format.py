@@ -22,8 +22,10 @@ Lane = Literal["customer", "frontstage", "backstage", "support"]
 Channel = Literal[CHANNELS]  # type: ignore[valid-type]
 Rating = Annotated[int, Field(ge=1, le=10, strict=True)]
 
-_DURATION = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*"
-                       r"(?:(\d+(?:\.\d+)?)\s*m(?:in)?)?\s*(?:(\d+(?:\.\d+)?)\s*s)?\s*$")
+_DURATION = re.compile(
+    r"^\s*(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*"
+    r"(?:(\d+(?:\.\d+)?)\s*m(?:in)?)?\s*(?:(\d+(?:\.\d+)?)\s*s)?\s*$"
+)
 
 
 def _as_list(value: Any) -> Any:

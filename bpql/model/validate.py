@@ -7,7 +7,6 @@ written: one bad file means nothing is loaded. The result is backend-neutral `Gr
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,9 +29,7 @@ class GraphData:
     nodes: dict[str, list[dict[str, Any]]] = field(
         default_factory=lambda: {label: [] for label in NODES}
     )
-    rels: dict[str, list[tuple[str, str]]] = field(
-        default_factory=lambda: {t: [] for t in RELS}
-    )
+    rels: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: {t: [] for t in RELS})
 
     def add_node(self, label: str, **props: Any) -> None:
         kind = NODES[label]
@@ -68,9 +65,7 @@ def collect_files(paths: Sequence[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()
-            )
+            found = sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
             if not found:
                 raise BpqlError(f"{path}: no .yaml files in this folder")
             files.extend(found)
@@ -113,7 +108,9 @@ def _dotted(path: PathKey) -> str:
     return out
 
 
-def _pydantic_problems(exc: ValidationError, doc: SourceDoc, model: type[BaseModel]) -> list[BpqlError]:
+def _pydantic_problems(
+    exc: ValidationError, doc: SourceDoc, model: type[BaseModel]
+) -> list[BpqlError]:
     problems = []
     for err in exc.errors(include_url=False):
         loc: PathKey = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
@@ -150,7 +147,9 @@ def _pydantic_problems(exc: ValidationError, doc: SourceDoc, model: type[BaseMod
             msg = f"{where}: expected {err.get('ctx', {}).get('error', err['msg'])}, got {got!r}"
             span = doc.span(loc)
         elif kind in _FRIENDLY:
-            suffix = f", got {got!r}" if not isinstance(got, (dict, list)) and got is not None else ""
+            suffix = (
+                f", got {got!r}" if not isinstance(got, (dict, list)) and got is not None else ""
+            )
             if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
                 suffix = f", got {type(got).__name__ if got is not None else 'nothing'}"
             if loc and loc[-1] in ("severity", "occurrence", "detection"):
@@ -171,14 +170,13 @@ def _fields_at(model: type[BaseModel], path: PathKey) -> list[str]:
     for part in path:
         if isinstance(part, int):
             continue
-        info = current.model_fields.get(part) if isinstance(current, type) else None
+        fields: dict[str, Any] = getattr(current, "model_fields", {})
+        info = fields.get(part)
         if info is None:
             return []
         ann = info.annotation
         inner = getattr(ann, "__args__", (ann,))
-        current = next(
-            (a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None
-        )
+        current = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
         if current is None:
             return []
     return list(current.model_fields) if current is not None else []
@@ -234,7 +232,9 @@ class _Checker:
     def fail(self, msg: str, span: Span) -> None:
         self.problems.append(BpqlError(msg, span))
 
-    def unique(self, doc: SourceDoc, items: Sequence[Any], path: PathKey, what: str) -> dict[str, int]:
+    def unique(
+        self, doc: SourceDoc, items: Sequence[Any], path: PathKey, what: str
+    ) -> dict[str, int]:
         seen: dict[str, int] = {}
         for i, item in enumerate(items):
             if item.id in seen:
@@ -248,7 +248,9 @@ class _Checker:
                 seen[item.id] = i
         return seen
 
-    def ref(self, doc: SourceDoc, path: PathKey, value: str, what: str, known: Iterable[str]) -> bool:
+    def ref(
+        self, doc: SourceDoc, path: PathKey, value: str, what: str, known: Iterable[str]
+    ) -> bool:
         known = list(known)
         if value in known:
             return True
@@ -275,7 +277,9 @@ def _check_enterprise(ck: _Checker, doc: SourceDoc, ent: EnterpriseFile) -> None
             g.add_rel("MEMBER_OF", r.id, r.department)
     for i, s in enumerate(ent.systems):
         g.add_node("System", id=s.id, name=s.name, kind=s.kind)
-        if s.owner is not None and ck.ref(doc, ("systems", i, "owner"), s.owner, "department", depts):
+        if s.owner is not None and ck.ref(
+            doc, ("systems", i, "owner"), s.owner, "department", depts
+        ):
             g.add_rel("OWNED_BY", s.id, s.owner)
         for j, dep in enumerate(s.depends_on):
             path = ("systems", i, "depends_on", j)
@@ -301,7 +305,7 @@ def _check_cycles(ck: _Checker, doc: SourceDoc, ent: EnterpriseFile) -> None:
             if nxt not in deps:
                 continue
             if state.get(nxt) == 1:
-                cycle = [*trail[trail.index(nxt):], nxt] if nxt in trail else [node, nxt]
+                cycle = [*trail[trail.index(nxt) :], nxt] if nxt in trail else [node, nxt]
                 path = ("systems", index[node], "depends_on")
                 ck.fail(
                     f"{_dotted(path)}: systems depend on each other in a cycle: "
@@ -343,10 +347,19 @@ def _check_blueprint(
     def gid(local: str) -> str:
         return f"{prefix}.{local}"
 
-    title = bp.service.name + ("" if bp.scenario == "as-is" else f" ({bp.scenario}"
-                               + (f", {bp.variant})" if bp.variant else ")"))
-    g.add_node("Blueprint", id=bid, name=title, scenario=bp.scenario, variant=bp.variant,
-               version=bp.version)
+    title = bp.service.name + (
+        ""
+        if bp.scenario == "as-is"
+        else f" ({bp.scenario}" + (f", {bp.variant})" if bp.variant else ")")
+    )
+    g.add_node(
+        "Blueprint",
+        id=bid,
+        name=title,
+        scenario=bp.scenario,
+        variant=bp.variant,
+        version=bp.version,
+    )
     g.add_rel("HAS_BLUEPRINT", bp.service.id, bid)
     for i, pid in enumerate(bp.personas):
         if ck.ref(doc, ("personas", i), pid, "persona", shared["personas"]):
@@ -361,8 +374,15 @@ def _check_blueprint(
         sid = gid(st.id)
         base: PathKey = ("steps", i)
         g.add_node(
-            "Step", id=sid, name=st.name, lane=st.lane, seq=i + 1, description=st.description,
-            target_time=st.target_time, max_wait=st.max_wait, script=st.script,
+            "Step",
+            id=sid,
+            name=st.name,
+            lane=st.lane,
+            seq=i + 1,
+            description=st.description,
+            target_time=st.target_time,
+            max_wait=st.max_wait,
+            script=st.script,
             moment_of_truth=st.moment_of_truth,
         )
         g.add_rel("HAS_STEP", bid, sid)
@@ -394,9 +414,15 @@ def _check_blueprint(
                 )
                 continue
             fp_seen[fp.id] = fpath
-            g.add_node("FailPoint", id=gid(fp.id), name=fp.name, severity=fp.severity,
-                       occurrence=fp.occurrence, detection=fp.detection,
-                       rpn=fp.severity * fp.occurrence * fp.detection)
+            g.add_node(
+                "FailPoint",
+                id=gid(fp.id),
+                name=fp.name,
+                severity=fp.severity,
+                occurrence=fp.occurrence,
+                detection=fp.detection,
+                rpn=fp.severity * fp.occurrence * fp.detection,
+            )
             g.add_rel("HAS_FAIL_POINT", sid, gid(fp.id))
         for j, target in enumerate(st.supports):
             path = (*base, "supports", j)
@@ -445,13 +471,23 @@ def validate_paths(paths: Sequence[Path]) -> Enterprise:
     first = Span(1, 1, file=str(files[0])) if files else None
     if not ents:
         raise BlueprintError(
-            [BpqlError("no enterprise file: expected one file with 'enterprise:' declaring the "
-                       "shared departments, roles, systems and touchpoints", first)]
+            [
+                BpqlError(
+                    "no enterprise file: expected one file with 'enterprise:' declaring the "
+                    "shared departments, roles, systems and touchpoints",
+                    first,
+                )
+            ]
         )
     if len(ents) > 1:
         raise BlueprintError(
-            [BpqlError(f"a second enterprise file (the first is {ents[0].doc.file}); expected "
-                       "exactly one", ents[1].doc.span(()))]
+            [
+                BpqlError(
+                    f"a second enterprise file (the first is {ents[0].doc.file}); expected "
+                    "exactly one",
+                    ents[1].doc.span(()),
+                )
+            ]
         )
     ck = _Checker()
     ent_doc, ent = ents[0].doc, ents[0].model
@@ -479,17 +515,21 @@ def validate_paths(paths: Sequence[Path]) -> Enterprise:
             continue
         blueprints[bid] = p.doc
         if bp.service.id in services:
-            first_doc, first = services[bp.service.id]
-            if first.service.name != bp.service.name:
+            first_doc, first_bp = services[bp.service.id]
+            if first_bp.service.name != bp.service.name:
                 ck.fail(
-                    f"service.name: service '{bp.service.id}' is named {first.service.name!r} "
+                    f"service.name: service '{bp.service.id}' is named {first_bp.service.name!r} "
                     f"in {first_doc.file}; expected the same name here",
                     p.doc.span(("service", "name")),
                 )
         else:
             services[bp.service.id] = (p.doc, bp)
-            ck.graph.add_node("Service", id=bp.service.id, name=bp.service.name,
-                              description=bp.service.description)
+            ck.graph.add_node(
+                "Service",
+                id=bp.service.id,
+                name=bp.service.name,
+                description=bp.service.description,
+            )
         _check_blueprint(ck, p.doc, bp, shared)
     if ck.problems:
         raise BlueprintError(ck.problems)

@@ -63,7 +63,8 @@ def _plain(node: Any, path: PathKey, doc: SourceDoc) -> Any:
         for i, item in enumerate(node):
             try:
                 il, ic = node.lc.item(i)
-                doc.positions[(*path, i)] = (il + 1, ic + 1)
+                item_path: PathKey = (*path, i)
+                doc.positions[item_path] = (il + 1, ic + 1)
             except (KeyError, TypeError, AttributeError):
                 pass
             items.append(_plain(item, (*path, i), doc))

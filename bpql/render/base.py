@@ -14,8 +14,27 @@ from bpql import ir
 from bpql.language import SCOPE, STEP_ANCHOR, SUPPORT_CHAIN
 from bpql.schema import NODES
 
-_RESERVED = {"order", "count", "limit", "match", "where", "return", "with", "case", "end",
-             "desc", "asc", "by", "in", "on", "to", "from", "exists", "all", "any"}
+_RESERVED = {
+    "order",
+    "count",
+    "limit",
+    "match",
+    "where",
+    "return",
+    "with",
+    "case",
+    "end",
+    "desc",
+    "asc",
+    "by",
+    "in",
+    "on",
+    "to",
+    "from",
+    "exists",
+    "all",
+    "any",
+}
 
 
 def q(name: str) -> str:
@@ -107,7 +126,9 @@ class Dialect:
             lines.append(f"WITH {', '.join(carried)} WHERE {self.cond(query.cond, query)}")
         if query.group_by is not None:
             g = self.expr(query.group_by)
-            lines.append(f"RETURN {g} AS {q(query.group_by.name)}, count(DISTINCT n) AS {q('count')}")
+            lines.append(
+                f"RETURN {g} AS {q(query.group_by.name)}, count(DISTINCT n) AS {q('count')}"
+            )
             lines.append(
                 f"ORDER BY {q('count')} DESC, CASE WHEN {g} IS NULL THEN 1 ELSE 0 END, {g}"
             )
@@ -142,7 +163,11 @@ class Dialect:
         return self.relation(c, query)
 
     def compare(self, c: ir.Cmp, query: ir.FindIR) -> str:
-        if c.field.name == "lane" and c.field.derived is None and c.op in ("=", "!=", "in", "not_in"):
+        if (
+            c.field.name == "lane"
+            and c.field.derived is None
+            and c.op in ("=", "!=", "in", "not_in")
+        ):
             lanes = c.value if isinstance(c.value, list) else [c.value]
             by_label = self.node_has_lane("n", lanes, c.op in ("!=", "not_in"))
             if by_label is not None:

@@ -209,8 +209,13 @@ class _ToAst(Transformer[Token, Any]):
     def find(self, meta: Meta, items: list[Any]) -> ast.Find:
         c = self._clauses(items)
         return ast.Find(
-            _span(meta), items[1], c.get("where"), c.get("returns", ()), c.get("order"),
-            c.get("limit"), c.get("scenario"),
+            _span(meta),
+            items[1],
+            c.get("where"),
+            c.get("returns", ()),
+            c.get("order"),
+            c.get("limit"),
+            c.get("scenario"),
         )
 
     def count(self, meta: Meta, items: list[Any]) -> ast.Count:
@@ -282,12 +287,13 @@ def parse(text: str) -> list[ast.Statement]:
             msg = f"unexpected {_describe(tok)}; expected {_expected_words(expected)}"
         raise QueryError(msg, span, text) from None
     except UnexpectedCharacters as exc:
-        ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        pos = exc.pos_in_stream or 0
+        ch = text[pos] if pos < len(text) else ""
         span = Span(exc.line, exc.column, exc.line, exc.column + 1)
         if ch == '"':
             msg = 'this quoted value is not closed: add a " before the end of the line'
         elif ch == "'":
-            msg = "values are written in double quotes, as in \"claims\""
+            msg = 'values are written in double quotes, as in "claims"'
         else:
             msg = f"unexpected character {ch!r}"
             if exc.allowed:

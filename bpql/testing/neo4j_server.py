@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import os
 import secrets
 import shutil
@@ -95,7 +96,10 @@ def ensure_distribution(where: Path | None = None) -> Path:
         shutil.rmtree(lib)
     proc = subprocess.run(
         [mvn, "-q", "-B", "dependency:copy-dependencies", "-DoutputDirectory=lib"],
-        cwd=root, capture_output=True, text=True, check=False,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
@@ -165,9 +169,19 @@ class Neo4jServer:
             )
         )
         proc = subprocess.run(
-            [self._java(), "-cp", f"{self.lib}/*", "org.neo4j.cli.AdminTool", "dbms",
-             "set-initial-password", self.password],
-            env=self._env(), capture_output=True, text=True, check=False,
+            [
+                self._java(),
+                "-cp",
+                f"{self.lib}/*",
+                "org.neo4j.cli.AdminTool",
+                "dbms",
+                "set-initial-password",
+                self.password,
+            ],
+            env=self._env(),
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if proc.returncode != 0:
             raise Neo4jServerError(f"set-initial-password failed: {proc.stderr.strip()}")
@@ -180,10 +194,22 @@ class Neo4jServer:
     def _launch(self, timeout: float) -> None:
         log = open(self.home / "console.log", "ab")  # noqa: SIM115 - owned by the child
         self._proc = subprocess.Popen(
-            [self._java(), "-Xms512m", "-Xmx1g", *JVM_FLAGS, "-cp", f"{self.lib}/*",
-             "org.neo4j.server.CommunityEntryPoint", f"--home-dir={self.home}",
-             f"--config-dir={self.home / 'conf'}", "--console-mode"],
-            env=self._env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                self._java(),
+                "-Xms512m",
+                "-Xmx1g",
+                *JVM_FLAGS,
+                "-cp",
+                f"{self.lib}/*",
+                "org.neo4j.server.CommunityEntryPoint",
+                f"--home-dir={self.home}",
+                f"--config-dir={self.home / 'conf'}",
+                "--console-mode",
+            ],
+            env=self._env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         log.close()
         self._wait(timeout)
@@ -210,8 +236,7 @@ class Neo4jServer:
                 if time.monotonic() > deadline:
                     self.stop()
                     raise Neo4jServerError(
-                        f"Neo4j did not answer on {self.uri} in {timeout:.0f} s:\n"
-                        f"{self.log_tail()}"
+                        f"Neo4j did not answer on {self.uri} in {timeout:.0f} s:\n{self.log_tail()}"
                     ) from None
                 time.sleep(0.5)
 
@@ -223,10 +248,8 @@ class Neo4jServer:
 
     def _signal_group(self, sig: int) -> None:
         if self._proc and self._proc.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self._proc.pid, sig)
-            except ProcessLookupError:
-                pass
 
     def kill(self) -> None:
         """SIGKILL the server, as a crash would; the data stays for `restart()`."""
