@@ -53,6 +53,9 @@ def parse_minutes(value: Any) -> Any:
 
 
 RefList = Annotated[list[Id], BeforeValidator(_as_list)]
+#: step references are checked by the validator, which can say "another blueprint"
+StepRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.:-]*$", max_length=200)]
+StepRefList = Annotated[list[StepRef], BeforeValidator(_as_list)]
 Minutes = Annotated[float, BeforeValidator(parse_minutes), Field(gt=0)]
 
 
@@ -143,7 +146,7 @@ class Step(_Strict):
     touchpoint: Id | None = None
     performed_by: RefList = Field(default_factory=list, description="role ids")
     uses: RefList = Field(default_factory=list, description="system ids")
-    supports: RefList = Field(
+    supports: StepRefList = Field(
         default_factory=list, description="ids of steps in a higher lane that this step enables"
     )
     shows: RefList = Field(default_factory=list, description="evidence ids")
