@@ -203,6 +203,7 @@ STEP_ANCHOR: dict[str, str] = {
 
 #: which entities the query's scenario restricts, and how they reach their blueprint
 SCOPE: dict[str, str] = {
+    "Service": "({n})-[:HAS_BLUEPRINT]->({bp}:Blueprint)",
     "Step": "({n})<-[:HAS_STEP]-({bp}:Blueprint)",
     "Blueprint": "",
     "Phase": "({n})<-[:HAS_PHASE]-({bp}:Blueprint)",

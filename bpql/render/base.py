@@ -65,6 +65,10 @@ class Dialect:
         self._vars += 1
         return f"{prefix}{self._vars}"
 
+    def match_both(self, first: str, second: str) -> str:
+        """Both patterns, where they may walk the same relationship (a shared HAS_STEP)."""
+        return f"MATCH {first}, {second}"
+
     def node_has_lane(self, var: str, lanes: list[str], negate: bool) -> str | None:
         """Neo4j tests a lane by label; a dialect without lane labels returns None."""
         return None
@@ -196,7 +200,7 @@ class Dialect:
         where = f"{t}.id = {target}"
         if query.scenario is not None and "{bp}" in STEP_ANCHOR[query.entity.label]:
             where += f" AND {bp}.scenario = {self.param(query.scenario, 'scenario')}"
-        return f"EXISTS {{ MATCH {anchor}, {pattern} WHERE {where} }}"
+        return f"EXISTS {{ {self.match_both(anchor, pattern)} WHERE {where} }}"
 
     # --- impact -------------------------------------------------------------------------
     def impact(self, query: ir.ImpactIR) -> list[tuple[str, dict[str, Any]]]:

@@ -18,6 +18,10 @@ class Neo4jDialect(Dialect):
         test = f"({test})" if len(lanes) > 1 else test
         return f"NOT {test}" if negate else test
 
+    def match_both(self, first: str, second: str) -> str:
+        # two MATCH clauses: within one pattern Neo4j never walks a relationship twice
+        return f"MATCH {first} MATCH {second}"
+
     def path(self, query: ir.PathIR) -> tuple[str, dict[str, Any]]:
         a, b = query.source, query.target
         pa, pb = self.param(a.id, "source"), self.param(b.id, "target")

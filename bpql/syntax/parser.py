@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 from pathlib import Path
@@ -242,8 +243,23 @@ class _ToAst(Transformer[Token, Any]):
 
 def _expected_words(expected: set[str]) -> str:
     names = sorted(expected - {"COMMENT", "WS"})
-    if {"FIND", "COUNT", "SHOW"} <= set(names):
-        return f"a statement: {STATEMENT_WORDS}"
+    starts = {"FIND", "COUNT", "SHOW", "IMPACT", "PATH", "EXPLAIN"}
+    if starts <= set(names):
+        rest = set(names) - starts - {"$END", "SEMI"}
+        if not rest:
+            return (
+                f"the end of the query or a new statement ({STATEMENT_WORDS}); clauses go "
+                "in this order: where, return, order by, limit, scenario"
+            )
+        return _expected_words(rest) + " (clauses go in this order: where, return, order by, " \
+            "limit, scenario)"
+    if "NAME" in names and {"USES", "DEPENDS"} <= set(names):
+        return (
+            "a condition: a field such as name or lane, or uses, depends on, performed by, "
+            "in, at, supports or owned by"
+        )
+    if "NAME" in names:
+        names = [n for n in names if n not in ("ORDER", "COUNT", "PATH", "DEPTH", "SCENARIO")]
     words = []
     for n in names:
         if n in TERMINAL_WORDS:
@@ -281,10 +297,17 @@ def parse(text: str) -> list[ast.Statement]:
         tok = exc.token
         span = _tok(tok) if tok.type != "$END" else Span(*_end_position(text))
         expected = set(exc.accepts or exc.expected)
+        if tok.start_pos == len(text) - len(text.lstrip()) and tok.type != "$END":
+            msg = f"unexpected {_describe(tok)}; expected a statement: {STATEMENT_WORDS}"
+            raise QueryError(msg, span, text) from None
         if tok.type == "$END":
             msg = f"the query ends too early; expected {_expected_words(expected)}"
         else:
             msg = f"unexpected {_describe(tok)}; expected {_expected_words(expected)}"
+            keywords = [e.lower() for e in expected if e.isalpha() and e.isupper()]
+            close = difflib.get_close_matches(str(tok).lower(), keywords, n=1, cutoff=0.7)
+            if close and tok.type == "NAME":
+                msg += f" (did you mean '{close[0]}'?)"
         raise QueryError(msg, span, text) from None
     except UnexpectedCharacters as exc:
         pos = exc.pos_in_stream or 0
