@@ -305,7 +305,10 @@ class Resolver:
                 value.span,
             )
         folded = [(i, n) for i, n in entries if wanted.lower() in (i.lower(), n.lower())]
-        if len(folded) == 1:
+        suffixed = [i for i, _ in entries if i.endswith("." + wanted)]
+        if suffixed:
+            hint = f' (did you mean "{suffixed[0]}"? step ids start with their service)'
+        elif len(folded) == 1:
             hint = f' (did you mean "{folded[0][0]}"?)'
         else:
             hint = _hint(wanted, [i for i, _ in entries] + [n for _, n in entries]).replace(

@@ -241,8 +241,13 @@ class _ToAst(Transformer[Token, Any]):
         return ast.Explain(_span(meta), items[1])
 
 
-def _expected_words(expected: set[str]) -> str:
+def _expected_words(expected: set[str], before: str = "") -> str:
     names = sorted(expected - {"COMMENT", "WS"})
+    if names == ["NAME"]:
+        last = before.split()[-1].lower() if before.split() else ""
+        if last in ("find", "count"):
+            return "what to look for, such as services, steps, failpoints or touchpoints"
+        return "a kind of thing and its id or name, such as system \"crm\""
     starts = {"FIND", "COUNT", "SHOW", "IMPACT", "PATH", "EXPLAIN"}
     if starts <= set(names):
         rest = set(names) - starts - {"$END", "SEMI"}
@@ -289,7 +294,7 @@ def parse(text: str) -> list[ast.Statement]:
     except UnexpectedEOF as exc:
         line, col = _end_position(text)
         raise QueryError(
-            f"the query ends too early; expected {_expected_words(set(exc.expected))}",
+            f"the query ends too early; expected {_expected_words(set(exc.expected), text)}",
             Span(line, col),
             text,
         ) from None
@@ -300,10 +305,11 @@ def parse(text: str) -> list[ast.Statement]:
         if tok.start_pos == len(text) - len(text.lstrip()) and tok.type != "$END":
             msg = f"unexpected {_describe(tok)}; expected a statement: {STATEMENT_WORDS}"
             raise QueryError(msg, span, text) from None
+        before = text[: tok.start_pos] if tok.type != "$END" else text
         if tok.type == "$END":
-            msg = f"the query ends too early; expected {_expected_words(expected)}"
+            msg = f"the query ends too early; expected {_expected_words(expected, before)}"
         else:
-            msg = f"unexpected {_describe(tok)}; expected {_expected_words(expected)}"
+            msg = f"unexpected {_describe(tok)}; expected {_expected_words(expected, before)}"
             keywords = [e.lower() for e in expected if e.isalpha() and e.isupper()]
             close = difflib.get_close_matches(str(tok).lower(), keywords, n=1, cutoff=0.7)
             if close and tok.type == "NAME":
