@@ -51,7 +51,9 @@ def open_store(kind: str, tmp: Path, neo4j: Neo4jInfo | None) -> Client:
 
 
 @pytest.fixture(scope="module")
-def insurer(neo4j_server: Neo4jInfo, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Client]]:
+def insurer(
+    neo4j_server: Neo4jInfo, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Client]]:
     """The insurer example loaded into a fresh embedded store and into Neo4j."""
     clients = {}
     for kind in BACKENDS:

@@ -26,11 +26,17 @@ def big_enterprise(root: Path, services: int = 120, steps: int = 40) -> Path:
     )
     lanes = ["customer", "frontstage", "backstage", "support"]
     for s in range(services):
-        lines = [f"service: {{id: s{s}, name: Service {s}}}", "phases:", "  - {id: p, name: P}",
-                 "steps:"]
+        lines = [
+            f"service: {{id: s{s}, name: Service {s}}}",
+            "phases:",
+            "  - {id: p, name: P}",
+            "steps:",
+        ]
         for i in range(steps):
             lane = lanes[i % 4]
-            extra = ", touchpoint: web" if lane == "customer" else ", performed_by: agent, uses: core"
+            extra = (
+                ", touchpoint: web" if lane == "customer" else ", performed_by: agent, uses: core"
+            )
             sup = f", supports: [t{i - 1}]" if lane != "customer" else ""
             lines.append(f"  - {{id: t{i}, name: Step {i}, lane: {lane}, phase: p{extra}{sup}}}")
         (root / f"s{s}.yaml").write_text("\n".join(lines) + "\n")
@@ -40,7 +46,10 @@ def big_enterprise(root: Path, services: int = 120, steps: int = 40) -> Path:
 def kill_load_midway(uri: str, big: Path, env: dict[str, str], on_progress: object) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "bpql.cli", "load", str(big), "--db", uri],
-        cwd=ROOT, env={**env, "BPQL_PROGRESS": "plain"}, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env={**env, "BPQL_PROGRESS": "plain"},
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert proc.stderr is not None
     seen = 0

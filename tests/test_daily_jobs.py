@@ -16,12 +16,23 @@ def test_services_depending_on_a_system(insurer: dict[str, Client]) -> None:
         assert direct is not None
         # claims (pay-settlement), quote (take-payment), billing (detect-failed, retry-payment),
         # complaints (decide-redress), renewals (collect-renewal)
-        assert [r[0] for r in direct.rows] == ["billing", "claims", "complaints", "quote", "renewals"]
+        assert [r[0] for r in direct.rows] == [
+            "billing",
+            "claims",
+            "complaints",
+            "quote",
+            "renewals",
+        ]
         chained = c.query('find services where depends on system "card-processor"').table
         assert chained is not None
         # onboarding reaches it only through direct-debit -> payments-gateway -> card-processor
         assert [r[0] for r in chained.rows] == [
-            "billing", "claims", "complaints", "onboarding", "quote", "renewals"
+            "billing",
+            "claims",
+            "complaints",
+            "onboarding",
+            "quote",
+            "renewals",
         ]
 
 
@@ -29,13 +40,16 @@ def test_impact_of_the_billing_department(insurer: dict[str, Client]) -> None:
     for c in insurer.values():
         result = c.query('impact of department "billing"')
         assert result.table is not None
-        rows = {r[0]: dict(zip(result.table.columns, r)) for r in result.table.rows}
+        rows = {r[0]: dict(zip(result.table.columns, r, strict=True)) for r in result.table.rows}
         # Motor claims: pay-settlement (payments-analyst; payments-gateway), post-ledger
         # (general-ledger -> billing-engine, owned by billing), and receive-decision, which
         # pay-settlement supports.
         claims = rows["Motor claims"]
         assert (claims["steps"], claims["customer"], claims["backstage"], claims["support"]) == (
-            3, 1, 1, 1,
+            3,
+            1,
+            1,
+            1,
         )
         assert claims["max_rpn"] == 126  # payment-to-wrong-account: 9 x 2 x 7
         # every step of Premium billing is reached
@@ -53,7 +67,10 @@ def test_touchpoint_inventory(insurer: dict[str, Client]) -> None:
         assert len(by_id) == 11
         assert by_id["contact-centre"][1] == "phone"
         assert by_id["contact-centre"][2] == [
-            "Complaints handling", "Motor claims", "New customer onboarding", "Policy renewal",
+            "Complaints handling",
+            "Motor claims",
+            "New customer onboarding",
+            "Policy renewal",
             "Premium billing",
         ]
         # the app is used only by onboarding in the as-is blueprints (claims' to-be uses it)
@@ -69,11 +86,19 @@ def test_exploration_around_a_system(insurer: dict[str, Client]) -> None:
         # its owner, what it depends on, what depends on it, and the steps using it
         # (as-is and to-be: exploration shows every blueprint)
         neighbours = {k for k in g.nodes if k != "System:payments-gateway"}
-        assert {"Department:billing", "System:card-processor", "System:billing-engine",
-                "System:direct-debit"} <= neighbours
+        assert {
+            "Department:billing",
+            "System:card-processor",
+            "System:billing-engine",
+            "System:direct-debit",
+        } <= neighbours
         steps = {k for k in neighbours if k.startswith("Step:")}
         assert steps == {
-            "Step:claims.pay-settlement", "Step:quote.take-payment", "Step:billing.detect-failed",
-            "Step:billing.retry-payment", "Step:complaints.decide-redress",
-            "Step:renewals.collect-renewal", "Step:claims:to-be.instant-pay",
+            "Step:claims.pay-settlement",
+            "Step:quote.take-payment",
+            "Step:billing.detect-failed",
+            "Step:billing.retry-payment",
+            "Step:complaints.decide-redress",
+            "Step:renewals.collect-renewal",
+            "Step:claims:to-be.instant-pay",
         }

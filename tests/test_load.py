@@ -21,7 +21,12 @@ ENTERPRISES = ("insurer", "clinic")
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bpql.cli", *args],
-        cwd=ROOT, capture_output=True, text=True, env=env, timeout=300, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
     )
 
 

@@ -33,7 +33,12 @@ def case_args(name: str) -> list[str]:
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bpql.cli", *args],
-        cwd=ROOT, capture_output=True, text=True, env=env, timeout=120, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
 
 

@@ -247,7 +247,7 @@ def _expected_words(expected: set[str], before: str = "") -> str:
         last = before.split()[-1].lower() if before.split() else ""
         if last in ("find", "count"):
             return "what to look for, such as services, steps, failpoints or touchpoints"
-        return "a kind of thing and its id or name, such as system \"crm\""
+        return 'a kind of thing and its id or name, such as system "crm"'
     starts = {"FIND", "COUNT", "SHOW", "IMPACT", "PATH", "EXPLAIN"}
     if starts <= set(names):
         rest = set(names) - starts - {"$END", "SEMI"}
@@ -256,8 +256,10 @@ def _expected_words(expected: set[str], before: str = "") -> str:
                 f"the end of the query or a new statement ({STATEMENT_WORDS}); clauses go "
                 "in this order: where, return, order by, limit, scenario"
             )
-        return _expected_words(rest) + " (clauses go in this order: where, return, order by, " \
+        return (
+            _expected_words(rest) + " (clauses go in this order: where, return, order by, "
             "limit, scenario)"
+        )
     if "NAME" in names and {"USES", "DEPENDS"} <= set(names):
         return (
             "a condition: a field such as name or lane, or uses, depends on, performed by, "
