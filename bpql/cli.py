@@ -79,14 +79,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     import time
 
-    from bpql.load import load
+    from bpql.load import write
     from bpql.model.validate import validate_paths
 
-    paths = [Path(p) for p in args.paths]
-    validate_paths(paths)  # before connecting: a bad file must not even create a store
+    # validated once, before connecting: a bad file must not even create a store
+    ent = validate_paths([Path(p) for p in args.paths])
     started = time.perf_counter()
     with _backend(args) as backend:
-        ent = load(backend, paths, _progress())
+        write(backend, ent, _progress())
     n = ent.graph.counts()
     print(
         f"loaded {ent.name} into {backend.uri}: {sum(n['nodes'].values())} nodes, "

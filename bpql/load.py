@@ -16,6 +16,10 @@ def load(backend: Backend, paths: Sequence[Path], progress: Progress | None = No
     transaction, so a bad file or a crash leaves the store as it was. Loading the same files
     again gives the same graph; a step deleted from a file disappears from the graph.
     """
-    enterprise = validate_paths(paths)
+    return write(backend, validate_paths(paths), progress)
+
+
+def write(backend: Backend, enterprise: Enterprise, progress: Progress | None = None) -> Enterprise:
+    """Make the store hold exactly `enterprise`, already validated, in one transaction."""
     backend.replace_graph(enterprise.graph, progress)
     return enterprise

@@ -1,95 +1,177 @@
-"""A load killed half way leaves the graph as it was before the load."""
+"""A load killed half way leaves the graph exactly as it was before the load.
+
+A synthetic enterprise, written by `big_enterprise`, is large enough that a load takes many
+batches. The CLI prints `load: done/total` after each batch when BPQL_PROGRESS=plain; after a
+few of those lines the test kills the client (both stores) or the Neo4j server (only when the
+test session started that server itself), then compares a dump of the whole graph with the one
+taken before the load.
+"""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import BACKENDS, EXAMPLES, ROOT, open_store
-from tests.graphdump import dump
-from tests.neo4j_fixture import Neo4jInfo
+from tests.test_load import GOOD, ROOT, Store, embedded_store, neo4j_store
+
+LANES = ("customer", "frontstage", "backstage", "support")
+KILL_AFTER = 3  # progress lines seen before the kill
 
 
-def big_enterprise(root: Path, services: int = 120, steps: int = 40) -> Path:
-    """A synthetic enterprise large enough that a load takes many batches."""
-    root.mkdir(parents=True)
-    (root / "enterprise.yaml").write_text(
-        "enterprise: Big Co\ndepartments:\n  - {id: ops, name: Ops}\nroles:\n"
-        "  - {id: agent, name: Agent, department: ops}\nsystems:\n"
-        "  - {id: core, name: Core, owner: ops}\ntouchpoints:\n"
-        "  - {id: web, name: Web, channel: web}\n"
-    )
-    lanes = ["customer", "frontstage", "backstage", "support"]
+def big_enterprise(root: Path, services: int = 150, steps: int = 40) -> Path:
+    """Write an enterprise of `services` as-is blueprints of `steps` steps each.
+
+    Each step has a touchpoint or roles and systems, evidence, a fail point on every fifth,
+    and supports the step before it when that one is in a higher lane, so that most node and
+    relationship types span several batches.
+    """
+    (root / "services").mkdir(parents=True)
+    ent = ["enterprise: Big Co", "departments:"]
+    ent += [f"  - {{id: dept-{d}, name: Department {d}}}" for d in range(10)]
+    ent.append("roles:")
+    ent += [f"  - {{id: role-{r}, name: Role {r}, department: dept-{r % 10}}}" for r in range(40)]
+    ent.append("systems:")
+    ent += [
+        f"  - {{id: sys-{s}, name: System {s}, owner: dept-{s % 10}"
+        + (f", depends_on: [sys-{s - 1}]" if s else "")
+        + "}"
+        for s in range(30)
+    ]
+    ent.append("touchpoints:")
+    ent += [f"  - {{id: tp-{t}, name: Touchpoint {t}, channel: web}}" for t in range(20)]
+    ent += ["personas:", "  - {id: everyone, name: Everyone}"]
+    (root / "enterprise.yaml").write_text("\n".join(ent) + "\n")
     for s in range(services):
         lines = [
-            f"service: {{id: s{s}, name: Service {s}}}",
+            f"service: {{id: svc-{s}, name: Service {s}}}",
+            "personas: [everyone]",
             "phases:",
-            "  - {id: p, name: P}",
+            "  - {id: before, name: Before}",
+            "  - {id: during, name: During}",
+            "  - {id: after, name: After}",
+            "evidence:",
+            "  - {id: letter, name: Letter}",
+            "  - {id: page, name: Web page}",
             "steps:",
         ]
         for i in range(steps):
-            lane = lanes[i % 4]
-            extra = (
-                ", touchpoint: web" if lane == "customer" else ", performed_by: agent, uses: core"
-            )
-            sup = f", supports: [t{i - 1}]" if lane != "customer" else ""
-            lines.append(f"  - {{id: t{i}, name: Step {i}, lane: {lane}, phase: p{extra}{sup}}}")
-        (root / f"s{s}.yaml").write_text("\n".join(lines) + "\n")
+            lane = LANES[i % 4]
+            phase = ("before", "during", "after")[i * 3 // steps]
+            parts = [f"id: step-{i}", f"name: Step {i}", f"lane: {lane}", f"phase: {phase}"]
+            if lane == "customer":
+                parts += [f"touchpoint: tp-{(s + i) % 20}", "shows: [letter, page]"]
+            else:
+                parts += [
+                    f"performed_by: [role-{(s + i) % 40}, role-{(s + i + 1) % 40}]",
+                    f"uses: [sys-{(s + i) % 30}, sys-{(s + i + 7) % 30}]",
+                    f"supports: [step-{i - 1}]",
+                    "target_time: 5m",
+                ]
+            if i % 5 == 0:
+                parts.append(
+                    f"fail_points: [{{id: fp-{i}, name: Fail {i}, severity: 5, occurrence: 3, "
+                    "detection: 2}]"
+                )
+            lines.append("  - {" + ", ".join(parts) + "}")
+        lines += [
+            "metrics:",
+            "  - {id: speed, name: Speed, target: 5, unit: days, measures: [step-0, step-4]}",
+        ]
+        (root / "services" / f"svc-{s}.yaml").write_text("\n".join(lines) + "\n")
     return root
 
 
-def kill_load_midway(uri: str, big: Path, env: dict[str, str], on_progress: object) -> None:
+def test_big_enterprise_is_valid(tmp_path: Path) -> None:
+    from bpql.model.validate import validate_paths
+
+    graph = validate_paths([big_enterprise(tmp_path / "big", services=3, steps=40)]).graph
+    assert len(graph.nodes["Step"]) == 120
+    assert len(graph.rels["SUPPORTS"]) == 90
+
+
+def kill_mid_load(store: Store, big: Path, kill: Callable[[subprocess.Popen[str]], None]) -> str:
+    """Start `bpql load big`, call `kill` after a few progress lines; return what it printed."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bpql.cli", "load", str(big), "--db", uri],
+        [sys.executable, "-m", "bpql.cli", "load", str(big), "--db", store.uri],
         cwd=ROOT,
-        env={**env, "BPQL_PROGRESS": "plain"},
+        env={**store.env, "BPQL_PROGRESS": "plain"},
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert proc.stderr is not None
-    seen = 0
-    for line in proc.stderr:
-        if line.startswith("load: "):
-            done, total = map(int, line.split()[1].split("/"))
-            seen += 1
-            if seen >= 3:
-                assert done < total, "the load finished before it could be killed"
-                on_progress(proc)  # type: ignore[operator]
-                break
-    proc.wait(timeout=120)
-    assert proc.returncode != 0
+    assert proc.stderr is not None and proc.stdout is not None
+    seen: list[str] = []
+    try:
+        for line in proc.stderr:
+            seen.append(line)
+            if line.startswith("load: "):
+                done, total = map(int, line.split()[1].split("/"))
+                if sum(s.startswith("load: ") for s in seen) >= KILL_AFTER:
+                    assert done < total, "the load finished before it could be killed"
+                    kill(proc)
+                    break
+        else:
+            pytest.fail("the load ended without progress lines:\n" + "".join(seen))
+        rest = proc.stderr.read()
+        proc.wait(timeout=180)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode != 0, "the load was not stopped"
+    assert proc.stdout.read() == "", "the load reported success"
+    return "".join(seen) + rest
 
 
-@pytest.mark.parametrize("kind", BACKENDS)
-def test_client_killed_mid_load(kind: str, neo4j_server: Neo4jInfo, tmp_path: Path) -> None:
-    client = open_store(kind, tmp_path, neo4j_server)
-    client.load(EXAMPLES / "insurer")
-    before = dump(client.backend)
-    client.close()  # the embedded store is single-process
-    uri = f"embedded:{tmp_path / 'graph.lbdb'}" if kind == "ladybug" else neo4j_server.uri
+def sigkill(proc: subprocess.Popen[str]) -> None:
+    proc.send_signal(signal.SIGKILL)
+
+
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    if request.param == "embedded":
+        return embedded_store(tmp_path)
+    return neo4j_store(request.getfixturevalue("neo4j_server"), monkeypatch)
+
+
+def test_client_killed_mid_load_leaves_the_graph_as_it_was(store: Store, tmp_path: Path) -> None:
+    store.load(GOOD)
+    before = store.dump()
     big = big_enterprise(tmp_path / "big")
-    kill_load_midway(uri, big, neo4j_server.env(), lambda p: os.kill(p.pid, signal.SIGKILL))
-    client = open_store(kind, tmp_path, neo4j_server)
-    assert dump(client.backend) == before
-    client.close()
+    kill_mid_load(store, big, sigkill)
+    assert store.dump() == before
+    store.load(GOOD)  # the store still takes writes: no lock or half transaction left behind
+    assert store.dump() == before
 
 
-def test_server_killed_mid_load(neo4j_server: Neo4jInfo, tmp_path: Path) -> None:
-    if neo4j_server.server is None:
-        pytest.skip("the server is not ours to kill (NEO4J_URI or testcontainers)")
+@pytest.mark.neo4j
+def test_server_killed_mid_load_leaves_the_graph_as_it_was(
+    neo4j_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not neo4j_server.managed:
+        pytest.skip(
+            "the Neo4j server was not started by this test session (NEO4J_URI or "
+            "testcontainers), so it is not ours to kill"
+        )
     server = neo4j_server.server
-    client = open_store("neo4j", tmp_path, neo4j_server)
-    client.load(EXAMPLES / "insurer")
-    before = dump(client.backend)
-    client.close()
+    store = neo4j_store(neo4j_server, monkeypatch)
+    store.load(GOOD)
+    before = store.dump()
     big = big_enterprise(tmp_path / "big")
-    kill_load_midway(neo4j_server.uri, big, neo4j_server.env(), lambda p: server.kill())
+    started = time.monotonic()
+    # kill the server, then let the client give up on its own: it must end with one line
+    output = kill_mid_load(store, big, lambda proc: server.kill())
+    assert "Traceback" not in output, output
+    last = output.strip().splitlines()[-1]
+    assert last.startswith("error: ") and store.uri in last, output
+    assert time.monotonic() - started < 170
     server.restart()
-    client = open_store("neo4j", tmp_path, neo4j_server)
-    assert dump(client.backend) == before
-    client.close()
+    assert store.dump() == before
+    assert store.stats()["nodes"]["Step"] == 15

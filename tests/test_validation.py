@@ -1,98 +1,111 @@
-"""The malformed blueprint corpus: one clear line with file:line:col each, and nothing written.
+"""The malformed blueprint corpus, through the real CLI.
 
-Messages are kept in tests/blueprints/bad/expected.txt; rewrite it with --update-goldens and
-read the diff before committing.
+Each folder under tests/blueprints/bad/ is a small valid enterprise with exactly one fault.
+For each, `bpql validate` and `bpql load` must fail with one clear line per problem, naming
+file:line:col, never a traceback, and write nothing. The messages are kept as a syrupy
+snapshot (tests/__snapshots__/test_validation.ambr): after changing a message, run
+`pytest tests/test_validation.py --snapshot-update` and read the diff before committing.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from syrupy.assertion import SnapshotAssertion
 
-from tests.conftest import BACKENDS, ROOT
-from tests.neo4j_fixture import Neo4jInfo
+from tests.test_load import GOOD, ROOT, bpql, dump, embedded_store, neo4j_store
 
-BAD = ROOT / "tests" / "blueprints" / "bad"
-BASE = ROOT / "tests" / "blueprints" / "base"
-GOLDEN = BAD / "expected.txt"
-CASES = sorted(p.name for p in BAD.glob("*.yaml"))
+BAD = Path("tests/blueprints/bad")
+CASES = sorted(p.name for p in (ROOT / BAD).iterdir() if p.is_dir())
 LINE = re.compile(r"^error: (?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): \S.*$")
 
-
-def case_args(name: str) -> list[str]:
-    """Enterprise-level cases replace the base enterprise file; the rest add a blueprint."""
-    base = "tests/blueprints/base/services" if "-ent-" in name else "tests/blueprints/base"
-    return [base, f"tests/blueprints/bad/{name}"]
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bpql.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-
-
-def read_golden() -> dict[str, str]:
-    out: dict[str, str] = {}
-    if GOLDEN.exists():
-        for block in GOLDEN.read_text().split("\n== ")[0:]:
-            name, _, body = block.removeprefix("== ").partition("\n")
-            out[name] = body.rstrip("\n")
-    return out
+#: the file each case breaks, relative to its folder, where it is not services/billing.yaml
+FAULTY = {
+    "21-unknown-department": "enterprise.yaml",
+    "25-duplicate-system-id": "enterprise.yaml",
+    "30-depends-on-cycle": "enterprise.yaml",
+    "31-self-dependency": "enterprise.yaml",
+    "32-unknown-dependency": "enterprise.yaml",
+    "33-two-enterprise-files": "shared.yaml",
+    "39-bad-channel": "enterprise.yaml",
+    "40-second-as-is-blueprint": "services/redesign.yaml",
+    "41-same-service-two-names": "services/redesign.yaml",
+    "42-empty-file": "services/notes.yaml",
+    "46-unknown-owner": "enterprise.yaml",
+}
 
 
 def test_corpus_is_large_enough() -> None:
-    assert len(CASES) >= 25
+    assert len(CASES) >= 30
+    assert set(FAULTY) <= set(CASES)
+    assert all(re.fullmatch(r"\d\d-[a-z0-9-]+", c) for c in CASES)
 
 
-def test_messages(update_goldens: bool) -> None:
-    got = {}
-    for name in CASES:
-        r = run("validate", *case_args(name))
-        assert r.returncode == 2, (name, r.stdout, r.stderr)
-        assert "Traceback" not in r.stderr, name
-        first = r.stderr.splitlines()[0]
-        m = LINE.match(first)
-        assert m, (name, first)
-        assert m["file"] == f"tests/blueprints/bad/{name}", (name, first)
-        got[name] = r.stderr.rstrip("\n")
-    if update_goldens:
-        GOLDEN.write_text("".join(f"== {k}\n{v}\n" for k, v in got.items()))
-    assert got == read_golden()
+def check_failure(case: str, r: Any) -> None:
+    """Non-zero exit, no traceback, nothing on stdout, and a first line at the faulty file."""
+    assert r.returncode != 0, (case, r.stdout)
+    assert "Traceback" not in r.stderr, r.stderr
+    assert r.stdout == ""
+    lines = r.stderr.splitlines()
+    assert lines, case
+    m = LINE.match(lines[0])
+    assert m, lines[0]
+    assert m["file"] == f"{BAD / case / FAULTY.get(case, 'services/billing.yaml')}", lines[0]
+    assert all(LINE.match(line) for line in lines), r.stderr
 
 
-def stats(uri: str, env: dict[str, str] | None) -> dict[str, object]:
-    r = run("stats", "--db", uri, "--format", "json", env=env)
+@pytest.mark.parametrize("case", CASES)
+def test_bad_case(case: str, tmp_path: Path, snapshot: SnapshotAssertion) -> None:
+    folder = str(BAD / case)
+    validate = bpql("validate", folder)
+    check_failure(case, validate)
+    assert len(validate.stderr.splitlines()) == 1, "one fault, one message"
+    assert validate.stderr == snapshot
+    db = tmp_path / "fresh" / "graph.lbdb"
+    load = bpql("load", folder, "--db", f"embedded:{db}")
+    check_failure(case, load)
+    assert load.stderr == validate.stderr
+    assert list(tmp_path.iterdir()) == [], "a failed load created files"
+
+
+def test_good_enterprise_is_valid() -> None:
+    r = bpql("validate", GOOD)
     assert r.returncode == 0, r.stderr
-    result: dict[str, object] = json.loads(r.stdout)
-    return result
+    assert r.stdout == "ok: Harbour Mutual: 3 files, 1 services, 2 blueprints, 15 steps\n"
 
 
-@pytest.mark.parametrize("kind", BACKENDS)
-def test_bad_loads_write_nothing(kind: str, neo4j_server: Neo4jInfo, tmp_path: Path) -> None:
-    env = neo4j_server.env()
-    uri = f"embedded:{tmp_path / 'g.lbdb'}" if kind == "ladybug" else neo4j_server.uri
-    assert run("load", "tests/blueprints/base", "--db", uri, env=env).returncode == 0
-    before = stats(uri, env)
-    assert before["nodes"]["Step"] == 4  # type: ignore[index]
-    for name in CASES:
-        r = run("load", *case_args(name), "--db", uri, env=env)
-        assert r.returncode == 2 and "Traceback" not in r.stderr, (name, r.stderr)
-    assert stats(uri, env) == before
+def test_bad_load_on_a_new_path_creates_no_file(tmp_path: Path) -> None:
+    db = tmp_path / "a" / "b" / "graph.lbdb"
+    r = bpql("load", str(BAD / "16-unknown-system"), "--db", f"embedded:{db}")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
-def test_bad_load_creates_no_store(tmp_path: Path) -> None:
-    store = tmp_path / "new" / "g.lbdb"
-    r = run("load", *case_args("15-unknown-system.yaml"), "--db", f"embedded:{store}")
-    assert r.returncode == 2
-    assert not store.parent.exists()
+def load_every_bad_case(uri: str, env: dict[str, str]) -> None:
+    for case in CASES:
+        r = bpql("load", str(BAD / case), "--db", uri, env=env)
+        check_failure(case, r)
+
+
+def test_bad_loads_leave_the_embedded_store_unchanged(tmp_path: Path) -> None:
+    store = embedded_store(tmp_path)
+    store.load(GOOD)
+    stats, graph = store.stats(), store.dump()
+    load_every_bad_case(store.uri, store.env)
+    assert store.stats() == stats
+    assert store.dump() == graph
+
+
+@pytest.mark.neo4j
+def test_bad_loads_leave_neo4j_unchanged(
+    neo4j_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = neo4j_store(neo4j_server, monkeypatch)
+    store.load(GOOD)
+    stats, graph = store.stats(), store.dump()
+    load_every_bad_case(store.uri, store.env)
+    assert store.stats() == stats
+    assert dump(store.uri) == graph

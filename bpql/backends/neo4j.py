@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,9 @@ from bpql.result import GraphEdge, GraphNode, GraphPath
 from bpql.schema import LANE_BY_LABEL, LANES, NODES, RELS
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "schema.cypher"
+# the driver logs what it also raises (such as "Unable to retrieve routing information"); with
+# no handler configured, Python would print that to stderr beside our one-line error
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 _LANE_LABELS = ":".join(lane.label for lane in LANES)
 
 
@@ -59,12 +65,45 @@ class Neo4jBackend(Backend):
     def close(self) -> None:
         self._driver.close()
 
+    @contextlib.contextmanager
+    def _lost(self, writing: bool) -> Iterator[None]:
+        """Turn a server that went away or refused a write into one line naming the URI."""
+        from neo4j.exceptions import (
+            AuthError,
+            IncompleteCommit,
+            Neo4jError,
+            ServiceUnavailable,
+            SessionExpired,
+        )
+
+        outcome = "; nothing was written" if writing else ""
+        try:
+            yield
+        except IncompleteCommit as exc:
+            raise BackendError(
+                f"lost Neo4j at {self.uri} while committing, so the load may or may not have "
+                f"been written ({_first_line(exc)}); loading again is safe"
+            ) from None
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise BackendError(
+                f"lost the connection to Neo4j at {self.uri}: {_first_line(exc)}{outcome}"
+            ) from None
+        except AuthError:
+            raise BackendError(f"Neo4j at {self.uri} refused the credentials") from None
+        except Neo4jError as exc:
+            if not writing:
+                raise
+            raise BackendError(
+                f"Neo4j at {self.uri} refused the load: {_first_line(exc)}{outcome}"
+            ) from None
+
     def read(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
         import neo4j
 
-        records, _, keys = self._driver.execute_query(
-            cypher, params, database_=self._database, routing_=neo4j.RoutingControl.READ
-        )
+        with self._lost(writing=False):
+            records, _, keys = self._driver.execute_query(
+                cypher, params, database_=self._database, routing_=neo4j.RoutingControl.READ
+            )
         return list(keys), [[_normalise(v) for v in r.values()] for r in records]
 
     def ensure_schema(self) -> None:
@@ -74,6 +113,10 @@ class Neo4jBackend(Backend):
 
     def replace_graph(self, data: GraphData, progress: Progress | None = None) -> None:
         """One managed write transaction: a crash or a kill at any point commits nothing."""
+        with self._lost(writing=True):
+            self._replace_graph(data, progress)
+
+    def _replace_graph(self, data: GraphData, progress: Progress | None) -> None:
         self.ensure_schema()
         total = load_work(data)
         done = 0

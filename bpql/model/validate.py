@@ -83,7 +83,6 @@ def collect_files(paths: Sequence[Path]) -> list[Path]:
 
 
 _FRIENDLY = {
-    "missing": "missing required field",
     "list_type": "expected a list",
     "dict_type": "expected a mapping of fields (key: value lines)",
     "model_type": "expected a mapping of fields (key: value lines)",
@@ -98,6 +97,29 @@ _FRIENDLY = {
     "float_parsing": "expected a number",
     "too_short": "expected at least one item",
     "string_too_short": "expected non-empty text",
+}
+
+
+def _kind_of(value: Any) -> str:
+    """What a value is, in the words of the file format rather than Python's."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping (key: value lines)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value)
+
+
+_DURATION_FIELDS = ("target_time", "max_wait")
+_RATING_FIELDS = ("severity", "occurrence", "detection")
+_BOUNDS = {
+    "greater_than": ("gt", "greater than"),
+    "greater_than_equal": ("ge", "at least"),
+    "less_than": ("lt", "less than"),
+    "less_than_equal": ("le", "at most"),
 }
 
 
@@ -116,13 +138,17 @@ def _pydantic_problems(
         loc: PathKey = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
         kind = err["type"]
         got = err.get("input")
+        ctx = err.get("ctx", {})
         where = _dotted(loc)
+        field_name = loc[-1] if loc else ""
+        span = doc.span(loc)
         if kind == "missing":
-            msg = f"{where}: missing required field '{loc[-1]}'"
+            parent = _dotted(loc[:-1])
+            msg = f"{parent + ': ' if parent else ''}missing required field '{field_name}'"
             span = doc.span(loc[:-1], key=True)
         elif kind == "extra_forbidden":
             allowed = _fields_at(model, loc[:-1])
-            msg = f"{where}: unknown field '{loc[-1]}'{did_you_mean(str(loc[-1]), allowed)}"
+            msg = f"{where}: unknown field '{field_name}'{did_you_mean(str(field_name), allowed)}"
             if allowed:
                 msg += f"; expected one of: {', '.join(allowed)}"
             span = doc.span(loc, key=True)
@@ -131,35 +157,34 @@ def _pydantic_problems(
                 f"{where}: expected an id (lowercase letters, digits, '-' or '_', "
                 f"e.g. claims-handler), got {got!r}"
             )
-            span = doc.span(loc)
+        elif kind == "string_too_long":
+            msg = f"{where}: expected at most {ctx.get('max_length')} characters, got {len(got)}"
         elif kind == "literal_error":
-            expected = err.get("ctx", {}).get("expected", "")
+            expected = ctx.get("expected", "")
             options = [o.strip().strip("'") for o in expected.replace(" or ", ", ").split(",")]
             hint = did_you_mean(str(got), options) if isinstance(got, str) else ""
-            msg = f"{where}: expected one of {', '.join(options)}; got {got!r}{hint}"
-            span = doc.span(loc)
-        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            msg = f"{where}: {err['msg'].lower()}, got {got!r}"
-            if loc and loc[-1] in ("severity", "occurrence", "detection"):
-                msg = f"{where}: expected a rating from 1 to 10, got {got!r}"
-            span = doc.span(loc)
+            msg = f"{where}: expected one of {', '.join(options)}; got {_kind_of(got)}{hint}"
+        elif field_name in _RATING_FIELDS and (kind in _BOUNDS or kind in _FRIENDLY):
+            suffix = "" if kind in _BOUNDS else " (a whole number)"
+            msg = f"{where}: expected a rating from 1 to 10{suffix}, got {_kind_of(got)}"
+        elif kind in _BOUNDS:
+            key, words = _BOUNDS[kind]
+            bound = ctx.get(key)
+            what = "a duration" if field_name in _DURATION_FIELDS else "a number"
+            msg = f"{where}: expected {what} {words} {bound}, got {_kind_of(got)}"
+        elif field_name in _DURATION_FIELDS and kind in ("float_type", "float_parsing"):
+            example = "a duration such as 90s, 5m, 2h, 1d or 1h30m"
+            msg = f"{where}: expected {example}, got {_kind_of(got)}"
         elif kind == "value_error":
-            msg = f"{where}: expected {err.get('ctx', {}).get('error', err['msg'])}, got {got!r}"
-            span = doc.span(loc)
+            msg = f"{where}: expected {ctx.get('error', err['msg'])}, got {_kind_of(got)}"
+        elif kind == "string_type" and isinstance(got, (int, float)):
+            msg = f'{where}: expected text, got {_kind_of(got)}; put it in quotes: "{got}"'
+        elif kind == "too_short":
+            msg = f"{where}: expected at least one item, got none"
         elif kind in _FRIENDLY:
-            suffix = (
-                f", got {got!r}" if not isinstance(got, (dict, list)) and got is not None else ""
-            )
-            if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
-                suffix = f", got {type(got).__name__ if got is not None else 'nothing'}"
-            if loc and loc[-1] in ("severity", "occurrence", "detection"):
-                msg = f"{where}: expected a rating from 1 to 10 (a whole number){suffix}"
-            else:
-                msg = f"{where}: {_FRIENDLY[kind]}{suffix}"
-            span = doc.span(loc)
+            msg = f"{where}: {_FRIENDLY[kind]}, got {_kind_of(got)}"
         else:
             msg = f"{where}: {err['msg']}"
-            span = doc.span(loc)
         problems.append(BpqlError(msg, span))
     return problems
 
@@ -188,34 +213,48 @@ class _Parsed:
     model: EnterpriseFile | BlueprintFile
 
 
-def parse_file(path: Path, display: str | None = None) -> _Parsed:
-    doc = read_yaml(path, display)
+_TOP = "'enterprise:' (shared things) or 'service:' (one service blueprint)"
+
+
+def _top_problem(doc: SourceDoc) -> BpqlError | None:
+    """A file that is not a mapping with `enterprise:` or `service:` at the top."""
     data = doc.data
+    if data is None:
+        return BpqlError(f"empty file: expected {_TOP} at the top", doc.span(()))
+    if isinstance(data, list):
+        return BpqlError(
+            f"the file is a list ('- ' items); expected a mapping with {_TOP} at the top",
+            doc.span(()),
+        )
     if not isinstance(data, dict):
-        raise BlueprintError(
-            [
-                BpqlError(
-                    "expected a blueprint file: a mapping with 'enterprise:' (shared things) "
-                    "or 'service:' (one service blueprint) at the top",
-                    doc.span(()),
-                )
-            ]
+        return BpqlError(
+            f"the file is only {_kind_of(data)}; expected a mapping with {_TOP} at the top",
+            doc.span(()),
         )
+    if "enterprise" in data or "service" in data:
+        return None
+    fields = set(EnterpriseFile.model_fields) | set(BlueprintFile.model_fields)
+    for key in data:
+        close = difflib.get_close_matches(key, ("enterprise", "service"), n=1, cutoff=0.75)
+        if key not in fields and close:
+            return BpqlError(
+                f"unknown field '{key}' (did you mean '{close[0]}'?); expected {_TOP} at the "
+                "top of the file",
+                doc.span((key,), key=True),
+            )
+    found = ", ".join(data) or "nothing"
+    return BpqlError(f"expected {_TOP} at the top of the file; found only: {found}", doc.span(()))
+
+
+def parse_file(path: Path, display: str | None = None) -> _Parsed:
+    """Read one file and check it against its model (enterprise or blueprint)."""
+    doc = read_yaml(path, display)
+    problem = _top_problem(doc)
+    if problem is not None:
+        raise BlueprintError([problem])
+    data = doc.data
     model_cls: type[EnterpriseFile] | type[BlueprintFile]
-    if "enterprise" in data:
-        model_cls = EnterpriseFile
-    elif "service" in data:
-        model_cls = BlueprintFile
-    else:
-        raise BlueprintError(
-            [
-                BpqlError(
-                    "expected 'enterprise:' (shared things) or 'service:' (one service "
-                    "blueprint) at the top of the file",
-                    doc.span(()),
-                )
-            ]
-        )
+    model_cls = EnterpriseFile if "enterprise" in data else BlueprintFile
     try:
         return _Parsed(doc, model_cls.model_validate(data))
     except ValidationError as exc:
@@ -251,13 +290,15 @@ class _Checker:
     def ref(
         self, doc: SourceDoc, path: PathKey, value: str, what: str, known: Iterable[str]
     ) -> bool:
-        known = list(known)
+        known = sorted(known)
         if value in known:
             return True
-        self.fail(
-            f"{_dotted(path)}: unknown {what} '{value}'{did_you_mean(value, known)}",
-            doc.span(path),
-        )
+        hint = did_you_mean(value, known)
+        if not hint and not known:
+            hint = f"; no {what} is declared"
+        elif not hint and len(known) <= 12:
+            hint = f"; known: {', '.join(known)}"
+        self.fail(f"{_dotted(path)}: unknown {what} '{value}'{hint}", doc.span(path))
         return False
 
 
@@ -485,7 +526,7 @@ def validate_paths(paths: Sequence[Path]) -> Enterprise:
                 BpqlError(
                     f"a second enterprise file (the first is {ents[0].doc.file}); expected "
                     "exactly one",
-                    ents[1].doc.span(()),
+                    ents[1].doc.span(("enterprise",), key=True),
                 )
             ]
         )
@@ -501,15 +542,21 @@ def validate_paths(paths: Sequence[Path]) -> Enterprise:
     }
     services: dict[str, tuple[SourceDoc, BlueprintFile]] = {}
     blueprints: dict[str, SourceDoc] = {}
+    described: dict[str, list[BlueprintFile]] = {}
     for p in bps:
         bp = p.model
         assert isinstance(bp, BlueprintFile)
         bid, _ = blueprint_key(bp)
         if bid in blueprints:
+            advice = (
+                "a service has one as-is blueprint; mark a redesign 'scenario: to-be'"
+                if bp.scenario == "as-is"
+                else "give to-be blueprints distinct 'variant:' names"
+            )
             ck.fail(
                 f"service.id: a second {bp.scenario} blueprint of service '{bp.service.id}'"
                 f"{' variant ' + repr(bp.variant) if bp.variant else ''} (the first is in "
-                f"{blueprints[bid].file}); give to-be blueprints distinct 'variant:' names",
+                f"{blueprints[bid].file}); {advice}",
                 p.doc.span(("service", "id")),
             )
             continue
@@ -524,13 +571,19 @@ def validate_paths(paths: Sequence[Path]) -> Enterprise:
                 )
         else:
             services[bp.service.id] = (p.doc, bp)
-            ck.graph.add_node(
-                "Service",
-                id=bp.service.id,
-                name=bp.service.name,
-                description=bp.service.description,
-            )
+        described.setdefault(bp.service.id, [])
+        if bp.service.description:
+            described[bp.service.id].append(bp)
         _check_blueprint(ck, p.doc, bp, shared)
+    for sid, (_, bp) in services.items():
+        # the as-is blueprint describes its service; else the first to-be that does
+        texts = sorted(described[sid], key=lambda b: b.scenario != "as-is")
+        ck.graph.add_node(
+            "Service",
+            id=sid,
+            name=bp.service.name,
+            description=texts[0].service.description if texts else None,
+        )
     if ck.problems:
         raise BlueprintError(ck.problems)
     return Enterprise(ent.enterprise, [str(f) for f in files], ck.graph)

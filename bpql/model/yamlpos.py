@@ -6,13 +6,16 @@ columns. Keeping a path -> position table joins the two, so every error names fi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from bpql.errors import BpqlError, Span
 
@@ -44,11 +47,21 @@ class SourceDoc:
         return Span(line, col, file=self.file)
 
 
+def _key_text(key: Any) -> str:
+    """A mapping key as it reads in the file (`null`, `true`), for paths and messages."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return str(key).lower()
+    return str(key)
+
+
 def _plain(node: Any, path: PathKey, doc: SourceDoc) -> Any:
     if isinstance(node, CommentedMap):
         out: dict[str, Any] = {}
         for key in node:
-            child = (*path, str(key))
+            text = _key_text(key)
+            child = (*path, text)
             try:
                 kl, kc = node.lc.key(key)
                 doc.key_positions[child] = (kl + 1, kc + 1)
@@ -56,7 +69,7 @@ def _plain(node: Any, path: PathKey, doc: SourceDoc) -> Any:
                 doc.positions[child] = (vl + 1, vc + 1)
             except (KeyError, TypeError, AttributeError):
                 pass
-            out[str(key)] = _plain(node[key], child, doc)
+            out[text] = _plain(node[key], child, doc)
         return out
     if isinstance(node, CommentedSeq):
         items = []
@@ -74,28 +87,152 @@ def _plain(node: Any, path: PathKey, doc: SourceDoc) -> Any:
     return str(node)
 
 
-def read_yaml(path: Path, display: str | None = None) -> SourceDoc:
-    name = display or str(path)
+_DUPLICATE = re.compile(
+    r'found duplicate key "(.*?)" with value "(.*)" \(original value: "(.*)"\)$', re.S
+)
+_BRACKETS = {"flow sequence": ("[", "list", "]"), "flow mapping": ("{", "mapping", "}")}
+
+
+def _at(mark: Any) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"
+
+
+def _found(token: str) -> str:
+    """A parser token (`'<stream end>'`, `':'`) as a person would name it."""
+    bare = token.strip().strip("'")
+    names = {
+        "<stream end>": "the end of the file",
+        "<block end>": "the end of a block",
+        "<block mapping start>": "a new 'key: value' line",
+        "<block sequence start>": "a new '- ' list",
+        "<scalar>": "more text",
+        "-": "a '- ' list item",
+    }
+    return names.get(bare, f"'{bare}'")
+
+
+def yaml_problem(exc: MarkedYAMLError) -> tuple[str, Any]:
+    """A YAML syntax error in words a blueprint author knows, and the mark to point at."""
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    context = (exc.context or "").strip()
+    mark = exc.problem_mark or exc.context_mark
+    opened = exc.context_mark
+    if isinstance(exc, DuplicateKeyError) or problem.startswith("found duplicate key"):
+        dup = _DUPLICATE.match(problem)
+        if dup is None:
+            return problem.removeprefix("found ").strip(), mark
+        key, value, first = dup.groups()
+        values = f' (values "{first}" and "{value}")' if len(value + first) < 60 else ""
+        return f'duplicate key "{key}": it appears twice in the same mapping{values}', mark
+    if problem == "found character '\\t' that cannot start any token":
+        return "a tab character; indent with spaces, not tabs", mark
+    if problem.startswith("found character") and problem.endswith("that cannot start any token"):
+        char = problem.split("'")[1] if problem.count("'") >= 2 else "this character"
+        return f"a value cannot start with '{char}'; put the value in quotes", mark
+    if problem == "mapping values are not allowed here":
+        return (
+            "unexpected ':' here; check the indentation of this line, or put a value that "
+            "contains ': ' in quotes",
+            mark,
+        )
+    for kind, (open_, noun, close) in _BRACKETS.items():
+        if context == f"while parsing a {kind}" and opened is not None:
+            got = problem.rsplit("but got ", 1)[-1]
+            if _found(got) == "the end of the file":
+                return f"the '{open_}' of this {noun} is never closed with '{close}'", opened
+            return (
+                f"expected ',' or '{close}' in the {noun} opened with '{open_}' at "
+                f"{_at(opened)}, but found {_found(got)}",
+                mark,
+            )
+    if context.startswith("while scanning a quoted scalar") and opened is not None:
+        return "this quoted value is never closed", opened
+    if problem == "could not find expected ':'" and opened is not None:
+        return "this line has no ':'; expected 'key: value'", opened
+    if problem == "sequence entries are not allowed here":
+        return "a '- ' list item is not allowed here; check the indentation", mark
+    if problem.startswith("expected the node content, but found"):
+        return f"expected a value, but found {_found(problem.rsplit('but found ', 1)[-1])}", mark
+    if problem.startswith("expected <block end>, but found"):
+        got = _found(problem.rsplit("but found ", 1)[-1])
+        if got in ("']'", "'}'"):
+            return f"a {got} with no opening bracket before it", mark
+        if got == "more text":
+            return (
+                "unexpected text here; check the indentation, or put the whole value in quotes",
+                mark,
+            )
+        return f"bad indentation: {got} does not line up with the lines above it", mark
+    if problem.startswith("expected '<document start>'"):
+        return "unexpected content after the end of the document", mark
+    if problem.startswith("found undefined alias"):
+        name = problem.split("'")[1] if problem.count("'") >= 2 else "?"
+        return f"'*{name}' refers to no '&{name}' declared above it", mark
+    if problem == "but found another document":
+        return "a second YAML document ('---'); expected one document per file", mark
+    return problem, mark
+
+
+def _text(path: Path, name: str) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise BpqlError(f"not UTF-8 text ({exc.reason})", Span(1, 1, file=name)) from None
+        raw = path.read_bytes()
     except OSError as exc:
         raise BpqlError(f"cannot read file: {exc.strerror}", Span(1, 1, file=name)) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start].decode("utf-8")
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        raise BpqlError(
+            f"not UTF-8 text: byte 0x{raw[exc.start]:02X} cannot be read; save the file as UTF-8",
+            Span(line, col, file=name),
+        ) from None
+
+
+def _start(data: Any) -> tuple[int, int]:
+    """Where the content of a file begins, after any leading comments."""
+    try:
+        if isinstance(data, CommentedMap) and data:
+            line, col = data.lc.key(next(iter(data)))
+            return line + 1, col + 1
+        if isinstance(data, CommentedSeq) and data:
+            line, col = data.lc.item(0)
+            return line + 1, col + 1
+    except (KeyError, TypeError, AttributeError):
+        pass
+    return 1, 1
+
+
+def read_yaml(path: Path, display: str | None = None) -> SourceDoc:
+    """Parse one file; a syntax error becomes a BpqlError at its line and column."""
+    name = display or str(path)
+    text = _text(path, name)
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
         data = yaml.load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        problem, mark = yaml_problem(exc)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        if "duplicate key" in problem or "found duplicate key" in str(exc):
-            problem = "duplicate key " + problem.split("key")[-1].strip()
         raise BpqlError(f"invalid YAML: {problem}", Span(line, col, file=name)) from None
+    except ReaderError as exc:
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        raise BpqlError(
+            f"invalid YAML: a control character (U+{ord(text[exc.position]):04X}) that YAML "
+            "files cannot hold",
+            Span(line, col, file=name),
+        ) from None
     except YAMLError as exc:
         raise BpqlError(f"invalid YAML: {exc}", Span(1, 1, file=name)) from None
+    except Exception as exc:
+        # a constructor failing on a value, as in `!!int abc` or `1e`; ruamel gives no position
+        raise BpqlError(
+            f"invalid YAML: a value cannot be read ({type(exc).__name__}: {exc})",
+            Span(1, 1, file=name),
+        ) from None
     doc = SourceDoc(name, None)
-    doc.positions[()] = (1, 1)
+    doc.positions[()] = _start(data)
     doc.data = _plain(data, (), doc)
     return doc
