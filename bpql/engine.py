@@ -15,7 +15,7 @@ from bpql.errors import QueryError
 from bpql.render import DIALECTS
 from bpql.resolve import Resolver
 from bpql.result import Graph, GraphNode, Result, Table
-from bpql.schema import LANES, VISIBLE_LANES
+from bpql.schema import LANES, SCENARIOS, VISIBLE_LANES
 from bpql.syntax import ast, parse
 
 
@@ -108,6 +108,68 @@ class Engine:
             )
         return Result("graph", graph=graph, title=title)
 
+    def blueprint(
+        self, service: str, scenario: str = "as-is", variant: str | None = None
+    ) -> Result:
+        """One blueprint of a service, with what the classic diagram draws beside its steps.
+
+        It runs as `show blueprint "<id>" depth 2` (so through both dialects, every value a
+        parameter) and keeps the blueprint's own steps and phases, and the evidence,
+        touchpoints, systems and fail points of those steps.
+        """
+        if scenario not in SCENARIOS:
+            raise QueryError(f"scenario: expected one of {', '.join(SCENARIOS)}; got {scenario!r}")
+        target = Resolver(self.catalog).lookup("Service", service)
+        prefix = f"{target.id}:{scenario}"
+        found = {
+            i: n
+            for i, n in self.catalog.entries("Blueprint")
+            if i == prefix or i.startswith(prefix + ":")
+        }
+        wanted = [i for i in found if variant is None or i == f"{prefix}:{variant}"]
+        if len(wanted) != 1:
+            variants = sorted(i.removeprefix(prefix + ":") for i in found if i != prefix)
+            if not found:
+                others = sorted(
+                    i.split(":", 1)[1]
+                    for i, _ in self.catalog.entries("Blueprint")
+                    if i.startswith(target.id + ":")
+                )
+                raise QueryError(
+                    f'service "{target.name}" has no {scenario} blueprint'
+                    + (f"; it has: {', '.join(others)}" if others else "")
+                )
+            if variant is not None:
+                raise QueryError(
+                    f'service "{target.name}" has no {scenario} variant "{variant}"'
+                    + (f"; its variants: {', '.join(variants)}" if variants else "")
+                )
+            raise QueryError(
+                f'service "{target.name}" has {len(found)} {scenario} blueprints; choose one '
+                f"with --variant: {', '.join(variants)}"
+            )
+        bid = wanted[0]
+        shown = self.execute(ir.ShowIR(ir.Target("Blueprint", bid, found[bid]), depth=2))
+        assert shown.graph is not None
+        graph, bp = _blueprint_only(shown.graph, f"Blueprint:{bid}")
+        personas = sorted(
+            shown.graph.nodes[e.target].name
+            for e in shown.graph.edges
+            if e.source == bp.key and e.type == "FOR_PERSONA"
+        )
+        facts = [f"blueprint {bid}"]
+        if bp.properties.get("version"):
+            facts.append(f"version {bp.properties['version']}")
+        if personas:
+            facts.append(f"personas: {', '.join(personas)}")
+        return Result(
+            "blueprint",
+            graph=graph,
+            title=f"{target.name}: {scenario} blueprint"
+            + (f" ({bp.properties['variant']})" if bp.properties.get("variant") else ""),
+            subtitle="; ".join(facts),
+        )
+
     def _impact(self, query: ir.ImpactIR, compiled: ir.Compiled) -> Result:
         (src_q, src_p), (direct_q, direct_p), (up_q, _), (facts_q, _), *parts = compiled.statements
         direct = [r[0] for r in self.backend.read(direct_q, direct_p)[1]]
@@ -184,6 +246,44 @@ class Engine:
                 "visible": sorted(visible),
             },
         )
+
+
+#: what the blueprint diagram draws beside a step, by the relationship that attaches it
+BLUEPRINT_ATTACHED = ("SHOWS", "AT_TOUCHPOINT", "USES", "HAS_FAIL_POINT")
+#: relationships drawn between the things of one blueprint
+BLUEPRINT_EDGES = ("NEXT", "SUPPORTS", *BLUEPRINT_ATTACHED)
+
+
+def _blueprint_only(graph: Graph, bp_key: str) -> tuple[Graph, GraphNode]:
+    """The blueprint's own part of its neighbourhood; a step carries its phase and roles."""
+    bp = graph.nodes[bp_key]
+    owned = {
+        e.target for e in graph.edges if e.source == bp_key and e.type in ("HAS_STEP", "HAS_PHASE")
+    }
+    steps = {k for k in owned if graph.nodes[k].label == "Step"}
+    phase: dict[str, str] = {}
+    roles: defaultdict[str, list[str]] = defaultdict(list)
+    keep = set(owned)
+    for e in graph.edges:
+        if e.source not in steps:
+            continue
+        if e.type in BLUEPRINT_ATTACHED:
+            keep.add(e.target)
+        elif e.type == "IN_PHASE":
+            phase[e.source] = graph.nodes[e.target].id
+        elif e.type == "PERFORMED_BY":
+            roles[e.source].append(graph.nodes[e.target].name)
+    out = Graph()
+    for key in sorted(keep):
+        n = graph.nodes[key]
+        if key in steps:
+            props = {**n.properties, "phase": phase.get(key), "roles": sorted(roles[key]) or None}
+            n = GraphNode(n.label, n.id, n.labels, props)
+        out.add_node(n)
+    for e in graph.edges:
+        if e.type in BLUEPRINT_EDGES and e.source in keep and e.target in keep:
+            out.add_edge(e)
+    return out, bp
 
 
 def _tidy(v: Any) -> Any:

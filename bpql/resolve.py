@@ -24,7 +24,7 @@ from bpql.language import (
     RELATION_WORDS,
     STEP_RELATIONS,
 )
-from bpql.schema import BY_PLURAL, BY_SINGULAR, CHANNELS, LANE_BY_KEY, SCENARIOS, NodeKind
+from bpql.schema import BY_PLURAL, BY_SINGULAR, CHANNELS, LANE_BY_KEY, NODES, SCENARIOS, NodeKind
 from bpql.syntax import ast
 
 
@@ -287,10 +287,13 @@ class Resolver:
                 f"'{context}' takes {_one_of(forms)}; got '{ref.kind.text}'{hint}",
                 ref.kind.span,
             )
-        return self._lookup(kind, ref.value)
+        return self._lookup(kind, str(ref.value.value), ref.value.span)
 
-    def _lookup(self, kind: NodeKind, value: ast.Value) -> ir.Target:
-        wanted = str(value.value)
+    def lookup(self, label: str, wanted: str) -> ir.Target:
+        """A reference given outside a query (`bpql viz --blueprint claims`), by id or name."""
+        return self._lookup(NODES[label], wanted, None)
+
+    def _lookup(self, kind: NodeKind, wanted: str, span: Span | None) -> ir.Target:
         entries = self.catalog.entries(kind.label)
         for id_, name in entries:
             if id_ == wanted:
@@ -302,7 +305,7 @@ class Resolver:
             ids = ", ".join(sorted(i for i, _ in named))
             raise QueryError(
                 f'{len(named)} {kind.plural} are named "{wanted}" ({ids}); use one of these ids',
-                value.span,
+                span,
             )
         folded = [(i, n) for i, n in entries if wanted.lower() in (i.lower(), n.lower())]
         suffixed = [i for i, _ in entries if i.endswith("." + wanted)]
@@ -318,9 +321,9 @@ class Resolver:
             raise QueryError(
                 f'no {kind.singular} "{wanted}": the store has no {kind.plural} '
                 f"(load an enterprise with `bpql load`)",
-                value.span,
+                span,
             )
-        raise QueryError(f'no {kind.singular} "{wanted}"{hint}', value.span)
+        raise QueryError(f'no {kind.singular} "{wanted}"{hint}', span)
 
 
 BY_SINGULAR_OF: dict[str, str] = {k.label: k.singular for k in BY_SINGULAR.values()}

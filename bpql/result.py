@@ -120,10 +120,12 @@ class Graph:
 class Result:
     """What a query returns: a table, a graph, or both (`impact of`)."""
 
-    kind: str  # "table" | "graph" | "impact"
+    kind: str  # "table" | "graph" | "impact" | "blueprint"
     table: Table | None = None
     graph: Graph | None = None
     title: str = ""
+    #: one more line about the result, for views (a blueprint's version and personas)
+    subtitle: str = ""
     #: node keys by role, for views that highlight them (impact: source, direct, visible)
     highlight: dict[str, list[str]] = field(default_factory=dict)
 
