@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bpql import ir
 from bpql.backends.base import Backend, Progress
@@ -21,6 +22,9 @@ from bpql.errors import QueryError
 from bpql.load import load as _load
 from bpql.model.validate import Enterprise
 from bpql.result import Result
+
+if TYPE_CHECKING:
+    from bpql.viz import View
 
 
 class Client:
@@ -57,6 +61,22 @@ class Client:
     def explain(self, text: str, dialect: str | None = None) -> list[ir.Compiled]:
         """The Cypher and parameters the query runs as, without running it."""
         return self.engine.explain(text, dialect)
+
+    def blueprint(
+        self, service: str, scenario: str = "as-is", variant: str | None = None
+    ) -> Result:
+        """One blueprint of a service (by id or name), shaped for the blueprint view."""
+        return self.engine.blueprint(service, scenario, variant)
+
+    def viz(
+        self, query: str | Result, *, max_nodes: int | None = None, title: str | None = None
+    ) -> View:
+        """A query's answer (or a result) as a self-contained page; shows inline in Jupyter."""
+        from bpql import viz
+
+        result = self.query(query) if isinstance(query, str) else query
+        heading = title or result.title or (query.strip() if isinstance(query, str) else None)
+        return viz.render(result, max_nodes=max_nodes or viz.DEFAULT_MAX_NODES, title=heading)
 
     def stats(self) -> dict[str, dict[str, int]]:
         return self.backend.counts()

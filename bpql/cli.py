@@ -171,6 +171,48 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_viz(args: argparse.Namespace) -> int:
+    from bpql.errors import BpqlError, QueryError
+
+    out = Path(args.output)
+    if not out.parent.is_dir():
+        raise BpqlError(f"{args.output}: no folder {str(out.parent)!r} to write the page into")
+    if args.blueprint is None and args.scenario is not None:
+        raise BpqlError("--scenario goes with --blueprint SERVICE")
+    if args.blueprint is not None and (args.query or args.file):
+        raise BpqlError("give either a query or --blueprint SERVICE, not both")
+    from bpql import viz
+    from bpql.engine import Engine
+    from bpql.ir import Compiled
+
+    with _backend(args) as backend:
+        engine = Engine(backend)
+        if args.blueprint is not None:
+            result = engine.blueprint(args.blueprint, args.scenario or "as-is", args.variant)
+            title = None
+        else:
+            text = _query_text(args)
+            results = engine.run(text)
+            if len(results) != 1:
+                raise QueryError(f"viz draws one query; got {len(results)}")
+            if isinstance(results[0], Compiled):
+                raise QueryError(
+                    "viz draws a query's answer; `explain` has none (use bpql explain)"
+                )
+            result = results[0]
+            title = result.title or " ".join(text.split())
+    view = viz.render(result, max_nodes=args.max_nodes, title=title)
+    view.save(out)
+    if view.message:
+        print(f"note: {view.message}", file=sys.stderr)
+    print(f"wrote {out}: {view.kind} view, {view.nodes} nodes, {view.edges} edges")
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(out.resolve().as_uri())
+    return 0
+
+
 def cmd_shell(args: argparse.Namespace) -> int:
     from bpql.shell import run_shell
 
@@ -226,6 +268,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="render for this dialect (default: the db's)",
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p = add(
+        "viz",
+        cmd_viz,
+        "draw a query's answer, or one blueprint, as a self-contained interactive HTML page",
+    )
+    p.add_argument("query", nargs="?", help="a BPQL query, such as 'show system \"crm\"'")
+    p.add_argument("-f", "--file", help="read the query from a .bpql file")
+    p.add_argument(
+        "--blueprint", metavar="SERVICE", help="draw this service's blueprint (id or name)"
+    )
+    p.add_argument(
+        "--scenario", choices=["as-is", "to-be"], help="with --blueprint (default as-is)"
+    )
+    p.add_argument(
+        "--variant", help="with --blueprint: which to-be variant, when there are several"
+    )
+    p.add_argument("-o", "--output", default="bpql-view.html", help="the page to write")
+    p.add_argument(
+        "--max-nodes",
+        type=int,
+        default=3000,
+        help="above this many nodes, draw the result collapsed per service (default 3000)",
+    )
+    p.add_argument("--open", action="store_true", help="open the page in a browser")
+    p.add_argument("--db", help=DB_HELP)
     p = add("shell", cmd_shell, "an interactive BPQL prompt with history and completion")
     p.add_argument("--db", help=DB_HELP)
     p = add(

@@ -1,0 +1,437 @@
+"""Results as self-contained HTML pages, drawn with pyvis and vis-network.
+
+pyvis builds the node and edge lists and the options; the page itself is our own Jinja template,
+because pyvis 0.3.2's template links Bootstrap from a CDN even with `cdn_resources="in_line"`.
+vis-network's script and stylesheet are read from the pyvis package and written into the page,
+with a Content-Security-Policy that forbids any fetch, so a page opens offline, from a file.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from bpql.errors import BpqlError
+from bpql.result import Graph, GraphEdge, GraphNode, Result
+from bpql.viz import layout
+from bpql.viz.style import (
+    EDGE_LOOKS,
+    IMPACT_ROLES,
+    LOOKS,
+    RPN_BANDS,
+    Look,
+    look_of,
+    rpn_color,
+)
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+#: up to this many nodes the browser lays the graph out with live physics
+LIVE_PHYSICS_LIMIT = 300
+#: above this many nodes a graph is drawn collapsed per service
+DEFAULT_MAX_NODES = 3000
+#: above this many nodes edge labels are left to the tooltips
+EDGE_LABEL_LIMIT = 300
+
+
+@dataclass
+class View:
+    """One rendered page: write it to a file, or show it inline in Jupyter."""
+
+    kind: str
+    title: str
+    html: str
+    nodes: int
+    edges: int
+    message: str | None = None
+
+    def save(self, path: str | Path) -> Path:
+        out = Path(path)
+        out.write_text(self.html, encoding="utf-8")
+        return out
+
+    def _repr_html_(self) -> str:
+        # an iframe keeps the page's script and styles apart from the notebook's own
+        return (
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
+            f'title="{html.escape(self.title, quote=True)}" '
+            'style="width: 100%; height: 680px; border: 1px solid #dee2e6;"></iframe>'
+        )
+
+
+@cache
+def _assets() -> dict[str, str]:
+    import pyvis
+
+    vis = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
+    out = {
+        "vis_js": (vis / "vis-network.min.js").read_text(encoding="utf-8"),
+        "vis_css": (vis / "vis-network.css").read_text(encoding="utf-8"),
+        "page_js": (TEMPLATES / "page.js").read_text(encoding="utf-8"),
+        "page_css": (TEMPLATES / "page.css").read_text(encoding="utf-8"),
+    }
+    # a literal "</script" or "</style" would end the inline element early
+    return {
+        k: v.replace("</script", "<\\/script").replace("</style", "<\\/style")
+        for k, v in out.items()
+    }
+
+
+def _label(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _props(node: GraphNode) -> dict[str, Any]:
+    return {
+        k: v
+        for k, v in sorted(node.properties.items())
+        if v is not None and v != "" and k not in ("name",)
+    }
+
+
+class _Page:
+    """Collects nodes and edges into a pyvis Network, then renders our template."""
+
+    def __init__(
+        self, kind: str, title: str, physics: bool, edge_labels: bool, spring: int = 110
+    ) -> None:
+        from pyvis.network import Network
+
+        self.kind = kind
+        self.title = title
+        self.edge_labels = edge_labels
+        self.net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
+        self.physics = physics
+        self.spring = spring
+        self.names: dict[str, str] = {}
+        self.kinds: dict[str, int] = {}
+
+    def node(self, node: GraphNode, look: Look | None = None, **extra: Any) -> None:
+        look = look or look_of(node)
+        self.names[node.key] = node.name
+        self.kinds[look.key] = self.kinds.get(look.key, 0) + 1
+        options: dict[str, Any] = {
+            "size": look.size,
+            "kind": look.key,
+            "kindTitle": f"{look.title} \u00b7 {node.id}",
+            "fullName": node.name,
+            "props": {k: _jsonable(v) for k, v in _props(node).items()},
+        }
+        options.update(extra)
+        color = options.pop("color", look.color)
+        shape = options.pop("shape", look.shape)
+        self.net.add_node(node.key, label=_label(node.name), shape=shape, color=color, **options)
+
+    def edge(self, edge: GraphEdge, **extra: Any) -> None:
+        color, dashed = EDGE_LOOKS.get(edge.type, ("#adb5bd", False))
+        options: dict[str, Any] = {
+            "type": edge.type,
+            "fromName": self.names.get(edge.source, edge.source),
+            "toName": self.names.get(edge.target, edge.target),
+            "props": {k: _jsonable(v) for k, v in sorted(edge.properties.items())},
+            "color": color,
+            "dashes": dashed,
+        }
+        if self.edge_labels:
+            options["label"] = edge.type
+        options.update(extra)
+        self.net.add_edge(edge.source, edge.target, **options)
+
+    def legend(self) -> list[dict[str, Any]]:
+        return [
+            {"key": key, "title": look.title, "color": look.color, "count": self.kinds[key]}
+            for key, look in LOOKS.items()
+            if key in self.kinds
+        ]
+
+    def render(self, view: dict[str, Any], message: str | None = None) -> View:
+        from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+        options: dict[str, Any] = {
+            "autoResize": True,
+            "nodes": {"font": {"size": 13, "color": "#212529"}, "borderWidth": 1},
+            "edges": {
+                "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+                "font": {"size": 10, "color": "#6c757d", "strokeWidth": 3, "align": "middle"},
+                "smooth": False,
+                "width": 1.2,
+            },
+            "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": True},
+            "layout": {"improvedLayout": False},
+        }
+        if self.physics:
+            options["physics"] = {
+                "enabled": True,
+                "solver": "forceAtlas2Based",
+                "forceAtlas2Based": {
+                    "gravitationalConstant": -60,
+                    "springLength": self.spring,
+                    "avoidOverlap": 0.4,
+                },
+                "stabilization": {"enabled": True, "iterations": 400, "fit": True},
+            }
+        else:
+            options["physics"] = {"enabled": False}
+        self.net.set_options(json.dumps(options))
+        env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES)),
+            autoescape=select_autoescape(["html"]),
+        )
+        page = {"kind": self.kind, "title": self.title, "message": message, **view}
+        page.setdefault("legend", self.legend())
+        text = env.get_template("page.html").render(
+            view=page,
+            nodes=self.net.nodes,
+            edges=self.net.edges,
+            options=self.net.options
+            if isinstance(self.net.options, str)
+            else json.dumps(self.net.options),
+            assets=_assets(),
+        )
+        return View(
+            self.kind,
+            self.title,
+            text,
+            len(self.net.nodes),
+            len(self.net.edges),
+            message,
+        )
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, (str, int, float, bool)) or v is None:
+        return v
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    return str(v)
+
+
+# --- the views ------------------------------------------------------------------------------
+
+
+def render(
+    result: Result,
+    *,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    title: str | None = None,
+    live_physics: int = LIVE_PHYSICS_LIMIT,
+) -> View:
+    """The view that fits a result: blueprint, impact or graph.
+
+    Up to `live_physics` nodes the browser lays the graph out itself; above it the positions
+    are computed here; above `max_nodes` the graph is drawn collapsed per service.
+    """
+    if result.graph is None:
+        raise BpqlError(
+            "this query returns a table, which has nothing to draw; draw `show`, `path` or "
+            "`impact of` queries, or a blueprint with --blueprint SERVICE"
+        )
+    if result.kind == "blueprint":
+        return blueprint_view(result, title=title)
+    if result.kind == "impact":
+        return impact_view(result, max_nodes=max_nodes, title=title, live_physics=live_physics)
+    return graph_view(result, max_nodes=max_nodes, title=title, live_physics=live_physics)
+
+
+def _too_many(graph: Graph, max_nodes: int) -> str | None:
+    n = len(graph.nodes)
+    if n <= max_nodes:
+        return None
+    return (
+        f"This result has {n:,} nodes, more than the {max_nodes:,} drawn one by one, so it is "
+        "shown collapsed per service (shared things per kind). Narrow the query, or raise "
+        "--max-nodes."
+    )
+
+
+def _positions(graph: Graph, live_physics: int) -> dict[str, tuple[float, float]] | None:
+    if len(graph.nodes) <= live_physics:
+        return None
+    keys = sorted(graph.nodes)
+    return layout.force_layout(keys, ((e.source, e.target) for e in graph.edges))
+
+
+def graph_view(
+    result: Result,
+    *,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    title: str | None = None,
+    live_physics: int = LIVE_PHYSICS_LIMIT,
+) -> View:
+    """Any graph: nodes by kind, edges by type, live physics only while it stays quick."""
+    assert result.graph is not None
+    graph = result.graph
+    heading = title or result.title or "BPQL graph"
+    message = _too_many(graph, max_nodes)
+    if message is not None:
+        return _aggregate_view(graph, heading, message, live_physics)
+    return _draw(graph, "graph", heading, {}, None, live_physics)
+
+
+def _draw(
+    graph: Graph,
+    kind: str,
+    heading: str,
+    view: dict[str, Any],
+    message: str | None,
+    live_physics: int,
+    node_extra: dict[str, dict[str, Any]] | None = None,
+    edge_extra: Callable[[GraphEdge], dict[str, Any]] | None = None,
+) -> View:
+    positions = _positions(graph, live_physics)
+    labels = len(graph.nodes) <= EDGE_LABEL_LIMIT
+    page = _Page(kind, heading, physics=positions is None, edge_labels=labels)
+    for key in sorted(graph.nodes):
+        extra = dict((node_extra or {}).get(key, {}))
+        if positions is not None:
+            x, y = positions[key]
+            extra.update(x=round(x, 1), y=round(y, 1))
+        page.node(graph.nodes[key], **extra)
+    for e in sorted(graph.edges, key=lambda e: (e.source, e.type, e.target)):
+        page.edge(e, **(edge_extra(e) if edge_extra else {}))
+    if positions is not None and message is None:
+        message = (
+            f"{len(graph.nodes):,} nodes: laid out before drawing (no live physics above "
+            f"{live_physics} nodes)."
+        )
+    return page.render(view, message)
+
+
+def _aggregate_view(graph: Graph, heading: str, message: str, live_physics: int) -> View:
+    agg = layout.aggregate(graph)
+    physics = len(agg.graph.nodes) <= live_physics
+    page = _Page("aggregate", heading, physics=physics, edge_labels=False, spring=240)
+    positions = (
+        None
+        if page.physics
+        else layout.force_layout(
+            sorted(agg.graph.nodes), ((e.source, e.target) for e in agg.graph.edges)
+        )
+    )
+    biggest = max((len(m) for m in agg.members.values()), default=1)
+    for key in sorted(agg.graph.nodes):
+        node = agg.graph.nodes[key]
+        look = LOOKS["Service"] if node.label == "Service" else look_of(node)
+        extra: dict[str, Any] = {"size": 14 + 30 * (len(agg.members[key]) / biggest) ** 0.5}
+        if positions is not None:
+            extra.update(x=positions[key][0], y=positions[key][1])
+        page.node(node, look=look, **extra)
+    for e in agg.graph.edges:
+        n = int(e.properties.get("relationships", 1))
+        page.edge(e, width=1 + min(n, 40) ** 0.5)
+    view = {
+        "subtitle": f"{len(graph.nodes):,} nodes and {len(graph.edges):,} relationships in "
+        f"{len(agg.graph.nodes)} groups",
+        "represents": {"nodes": len(graph.nodes), "edges": len(graph.edges)},
+    }
+    return page.render(view, message)
+
+
+def impact_view(
+    result: Result,
+    *,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    title: str | None = None,
+    live_physics: int = LIVE_PHYSICS_LIMIT,
+) -> View:
+    """The change's source, the directly affected and the customer-visible nodes stand out."""
+    assert result.graph is not None and result.table is not None
+    graph = result.graph
+    heading = title or result.title
+    message = _too_many(graph, max_nodes)
+    if message is not None:
+        return _aggregate_view(graph, heading, message, live_physics)
+    role_of: dict[str, str] = {}
+    for role, _, _ in reversed(IMPACT_ROLES):
+        for key in result.highlight.get(role, []):
+            role_of[key] = role
+    colours = {role: colour for role, _, colour in IMPACT_ROLES}
+    node_extra: dict[str, dict[str, Any]] = {}
+    for key, node in graph.nodes.items():
+        if key not in role_of:
+            node_extra[key] = {"opacity": 0.3, "role": "other"}
+        else:
+            role = role_of[key]
+            base = look_of(node).color
+            node_extra[key] = {
+                "role": role,
+                "borderWidth": 5 if role == "source" else 3,
+                "color": {"background": base, "border": colours[role]},
+                "size": look_of(node).size + (10 if role == "source" else 4),
+                "font": {"size": 14, "color": "#000000", "bold": True},
+            }
+    highlighted = set(role_of)
+
+    def edge_extra(e: GraphEdge) -> dict[str, Any]:
+        if e.source in highlighted and e.target in highlighted:
+            return {}
+        return {"color": {"color": EDGE_LOOKS.get(e.type, ("#adb5bd", False))[0], "opacity": 0.25}}
+
+    counts = {role: sum(1 for r in role_of.values() if r == role) for role, _, _ in IMPACT_ROLES}
+    view = {
+        "subtitle": f"{len(result.table.rows)} services affected; the rest is faded",
+        "roles": [
+            {"title": words, "color": colour, "style": "ring", "count": counts[role]}
+            for role, words, colour in IMPACT_ROLES
+        ],
+        "summary": result.table.to_json(),
+    }
+    return _draw(graph, "impact", heading, view, message, live_physics, node_extra, edge_extra)
+
+
+def blueprint_view(result: Result, *, title: str | None = None) -> View:
+    """One blueprint as the classic diagram: fixed positions, bands, lines, phases."""
+    assert result.graph is not None
+    graph = result.graph
+    plan = layout.blueprint_layout(graph)
+    page = _Page("blueprint", title or result.title, physics=False, edge_labels=False)
+    for key in sorted(graph.nodes):
+        node = graph.nodes[key]
+        x, y = plan.positions[key]
+        extra: dict[str, Any] = {"x": x, "y": y, "fixed": True}
+        if node.label == "FailPoint":
+            rpn = node.properties.get("rpn")
+            extra.update(color=rpn_color(rpn), size=10 + min(int(rpn or 0), 500) / 40)
+            page.node(node, **extra)
+            page.net.node_map[key]["label"] = f"RPN {rpn}"
+            continue
+        if node.label == "Step" and node.properties.get("moment_of_truth"):
+            extra.update(
+                borderWidth=4, color={"background": look_of(node).color, "border": "#ffb703"}
+            )
+        if node.label == "Phase":
+            extra.update(shape="box", color="#e9ecef", font={"size": 16, "bold": True})
+        page.node(node, **extra)
+    for e in sorted(graph.edges, key=lambda e: (e.source, e.type, e.target)):
+        page.edge(
+            e, **({"smooth": {"type": "curvedCW", "roundness": 0.15}} if e.type == "NEXT" else {})
+        )
+    view = {
+        "subtitle": result.subtitle,
+        "bands": [{"title": b.title, "top": b.top, "bottom": b.bottom} for b in plan.bands],
+        "lines": [{"title": t.capitalize(), "y": y} for t, y in plan.lines],
+        "phases": [{"title": t, "left": a, "right": b} for t, a, b in plan.phases],
+        "left": -layout.COLUMN * 1.6,
+        "width": plan.width,
+        "extra": {
+            "title": "Marks",
+            "items": [
+                {"title": "Moment of truth (gold ring)", "color": "#ffb703", "style": "ring"},
+                *({"title": words, "color": colour} for _, colour, words in RPN_BANDS),
+                {
+                    "title": "Supports (dashed arrow)",
+                    "color": EDGE_LOOKS["SUPPORTS"][0],
+                    "style": "line",
+                },
+            ],
+        },
+    }
+    return page.render(view)
+
+
+__all__ = ["View", "blueprint_view", "graph_view", "impact_view", "render"]

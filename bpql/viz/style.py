@@ -1,0 +1,94 @@
+"""How each kind of thing looks: one table, read by every view and by the legend.
+
+Colours and shapes live here rather than in the views (as sqlglot keeps behaviour in tables), so
+the graph, blueprint and impact views and their legends always agree. Keys are schema labels,
+with steps split by lane (`Step:backstage`), so nothing here invents a label of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bpql.result import GraphNode
+from bpql.schema import LANES, NODE_KINDS, NODES
+
+
+@dataclass(frozen=True)
+class Look:
+    key: str
+    title: str
+    color: str
+    shape: str
+    size: int = 16
+
+
+#: vis-network shapes that draw their label below them, so every kind reads the same way
+LOOKS: dict[str, Look] = {
+    look.key: look
+    for look in (
+        Look("Service", "Service", "#264653", "hexagon", 26),
+        Look("Blueprint", "Blueprint", "#577590", "square", 18),
+        Look("Phase", "Phase", "#8d99ae", "triangleDown", 14),
+        Look("Step:customer", "Customer action", "#f4a261", "dot", 16),
+        Look("Step:frontstage", "Frontstage action", "#2a9d8f", "dot", 16),
+        Look("Step:backstage", "Backstage action", "#457b9d", "dot", 16),
+        Look("Step:support", "Support process", "#8e6cab", "dot", 16),
+        Look("Evidence", "Physical evidence", "#c9a227", "square", 12),
+        Look("Touchpoint", "Touchpoint", "#e76f51", "diamond", 16),
+        Look("Role", "Role", "#6a994e", "triangle", 14),
+        Look("Department", "Department", "#386641", "hexagon", 20),
+        Look("System", "Support system", "#495057", "square", 16),
+        Look("FailPoint", "Fail point", "#d62828", "triangle", 12),
+        Look("Persona", "Persona", "#f28482", "star", 16),
+        Look("Metric", "Metric", "#4d908e", "star", 12),
+    )
+}
+assert {k.split(":")[0] for k in LOOKS} == {k.label for k in NODE_KINDS}
+assert {k.split(":")[1] for k in LOOKS if k.startswith("Step:")} == {lane.key for lane in LANES}
+
+
+def look_key(node: GraphNode) -> str:
+    """The legend entry a node belongs to: its label, or its lane for steps."""
+    if node.label == "Step":
+        lane = node.properties.get("lane")
+        if isinstance(lane, str) and f"Step:{lane}" in LOOKS:
+            return f"Step:{lane}"
+    return node.label if node.label in NODES else "Step:customer"
+
+
+def look_of(node: GraphNode) -> Look:
+    return LOOKS[look_key(node)]
+
+
+#: edge colours and dashes per relationship type; anything unlisted is drawn plain grey
+EDGE_LOOKS: dict[str, tuple[str, bool]] = {
+    "NEXT": ("#6c757d", False),
+    "SUPPORTS": ("#457b9d", True),
+    "USES": ("#adb5bd", False),
+    "DEPENDS_ON": ("#9d0208", False),
+    "OWNED_BY": ("#386641", True),
+    "MEMBER_OF": ("#6a994e", True),
+    "PERFORMED_BY": ("#6a994e", False),
+    "AT_TOUCHPOINT": ("#e76f51", False),
+    "HAS_FAIL_POINT": ("#d62828", False),
+    "SHOWS": ("#c9a227", True),
+}
+
+#: impact highlighting, strongest first; a node takes the first role it has
+IMPACT_ROLES: tuple[tuple[str, str, str], ...] = (
+    ("source", "Source of the change", "#111111"),
+    ("direct", "Directly affected", "#d62828"),
+    ("visible", "Customer-visible", "#f77f00"),
+)
+
+#: fail points by risk priority number: (lowest RPN, colour, words)
+RPN_BANDS: tuple[tuple[int, str, str], ...] = (
+    (200, "#9d0208", "RPN 200 and above"),
+    (100, "#e85d04", "RPN 100-199"),
+    (0, "#f4a261", "RPN below 100"),
+)
+
+
+def rpn_color(rpn: object) -> str:
+    value = rpn if isinstance(rpn, (int, float)) else 0
+    return next(color for low, color, _ in RPN_BANDS if value >= low)

@@ -1,0 +1,228 @@
+// BPQL views: legend and filter by kind, neighbourhood highlight, tooltips, blueprint bands,
+// impact highlighting. Every string from the data reaches the page through textContent, never
+// as HTML. window.bpql tells tests and benchmarks what the page holds and when it is drawn.
+(function () {
+  "use strict";
+  const read = (id) => JSON.parse(document.getElementById(id).textContent);
+  const view = read("bpql-view");
+  const nodeData = read("bpql-nodes");
+  const edgeData = read("bpql-edges");
+  const options = read("bpql-options");
+  const FADED = "rgba(200,200,200,0.35)";
+
+  function el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  function tip(title, subtitle, props) {
+    const box = el("div", null, "bpql-tip");
+    box.appendChild(el("b", title));
+    if (subtitle) box.appendChild(el("i", subtitle));
+    const keys = Object.keys(props || {});
+    if (keys.length) {
+      const table = el("table");
+      for (const k of keys) {
+        const tr = el("tr");
+        tr.appendChild(el("td", k));
+        const v = props[k];
+        tr.appendChild(el("td", Array.isArray(v) ? v.join(", ") : v));
+        table.appendChild(tr);
+      }
+      box.appendChild(table);
+    }
+    return box;
+  }
+
+  for (const n of nodeData) {
+    n.title = tip(n.fullName, n.kindTitle, n.props);
+    n.baseColor = n.color;
+    n.baseOpacity = n.opacity === undefined ? 1 : n.opacity;
+  }
+  for (const e of edgeData) {
+    e.title = tip(e.type, e.fromName + " \u2192 " + e.toName, e.props);
+    e.baseColor = e.color;
+  }
+  const nodes = new vis.DataSet(nodeData);
+  const edges = new vis.DataSet(edgeData);
+  const container = document.getElementById("bpql-network");
+  const network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+
+  // --- side panel -----------------------------------------------------------------------
+  document.getElementById("bpql-title").textContent = view.title;
+  document.getElementById("bpql-subtitle").textContent = view.subtitle || "";
+  if (view.message) {
+    const m = document.getElementById("bpql-message");
+    m.textContent = view.message;
+    m.hidden = false;
+  }
+  document.getElementById("bpql-counts").textContent =
+    nodes.length + " nodes, " + edges.length + " edges";
+
+  function swatch(item) {
+    const s = el("span", null, "swatch" + (item.style ? " " + item.style : ""));
+    s.style.background = item.color;
+    s.style.borderColor = item.color;
+    return s;
+  }
+
+  const hiddenKinds = new Set();
+  const legend = document.querySelector("#bpql-legend ul");
+  for (const item of view.legend) {
+    const li = el("li");
+    const label = el("label");
+    const box = el("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.dataset.kind = item.key;
+    box.addEventListener("change", () => {
+      if (box.checked) hiddenKinds.delete(item.key);
+      else hiddenKinds.add(item.key);
+      applyFilter();
+    });
+    label.append(box, swatch(item), el("span", item.title), el("span", item.count, "n"));
+    li.appendChild(label);
+    legend.appendChild(li);
+  }
+
+  function applyFilter() {
+    nodes.update(nodes.get().map((n) => ({ id: n.id, hidden: hiddenKinds.has(n.kind) })));
+  }
+
+  function listSection(id, heading, items) {
+    if (!items || !items.length) return;
+    const sec = document.getElementById(id);
+    if (heading) sec.querySelector("h2").textContent = heading;
+    const ul = sec.querySelector("ul");
+    for (const item of items) {
+      const li = el("li");
+      li.append(swatch(item), el("span", item.title));
+      if (item.count !== undefined) li.appendChild(el("span", item.count, "n"));
+      ul.appendChild(li);
+    }
+    sec.hidden = false;
+  }
+  listSection("bpql-roles", null, view.roles);
+  if (view.extra) listSection("bpql-extra", view.extra.title, view.extra.items);
+
+  if (view.summary) {
+    const sec = document.getElementById("bpql-summary");
+    const table = sec.querySelector("table");
+    const head = el("tr");
+    for (const c of view.summary.columns) head.appendChild(el("th", c));
+    table.appendChild(head);
+    for (const row of view.summary.rows) {
+      const tr = el("tr");
+      for (const v of row) tr.appendChild(el("td", Array.isArray(v) ? v.join(", ") : v));
+      table.appendChild(tr);
+    }
+    sec.hidden = false;
+  }
+
+  // --- neighbourhood highlight -------------------------------------------------------------
+  function restore() {
+    nodes.update(
+      nodes.get().map((n) => ({ id: n.id, color: n.baseColor, opacity: n.baseOpacity }))
+    );
+    edges.update(edges.get().map((e) => ({ id: e.id, color: e.baseColor })));
+  }
+
+  function highlight(id) {
+    const near = new Set(network.getConnectedNodes(id));
+    near.add(id);
+    nodes.update(
+      nodes.get().map((n) =>
+        near.has(n.id)
+          ? { id: n.id, color: n.baseColor, opacity: 1 }
+          : { id: n.id, color: FADED, opacity: 0.35 }
+      )
+    );
+    const mine = new Set(network.getConnectedEdges(id));
+    edges.update(
+      edges.get().map((e) => ({ id: e.id, color: mine.has(e.id) ? e.baseColor : FADED }))
+    );
+  }
+
+  network.on("click", (params) => {
+    if (params.nodes.length) highlight(params.nodes[0]);
+    else restore();
+  });
+
+  // --- blueprint bands, lines and phases -------------------------------------------------------
+  if (view.bands) {
+    network.on("beforeDrawing", (ctx) => {
+      const left = view.left;
+      const right = view.width;
+      // titles stay at the left edge of the window while the diagram pans under them
+      const edge = Math.max(left, network.DOMtoCanvas({ x: 0, y: 0 }).x) + 8;
+      const scale = 1 / network.getScale();
+      view.bands.forEach((b, i) => {
+        ctx.fillStyle = i % 2 ? "#f1f3f5" : "#ffffff";
+        ctx.fillRect(left, b.top, right - left, b.bottom - b.top);
+      });
+      view.bands.forEach((b) => {
+        ctx.fillStyle = "#343a40";
+        ctx.font = "bold " + Math.round(13 * scale) + "px system-ui, sans-serif";
+        ctx.textBaseline = "top";
+        ctx.fillText(b.title, edge, b.top + 6 * scale);
+      });
+      ctx.save();
+      ctx.strokeStyle = "#adb5bd";
+      ctx.setLineDash([6, 6]);
+      ctx.lineWidth = 1.5;
+      for (const p of view.phases) {
+        ctx.beginPath();
+        ctx.moveTo(p.right, view.bands[0].top - 80);
+        ctx.lineTo(p.right, view.bands[view.bands.length - 1].bottom);
+        ctx.stroke();
+      }
+      ctx.restore();
+      for (const line of view.lines) {
+        ctx.save();
+        ctx.strokeStyle = "#c1121f";
+        ctx.lineWidth = 2.5;
+        ctx.setLineDash([14, 8]);
+        ctx.beginPath();
+        ctx.moveTo(left, line.y);
+        ctx.lineTo(right, line.y);
+        ctx.stroke();
+        ctx.restore();
+        ctx.fillStyle = "#c1121f";
+        ctx.font = "italic " + Math.round(12 * scale) + "px system-ui, sans-serif";
+        ctx.textBaseline = "bottom";
+        const width = ctx.measureText(line.title).width;
+        const at = Math.min(right, network.DOMtoCanvas({ x: container.clientWidth, y: 0 }).x);
+        ctx.fillText(line.title, at - width - 8 * scale, line.y - 3 * scale);
+      }
+    });
+  }
+
+  // --- readiness, for tests and benchmarks -------------------------------------------------
+  const state = {
+    view: view.kind,
+    ready: false,
+    firstStableFrameMs: null,
+    counts: () => ({ nodes: nodes.length, edges: edges.length }),
+    visibleCounts: () => ({
+      nodes: nodes.get({ filter: (n) => !n.hidden }).length,
+    }),
+    network: network,
+    nodes: nodes,
+    edges: edges,
+  };
+  window.bpql = state;
+  function markReady() {
+    network.once("afterDrawing", () => {
+      state.firstStableFrameMs = performance.now();
+      state.ready = true;
+    });
+    network.redraw();
+  }
+  if (options.physics && options.physics.enabled) {
+    network.once("stabilizationIterationsDone", markReady);
+  } else {
+    markReady();
+  }
+})();
