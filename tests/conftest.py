@@ -34,6 +34,22 @@ def update_goldens(request: Any) -> bool:
     return bool(request.config.getoption("--update-goldens"))
 
 
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, through Playwright; CI (BPQL_REQUIRE_BROWSER=1) fails
+    rather than skips when it is missing."""
+    from bpql.testing.browser import BrowserMissing, chromium, chromium_path
+
+    try:
+        chromium_path()
+    except BrowserMissing as exc:
+        if os.environ.get("BPQL_REQUIRE_BROWSER") == "1":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    with chromium() as b:
+        yield b
+
+
 @pytest.fixture
 def neo4j_env(neo4j_server: Neo4jInfo, monkeypatch: pytest.MonkeyPatch) -> Neo4jInfo:
     monkeypatch.setenv("NEO4J_USER", neo4j_server.user)

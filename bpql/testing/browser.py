@@ -1,0 +1,149 @@
+"""A real headless Chromium (Debian's `chromium`) driven by Playwright, with no way out.
+
+Tests, the benchmark and the screenshot script open views through this one module. Chromium
+starts with every host name mapped to nothing and a proxy on a closed loopback port, and each
+request the page makes is recorded and refused unless it is the page's own file, so a page that
+tried to fetch anything is caught rather than quietly served.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Frame, Page
+
+CHROMIUM_ARGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--proxy-server=http://127.0.0.1:9",
+)
+
+
+class BrowserMissing(RuntimeError):
+    pass
+
+
+def chromium_path() -> str:
+    """Debian's Chromium, or the one BPQL_CHROMIUM names."""
+    for candidate in (os.environ.get("BPQL_CHROMIUM"), "chromium", "chromium-browser"):
+        if candidate and (found := shutil.which(candidate)):
+            return found
+    raise BrowserMissing(
+        "no Chromium found: install Debian's `chromium` (scripts/test does) or set BPQL_CHROMIUM"
+    )
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """One browser for many pages; closed, with its processes, when the block ends."""
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=list(CHROMIUM_ARGS))
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class PageReport:
+    """What a page did and held once its first stable frame was drawn."""
+
+    url: str
+    nodes: int
+    edges: int
+    view: str
+    first_stable_frame_ms: float
+    console_errors: list[str] = field(default_factory=list)
+    console_warnings: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    side_text: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+READY = "() => window.bpql !== undefined && window.bpql.ready === true"
+COUNTS = (
+    "() => ({view: window.bpql.view, nodes: window.bpql.nodes.length, "
+    "edges: window.bpql.edges.length, ms: window.bpql.firstStableFrameMs})"
+)
+
+
+@contextmanager
+def watched_page(
+    browser: Browser, viewport: tuple[int, int] = (1600, 1000)
+) -> Iterator[tuple[Page, PageReport]]:
+    """A fresh page whose console and requests are recorded, and whose fetches are refused."""
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    page = context.new_page()
+    report = PageReport("", 0, 0, "", 0.0)
+
+    def on_console(msg: Any) -> None:
+        if msg.type == "error":
+            report.console_errors.append(msg.text)
+        elif msg.type == "warning":
+            report.console_warnings.append(msg.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: report.console_errors.append(f"uncaught: {exc}"))
+
+    def on_route(route: Any) -> None:
+        url = route.request.url
+        if url == report.url or url.startswith("about:"):
+            route.continue_()
+            return
+        report.requests.append(url)
+        route.abort("blockedbyclient")
+
+    page.route("**/*", on_route)
+    page.on("requestfailed", lambda r: None)
+    try:
+        yield page, report
+    finally:
+        context.close()
+
+
+def read_view(target: Page | Frame, report: PageReport, timeout_ms: float = 120_000) -> PageReport:
+    """Wait for the view's first stable frame, then read back what it holds."""
+    target.wait_for_function(READY, timeout=timeout_ms)
+    got = target.evaluate(COUNTS)
+    report.view = got["view"]
+    report.nodes = int(got["nodes"])
+    report.edges = int(got["edges"])
+    report.first_stable_frame_ms = float(got["ms"])
+    report.side_text = target.inner_text("#bpql-side")
+    return report
+
+
+def open_view(
+    browser: Browser,
+    path: Path,
+    screenshot: Path | None = None,
+    viewport: tuple[int, int] = (1600, 1000),
+    timeout_ms: float = 120_000,
+) -> PageReport:
+    """Open a saved view from its file, as a user double-clicking it would."""
+    with watched_page(browser, viewport) as (page, report):
+        report.url = path.resolve().as_uri()
+        page.goto(report.url)
+        read_view(page, report, timeout_ms)
+        if screenshot is not None:
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(screenshot))
+        return report
