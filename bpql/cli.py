@@ -177,6 +177,8 @@ def cmd_viz(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if not out.parent.is_dir():
         raise BpqlError(f"{args.output}: no folder {str(out.parent)!r} to write the page into")
+    if args.max_nodes < 1:
+        raise BpqlError(f"--max-nodes: expected a whole number of at least 1, got {args.max_nodes}")
     if args.blueprint is None and args.scenario is not None:
         raise BpqlError("--scenario goes with --blueprint SERVICE")
     if args.blueprint is not None and (args.query or args.file):

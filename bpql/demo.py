@@ -88,4 +88,8 @@ def run_demo(store: Path | None = None) -> int:
             client.close()
     console.print()
     console.print('Next: bpql load examples/insurer, then bpql shell, or bpql query "..."')
+    console.print(
+        "Draw it: bpql viz --blueprint claims -o claims.html, or "
+        "bpql viz 'impact of department \"billing\"' -o impact.html"
+    )
     return 0

@@ -112,7 +112,6 @@ def watched_page(
         route.abort("blockedbyclient")
 
     page.route("**/*", on_route)
-    page.on("requestfailed", lambda r: None)
     try:
         yield page, report
     finally:

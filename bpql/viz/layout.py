@@ -119,12 +119,12 @@ def blueprint_layout(graph: Graph) -> BlueprintLayout:
         band = bands.get(str(s.properties.get("lane")), bands["customer"])
         positions[s.key] = (column[s.key] * COLUMN, band.middle)
 
-    def beside(edge_type: str, reverse: bool = False) -> dict[str, list[str]]:
+    def beside(edge_type: str) -> dict[str, list[str]]:
+        """Things attached to steps by `edge_type`, with the steps they are attached to."""
         attached: defaultdict[str, list[str]] = defaultdict(list)
         for e in by_type[edge_type]:
-            step, thing = (e.target, e.source) if reverse else (e.source, e.target)
-            if step in positions:
-                attached[thing].append(step)
+            if e.source in positions:
+                attached[e.target].append(e.source)
         return attached
 
     for band_key, edge_type in (

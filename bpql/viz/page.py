@@ -125,7 +125,8 @@ class _Page:
         options.update(extra)
         color = options.pop("color", look.color)
         shape = options.pop("shape", look.shape)
-        self.net.add_node(node.key, label=_label(node.name), shape=shape, color=color, **options)
+        label = options.pop("label", _label(node.name))
+        self.net.add_node(node.key, label=label, shape=shape, color=color, **options)
 
     def edge(self, edge: GraphEdge, **extra: Any) -> None:
         color, dashed = EDGE_LOOKS.get(edge.type, ("#adb5bd", False))
@@ -184,23 +185,11 @@ class _Page:
         )
         page = {"kind": self.kind, "title": self.title, "message": message, **view}
         page.setdefault("legend", self.legend())
+        nodes, edges, _, _, _, options_json = self.net.get_network_data()
         text = env.get_template("page.html").render(
-            view=page,
-            nodes=self.net.nodes,
-            edges=self.net.edges,
-            options=self.net.options
-            if isinstance(self.net.options, str)
-            else json.dumps(self.net.options),
-            assets=_assets(),
+            view=page, nodes=nodes, edges=edges, options=options_json, assets=_assets()
         )
-        return View(
-            self.kind,
-            self.title,
-            text,
-            len(self.net.nodes),
-            len(self.net.edges),
-            message,
-        )
+        return View(self.kind, self.title, text, len(nodes), len(edges), message)
 
 
 def _jsonable(v: Any) -> Any:
@@ -396,15 +385,13 @@ def blueprint_view(result: Result, *, title: str | None = None) -> View:
         extra: dict[str, Any] = {"x": x, "y": y, "fixed": True}
         if node.label == "FailPoint":
             rpn = node.properties.get("rpn")
-            extra.update(color=rpn_color(rpn), size=10 + min(int(rpn or 0), 500) / 40)
-            page.node(node, **extra)
-            page.net.node_map[key]["label"] = f"RPN {rpn}"
-            continue
-        if node.label == "Step" and node.properties.get("moment_of_truth"):
+            size = 10 + min(int(rpn or 0), 500) / 40
+            extra.update(color=rpn_color(rpn), size=size, label=f"RPN {rpn}")
+        elif node.label == "Step" and node.properties.get("moment_of_truth"):
             extra.update(
                 borderWidth=4, color={"background": look_of(node).color, "border": "#ffb703"}
             )
-        if node.label == "Phase":
+        elif node.label == "Phase":
             extra.update(shape="box", color="#e9ecef", font={"size": 16, "bold": True})
         page.node(node, **extra)
     for e in sorted(graph.edges, key=lambda e: (e.source, e.type, e.target)):

@@ -220,7 +220,7 @@
     });
     network.redraw();
   }
-  if (options.physics && options.physics.enabled) {
+  if (options.physics && options.physics.enabled && nodes.length > 0) {
     network.once("stabilizationIterationsDone", markReady);
   } else {
     markReady();
