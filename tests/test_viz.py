@@ -21,7 +21,7 @@ import pytest
 from bpql import viz
 from bpql.api import Client, connect
 from bpql.result import Result
-from bpql.testing.browser import PageReport, open_view, read_view, watched_page
+from bpql.testing.browser import PageReport, open_view, viewed
 from bpql.testing.synthetic import write_enterprise
 from tests.conftest import EXAMPLES
 from tests.test_load import bpql
@@ -133,10 +133,7 @@ def test_blueprint_is_drawn_in_bands_lines_and_phases(
     result = stores["insurer"].blueprint("claims")
     assert result.graph is not None
     path = stores["insurer"].viz(result).save(tmp_path / "bp.html")
-    with watched_page(browser) as (page, report):
-        report.url = path.resolve().as_uri()
-        page.goto(report.url)
-        read_view(page, report)
+    with viewed(browser, path) as (page, report):
         data = page_data(page)
     clean(report)
     view, pos = data["view"], data["positions"]
@@ -204,10 +201,7 @@ def test_click_highlights_the_neighbourhood_and_kinds_filter(
     neighbours = {e.target for e in result.graph.edges if e.source == "System:crm"} | {
         e.source for e in result.graph.edges if e.target == "System:crm"
     }
-    with watched_page(browser) as (page, report):
-        report.url = path.resolve().as_uri()
-        page.goto(report.url)
-        read_view(page, report)
+    with viewed(browser, path) as (page, report):
         page.evaluate("() => window.bpql.network.setOptions({physics: false})")
         page.wait_for_timeout(200)
         spot = page.evaluate(
@@ -253,10 +247,7 @@ def test_impact_view_highlights_source_direct_and_visible(
     result = client.query('impact of department "billing"')
     assert result.graph is not None and result.table is not None
     path = client.viz(result).save(tmp_path / "impact.html")
-    with watched_page(browser) as (page, report):
-        report.url = path.resolve().as_uri()
-        page.goto(report.url)
-        read_view(page, report)
+    with viewed(browser, path) as (page, report):
         data = page_data(page)
         rows = page.evaluate("() => document.querySelectorAll('#bpql-summary tr').length")
     clean(report)
@@ -287,10 +278,7 @@ def test_large_result_is_laid_out_before_drawing(
     assert result.graph is not None
     assert viz.LIVE_PHYSICS_LIMIT < len(result.graph.nodes) < viz.DEFAULT_MAX_NODES
     path = synthetic.viz(result).save(tmp_path / "large.html")
-    with watched_page(browser) as (page, report):
-        report.url = path.resolve().as_uri()
-        page.goto(report.url)
-        read_view(page, report)
+    with viewed(browser, path) as (page, report):
         data = page_data(page)
         placed = page.evaluate(
             "() => window.bpql.nodes.get().every(n => typeof n.x === 'number' && "
@@ -309,7 +297,9 @@ def test_too_large_a_result_is_collapsed_per_service(
     assert result.graph is not None
     view = synthetic.viz(result, max_nodes=200)
     assert view.kind == "aggregate" and view.message is not None
-    report = opened(browser, view, tmp_path)
+    path = view.save(tmp_path / "collapsed.html")
+    with viewed(browser, path) as (page, report):
+        data = page_data(page)
     clean(report)
     # every one of the 40 services uses `core`; shared things collapse into one node per kind
     shared = {n.label for n in result.graph.nodes.values()} & {
@@ -321,11 +311,6 @@ def test_too_large_a_result_is_collapsed_per_service(
     }
     assert report.nodes == 40 + len(shared)
     assert "more than the 200 drawn one by one" in report.side_text
-    with watched_page(browser) as (page, rep):
-        rep.url = (tmp_path / "view.html").resolve().as_uri()
-        page.goto(rep.url)
-        read_view(page, rep)
-        data = page_data(page)
     total = sum(int(n["props"]["members"]) for n in data["nodes"])
     assert total == len(result.graph.nodes)
     assert data["view"]["represents"] == {
@@ -344,12 +329,7 @@ def test_view_renders_inline_as_in_jupyter(
     assert cell.startswith("<iframe srcdoc=")
     notebook = tmp_path / "notebook.html"
     notebook.write_text(f"<!DOCTYPE html><html><body><h1>Out[1]:</h1>{cell}</body></html>")
-    with watched_page(browser) as (page, report):
-        report.url = notebook.resolve().as_uri()
-        page.goto(report.url)
-        frame = page.wait_for_selector("iframe").content_frame()
-        assert frame is not None
-        read_view(frame, report)
+    report = open_view(browser, notebook, inline=True)
     clean(report)
     assert (report.nodes, report.edges) == (len(result.graph.nodes), len(result.graph.edges))
 
@@ -381,12 +361,7 @@ def test_views_show_inline_in_a_real_jupyter_kernel(
         assert html.startswith("<iframe srcdoc=")
         page = tmp_path / "out.html"
         page.write_text(f"<!DOCTYPE html><html><body>{html}</body></html>", encoding="utf-8")
-        with watched_page(browser) as (tab, report):
-            report.url = page.resolve().as_uri()
-            tab.goto(report.url)
-            frame = tab.wait_for_selector("iframe").content_frame()
-            assert frame is not None
-            read_view(frame, report)
+        report = open_view(browser, page, inline=True)
         clean(report)
         assert result.graph is not None
         assert (report.nodes, report.edges) == (len(result.graph.nodes), len(result.graph.edges))

@@ -130,18 +130,42 @@ def read_view(target: Page | Frame, report: PageReport, timeout_ms: float = 120_
     return report
 
 
+@contextmanager
+def viewed(
+    browser: Browser,
+    path: Path,
+    viewport: tuple[int, int] = (1600, 1000),
+    timeout_ms: float = 120_000,
+    inline: bool = False,
+) -> Iterator[tuple[Page, PageReport]]:
+    """A saved view opened from its file, as a user double-clicking it would, and drawn.
+
+    With `inline`, the view is the page's iframe, as a notebook cell shows it.
+    """
+    with watched_page(browser, viewport) as (page, report):
+        report.url = path.resolve().as_uri()
+        page.goto(report.url)
+        target: Page | Frame = page
+        if inline:
+            frame = page.wait_for_selector("iframe")
+            inner = frame.content_frame() if frame is not None else None
+            if inner is None:
+                raise AssertionError(f"{path}: no iframe holding the view")
+            target = inner
+        read_view(target, report, timeout_ms)
+        yield page, report
+
+
 def open_view(
     browser: Browser,
     path: Path,
     screenshot: Path | None = None,
     viewport: tuple[int, int] = (1600, 1000),
     timeout_ms: float = 120_000,
+    inline: bool = False,
 ) -> PageReport:
-    """Open a saved view from its file, as a user double-clicking it would."""
-    with watched_page(browser, viewport) as (page, report):
-        report.url = path.resolve().as_uri()
-        page.goto(report.url)
-        read_view(page, report, timeout_ms)
+    """What a saved view holds and did, once drawn; optionally a screenshot of it."""
+    with viewed(browser, path, viewport, timeout_ms, inline) as (page, report):
         if screenshot is not None:
             page.wait_for_timeout(300)
             page.screenshot(path=str(screenshot))
