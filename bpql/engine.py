@@ -106,7 +106,10 @@ class Engine:
                 f'{query.target.label.lower()} "{query.target.name}" within '
                 f"{query.within} steps"
             )
-        return Result("graph", graph=graph, title=title)
+        ends = [query.source, query.target] if isinstance(query, ir.PathIR) else [query.target]
+        # what the query was about, for views to mark; only the ones the graph holds
+        marked = [k for k in (f"{t.label}:{t.id}" for t in ends) if k in graph.nodes]
+        return Result("graph", graph=graph, title=title, highlight={"source": marked})
 
     def blueprint(
         self, service: str, scenario: str = "as-is", variant: str | None = None

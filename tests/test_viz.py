@@ -216,6 +216,8 @@ def test_click_highlights_the_neighbourhood_and_kinds_filter(
         assert "Customer CRM" in tip and "System:crm" not in tip and "crm" in tip
         page.mouse.click(spot["x"], spot["y"])
         page.wait_for_timeout(200)
+        marked = [n["id"] for n in page_data(page)["nodes"] if n["role"] == "source"]
+        assert marked == ["System:crm"], "the node shown is marked"
         faded = {n["id"]: n["opacity"] for n in page_data(page)["nodes"]}
         assert faded["System:crm"] == 1
         assert all(faded[k] == 1 for k in neighbours)

@@ -21,6 +21,7 @@ from bpql.result import Graph, GraphEdge, GraphNode, Result
 from bpql.viz import layout
 from bpql.viz.style import (
     EDGE_LOOKS,
+    FOCUS_RING,
     IMPACT_ROLES,
     LOOKS,
     RPN_BANDS,
@@ -259,7 +260,18 @@ def graph_view(
     message = _too_many(graph, max_nodes)
     if message is not None:
         return _aggregate_view(graph, heading, message, live_physics)
-    return _draw(graph, "graph", heading, {}, None, live_physics)
+    # the node a `show` is about, or the two ends of a `path`, wear the source's ring
+    marked = {
+        key: {
+            "role": "source",
+            "borderWidth": 4,
+            "color": {"background": look_of(graph.nodes[key]).color, "border": FOCUS_RING},
+            "size": look_of(graph.nodes[key]).size + 8,
+        }
+        for key in result.highlight.get("source", [])
+        if key in graph.nodes
+    }
+    return _draw(graph, "graph", heading, {}, None, live_physics, marked)
 
 
 def _draw(

@@ -74,9 +74,12 @@ EDGE_LOOKS: dict[str, tuple[str, bool]] = {
     "SHOWS": ("#c9a227", True),
 }
 
+#: the ring of the node a query is about: what `show` shows, a path's ends, a change's source
+FOCUS_RING = "#111111"
+
 #: impact highlighting, strongest first; a node takes the first role it has
 IMPACT_ROLES: tuple[tuple[str, str, str], ...] = (
-    ("source", "Source of the change", "#111111"),
+    ("source", "Source of the change", FOCUS_RING),
     ("direct", "Directly affected", "#d62828"),
     ("visible", "Customer-visible", "#f77f00"),
 )
