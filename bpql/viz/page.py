@@ -271,7 +271,9 @@ def graph_view(
         for key in result.highlight.get("source", [])
         if key in graph.nodes
     }
-    return _draw(graph, "graph", heading, {}, None, live_physics, marked)
+    roles = [{"title": "What the query is about", "color": FOCUS_RING, "style": "ring"}]
+    view = {"roles": roles} if marked else {}
+    return _draw(graph, "graph", heading, view, None, live_physics, marked)
 
 
 def _draw(
