@@ -235,7 +235,7 @@ def _too_many(graph: Graph, max_nodes: int) -> str | None:
     return (
         f"This result has {n:,} nodes, more than the {max_nodes:,} drawn one by one, so it is "
         "shown collapsed per service (shared things per kind). Narrow the query, or raise "
-        "--max-nodes."
+        "--max-nodes (max_nodes= from Python)."
     )
 
 
