@@ -204,7 +204,10 @@ def cmd_viz(args: argparse.Namespace) -> int:
             result = results[0]
             title = result.title or " ".join(text.split())
     view = viz.render(result, max_nodes=args.max_nodes, title=title)
-    view.save(out)
+    try:
+        view.save(out)
+    except OSError as exc:
+        raise BpqlError(f"{args.output}: cannot write the page: {exc.strerror}") from None
     if view.message:
         print(f"note: {view.message}", file=sys.stderr)
     print(f"wrote {out}: {view.kind} view, {view.nodes} nodes, {view.edges} edges")

@@ -405,6 +405,10 @@ def test_viz_command_end_to_end(tmp_path: Path, browser: Any) -> None:
             "error: no/such/folder/x.html: no folder 'no/such/folder' to write the page into\n",
         ),
         (
+            ['show service "claims"', "-o", "tests"],
+            "error: tests: cannot write the page: Is a directory\n",
+        ),
+        (
             ["--max-nodes", "0", 'show service "claims"'],
             "error: --max-nodes: expected a whole number of at least 1, got 0\n",
         ),
