@@ -12,7 +12,7 @@ import math
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bpql.result import Graph, GraphEdge, GraphNode
 from bpql.schema import LANES, LINES, NODES, service_of
@@ -53,7 +53,6 @@ class BlueprintLayout:
     #: (title, left x, right x) of each phase, in time order
     phases: list[tuple[str, float, float]]
     width: float = 0.0
-    notes: list[str] = field(default_factory=list)
 
 
 def _bands() -> list[Band]:
@@ -155,10 +154,9 @@ def blueprint_layout(graph: Graph) -> BlueprintLayout:
     below = bands["systems"].bottom + 60
     for i, key in enumerate(sorted(leftover)):
         positions[key] = (i * MIN_GAP, below)
-    by_key = {b.key: b for b in _bands()}
-    lines = [(line.title, by_key[line.above].bottom) for line in LINES]
+    lines = [(line.title, bands[line.above].bottom) for line in LINES]
     width = max((x for x, _ in positions.values()), default=0.0) + COLUMN
-    return BlueprintLayout(positions, list(by_key.values()), lines, phase_spans, width)
+    return BlueprintLayout(positions, list(bands.values()), lines, phase_spans, width)
 
 
 def _spread(wanted: dict[str, float], band: Band) -> dict[str, tuple[float, float]]:

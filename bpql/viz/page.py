@@ -246,6 +246,17 @@ def _positions(graph: Graph, live_physics: int) -> dict[str, tuple[float, float]
     return layout.force_layout(keys, ((e.source, e.target) for e in graph.edges))
 
 
+def _ringed(node: GraphNode, role: str, ring: str, width: int, grow: int) -> dict[str, Any]:
+    """Node options that ring a node in a highlight colour and make it a little larger."""
+    look = look_of(node)
+    return {
+        "role": role,
+        "borderWidth": width,
+        "color": {"background": look.color, "border": ring},
+        "size": look.size + grow,
+    }
+
+
 def graph_view(
     result: Result,
     *,
@@ -262,12 +273,7 @@ def graph_view(
         return _aggregate_view(graph, heading, message, live_physics)
     # the node a `show` is about, or the two ends of a `path`, wear the source's ring
     marked = {
-        key: {
-            "role": "source",
-            "borderWidth": 4,
-            "color": {"background": look_of(graph.nodes[key]).color, "border": FOCUS_RING},
-            "size": look_of(graph.nodes[key]).size + 8,
-        }
+        key: _ringed(graph.nodes[key], "source", FOCUS_RING, width=4, grow=8)
         for key in result.highlight.get("source", [])
         if key in graph.nodes
     }
@@ -360,14 +366,11 @@ def impact_view(
             node_extra[key] = {"opacity": 0.3, "role": "other"}
         else:
             role = role_of[key]
-            base = look_of(node).color
-            node_extra[key] = {
-                "role": role,
-                "borderWidth": 5 if role == "source" else 3,
-                "color": {"background": base, "border": colours[role]},
-                "size": look_of(node).size + (10 if role == "source" else 4),
-                "font": {"size": 14, "color": "#000000", "bold": True},
-            }
+            source = role == "source"
+            node_extra[key] = _ringed(
+                node, role, colours[role], width=5 if source else 3, grow=10 if source else 4
+            )
+            node_extra[key]["font"] = {"size": 14, "color": "#000000", "bold": True}
     highlighted = set(role_of)
 
     def edge_extra(e: GraphEdge) -> dict[str, Any]:
