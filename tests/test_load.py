@@ -221,8 +221,6 @@ def test_reload_after_deleting_a_step_removes_it_and_nothing_else(
 def test_embedded_and_neo4j_hold_identical_graphs(
     enterprise: str, neo4j_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not (ROOT / enterprise).is_dir():
-        pytest.skip(f"{enterprise} does not exist yet")
     stores = [embedded_store(tmp_path), neo4j_store(neo4j_server, monkeypatch)]
     stats, graphs = [], []
     for s in stores:
