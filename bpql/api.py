@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 from bpql import ir
 from bpql.backends.base import Backend, Progress
-from bpql.backends.base import connect as _connect
+from bpql.backends.registry import connect as _connect
 from bpql.engine import Engine
 from bpql.errors import QueryError
+from bpql.graphdata import Enterprise
 from bpql.load import load as _load
-from bpql.model.validate import Enterprise
 from bpql.result import Result
 
 if TYPE_CHECKING:
@@ -47,14 +47,16 @@ class Client:
         """Run one query (not `explain`) and return its result."""
         results = self.query_all(text)
         if len(results) != 1:
-            raise QueryError(f"expected one query, got {len(results)}; use query_all()")
+            raise QueryError(
+                f"expected one query, got {len(results)}; use query_all()", code="BPQL-Q001"
+            )
         return results[0]
 
     def query_all(self, text: str) -> list[Result]:
         out = []
         for r in self.engine.run(text):
             if isinstance(r, ir.Compiled):
-                raise QueryError("use explain() for `explain` queries")
+                raise QueryError("use explain() for `explain` queries", code="BPQL-Q002")
             out.append(r)
         return out
 
@@ -96,13 +98,15 @@ def connect(db: str | None = None) -> Client:
     return Client(_connect(db))
 
 
-def explain_text(compiled: Iterable[ir.Compiled]) -> str:
-    """Cypher with its parameters, as `bpql explain` prints it."""
+def explain_text(compiled: Iterable[ir.Plan]) -> str:
+    """Cypher with its parameters, as `bpql explain` prints it: one block per named statement,
+    with the earlier statements that fill its list parameters."""
     blocks = []
     for c in compiled:
-        for i, (cypher, params) in enumerate(c.statements, start=1):
-            head = f"// {c.dialect}" + (
-                f", statement {i} of {len(c.statements)}" if len(c.statements) > 1 else ""
-            )
-            blocks.append(f"{head}\n{cypher}\n// params: {json.dumps(params, ensure_ascii=False)}")
+        n = len(c.statements)
+        for i, st in enumerate(c.statements, start=1):
+            head = f"// {c.dialect}" + (f", statement {i} of {n}: {st.name}" if n > 1 else "")
+            inputs = "".join(f"\n// ${k} <- {' + '.join(v)}" for k, v in st.inputs.items())
+            params = json.dumps(st.params, ensure_ascii=False)
+            blocks.append(f"{head}\n{st.cypher}\n// params: {params}{inputs}")
     return "\n\n".join(blocks)

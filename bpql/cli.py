@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bpql.backends.base import Backend, Progress
@@ -23,10 +23,26 @@ DB_HELP = (
 )
 
 
-def _backend(args: argparse.Namespace) -> Backend:
+def _backend(args: argparse.Namespace, *, create: bool = False) -> Backend:
+    """The store `--db` names; only `load` may create one."""
     from bpql.backends import connect
 
-    return connect(args.db)
+    return connect(args.db, create=create)
+
+
+def _loaded(backend: Backend) -> Backend:
+    """Refuse to answer from an empty store: `0 rows` would read as a real answer."""
+    from bpql.errors import BackendError
+
+    _, rows = backend.read("MATCH (n:Service) RETURN count(n) AS c", {})
+    if not rows or not rows[0][0]:
+        backend.close()
+        raise BackendError(
+            f"the store {backend.uri} holds no enterprise: load one first, as in "
+            f"`bpql load examples/insurer --db {backend.uri}`",
+            code="BPQL-S021",
+        )
+    return backend
 
 
 def _progress() -> Progress | None:
@@ -57,14 +73,26 @@ def _progress() -> Progress | None:
     return update
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from bpql.model.validate import validate_paths
 
     ent = validate_paths([Path(p) for p in args.paths])
     n = ent.graph.counts()["nodes"]
+    if args.format == "json":
+        print(
+            json.dumps(
+                {"ok": True, "enterprise": ent.name, "files": ent.files, **ent.graph.counts()},
+                indent=2,
+            )
+        )
+        return 0
     print(
-        f"ok: {ent.name}: {len(ent.files)} files, {n['Service']} services, "
-        f"{n['Blueprint']} blueprints, {n['Step']} steps"
+        f"ok: {ent.name}: {_count(len(ent.files), 'file')}, {_count(n['Service'], 'service')}, "
+        f"{_count(n['Blueprint'], 'blueprint')}, {_count(n['Step'], 'step')}"
     )
     return 0
 
@@ -85,9 +113,12 @@ def cmd_load(args: argparse.Namespace) -> int:
     # validated once, before connecting: a bad file must not even create a store
     ent = validate_paths([Path(p) for p in args.paths])
     started = time.perf_counter()
-    with _backend(args) as backend:
+    with _backend(args, create=True) as backend:
         write(backend, ent, _progress())
     n = ent.graph.counts()
+    if args.format == "json":
+        print(json.dumps({"loaded": ent.name, "db": backend.uri, **n}, indent=2))
+        return 0
     print(
         f"loaded {ent.name} into {backend.uri}: {sum(n['nodes'].values())} nodes, "
         f"{sum(n['relationships'].values())} relationships "
@@ -117,43 +148,27 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def _query_text(args: argparse.Namespace) -> str:
     from bpql.errors import BpqlError
 
+    if args.file == "-":
+        return sys.stdin.read()
     if args.file:
         try:
             return Path(args.file).read_text(encoding="utf-8")
         except OSError as exc:
-            raise BpqlError(f"{args.file}: cannot read: {exc.strerror}") from None
+            raise BpqlError(f"{args.file}: cannot read: {exc.strerror}", code="BPQL-C001") from None
     if not args.query:
-        raise BpqlError('expected a query, as in: bpql query "find services", or -f FILE.bpql')
+        raise BpqlError(
+            'expected a query, as in: bpql query "find services", or -f FILE.bpql', code="BPQL-C002"
+        )
     return str(args.query)
-
-
-def _print_results(results: list[Any], fmt: str) -> None:
-    from rich.console import Console
-
-    from bpql.api import explain_text
-    from bpql.ir import Compiled
-    from bpql.present import as_text, show
-
-    console = Console()
-    for i, r in enumerate(results):
-        if i and fmt == "table":
-            console.print()
-        if isinstance(r, Compiled):
-            print(json.dumps(r.to_json(), indent=2) if fmt == "json" else explain_text([r]))
-            continue
-        text = as_text(r, fmt)
-        if text is None:
-            show(r, console)
-        else:
-            print(text)
 
 
 def cmd_query(args: argparse.Namespace) -> int:
     from bpql.engine import Engine
+    from bpql.present import print_results
 
     text = _query_text(args)
-    with _backend(args) as backend:
-        _print_results(Engine(backend).run(text), args.format)
+    with _loaded(_backend(args)) as backend:
+        print_results(Engine(backend).run(text), args.format)
     return 0
 
 
@@ -176,18 +191,23 @@ def cmd_viz(args: argparse.Namespace) -> int:
 
     out = Path(args.output)
     if not out.parent.is_dir():
-        raise BpqlError(f"{args.output}: no folder {str(out.parent)!r} to write the page into")
+        raise BpqlError(
+            f"{args.output}: no folder {str(out.parent)!r} to write the page into", code="BPQL-C003"
+        )
     if args.max_nodes < 1:
-        raise BpqlError(f"--max-nodes: expected a whole number of at least 1, got {args.max_nodes}")
+        raise BpqlError(
+            f"--max-nodes: expected a whole number of at least 1, got {args.max_nodes}",
+            code="BPQL-C004",
+        )
     if args.blueprint is None and args.scenario is not None:
-        raise BpqlError("--scenario goes with --blueprint SERVICE")
+        raise BpqlError("--scenario goes with --blueprint SERVICE", code="BPQL-C005")
     if args.blueprint is not None and (args.query or args.file):
-        raise BpqlError("give either a query or --blueprint SERVICE, not both")
+        raise BpqlError("give either a query or --blueprint SERVICE, not both", code="BPQL-C006")
     from bpql import viz
     from bpql.engine import Engine
     from bpql.ir import Compiled
 
-    with _backend(args) as backend:
+    with _loaded(_backend(args)) as backend:
         engine = Engine(backend)
         if args.blueprint is not None:
             result = engine.blueprint(args.blueprint, args.scenario or "as-is", args.variant)
@@ -196,10 +216,11 @@ def cmd_viz(args: argparse.Namespace) -> int:
             text = _query_text(args)
             results = engine.run(text)
             if len(results) != 1:
-                raise QueryError(f"viz draws one query; got {len(results)}")
+                raise QueryError(f"viz draws one query; got {len(results)}", code="BPQL-Q003")
             if isinstance(results[0], Compiled):
                 raise QueryError(
-                    "viz draws a query's answer; `explain` has none (use bpql explain)"
+                    "viz draws a query's answer; `explain` has none (use bpql explain)",
+                    code="BPQL-Q004",
                 )
             result = results[0]
             title = result.title or " ".join(text.split())
@@ -207,7 +228,9 @@ def cmd_viz(args: argparse.Namespace) -> int:
     try:
         view.save(out)
     except OSError as exc:
-        raise BpqlError(f"{args.output}: cannot write the page: {exc.strerror}") from None
+        raise BpqlError(
+            f"{args.output}: cannot write the page: {exc.strerror}", code="BPQL-C007"
+        ) from None
     if view.message:
         print(f"note: {view.message}", file=sys.stderr)
     print(f"wrote {out}: {view.kind} view, {view.nodes} nodes, {view.edges} edges")
@@ -251,21 +274,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("validate", cmd_validate, "check blueprint files; write nothing")
     p.add_argument("paths", nargs="+", metavar="PATH", help="enterprise folders or files")
+    p.add_argument("--format", choices=["text", "json"], default="text")
     add("schema", cmd_schema, "print the JSON Schema of the blueprint file format")
     p = add("load", cmd_load, "load an enterprise (validated first; all or nothing)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="enterprise folders or files")
     p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--format", choices=["text", "json"], default="text")
     p = add("stats", cmd_stats, "node counts per label and relationship counts per type")
     p.add_argument("--db", help=DB_HELP)
     p.add_argument("--format", choices=["table", "json"], default="table")
     p = add("query", cmd_query, "run BPQL queries and print their answers")
     p.add_argument("query", nargs="?", help='a BPQL query, such as "find services"')
-    p.add_argument("-f", "--file", help="read the queries from a .bpql file")
+    p.add_argument(
+        "-f", "--file", help="read the queries from a .bpql file (- reads standard input)"
+    )
     p.add_argument("--db", help=DB_HELP)
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p = add("explain", cmd_explain, "print the Cypher and parameters of a query; run nothing")
     p.add_argument("query", nargs="?", help="a BPQL query")
-    p.add_argument("-f", "--file", help="read the queries from a .bpql file")
+    p.add_argument(
+        "-f", "--file", help="read the queries from a .bpql file (- reads standard input)"
+    )
     p.add_argument("--db", help=DB_HELP)
     p.add_argument(
         "--dialect",
@@ -279,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
         "draw a query's answer, or one blueprint, as a self-contained interactive HTML page",
     )
     p.add_argument("query", nargs="?", help="a BPQL query, such as 'show system \"crm\"'")
-    p.add_argument("-f", "--file", help="read the query from a .bpql file")
+    p.add_argument("-f", "--file", help="read the query from a .bpql file (- reads standard input)")
     p.add_argument(
         "--blueprint", metavar="SERVICE", help="draw this service's blueprint (id or name)"
     )
@@ -316,20 +345,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    from bpql.errors import BlueprintError, BpqlError, QueryError
+    from bpql.errors import BpqlError
 
     try:
         code: int = args.func(args)
         return code
-    except BlueprintError as exc:
-        for line in exc.lines():
-            print(f"error: {line}", file=sys.stderr)
-        return exc.exit_code
-    except QueryError as exc:
-        print(exc.pretty(), file=sys.stderr)
-        return exc.exit_code
     except BpqlError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        if getattr(args, "format", None) != "json":
+            print(exc.for_terminal(), file=sys.stderr)
+            return exc.exit_code
+        # programs asked for JSON: the problem as data on stdout, still a non-zero exit
+        print(json.dumps({"error": exc.to_json()}, indent=2, ensure_ascii=False))
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

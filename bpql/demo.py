@@ -7,10 +7,8 @@ import tempfile
 import time
 from pathlib import Path
 
-EXAMPLES_CANDIDATES = (
-    Path(__file__).resolve().parents[1] / "examples",
-    Path(__file__).resolve().parent / "data" / "examples",
-)
+#: the example enterprises ship in the package; the top-level examples/ of a checkout links here
+EXAMPLES_CANDIDATES = (Path(__file__).resolve().parent / "examples",)
 
 #: (enterprise, job, query): the four daily jobs of DESIGN.md on the examples
 SHOWCASE: tuple[tuple[str, str, str], ...] = (
@@ -47,7 +45,9 @@ def examples_dir() -> Path:
             return p
     from bpql.errors import BpqlError
 
-    raise BpqlError("the example enterprises are not installed (examples/ is missing)")
+    raise BpqlError(
+        "the example enterprises are not installed (examples/ is missing)", code="BPQL-C008"
+    )
 
 
 def run_demo(store: Path | None = None) -> int:

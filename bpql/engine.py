@@ -6,17 +6,18 @@ It is the only stage that sees both a backend and the compiler; each step before
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from bpql import ir
 from bpql.backends.base import Backend
+from bpql.compiler import compile_ir, compile_text, resolve_text
 from bpql.errors import QueryError
-from bpql.render import DIALECTS
+from bpql.ids import blueprint_id, node_key, parse_blueprint_id
 from bpql.resolve import Resolver
-from bpql.result import Graph, GraphNode, Result, Table
+from bpql.result import Graph, GraphNode, Mark, Result, Table
 from bpql.schema import LANES, SCENARIOS, VISIBLE_LANES
-from bpql.syntax import ast, parse
 
 
 class StoreCatalog:
@@ -40,8 +41,11 @@ class StoreCatalog:
 
 @dataclass
 class Prepared:
-    statement: ast.Statement
     query: ir.QueryIR | ir.ExplainIR
+
+
+#: a statement's answer: its column names and rows
+Rows = tuple[list[str], list[list[Any]]]
 
 
 class Engine:
@@ -51,29 +55,18 @@ class Engine:
 
     # --- compiling ----------------------------------------------------------------------
     def prepare(self, text: str) -> list[Prepared]:
-        statements = parse(text)
-        resolver = Resolver(self.catalog)
-        out = []
-        for stmt in statements:
-            try:
-                out.append(Prepared(stmt, resolver.resolve(stmt)))
-            except QueryError as exc:
-                raise exc.with_source(text) from None
-        return out
+        resolved = resolve_text(text, self.catalog)
+        return [Prepared(q) for q in resolved]
 
-    def compile(self, query: ir.QueryIR, dialect: str | None = None) -> ir.Compiled:
-        return DIALECTS[dialect or self.backend.dialect]().compile(query)
+    def compile(self, query: ir.QueryIR, dialect: str | None = None) -> ir.Plan:
+        return compile_ir(query, dialect or self.backend.dialect)
 
-    def explain(self, text: str, dialect: str | None = None) -> list[ir.Compiled]:
-        compiled = []
-        for p in self.prepare(text):
-            q = p.query.query if isinstance(p.query, ir.ExplainIR) else p.query
-            compiled.append(self.compile(q, dialect))
-        return compiled
+    def explain(self, text: str, dialect: str | None = None) -> list[ir.Plan]:
+        return compile_text(text, self.catalog, dialect or self.backend.dialect)
 
     # --- running ------------------------------------------------------------------------
-    def run(self, text: str) -> list[Result | ir.Compiled]:
-        results: list[Result | ir.Compiled] = []
+    def run(self, text: str) -> list[Result | ir.Plan]:
+        results: list[Result | ir.Plan] = []
         for p in self.prepare(text):
             if isinstance(p.query, ir.ExplainIR):
                 results.append(self.compile(p.query.query))
@@ -81,35 +74,20 @@ class Engine:
                 results.append(self.execute(p.query))
         return results
 
+    def run_plan(self, plan: ir.Plan) -> dict[str, Rows]:
+        """Every statement in order, by name; a statement's inputs are filled from the first
+        column of the earlier statements it names."""
+        out: dict[str, Rows] = {}
+        for st in plan.statements:
+            params = dict(st.params)
+            for param, sources in st.inputs.items():
+                params[param] = sorted({r[0] for name in sources for r in out[name][1]})
+            out[st.name] = self.backend.read(st.cypher, params)
+        return out
+
     def execute(self, query: ir.QueryIR) -> Result:
-        compiled = self.compile(query)
-        if isinstance(query, ir.FindIR):
-            cypher, params = compiled.statements[0]
-            columns, rows = self.backend.read(cypher, params)
-            keep = [i for i, c in enumerate(columns) if not c.startswith("_")]
-            table = Table(
-                [columns[i] for i in keep],
-                [[_tidy(row[i]) for i in keep] for row in rows],
-            )
-            return Result("table", table=table)
-        if isinstance(query, ir.ImpactIR):
-            return self._impact(query, compiled)
-        graph = Graph()
-        cypher, params = compiled.statements[0]
-        _, rows = self.backend.read(cypher, params)
-        for row in rows:
-            graph.absorb(row)
-        title = ""
-        if isinstance(query, ir.PathIR) and not graph.edges:
-            title = (
-                f'no path from {query.source.label.lower()} "{query.source.name}" to '
-                f'{query.target.label.lower()} "{query.target.name}" within '
-                f"{query.within} steps"
-            )
-        ends = [query.source, query.target] if isinstance(query, ir.PathIR) else [query.target]
-        # what the query was about, for views to mark; only the ones the graph holds
-        marked = [k for k in (f"{t.label}:{t.id}" for t in ends) if k in graph.nodes]
-        return Result("graph", graph=graph, title=title, highlight={"source": marked})
+        plan = self.compile(query)
+        return SHAPERS[query.kind](query, self.run_plan(plan))
 
     def blueprint(
         self, service: str, scenario: str = "as-is", variant: str | None = None
@@ -121,35 +99,41 @@ class Engine:
         touchpoints, systems and fail points of those steps.
         """
         if scenario not in SCENARIOS:
-            raise QueryError(f"scenario: expected one of {', '.join(SCENARIOS)}; got {scenario!r}")
+            raise QueryError(
+                f"scenario: expected one of {', '.join(SCENARIOS)}; got {scenario!r}",
+                code="BPQL-Q005",
+            )
         target = Resolver(self.catalog).lookup("Service", service)
-        prefix = f"{target.id}:{scenario}"
-        found = {
-            i: n
+        mine = {
+            i: (parse_blueprint_id(i), n)
             for i, n in self.catalog.entries("Blueprint")
-            if i == prefix or i.startswith(prefix + ":")
+            if parse_blueprint_id(i).service == target.id
         }
-        wanted = [i for i in found if variant is None or i == f"{prefix}:{variant}"]
+        found = {i: n for i, (ref, n) in mine.items() if ref.scenario == scenario}
+        wanted = [
+            i for i in found if variant is None or i == blueprint_id(target.id, scenario, variant)
+        ]
         if len(wanted) != 1:
-            variants = sorted(i.removeprefix(prefix + ":") for i in found if i != prefix)
+            variants = sorted(
+                v for i, (ref, _) in mine.items() if i in found and (v := ref.variant)
+            )
             if not found:
-                others = sorted(
-                    i.split(":", 1)[1]
-                    for i, _ in self.catalog.entries("Blueprint")
-                    if i.startswith(target.id + ":")
-                )
+                others = sorted(i.split(":", 1)[1] for i in mine)
                 raise QueryError(
                     f'service "{target.name}" has no {scenario} blueprint'
-                    + (f"; it has: {', '.join(others)}" if others else "")
+                    + (f"; it has: {', '.join(others)}" if others else ""),
+                    code="BPQL-Q006",
                 )
             if variant is not None:
                 raise QueryError(
                     f'service "{target.name}" has no {scenario} variant "{variant}"'
-                    + (f"; its variants: {', '.join(variants)}" if variants else "")
+                    + (f"; its variants: {', '.join(variants)}" if variants else ""),
+                    code="BPQL-Q007",
                 )
             raise QueryError(
                 f'service "{target.name}" has {len(found)} {scenario} blueprints; choose one '
-                f"with --variant: {', '.join(variants)}"
+                f"with --variant: {', '.join(variants)}",
+                code="BPQL-Q008",
             )
         bid = wanted[0]
         shown = self.execute(ir.ShowIR(ir.Target("Blueprint", bid, found[bid]), depth=2))
@@ -171,83 +155,6 @@ class Engine:
             title=f"{target.name}: {scenario} blueprint"
             + (f" ({bp.properties['variant']})" if bp.properties.get("variant") else ""),
             subtitle="; ".join(facts),
-        )
-
-    def _impact(self, query: ir.ImpactIR, compiled: ir.Compiled) -> Result:
-        (src_q, src_p), (direct_q, direct_p), (up_q, _), (facts_q, _), *parts = compiled.statements
-        direct = [r[0] for r in self.backend.read(direct_q, direct_p)[1]]
-        supported = [r[0] for r in self.backend.read(up_q, {"direct": direct})[1]]
-        steps = sorted(set(direct) | set(supported))
-        _, facts = self.backend.read(facts_q, {"steps": steps})
-        graph = Graph()
-        for row in self.backend.read(src_q, src_p)[1]:
-            graph.absorb(row)
-        for part_q, part_p in parts if steps else []:
-            for row in self.backend.read(part_q, {**part_p, "direct": direct, "steps": steps})[1]:
-                graph.absorb(row)
-        per: dict[str, dict[str, Any]] = {}
-        visible: set[str] = set()
-        for service_id, service, step, lane, tp, channel, fp, rpn in facts:
-            s = per.setdefault(
-                service_id,
-                {
-                    "service": service,
-                    "steps": {},
-                    "touchpoints": set(),
-                    "channels": set(),
-                    "failpoints": {},
-                },
-            )
-            s["steps"][step] = lane
-            if tp:
-                s["touchpoints"].add(tp)
-            if channel:
-                s["channels"].add(channel)
-            if fp:
-                s["failpoints"][fp] = rpn
-            if lane in VISIBLE_LANES:
-                visible.add(f"Step:{step}")
-        lanes = [lane.key for lane in LANES]
-        columns = [
-            "service",
-            "steps",
-            *lanes,
-            "visible",
-            "touchpoints",
-            "channels",
-            "failpoints",
-            "max_rpn",
-        ]
-        rows = []
-        for sid in sorted(per):
-            s = per[sid]
-            by_lane: defaultdict[str, int] = defaultdict(int)
-            for lane in s["steps"].values():
-                by_lane[lane] += 1
-            rpns = [r for r in s["failpoints"].values() if r is not None]
-            rows.append(
-                [
-                    s["service"],
-                    len(s["steps"]),
-                    *(by_lane[lane] for lane in lanes),
-                    sum(by_lane[lane] for lane in VISIBLE_LANES),
-                    sorted(s["touchpoints"]),
-                    sorted(s["channels"]),
-                    len(s["failpoints"]),
-                    max(rpns) if rpns else None,
-                ]
-            )
-        src_key = f"{query.source.label}:{query.source.id}"
-        return Result(
-            "impact",
-            table=Table(columns, rows),
-            graph=graph,
-            title=f'impact of {query.source.label.lower()} "{query.source.name}"',
-            highlight={
-                "source": [src_key],
-                "direct": sorted(f"Step:{s}" for s in direct),
-                "visible": sorted(visible),
-            },
         )
 
 
@@ -287,6 +194,127 @@ def _blueprint_only(graph: Graph, bp_key: str) -> tuple[Graph, GraphNode]:
         if e.type in BLUEPRINT_EDGES and e.source in keep and e.target in keep:
             out.add_edge(e)
     return out, bp
+
+
+# --- shapers: rows by statement name -> Result, one per IR kind ----------------------------
+
+
+def _shape_table(query: ir.FindIR, rows: dict[str, Rows]) -> Result:
+    columns, data = rows["rows"]
+    keep = [i for i, c in enumerate(columns) if not c.startswith("_")]
+    table = Table([columns[i] for i in keep], [[_tidy(row[i]) for i in keep] for row in data])
+    return Result("table", table=table)
+
+
+def _graph_of(rows: dict[str, Rows], names: list[str]) -> Graph:
+    graph = Graph()
+    for name in names:
+        for row in rows[name][1]:
+            graph.absorb(row)
+    return graph
+
+
+def _marked(graph: Graph, ends: list[ir.Target]) -> dict[str, list[str]]:
+    """What the query was about, for views to mark; only the nodes the graph holds."""
+    keys = [node_key(t.label, t.id) for t in ends]
+    return {Mark.SOURCE: [k for k in keys if k in graph.nodes]}
+
+
+def _shape_show(query: ir.ShowIR, rows: dict[str, Rows]) -> Result:
+    graph = _graph_of(rows, ["graph"])
+    return Result("graph", graph=graph, highlight=_marked(graph, [query.target]))
+
+
+def _shape_path(query: ir.PathIR, rows: dict[str, Rows]) -> Result:
+    graph = _graph_of(rows, ["paths"])
+    title = ""
+    if not graph.edges:
+        title = (
+            f'no path from {query.source.label.lower()} "{query.source.name}" to '
+            f'{query.target.label.lower()} "{query.target.name}" within '
+            f"{query.within} steps"
+        )
+    return Result(
+        "graph", graph=graph, title=title, highlight=_marked(graph, [query.source, query.target])
+    )
+
+
+def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
+    direct = sorted({r[0] for r in rows["direct"][1]})
+    facts = rows["facts"][1]
+    graph = _graph_of(rows, ["source", *(n for n in rows if n.startswith("graph."))])
+    per: dict[str, dict[str, Any]] = {}
+    visible: set[str] = set()
+    for service_id, service, step, lane, tp, channel, fp, rpn in facts:
+        s = per.setdefault(
+            service_id,
+            {
+                "service": service,
+                "steps": {},
+                "touchpoints": set(),
+                "channels": set(),
+                "failpoints": {},
+            },
+        )
+        s["steps"][step] = lane
+        if tp:
+            s["touchpoints"].add(tp)
+        if channel:
+            s["channels"].add(channel)
+        if fp:
+            s["failpoints"][fp] = rpn
+        if lane in VISIBLE_LANES:
+            visible.add(node_key("Step", step))
+    lanes = [lane.key for lane in LANES]
+    columns = [
+        "service",
+        "steps",
+        *lanes,
+        "visible",
+        "touchpoints",
+        "channels",
+        "failpoints",
+        "max_rpn",
+    ]
+    table_rows = []
+    for sid in sorted(per):
+        s = per[sid]
+        by_lane: defaultdict[str, int] = defaultdict(int)
+        for lane in s["steps"].values():
+            by_lane[lane] += 1
+        rpns = [r for r in s["failpoints"].values() if r is not None]
+        table_rows.append(
+            [
+                s["service"],
+                len(s["steps"]),
+                *(by_lane[lane] for lane in lanes),
+                sum(by_lane[lane] for lane in VISIBLE_LANES),
+                sorted(s["touchpoints"]),
+                sorted(s["channels"]),
+                len(s["failpoints"]),
+                max(rpns) if rpns else None,
+            ]
+        )
+    return Result(
+        "impact",
+        table=Table(columns, table_rows),
+        graph=graph,
+        title=f'impact of {query.source.label.lower()} "{query.source.name}"',
+        highlight={
+            Mark.SOURCE: [node_key(query.source.label, query.source.id)],
+            Mark.DIRECT: sorted(node_key("Step", s) for s in direct),
+            Mark.VISIBLE: sorted(visible),
+        },
+    )
+
+
+#: how each IR kind's rows become a Result
+SHAPERS: dict[str, Callable[[Any, dict[str, Rows]], Result]] = {
+    "find": _shape_table,
+    "impact": _shape_impact,
+    "path": _shape_path,
+    "show": _shape_show,
+}
 
 
 def _tidy(v: Any) -> Any:

@@ -2,11 +2,20 @@
 
 Every user mistake becomes a `BpqlError` carrying where it happened, so that the CLI prints one
 line (or, for a query, the query with a caret) and exits non-zero instead of a traceback.
+Errors are data as well as text (PRQL's model): a stable code, a severity, hints and a span,
+and `to_json()` gives all of it to programs (`--format json` on any failing command).
+
+Codes are `BPQL-<letter><number>`: Q a query, F a blueprint file, S a store, C a command's
+arguments, V a view. A code, once given, keeps its meaning; tests/test_errors.py checks that
+every raise site names one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)
@@ -23,59 +32,128 @@ class Span:
         where = f"{self.line}:{self.column}"
         return f"{self.file}:{where}" if self.file else where
 
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"line": self.line, "column": self.column}
+        if self.end_line is not None:
+            out["end_line"] = self.end_line
+        if self.end_column is not None:
+            out["end_column"] = self.end_column
+        if self.file is not None:
+            out["file"] = self.file
+        return out
+
 
 class BpqlError(Exception):
     """A mistake the user can fix; never shown with a traceback."""
 
     exit_code = 2
+    kind = "error"
+    default_code = "BPQL-E000"
 
-    def __init__(self, message: str, span: Span | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        span: Span | None = None,
+        *,
+        code: str | None = None,
+        hints: tuple[str, ...] | list[str] = (),
+        severity: Severity = "error",
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.span = span
+        self.code = code or self.default_code
+        self.hints = tuple(hints)
+        self.severity: Severity = severity
 
     def one_line(self) -> str:
         return f"{self.span}: {self.message}" if self.span else self.message
 
+    def for_terminal(self) -> str:
+        """What the CLI prints on stderr: one line per problem (a query adds its caret)."""
+        return f"error: {self.one_line()}"
+
     def __str__(self) -> str:
         return self.one_line()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "hints": list(self.hints),
+            "span": self.span.to_json() if self.span else None,
+        }
+
+
+#: problems printed on a terminal before the rest are counted
+SHOWN_PROBLEMS = 20
 
 
 class BlueprintError(BpqlError):
     """A blueprint file is not valid; carries every problem found, each with its position."""
 
+    kind = "blueprint"
+    default_code = "BPQL-F000"
+
     def __init__(self, problems: list[BpqlError]) -> None:
         first = problems[0]
-        super().__init__(first.message, first.span)
+        super().__init__(first.message, first.span, code=first.code, hints=first.hints)
         self.problems = problems
 
     def lines(self) -> list[str]:
         return [p.one_line() for p in self.problems]
 
+    def for_terminal(self) -> str:
+        """The first problems, then how many more: 20,000 bad files must not scroll away
+        the one line that says what to fix first."""
+        lines = [f"error: {line}" for line in self.lines()[:SHOWN_PROBLEMS]]
+        rest = len(self.problems) - SHOWN_PROBLEMS
+        if rest > 0:
+            lines.append(f"... and {rest:,} more problems (`--format json` lists them all)")
+        return "\n".join(lines)
+
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "problems": [p.to_json() for p in self.problems]}
 
 
 class BackendError(BpqlError):
     """The database could not be reached or refused us; names the URI, never a password."""
 
     exit_code = 3
+    kind = "store"
+    default_code = "BPQL-S000"
 
 
 class QueryError(BpqlError):
     """A BPQL query is wrong; shown with the query and a caret under the fault."""
 
-    def __init__(self, message: str, span: Span | None = None, source: str | None = None) -> None:
-        super().__init__(message, span)
+    kind = "query"
+    default_code = "BPQL-Q000"
+
+    def __init__(
+        self,
+        message: str,
+        span: Span | None = None,
+        source: str | None = None,
+        *,
+        code: str | None = None,
+        hints: tuple[str, ...] | list[str] = (),
+    ) -> None:
+        super().__init__(message, span, code=code, hints=hints)
         self.source = source
 
     def with_source(self, source: str) -> QueryError:
-        return QueryError(self.message, self.span, source)
+        return QueryError(self.message, self.span, source, code=self.code, hints=self.hints)
 
     def pretty(self) -> str:
         if self.span is None or self.source is None:
             return f"error: {self.message}"
-        lines = self.source.splitlines() or [""]
+        lines = split_lines(self.source) or [""]
         line_no = min(self.span.line, len(lines))
         text = lines[line_no - 1]
         width = 1
@@ -83,10 +161,27 @@ class QueryError(BpqlError):
             width = max(1, self.span.end_column - self.span.column)
         gutter = f"{line_no} | "
         caret = " " * (len(gutter) + self.span.column - 1) + "^" * width
+        hints = "".join(f"\nhint: {h}" for h in self.hints)
         return (
             f"error at line {self.span.line}, column {self.span.column}: {self.message}\n"
-            f"{gutter}{text}\n{caret}"
+            f"{gutter}{text}\n{caret}{hints}"
         )
 
     def __str__(self) -> str:
         return self.pretty()
+
+    def for_terminal(self) -> str:
+        return self.pretty()
+
+    def to_json(self) -> dict[str, Any]:
+        out = super().to_json()
+        if self.source is not None:
+            out["source"] = self.source
+        return out
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as the parser counts them: only LF ends a line (a CR before it is dropped).
+    str.splitlines would also break at CR, U+2028, U+0085 and others, and put the caret on
+    another line than the one the parser meant."""
+    return [line.removesuffix("\r") for line in text.split("\n")]

@@ -3,8 +3,9 @@ into ids. Dialects render this, never the AST, so nothing unchecked reaches Cyph
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, ClassVar, Union
 
 from bpql.language import Derived, RelationRule
 from bpql.schema import NodeKind, PropType
@@ -58,6 +59,7 @@ Cond = Union[Cmp, Rel, BoolOp]
 
 @dataclass(frozen=True)
 class FindIR:
+    kind: ClassVar[str] = "find"
     entity: NodeKind
     cond: Cond | None
     columns: tuple[Field, ...]
@@ -71,6 +73,7 @@ class FindIR:
 
 @dataclass(frozen=True)
 class ImpactIR:
+    kind: ClassVar[str] = "impact"
     source: Target
     within: int
     scenario: str | None
@@ -78,6 +81,7 @@ class ImpactIR:
 
 @dataclass(frozen=True)
 class PathIR:
+    kind: ClassVar[str] = "path"
     source: Target
     target: Target
     within: int
@@ -85,6 +89,7 @@ class PathIR:
 
 @dataclass(frozen=True)
 class ShowIR:
+    kind: ClassVar[str] = "show"
     target: Target
     depth: int
 
@@ -97,15 +102,46 @@ class ExplainIR:
     query: QueryIR
 
 
+@dataclass(frozen=True)
+class Statement:
+    """One named statement of a plan.
+
+    `inputs` maps a parameter to the earlier statements whose first column fills it (the
+    union of their values, sorted): the engine runs any plan the same way, by name.
+    """
+
+    name: str
+    cypher: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
+    inputs: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+
+    def __iter__(self) -> Iterator[Any]:
+        """`cypher, params = statement`, as the statements were plain pairs before plans."""
+        return iter((self.cypher, self.params))
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "cypher": self.cypher, "params": self.params}
+        if self.inputs:
+            out["inputs"] = {k: list(v) for k, v in self.inputs.items()}
+        return out
+
+
 @dataclass
-class Compiled:
-    """Cypher statements and their parameters, ready for one backend."""
+class Plan:
+    """The named statements one query runs as, rendered for one dialect."""
 
     dialect: str
-    statements: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: the IR it was rendered from ("find", "impact", "path", "show")
+    kind: str = ""
+    statements: list[Statement] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "dialect": self.dialect,
-            "statements": [{"cypher": c, "params": p} for c, p in self.statements],
+            "kind": self.kind,
+            "statements": [s.to_json() for s in self.statements],
         }
+
+
+#: the name the rest of the code knew plans by
+Compiled = Plan

@@ -266,6 +266,29 @@ DIRECT_RELATIONS: dict[str, tuple[RelationRule, ...]] = {
     "Blueprint": (RelationRule("in", "Service", "({n})<-[:HAS_BLUEPRINT]-({t}:Service)"),),
 }
 
+
+def step_rule(relation: str, target: str) -> RelationRule:
+    """The step relation `<relation> <target>`, for tables that build on the language's rules."""
+    return next(r for r in STEP_RELATIONS if r.relation == relation and r.target == target)
+
+
+#: steps reached through the systems a department owns, or systems that depend on those
+USES_OWNED_SYSTEM = RelationRule(
+    "uses_owned",
+    "Department",
+    "({s})-[:USES]->(:System)-[:DEPENDS_ON*0..{k}]->(:System)-[:OWNED_BY]->({t}:Department)",
+    bounded=True,
+)
+
+#: the routes by which `impact of <kind>` reaches steps; each is a rule of the language, so
+#: "what does X reach" means the same in `impact of` as in `find steps where ...`
+IMPACT_ROUTES: dict[str, tuple[RelationRule, ...]] = {
+    "Department": (step_rule("performed_by", "Department"), USES_OWNED_SYSTEM),
+    "Role": (step_rule("performed_by", "Role"),),
+    "System": (step_rule("depends_on", "System"),),
+    "Touchpoint": (step_rule("at", "Touchpoint"),),
+}
+
 RELATION_WORDS: dict[str, str] = {
     "uses": "uses",
     "depends_on": "depends on",

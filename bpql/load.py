@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bpql.backends.base import Backend, Progress
-from bpql.model.validate import Enterprise, validate_paths
+from bpql.graphdata import Enterprise
 
 
 def load(backend: Backend, paths: Sequence[Path], progress: Progress | None = None) -> Enterprise:
@@ -16,6 +16,8 @@ def load(backend: Backend, paths: Sequence[Path], progress: Progress | None = No
     transaction, so a bad file or a crash leaves the store as it was. Loading the same files
     again gives the same graph; a step deleted from a file disappears from the graph.
     """
+    from bpql.model.validate import validate_paths
+
     return write(backend, validate_paths(paths), progress)
 
 

@@ -8,7 +8,7 @@ the word in the query and offers the closest valid name.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from bpql import ir
@@ -20,6 +20,7 @@ from bpql.language import (
     DEFAULT_WITHIN,
     DERIVED,
     DIRECT_RELATIONS,
+    IMPACT_ROUTES,
     MAX_BOUND,
     RELATION_WORDS,
     STEP_RELATIONS,
@@ -39,7 +40,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "channel": CHANNELS,
     "scenario": SCENARIOS,
 }
-IMPACT_SOURCES = ("Department", "Role", "System", "Touchpoint")
+IMPACT_SOURCES = tuple(IMPACT_ROUTES)
 
 
 def _hint(word: str, choices: Iterable[str]) -> str:
@@ -58,29 +59,46 @@ class Resolver:
 
     # --- entry points -------------------------------------------------------------------
     def resolve(self, stmt: ast.Statement) -> ir.QueryIR | ir.ExplainIR:
-        if isinstance(stmt, ast.Explain):
-            inner = self.resolve(stmt.query)
-            assert not isinstance(inner, ir.ExplainIR)
-            return ir.ExplainIR(inner)
-        if isinstance(stmt, ast.Find):
-            return self._find(stmt)
-        if isinstance(stmt, ast.Count):
-            return self._count(stmt)
-        if isinstance(stmt, ast.Impact):
-            src = self._ref(stmt.target, IMPACT_SOURCES, "impact of")
-            return ir.ImpactIR(
-                src, self._bound(stmt.within, DEFAULT_WITHIN), self._scenario(stmt.scenario)
+        handler = STATEMENTS.get(type(stmt))
+        if handler is None:  # the parser makes no other statements; say so, never fall through
+            raise QueryError(
+                f"cannot resolve a {type(stmt).__name__} statement", stmt.span, code="BPQL-Q102"
             )
-        if isinstance(stmt, ast.PathQuery):
-            return ir.PathIR(
-                self._ref(stmt.source, None, "path from"),
-                self._ref(stmt.target, None, "to"),
-                self._bound(stmt.within, DEFAULT_PATH_WITHIN),
+        return handler(self, stmt)
+
+    def _explain(self, stmt: ast.Explain) -> ir.ExplainIR:
+        inner = self.resolve(stmt.query)
+        assert not isinstance(inner, ir.ExplainIR)  # the grammar nests no explain
+        return ir.ExplainIR(inner)
+
+    def _impact(self, stmt: ast.Impact) -> ir.ImpactIR:
+        src = self._ref(stmt.target, IMPACT_SOURCES, "impact of")
+        return ir.ImpactIR(
+            src, self._bound(stmt.within, DEFAULT_WITHIN), self._scenario(stmt.scenario)
+        )
+
+    def _path(self, stmt: ast.PathQuery) -> ir.PathIR:
+        self._refuse_scenario(stmt.scenario, "path", "a path may cross as-is and to-be")
+        return ir.PathIR(
+            self._ref(stmt.source, None, "path from"),
+            self._ref(stmt.target, None, "to"),
+            self._bound(stmt.within, DEFAULT_PATH_WITHIN),
+        )
+
+    def _show(self, stmt: ast.Show) -> ir.ShowIR:
+        self._refuse_scenario(stmt.scenario, "show", "it shows every blueprint around the thing")
+        target = self._ref(stmt.target, None, "show")
+        return ir.ShowIR(target, self._bound(stmt.depth, DEFAULT_DEPTH.get(target.label, 1)))
+
+    def _refuse_scenario(self, value: ast.Value | None, statement: str, why: str) -> None:
+        """A clause the IR cannot hold is an error, not silently ignored."""
+        if value is not None:
+            raise QueryError(
+                f"'{statement}' takes no scenario clause ({why}); remove 'scenario'",
+                value.span,
+                code="BPQL-Q103",
+                hints=[f'to draw one blueprint: show blueprint "<service>:{value.value}"'],
             )
-        if isinstance(stmt, ast.Show):
-            target = self._ref(stmt.target, None, "show")
-            return ir.ShowIR(target, self._bound(stmt.depth, DEFAULT_DEPTH.get(target.label, 1)))
-        raise AssertionError(stmt)
 
     # --- statements ---------------------------------------------------------------------
     def _find(self, stmt: ast.Find) -> ir.FindIR:
@@ -98,12 +116,13 @@ class Resolver:
             raise QueryError(
                 f"cannot order by '{order.name}': it is a list; order by a single field",
                 stmt.order.field.span,
+                code="BPQL-Q009",
             )
         limit = None
         if stmt.limit is not None:
             limit = int(stmt.limit.value)
             if limit < 1:
-                raise QueryError("expected a limit of 1 or more", stmt.limit.span)
+                raise QueryError("expected a limit of 1 or more", stmt.limit.span, code="BPQL-Q010")
         return ir.FindIR(
             kind,
             cond,
@@ -123,6 +142,7 @@ class Resolver:
                 f"cannot count by '{by.name}': it is a list; count by a single field such as "
                 f"{_one_of(self._scalar_fields(kind)[:4])}",
                 stmt.by.span,
+                code="BPQL-Q011",
             )
         return ir.FindIR(kind, cond, (), None, False, None, self._scenario(stmt.scenario), by)
 
@@ -135,6 +155,7 @@ class Resolver:
                 f"unknown kind of thing '{word.text}'{_hint(text, BY_PLURAL)}; expected one of "
                 f"{_one_of(BY_PLURAL)}",
                 word.span,
+                code="BPQL-Q012",
             )
         return kind
 
@@ -162,6 +183,7 @@ class Resolver:
             f"{kind.plural} have no field '{word.text}'{_hint(name, self._fields(kind))}; "
             f"expected one of {_one_of(self._fields(kind))}",
             word.span,
+            code="BPQL-Q013",
         )
 
     def _bound(self, value: ast.Value | None, default: int) -> int:
@@ -169,7 +191,11 @@ class Resolver:
             return default
         n = int(value.value)
         if not 1 <= n <= MAX_BOUND:
-            raise QueryError(f"expected a whole number from 1 to {MAX_BOUND}, got {n}", value.span)
+            raise QueryError(
+                f"expected a whole number from 1 to {MAX_BOUND}, got {n}",
+                value.span,
+                code="BPQL-Q014",
+            )
         return n
 
     def _scenario(self, value: ast.Value | None) -> str | None:
@@ -183,20 +209,23 @@ class Resolver:
                 f"unknown scenario '{value.value}'{_hint(text, [*SCENARIOS, 'any'])}; expected "
                 f"{_one_of([*SCENARIOS, 'any'])}",
                 value.span,
+                code="BPQL-Q015",
             )
         return text
 
     # --- conditions ---------------------------------------------------------------------
     def _cond(self, kind: NodeKind, cond: ast.Cond) -> ir.Cond:
-        if isinstance(cond, ast.And):
-            return ir.BoolOp("and", (self._cond(kind, cond.left), self._cond(kind, cond.right)))
-        if isinstance(cond, ast.Or):
-            return ir.BoolOp("or", (self._cond(kind, cond.left), self._cond(kind, cond.right)))
-        if isinstance(cond, ast.Not):
-            return ir.BoolOp("not", (self._cond(kind, cond.item),))
-        if isinstance(cond, ast.Compare):
-            return self._compare(kind, cond)
-        return self._relation(kind, cond)
+        handler: Callable[[Resolver, NodeKind, Any], ir.Cond] = CONDITIONS[type(cond)]
+        return handler(self, kind, cond)
+
+    def _and(self, kind: NodeKind, cond: ast.And) -> ir.Cond:
+        return ir.BoolOp("and", (self._cond(kind, cond.left), self._cond(kind, cond.right)))
+
+    def _or(self, kind: NodeKind, cond: ast.Or) -> ir.Cond:
+        return ir.BoolOp("or", (self._cond(kind, cond.left), self._cond(kind, cond.right)))
+
+    def _not(self, kind: NodeKind, cond: ast.Not) -> ir.Cond:
+        return ir.BoolOp("not", (self._cond(kind, cond.item),))
 
     def _compare(self, kind: NodeKind, cmp: ast.Compare) -> ir.Cmp:
         f = self._field(kind, cmp.field)
@@ -205,11 +234,14 @@ class Resolver:
                 f"'{f.name}' is a list of names and cannot be compared; use a relation such as "
                 f'`uses system "..."` or `performed by role "..."`',
                 cmp.field.span,
+                code="BPQL-Q016",
             )
         if cmp.op in ("in", "not_in"):
             assert isinstance(cmp.value, ast.ValueList)
             if not cmp.value.items:
-                raise QueryError("expected at least one value in the list", cmp.value.span)
+                raise QueryError(
+                    "expected at least one value in the list", cmp.value.span, code="BPQL-Q017"
+                )
             values = [self._value(f, v, cmp.op) for v in cmp.value.items]
             return ir.Cmp(f, cmp.op, values)
         assert isinstance(cmp.value, ast.Value)
@@ -221,23 +253,31 @@ class Resolver:
             raise QueryError(
                 f"'{f.name}' is a number or a flag; '{words[op]}' works on text fields",
                 v.span,
+                code="BPQL-Q018",
             )
         if op in ("<", "<=", ">", ">=") and f.type == "BOOL":
-            raise QueryError(f"'{f.name}' is true or false; compare it with = or !=", v.span)
+            raise QueryError(
+                f"'{f.name}' is true or false; compare it with = or !=", v.span, code="BPQL-Q019"
+            )
         if f.type in ("INT64", "DOUBLE"):
             if v.kind != "number":
                 raise QueryError(
-                    f"'{f.name}' is a number; expected a number, got {_shown(v)}", v.span
+                    f"'{f.name}' is a number; expected a number, got {_shown(v)}",
+                    v.span,
+                    code="BPQL-Q020",
                 )
             return v.value
         if f.type == "BOOL":
             if v.kind != "bool":
-                raise QueryError(f"'{f.name}' is true or false; got {_shown(v)}", v.span)
+                raise QueryError(
+                    f"'{f.name}' is true or false; got {_shown(v)}", v.span, code="BPQL-Q021"
+                )
             return v.value
         if v.kind not in ("string", "word"):
             raise QueryError(
                 f"'{f.name}' is text; expected a quoted value such as \"claims\", got {_shown(v)}",
                 v.span,
+                code="BPQL-Q022",
             )
         text = str(v.value)
         allowed = ENUMS.get(f.name)
@@ -247,11 +287,14 @@ class Resolver:
                     f"unknown {f.name} '{text}'{_hint(text, allowed)}; expected one of "
                     f"{_one_of(allowed)}",
                     v.span,
+                    code="BPQL-Q023",
                 )
             return text.lower()
         if v.kind == "word":
             raise QueryError(
-                f"put the value in double quotes: \"{text}\" ('{f.name}' is free text)", v.span
+                f"put the value in double quotes: \"{text}\" ('{f.name}' is free text)",
+                v.span,
+                code="BPQL-Q024",
             )
         return text
 
@@ -268,7 +311,9 @@ class Resolver:
         rule = next(r for r in rules if r.target == target.label)
         within = self._bound(rel.within, DEFAULT_WITHIN)
         if rel.within is not None and not rule.bounded:
-            raise QueryError("'within' goes with 'depends on' only", rel.within.span)
+            raise QueryError(
+                "'within' goes with 'depends on' only", rel.within.span, code="BPQL-Q025"
+            )
         is_direct = rule in own or kind.label == "Step"
         return ir.Rel(rule, target, is_direct, within)
 
@@ -286,6 +331,7 @@ class Resolver:
             raise QueryError(
                 f"'{context}' takes {_one_of(forms)}; got '{ref.kind.text}'{hint}",
                 ref.kind.span,
+                code="BPQL-Q026",
             )
         return self._lookup(kind, str(ref.value.value), ref.value.span)
 
@@ -306,11 +352,12 @@ class Resolver:
             raise QueryError(
                 f'{len(named)} {kind.plural} are named "{wanted}" ({ids}); use one of these ids',
                 span,
+                code="BPQL-Q027",
             )
         folded = [(i, n) for i, n in entries if wanted.lower() in (i.lower(), n.lower())]
         suffixed = [i for i, _ in entries if i.endswith("." + wanted)]
         if suffixed:
-            hint = f' (did you mean "{suffixed[0]}"? step ids start with their service)'
+            hint = f' (did you mean "{suffixed[0]}"? {kind.singular} ids start with their service)'
         elif len(folded) == 1:
             hint = f' (did you mean "{folded[0][0]}"?)'
         else:
@@ -322,9 +369,32 @@ class Resolver:
                 f'no {kind.singular} "{wanted}": the store has no {kind.plural} '
                 f"(load an enterprise with `bpql load`)",
                 span,
+                code="BPQL-Q028",
             )
-        raise QueryError(f'no {kind.singular} "{wanted}"{hint}', span)
+        if not hint and len(entries) <= LIST_UP_TO:
+            hint = f"; the {kind.plural} are: " + ", ".join(i for i, _ in entries)
+        raise QueryError(f'no {kind.singular} "{wanted}"{hint}', span, code="BPQL-Q029")
 
+
+#: which method resolves each statement and each condition; the parser makes only these
+STATEMENTS: dict[type, Callable[[Resolver, Any], ir.QueryIR | ir.ExplainIR]] = {
+    ast.Explain: Resolver._explain,
+    ast.Find: Resolver._find,
+    ast.Count: Resolver._count,
+    ast.Impact: Resolver._impact,
+    ast.PathQuery: Resolver._path,
+    ast.Show: Resolver._show,
+}
+CONDITIONS: dict[type, Callable[[Resolver, NodeKind, Any], ir.Cond]] = {
+    ast.And: Resolver._and,
+    ast.Or: Resolver._or,
+    ast.Not: Resolver._not,
+    ast.Compare: Resolver._compare,
+    ast.Relation: Resolver._relation,
+}
+
+#: a reference that matches nothing lists what exists when there are this few
+LIST_UP_TO = 12
 
 BY_SINGULAR_OF: dict[str, str] = {k.label: k.singular for k in BY_SINGULAR.values()}
 

@@ -13,6 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+class Mark:
+    """Roles a result gives nodes for views to draw (`Result.highlight` keys); the page script
+    receives the same names from `bpql.viz`, so they are spelled here only."""
+
+    SOURCE = "source"
+    DIRECT = "direct"
+    VISIBLE = "visible"
+
+
 @dataclass(frozen=True)
 class GraphNode:
     """A node, keyed by `Label:id` because ids are unique per label only."""

@@ -197,24 +197,3 @@ def node_labels(label: str, lane: str | None = None) -> tuple[str, ...]:
     if label == "Step" and lane is not None:
         return (label, LANE_BY_KEY[lane].label)
     return (label,)
-
-
-#: kinds that live inside one blueprint; their ids start with the blueprint's service id
-#: (`claims.submit-claim`, `claims:to-be.submit-claim`, blueprint `claims:as-is`)
-BLUEPRINT_SCOPED: tuple[str, ...] = (
-    "Blueprint",
-    "Phase",
-    "Step",
-    "Evidence",
-    "FailPoint",
-    "Metric",
-)
-
-
-def service_of(label: str, id_: str) -> str | None:
-    """The service a node belongs to, read from its id; None for shared things."""
-    if label == "Service":
-        return id_
-    if label in BLUEPRINT_SCOPED:
-        return id_.split(":", 1)[0].split(".", 1)[0]
-    return None

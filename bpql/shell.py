@@ -29,9 +29,9 @@ def run_shell(backend: Backend) -> int:
     from prompt_toolkit.history import FileHistory
     from rich.console import Console
 
-    from bpql.cli import _print_results
     from bpql.engine import Engine
     from bpql.errors import BpqlError, QueryError
+    from bpql.present import print_results
 
     history = Path.home() / ".bpql_history"
     session: PromptSession[str] = PromptSession(
@@ -53,7 +53,7 @@ def run_shell(backend: Backend) -> int:
         if text.strip().lower() in ("quit", "exit", ".quit", r"\q"):
             return 0
         try:
-            _print_results(engine.run(text), "table")
+            print_results(engine.run(text), "table")
         except QueryError as exc:
             console.print(exc.pretty(), markup=False, highlight=False)
         except BpqlError as exc:

@@ -1,4 +1,9 @@
-"""Shared fixtures: a real Neo4j (tests/neo4j_fixture.py) and stores on both backends."""
+"""Shared fixtures: a real Neo4j (tests/neo4j_fixture.py), stores on both backends, and a
+catalog built from files for compiling with no database.
+
+Tests that use a Neo4j fixture are marked `neo4j` and tests that use the browser are marked
+`browser` here, so `pytest -m "not neo4j and not browser"` is the fast loop: no Java, no
+Chromium."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from bpql.api import Client, connect
+from bpql.compiler import GraphCatalog
 
 if TYPE_CHECKING:
     from tests.neo4j_fixture import Neo4jInfo
@@ -19,6 +25,10 @@ pytest_plugins = ["tests.neo4j_fixture"]
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 BACKENDS = ("ladybug", "neo4j")
+DIALECTS = ("neo4j", "ladybug")
+
+#: fixtures that need a Neo4j server or headless Chromium, and the mark each brings
+NEEDS = {"neo4j_server": "neo4j", "neo4j_env": "neo4j", "insurer": "neo4j", "browser": "browser"}
 
 
 def pytest_addoption(parser: Any) -> None:
@@ -27,6 +37,15 @@ def pytest_addoption(parser: Any) -> None:
         action="store_true",
         help="rewrite golden files under tests/ instead of comparing with them",
     )
+
+
+def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:
+    """Mark every test by what its fixtures need (fixtures of fixtures included)."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        for mark in sorted({m for f, m in NEEDS.items() if f in names}):
+            if mark not in {m.name for m in item.iter_markers()}:
+                item.add_marker(mark)
 
 
 @pytest.fixture(scope="session")
@@ -79,3 +98,12 @@ def insurer(
     yield clients
     for c in clients.values():
         c.close()
+
+
+@pytest.fixture(scope="session")
+def catalog() -> GraphCatalog:
+    """Ids and names of the insurer example, from its validated files: what the query corpus
+    refers to (tests/blueprints/good lacks most of its ids, such as "payments-gateway")."""
+    from bpql.model.validate import validate_paths
+
+    return GraphCatalog(validate_paths([EXAMPLES / "insurer"]).graph)

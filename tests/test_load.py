@@ -64,7 +64,7 @@ GOOD_COUNTS: dict[str, dict[str, int]] = {
 
 
 def bpql(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the real CLI from the repository root, so paths in its messages are relative."""
     return subprocess.run(
@@ -74,6 +74,7 @@ def bpql(
         text=True,
         env=env,
         timeout=timeout,
+        input=stdin,
         check=False,
     )
 
@@ -245,24 +246,34 @@ def free_port() -> int:
 def test_unreachable_server_is_one_line_naming_the_uri(scheme: str) -> None:
     uri = f"{scheme}://127.0.0.1:{free_port()}"
     env = {**os.environ, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": "s3cret-unreachable"}
-    r = bpql("stats", "--db", uri, "--format", "json", env=env, timeout=60)
+    r = bpql("stats", "--db", uri, env=env, timeout=60)
     assert r.returncode != 0
     assert "Traceback" not in r.stderr
     lines = r.stderr.splitlines()
     assert len(lines) == 1, r.stderr
     assert lines[0].startswith("error: ") and uri in lines[0]
     assert "s3cret-unreachable" not in r.stderr + r.stdout
+    # asked for JSON, the same problem comes as one object on stdout, stderr stays empty
+    j = bpql("stats", "--db", uri, "--format", "json", env=env, timeout=60)
+    assert j.returncode == r.returncode and j.stderr == ""
+    err = json.loads(j.stdout)["error"]
+    assert err["kind"] == "store" and err["code"].startswith("BPQL-S") and uri in err["message"]
+    assert "s3cret-unreachable" not in j.stdout
 
 
 @pytest.mark.neo4j
 def test_wrong_password_is_one_line_naming_the_uri_not_the_password(neo4j_server: Any) -> None:
     wrong = "wrong-Passw0rd-4711"
     env = {**os.environ, "NEO4J_USER": neo4j_server.user, "NEO4J_PASSWORD": wrong}
-    r = bpql("stats", "--db", neo4j_server.uri, "--format", "json", env=env, timeout=60)
-    assert r.returncode != 0
-    assert "Traceback" not in r.stderr
-    lines = r.stderr.splitlines()
-    assert len(lines) == 1, r.stderr
-    assert lines[0].startswith("error: ") and neo4j_server.uri in lines[0]
-    assert wrong not in r.stderr + r.stdout
-    assert neo4j_server.password not in r.stderr + r.stdout
+    for fmt in ("table", "json"):
+        r = bpql("stats", "--db", neo4j_server.uri, "--format", fmt, env=env, timeout=60)
+        assert r.returncode != 0
+        assert "Traceback" not in r.stderr
+        if fmt == "json":
+            assert r.stderr == "" and neo4j_server.uri in json.loads(r.stdout)["error"]["message"]
+        else:
+            lines = r.stderr.splitlines()
+            assert len(lines) == 1, r.stderr
+            assert lines[0].startswith("error: ") and neo4j_server.uri in lines[0]
+        assert wrong not in r.stderr + r.stdout
+        assert neo4j_server.password not in r.stderr + r.stdout

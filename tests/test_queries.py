@@ -1,5 +1,11 @@
-"""The query corpus: golden Cypher per dialect, golden answers, and the same answer on both
-backends (a differential test). Rewrite goldens with --update-goldens and read the diff."""
+"""The query corpus (tests/queries/corpus.bpql).
+
+Compile-only, with no database: each query's Cypher per dialect, compiled against a catalog
+built from the insurer example's files, is kept as a readable snapshot,
+tests/queries/snapshots/qNNN/<dialect>/out.cypher (the Cypher with its parameters as comments,
+as `bpql explain` prints it). With a Neo4j (marked `neo4j`): each query's answer is the same on
+LadybugDB and Neo4j and equals tests/queries/answers/qNNN.json. Rewrite snapshots and answers
+with --update-goldens and read the diff."""
 
 from __future__ import annotations
 
@@ -9,18 +15,22 @@ from typing import Any
 import pytest
 
 from bpql import ir
-from bpql.api import Client
+from bpql.api import Client, explain_text
+from bpql.compiler import GraphCatalog, compile_text
 from bpql.schema import LANE_BY_KEY
 from bpql.syntax import ast, parse
-from tests.conftest import ROOT
+from tests.conftest import DIALECTS, ROOT
 
-CORPUS = ROOT / "tests" / "queries" / "corpus.bpql"
-GOLDEN = ROOT / "tests" / "queries" / "golden"
+QUERIES_DIR = ROOT / "tests" / "queries"
+CORPUS = QUERIES_DIR / "corpus.bpql"
+SNAPSHOTS = QUERIES_DIR / "snapshots"
+ANSWERS = QUERIES_DIR / "answers"
 QUERIES = [
     line.strip()
     for line in CORPUS.read_text().splitlines()
     if line.strip() and not line.startswith("#")
 ]
+IDS = [f"q{i + 1:03d}" for i in range(len(QUERIES))]
 SKETCH = QUERIES[:9]  # the DESIGN.md sketch, as written
 
 
@@ -28,11 +38,10 @@ def test_corpus_size() -> None:
     assert len(QUERIES) >= 60
 
 
-def compiled(client: Client, query: str) -> dict[str, Any]:
-    (prepared,) = client.engine.prepare(query)
-    q = prepared.query
-    assert not isinstance(q, ir.ExplainIR)
-    return {d: client.engine.compile(q, d).to_json()["statements"] for d in ("neo4j", "ladybug")}
+def test_no_stale_snapshots_or_answers() -> None:
+    """Every snapshot folder and answer file belongs to a query of the corpus."""
+    assert sorted(p.name for p in SNAPSHOTS.iterdir()) == IDS
+    assert sorted(p.stem for p in ANSWERS.glob("*.json")) == IDS
 
 
 def user_values(query: str) -> list[tuple[Any, bool]]:
@@ -59,26 +68,52 @@ def user_values(query: str) -> list[tuple[Any, bool]]:
     return found
 
 
-@pytest.mark.parametrize("index", range(len(QUERIES)), ids=lambda i: f"q{i + 1:03d}")
-def test_query(index: int, insurer: dict[str, Client], update_goldens: bool) -> None:
-    query = QUERIES[index]
-    answers = {kind: c.query(query).to_json() for kind, c in insurer.items()}
-    assert answers["ladybug"] == answers["neo4j"], query
-    cypher = compiled(insurer["ladybug"], query)
-    # no value written by the user appears in the Cypher text; each reaches it as a parameter
+def check_values_are_parameters(query: str, compiled: ir.Compiled) -> None:
+    """No value written by the user appears in the Cypher text; each reaches it as a
+    parameter."""
+    text = "\n".join(cypher for cypher, _ in compiled.statements)
+    params = json.dumps([p for _, p in compiled.statements], ensure_ascii=False)
     for value, as_param in user_values(query):
         if isinstance(value, bool):
             continue
-        for dialect, statements in cypher.items():
-            text = "\n".join(s["cypher"] for s in statements)
-            params = json.dumps([s["params"] for s in statements], ensure_ascii=False)
-            assert str(value) not in text, (dialect, value, text)
-            if as_param:
-                assert json.dumps(value, ensure_ascii=False) in params, (dialect, value)
-    path = GOLDEN / f"q{index + 1:03d}.json"
-    record = {"query": query, "cypher": cypher, "answer": answers["neo4j"]}
+        assert str(value) not in text, (compiled.dialect, value, text)
+        if as_param:
+            assert json.dumps(value, ensure_ascii=False) in params, (compiled.dialect, value)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("index", range(len(QUERIES)), ids=IDS)
+def test_cypher(index: int, dialect: str, catalog: GraphCatalog, update_goldens: bool) -> None:
+    query = QUERIES[index]
+    (compiled,) = compile_text(query, catalog, dialect)
+    assert compiled.dialect == dialect
+    check_values_are_parameters(query, compiled)
+    text = explain_text([compiled]) + "\n"
+    path = SNAPSHOTS / IDS[index] / dialect / "out.cypher"
     if update_goldens:
-        GOLDEN.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    assert path.read_text() == text
+
+
+@pytest.mark.parametrize("index", range(len(QUERIES)), ids=IDS)
+def test_answer(
+    index: int, insurer: dict[str, Client], catalog: GraphCatalog, update_goldens: bool
+) -> None:
+    query = QUERIES[index]
+    answers = {kind: c.query(query).to_json() for kind, c in insurer.items()}
+    assert answers["ladybug"] == answers["neo4j"], query
+    # the store's own catalog compiles to the same Cypher as the catalog built from the files
+    for kind, client in insurer.items():
+        (prepared,) = client.engine.prepare(query)
+        assert not isinstance(prepared.query, ir.ExplainIR)
+        for dialect in DIALECTS:
+            online = client.engine.compile(prepared.query, dialect)
+            assert [online] == compile_text(query, catalog, dialect), (kind, dialect, query)
+    path = ANSWERS / f"{IDS[index]}.json"
+    record = {"query": query, "answer": answers["neo4j"]}
+    if update_goldens:
+        ANSWERS.mkdir(exist_ok=True)
         path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n")
     assert json.loads(path.read_text()) == record
 

@@ -7,14 +7,15 @@ from the schema registry here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bpql.backends.base import Backend, Progress, batches, load_work
+from bpql.backends.base import Backend, Run
+from bpql.backends.writes import LADYBUG
 from bpql.errors import BackendError
-from bpql.model.validate import GraphData
 from bpql.result import GraphEdge, GraphNode, GraphPath
-from bpql.schema import LANE_BY_KEY, NODE_KINDS, NODES, REL_KINDS, RELS
+from bpql.schema import LANE_BY_KEY, NODE_KINDS, NODES, REL_KINDS
 
 
 def ddl() -> list[str]:
@@ -32,6 +33,7 @@ def ddl() -> list[str]:
 
 class LadybugBackend(Backend):
     dialect = "ladybug"
+    capabilities = LADYBUG
 
     def __init__(self, path: str) -> None:
         import ladybug
@@ -45,7 +47,22 @@ class LadybugBackend(Backend):
             for stmt in ddl():
                 self._conn.execute(stmt)
         except (RuntimeError, OSError) as exc:
-            raise BackendError(f"cannot open the embedded store {self.uri}: {exc}") from None
+            raise BackendError(
+                f"cannot open the embedded store {self.uri}: {exc}", code="BPQL-S002"
+            ) from None
+
+    @classmethod
+    def from_uri(cls, uri: str, *, create: bool = True) -> LadybugBackend:
+        """`embedded:PATH`; an empty PATH is the default store in .bpql/. Only a load creates
+        a store: a mistyped path for a query must not leave new folders and answer 0 rows."""
+        path = uri.partition(":")[2] or ".bpql/graph.lbdb"
+        if not create and not Path(path).exists():
+            raise BackendError(
+                f"no embedded store at {path}: load an enterprise into it first, as in "
+                f"`bpql load examples/insurer --db embedded:{path}`",
+                code="BPQL-S020",
+            )
+        return cls(path)
 
     def server_info(self) -> str:
         import ladybug
@@ -66,46 +83,16 @@ class LadybugBackend(Backend):
             _collect_nodes(row, ids)
         return columns, [[_normalise(v, ids) for v in row] for row in raw]
 
-    def replace_graph(self, data: GraphData, progress: Progress | None = None) -> None:
+    def write_transaction(self, work: Callable[[Run], None]) -> None:
         """One transaction; a crash before COMMIT leaves the store as it was."""
-        total = load_work(data)
-        done = 0
         run = self._conn.execute
+
+        def statement(cypher: str, params: dict[str, Any]) -> None:
+            run(cypher, params)
+
         run("BEGIN TRANSACTION")
         try:
-            for label, rows in data.nodes.items():
-                kind = NODES[label]
-                run(
-                    f"MATCH (n:{label}) WHERE NOT n.id IN $ids DETACH DELETE n",
-                    {"ids": [r["id"] for r in rows]},
-                )
-                sets = ", ".join(
-                    f"n.`{p.name}` = CAST(row.`{p.name}` AS {p.type})"
-                    for p in kind.props
-                    if p.name != "id"
-                )
-                for chunk in batches(rows):
-                    if chunk:
-                        run(
-                            f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET {sets}",
-                            {"rows": chunk},
-                        )
-                    done += 1
-                    if progress:
-                        progress(done, total)
-            for type_, pairs in data.rels.items():
-                rel = RELS[type_]
-                run(f"MATCH (:{rel.src})-[r:{type_}]->(:{rel.dst}) DELETE r")
-                for chunk in batches(pairs):
-                    if chunk:
-                        run(
-                            f"UNWIND $rows AS row MATCH (a:{rel.src} {{id: row.s}}), "
-                            f"(b:{rel.dst} {{id: row.d}}) CREATE (a)-[:{type_}]->(b)",
-                            {"rows": [{"s": s, "d": d} for s, d in chunk]},
-                        )
-                    done += 1
-                    if progress:
-                        progress(done, total)
+            work(statement)
         except BaseException:
             run("ROLLBACK")
             raise
@@ -152,7 +139,9 @@ def _normalise(v: Any, ids: dict[tuple[int, int], GraphNode]) -> Any:
         if "_SRC" in v and "_DST" in v:
             src, dst = ids.get(_key(v["_SRC"])), ids.get(_key(v["_DST"]))
             if src is None or dst is None:
-                raise BackendError("internal: a relationship came back without its end nodes")
+                raise BackendError(
+                    "internal: a relationship came back without its end nodes", code="BPQL-S003"
+                )
             props = {k: x for k, x in v.items() if not k.startswith("_")}
             return GraphEdge(src.key, dst.key, v["_LABEL"], props)
         if _is_node(v):

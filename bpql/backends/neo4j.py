@@ -5,21 +5,20 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bpql.backends.base import Backend, Progress, batches, load_work
+from bpql.backends.base import Backend, Run
+from bpql.backends.writes import NEO4J
 from bpql.errors import BackendError
-from bpql.model.validate import GraphData
 from bpql.result import GraphEdge, GraphNode, GraphPath
-from bpql.schema import LANE_BY_LABEL, LANES, NODES, RELS
+from bpql.schema import LANE_BY_LABEL, NODES
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "schema.cypher"
 # the driver logs what it also raises (such as "Unable to retrieve routing information"); with
 # no handler configured, Python would print that to stderr beside our one-line error
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
-_LANE_LABELS = ":".join(lane.label for lane in LANES)
 
 
 def schema_statements() -> list[str]:
@@ -31,6 +30,7 @@ def schema_statements() -> list[str]:
 
 class Neo4jBackend(Backend):
     dialect = "neo4j"
+    capabilities = NEO4J
 
     def __init__(self, uri: str) -> None:
         import neo4j
@@ -49,14 +49,23 @@ class Neo4jBackend(Backend):
         except AuthError:
             raise BackendError(
                 f"Neo4j at {uri} refused the credentials of user {user!r} "
-                "(set NEO4J_USER and NEO4J_PASSWORD)"
+                "(set NEO4J_USER and NEO4J_PASSWORD)",
+                code="BPQL-S004",
             ) from None
         except (ServiceUnavailable, OSError) as exc:
-            raise BackendError(f"cannot reach Neo4j at {uri}: {_first_line(exc)}") from None
+            raise BackendError(
+                f"cannot reach Neo4j at {uri}: {_first_line(exc)}", code="BPQL-S005"
+            ) from None
         except (ConfigurationError, ValueError) as exc:
-            raise BackendError(f"bad Neo4j URI {uri}: {_first_line(exc)}") from None
+            raise BackendError(
+                f"bad Neo4j URI {uri}: {_first_line(exc)}", code="BPQL-S006"
+            ) from None
         except Neo4jError as exc:
-            raise BackendError(f"Neo4j at {uri}: {_first_line(exc)}") from None
+            raise BackendError(f"Neo4j at {uri}: {_first_line(exc)}", code="BPQL-S007") from None
+
+    @classmethod
+    def from_uri(cls, uri: str, *, create: bool = True) -> Neo4jBackend:
+        return cls(uri)
 
     def server_info(self) -> str:
         info = self._driver.get_server_info()
@@ -82,19 +91,24 @@ class Neo4jBackend(Backend):
         except IncompleteCommit as exc:
             raise BackendError(
                 f"lost Neo4j at {self.uri} while committing, so the load may or may not have "
-                f"been written ({_first_line(exc)}); loading again is safe"
+                f"been written ({_first_line(exc)}); loading again is safe",
+                code="BPQL-S008",
             ) from None
         except (ServiceUnavailable, SessionExpired) as exc:
             raise BackendError(
-                f"lost the connection to Neo4j at {self.uri}: {_first_line(exc)}{outcome}"
+                f"lost the connection to Neo4j at {self.uri}: {_first_line(exc)}{outcome}",
+                code="BPQL-S009",
             ) from None
         except AuthError:
-            raise BackendError(f"Neo4j at {self.uri} refused the credentials") from None
+            raise BackendError(
+                f"Neo4j at {self.uri} refused the credentials", code="BPQL-S010"
+            ) from None
         except Neo4jError as exc:
             if not writing:
                 raise
             raise BackendError(
-                f"Neo4j at {self.uri} refused the load: {_first_line(exc)}{outcome}"
+                f"Neo4j at {self.uri} refused the load: {_first_line(exc)}{outcome}",
+                code="BPQL-S011",
             ) from None
 
     def read(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
@@ -111,66 +125,16 @@ class Neo4jBackend(Backend):
             for stmt in schema_statements():
                 session.run(stmt).consume()
 
-    def replace_graph(self, data: GraphData, progress: Progress | None = None) -> None:
+    def write_transaction(self, work: Callable[[Run], None]) -> None:
         """One managed write transaction: a crash or a kill at any point commits nothing."""
         with self._lost(writing=True):
-            self._replace_graph(data, progress)
+            self.ensure_schema()
 
-    def _replace_graph(self, data: GraphData, progress: Progress | None) -> None:
-        self.ensure_schema()
-        total = load_work(data)
-        done = 0
+            def unit(tx: Any) -> None:
+                work(lambda cypher, params: tx.run(cypher, params).consume())
 
-        def tick() -> None:
-            nonlocal done
-            done += 1
-            if progress:
-                progress(done, total)
-
-        def work(tx: Any) -> None:
-            nonlocal done
-            done = 0
-            for label, rows in data.nodes.items():
-                ids = [r["id"] for r in rows]
-                tx.run(
-                    f"MATCH (n:{label}) WHERE NOT n.id IN $ids DETACH DELETE n", ids=ids
-                ).consume()
-                for chunk in batches(rows):
-                    if chunk:
-                        tx.run(
-                            f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n = row",
-                            rows=chunk,
-                        ).consume()
-                        if label == "Step":
-                            self._set_lanes(tx, chunk)
-                    tick()
-            for type_, pairs in data.rels.items():
-                kind = RELS[type_]
-                tx.run(f"MATCH (:{kind.src})-[r:{type_}]->(:{kind.dst}) DELETE r").consume()
-                for chunk in batches(pairs):
-                    if chunk:
-                        tx.run(
-                            f"UNWIND $rows AS row MATCH (a:{kind.src} {{id: row.s}}) "
-                            f"MATCH (b:{kind.dst} {{id: row.d}}) CREATE (a)-[:{type_}]->(b)",
-                            rows=[{"s": s, "d": d} for s, d in chunk],
-                        ).consume()
-                    tick()
-
-        with self._driver.session(database=self._database) as session:
-            session.execute_write(work)
-
-    @staticmethod
-    def _set_lanes(tx: Any, chunk: list[dict[str, Any]]) -> None:
-        tx.run(
-            f"UNWIND $ids AS id MATCH (n:Step {{id: id}}) REMOVE n:{_LANE_LABELS}",
-            ids=[r["id"] for r in chunk],
-        ).consume()
-        for lane in LANES:
-            ids = [r["id"] for r in chunk if r["lane"] == lane.key]
-            if ids:
-                tx.run(
-                    f"UNWIND $ids AS id MATCH (n:Step {{id: id}}) SET n:{lane.label}", ids=ids
-                ).consume()
+            with self._driver.session(database=self._database) as session:
+                session.execute_write(unit)
 
 
 def _first_line(exc: BaseException) -> str:

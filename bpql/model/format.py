@@ -8,10 +8,18 @@ written without a list), strict where a typo would silently lose data (unknown f
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from bpql.schema import CHANNELS
 
@@ -52,11 +60,25 @@ def parse_minutes(value: Any) -> Any:
     return value
 
 
+#: the largest magnitude a number in a file may have: far beyond any real target or duration
+#: (a century is 5.3e7 minutes) and well inside what both stores hold exactly
+MAX_NUMBER = 1e12
+
+
+def _finite(value: float) -> float:
+    """NaN, infinities and absurd magnitudes (`.nan`, `.inf`, `1e400`, `10**30`) are
+    mistakes, and stores disagree on them; refuse them at the value."""
+    if math.isnan(value) or math.isinf(value) or abs(value) > MAX_NUMBER:
+        raise ValueError(f"a finite number no larger than {MAX_NUMBER:g}")
+    return value
+
+
+Finite = Annotated[float, AfterValidator(_finite)]
 RefList = Annotated[list[Id], BeforeValidator(_as_list)]
 #: step references are checked by the validator, which can say "another blueprint"
 StepRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.:-]*$", max_length=200)]
 StepRefList = Annotated[list[StepRef], BeforeValidator(_as_list)]
-Minutes = Annotated[float, BeforeValidator(parse_minutes), Field(gt=0)]
+Minutes = Annotated[float, BeforeValidator(parse_minutes), Field(gt=0), AfterValidator(_finite)]
 
 
 class _Strict(BaseModel):
@@ -97,10 +119,24 @@ class Persona(_Strict):
     description: str | None = None
 
 
+class EnterpriseRef(_Strict):
+    id: Id
+    name: Name
+
+
+def _enterprise_name(value: Any) -> Any:
+    """`enterprise: Northwind` or, as a service is written, `enterprise: {id: nw, name: ...}`."""
+    if isinstance(value, dict):
+        return EnterpriseRef.model_validate(value).name
+    return value
+
+
 class EnterpriseFile(_Strict):
     """Shared things, declared once and referenced by id from every blueprint."""
 
-    enterprise: Name
+    enterprise: Annotated[Name, BeforeValidator(_enterprise_name)] = Field(
+        description="the enterprise's name, or {id, name}"
+    )
     description: str | None = None
     departments: list[Department] = Field(default_factory=list)
     roles: list[Role] = Field(default_factory=list)
@@ -160,7 +196,7 @@ class Step(_Strict):
 class Metric(_Strict):
     id: Id
     name: Name
-    target: float | None = None
+    target: Finite | None = None
     unit: str | None = None
     measures: RefList = Field(default_factory=list, description="step ids")
 

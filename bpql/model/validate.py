@@ -8,52 +8,20 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from bpql.errors import BlueprintError, BpqlError, Span
+from bpql.graphdata import Enterprise, GraphData
+from bpql.ids import blueprint_id, member_id, member_prefix
 from bpql.model.format import BlueprintFile, EnterpriseFile
 from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml
-from bpql.schema import LANE_BY_KEY, NODES, RELS
+from bpql.schema import LANE_BY_KEY
 
 YAML_SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass
-class GraphData:
-    """Nodes per label (property dicts) and relationships per type (id pairs)."""
-
-    nodes: dict[str, list[dict[str, Any]]] = field(
-        default_factory=lambda: {label: [] for label in NODES}
-    )
-    rels: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: {t: [] for t in RELS})
-
-    def add_node(self, label: str, **props: Any) -> None:
-        kind = NODES[label]
-        self.nodes[label].append({p: props.get(p) for p in kind.prop_names})
-
-    def add_rel(self, type_: str, src: str, dst: str) -> None:
-        self.rels[type_].append((src, dst))
-
-    def counts(self) -> dict[str, dict[str, int]]:
-        return {
-            "nodes": {k: len(v) for k, v in sorted(self.nodes.items())},
-            "relationships": {k: len(v) for k, v in sorted(self.rels.items())},
-        }
-
-    @property
-    def size(self) -> int:
-        return sum(map(len, self.nodes.values())) + sum(map(len, self.rels.values()))
-
-
-@dataclass
-class Enterprise:
-    name: str
-    files: list[str]
-    graph: GraphData
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -65,14 +33,17 @@ def collect_files(paths: Sequence[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+            # not `is_file()`: a dangling link or an unreadable entry must fail, not vanish
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and not p.is_dir()
+            )
             if not found:
-                raise BpqlError(f"{path}: no .yaml files in this folder")
+                raise BpqlError(f"{path}: no .yaml files in this folder", code="BPQL-F001")
             files.extend(found)
-        elif path.is_file():
+        elif path.is_file() or path.is_symlink():
             files.append(path)
         else:
-            raise BpqlError(f"{path}: no such file or folder")
+            raise BpqlError(f"{path}: no such file or folder", code="BPQL-F002")
     seen: set[Path] = set()
     unique = []
     for f in files:
@@ -110,7 +81,9 @@ def _kind_of(value: Any) -> str:
         return "a list"
     if isinstance(value, bool):
         return str(value).lower()
-    return repr(value)
+    text = repr(value)
+    # one line stays one line: a 5,000-digit value is shown by its start and its length
+    return text if len(text) <= 40 else f"{text[:30]}... ({len(text)} characters)"
 
 
 _DURATION_FIELDS = ("target_time", "max_wait")
@@ -185,7 +158,7 @@ def _pydantic_problems(
             msg = f"{where}: {_FRIENDLY[kind]}, got {_kind_of(got)}"
         else:
             msg = f"{where}: {err['msg']}"
-        problems.append(BpqlError(msg, span))
+        problems.append(BpqlError(msg, span, code="BPQL-F003"))
     return problems
 
 
@@ -220,16 +193,18 @@ def _top_problem(doc: SourceDoc) -> BpqlError | None:
     """A file that is not a mapping with `enterprise:` or `service:` at the top."""
     data = doc.data
     if data is None:
-        return BpqlError(f"empty file: expected {_TOP} at the top", doc.span(()))
+        return BpqlError(f"empty file: expected {_TOP} at the top", doc.span(()), code="BPQL-F004")
     if isinstance(data, list):
         return BpqlError(
             f"the file is a list ('- ' items); expected a mapping with {_TOP} at the top",
             doc.span(()),
+            code="BPQL-F005",
         )
     if not isinstance(data, dict):
         return BpqlError(
             f"the file is only {_kind_of(data)}; expected a mapping with {_TOP} at the top",
             doc.span(()),
+            code="BPQL-F006",
         )
     if "enterprise" in data or "service" in data:
         return None
@@ -241,9 +216,14 @@ def _top_problem(doc: SourceDoc) -> BpqlError | None:
                 f"unknown field '{key}' (did you mean '{close[0]}'?); expected {_TOP} at the "
                 "top of the file",
                 doc.span((key,), key=True),
+                code="BPQL-F007",
             )
     found = ", ".join(data) or "nothing"
-    return BpqlError(f"expected {_TOP} at the top of the file; found only: {found}", doc.span(()))
+    return BpqlError(
+        f"expected {_TOP} at the top of the file; found only: {found}",
+        doc.span(()),
+        code="BPQL-F008",
+    )
 
 
 def parse_file(path: Path, display: str | None = None) -> _Parsed:
@@ -269,7 +249,7 @@ class _Checker:
         self.graph = GraphData()
 
     def fail(self, msg: str, span: Span) -> None:
-        self.problems.append(BpqlError(msg, span))
+        self.problems.append(BpqlError(msg, span, code="BPQL-F009"))
 
     def unique(
         self, doc: SourceDoc, items: Sequence[Any], path: PathKey, what: str
@@ -364,9 +344,10 @@ def _check_cycles(ck: _Checker, doc: SourceDoc, ent: EnterpriseFile) -> None:
 
 def blueprint_key(bp: BlueprintFile) -> tuple[str, str]:
     """(blueprint id, id prefix of its steps): as-is steps are `claims.submit-claim`."""
-    bid = f"{bp.service.id}:{bp.scenario}" + (f":{bp.variant}" if bp.variant else "")
-    prefix = bp.service.id if bp.scenario == "as-is" else bid
-    return bid, prefix
+    return (
+        blueprint_id(bp.service.id, bp.scenario, bp.variant),
+        member_prefix(bp.service.id, bp.scenario, bp.variant),
+    )
 
 
 def _check_blueprint(
@@ -386,7 +367,7 @@ def _check_blueprint(
     fp_seen: dict[str, PathKey] = {}
 
     def gid(local: str) -> str:
-        return f"{prefix}.{local}"
+        return member_id(prefix, local)
 
     title = bp.service.name + (
         ""
@@ -517,6 +498,7 @@ def validate_paths(paths: Sequence[Path]) -> Enterprise:
                     "no enterprise file: expected one file with 'enterprise:' declaring the "
                     "shared departments, roles, systems and touchpoints",
                     first,
+                    code="BPQL-F010",
                 )
             ]
         )
@@ -527,6 +509,7 @@ def validate_paths(paths: Sequence[Path]) -> Enterprise:
                     f"a second enterprise file (the first is {ents[0].doc.file}); expected "
                     "exactly one",
                     ents[1].doc.span(("enterprise",), key=True),
+                    code="BPQL-F011",
                 )
             ]
         )

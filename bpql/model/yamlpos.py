@@ -174,10 +174,19 @@ def yaml_problem(exc: MarkedYAMLError) -> tuple[str, Any]:
 
 
 def _text(path: Path, name: str) -> str:
+    if path.is_symlink() and not path.exists():
+        raise BpqlError(
+            f"a link to {str(path.readlink())!r}, which does not exist; the enterprise would "
+            "load without this file",
+            Span(1, 1, file=name),
+            code="BPQL-F031",
+        )
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise BpqlError(f"cannot read file: {exc.strerror}", Span(1, 1, file=name)) from None
+        raise BpqlError(
+            f"cannot read file: {exc.strerror}", Span(1, 1, file=name), code="BPQL-F012"
+        ) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -187,6 +196,7 @@ def _text(path: Path, name: str) -> str:
         raise BpqlError(
             f"not UTF-8 text: byte 0x{raw[exc.start]:02X} cannot be read; save the file as UTF-8",
             Span(line, col, file=name),
+            code="BPQL-F013",
         ) from None
 
 
@@ -204,6 +214,25 @@ def _start(data: Any) -> tuple[int, int]:
     return 1, 1
 
 
+def _refuse_aliases(yaml: YAML, text: str, name: str) -> None:
+    """Blueprint files need no aliases, and an alias can expand a small file into gigabytes
+    ("billion laughs", merge keys too): refuse the first one, before anything is built.
+    Only parser events are read, so nothing expands; a file with no anchor has no alias."""
+    if "&" not in text:
+        return
+    from ruamel.yaml.events import AliasEvent
+
+    for event in yaml.parse(text):
+        if isinstance(event, AliasEvent):
+            mark = event.start_mark
+            raise BpqlError(
+                f"YAML alias '*{event.anchor}': blueprint files do not use anchors and "
+                "aliases; write the value out where it is needed",
+                Span(mark.line + 1, mark.column + 1, file=name),
+                code="BPQL-F030",
+            )
+
+
 def read_yaml(path: Path, display: str | None = None) -> SourceDoc:
     """Parse one file; a syntax error becomes a BpqlError at its line and column."""
     name = display or str(path)
@@ -211,11 +240,16 @@ def read_yaml(path: Path, display: str | None = None) -> SourceDoc:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
+        _refuse_aliases(yaml, text, name)
         data = yaml.load(text)
+    except BpqlError:
+        raise
     except MarkedYAMLError as exc:
         problem, mark = yaml_problem(exc)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise BpqlError(f"invalid YAML: {problem}", Span(line, col, file=name)) from None
+        raise BpqlError(
+            f"invalid YAML: {problem}", Span(line, col, file=name), code="BPQL-F014"
+        ) from None
     except ReaderError as exc:
         before = text[: exc.position]
         line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
@@ -223,14 +257,16 @@ def read_yaml(path: Path, display: str | None = None) -> SourceDoc:
             f"invalid YAML: a control character (U+{ord(text[exc.position]):04X}) that YAML "
             "files cannot hold",
             Span(line, col, file=name),
+            code="BPQL-F015",
         ) from None
     except YAMLError as exc:
-        raise BpqlError(f"invalid YAML: {exc}", Span(1, 1, file=name)) from None
+        raise BpqlError(f"invalid YAML: {exc}", Span(1, 1, file=name), code="BPQL-F016") from None
     except Exception as exc:
         # a constructor failing on a value, as in `!!int abc` or `1e`; ruamel gives no position
         raise BpqlError(
             f"invalid YAML: a value cannot be read ({type(exc).__name__}: {exc})",
             Span(1, 1, file=name),
+            code="BPQL-F017",
         ) from None
     doc = SourceDoc(name, None)
     doc.positions[()] = _start(data)

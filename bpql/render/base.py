@@ -8,11 +8,15 @@ variable-length patterns, which Cypher does not accept as parameters.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from bpql import ir
-from bpql.language import SCOPE, STEP_ANCHOR, SUPPORT_CHAIN
+from bpql.errors import QueryError
+from bpql.language import IMPACT_ROUTES, SCOPE, STEP_ANCHOR, SUPPORT_CHAIN
 from bpql.schema import NODES
+
+Renderer = Callable[[Any, Any], list[ir.Statement]]
 
 _RESERVED = {
     "order",
@@ -48,8 +52,19 @@ def fmt(pattern: str, **names: str | int) -> str:
 
 
 class Dialect:
+    """Renders each IR kind through a table, as sqlglot's generator does: every `<kind>_plan`
+    method is collected into `RENDERERS` when the class is made, a dialect's `TRANSFORMS`
+    add or replace entries, and a kind with no entry is refused with a user error."""
+
     name = "cypher"
+    title = "Cypher"
     lower = "toLower"
+    TRANSFORMS: ClassVar[dict[str, Renderer]] = {}
+    RENDERERS: ClassVar[dict[str, Renderer]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.RENDERERS = _collect(cls)
 
     def __init__(self) -> None:
         self.params: dict[str, Any] = {}
@@ -73,18 +88,18 @@ class Dialect:
         """Neo4j tests a lane by label; a dialect without lane labels returns None."""
         return None
 
+    def statement(self, name: str, cypher: str, **inputs: tuple[str, ...]) -> ir.Statement:
+        """A named statement holding the parameters gathered since the last one."""
+        return ir.Statement(name, cypher, self._take_params(), dict(inputs))
+
     # --- entry --------------------------------------------------------------------------
-    def compile(self, query: ir.QueryIR) -> ir.Compiled:
-        out = ir.Compiled(self.name)
-        if isinstance(query, ir.FindIR):
-            out.statements.append(self.find(query))
-        elif isinstance(query, ir.ImpactIR):
-            out.statements.extend(self.impact(query))
-        elif isinstance(query, ir.PathIR):
-            out.statements.append(self.path(query))
-        elif isinstance(query, ir.ShowIR):
-            out.statements.append(self.show(query))
-        return out
+    def compile(self, query: ir.QueryIR) -> ir.Plan:
+        render = self.RENDERERS.get(query.kind)
+        if render is None:
+            raise QueryError(
+                f"`{query.kind}` statements cannot run on {self.title}", code="BPQL-Q101"
+            )
+        return ir.Plan(self.name, query.kind, render(self, query))
 
     def _take_params(self) -> dict[str, Any]:
         params, self.params = self.params, {}
@@ -100,7 +115,7 @@ class Dialect:
         bp = self.var("b")
         return f"EXISTS {{ MATCH {fmt(SCOPE[label], bp=bp)} WHERE {bp}.scenario = {p} }}"
 
-    def find(self, query: ir.FindIR) -> tuple[str, dict[str, Any]]:
+    def find_plan(self, query: ir.FindIR) -> list[ir.Statement]:
         label = query.entity.label
         lines = [f"MATCH (n:{label})"]
         needed: list[ir.Field] = []
@@ -136,7 +151,7 @@ class Dialect:
             lines.append(
                 f"ORDER BY {q('count')} DESC, CASE WHEN {g} IS NULL THEN 1 ELSE 0 END, {g}"
             )
-            return "\n".join(lines), self._take_params()
+            return [self.statement("rows", "\n".join(lines))]
         cols = [f"{self.expr(f)} AS {q(f.name)}" for f in query.columns]
         cols.append("n.id AS _id")
         if query.order is not None:
@@ -151,20 +166,20 @@ class Dialect:
             lines.append("ORDER BY _id")
         if query.limit is not None:
             lines.append(f"LIMIT {self.param(query.limit, 'limit')}")
-        return "\n".join(lines), self._take_params()
+        return [self.statement("rows", "\n".join(lines))]
 
     def expr(self, f: ir.Field) -> str:
         return _alias(f) if f.derived is not None else f"n.{q(f.name)}"
 
     def cond(self, c: ir.Cond, query: ir.FindIR) -> str:
-        if isinstance(c, ir.BoolOp):
-            if c.op == "not":
-                return f"NOT ({self.cond(c.items[0], query)})"
-            joiner = " AND " if c.op == "and" else " OR "
-            return "(" + joiner.join(self.cond(i, query) for i in c.items) + ")"
-        if isinstance(c, ir.Cmp):
-            return self.compare(c, query)
-        return self.relation(c, query)
+        render: Callable[[Dialect, Any, ir.FindIR], str] = CONDITIONS[type(c)]
+        return render(self, c, query)
+
+    def boolean(self, c: ir.BoolOp, query: ir.FindIR) -> str:
+        if c.op == "not":
+            return f"NOT ({self.cond(c.items[0], query)})"
+        joiner = " AND " if c.op == "and" else " OR "
+        return "(" + joiner.join(self.cond(i, query) for i in c.items) + ")"
 
     def compare(self, c: ir.Cmp, query: ir.FindIR) -> str:
         if (
@@ -203,51 +218,50 @@ class Dialect:
         return f"EXISTS {{ {self.match_both(anchor, pattern)} WHERE {where} }}"
 
     # --- impact -------------------------------------------------------------------------
-    def impact(self, query: ir.ImpactIR) -> list[tuple[str, dict[str, Any]]]:
-        """Statements, in order: the source; the directly affected steps; the steps they
-        support; per-step facts for the table; then the parts of the affected subgraph.
+    def impact_plan(self, query: ir.ImpactIR) -> list[ir.Statement]:
+        """The source; the steps its routes reach (`direct`); the steps those support; facts
+        per step for the table; then the parts of the affected subgraph (`graph.*`).
 
-        Statements after the second take the ids found so far as the parameters `$direct`
-        and `$steps`, filled in by the engine.
+        Every route is a relation rule of the language (`IMPACT_ROUTES`), rendered once as an
+        EXISTS test and once as the path drawn in the subgraph.
         """
         src = query.source
-        k = query.within
-        scen = ""
+        routes = IMPACT_ROUTES[src.label]
+        out = [
+            self.statement(
+                "source",
+                f"MATCH (n:{src.label}) WHERE n.id = {self.param(src.id, 'source')} RETURN n",
+            )
+        ]
         src_p = self.param(src.id, "source")
+        reach = [
+            f"EXISTS {{ MATCH {fmt(r.pattern, s='s', t='t', k=query.within)} "
+            f"WHERE t.id = {src_p} }}"
+            for r in routes
+        ]
+        scen = ""
         if query.scenario is not None:
             scen = f" AND b.scenario = {self.param(query.scenario, 'scenario')}"
-        reach = {
-            "Department": [
-                f"EXISTS {{ MATCH (s)-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department) "
-                f"WHERE d.id = {src_p} }}",
-                f"EXISTS {{ MATCH (s)-[:USES]->(:System)-[:DEPENDS_ON*0..{k}]->(:System)"
-                f"-[:OWNED_BY]->(d:Department) WHERE d.id = {src_p} }}",
-            ],
-            "Role": [f"EXISTS {{ MATCH (s)-[:PERFORMED_BY]->(r:Role) WHERE r.id = {src_p} }}"],
-            "System": [
-                f"EXISTS {{ MATCH (s)-[:USES]->(:System)-[:DEPENDS_ON*0..{k}]->(y:System) "
-                f"WHERE y.id = {src_p} }}"
-            ],
-            "Touchpoint": [
-                f"EXISTS {{ MATCH (s)-[:AT_TOUCHPOINT]->(p:Touchpoint) WHERE p.id = {src_p} }}"
-            ],
-        }[src.label]
-        source = (f"MATCH (n:{src.label}) WHERE n.id = {src_p} RETURN n", {"source": src.id})
-        direct = (
-            "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)\n"
-            f"WHERE ({' OR '.join(reach)}){scen}\n"
-            "RETURN DISTINCT s.id AS id ORDER BY id"
-        )
-        stmts = [source, (direct, self._take_params())]
-        stmts.append(
-            (
-                f"MATCH (d:Step)-[:SUPPORTS*1..{SUPPORT_CHAIN}]->(u:Step)\n"
-                "WHERE d.id IN $direct\nRETURN DISTINCT u.id AS id ORDER BY id",
-                {"direct": []},
+        out.append(
+            self.statement(
+                "direct",
+                "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)\n"
+                f"WHERE ({' OR '.join(reach)}){scen}\n"
+                "RETURN DISTINCT s.id AS id ORDER BY id",
             )
         )
-        stmts.append(
-            (
+        out.append(
+            self.statement(
+                "supported",
+                f"MATCH (d:Step)-[:SUPPORTS*1..{SUPPORT_CHAIN}]->(u:Step)\n"
+                "WHERE d.id IN $direct\nRETURN DISTINCT u.id AS id ORDER BY id",
+                direct=("direct",),
+            )
+        )
+        steps = {"steps": ("direct", "supported")}
+        out.append(
+            self.statement(
+                "facts",
                 "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)\n"
                 "WHERE s.id IN $steps\n"
                 "OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)\n"
@@ -255,48 +269,34 @@ class Dialect:
                 "RETURN sv.id AS service_id, sv.name AS service, s.id AS step, s.lane AS lane, "
                 "tp.name AS touchpoint, tp.channel AS channel, f.id AS failpoint, f.rpn AS rpn\n"
                 "ORDER BY service_id, step",
-                {"steps": []},
+                **steps,
             )
         )
-        self.param(src.id, "source")  # the subgraph parts name the source too
-        via = {
-            "Department": [
-                "MATCH p = (s:Step)-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department) "
-                "WHERE s.id IN $direct AND d.id = $source RETURN p",
-                f"MATCH p = (s:Step)-[:USES]->(:System)-[:DEPENDS_ON*0..{k}]->(:System)"
-                "-[:OWNED_BY]->(d:Department) WHERE s.id IN $direct AND d.id = $source RETURN p",
-            ],
-            "Role": [
-                "MATCH p = (s:Step)-[:PERFORMED_BY]->(r:Role) "
-                "WHERE s.id IN $direct AND r.id = $source RETURN p"
-            ],
-            "System": [
-                f"MATCH p = (s:Step)-[:USES]->(:System)-[:DEPENDS_ON*0..{k}]->(y:System) "
-                "WHERE s.id IN $direct AND y.id = $source RETURN p"
-            ],
-            "Touchpoint": [
-                "MATCH p = (s:Step)-[:AT_TOUCHPOINT]->(y:Touchpoint) "
-                "WHERE s.id IN $direct AND y.id = $source RETURN p"
-            ],
-        }[src.label]
-        sub = self._take_params()
-        parts = [
-            *via,
-            "MATCH p = (a:Step)-[:SUPPORTS]->(c:Step) WHERE a.id IN $steps AND c.id IN $steps "
-            "RETURN p",
-            "MATCH p = (sv:Service)-[:HAS_BLUEPRINT]->(:Blueprint)-[:HAS_STEP]->(s:Step) "
+        for r in routes:
+            self.param(src.id, "source")
+            pattern = fmt(r.pattern, s="s:Step", t="t", k=query.within)
+            out.append(
+                self.statement(
+                    f"graph.route.{r.relation}",
+                    f"MATCH p = {pattern} WHERE s.id IN $direct AND t.id = $source RETURN p",
+                    direct=("direct",),
+                )
+            )
+        parts = {
+            "supports": "MATCH p = (a:Step)-[:SUPPORTS]->(c:Step) "
+            "WHERE a.id IN $steps AND c.id IN $steps RETURN p",
+            "services": "MATCH p = (sv:Service)-[:HAS_BLUEPRINT]->(:Blueprint)-[:HAS_STEP]->"
+            "(s:Step) WHERE s.id IN $steps RETURN p",
+            "touchpoints": "MATCH p = (s:Step)-[:AT_TOUCHPOINT]->(:Touchpoint) "
             "WHERE s.id IN $steps RETURN p",
-            "MATCH p = (s:Step)-[:AT_TOUCHPOINT]->(:Touchpoint) WHERE s.id IN $steps RETURN p",
-            "MATCH p = (s:Step)-[:HAS_FAIL_POINT]->(:FailPoint) WHERE s.id IN $steps RETURN p",
-        ]
-        stmts.extend((part, {**sub, "direct": [], "steps": []}) for part in parts)
-        return stmts
+            "failpoints": "MATCH p = (s:Step)-[:HAS_FAIL_POINT]->(:FailPoint) "
+            "WHERE s.id IN $steps RETURN p",
+        }
+        out.extend(self.statement(f"graph.{k}", v, **steps) for k, v in parts.items())
+        return out
 
     # --- graphs -------------------------------------------------------------------------
-    def path(self, query: ir.PathIR) -> tuple[str, dict[str, Any]]:
-        raise NotImplementedError
-
-    def show(self, query: ir.ShowIR) -> tuple[str, dict[str, Any]]:
+    def show_plan(self, query: ir.ShowIR) -> list[ir.Statement]:
         t = query.target
         p = self.param(t.id, "id")
         cypher = (
@@ -304,7 +304,7 @@ class Dialect:
             f"OPTIONAL MATCH p = (c)-[*1..{query.depth}]-(x)\n"
             "RETURN c, p"
         )
-        return cypher, self._take_params()
+        return [self.statement("graph", cypher)]
 
 
 def _alias(f: ir.Field) -> str:
@@ -312,13 +312,30 @@ def _alias(f: ir.Field) -> str:
 
 
 def _cond_fields(c: ir.Cond | None) -> list[ir.Field]:
-    if c is None:
+    """Fields a condition compares, through and/or/not; relations compare none."""
+    if c is None or isinstance(c, ir.Rel):
         return []
     if isinstance(c, ir.Cmp):
         return [c.field]
-    if isinstance(c, ir.BoolOp):
-        return [f for i in c.items for f in _cond_fields(i)]
-    return []
+    return [f for i in c.items for f in _cond_fields(i)]
 
+
+def _collect(cls: type[Dialect]) -> dict[str, Renderer]:
+    """`<kind>_plan` methods, then the class's TRANSFORMS over them."""
+    table: dict[str, Renderer] = {
+        name.removesuffix("_plan"): getattr(cls, name)
+        for name in dir(cls)
+        if name.endswith("_plan") and callable(getattr(cls, name))
+    }
+    return {**table, **cls.TRANSFORMS}
+
+
+Dialect.RENDERERS = _collect(Dialect)
+#: how each kind of condition renders; the IR has exactly these three
+CONDITIONS: dict[type, Callable[[Dialect, Any, ir.FindIR], str]] = {
+    ir.BoolOp: Dialect.boolean,
+    ir.Cmp: Dialect.compare,
+    ir.Rel: Dialect.relation,
+}
 
 assert set(NODES) >= set(SCOPE)

@@ -3,17 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bpql import ir
 from bpql.render.base import Dialect
 
 
 class LadybugDialect(Dialect):
     name = "ladybug"
+    title = "LadybugDB (the embedded store)"
     lower = "lower"
 
-    def path(self, query: ir.PathIR) -> tuple[str, dict[str, Any]]:
+    def path_plan(self, query: ir.PathIR) -> list[ir.Statement]:
         a, b = query.source, query.target
         pa, pb = self.param(a.id, "source"), self.param(b.id, "target")
         cypher = (
@@ -21,4 +20,4 @@ class LadybugDialect(Dialect):
             f"WHERE a.id = {pa} AND b.id = {pb}\n"
             "RETURN p"
         )
-        return cypher, self._take_params()
+        return [self.statement("paths", cypher)]

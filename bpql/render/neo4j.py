@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bpql import ir
 from bpql.render.base import Dialect
 from bpql.schema import LANE_BY_KEY
@@ -11,6 +9,7 @@ from bpql.schema import LANE_BY_KEY
 
 class Neo4jDialect(Dialect):
     name = "neo4j"
+    title = "Neo4j"
     lower = "toLower"
 
     def node_has_lane(self, var: str, lanes: list[str], negate: bool) -> str | None:
@@ -22,7 +21,7 @@ class Neo4jDialect(Dialect):
         # two MATCH clauses: within one pattern Neo4j never walks a relationship twice
         return f"MATCH {first} MATCH {second}"
 
-    def path(self, query: ir.PathIR) -> tuple[str, dict[str, Any]]:
+    def path_plan(self, query: ir.PathIR) -> list[ir.Statement]:
         a, b = query.source, query.target
         pa, pb = self.param(a.id, "source"), self.param(b.id, "target")
         cypher = (
@@ -30,4 +29,4 @@ class Neo4jDialect(Dialect):
             f"MATCH p = allShortestPaths((a)-[*..{query.within}]-(b))\n"
             "RETURN p"
         )
-        return cypher, self._take_params()
+        return [self.statement("paths", cypher)]

@@ -15,10 +15,7 @@ from lark.tree import Meta
 from bpql.errors import QueryError, Span
 from bpql.syntax import ast
 
-_GRAMMAR_CANDIDATES = (
-    Path(__file__).resolve().parents[2] / "grammar" / "bpql.lark",
-    Path(__file__).resolve().parents[1] / "data" / "bpql.lark",
-)
+_GRAMMAR_CANDIDATES = (Path(__file__).resolve().parents[1] / "data" / "bpql.lark",)
 
 #: how each terminal is named in an error message
 TERMINAL_WORDS: dict[str, str] = {
@@ -62,12 +59,28 @@ def _tok(token: Token) -> Span:
     return Span(token.line or 1, token.column or 1, token.end_line, token.end_column)
 
 
+#: numbers both stores hold exactly as 64-bit integers and doubles; larger ones are mistakes
+MAX_NUMBER = 2**53
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 24 else f"{text[:20]}... ({len(text)} digits)"
+
+
 def unquote(text: str) -> str:
     """A double-quoted BPQL string with JSON-style escapes (\\" \\\\ \\n \\t \\uXXXX)."""
     try:
         value: str = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"bad escape in a quoted value ({exc.msg})") from None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # a lone surrogate escape such as \udeff: no store can hold it, and it means nothing
+        raise ValueError(
+            "a quoted value holds a \\u escape that is half of a surrogate pair, which is not "
+            "text; write the character itself or both halves"
+        ) from None
     return value
 
 
@@ -91,11 +104,18 @@ class _ToAst(Transformer[Token, Any]):
         try:
             return ast.Value(_tok(tok), unquote(str(tok)), "string")
         except ValueError as exc:
-            raise QueryError(str(exc), _tok(tok)) from None
+            raise QueryError(str(exc), _tok(tok), code="BPQL-Q030") from None
 
     def number(self, meta: Meta, items: list[Token]) -> ast.Value:
         text = str(items[0])
         value: int | float = float(text) if "." in text else int(text)
+        if abs(value) > MAX_NUMBER or value != value:
+            raise QueryError(
+                f"the number {_short(text)} is out of range; numbers in a query are at most "
+                f"{MAX_NUMBER:,} in size",
+                _tok(items[0]),
+                code="BPQL-Q104",
+            )
         return ast.Value(_tok(items[0]), value, "number")
 
     def true(self, meta: Meta, items: list[Token]) -> ast.Value:
@@ -115,7 +135,7 @@ class _ToAst(Transformer[Token, Any]):
         try:
             value = ast.Value(_tok(tok), unquote(str(tok)), "string")
         except ValueError as exc:
-            raise QueryError(str(exc), _tok(tok)) from None
+            raise QueryError(str(exc), _tok(tok), code="BPQL-Q031") from None
         return ast.Ref(_span(meta), items[0], value)
 
     # --- clauses ----------------------------------------------------------------------
@@ -299,6 +319,7 @@ def parse(text: str) -> list[ast.Statement]:
             f"the query ends too early; expected {_expected_words(set(exc.expected), text)}",
             Span(line, col),
             text,
+            code="BPQL-Q032",
         ) from None
     except UnexpectedToken as exc:
         tok = exc.token
@@ -306,7 +327,7 @@ def parse(text: str) -> list[ast.Statement]:
         expected = set(exc.accepts or exc.expected)
         if tok.start_pos == len(text) - len(text.lstrip()) and tok.type != "$END":
             msg = f"unexpected {_describe(tok)}; expected a statement: {STATEMENT_WORDS}"
-            raise QueryError(msg, span, text) from None
+            raise QueryError(msg, span, text, code="BPQL-Q033") from None
         before = text[: tok.start_pos] if tok.type != "$END" else text
         if tok.type == "$END":
             msg = f"the query ends too early; expected {_expected_words(expected, before)}"
@@ -316,7 +337,7 @@ def parse(text: str) -> list[ast.Statement]:
             close = difflib.get_close_matches(str(tok).lower(), keywords, n=1, cutoff=0.7)
             if close and tok.type == "NAME":
                 msg += f" (did you mean '{close[0]}'?)"
-        raise QueryError(msg, span, text) from None
+        raise QueryError(msg, span, text, code="BPQL-Q034") from None
     except UnexpectedCharacters as exc:
         pos = exc.pos_in_stream or 0
         ch = text[pos] if pos < len(text) else ""
@@ -329,9 +350,11 @@ def parse(text: str) -> list[ast.Statement]:
             msg = f"unexpected character {ch!r}"
             if exc.allowed:
                 msg += f"; expected {_expected_words(set(exc.allowed))}"
-        raise QueryError(msg, span, text) from None
+        raise QueryError(msg, span, text, code="BPQL-Q035") from None
     except UnexpectedInput as exc:  # pragma: no cover - other Lark errors
-        raise QueryError(str(exc).splitlines()[0], Span(exc.line, exc.column), text) from None
+        raise QueryError(
+            str(exc).splitlines()[0], Span(exc.line, exc.column), text, code="BPQL-Q036"
+        ) from None
     try:
         statements: list[ast.Statement] = _ToAst().transform(tree)
     except QueryError as exc:
@@ -342,7 +365,12 @@ def parse(text: str) -> list[ast.Statement]:
             raise inner.with_source(text) from None
         raise
     if not statements:
-        raise QueryError(f"empty query; expected a statement: {STATEMENT_WORDS}", Span(1, 1), text)
+        raise QueryError(
+            f"empty query; expected a statement: {STATEMENT_WORDS}",
+            Span(1, 1),
+            text,
+            code="BPQL-Q037",
+        )
     return statements
 
 

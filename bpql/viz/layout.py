@@ -14,8 +14,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bpql.ids import service_of
 from bpql.result import Graph, GraphEdge, GraphNode
-from bpql.schema import LANES, LINES, NODES, service_of
+from bpql.schema import LANES, LINES, NODES
 
 # --- the blueprint diagram ----------------------------------------------------------------
 

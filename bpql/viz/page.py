@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bpql.errors import BpqlError
-from bpql.result import Graph, GraphEdge, GraphNode, Result
+from bpql.result import Graph, GraphEdge, GraphNode, Mark, Result
 from bpql.viz import layout
 from bpql.viz.style import (
     EDGE_LOOKS,
@@ -219,13 +219,13 @@ def render(
     if result.graph is None:
         raise BpqlError(
             "this query returns a table, which has nothing to draw; draw `show`, `path` or "
-            "`impact of` queries, or a blueprint with --blueprint SERVICE"
+            "`impact of` queries, or a blueprint with --blueprint SERVICE",
+            code="BPQL-V001",
         )
-    if result.kind == "blueprint":
-        return blueprint_view(result, title=title)
-    if result.kind == "impact":
-        return impact_view(result, max_nodes=max_nodes, title=title, live_physics=live_physics)
-    return graph_view(result, max_nodes=max_nodes, title=title, live_physics=live_physics)
+    view = VIEWS.get(result.kind)
+    if view is None:
+        raise BpqlError(f"no view draws a {result.kind} result", code="BPQL-V002")
+    return view(result, max_nodes=max_nodes, title=title, live_physics=live_physics)
 
 
 def _too_many(graph: Graph, max_nodes: int) -> str | None:
@@ -273,8 +273,8 @@ def graph_view(
         return _aggregate_view(graph, heading, message, live_physics)
     # the node a `show` is about, or the two ends of a `path`, wear the source's ring
     marked = {
-        key: _ringed(graph.nodes[key], "source", FOCUS_RING, width=4, grow=8)
-        for key in result.highlight.get("source", [])
+        key: _ringed(graph.nodes[key], Mark.SOURCE, FOCUS_RING, width=4, grow=8)
+        for key in result.highlight.get(Mark.SOURCE, [])
         if key in graph.nodes
     }
     roles = [{"title": "What the query is about", "color": FOCUS_RING, "style": "ring"}]
@@ -366,7 +366,7 @@ def impact_view(
             node_extra[key] = {"opacity": 0.3, "role": "other"}
         else:
             role = role_of[key]
-            source = role == "source"
+            source = role == Mark.SOURCE
             node_extra[key] = _ringed(
                 node, role, colours[role], width=5 if source else 3, grow=10 if source else 4
             )
@@ -439,3 +439,11 @@ def blueprint_view(result: Result, *, title: str | None = None) -> View:
 
 
 __all__ = ["View", "blueprint_view", "graph_view", "impact_view", "render"]
+
+
+#: which view draws each kind of result (`Result.kind`)
+VIEWS: dict[str, Callable[..., View]] = {
+    "graph": graph_view,
+    "impact": impact_view,
+    "blueprint": lambda result, title=None, **_: blueprint_view(result, title=title),
+}

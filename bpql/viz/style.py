@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bpql.result import GraphNode
+from bpql.result import GraphNode, Mark
 from bpql.schema import LANES, NODE_KINDS, NODES
 
 
@@ -79,9 +79,9 @@ FOCUS_RING = "#111111"
 
 #: impact highlighting, strongest first; a node takes the first role it has
 IMPACT_ROLES: tuple[tuple[str, str, str], ...] = (
-    ("source", "Source of the change", FOCUS_RING),
-    ("direct", "Directly affected", "#d62828"),
-    ("visible", "Customer-visible", "#f77f00"),
+    (Mark.SOURCE, "Source of the change", FOCUS_RING),
+    (Mark.DIRECT, "Directly affected", "#d62828"),
+    (Mark.VISIBLE, "Customer-visible", "#f77f00"),
 )
 
 #: fail points by risk priority number: (lowest RPN, colour, words)

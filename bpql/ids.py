@@ -1,0 +1,64 @@
+"""The id scheme, in one place: how blueprint-scoped ids are made and read back.
+
+Shared things keep their ids (`crm`). Things inside a blueprint carry its prefix: as-is steps
+are `claims.submit-claim`, to-be steps `claims:to-be.submit-claim`, and blueprints are
+`claims:as-is`, `claims:to-be`, `claims:to-be:<variant>`. The loader writes ids with these
+functions, and the engine, views and diff read them back with the same ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: kinds that live inside one blueprint; their ids start with the blueprint's service id
+BLUEPRINT_SCOPED: tuple[str, ...] = (
+    "Blueprint",
+    "Phase",
+    "Step",
+    "Evidence",
+    "FailPoint",
+    "Metric",
+)
+
+
+def blueprint_id(service: str, scenario: str, variant: str | None = None) -> str:
+    """`claims:as-is`, `claims:to-be`, `claims:to-be:lean`."""
+    return f"{service}:{scenario}" + (f":{variant}" if variant else "")
+
+
+def member_prefix(service: str, scenario: str, variant: str | None = None) -> str:
+    """The prefix of a blueprint's steps, phases, evidence, fail points and metrics: as-is
+    things keep the short `claims.` so that the ids people read most stay short."""
+    return service if scenario == "as-is" else blueprint_id(service, scenario, variant)
+
+
+def member_id(prefix: str, local: str) -> str:
+    return f"{prefix}.{local}"
+
+
+@dataclass(frozen=True)
+class BlueprintRef:
+    service: str
+    scenario: str
+    variant: str | None
+
+
+def parse_blueprint_id(bid: str) -> BlueprintRef:
+    """`claims:to-be:lean` -> (claims, to-be, lean)."""
+    service, _, rest = bid.partition(":")
+    scenario, _, variant = rest.partition(":")
+    return BlueprintRef(service, scenario, variant or None)
+
+
+def service_of(label: str, id_: str) -> str | None:
+    """The service a node belongs to, read from its id; None for shared things."""
+    if label == "Service":
+        return id_
+    if label in BLUEPRINT_SCOPED:
+        return id_.split(":", 1)[0].split(".", 1)[0]
+    return None
+
+
+def node_key(label: str, id_: str) -> str:
+    """`Label:id`, the key of a node in results and views (ids are unique per label only)."""
+    return f"{label}:{id_}"

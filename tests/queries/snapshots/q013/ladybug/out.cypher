@@ -1,0 +1,6 @@
+// ladybug
+MATCH (n:Service)
+WHERE EXISTS { MATCH (n)-[:HAS_BLUEPRINT]->(b1:Blueprint) WHERE b1.scenario = $scenario } AND lower(n.name) STARTS WITH lower($p1)
+RETURN n.id AS id, n.name AS name, n.id AS _id
+ORDER BY _id
+// params: {"scenario": "as-is", "p1": "motor"}

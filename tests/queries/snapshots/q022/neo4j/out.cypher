@@ -1,0 +1,8 @@
+// neo4j
+MATCH (n:Blueprint)
+WHERE n.scenario = $scenario
+OPTIONAL MATCH (n)<-[:HAS_BLUEPRINT]-(x1:Service)
+WITH n, x1.name AS f_service
+RETURN n.id AS id, n.name AS name, n.scenario AS scenario, f_service AS service, n.id AS _id
+ORDER BY _id
+// params: {"scenario": "as-is"}

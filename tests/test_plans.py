@@ -1,0 +1,144 @@
+"""Plans and dispatch tables, on the compiler alone (no database): named statements, inputs,
+refusals for what a dialect or the IR cannot hold, and tables that cover every kind."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import typing
+from pathlib import Path
+
+import pytest
+
+from bpql import ir
+from bpql.compiler import GraphCatalog, compile_text, resolve_text
+from bpql.engine import SHAPERS
+from bpql.errors import QueryError
+from bpql.language import IMPACT_ROUTES, STEP_RELATIONS
+from bpql.model.validate import validate_paths
+from bpql.present import PRESENTERS
+from bpql.render import DIALECTS
+from bpql.render.base import CONDITIONS as RENDER_CONDITIONS
+from bpql.render.base import Dialect, Renderer
+from bpql.resolve import CONDITIONS, STATEMENTS
+from bpql.syntax import ast
+from bpql.viz.page import VIEWS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def catalog() -> GraphCatalog:
+    return GraphCatalog(validate_paths([ROOT / "examples" / "insurer"]).graph)
+
+
+@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: str) -> None:
+    (plan,) = compile_text('impact of department "billing"', catalog, dialect)
+    names = [s.name for s in plan.statements]
+    assert plan.kind == "impact" and plan.dialect == dialect
+    assert names[:4] == ["source", "direct", "supported", "facts"]
+    assert "graph.route.performed_by" in names and "graph.route.uses_owned" in names
+    seen: set[str] = set()
+    for st in plan.statements:
+        for param, sources in st.inputs.items():
+            assert f"${param}" in st.cypher
+            assert set(sources) <= seen, (st.name, sources)  # only earlier statements
+        seen.add(st.name)
+    assert len(names) == len(set(names))
+
+
+def test_impact_routes_are_rules_of_the_language() -> None:
+    """`impact of` reaches steps by the same rules as `find steps where ...`."""
+    for label, rules in IMPACT_ROUTES.items():
+        for rule in rules:
+            assert rule.target == label
+            assert rule in STEP_RELATIONS or rule.relation == "uses_owned"
+
+
+def test_a_dialect_without_a_renderer_is_a_user_error(catalog: GraphCatalog) -> None:
+    (query,) = resolve_text('path from step "claims.submit-claim" to system "mainframe"', catalog)
+    assert isinstance(query, ir.PathIR)
+    with pytest.raises(QueryError) as err:
+        Dialect().compile(query)  # the shared base renders no shortest paths
+    assert err.value.code == "BPQL-Q101"
+    assert "`path` statements cannot run on Cypher" in err.value.message
+
+
+def test_transforms_replace_a_renderer(catalog: GraphCatalog) -> None:
+    def no_show(self: Dialect, query: ir.ShowIR) -> list[ir.Statement]:
+        return [ir.Statement("graph", "RETURN 1")]
+
+    class Tiny(Dialect):
+        name = "tiny"
+        TRANSFORMS: typing.ClassVar[dict[str, Renderer]] = {"show": no_show}
+
+    (query,) = resolve_text('show system "crm"', catalog)
+    assert isinstance(query, ir.ShowIR)
+    assert Tiny().compile(query).statements[0].cypher == "RETURN 1"
+    assert "find" in Tiny.RENDERERS and "path" not in Tiny.RENDERERS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'show service "claims" scenario "to-be"',
+        'path from step "claims.submit-claim" to system "mainframe" scenario "as-is"',
+    ],
+)
+def test_clauses_the_ir_cannot_hold_are_refused(catalog: GraphCatalog, text: str) -> None:
+    with pytest.raises(QueryError) as err:
+        resolve_text(text, catalog)
+    assert err.value.code == "BPQL-Q103"
+    assert err.value.span is not None
+    assert text[err.value.span.column - 1 :].startswith('"')
+    assert err.value.pretty().splitlines()[-1].startswith("hint: ")
+
+
+def test_every_kind_has_a_handler_in_every_table() -> None:
+    statements = set(typing.get_args(ast.Statement))
+    assert set(STATEMENTS) == statements
+    assert set(CONDITIONS) == set(typing.get_args(ast.Cond))
+    assert set(RENDER_CONDITIONS) == set(typing.get_args(ir.Cond))
+    kinds = {t.kind for t in typing.get_args(ir.QueryIR)}
+    assert set(SHAPERS) == kinds
+    for d in DIALECTS.values():
+        assert set(d.RENDERERS) >= kinds, d.name
+    # every result kind the engine makes can be shown on a terminal and, with a graph, drawn
+    assert set(PRESENTERS) == {"table", "graph", "impact", "blueprint"}
+    assert set(VIEWS) == {"graph", "impact", "blueprint"}
+
+
+def test_the_query_path_imports_no_file_format() -> None:
+    code = (
+        "import sys, bpql.engine, bpql.compiler, bpql.api\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'ruamel')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_failing_command_prints_the_error_as_json(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "bpql.cli", "validate", str(tmp_path / "nope"), "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert r.returncode == 2 and r.stderr == ""
+    err = json.loads(r.stdout)["error"]
+    assert err["code"].startswith("BPQL-F") and "no such file or folder" in err["message"]
+    assert set(err) >= {"kind", "code", "severity", "message", "hints", "span"}
+
+
+def test_each_error_code_names_one_raise_site() -> None:
+    """A code is a stable name for one mistake; two sites sharing one would blur it."""
+    import re
+
+    sites: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "bpql").rglob("*.py")):
+        for code in re.findall(r'code="(BPQL-[A-Z]\d{3})"', path.read_text()):
+            sites.setdefault(code, []).append(path.name)
+    assert len(sites) > 70
+    assert {c: s for c, s in sites.items() if len(s) > 1} == {}
