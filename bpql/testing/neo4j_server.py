@@ -67,6 +67,11 @@ JVM_FLAGS = (
 )
 
 
+def new_password() -> str:
+    """Hex only: a URL-safe token may start with "-", which neo4j-admin reads as an option."""
+    return "bpql" + secrets.token_hex(16)
+
+
 class Neo4jServerError(RuntimeError):
     pass
 
@@ -126,7 +131,7 @@ class Neo4jServer:
         self.keep = keep
         self.home = Path(tempfile.mkdtemp(prefix="bpql-neo4j-"))
         self.port = free_port()
-        self.password = secrets.token_urlsafe(18)
+        self.password = new_password()
         self.version = ""
         self._proc: subprocess.Popen[bytes] | None = None
         atexit.register(self.stop)
