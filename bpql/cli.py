@@ -24,10 +24,11 @@ DB_HELP = (
 
 
 def _backend(args: argparse.Namespace, *, create: bool = False) -> Backend:
-    """The store `--db` names; only `load` may create one."""
+    """The store `--db` names; only `load` may create one, or write: every other command opens
+    it read-only, so it never locks another process out."""
     from bpql.backends import connect
 
-    return connect(args.db, create=create)
+    return connect(args.db, create=create, read_only=not create)
 
 
 def _loaded(backend: Backend) -> Backend:
@@ -244,8 +245,10 @@ def cmd_viz(args: argparse.Namespace) -> int:
 def cmd_shell(args: argparse.Namespace) -> int:
     from bpql.shell import run_shell
 
-    with _backend(args) as backend:
-        return run_shell(backend)
+    # the store is opened per query, never held while the prompt waits (issue 13, item 1)
+    with _loaded(_backend(args)) as backend:
+        uri = backend.uri
+    return run_shell(lambda: _backend(args), uri)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

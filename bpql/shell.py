@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bpql.backends.base import Backend
@@ -23,27 +25,22 @@ def words() -> list[str]:
     return sorted(out)
 
 
-def run_shell(backend: Backend) -> int:
-    from prompt_toolkit import PromptSession
-    from prompt_toolkit.completion import WordCompleter
-    from prompt_toolkit.history import FileHistory
+def run_shell(open_store: Callable[[], Backend], uri: str) -> int:
+    """Read queries until end of input. The store is opened for each query and closed before
+    the next prompt, so an idle shell holds no lock, and a load made meanwhile in another
+    terminal is what the next query sees."""
     from rich.console import Console
 
     from bpql.engine import Engine
     from bpql.errors import BpqlError, QueryError
     from bpql.present import print_results
 
-    history = Path.home() / ".bpql_history"
-    session: PromptSession[str] = PromptSession(
-        history=FileHistory(str(history)),
-        completer=WordCompleter(words(), ignore_case=True),
-    )
+    prompt = _terminal_prompt() if sys.stdin.isatty() else _piped_prompt
     console = Console()
-    engine = Engine(backend)
-    console.print(f"bpql shell on {backend.uri}; end a query with Enter, quit with Ctrl-D")
+    console.print(f"bpql shell on {uri}; end a query with Enter, quit with Ctrl-D")
     while True:
         try:
-            text = session.prompt("bpql> ")
+            text = prompt()
         except KeyboardInterrupt:
             continue
         except EOFError:
@@ -53,8 +50,33 @@ def run_shell(backend: Backend) -> int:
         if text.strip().lower() in ("quit", "exit", ".quit", r"\q"):
             return 0
         try:
-            print_results(engine.run(text), "table")
+            with open_store() as backend:
+                results = Engine(backend).run(text)
+            print_results(results, "table")
         except QueryError as exc:
             console.print(exc.pretty(), markup=False, highlight=False)
         except BpqlError as exc:
             console.print(f"error: {exc}", markup=False, highlight=False)
+        sys.stdout.flush()
+
+
+def _terminal_prompt() -> Callable[[], str]:
+    """prompt_toolkit, with history and completion, for a person at a terminal."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.completion import WordCompleter
+    from prompt_toolkit.history import FileHistory
+
+    session: PromptSession[str] = PromptSession(
+        history=FileHistory(str(Path.home() / ".bpql_history")),
+        completer=WordCompleter(words(), ignore_case=True),
+    )
+    return lambda: session.prompt("bpql> ")
+
+
+def _piped_prompt() -> str:
+    """One line of standard input when it is a pipe or a file: queries fed by a program get
+    their answers without a terminal's redrawing (prompt_toolkit would warn and repaint)."""
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\n")

@@ -39,9 +39,11 @@ class Backend(ABC):
 
     @classmethod
     @abstractmethod
-    def from_uri(cls, uri: str, *, create: bool = True) -> Backend:
+    def from_uri(cls, uri: str, *, create: bool = True, read_only: bool = False) -> Backend:
         """Open the store `uri` names; the registry has already matched its scheme. With
-        `create=False` a local store that does not exist is an error, not a new empty one."""
+        `create=False` a local store that does not exist is an error, not a new empty one.
+        `read_only=True` is a promise to only read, so a local store that locks its writers
+        out of each other can let this one in beside them."""
 
     @abstractmethod
     def read(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:

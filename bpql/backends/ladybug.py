@@ -7,6 +7,7 @@ from the schema registry here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,34 +36,38 @@ class LadybugBackend(Backend):
     dialect = "ladybug"
     capabilities = LADYBUG
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, read_only: bool = False) -> None:
+        """LadybugDB lets one process open a store for writing and any number open it
+        read-only beside it (a read-only open sees what was committed when it opened), so
+        readers open read-only and never lock anyone out; two writers exclude each other."""
         import ladybug
 
         self.path = Path(path)
         self.uri = f"embedded:{path}"
+        self.read_only = read_only
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = ladybug.Database(str(self.path))
+            if not read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = ladybug.Database(str(self.path), read_only=read_only)
             self._conn = ladybug.Connection(self._db)
-            for stmt in ddl():
-                self._conn.execute(stmt)
+            if not read_only:
+                for stmt in ddl():
+                    self._conn.execute(stmt)
         except (RuntimeError, OSError) as exc:
-            raise BackendError(
-                f"cannot open the embedded store {self.uri}: {exc}", code="BPQL-S002"
-            ) from None
+            raise _open_error(self.uri, exc) from None
 
     @classmethod
-    def from_uri(cls, uri: str, *, create: bool = True) -> LadybugBackend:
+    def from_uri(cls, uri: str, *, create: bool = True, read_only: bool = False) -> LadybugBackend:
         """`embedded:PATH`; an empty PATH is the default store in .bpql/. Only a load creates
         a store: a mistyped path for a query must not leave new folders and answer 0 rows."""
         path = uri.partition(":")[2] or ".bpql/graph.lbdb"
-        if not create and not Path(path).exists():
+        if (read_only or not create) and not Path(path).exists():
             raise BackendError(
                 f"no embedded store at {path}: load an enterprise into it first, as in "
                 f"`bpql load examples/insurer --db embedded:{path}`",
                 code="BPQL-S020",
             )
-        return cls(path)
+        return cls(path, read_only=read_only)
 
     def server_info(self) -> str:
         import ladybug
@@ -97,6 +102,42 @@ class LadybugBackend(Backend):
             run("ROLLBACK")
             raise
         run("COMMIT")
+
+
+_LOCK_HOLDER = re.compile(r"Lock is held by PID (\d+)")
+
+
+def _open_error(uri: str, exc: BaseException) -> BackendError:
+    """One line; when another process holds the write lock, which one (LadybugDB tells its PID,
+    and on Linux /proc tells its command)."""
+    text = str(exc)
+    holder = _LOCK_HOLDER.search(text)
+    if holder is None:
+        first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+        return BackendError(f"cannot open the embedded store {uri}: {first}", code="BPQL-S002")
+    pid = holder.group(1)
+    command = _command_of(pid)
+    return BackendError(
+        f"the embedded store {uri} is open for writing in another process, PID {pid}"
+        + (f" ({command})" if command else "")
+        + ": one process at a time may write to it; wait for that one to finish or end it",
+        code="BPQL-S030",
+        hints=("queries, shells and views only read, and may run beside a load",),
+    )
+
+
+def _command_of(pid: str) -> str | None:
+    """The command line of process `pid`, shortened, where /proc tells it."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    words = [w.decode(errors="replace") for w in raw.split(b"\0") if w]
+    if not words:
+        return None
+    words[0] = Path(words[0]).name
+    text = " ".join(" ".join(words).split())
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def _key(internal: dict[str, int]) -> tuple[int, int]:

@@ -64,7 +64,9 @@ class Neo4jBackend(Backend):
             raise BackendError(f"Neo4j at {uri}: {_first_line(exc)}", code="BPQL-S007") from None
 
     @classmethod
-    def from_uri(cls, uri: str, *, create: bool = True) -> Neo4jBackend:
+    def from_uri(cls, uri: str, *, create: bool = True, read_only: bool = False) -> Neo4jBackend:
+        """The server takes many readers and writers at once; reads already go to a reader
+        (`routing_=READ`), so `read_only` changes nothing here."""
         return cls(uri)
 
     def server_info(self) -> str:

@@ -55,8 +55,9 @@ def backend_class(entry: Scheme) -> type[Backend]:
     return cast("type[Backend]", getattr(importlib.import_module(module), cls))
 
 
-def connect(uri: str | None = None, *, create: bool = True) -> Backend:
-    """Open the store `uri` names (default: BPQL_DB, else the embedded store in .bpql/)."""
+def connect(uri: str | None = None, *, create: bool = True, read_only: bool = False) -> Backend:
+    """Open the store `uri` names (default: BPQL_DB, else the embedded store in .bpql/);
+    `read_only` opens it for reading only (see `Backend.from_uri`)."""
     from bpql.errors import BackendError
 
     uri = uri or default_db()
@@ -68,4 +69,4 @@ def connect(uri: str | None = None, *, create: bool = True) -> Backend:
             f"(also +s), or embedded:PATH (accepted schemes: {accepted})",
             code="BPQL-S001",
         )
-    return backend_class(entry).from_uri(uri, create=create)
+    return backend_class(entry).from_uri(uri, create=create, read_only=read_only)
