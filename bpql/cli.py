@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bpql.backends.base import Backend, Progress
+    from bpql.graphdata import GraphData
 
 DB_HELP = (
     "database URI: bolt://HOST:PORT or neo4j://HOST:PORT (credentials from NEO4J_USER and "
@@ -108,24 +109,69 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     import time
 
+    from bpql.diff import diff, stored_graph
     from bpql.load import write
     from bpql.model.validate import validate_paths
 
     # validated once, before connecting: a bad file must not even create a store
     ent = validate_paths([Path(p) for p in args.paths])
     started = time.perf_counter()
-    with _backend(args, create=True) as backend:
-        write(backend, ent, _progress())
+    if args.dry_run:
+        uri, old = _stored_or_empty(args)
+        changes = diff(old, ent.graph)
+    else:
+        with _backend(args, create=True) as backend:
+            uri = backend.uri
+            # compared before the write; the write stays one transaction, all or nothing
+            changes = diff(stored_graph(backend), ent.graph)
+            write(backend, ent, _progress())
     n = ent.graph.counts()
     if args.format == "json":
-        print(json.dumps({"loaded": ent.name, "db": backend.uri, **n}, indent=2))
+        doc: dict[str, object] = {"loaded": None if args.dry_run else ent.name}
+        doc |= {"enterprise": ent.name, "db": uri, "dry_run": args.dry_run}
+        doc |= {"changes": changes.to_json(), **n}
+        print(json.dumps(doc, indent=2))
         return 0
-    print(
-        f"loaded {ent.name} into {backend.uri}: {sum(n['nodes'].values())} nodes, "
-        f"{sum(n['relationships'].values())} relationships "
-        f"in {time.perf_counter() - started:.2f} s"
-    )
+    if args.dry_run:
+        print(f"dry run: nothing written to {uri}; loading {ent.name} would make these changes:")
+    else:
+        print(
+            f"loaded {ent.name} into {uri}: {sum(n['nodes'].values())} nodes, "
+            f"{sum(n['relationships'].values())} relationships "
+            f"in {time.perf_counter() - started:.2f} s"
+        )
+    for line in changes.lines():
+        print(f"  {line}")
+    removed = changes.removed("Service")
+    if removed:
+        print(
+            f"note: a store holds one enterprise, so the {_count(len(removed), 'service')} not "
+            "in these files "
+            + ("would be" if args.dry_run else "were")
+            + " removed; to keep them, load the whole enterprise folder",
+            file=sys.stderr,
+        )
     return 0
+
+
+def _stored_or_empty(args: argparse.Namespace) -> tuple[str, GraphData]:
+    """The graph in the store, read-only; an embedded store that does not exist yet is empty
+    (and a dry run must not create it)."""
+    from bpql.backends.registry import connect
+    from bpql.diff import stored_graph
+    from bpql.errors import BackendError
+    from bpql.graphdata import GraphData
+
+    try:
+        backend = connect(args.db, create=False, read_only=True)
+    except BackendError as exc:
+        if exc.code != "BPQL-S020":  # no embedded store at that path
+            raise
+        from bpql.backends.base import default_db
+
+        return args.db or default_db(), GraphData()
+    with backend:
+        return backend.uri, stored_graph(backend)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -279,9 +325,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="enterprise folders or files")
     p.add_argument("--format", choices=["text", "json"], default="text")
     add("schema", cmd_schema, "print the JSON Schema of the blueprint file format")
-    p = add("load", cmd_load, "load an enterprise (validated first; all or nothing)")
+    p = add(
+        "load",
+        cmd_load,
+        "load an enterprise (validated first; all or nothing) and print what it adds, changes "
+        "and removes",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH", help="enterprise folders or files")
     p.add_argument("--db", help=DB_HELP)
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what the load would add, change and remove; write nothing",
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p = add("stats", cmd_stats, "node counts per label and relationship counts per type")
     p.add_argument("--db", help=DB_HELP)
