@@ -181,14 +181,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps(counts, indent=2))
         return 0
     from rich.console import Console
-    from rich.table import Table
 
-    table = Table("kind", "name", "count")
-    for label, c in counts["nodes"].items():
-        table.add_row("node", label, str(c))
-    for t, c in counts["relationships"].items():
-        table.add_row("relationship", t, str(c))
-    Console().print(table)
+    from bpql.present import fit_table
+
+    rows: list[list[object]] = [["node", label, c] for label, c in counts["nodes"].items()]
+    rows += [["relationship", t, c] for t, c in counts["relationships"].items()]
+    fit_table(["kind", "name", "count"], rows, Console())
     return 0
 
 

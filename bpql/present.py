@@ -43,27 +43,113 @@ def show(result: Result, console: Console) -> None:
 
 
 def _table(result: Result, console: Console) -> None:
-    from rich.table import Table as RichTable
-
     assert result.table is not None
-    t = RichTable(*result.table.columns, show_lines=False)
-    for row in result.table.rows:
-        t.add_row(*(cell_text(v) for v in row))
-    console.print(t)
+    fit_table(result.table.columns, result.table.rows, console)
     n = len(result.table.rows)
     console.print(f"[dim]{n} row{'' if n == 1 else 's'}[/dim]")
 
 
 def _nodes(result: Result, console: Console) -> None:
-    from rich.table import Table as RichTable
-
     assert result.graph is not None
-    t = RichTable("node", "kind", "name")
+    rows: list[list[Any]] = []
     for node in sorted(result.graph.nodes.values(), key=lambda x: (x.label, x.id)):
         kind = node.labels[-1] if len(node.labels) > 1 else node.label
-        t.add_row(node.key, kind, node.name)
-    console.print(t)
+        rows.append([node.key, kind, node.name])
+    fit_table(["node", "kind", "name"], rows, console)
     _graph_size(result, console)
+
+
+def terminal_cell(v: Any) -> str:
+    """A cell as a person reads it: a list one item per line, not run together."""
+    if isinstance(v, (list, tuple)):
+        return "\n".join(cell_text(x) for x in v)
+    return cell_text(v)
+
+
+def fit_table(columns: list[str], rows: list[list[Any]], console: Console) -> None:
+    """A table that fits the terminal with every header and every word whole (never cut to
+    `ser…`): each column gets at least its longest word, and the room left goes to the
+    columns that would wrap. When even the longest words do not fit side by side, one block per
+    row instead: the first cell as its heading, then one line per column at full width."""
+    from rich.table import Column
+    from rich.table import Table as RichTable
+
+    cells = [[terminal_cell(v) for v in row] for row in rows]
+    widths = column_widths(columns, cells, console.width)
+    if widths is None:
+        _blocks(columns, rows, console)
+        return
+    heads = [Column(c, width=w, overflow="fold") for c, w in zip(columns, widths, strict=True)]
+    table = RichTable(*heads)
+    for row in cells:
+        table.add_row(*row)
+    console.print(table)
+
+
+def _frame(n: int) -> int:
+    """A table's own width beyond its cells: a border and a space each side of each column."""
+    return 3 * n + 1
+
+
+def column_widths(columns: list[str], cells: list[list[str]], width: int) -> list[int] | None:
+    """Each column's width for a terminal `width` wide, or None when the longest words alone
+    are too wide: natural widths if they fit, else every column its longest word (or header),
+    the first column whole if it can be, and the rest of the room shared out (`_share`)."""
+    from rich.cells import cell_len
+
+    natural = [cell_len(c) for c in columns]
+    least = list(natural)
+    for row in cells:
+        for i, text in enumerate(row[: len(columns)]):
+            for line in text.split("\n"):
+                natural[i] = max(natural[i], cell_len(line))
+                least[i] = max(least[i], *(cell_len(w) for w in line.split() or [""]))
+    room = width - _frame(len(columns))
+    if not columns or sum(natural) <= room:
+        return natural
+    if sum(least) > room:
+        return None
+    wants = [n - m for n, m in zip(natural, least, strict=True)]
+    spare = room - sum(least)
+    if wants[0] <= spare:  # the first column names the row: keep it on one line if it can be
+        least[0], spare, wants[0] = natural[0], spare - wants[0], 0
+    return _share(least, wants, spare)
+
+
+def _share(widths: list[int], wants: list[int], spare: int) -> list[int]:
+    """Give `spare` columns of room out fairly: a column that wants less than an equal share
+    gets all it wants (so a short name stays on one line), the rest split what remains."""
+    out = list(widths)
+    open_ = [i for i, w in enumerate(wants) if w > 0]
+    while open_ and spare > 0:
+        share = spare // len(open_)
+        done = [i for i in open_ if wants[i] <= share]
+        if not done:
+            for n, i in enumerate(open_):
+                out[i] += share + (1 if n < spare % len(open_) else 0)
+            return out
+        for i in done:
+            out[i] += wants[i]
+            spare -= wants[i]
+        open_ = [i for i in open_ if i not in done]
+    return out
+
+
+def _blocks(columns: list[str], rows: list[list[Any]], console: Console) -> None:
+    from rich.padding import Padding
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    for i, row in enumerate(rows):
+        if i:
+            console.print()
+        console.print(Text(f"{columns[0]}: {cell_text(row[0])}", style="bold"), overflow="fold")
+        grid = RichTable.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for column, value in zip(columns[1:], row[1:], strict=False):
+            grid.add_row(column, terminal_cell(value))
+        console.print(Padding(grid, (0, 0, 0, 2), expand=False))
 
 
 def _graph_size(result: Result, console: Console) -> None:
