@@ -144,11 +144,10 @@ def cmd_load(args: argparse.Namespace) -> int:
         print(f"  {line}")
     removed = changes.removed("Service")
     if removed:
+        verb = "would be" if args.dry_run else "was" if len(removed) == 1 else "were"
         print(
-            f"note: a store holds one enterprise, so the {_count(len(removed), 'service')} not "
-            "in these files "
-            + ("would be" if args.dry_run else "were")
-            + " removed; to keep them, load the whole enterprise folder",
+            f"note: {_count(len(removed), 'service')} not in these files {verb} removed, as a "
+            "store holds one enterprise; to keep them, load the whole enterprise folder",
             file=sys.stderr,
         )
     return 0
