@@ -7,7 +7,9 @@ from the schema registry here.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,7 +50,7 @@ class LadybugBackend(Backend):
         try:
             if not read_only:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = ladybug.Database(str(self.path), read_only=read_only)
+            self._db = _open_read_only(self) if read_only else _open_writable(self)
             self._conn = ladybug.Connection(self._db)
             if not read_only:
                 for stmt in ddl():
@@ -102,6 +104,70 @@ class LadybugBackend(Backend):
             run("ROLLBACK")
             raise
         run("COMMIT")
+
+
+#: how long a read-only open waits for a writer to finish its checkpoint, in seconds
+CHECKPOINT_WAIT = 15.0
+#: after this long, a reader finishes a checkpoint recovery itself if no process writes (a
+#: writer killed during its checkpoint leaves one pending, and no read-only open may do it)
+RECOVER_AFTER = 1.0
+_PENDING = "checkpoint recovery is pending"
+
+
+def _open_read_only(backend: LadybugBackend) -> Any:
+    """A read-only open, waiting out a writer's checkpoint: while one runs (as each load ends),
+    LadybugDB refuses read-only opens, and a query beside a load must not fail for it."""
+    import ladybug
+
+    path = str(backend.path)
+    started = time.monotonic()
+    delay = 0.02
+    tried_recovery = False
+    while True:
+        try:
+            return ladybug.Database(path, read_only=True)
+        except RuntimeError as exc:
+            if _PENDING not in str(exc):
+                raise
+        waited = time.monotonic() - started
+        if waited > CHECKPOINT_WAIT:
+            raise BackendError(
+                f"the embedded store {backend.uri} stayed in the middle of a checkpoint for "
+                f"{CHECKPOINT_WAIT:.0f} s (a load writing to it?); try again when it has finished",
+                code="BPQL-S031",
+            )
+        if waited > RECOVER_AFTER and not tried_recovery:
+            tried_recovery = True
+            _recover(path)
+        time.sleep(delay)
+        delay = min(delay * 2, 0.25)
+
+
+#: how long a writer waits for another writer's lock before it says who holds it: long enough
+#: for a reader's `_recover`, short enough not to hang behind a program that keeps the store
+LOCK_WAIT = 2.0
+
+
+def _open_writable(backend: LadybugBackend) -> Any:
+    import ladybug
+
+    started = time.monotonic()
+    while True:
+        try:
+            return ladybug.Database(str(backend.path))
+        except RuntimeError as exc:
+            if not _LOCK_HOLDER.search(str(exc)) or time.monotonic() - started > LOCK_WAIT:
+                raise
+        time.sleep(0.1)
+
+
+def _recover(path: str) -> None:
+    """Open for writing and close, which completes a pending checkpoint; when another process
+    holds the store for writing, it is that process's checkpoint, and the reader waits."""
+    import ladybug
+
+    with contextlib.suppress(RuntimeError):
+        ladybug.Database(path).close()
 
 
 _LOCK_HOLDER = re.compile(r"Lock is held by PID (\d+)")
