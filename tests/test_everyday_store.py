@@ -19,6 +19,7 @@ from typing import IO, Any
 
 import pytest
 
+from bpql.backends import connect
 from bpql.present import column_widths
 from tests.test_load import ROOT, Store, bpql, embedded_store, neo4j_store
 
@@ -131,6 +132,33 @@ def test_a_load_while_a_shell_is_open_is_seen_at_its_next_query(store: Store) ->
         assert rows(answer) == 1 and "quote" in answer
     finally:
         assert shell.quit() == 0
+
+
+def test_queries_beside_repeated_loads_never_fail_nor_see_half_a_load(tmp_path: Path) -> None:
+    """Item 1: while loads run one after another, every read-only open succeeds (LadybugDB
+    refuses them during a writer's checkpoint; the backend waits it out) and every answer is
+    the graph of one load or the other, never a mixture."""
+    store = embedded_store(tmp_path)
+    store.load(INSURER)
+    script = (
+        "import subprocess, sys\n"
+        "for files in sys.argv[2:] * 2:\n"
+        "    subprocess.run([sys.executable, '-m', 'bpql.cli', 'load', *files.split(','),"
+        " '--db', sys.argv[1]], check=True, capture_output=True)\n"
+    )
+    claims = f"{INSURER / 'enterprise.yaml'},{INSURER / 'services' / 'claims.yaml'}"
+    loads = subprocess.Popen(
+        [sys.executable, "-c", script, store.uri, claims, str(INSURER)], cwd=ROOT
+    )
+    seen: list[int] = []
+    try:
+        while loads.poll() is None:
+            with connect(store.uri, create=False, read_only=True) as backend:
+                _, found = backend.read("MATCH (s:Service) RETURN count(s)", {})
+                seen.append(found[0][0])
+    finally:
+        assert loads.wait(timeout=300) == 0
+    assert len(seen) >= 3 and set(seen) <= {1, 6}, seen
 
 
 def test_a_second_writer_is_told_which_process_holds_the_store(tmp_path: Path) -> None:
