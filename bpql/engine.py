@@ -13,10 +13,11 @@ from typing import Any
 from bpql import ir
 from bpql.backends.base import Backend
 from bpql.compiler import compile_ir, compile_text, resolve_text
+from bpql.durations import Duration
 from bpql.errors import QueryError
 from bpql.ids import blueprint_id, node_key, parse_blueprint_id
 from bpql.resolve import Resolver
-from bpql.result import Graph, GraphNode, Mark, Result, Table
+from bpql.result import Graph, GraphNode, GraphPath, Mark, Result, Table
 from bpql.schema import LANES, SCENARIOS, VISIBLE_LANES
 
 
@@ -202,7 +203,13 @@ def _blueprint_only(graph: Graph, bp_key: str) -> tuple[Graph, GraphNode]:
 def _shape_table(query: ir.FindIR, rows: dict[str, Rows]) -> Result:
     columns, data = rows["rows"]
     keep = [i for i, c in enumerate(columns) if not c.startswith("_")]
-    table = Table([columns[i] for i in keep], [[_tidy(row[i]) for i in keep] for row in data])
+    fields = [*query.columns, *([query.group_by] if query.group_by else [])]
+    units = {f.name: f.unit for f in fields if f.unit}
+    table = Table(
+        [columns[i] for i in keep],
+        [[_tidy(row[i], columns[i] in units) for i in keep] for row in data],
+        units,
+    )
     return Result("table", table=table)
 
 
@@ -235,8 +242,24 @@ def _shape_path(query: ir.PathIR, rows: dict[str, Rows]) -> Result:
             f"{query.within} steps"
         )
     return Result(
-        "graph", graph=graph, title=title, highlight=_marked(graph, [query.source, query.target])
+        "graph",
+        graph=graph,
+        title=title,
+        highlight=_marked(graph, [query.source, query.target]),
+        paths=_paths_from(rows["paths"][1], node_key(query.source.label, query.source.id)),
     )
+
+
+def _paths_from(rows: list[list[Any]], start: str) -> list[list[str]]:
+    """Each path as node keys from the source to the target, the paths in order of their keys
+    (a store may hand a path over from either end)."""
+    out = set()
+    for row in rows:
+        for p in row:
+            if isinstance(p, GraphPath) and p.nodes:
+                keys = [n.key for n in p.nodes]
+                out.add(tuple(keys if keys[0] == start else keys[::-1]))
+    return [list(p) for p in sorted(out)]
 
 
 def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
@@ -317,8 +340,11 @@ SHAPERS: dict[str, Callable[[Any, dict[str, Rows]], Result]] = {
 }
 
 
-def _tidy(v: Any) -> Any:
-    """Lists from collect() come in no particular order; sort them so backends agree."""
+def _tidy(v: Any, duration: bool = False) -> Any:
+    """Lists from collect() come in no particular order; sort them so backends agree.
+    A duration column's numbers become `Duration`s, which print with units."""
+    if duration and isinstance(v, (int, float)) and not isinstance(v, bool):
+        return Duration(v)
     if isinstance(v, list):
         return sorted((x for x in v if x is not None), key=lambda x: (str(type(x)), x))
     if isinstance(v, GraphNode):

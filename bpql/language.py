@@ -183,6 +183,18 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "Metric": ("id", "name", "target", "unit"),
 }
 
+#: the time order of a kind's things, used when a query names no order and to break ties when
+#: it does: (pattern to {x}, property) pairs read before the id; an empty pattern reads {n}.
+#: Steps: their blueprint, then their phase's order, then their position in the blueprint.
+TIME_ORDER: dict[str, tuple[tuple[str, str], ...]] = {
+    "Step": (
+        ("({n})<-[:HAS_STEP]-({x}:Blueprint)", "id"),
+        ("({n})-[:IN_PHASE]->({x}:Phase)", "order"),
+        ("", "seq"),
+    ),
+    "Phase": (("({n})<-[:HAS_PHASE]-({x}:Blueprint)", "id"), ("", "order")),
+}
+
 #: how an entity reaches the steps it is about, for relations defined on steps;
 #: `{bp}` is the blueprint whose scenario the query follows
 STEP_ANCHOR: dict[str, str] = {

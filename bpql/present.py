@@ -59,7 +59,7 @@ def _nodes(result: Result, console: Console) -> None:
 
     assert result.graph is not None
     t = RichTable("node", "kind", "name")
-    for node in sorted(result.graph.nodes.values(), key=lambda x: (x.label, x.id)):
+    for node in result.node_order():
         kind = node.labels[-1] if len(node.labels) > 1 else node.label
         t.add_row(node.key, kind, node.name)
     console.print(t)

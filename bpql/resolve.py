@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from bpql import ir
+from bpql.durations import EXAMPLES as DURATION_EXAMPLES
+from bpql.durations import format_minutes, parse_duration
 from bpql.errors import QueryError, Span
 from bpql.language import (
     DEFAULT_COLUMNS,
@@ -171,7 +173,7 @@ class Resolver:
     def _field_named(self, kind: NodeKind, name: str) -> ir.Field:
         prop = kind.prop(name)
         if prop is not None:
-            return ir.Field(name, prop.type)
+            return ir.Field(name, prop.type, unit=prop.unit)
         d = DERIVED[kind.label][name]
         return ir.Field(name, d.type(), d)
 
@@ -247,7 +249,19 @@ class Resolver:
         assert isinstance(cmp.value, ast.Value)
         return ir.Cmp(f, cmp.op, self._value(f, cmp.value, cmp.op))
 
+    def _is_null(self, kind: NodeKind, cond: ast.IsNull) -> ir.Cond:
+        return ir.IsNull(self._field(kind, cond.field), cond.negated)
+
     def _value(self, f: ir.Field, v: ast.Value, op: str) -> Any:
+        if f.unit == "minutes" and op not in ("contains", "starts_with"):
+            return self._minutes(f, v)
+        if v.kind == "duration":
+            raise QueryError(
+                f"'{f.name}' is not a duration; durations such as {_shown(v)} compare with "
+                "target_time or max_wait",
+                v.span,
+                code="BPQL-Q041",
+            )
         words = {"contains": "contains", "starts_with": "starts with"}
         if op in words and f.type != "STRING":
             raise QueryError(
@@ -297,6 +311,20 @@ class Resolver:
                 code="BPQL-Q024",
             )
         return text
+
+    def _minutes(self, f: ir.Field, v: ast.Value) -> float:
+        """A duration: `1h30m`, `"1d"`, or a bare number of minutes as before units."""
+        if v.kind in ("duration", "number"):
+            return float(v.value)
+        minutes = parse_duration(str(v.value)) if v.kind in ("string", "word") else None
+        if minutes is None:
+            raise QueryError(
+                f"'{f.name}' is a duration; expected one such as {DURATION_EXAMPLES} "
+                f"(or a number of minutes), got {_shown(v)}",
+                v.span,
+                code="BPQL-Q042",
+            )
+        return minutes
 
     def _relation(self, kind: NodeKind, rel: ast.Relation) -> ir.Rel:
         direct = DIRECT_RELATIONS.get(kind.label, ())
@@ -390,6 +418,7 @@ CONDITIONS: dict[type, Callable[[Resolver, NodeKind, Any], ir.Cond]] = {
     ast.Or: Resolver._or,
     ast.Not: Resolver._not,
     ast.Compare: Resolver._compare,
+    ast.IsNull: Resolver._is_null,
     ast.Relation: Resolver._relation,
 }
 
@@ -400,6 +429,8 @@ BY_SINGULAR_OF: dict[str, str] = {k.label: k.singular for k in BY_SINGULAR.value
 
 
 def _shown(v: ast.Value) -> str:
+    if v.kind == "duration":
+        return format_minutes(v.value)
     if v.kind == "string":
         return f'"{v.value}"'
     if v.kind == "bool":

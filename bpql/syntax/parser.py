@@ -12,6 +12,8 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.tree import Meta
 
+from bpql.durations import EXAMPLES as DURATION_EXAMPLES
+from bpql.durations import parse_duration
 from bpql.errors import QueryError, Span
 from bpql.syntax import ast
 
@@ -23,6 +25,7 @@ TERMINAL_WORDS: dict[str, str] = {
     "NAME": "a word",
     "INT": "a whole number",
     "NUMBER": "a number",
+    "DURATION": "a duration such as 1h30m",
     "CMP": "a comparison such as = or >=",
     "LPAR": "'('",
     "RPAR": "')'",
@@ -118,6 +121,22 @@ class _ToAst(Transformer[Token, Any]):
             )
         return ast.Value(_tok(items[0]), value, "number")
 
+    def duration(self, meta: Meta, items: list[Token]) -> ast.Value:
+        text = str(items[0])
+        minutes = parse_duration(text)
+        if minutes is None:
+            raise QueryError(
+                f"'{text}' is not a duration: write each unit once, largest first, as in "
+                f"{DURATION_EXAMPLES}",
+                _tok(items[0]),
+                code="BPQL-Q040",
+            )
+        if minutes > MAX_NUMBER:
+            raise QueryError(
+                f"the duration {_short(text)} is out of range", _tok(items[0]), code="BPQL-Q104"
+            )
+        return ast.Value(_tok(items[0]), minutes, "duration")
+
     def true(self, meta: Meta, items: list[Token]) -> ast.Value:
         return ast.Value(_tok(items[0]), True, "bool")
 
@@ -199,6 +218,12 @@ class _ToAst(Transformer[Token, Any]):
 
     def not_in_list(self, meta: Meta, items: list[Any]) -> ast.Compare:
         return ast.Compare(_span(meta), items[0], "not_in", items[3])
+
+    def is_null(self, meta: Meta, items: list[Any]) -> ast.IsNull:
+        return ast.IsNull(_span(meta), items[0], False)
+
+    def is_not_null(self, meta: Meta, items: list[Any]) -> ast.IsNull:
+        return ast.IsNull(_span(meta), items[0], True)
 
     def _relation(self, meta: Meta, name: str, items: list[Any]) -> ast.Relation:
         ref = next(i for i in items if isinstance(i, ast.Ref))
