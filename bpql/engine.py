@@ -15,7 +15,7 @@ from bpql.backends.base import Backend
 from bpql.compiler import compile_ir, compile_text, resolve_text
 from bpql.durations import Duration
 from bpql.errors import QueryError
-from bpql.ids import blueprint_id, node_key, parse_blueprint_id
+from bpql.ids import blueprint_id, node_key, parse_blueprint_id, scenario_of
 from bpql.resolve import Resolver
 from bpql.result import Graph, GraphNode, GraphPath, Mark, Result, Table
 from bpql.schema import LANES, SCENARIOS, VISIBLE_LANES
@@ -229,7 +229,40 @@ def _marked(graph: Graph, ends: list[ir.Target]) -> dict[str, list[str]]:
 
 def _shape_show(query: ir.ShowIR, rows: dict[str, Rows]) -> Result:
     graph = _graph_of(rows, ["graph"])
+    if query.scenario is not None:
+        graph = _within_scenario(
+            graph, node_key(query.target.label, query.target.id), query.scenario, query.depth
+        )
     return Result("graph", graph=graph, highlight=_marked(graph, [query.target]))
+
+
+def _within_scenario(graph: Graph, centre: str, scenario: str, depth: int) -> Graph:
+    """The part of a neighbourhood reached from its centre without entering another
+    scenario's blueprint: things of other blueprints go, and so do shared things reached only
+    through them (a system only a to-be step uses is not around the as-is service)."""
+
+    def allowed(key: str) -> bool:
+        n = graph.nodes[key]
+        return scenario_of(n.label, n.id) in (None, scenario)
+
+    near: defaultdict[str, set[str]] = defaultdict(set)
+    for e in graph.edges:
+        if allowed(e.source) and allowed(e.target):
+            near[e.source].add(e.target)
+            near[e.target].add(e.source)
+    dist = {centre: 0}
+    frontier = [centre]
+    for d in range(1, depth + 1):
+        frontier = [m for k in frontier for m in sorted(near[k]) if m not in dist]
+        for m in frontier:
+            dist.setdefault(m, d)
+    out = Graph()
+    for key in sorted(dist):
+        out.add_node(graph.nodes[key])
+    for e in graph.edges:
+        if e.source in dist and e.target in dist and min(dist[e.source], dist[e.target]) < depth:
+            out.add_edge(e)
+    return out
 
 
 def _shape_path(query: ir.PathIR, rows: dict[str, Rows]) -> Result:

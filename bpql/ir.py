@@ -102,6 +102,9 @@ class ShowIR:
     kind: ClassVar[str] = "show"
     target: Target
     depth: int
+    #: None: every blueprint around the thing; else only the things of that scenario's
+    #: blueprints (and shared things reached without crossing another scenario)
+    scenario: str | None = None
 
 
 QueryIR = Union[FindIR, ImpactIR, PathIR, ShowIR]

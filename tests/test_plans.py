@@ -83,7 +83,7 @@ def test_transforms_replace_a_renderer(catalog: GraphCatalog) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        'show service "claims" scenario "to-be"',
+        'path from service "claims" to system "mainframe" scenario "to-be"',
         'path from step "claims.submit-claim" to system "mainframe" scenario "as-is"',
     ],
 )
