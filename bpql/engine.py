@@ -16,6 +16,7 @@ from bpql.compiler import compile_ir, compile_text, resolve_text
 from bpql.durations import Duration
 from bpql.errors import QueryError
 from bpql.ids import blueprint_id, node_key, parse_blueprint_id, scenario_of
+from bpql.language import IMPACT_ROUTES, SUPPORTED_ROUTE
 from bpql.resolve import Resolver
 from bpql.result import Graph, GraphNode, GraphPath, Mark, Result, Table
 from bpql.schema import LANES, SCENARIOS, VISIBLE_LANES
@@ -115,9 +116,12 @@ class Engine:
             i for i in found if variant is None or i == blueprint_id(target.id, scenario, variant)
         ]
         if len(wanted) != 1:
-            variants = sorted(
-                v for i, (ref, _) in mine.items() if i in found and (v := ref.variant)
+            named = sorted(
+                f'"{v}"' for i, (ref, _) in mine.items() if i in found and (v := ref.variant)
             )
+            if blueprint_id(target.id, scenario) in found:  # the unnamed one: --variant ""
+                named.append('"" for the one without a variant')
+            variants = ", ".join(named)
             if not found:
                 others = sorted(i.split(":", 1)[1] for i in mine)
                 raise QueryError(
@@ -127,13 +131,14 @@ class Engine:
                 )
             if variant is not None:
                 raise QueryError(
-                    f'service "{target.name}" has no {scenario} variant "{variant}"'
-                    + (f"; its variants: {', '.join(variants)}" if variants else ""),
+                    f'service "{target.name}" has no {scenario} '
+                    + (f'variant "{variant}"' if variant else "blueprint without a variant")
+                    + (f"; choose with --variant: {variants}" if variants else ""),
                     code="BPQL-Q007",
                 )
             raise QueryError(
                 f'service "{target.name}" has {len(found)} {scenario} blueprints; choose one '
-                f"with --variant: {', '.join(variants)}",
+                f"with --variant: {variants}",
                 code="BPQL-Q008",
             )
         bid = wanted[0]
@@ -301,7 +306,9 @@ def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
     graph = _graph_of(rows, ["source", *(n for n in rows if n.startswith("graph."))])
     per: dict[str, dict[str, Any]] = {}
     visible: set[str] = set()
-    for service_id, service, step, lane, tp, channel, fp, rpn in facts:
+    where: dict[str, tuple[Any, ...]] = {}
+    for service_id, service, step, lane, tp, channel, fp, rpn, bp, order, seq in facts:
+        where[step] = (service_id, bp, _last(order), _last(seq), step, service, lane)
         s = per.setdefault(
             service_id,
             {
@@ -351,9 +358,20 @@ def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
                 max(rpns) if rpns else None,
             ]
         )
+    reached = _routes(query, rows)
+    step_rows = []
+    for step in sorted(where, key=lambda k: where[k][:5]):
+        route, via, hops = reached.get(step, (None, None, None))
+        step_rows.append([where[step][5], step, where[step][6], route, via, hops])
+        key = node_key("Step", step)
+        if key in graph.nodes:  # the view shows a step's route beside its other facts
+            n = graph.nodes[key]
+            extra = {"route": route, "via": via, "hops": hops}
+            graph.nodes[key] = GraphNode(n.label, n.id, n.labels, {**n.properties, **extra})
     return Result(
         "impact",
         table=Table(columns, table_rows),
+        steps=Table(["service", "step", "lane", "route", "via", "hops"], step_rows),
         graph=graph,
         title=f'impact of {query.source.label.lower()} "{query.source.name}"',
         highlight={
@@ -362,6 +380,35 @@ def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
             Mark.VISIBLE: sorted(visible),
         },
     )
+
+
+def _last(v: Any) -> tuple[int, Any]:
+    """A sort key with nulls last."""
+    return (v is None, v if v is not None else 0)
+
+
+def _routes(query: ir.ImpactIR, rows: dict[str, Rows]) -> dict[str, tuple[str, str, int | None]]:
+    """How each affected step is reached: (route, via, dependency hops), the nearest route
+    first (fewest hops, then the order of `IMPACT_ROUTES`, then the via id). A step reached
+    only because a reached step supports it names that step."""
+    best: dict[str, tuple[tuple[int, int, str], tuple[str, str, int | None]]] = {}
+    for order, route in enumerate(IMPACT_ROUTES[query.source.label]):
+        for row in rows[f"graph.route.{route.rule.relation}"][1]:
+            for p in row:
+                if not isinstance(p, GraphPath):
+                    continue
+                step = next(n for n in p.nodes if n.label == "Step")
+                keys = {n.key: n for n in p.nodes}
+                via = next(keys[e.target].id for e in p.edges if e.source == step.key)
+                hops = sum(e.type == "DEPENDS_ON" for e in p.edges)
+                name = route.far if hops and route.far else route.name
+                found = ((hops, order, via), (name, via, hops if route.rule.bounded else None))
+                if step.id not in best or found[0] < best[step.id][0]:
+                    best[step.id] = found
+    out = {step: found[1] for step, found in best.items()}
+    for step, via in sorted(rows["supported"][1]):
+        out.setdefault(step, (SUPPORTED_ROUTE, via, None))
+    return out
 
 
 #: how each IR kind's rows become a Result

@@ -225,6 +225,12 @@ SCOPE: dict[str, str] = {
 }
 
 
+#: things a blueprint holds that no step need point at (evidence no step shows): they are in
+#: scope when no step reaches them and their id is of the query's scenario (`bpql.ids`), so
+#: `find evidence` lists all the evidence `bpql stats` counts
+UNATTACHED: dict[str, str] = {"Evidence": "({n})<-[:SHOWS]-(:Step)"}
+
+
 @dataclass(frozen=True)
 class RelationRule:
     """`<relation> <target kind>` on a step (or directly on an entity)."""
@@ -292,14 +298,33 @@ USES_OWNED_SYSTEM = RelationRule(
     bounded=True,
 )
 
+
+@dataclass(frozen=True)
+class ImpactRoute:
+    """A way `impact of` reaches steps, and the words an answer uses for it."""
+
+    rule: RelationRule
+    #: how a step reached this way is reached: "role", "owned system", ...
+    name: str
+    #: the name when the way crosses system dependencies (hops > 0)
+    far: str = ""
+
+
 #: the routes by which `impact of <kind>` reaches steps; each is a rule of the language, so
-#: "what does X reach" means the same in `impact of` as in `find steps where ...`
-IMPACT_ROUTES: dict[str, tuple[RelationRule, ...]] = {
-    "Department": (step_rule("performed_by", "Department"), USES_OWNED_SYSTEM),
-    "Role": (step_rule("performed_by", "Role"),),
-    "System": (step_rule("depends_on", "System"),),
-    "Touchpoint": (step_rule("at", "Touchpoint"),),
+#: "what does X reach" means the same in `impact of` as in `find steps where ...`. `within N`
+#: bounds the dependency hops of the bounded ones; `within 0` keeps to the thing's own roles
+#: and systems.
+IMPACT_ROUTES: dict[str, tuple[ImpactRoute, ...]] = {
+    "Department": (
+        ImpactRoute(step_rule("performed_by", "Department"), "role"),
+        ImpactRoute(USES_OWNED_SYSTEM, "owned system", "dependent system"),
+    ),
+    "Role": (ImpactRoute(step_rule("performed_by", "Role"), "role"),),
+    "System": (ImpactRoute(step_rule("depends_on", "System"), "system", "dependent system"),),
+    "Touchpoint": (ImpactRoute(step_rule("at", "Touchpoint"), "touchpoint"),),
 }
+#: how a step is reached that a reached step supports (through `SUPPORTS`, lower lane first)
+SUPPORTED_ROUTE = "supporting step"
 
 RELATION_WORDS: dict[str, str] = {
     "uses": "uses",

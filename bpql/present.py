@@ -77,6 +77,9 @@ def _graph_size(result: Result, console: Console) -> None:
 
 def _impact(result: Result, console: Console) -> None:
     _table(result, console)
+    if result.steps is not None and result.steps.rows:
+        console.print("[bold]how each step is reached[/bold]")
+        _table(Result("table", table=result.steps), console)
     _graph_size(result, console)
 
 

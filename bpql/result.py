@@ -148,6 +148,8 @@ class Result:
     subtitle: str = ""
     #: node keys by role, for views that highlight them (impact: source, direct, visible)
     highlight: dict[str, list[str]] = field(default_factory=dict)
+    #: `impact of`: each affected step and the route that reaches it (route, via, hops)
+    steps: Table | None = None
     #: a path answer's paths, each as node keys from its start to its end
     paths: list[list[str]] = field(default_factory=list)
 
@@ -172,6 +174,8 @@ class Result:
         out: dict[str, Any] = {}
         if self.table is not None:
             out.update(self.table.to_json())
+        if self.steps is not None:
+            out["steps"] = self.steps.to_json()
         if self.graph is not None:
             out["graph"] = self.graph.to_json()
         if self.highlight:

@@ -13,7 +13,15 @@ from typing import Any, ClassVar
 
 from bpql import ir
 from bpql.errors import QueryError
-from bpql.language import IMPACT_ROUTES, SCOPE, STEP_ANCHOR, SUPPORT_CHAIN, TIME_ORDER
+from bpql.ids import scenario_marker
+from bpql.language import (
+    IMPACT_ROUTES,
+    SCOPE,
+    STEP_ANCHOR,
+    SUPPORT_CHAIN,
+    TIME_ORDER,
+    UNATTACHED,
+)
 from bpql.schema import NODES
 
 Renderer = Callable[[Any, Any], list[ir.Statement]]
@@ -113,7 +121,13 @@ class Dialect:
         if label == "Blueprint":
             return f"n.scenario = {p}"
         bp = self.var("b")
-        return f"EXISTS {{ MATCH {fmt(SCOPE[label], bp=bp)} WHERE {bp}.scenario = {p} }}"
+        scoped = f"EXISTS {{ MATCH {fmt(SCOPE[label], bp=bp)} WHERE {bp}.scenario = {p} }}"
+        if label not in UNATTACHED:
+            return scoped
+        contains, marker = scenario_marker(scenario)
+        by_id = f"{'' if contains else 'NOT '}n.id CONTAINS {self.param(marker, 'marker')}"
+        alone = f"NOT EXISTS {{ MATCH {fmt(UNATTACHED[label])} }} AND {by_id}"
+        return f"({scoped} OR ({alone}))"
 
     def find_plan(self, query: ir.FindIR) -> list[ir.Statement]:
         label = query.entity.label
@@ -246,7 +260,7 @@ class Dialect:
         EXISTS test and once as the path drawn in the subgraph.
         """
         src = query.source
-        routes = IMPACT_ROUTES[src.label]
+        routes = [r.rule for r in IMPACT_ROUTES[src.label]]
         out = [
             self.statement(
                 "source",
@@ -274,7 +288,7 @@ class Dialect:
             self.statement(
                 "supported",
                 f"MATCH (d:Step)-[:SUPPORTS*1..{SUPPORT_CHAIN}]->(u:Step)\n"
-                "WHERE d.id IN $direct\nRETURN DISTINCT u.id AS id ORDER BY id",
+                "WHERE d.id IN $direct\nRETURN DISTINCT u.id AS id, d.id AS via ORDER BY id, via",
                 direct=("direct",),
             )
         )
@@ -286,8 +300,10 @@ class Dialect:
                 "WHERE s.id IN $steps\n"
                 "OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)\n"
                 "OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint)\n"
+                "OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)\n"
                 "RETURN sv.id AS service_id, sv.name AS service, s.id AS step, s.lane AS lane, "
-                "tp.name AS touchpoint, tp.channel AS channel, f.id AS failpoint, f.rpn AS rpn\n"
+                "tp.name AS touchpoint, tp.channel AS channel, f.id AS failpoint, f.rpn AS rpn, "
+                "b.id AS blueprint, ph.`order` AS phase_order, s.seq AS seq\n"
                 "ORDER BY service_id, step",
                 **steps,
             )

@@ -386,6 +386,8 @@ def impact_view(
             for role, words, colour in IMPACT_ROLES
         ],
         "summary": result.table.to_json(),
+        # each affected step and its route (also on the step's node: route, via, hops)
+        "steps": result.steps.to_json() if result.steps is not None else None,
     }
     return _draw(graph, "impact", heading, view, message, live_physics, node_extra, edge_extra)
 
