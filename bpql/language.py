@@ -136,7 +136,11 @@ DERIVED: dict[str, dict[str, Derived]] = {
         )
     },
     "Blueprint": {
-        d.name: d for d in (Derived("service", "({n})<-[:HAS_BLUEPRINT]-({x}:Service)", "name"),)
+        d.name: d
+        for d in (
+            Derived("service", "({n})<-[:HAS_BLUEPRINT]-({x}:Service)", "name"),
+            Derived("personas", "({n})-[:FOR_PERSONA]->({x}:Persona)", "name", many=True),
+        )
     },
     "Phase": {
         d.name: d

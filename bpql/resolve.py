@@ -47,8 +47,18 @@ IMPACT_SOURCES = tuple(IMPACT_ROUTES)
 
 
 def _hint(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return f" (did you mean '{close}'?)" if (close := closest(word, choices)) else ""
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice a typo most likely meant: a close spelling, and a looser one only when it
+    starts with the same letter (so `personas` suggests nothing rather than `version`)."""
+    word = word.lower()
+    for close in difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6):
+        ratio = difflib.SequenceMatcher(None, word, close.lower()).ratio()
+        if ratio >= 0.75 or close[:1].lower() == word[:1]:
+            return close
+    return None
 
 
 def _one_of(choices: Iterable[str]) -> str:

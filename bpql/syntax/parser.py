@@ -36,6 +36,8 @@ TERMINAL_WORDS: dict[str, str] = {
     "$END": "the end of the query",
 }
 STATEMENT_WORDS = "find, count, impact of, path from, show or explain"
+#: the words a statement starts with, for a did-you-mean on a misspelt one
+STATEMENTS = ("find", "count", "impact", "path", "show", "explain")
 
 
 @functools.lru_cache(maxsize=1)
@@ -352,6 +354,9 @@ def parse(text: str) -> list[ast.Statement]:
         expected = set(exc.accepts or exc.expected)
         if tok.start_pos == len(text) - len(text.lstrip()) and tok.type != "$END":
             msg = f"unexpected {_describe(tok)}; expected a statement: {STATEMENT_WORDS}"
+            close = difflib.get_close_matches(str(tok).lower(), STATEMENTS, n=1, cutoff=0.7)
+            if close and tok.type == "NAME":
+                msg += f" (did you mean '{close[0]}'?)"
             raise QueryError(msg, span, text, code="BPQL-Q033") from None
         before = text[: tok.start_pos] if tok.type != "$END" else text
         if tok.type == "$END":
