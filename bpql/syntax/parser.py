@@ -135,7 +135,7 @@ class _ToAst(Transformer[Token, Any]):
             )
         if minutes > MAX_NUMBER:
             raise QueryError(
-                f"the duration {_short(text)} is out of range", _tok(items[0]), code="BPQL-Q104"
+                f"the duration {_short(text)} is out of range", _tok(items[0]), code="BPQL-Q044"
             )
         return ast.Value(_tok(items[0]), minutes, "duration")
 
