@@ -147,6 +147,13 @@ def test_answers_print_durations_with_units(embedded: str) -> None:
     assert ["claims.call-claims-line", 20160.0] in doc["rows"]
 
 
+def test_views_show_durations_with_units(embedded: str, tmp_path: Path) -> None:
+    out = tmp_path / "claims.html"
+    r = bpql("viz", "--blueprint", "claims", "-o", str(out), "--db", embedded)
+    assert r.returncode == 0, r.stderr
+    assert re.search(r'"max_wait": ?"2w"', out.read_text())
+
+
 # --- 9: time order ----------------------------------------------------------------------------
 
 
