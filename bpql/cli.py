@@ -372,7 +372,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario", choices=["as-is", "to-be"], help="with --blueprint (default as-is)"
     )
     p.add_argument(
-        "--variant", help="with --blueprint: which to-be variant, when there are several"
+        "--variant",
+        help='with --blueprint: which to-be variant, when there are several; "" for the one '
+        "without a variant",
     )
     p.add_argument("-o", "--output", default="bpql-view.html", help="the page to write")
     p.add_argument(

@@ -35,7 +35,7 @@ SHOWCASE: tuple[tuple[str, str, str], ...] = (
         "1. Clinic: which services depend on the EHR?",
         'find services where depends on system "ehr"',
     ),
-    ("clinic", "3. Clinic: touchpoints per channel", "count touchpoints by channel"),
+    ("clinic", "2. Clinic: touchpoints per channel", "count touchpoints by channel"),
 )
 
 

@@ -13,10 +13,12 @@ from typing import Any
 from bpql import ir
 from bpql.backends.base import Backend
 from bpql.compiler import compile_ir, compile_text, resolve_text
+from bpql.durations import Duration
 from bpql.errors import QueryError
-from bpql.ids import blueprint_id, node_key, parse_blueprint_id
+from bpql.ids import blueprint_id, node_key, parse_blueprint_id, scenario_of
+from bpql.language import IMPACT_ROUTES, SUPPORTED_ROUTE
 from bpql.resolve import Resolver
-from bpql.result import Graph, GraphNode, Mark, Result, Table
+from bpql.result import Graph, GraphNode, GraphPath, Mark, Result, Table
 from bpql.schema import LANES, SCENARIOS, VISIBLE_LANES
 
 
@@ -114,9 +116,12 @@ class Engine:
             i for i in found if variant is None or i == blueprint_id(target.id, scenario, variant)
         ]
         if len(wanted) != 1:
-            variants = sorted(
-                v for i, (ref, _) in mine.items() if i in found and (v := ref.variant)
+            named = sorted(
+                f'"{v}"' for i, (ref, _) in mine.items() if i in found and (v := ref.variant)
             )
+            if blueprint_id(target.id, scenario) in found:  # the unnamed one: --variant ""
+                named.append('"" for the one without a variant')
+            variants = ", ".join(named)
             if not found:
                 others = sorted(i.split(":", 1)[1] for i in mine)
                 raise QueryError(
@@ -126,13 +131,14 @@ class Engine:
                 )
             if variant is not None:
                 raise QueryError(
-                    f'service "{target.name}" has no {scenario} variant "{variant}"'
-                    + (f"; its variants: {', '.join(variants)}" if variants else ""),
+                    f'service "{target.name}" has no {scenario} '
+                    + (f'variant "{variant}"' if variant else "blueprint without a variant")
+                    + (f"; choose with --variant: {variants}" if variants else ""),
                     code="BPQL-Q007",
                 )
             raise QueryError(
                 f'service "{target.name}" has {len(found)} {scenario} blueprints; choose one '
-                f"with --variant: {', '.join(variants)}",
+                f"with --variant: {variants}",
                 code="BPQL-Q008",
             )
         bid = wanted[0]
@@ -202,7 +208,13 @@ def _blueprint_only(graph: Graph, bp_key: str) -> tuple[Graph, GraphNode]:
 def _shape_table(query: ir.FindIR, rows: dict[str, Rows]) -> Result:
     columns, data = rows["rows"]
     keep = [i for i, c in enumerate(columns) if not c.startswith("_")]
-    table = Table([columns[i] for i in keep], [[_tidy(row[i]) for i in keep] for row in data])
+    fields = [*query.columns, *([query.group_by] if query.group_by else [])]
+    units = {f.name: f.unit for f in fields if f.unit}
+    table = Table(
+        [columns[i] for i in keep],
+        [[_tidy(row[i], columns[i] in units) for i in keep] for row in data],
+        units,
+    )
     return Result("table", table=table)
 
 
@@ -222,7 +234,40 @@ def _marked(graph: Graph, ends: list[ir.Target]) -> dict[str, list[str]]:
 
 def _shape_show(query: ir.ShowIR, rows: dict[str, Rows]) -> Result:
     graph = _graph_of(rows, ["graph"])
+    if query.scenario is not None:
+        graph = _within_scenario(
+            graph, node_key(query.target.label, query.target.id), query.scenario, query.depth
+        )
     return Result("graph", graph=graph, highlight=_marked(graph, [query.target]))
+
+
+def _within_scenario(graph: Graph, centre: str, scenario: str, depth: int) -> Graph:
+    """The part of a neighbourhood reached from its centre without entering another
+    scenario's blueprint: things of other blueprints go, and so do shared things reached only
+    through them (a system only a to-be step uses is not around the as-is service)."""
+
+    def allowed(key: str) -> bool:
+        n = graph.nodes[key]
+        return scenario_of(n.label, n.id) in (None, scenario)
+
+    near: defaultdict[str, set[str]] = defaultdict(set)
+    for e in graph.edges:
+        if allowed(e.source) and allowed(e.target):
+            near[e.source].add(e.target)
+            near[e.target].add(e.source)
+    dist = {centre: 0}
+    frontier = [centre]
+    for d in range(1, depth + 1):
+        frontier = [m for k in frontier for m in sorted(near[k]) if m not in dist]
+        for m in frontier:
+            dist.setdefault(m, d)
+    out = Graph()
+    for key in sorted(dist):
+        out.add_node(graph.nodes[key])
+    for e in graph.edges:
+        if e.source in dist and e.target in dist and min(dist[e.source], dist[e.target]) < depth:
+            out.add_edge(e)
+    return out
 
 
 def _shape_path(query: ir.PathIR, rows: dict[str, Rows]) -> Result:
@@ -235,8 +280,24 @@ def _shape_path(query: ir.PathIR, rows: dict[str, Rows]) -> Result:
             f"{query.within} steps"
         )
     return Result(
-        "graph", graph=graph, title=title, highlight=_marked(graph, [query.source, query.target])
+        "graph",
+        graph=graph,
+        title=title,
+        highlight=_marked(graph, [query.source, query.target]),
+        paths=_paths_from(rows["paths"][1], node_key(query.source.label, query.source.id)),
     )
+
+
+def _paths_from(rows: list[list[Any]], start: str) -> list[list[str]]:
+    """Each path as node keys from the source to the target, the paths in order of their keys
+    (a store may hand a path over from either end)."""
+    out = set()
+    for row in rows:
+        for p in row:
+            if isinstance(p, GraphPath) and p.nodes:
+                keys = [n.key for n in p.nodes]
+                out.add(tuple(keys if keys[0] == start else keys[::-1]))
+    return [list(p) for p in sorted(out)]
 
 
 def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
@@ -245,7 +306,9 @@ def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
     graph = _graph_of(rows, ["source", *(n for n in rows if n.startswith("graph."))])
     per: dict[str, dict[str, Any]] = {}
     visible: set[str] = set()
-    for service_id, service, step, lane, tp, channel, fp, rpn in facts:
+    where: dict[str, tuple[Any, ...]] = {}
+    for service_id, service, step, lane, tp, channel, fp, rpn, bp, order, seq in facts:
+        where[step] = (service_id, bp, _last(order), _last(seq), step, service, lane)
         s = per.setdefault(
             service_id,
             {
@@ -295,9 +358,20 @@ def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
                 max(rpns) if rpns else None,
             ]
         )
+    reached = _routes(query, rows)
+    step_rows = []
+    for step in sorted(where, key=lambda k: where[k][:5]):
+        route, via, hops = reached.get(step, (None, None, None))
+        step_rows.append([where[step][5], step, where[step][6], route, via, hops])
+        key = node_key("Step", step)
+        if key in graph.nodes:  # the view shows a step's route beside its other facts
+            n = graph.nodes[key]
+            extra = {"route": route, "via": via, "hops": hops}
+            graph.nodes[key] = GraphNode(n.label, n.id, n.labels, {**n.properties, **extra})
     return Result(
         "impact",
         table=Table(columns, table_rows),
+        steps=Table(["service", "step", "lane", "route", "via", "hops"], step_rows),
         graph=graph,
         title=f'impact of {query.source.label.lower()} "{query.source.name}"',
         highlight={
@@ -306,6 +380,35 @@ def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
             Mark.VISIBLE: sorted(visible),
         },
     )
+
+
+def _last(v: Any) -> tuple[int, Any]:
+    """A sort key with nulls last."""
+    return (v is None, v if v is not None else 0)
+
+
+def _routes(query: ir.ImpactIR, rows: dict[str, Rows]) -> dict[str, tuple[str, str, int | None]]:
+    """How each affected step is reached: (route, via, dependency hops), the nearest route
+    first (fewest hops, then the order of `IMPACT_ROUTES`, then the via id). A step reached
+    only because a reached step supports it names that step."""
+    best: dict[str, tuple[tuple[int, int, str], tuple[str, str, int | None]]] = {}
+    for order, route in enumerate(IMPACT_ROUTES[query.source.label]):
+        for row in rows[f"graph.route.{route.rule.relation}"][1]:
+            for p in row:
+                if not isinstance(p, GraphPath):
+                    continue
+                step = next(n for n in p.nodes if n.label == "Step")
+                keys = {n.key: n for n in p.nodes}
+                via = next(keys[e.target].id for e in p.edges if e.source == step.key)
+                hops = sum(e.type == "DEPENDS_ON" for e in p.edges)
+                name = route.far if hops and route.far else route.name
+                found = ((hops, order, via), (name, via, hops if route.rule.bounded else None))
+                if step.id not in best or found[0] < best[step.id][0]:
+                    best[step.id] = found
+    out = {step: found[1] for step, found in best.items()}
+    for step, via in sorted(rows["supported"][1]):
+        out.setdefault(step, (SUPPORTED_ROUTE, via, None))
+    return out
 
 
 #: how each IR kind's rows become a Result
@@ -317,8 +420,11 @@ SHAPERS: dict[str, Callable[[Any, dict[str, Rows]], Result]] = {
 }
 
 
-def _tidy(v: Any) -> Any:
-    """Lists from collect() come in no particular order; sort them so backends agree."""
+def _tidy(v: Any, duration: bool = False) -> Any:
+    """Lists from collect() come in no particular order; sort them so backends agree.
+    A duration column's numbers become `Duration`s, which print with units."""
+    if duration and isinstance(v, (int, float)) and not isinstance(v, bool):
+        return Duration(v)
     if isinstance(v, list):
         return sorted((x for x in v if x is not None), key=lambda x: (str(type(x)), x))
     if isinstance(v, GraphNode):

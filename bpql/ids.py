@@ -59,6 +59,24 @@ def service_of(label: str, id_: str) -> str | None:
     return None
 
 
+def scenario_of(label: str, id_: str) -> str | None:
+    """The scenario of the blueprint a node belongs to, read from its id; None for shared
+    things (services, systems, roles, ...), which belong to every scenario."""
+    if label == "Blueprint":
+        return parse_blueprint_id(id_).scenario
+    if label not in BLUEPRINT_SCOPED:
+        return None
+    prefix = id_.split(".", 1)[0]
+    return parse_blueprint_id(prefix).scenario if ":" in prefix else "as-is"
+
+
+def scenario_marker(scenario: str) -> tuple[bool, str]:
+    """How an id shows its scenario, for a store to test: (whether the id contains the text,
+    the text). As-is ids hold no ':' (`claims.x`); others hold `:<scenario>` (`claims:to-be.x`,
+    `claims:to-be:lean.x`); service and local ids never hold ':'."""
+    return (False, ":") if scenario == "as-is" else (True, f":{scenario}")
+
+
 def node_key(label: str, id_: str) -> str:
     """`Label:id`, the key of a node in results and views (ids are unique per label only)."""
     return f"{label}:{id_}"

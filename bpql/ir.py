@@ -17,6 +17,8 @@ class Field:
     type: PropType
     #: None for a property of the entity itself
     derived: Derived | None = None
+    #: "minutes" for a duration (bpql.schema.Prop.unit)
+    unit: str | None = None
 
     @property
     def many(self) -> bool:
@@ -40,6 +42,14 @@ class Cmp:
 
 
 @dataclass(frozen=True)
+class IsNull:
+    """The field has no value; a list field has no items. `negated`: it has one."""
+
+    field: Field
+    negated: bool
+
+
+@dataclass(frozen=True)
 class Rel:
     rule: RelationRule
     target: Target
@@ -54,7 +64,7 @@ class BoolOp:
     items: tuple[Cond, ...]
 
 
-Cond = Union[Cmp, Rel, BoolOp]
+Cond = Union[Cmp, IsNull, Rel, BoolOp]
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,9 @@ class ShowIR:
     kind: ClassVar[str] = "show"
     target: Target
     depth: int
+    #: None: every blueprint around the thing; else only the things of that scenario's
+    #: blueprints (and shared things reached without crossing another scenario)
+    scenario: str | None = None
 
 
 QueryIR = Union[FindIR, ImpactIR, PathIR, ShowIR]

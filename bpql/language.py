@@ -136,7 +136,11 @@ DERIVED: dict[str, dict[str, Derived]] = {
         )
     },
     "Blueprint": {
-        d.name: d for d in (Derived("service", "({n})<-[:HAS_BLUEPRINT]-({x}:Service)", "name"),)
+        d.name: d
+        for d in (
+            Derived("service", "({n})<-[:HAS_BLUEPRINT]-({x}:Service)", "name"),
+            Derived("personas", "({n})-[:FOR_PERSONA]->({x}:Persona)", "name", many=True),
+        )
     },
     "Phase": {
         d.name: d
@@ -183,6 +187,18 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "Metric": ("id", "name", "target", "unit"),
 }
 
+#: the time order of a kind's things, used when a query names no order and to break ties when
+#: it does: (pattern to {x}, property) pairs read before the id; an empty pattern reads {n}.
+#: Steps: their blueprint, then their phase's order, then their position in the blueprint.
+TIME_ORDER: dict[str, tuple[tuple[str, str], ...]] = {
+    "Step": (
+        ("({n})<-[:HAS_STEP]-({x}:Blueprint)", "id"),
+        ("({n})-[:IN_PHASE]->({x}:Phase)", "order"),
+        ("", "seq"),
+    ),
+    "Phase": (("({n})<-[:HAS_PHASE]-({x}:Blueprint)", "id"), ("", "order")),
+}
+
 #: how an entity reaches the steps it is about, for relations defined on steps;
 #: `{bp}` is the blueprint whose scenario the query follows
 STEP_ANCHOR: dict[str, str] = {
@@ -211,6 +227,12 @@ SCOPE: dict[str, str] = {
     "Evidence": "({n})<-[:SHOWS]-(:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
     "Metric": "({n})-[:MEASURES]->(:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
 }
+
+
+#: things a blueprint holds that no step need point at (evidence no step shows): they are in
+#: scope when no step reaches them and their id is of the query's scenario (`bpql.ids`), so
+#: `find evidence` lists all the evidence `bpql stats` counts
+UNATTACHED: dict[str, str] = {"Evidence": "({n})<-[:SHOWS]-(:Step)"}
 
 
 @dataclass(frozen=True)
@@ -280,14 +302,33 @@ USES_OWNED_SYSTEM = RelationRule(
     bounded=True,
 )
 
+
+@dataclass(frozen=True)
+class ImpactRoute:
+    """A way `impact of` reaches steps, and the words an answer uses for it."""
+
+    rule: RelationRule
+    #: how a step reached this way is reached: "role", "owned system", ...
+    name: str
+    #: the name when the way crosses system dependencies (hops > 0)
+    far: str = ""
+
+
 #: the routes by which `impact of <kind>` reaches steps; each is a rule of the language, so
-#: "what does X reach" means the same in `impact of` as in `find steps where ...`
-IMPACT_ROUTES: dict[str, tuple[RelationRule, ...]] = {
-    "Department": (step_rule("performed_by", "Department"), USES_OWNED_SYSTEM),
-    "Role": (step_rule("performed_by", "Role"),),
-    "System": (step_rule("depends_on", "System"),),
-    "Touchpoint": (step_rule("at", "Touchpoint"),),
+#: "what does X reach" means the same in `impact of` as in `find steps where ...`. `within N`
+#: bounds the dependency hops of the bounded ones; `within 0` keeps to the thing's own roles
+#: and systems.
+IMPACT_ROUTES: dict[str, tuple[ImpactRoute, ...]] = {
+    "Department": (
+        ImpactRoute(step_rule("performed_by", "Department"), "role"),
+        ImpactRoute(USES_OWNED_SYSTEM, "owned system", "dependent system"),
+    ),
+    "Role": (ImpactRoute(step_rule("performed_by", "Role"), "role"),),
+    "System": (ImpactRoute(step_rule("depends_on", "System"), "system", "dependent system"),),
+    "Touchpoint": (ImpactRoute(step_rule("at", "Touchpoint"), "touchpoint"),),
 }
+#: how a step is reached that a reached step supports (through `SUPPORTS`, lower lane first)
+SUPPORTED_ROUTE = "supporting step"
 
 RELATION_WORDS: dict[str, str] = {
     "uses": "uses",

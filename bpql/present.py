@@ -52,7 +52,7 @@ def _table(result: Result, console: Console) -> None:
 def _nodes(result: Result, console: Console) -> None:
     assert result.graph is not None
     rows: list[list[Any]] = []
-    for node in sorted(result.graph.nodes.values(), key=lambda x: (x.label, x.id)):
+    for node in result.node_order():
         kind = node.labels[-1] if len(node.labels) > 1 else node.label
         rows.append([node.key, kind, node.name])
     fit_table(["node", "kind", "name"], rows, console)
@@ -163,6 +163,9 @@ def _graph_size(result: Result, console: Console) -> None:
 
 def _impact(result: Result, console: Console) -> None:
     _table(result, console)
+    if result.steps is not None and result.steps.rows:
+        console.print("[bold]how each step is reached[/bold]")
+        _table(Result("table", table=result.steps), console)
     _graph_size(result, console)
 
 

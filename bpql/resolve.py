@@ -12,7 +12,10 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from bpql import ir
+from bpql.durations import EXAMPLES as DURATION_EXAMPLES
+from bpql.durations import format_minutes, parse_duration
 from bpql.errors import QueryError, Span
+from bpql.ids import scenario_of
 from bpql.language import (
     DEFAULT_COLUMNS,
     DEFAULT_DEPTH,
@@ -44,8 +47,18 @@ IMPACT_SOURCES = tuple(IMPACT_ROUTES)
 
 
 def _hint(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return f" (did you mean '{close}'?)" if (close := closest(word, choices)) else ""
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice a typo most likely meant: a close spelling, and a looser one only when it
+    starts with the same letter (so `personas` suggests nothing rather than `version`)."""
+    word = word.lower()
+    for close in difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6):
+        ratio = difflib.SequenceMatcher(None, word, close.lower()).ratio()
+        if ratio >= 0.75 or close[:1].lower() == word[:1]:
+            return close
+    return None
 
 
 def _one_of(choices: Iterable[str]) -> str:
@@ -56,9 +69,13 @@ def _one_of(choices: Iterable[str]) -> str:
 class Resolver:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        #: the scenario of the statement being resolved; references must belong to it
+        self._reading: str | None = None
+        self._reading_span: Span | None = None
 
     # --- entry points -------------------------------------------------------------------
     def resolve(self, stmt: ast.Statement) -> ir.QueryIR | ir.ExplainIR:
+        self._reading = None
         handler = STATEMENTS.get(type(stmt))
         if handler is None:  # the parser makes no other statements; say so, never fall through
             raise QueryError(
@@ -72,10 +89,9 @@ class Resolver:
         return ir.ExplainIR(inner)
 
     def _impact(self, stmt: ast.Impact) -> ir.ImpactIR:
+        scenario = self._reads(stmt.scenario)
         src = self._ref(stmt.target, IMPACT_SOURCES, "impact of")
-        return ir.ImpactIR(
-            src, self._bound(stmt.within, DEFAULT_WITHIN), self._scenario(stmt.scenario)
-        )
+        return ir.ImpactIR(src, self._bound(stmt.within, DEFAULT_WITHIN, low=0), scenario)
 
     def _path(self, stmt: ast.PathQuery) -> ir.PathIR:
         self._refuse_scenario(stmt.scenario, "path", "a path may cross as-is and to-be")
@@ -86,9 +102,34 @@ class Resolver:
         )
 
     def _show(self, stmt: ast.Show) -> ir.ShowIR:
-        self._refuse_scenario(stmt.scenario, "show", "it shows every blueprint around the thing")
+        # no clause: every blueprint around the thing; a clause keeps to that scenario
+        scenario = self._reads(stmt.scenario) if stmt.scenario is not None else None
         target = self._ref(stmt.target, None, "show")
-        return ir.ShowIR(target, self._bound(stmt.depth, DEFAULT_DEPTH.get(target.label, 1)))
+        depth = self._bound(stmt.depth, DEFAULT_DEPTH.get(target.label, 1))
+        return ir.ShowIR(target, depth, scenario)
+
+    def _reads(self, value: ast.Value | None) -> str | None:
+        """The statement's scenario, which the references in it are then checked against."""
+        self._reading = self._scenario(value)
+        self._reading_span = value.span if value is not None else None
+        return self._reading
+
+    def _check_scenario(self, target: ir.Target, span: Span | None) -> None:
+        """A to-be thing named in an as-is query (or the reverse) would match nothing: say so."""
+        theirs = scenario_of(target.label, target.id)
+        if self._reading is None or theirs is None or theirs == self._reading:
+            return
+        kind = NODES[target.label].singular
+        article = "an" if theirs[0] in "aeiou" else "a"
+        is_ = "is" if target.label == "Blueprint" else "belongs to"
+        head = f'{kind} "{target.id}" {is_} {article} {theirs} blueprint, and this query '
+        if self._reading_span is None:
+            message = head + f'reads {self._reading} blueprints unless it says scenario "{theirs}"'
+            hint = f'add scenario "{theirs}" at the end of the query (or scenario any for both)'
+        else:
+            message = head + f'says scenario "{self._reading}"'
+            hint = f'write scenario "{theirs}" (or scenario any for both)'
+        raise QueryError(message, span, code="BPQL-Q043", hints=[hint])
 
     def _refuse_scenario(self, value: ast.Value | None, statement: str, why: str) -> None:
         """A clause the IR cannot hold is an error, not silently ignored."""
@@ -97,11 +138,15 @@ class Resolver:
                 f"'{statement}' takes no scenario clause ({why}); remove 'scenario'",
                 value.span,
                 code="BPQL-Q103",
-                hints=[f'to draw one blueprint: show blueprint "<service>:{value.value}"'],
+                hints=[
+                    f'to keep to one scenario around a thing: show <kind> "<id>" scenario '
+                    f'"{value.value}"'
+                ],
             )
 
     # --- statements ---------------------------------------------------------------------
     def _find(self, stmt: ast.Find) -> ir.FindIR:
+        scenario = self._reads(stmt.scenario)
         kind = self._entity(stmt.entity)
         cond = self._cond(kind, stmt.where) if stmt.where else None
         names = [w for w in stmt.returns]
@@ -130,10 +175,11 @@ class Resolver:
             order,
             bool(stmt.order and stmt.order.descending),
             limit,
-            self._scenario(stmt.scenario),
+            scenario,
         )
 
     def _count(self, stmt: ast.Count) -> ir.FindIR:
+        scenario = self._reads(stmt.scenario)
         kind = self._entity(stmt.entity)
         cond = self._cond(kind, stmt.where) if stmt.where else None
         by = self._field(kind, stmt.by)
@@ -144,7 +190,7 @@ class Resolver:
                 stmt.by.span,
                 code="BPQL-Q011",
             )
-        return ir.FindIR(kind, cond, (), None, False, None, self._scenario(stmt.scenario), by)
+        return ir.FindIR(kind, cond, (), None, False, None, scenario, by)
 
     # --- names --------------------------------------------------------------------------
     def _entity(self, word: ast.Word) -> NodeKind:
@@ -171,7 +217,7 @@ class Resolver:
     def _field_named(self, kind: NodeKind, name: str) -> ir.Field:
         prop = kind.prop(name)
         if prop is not None:
-            return ir.Field(name, prop.type)
+            return ir.Field(name, prop.type, unit=prop.unit)
         d = DERIVED[kind.label][name]
         return ir.Field(name, d.type(), d)
 
@@ -186,13 +232,13 @@ class Resolver:
             code="BPQL-Q013",
         )
 
-    def _bound(self, value: ast.Value | None, default: int) -> int:
+    def _bound(self, value: ast.Value | None, default: int, low: int = 1) -> int:
         if value is None:
             return default
         n = int(value.value)
-        if not 1 <= n <= MAX_BOUND:
+        if not low <= n <= MAX_BOUND:
             raise QueryError(
-                f"expected a whole number from 1 to {MAX_BOUND}, got {n}",
+                f"expected a whole number from {low} to {MAX_BOUND}, got {n}",
                 value.span,
                 code="BPQL-Q014",
             )
@@ -247,7 +293,19 @@ class Resolver:
         assert isinstance(cmp.value, ast.Value)
         return ir.Cmp(f, cmp.op, self._value(f, cmp.value, cmp.op))
 
+    def _is_null(self, kind: NodeKind, cond: ast.IsNull) -> ir.Cond:
+        return ir.IsNull(self._field(kind, cond.field), cond.negated)
+
     def _value(self, f: ir.Field, v: ast.Value, op: str) -> Any:
+        if f.unit == "minutes" and op not in ("contains", "starts_with"):
+            return self._minutes(f, v)
+        if v.kind == "duration":
+            raise QueryError(
+                f"'{f.name}' is not a duration; durations such as {_shown(v)} compare with "
+                "target_time or max_wait",
+                v.span,
+                code="BPQL-Q041",
+            )
         words = {"contains": "contains", "starts_with": "starts with"}
         if op in words and f.type != "STRING":
             raise QueryError(
@@ -298,6 +356,20 @@ class Resolver:
             )
         return text
 
+    def _minutes(self, f: ir.Field, v: ast.Value) -> float:
+        """A duration: `1h30m`, `"1d"`, or a bare number of minutes as before units."""
+        if v.kind in ("duration", "number"):
+            return float(v.value)
+        minutes = parse_duration(str(v.value)) if v.kind in ("string", "word") else None
+        if minutes is None:
+            raise QueryError(
+                f"'{f.name}' is a duration; expected one such as {DURATION_EXAMPLES} "
+                f"(or a number of minutes), got {_shown(v)}",
+                v.span,
+                code="BPQL-Q042",
+            )
+        return minutes
+
     def _relation(self, kind: NodeKind, rel: ast.Relation) -> ir.Rel:
         direct = DIRECT_RELATIONS.get(kind.label, ())
         word = RELATION_WORDS[rel.relation]
@@ -333,7 +405,9 @@ class Resolver:
                 ref.kind.span,
                 code="BPQL-Q026",
             )
-        return self._lookup(kind, str(ref.value.value), ref.value.span)
+        target = self._lookup(kind, str(ref.value.value), ref.value.span)
+        self._check_scenario(target, ref.value.span)
+        return target
 
     def lookup(self, label: str, wanted: str) -> ir.Target:
         """A reference given outside a query (`bpql viz --blueprint claims`), by id or name."""
@@ -390,6 +464,7 @@ CONDITIONS: dict[type, Callable[[Resolver, NodeKind, Any], ir.Cond]] = {
     ast.Or: Resolver._or,
     ast.Not: Resolver._not,
     ast.Compare: Resolver._compare,
+    ast.IsNull: Resolver._is_null,
     ast.Relation: Resolver._relation,
 }
 
@@ -400,6 +475,8 @@ BY_SINGULAR_OF: dict[str, str] = {k.label: k.singular for k in BY_SINGULAR.value
 
 
 def _shown(v: ast.Value) -> str:
+    if v.kind == "duration":
+        return format_minutes(v.value)
     if v.kind == "string":
         return f'"{v.value}"'
     if v.kind == "bool":

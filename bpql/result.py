@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from bpql.durations import Duration
+
 
 class Mark:
     """Roles a result gives nodes for views to draw (`Result.highlight` keys); the page script
@@ -58,12 +60,21 @@ class GraphPath:
 class Table:
     columns: list[str]
     rows: list[list[Any]]
+    #: the unit of a column whose numbers are durations: {"max_wait": "minutes"}; their cells
+    #: are `Duration`s, printed with units (`1h30m`) and kept as numbers in JSON
+    units: dict[str, str] = field(default_factory=dict)
 
     def dicts(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, r, strict=False)) for r in self.rows]
 
     def to_json(self) -> dict[str, Any]:
-        return {"columns": self.columns, "rows": [[_jsonable(v) for v in r] for r in self.rows]}
+        out: dict[str, Any] = {
+            "columns": self.columns,
+            "rows": [[_jsonable(v) for v in r] for r in self.rows],
+        }
+        if self.units:
+            out["units"] = dict(sorted(self.units.items()))
+        return out
 
     def to_csv(self) -> str:
         buf = io.StringIO()
@@ -137,15 +148,34 @@ class Result:
     subtitle: str = ""
     #: node keys by role, for views that highlight them (impact: source, direct, visible)
     highlight: dict[str, list[str]] = field(default_factory=dict)
+    #: `impact of`: each affected step and the route that reaches it (route, via, hops)
+    steps: Table | None = None
+    #: a path answer's paths, each as node keys from its start to its end
+    paths: list[list[str]] = field(default_factory=list)
+
+    def node_order(self) -> list[GraphNode]:
+        """The graph's nodes as people read them: along the paths for a path answer (first
+        appearance), else by kind and id."""
+        assert self.graph is not None
+        seen = dict.fromkeys(k for p in self.paths for k in p)
+        rest = sorted(
+            (n for k, n in self.graph.nodes.items() if k not in seen), key=lambda x: (x.label, x.id)
+        )
+        return [self.graph.nodes[k] for k in seen if k in self.graph.nodes] + rest
 
     def to_json(self) -> dict[str, Any]:
         if self.kind == "table" and self.table is not None:
             return self.table.to_json()
         if self.kind == "graph" and self.graph is not None:
-            return self.graph.to_json()
+            doc = self.graph.to_json()
+            if self.paths:
+                doc["paths"] = self.paths
+            return doc
         out: dict[str, Any] = {}
         if self.table is not None:
             out.update(self.table.to_json())
+        if self.steps is not None:
+            out["steps"] = self.steps.to_json()
         if self.graph is not None:
             out["graph"] = self.graph.to_json()
         if self.highlight:
@@ -161,6 +191,8 @@ def _props(p: dict[str, Any]) -> dict[str, Any]:
 
 
 def _jsonable(v: Any) -> Any:
+    if isinstance(v, Duration):
+        return float(v)
     if isinstance(v, GraphNode):
         return v.key
     if isinstance(v, (list, tuple)):
@@ -177,6 +209,8 @@ def _cell(v: Any) -> str:
         return "; ".join(_cell(x) for x in v)
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, Duration):
+        return str(v)
     if isinstance(v, float):
         return f"{v:g}"
     return str(v)

@@ -18,6 +18,8 @@ class Prop:
     name: str
     type: PropType
     doc: str = ""
+    #: "minutes" for a duration: stored as minutes, written and printed with units
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,8 @@ class Lane:
     title: str
 
 
-def _p(name: str, type_: PropType = "STRING", doc: str = "") -> Prop:
-    return Prop(name, type_, doc)
+def _p(name: str, type_: PropType = "STRING", doc: str = "", unit: str | None = None) -> Prop:
+    return Prop(name, type_, doc, unit)
 
 
 _ID = _p("id", doc="stable id, unique per label")
@@ -82,8 +84,8 @@ NODE_KINDS: tuple[NodeKind, ...] = (
             _p("lane", doc="customer | frontstage | backstage | support"),
             _p("seq", "INT64", "time order within the blueprint"),
             _p("description"),
-            _p("target_time", "DOUBLE", "standard: target task time, minutes"),
-            _p("max_wait", "DOUBLE", "standard: maximum wait, minutes"),
+            _p("target_time", "DOUBLE", "standard: target task time", "minutes"),
+            _p("max_wait", "DOUBLE", "standard: maximum wait", "minutes"),
             _p("script", doc="script for frontstage staff"),
             _p("moment_of_truth", "BOOL"),
         ),

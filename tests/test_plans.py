@@ -51,8 +51,8 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
 
 def test_impact_routes_are_rules_of_the_language() -> None:
     """`impact of` reaches steps by the same rules as `find steps where ...`."""
-    for label, rules in IMPACT_ROUTES.items():
-        for rule in rules:
+    for label, routes in IMPACT_ROUTES.items():
+        for rule in (route.rule for route in routes):
             assert rule.target == label
             assert rule in STEP_RELATIONS or rule.relation == "uses_owned"
 
@@ -83,7 +83,7 @@ def test_transforms_replace_a_renderer(catalog: GraphCatalog) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        'show service "claims" scenario "to-be"',
+        'path from service "claims" to system "mainframe" scenario "to-be"',
         'path from step "claims.submit-claim" to system "mainframe" scenario "as-is"',
     ],
 )

@@ -9,7 +9,6 @@ written without a list), strict where a typo would silently lose data (unknown f
 from __future__ import annotations
 
 import math
-import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -21,6 +20,8 @@ from pydantic import (
     StringConstraints,
 )
 
+from bpql.durations import EXAMPLES as DURATION_EXAMPLES
+from bpql.durations import parse_duration
 from bpql.schema import CHANNELS
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -29,11 +30,6 @@ Name = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Lane = Literal["customer", "frontstage", "backstage", "support"]
 Channel = Literal[CHANNELS]  # type: ignore[valid-type]
 Rating = Annotated[int, Field(ge=1, le=10, strict=True)]
-
-_DURATION = re.compile(
-    r"^\s*(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*"
-    r"(?:(\d+(?:\.\d+)?)\s*m(?:in)?)?\s*(?:(\d+(?:\.\d+)?)\s*s)?\s*$"
-)
 
 
 def _as_list(value: Any) -> Any:
@@ -46,17 +42,16 @@ def _as_list(value: Any) -> Any:
 
 
 def parse_minutes(value: Any) -> Any:
-    """`90s`, `5m`, `2h`, `1d`, `1h30m` or a bare number of minutes, as minutes."""
+    """`90s`, `5m`, `2h`, `1d`, `2w`, `1h30m` or a bare number of minutes, as minutes."""
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, str):
-        m = _DURATION.match(value)
-        if m and any(m.groups()):
-            d, h, mi, s = (float(g) if g else 0.0 for g in m.groups())
-            return d * 1440 + h * 60 + mi + s / 60
-        raise ValueError("a duration such as 90s, 5m, 2h, 1d or 1h30m")
+        minutes = parse_duration(value)
+        if minutes is None:
+            raise ValueError(f"a duration such as {DURATION_EXAMPLES}")
+        return minutes
     return value
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from bpql.durations import EXAMPLES as DURATION_EXAMPLES
 from bpql.errors import BlueprintError, BpqlError, Span
 from bpql.graphdata import Enterprise, GraphData
 from bpql.ids import blueprint_id, member_id, member_prefix
@@ -146,7 +147,7 @@ def _pydantic_problems(
             what = "a duration" if field_name in _DURATION_FIELDS else "a number"
             msg = f"{where}: expected {what} {words} {bound}, got {_kind_of(got)}"
         elif field_name in _DURATION_FIELDS and kind in ("float_type", "float_parsing"):
-            example = "a duration such as 90s, 5m, 2h, 1d or 1h30m"
+            example = f"a duration such as {DURATION_EXAMPLES}"
             msg = f"{where}: expected {example}, got {_kind_of(got)}"
         elif kind == "value_error":
             msg = f"{where}: expected {ctx.get('error', err['msg'])}, got {_kind_of(got)}"

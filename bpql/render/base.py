@@ -13,7 +13,15 @@ from typing import Any, ClassVar
 
 from bpql import ir
 from bpql.errors import QueryError
-from bpql.language import IMPACT_ROUTES, SCOPE, STEP_ANCHOR, SUPPORT_CHAIN
+from bpql.ids import scenario_marker
+from bpql.language import (
+    IMPACT_ROUTES,
+    SCOPE,
+    STEP_ANCHOR,
+    SUPPORT_CHAIN,
+    TIME_ORDER,
+    UNATTACHED,
+)
 from bpql.schema import NODES
 
 Renderer = Callable[[Any, Any], list[ir.Statement]]
@@ -113,7 +121,13 @@ class Dialect:
         if label == "Blueprint":
             return f"n.scenario = {p}"
         bp = self.var("b")
-        return f"EXISTS {{ MATCH {fmt(SCOPE[label], bp=bp)} WHERE {bp}.scenario = {p} }}"
+        scoped = f"EXISTS {{ MATCH {fmt(SCOPE[label], bp=bp)} WHERE {bp}.scenario = {p} }}"
+        if label not in UNATTACHED:
+            return scoped
+        contains, marker = scenario_marker(scenario)
+        by_id = f"{'' if contains else 'NOT '}n.id CONTAINS {self.param(marker, 'marker')}"
+        alone = f"NOT EXISTS {{ MATCH {fmt(UNATTACHED[label])} }} AND {by_id}"
+        return f"({scoped} OR ({alone}))"
 
     def find_plan(self, query: ir.FindIR) -> list[ir.Statement]:
         label = query.entity.label
@@ -152,21 +166,35 @@ class Dialect:
                 f"ORDER BY {q('count')} DESC, CASE WHEN {g} IS NULL THEN 1 ELSE 0 END, {g}"
             )
             return [self.statement("rows", "\n".join(lines))]
+        time_keys = self.time_order(label, lines, carried)
         cols = [f"{self.expr(f)} AS {q(f.name)}" for f in query.columns]
+        cols.extend(f"{expr} AS {alias}" for alias, expr in time_keys)
         cols.append("n.id AS _id")
         if query.order is not None:
             cols.append(f"{self.expr(query.order)} AS _order")
         lines.append("RETURN " + ", ".join(cols))
+        keys = [_nulls_last(alias) for alias, _ in time_keys] + ["_id"]
         if query.order is not None:
             direction = " DESC" if query.descending else ""
-            lines.append(
-                f"ORDER BY CASE WHEN _order IS NULL THEN 1 ELSE 0 END, _order{direction}, _id"
-            )
-        else:
-            lines.append("ORDER BY _id")
+            keys.insert(0, f"{_nulls_last('_order')}{direction}")
+        lines.append("ORDER BY " + ", ".join(keys))
         if query.limit is not None:
             lines.append(f"LIMIT {self.param(query.limit, 'limit')}")
         return [self.statement("rows", "\n".join(lines))]
+
+    def time_order(self, label: str, lines: list[str], carried: list[str]) -> list[tuple[str, str]]:
+        """Read the keys of `TIME_ORDER` (matching what they need): (alias, expression)."""
+        keys: list[tuple[str, str]] = []
+        for i, (pattern, prop) in enumerate(TIME_ORDER.get(label, ())):
+            if not pattern:
+                keys.append((f"_t{i}", f"n.{q(prop)}"))
+                continue
+            x = self.var("x")
+            lines.append(f"OPTIONAL MATCH {fmt(pattern, x=x)}")
+            lines.append(f"WITH {', '.join(carried)}, {x}.{q(prop)} AS _t{i}")
+            carried.append(f"_t{i}")
+            keys.append((f"_t{i}", f"_t{i}"))
+        return keys
 
     def expr(self, f: ir.Field) -> str:
         return _alias(f) if f.derived is not None else f"n.{q(f.name)}"
@@ -203,6 +231,12 @@ class Dialect:
         op = "<>" if c.op == "!=" else c.op
         return f"{e} {op} {self.param(c.value)}"
 
+    def is_null(self, c: ir.IsNull, query: ir.FindIR) -> str:
+        e = self.expr(c.field)
+        if c.field.many:  # collect() of nothing is an empty list, never null
+            return f"size({e}) {'>' if c.negated else '='} 0"
+        return f"{e} IS {'NOT ' if c.negated else ''}NULL"
+
     def relation(self, r: ir.Rel, query: ir.FindIR) -> str:
         t = self.var("t")
         target = self.param(r.target.id)
@@ -226,7 +260,7 @@ class Dialect:
         EXISTS test and once as the path drawn in the subgraph.
         """
         src = query.source
-        routes = IMPACT_ROUTES[src.label]
+        routes = [r.rule for r in IMPACT_ROUTES[src.label]]
         out = [
             self.statement(
                 "source",
@@ -254,7 +288,7 @@ class Dialect:
             self.statement(
                 "supported",
                 f"MATCH (d:Step)-[:SUPPORTS*1..{SUPPORT_CHAIN}]->(u:Step)\n"
-                "WHERE d.id IN $direct\nRETURN DISTINCT u.id AS id ORDER BY id",
+                "WHERE d.id IN $direct\nRETURN DISTINCT u.id AS id, d.id AS via ORDER BY id, via",
                 direct=("direct",),
             )
         )
@@ -266,8 +300,10 @@ class Dialect:
                 "WHERE s.id IN $steps\n"
                 "OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)\n"
                 "OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint)\n"
+                "OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)\n"
                 "RETURN sv.id AS service_id, sv.name AS service, s.id AS step, s.lane AS lane, "
-                "tp.name AS touchpoint, tp.channel AS channel, f.id AS failpoint, f.rpn AS rpn\n"
+                "tp.name AS touchpoint, tp.channel AS channel, f.id AS failpoint, f.rpn AS rpn, "
+                "b.id AS blueprint, ph.`order` AS phase_order, s.seq AS seq\n"
                 "ORDER BY service_id, step",
                 **steps,
             )
@@ -307,6 +343,11 @@ class Dialect:
         return [self.statement("graph", cypher)]
 
 
+def _nulls_last(key: str) -> str:
+    """Both stores order nulls last, written out so no answer depends on an engine's default."""
+    return f"CASE WHEN {key} IS NULL THEN 1 ELSE 0 END, {key}"
+
+
 def _alias(f: ir.Field) -> str:
     return f"f_{f.name}"
 
@@ -315,7 +356,7 @@ def _cond_fields(c: ir.Cond | None) -> list[ir.Field]:
     """Fields a condition compares, through and/or/not; relations compare none."""
     if c is None or isinstance(c, ir.Rel):
         return []
-    if isinstance(c, ir.Cmp):
+    if isinstance(c, (ir.Cmp, ir.IsNull)):
         return [c.field]
     return [f for i in c.items for f in _cond_fields(i)]
 
@@ -331,10 +372,11 @@ def _collect(cls: type[Dialect]) -> dict[str, Renderer]:
 
 
 Dialect.RENDERERS = _collect(Dialect)
-#: how each kind of condition renders; the IR has exactly these three
+#: how each kind of condition renders; the IR has exactly these four
 CONDITIONS: dict[type, Callable[[Dialect, Any, ir.FindIR], str]] = {
     ir.BoolOp: Dialect.boolean,
     ir.Cmp: Dialect.compare,
+    ir.IsNull: Dialect.is_null,
     ir.Rel: Dialect.relation,
 }
 

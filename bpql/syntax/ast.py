@@ -22,7 +22,8 @@ class Word(Node):
 @dataclass(frozen=True)
 class Value(Node):
     value: Any
-    #: "string" | "number" | "bool" | "word" (a bare word such as `backstage`)
+    #: "string" | "number" | "bool" | "word" (a bare word such as `backstage`) | "duration"
+    #: (minutes, written with units such as `1h30m`)
     kind: str
 
 
@@ -44,6 +45,14 @@ class Compare(Node):
     field: Word
     op: str  # = != < <= > >= contains starts_with in not_in
     value: Value | ValueList
+
+
+@dataclass(frozen=True)
+class IsNull(Node):
+    """`touchpoint is null`: the field has no value (a list field: no items)."""
+
+    field: Word
+    negated: bool
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,7 @@ class Not(Node):
     item: Cond
 
 
-Cond = Union[Compare, Relation, And, Or, Not]
+Cond = Union[Compare, IsNull, Relation, And, Or, Not]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.tree import Meta
 
+from bpql.durations import EXAMPLES as DURATION_EXAMPLES
+from bpql.durations import parse_duration
 from bpql.errors import QueryError, Span
 from bpql.syntax import ast
 
@@ -23,6 +25,7 @@ TERMINAL_WORDS: dict[str, str] = {
     "NAME": "a word",
     "INT": "a whole number",
     "NUMBER": "a number",
+    "DURATION": "a duration such as 1h30m",
     "CMP": "a comparison such as = or >=",
     "LPAR": "'('",
     "RPAR": "')'",
@@ -33,6 +36,8 @@ TERMINAL_WORDS: dict[str, str] = {
     "$END": "the end of the query",
 }
 STATEMENT_WORDS = "find, count, impact of, path from, show or explain"
+#: the words a statement starts with, for a did-you-mean on a misspelt one
+STATEMENTS = ("find", "count", "impact", "path", "show", "explain")
 
 
 @functools.lru_cache(maxsize=1)
@@ -118,6 +123,22 @@ class _ToAst(Transformer[Token, Any]):
             )
         return ast.Value(_tok(items[0]), value, "number")
 
+    def duration(self, meta: Meta, items: list[Token]) -> ast.Value:
+        text = str(items[0])
+        minutes = parse_duration(text)
+        if minutes is None:
+            raise QueryError(
+                f"'{text}' is not a duration: write each unit once, largest first, as in "
+                f"{DURATION_EXAMPLES}",
+                _tok(items[0]),
+                code="BPQL-Q040",
+            )
+        if minutes > MAX_NUMBER:
+            raise QueryError(
+                f"the duration {_short(text)} is out of range", _tok(items[0]), code="BPQL-Q044"
+            )
+        return ast.Value(_tok(items[0]), minutes, "duration")
+
     def true(self, meta: Meta, items: list[Token]) -> ast.Value:
         return ast.Value(_tok(items[0]), True, "bool")
 
@@ -199,6 +220,12 @@ class _ToAst(Transformer[Token, Any]):
 
     def not_in_list(self, meta: Meta, items: list[Any]) -> ast.Compare:
         return ast.Compare(_span(meta), items[0], "not_in", items[3])
+
+    def is_null(self, meta: Meta, items: list[Any]) -> ast.IsNull:
+        return ast.IsNull(_span(meta), items[0], False)
+
+    def is_not_null(self, meta: Meta, items: list[Any]) -> ast.IsNull:
+        return ast.IsNull(_span(meta), items[0], True)
 
     def _relation(self, meta: Meta, name: str, items: list[Any]) -> ast.Relation:
         ref = next(i for i in items if isinstance(i, ast.Ref))
@@ -327,6 +354,9 @@ def parse(text: str) -> list[ast.Statement]:
         expected = set(exc.accepts or exc.expected)
         if tok.start_pos == len(text) - len(text.lstrip()) and tok.type != "$END":
             msg = f"unexpected {_describe(tok)}; expected a statement: {STATEMENT_WORDS}"
+            close = difflib.get_close_matches(str(tok).lower(), STATEMENTS, n=1, cutoff=0.7)
+            if close and tok.type == "NAME":
+                msg += f" (did you mean '{close[0]}'?)"
             raise QueryError(msg, span, text, code="BPQL-Q033") from None
         before = text[: tok.start_pos] if tok.type != "$END" else text
         if tok.type == "$END":

@@ -16,8 +16,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from bpql.durations import format_minutes
 from bpql.errors import BpqlError
 from bpql.result import Graph, GraphEdge, GraphNode, Mark, Result
+from bpql.schema import NODES
 from bpql.viz import layout
 from bpql.viz.style import (
     EDGE_LOOKS,
@@ -88,11 +90,16 @@ def _label(text: str, limit: int = 30) -> str:
 
 
 def _props(node: GraphNode) -> dict[str, Any]:
-    return {
-        k: v
-        for k, v in sorted(node.properties.items())
-        if v is not None and v != "" and k not in ("name",)
-    }
+    """What a node's hover shows; durations with units (`2d`), as in tables."""
+    kind = NODES.get(node.label)
+    out: dict[str, Any] = {}
+    for k, v in sorted(node.properties.items()):
+        if v is None or v == "" or k == "name":
+            continue
+        prop = kind.prop(k) if kind is not None else None
+        is_number = isinstance(v, (int, float)) and not isinstance(v, bool)
+        out[k] = format_minutes(v) if prop and prop.unit == "minutes" and is_number else v
+    return out
 
 
 class _Page:
@@ -386,6 +393,8 @@ def impact_view(
             for role, words, colour in IMPACT_ROLES
         ],
         "summary": result.table.to_json(),
+        # each affected step and its route (also on the step's node: route, via, hops)
+        "steps": result.steps.to_json() if result.steps is not None else None,
     }
     return _draw(graph, "impact", heading, view, message, live_physics, node_extra, edge_extra)
 

@@ -8,6 +8,10 @@ WITH n, f_service, x4.name AS f_touchpoint
 OPTIONAL MATCH (n)-[:AT_TOUCHPOINT]->(x6:Touchpoint)
 WITH n, f_service, f_touchpoint, x6.channel AS f_channel
 WITH n, f_service, f_touchpoint, f_channel WHERE f_channel = $p1
-RETURN f_service AS service, n.name AS name, f_touchpoint AS touchpoint, n.id AS _id
-ORDER BY _id
+OPTIONAL MATCH (n)<-[:HAS_STEP]-(x8:Blueprint)
+WITH n, f_service, f_touchpoint, f_channel, x8.id AS _t0
+OPTIONAL MATCH (n)-[:IN_PHASE]->(x9:Phase)
+WITH n, f_service, f_touchpoint, f_channel, _t0, x9.`order` AS _t1
+RETURN f_service AS service, n.name AS name, f_touchpoint AS touchpoint, _t0 AS _t0, _t1 AS _t1, n.seq AS _t2, n.id AS _id
+ORDER BY CASE WHEN _t0 IS NULL THEN 1 ELSE 0 END, _t0, CASE WHEN _t1 IS NULL THEN 1 ELSE 0 END, _t1, CASE WHEN _t2 IS NULL THEN 1 ELSE 0 END, _t2, _id
 // params: {"scenario": "as-is", "p1": "phone"}

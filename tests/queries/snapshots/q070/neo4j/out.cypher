@@ -11,7 +11,7 @@ RETURN DISTINCT s.id AS id ORDER BY id
 // neo4j, statement 3 of 9: supported
 MATCH (d:Step)-[:SUPPORTS*1..6]->(u:Step)
 WHERE d.id IN $direct
-RETURN DISTINCT u.id AS id ORDER BY id
+RETURN DISTINCT u.id AS id, d.id AS via ORDER BY id, via
 // params: {}
 // $direct <- direct
 
@@ -20,7 +20,8 @@ MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)
 WHERE s.id IN $steps
 OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
 OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint)
-RETURN sv.id AS service_id, sv.name AS service, s.id AS step, s.lane AS lane, tp.name AS touchpoint, tp.channel AS channel, f.id AS failpoint, f.rpn AS rpn
+OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)
+RETURN sv.id AS service_id, sv.name AS service, s.id AS step, s.lane AS lane, tp.name AS touchpoint, tp.channel AS channel, f.id AS failpoint, f.rpn AS rpn, b.id AS blueprint, ph.`order` AS phase_order, s.seq AS seq
 ORDER BY service_id, step
 // params: {}
 // $steps <- direct + supported

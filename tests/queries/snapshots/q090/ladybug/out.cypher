@@ -1,0 +1,52 @@
+// ladybug, statement 1 of 9: source
+MATCH (n:System) WHERE n.id = $source RETURN n
+// params: {"source": "crm"}
+
+// ladybug, statement 2 of 9: direct
+MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)
+WHERE (EXISTS { MATCH (s)-[:USES]->(:System)-[:DEPENDS_ON*0..1]->(t:System) WHERE t.id = $source }) AND b.scenario = $scenario
+RETURN DISTINCT s.id AS id ORDER BY id
+// params: {"source": "crm", "scenario": "as-is"}
+
+// ladybug, statement 3 of 9: supported
+MATCH (d:Step)-[:SUPPORTS*1..6]->(u:Step)
+WHERE d.id IN $direct
+RETURN DISTINCT u.id AS id, d.id AS via ORDER BY id, via
+// params: {}
+// $direct <- direct
+
+// ladybug, statement 4 of 9: facts
+MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)
+WHERE s.id IN $steps
+OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
+OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint)
+OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)
+RETURN sv.id AS service_id, sv.name AS service, s.id AS step, s.lane AS lane, tp.name AS touchpoint, tp.channel AS channel, f.id AS failpoint, f.rpn AS rpn, b.id AS blueprint, ph.`order` AS phase_order, s.seq AS seq
+ORDER BY service_id, step
+// params: {}
+// $steps <- direct + supported
+
+// ladybug, statement 5 of 9: graph.route.depends_on
+MATCH p = (s:Step)-[:USES]->(:System)-[:DEPENDS_ON*0..1]->(t:System) WHERE s.id IN $direct AND t.id = $source RETURN p
+// params: {"source": "crm"}
+// $direct <- direct
+
+// ladybug, statement 6 of 9: graph.supports
+MATCH p = (a:Step)-[:SUPPORTS]->(c:Step) WHERE a.id IN $steps AND c.id IN $steps RETURN p
+// params: {}
+// $steps <- direct + supported
+
+// ladybug, statement 7 of 9: graph.services
+MATCH p = (sv:Service)-[:HAS_BLUEPRINT]->(:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps RETURN p
+// params: {}
+// $steps <- direct + supported
+
+// ladybug, statement 8 of 9: graph.touchpoints
+MATCH p = (s:Step)-[:AT_TOUCHPOINT]->(:Touchpoint) WHERE s.id IN $steps RETURN p
+// params: {}
+// $steps <- direct + supported
+
+// ladybug, statement 9 of 9: graph.failpoints
+MATCH p = (s:Step)-[:HAS_FAIL_POINT]->(:FailPoint) WHERE s.id IN $steps RETURN p
+// params: {}
+// $steps <- direct + supported
