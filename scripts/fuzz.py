@@ -121,7 +121,9 @@ def record(folder: Path, counts: Counts, text: str, reason: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     n = len(counts.failures)
     (folder / f"{n}.bpql").write_text(text, encoding="utf-8", errors="surrogatepass")
-    (folder / f"{n}.txt").write_text(f"{reason}\n{text!r}\n", encoding="utf-8", errors="backslashreplace")
+    (folder / f"{n}.txt").write_text(
+        f"{reason}\n{text!r}\n", encoding="utf-8", errors="backslashreplace"
+    )
     counts.failures.append((text, reason))
 
 

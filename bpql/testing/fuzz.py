@@ -249,7 +249,7 @@ def lark_position(text: str) -> tuple[int, int] | None:
         _parser().parse(text)
     except UnexpectedCharacters as exc:
         where = (exc.line, exc.column)
-        if position_of(text, exc.pos_in_stream) != where:
+        if position_of(text, exc.pos_in_stream or 0) != where:
             raise FuzzFailure(f"Lark says {where} for offset {exc.pos_in_stream}") from None
         return where
     except UnexpectedToken as exc:
@@ -428,8 +428,6 @@ def grammar_queries(queries: Iterable[str]) -> Any:
         else:
             own = st.from_regex(term.pattern.to_regexp(), fullmatch=True)
         # corpus words four times in five: random ones rarely name anything that exists
-        base = (
-            st.one_of(*[favoured[term.name]] * 4, own) if term.name in favoured else own
-        )
+        base = st.one_of(*[favoured[term.name]] * 4, own) if term.name in favoured else own
         explicit[term.name] = st.tuples(base, sep).map("".join)
     return from_lark(parser, start="_statement", explicit=explicit)
