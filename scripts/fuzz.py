@@ -36,6 +36,7 @@ from bpql.testing.fuzz import (  # noqa: E402
 )
 
 DIALECTS = ("neo4j", "ladybug")
+BATCH = 500
 
 
 def main() -> int:
@@ -97,24 +98,28 @@ def run_generated(
     n: int, seed: int, queries: list[str], counts: Counts, one: Callable[[str], None]
 ) -> None:
     """`n` texts from the grammar through hypothesis, seeded, generation only (no shrinking:
-    a failure is recorded and the run goes on)."""
+    a failure is recorded and the run goes on). In batches of BATCH examples, each with its
+    own seed: one long hypothesis run keeps every choice it made and grows past a gigabyte."""
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hseed
 
-    @settings(
-        max_examples=n,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @hseed(seed)
-    @given(grammar_queries(queries))
-    def case(text: str) -> None:
-        counts.generated += 1
-        one(text)
+    strategy = grammar_queries(queries)
+    for batch in range(0, n, BATCH):
 
-    case()
+        @settings(
+            max_examples=min(BATCH, n - batch),
+            database=None,
+            deadline=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @hseed(seed * 1_000_003 + batch)
+        @given(strategy)
+        def case(text: str) -> None:
+            counts.generated += 1
+            one(text)
+
+        case()
 
 
 def record(folder: Path, counts: Counts, text: str, reason: str) -> None:

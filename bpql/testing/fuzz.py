@@ -198,7 +198,31 @@ def _statements(text: str, rng: random.Random) -> str:
     return f"{text}{glue}{text}"
 
 
+def _blank(text: str, rng: random.Random) -> str:
+    """Blanks or a comment between two tokens: the query still means the same."""
+    toks = _tokens(text)
+    i = rng.randint(0, len(toks))
+    gap = rng.choice(("  ", "\t", "\n", "\r\n", " # note \u2028 here\n", "\n\n  "))
+    return "".join([*toks[:i], gap, *toks[i:]])
+
+
+def _case(text: str, rng: random.Random) -> str:
+    """A word in another case: keywords do not care, names and values do."""
+    toks = _tokens(text)
+    words = [i for i, t in enumerate(toks) if t[:1].isalpha()]
+    if not words:
+        return text
+    i = rng.choice(words)
+    toks[i] = rng.choice((str.upper, str.title, str.swapcase))(toks[i])
+    return "".join(toks)
+
+
+#: mutations after which a query that compiled still means the same (or nearly)
+GENTLE = ("blank", "case", "separators", "statements")
+
 MUTATIONS: dict[str, Callable[[str, random.Random], str]] = {
+    "blank": _blank,
+    "case": _case,
     "insert": _insert,
     "delete": _delete,
     "replace": _replace,
@@ -213,8 +237,9 @@ MUTATIONS: dict[str, Callable[[str, random.Random], str]] = {
 
 
 def mutate(text: str, rng: random.Random) -> str:
-    """One to three mutations of a query, picked and placed by `rng`."""
-    names = sorted(MUTATIONS)
+    """One to three mutations of a query, picked and placed by `rng`; a third of the time
+    only gentle ones, so that enough queries still compile and run."""
+    names = list(GENTLE) if rng.random() < 1 / 3 else sorted(MUTATIONS)
     for _ in range(rng.randint(1, 3)):
         text = MUTATIONS[rng.choice(names)](text, rng)
     return text
