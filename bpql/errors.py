@@ -12,6 +12,7 @@ every raise site names one.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -67,7 +68,8 @@ class BpqlError(Exception):
         self.severity: Severity = severity
 
     def one_line(self) -> str:
-        return f"{self.span}: {self.message}" if self.span else self.message
+        message = escape_breaks(self.message)
+        return f"{self.span}: {message}" if self.span else message
 
     def for_terminal(self) -> str:
         """What the CLI prints on stderr: one line per problem (a query adds its caret)."""
@@ -152,19 +154,20 @@ class QueryError(BpqlError):
 
     def pretty(self) -> str:
         if self.span is None or self.source is None:
-            return f"error: {self.message}"
+            return f"error: {escape_breaks(self.message)}"
         lines = split_lines(self.source) or [""]
         line_no = min(self.span.line, len(lines))
-        text = lines[line_no - 1]
+        text = shown_line(lines[line_no - 1])
         width = 1
         if self.span.end_column and (self.span.end_line in (None, self.span.line)):
             width = max(1, self.span.end_column - self.span.column)
         gutter = f"{line_no} | "
-        caret = " " * (len(gutter) + self.span.column - 1) + "^" * width
-        hints = "".join(f"\nhint: {h}" for h in self.hints)
+        pad = "".join(_pad(ch) for ch in text[: self.span.column - 1])
+        caret = " " * len(gutter) + pad + "^" * width
+        hints = "".join(f"\nhint: {escape_breaks(h)}" for h in self.hints)
         return (
-            f"error at line {self.span.line}, column {self.span.column}: {self.message}\n"
-            f"{gutter}{text}\n{caret}{hints}"
+            f"error at line {self.span.line}, column {self.span.column}: "
+            f"{escape_breaks(self.message)}\n{gutter}{text}\n{caret}{hints}"
         )
 
     def __str__(self) -> str:
@@ -185,3 +188,37 @@ def split_lines(text: str) -> list[str]:
     str.splitlines would also break at CR, U+2028, U+0085 and others, and put the caret on
     another line than the one the parser meant."""
     return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+def _moves_cursor(ch: str) -> bool:
+    """Characters a terminal does not print in place: controls (a tab aside), lone
+    surrogates, and Unicode's line and paragraph separators."""
+    return ch != "\t" and unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp")
+
+
+def shown_line(line: str) -> str:
+    """A query line as printed above its caret: each character that would move a terminal's
+    cursor (U+2028, U+0085, a lone CR, VT, FF...) or cannot be printed becomes one visible
+    '\ufffd', so the line stays one line and the caret's column stays the parser's."""
+    return "".join("\ufffd" if _moves_cursor(ch) else ch for ch in line)
+
+
+def escape_breaks(text: str) -> str:
+    """A message kept on one line: a user's value that holds line breaks or controls is
+    shown with escapes (\\n, \\u2028), as in the query."""
+    if not any(_moves_cursor(ch) for ch in text):
+        return text
+    return "".join(
+        ch.encode("unicode_escape", "backslashreplace").decode() if _moves_cursor(ch) else ch
+        for ch in text
+    )
+
+
+def _pad(ch: str) -> str:
+    """What goes under a character on the caret line: a tab under a tab, two spaces under a
+    wide character, nothing under a combining mark."""
+    if ch == "\t":
+        return "\t"
+    if unicodedata.combining(ch):
+        return ""
+    return "  " if unicodedata.east_asian_width(ch) in ("W", "F") else " "

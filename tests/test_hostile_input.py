@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bpql.compiler import GraphCatalog, resolve_text
-from bpql.errors import QueryError
+from bpql.errors import QueryError, shown_line
 from bpql.graphdata import GraphData
 from tests.test_load import bpql
 
@@ -125,7 +125,8 @@ def test_the_caret_is_on_the_line_the_parser_meant(sep: str) -> None:
     _head, shown, caret = err.value.pretty().split("\n")[:3]
     assert err.value.span is not None
     lines = query.split("\n")
-    assert shown == f"{err.value.span.line} | {lines[err.value.span.line - 1]}"
+    # the separator is shown as one visible character, so the terminal keeps it on one line
+    assert shown == f"{err.value.span.line} | {shown_line(lines[err.value.span.line - 1])}"
     gutter = len(f"{err.value.span.line} | ")
     assert caret.index("^") == gutter + err.value.span.column - 1
 

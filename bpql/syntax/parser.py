@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.tree import Meta
 
@@ -68,6 +68,11 @@ def _tok(token: Token) -> Span:
 MAX_NUMBER = 2**53
 
 
+#: conditions nested deeper than this (parentheses, `not`, `and`/`or` chains) are refused
+#: before any recursive stage sees them; Python's stack would overflow near 300
+MAX_NESTING = 100
+
+
 def _short(text: str) -> str:
     return text if len(text) <= 24 else f"{text[:20]}... ({len(text)} digits)"
 
@@ -113,8 +118,10 @@ class _ToAst(Transformer[Token, Any]):
 
     def number(self, meta: Meta, items: list[Token]) -> ast.Value:
         text = str(items[0])
-        value: int | float = float(text) if "." in text else int(text)
-        if abs(value) > MAX_NUMBER or value != value:
+        # int() refuses more than 4,300 digits; anything over 20 is out of range anyway
+        digits = len(text.lstrip("-").split(".")[0].lstrip("0"))
+        value: int | float = 0 if digits > 20 else float(text) if "." in text else int(text)
+        if digits > 20 or abs(value) > MAX_NUMBER or value != value:
             raise QueryError(
                 f"the number {_short(text)} is out of range; numbers in a query are at most "
                 f"{MAX_NUMBER:,} in size",
@@ -340,17 +347,16 @@ def parse(text: str) -> list[ast.Statement]:
     """Parse one or more statements; raise QueryError pointing at the fault."""
     try:
         tree = _parser().parse(text)
-    except UnexpectedEOF as exc:
-        line, col = _end_position(text)
+    except UnexpectedEOF as exc:  # pragma: no cover - LALR reports the end as a $END token
         raise QueryError(
             f"the query ends too early; expected {_expected_words(set(exc.expected), text)}",
-            Span(line, col),
+            Span(exc.line, exc.column),
             text,
             code="BPQL-Q032",
         ) from None
     except UnexpectedToken as exc:
         tok = exc.token
-        span = _tok(tok) if tok.type != "$END" else Span(*_end_position(text))
+        span = _tok(tok) if tok.type != "$END" else _end_span(tok)
         expected = set(exc.accepts or exc.expected)
         if tok.start_pos == len(text) - len(text.lstrip()) and tok.type != "$END":
             msg = f"unexpected {_describe(tok)}; expected a statement: {STATEMENT_WORDS}"
@@ -385,6 +391,7 @@ def parse(text: str) -> list[ast.Statement]:
         raise QueryError(
             str(exc).splitlines()[0], Span(exc.line, exc.column), text, code="BPQL-Q036"
         ) from None
+    _check_nesting(tree, text)
     try:
         statements: list[ast.Statement] = _ToAst().transform(tree)
     except QueryError as exc:
@@ -404,7 +411,26 @@ def parse(text: str) -> list[ast.Statement]:
     return statements
 
 
-def _end_position(text: str) -> tuple[int, int]:
-    stripped = text.rstrip()
-    lines = stripped.splitlines() or [""]
-    return len(lines), len(lines[-1]) + 1
+def _end_span(end: Token) -> Span:
+    """Where a query ends, as Lark counts it: just after its last token (Lark lends the $END
+    token that token's position), or 1:1 when it holds nothing but blanks and comments."""
+    if end.end_line is None or end.end_column is None:
+        return Span(1, 1)
+    return Span(end.end_line, end.end_column)
+
+
+def _check_nesting(tree: Tree[Token], text: str) -> None:
+    """Refuse a tree deeper than MAX_NESTING conditions, found without recursion, so that no
+    later stage overflows Python's stack."""
+    stack: list[tuple[Tree[Token], int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise QueryError(
+                f"conditions are nested more than {MAX_NESTING} deep; write fewer "
+                "parentheses, `not`s or chained `and`/`or`s, or split the query",
+                _span(node.meta),
+                text,
+                code="BPQL-Q070",
+            )
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
