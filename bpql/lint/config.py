@@ -107,7 +107,7 @@ def from_table(table: Mapping[str, Any], where: str) -> Config:
         levels.update({k: v for k, v in preset().items() if v != "off"})
     rules = table.get("rules", {})
     if not isinstance(rules, dict):
-        raise BpqlError(f"{where}: rules: expected a table of rule = level", code="BPQL-C042")
+        raise BpqlError(f"{where}: rules: expected a table of rule = level", code="BPQL-C049")
     for rid, level in rules.items():
         if rid not in RULES:
             raise BpqlError(
@@ -129,7 +129,7 @@ def load(path: Path | None = None, start: Path | None = None) -> Config:
     lint settings from `start` upwards, else the recommended rules."""
     if path is not None:
         if not path.is_file():
-            raise BpqlError(f"{path}: no such configuration file", code="BPQL-C040")
+            raise BpqlError(f"{path}: no such configuration file", code="BPQL-C048")
         table = _lint_table(path, _read(path))
         return from_table(table or {}, str(path))
     folder = (start or Path.cwd()).resolve()

@@ -10,7 +10,9 @@ from typing import Any
 from bpql.lint.registry import RULES
 from bpql.lint.run import Report
 
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 
 
 def text(report: Report) -> str:
