@@ -142,6 +142,11 @@ class Case:
 
 TOUCHPOINT = {"id": "post", "name": "Letters", "channel": "letter"}
 
+
+def _email(tid: str, name: str) -> dict[str, str]:
+    return {"id": tid, "name": name, "channel": "email"}
+
+
 CASES: dict[str, Case] = {
     "lanes/customer-step-performed-by-staff": Case(
         _set("call", performed_by=["agent"]),
