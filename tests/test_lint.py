@@ -27,7 +27,7 @@ from syrupy.assertion import SnapshotAssertion
 from bpql.errors import BlueprintError, BpqlError
 from bpql.lint import RULES, lint_paths
 from bpql.lint.config import PRESETS, Config, from_table, load
-from tests.test_load import ROOT, bpql
+from tests.test_load import ROOT, Store, bpql, store  # noqa: F401  (store: a fixture)
 
 BASE = ROOT / "tests" / "lint" / "base"
 TODAY = date(2026, 12, 1)
@@ -536,3 +536,48 @@ def test_lint_copies_no_store(tmp_path: Path) -> None:
     r = bpql("lint", str(tmp_path / "ent"), env=env)
     assert r.returncode == 0, r.stderr
     assert not (tmp_path / "none").exists()
+
+
+# --- blueprint ownership in the format and the language -----------------------------------
+
+
+def test_ownership_fields_are_loaded_and_queryable(store: Store, tmp_path: Path) -> None:  # noqa: F811
+    tree = base_tree()
+    tree.extra["services/quote.yaml"] = {
+        **copy.deepcopy(tree.bp),
+        "service": {"id": "quote", "name": "Get a quote"},
+        "owner": "agent",
+        "status": "draft",
+        "reviewed": date(2025, 10, 1),
+        "review_every": "90d",
+    }
+    store.load(write_tree(tree, tmp_path / "ent"))
+    query = (
+        'find blueprints where reviewed < "2026-01-01" return id, owner, status, reviewed, '
+        "review_every"
+    )
+    r = bpql("query", query, "--db", store.uri, "--format", "json", env=store.env)
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)["rows"]
+    assert rows == [["quote:as-is", "agent", "draft", "2025-10-01", 90 * 1440]]
+    r = bpql(
+        "query",
+        'find blueprints where owner = "claims" and status = "live" return id',
+        "--db",
+        store.uri,
+        "--format",
+        "json",
+        env=store.env,
+    )
+    assert json.loads(r.stdout)["rows"] == [["claims:as-is"]], r.stdout
+
+
+def test_an_unknown_owner_is_a_validation_error(tmp_path: Path) -> None:
+    tree = base_tree()
+    tree.bp["owner"] = "claimz"
+    r = bpql("validate", str(write_tree(tree, tmp_path)))
+    assert r.returncode == 2
+    assert "owner: unknown role or department 'claimz' (did you mean 'claims'?)" in r.stderr
+    tree.bp.update(owner="claims", status="in-review")
+    r = bpql("validate", str(write_tree(tree, tmp_path)))
+    assert "status: expected one of draft, in review, live, retired" in r.stderr, r.stderr
