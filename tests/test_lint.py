@@ -581,3 +581,35 @@ def test_an_unknown_owner_is_a_validation_error(tmp_path: Path) -> None:
     tree.bp.update(owner="claims", status="in-review")
     r = bpql("validate", str(write_tree(tree, tmp_path)))
     assert "status: expected one of draft, in review, live, retired" in r.stderr, r.stderr
+
+
+# --- the fast reader lint uses -------------------------------------------------------------
+
+
+def test_the_fast_reader_gives_what_read_yaml_gives(tmp_path: Path) -> None:
+    """Same data (types too) and the same positions as `bpql validate`'s reader, on every
+    example and test file; a file it would read differently is left to ruamel."""
+    from bpql.model.yamlpos import read_yaml, read_yaml_fast
+
+    odd = tmp_path / "odd.yaml"
+    odd.write_text(
+        "a: yes\nb: 012\nc: 0o12\nd: 1_000\ne: .inf\nf: 2026-06-01\ng: ~\nh: !!str 5\n"
+        "i: 1.5e3\nj: 'x: y'\nk: |\n  text\n  more\nl: [1, {m: n}]\n? complex\n: key\n",
+        encoding="utf-8",
+    )
+    files = [odd, *sorted((ROOT / "bpql" / "examples").rglob("*.yaml"))]
+    files += sorted((ROOT / "tests").rglob("*.yaml"))
+    compared = 0
+    for f in files:
+        try:
+            slow = read_yaml(f)
+        except BpqlError:
+            continue
+        fast = read_yaml_fast(f)
+        assert fast.data == slow.data, f
+        assert repr(fast.data) == repr(slow.data), f
+        assert fast.positions == slow.positions, f
+        assert fast.key_positions == slow.key_positions, f
+        compared += 1
+    assert compared > 100
+    assert read_yaml_fast(odd).data["a"] == "yes"  # YAML 1.2, as ruamel reads it

@@ -15,7 +15,7 @@ from bpql.lint.config import Config, default
 from bpql.lint.registry import RULES, Blueprint, Enterprise, Finding, ignored_at
 from bpql.model.format import BlueprintFile, EnterpriseFile
 from bpql.model.validate import Parsed, check_parsed, collect_files, did_you_mean, parse_files
-from bpql.model.yamlpos import PathKey, SourceDoc
+from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml_fast
 
 
 @dataclass
@@ -99,7 +99,7 @@ def lint_paths(
 ) -> Report:
     """Lint the enterprise in `paths`; raises BlueprintError when the files do not validate."""
     files = collect_files(paths)
-    parsed = parse_files(files)
+    parsed = parse_files(files, reader=read_yaml_fast)
     check_parsed(files, parsed)
     _check_ignores(parsed)
     config = config or default()

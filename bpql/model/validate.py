@@ -7,7 +7,7 @@ written: one bad file means nothing is loaded. The result is backend-neutral `Gr
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -226,9 +226,11 @@ def _top_problem(doc: SourceDoc) -> BpqlError | None:
     )
 
 
-def parse_file(path: Path, display: str | None = None) -> Parsed:
+def parse_file(
+    path: Path, display: str | None = None, reader: Callable[..., SourceDoc] = read_yaml
+) -> Parsed:
     """Read one file and check it against its model (enterprise or blueprint)."""
-    doc = read_yaml(path, display)
+    doc = reader(path, display)
     problem = _top_problem(doc)
     if problem is not None:
         raise BlueprintError([problem])
@@ -489,13 +491,15 @@ def validate_paths(paths: Sequence[Path]) -> Enterprise:
     return check_parsed(files, parse_files(files))
 
 
-def parse_files(files: Sequence[Path]) -> list[Parsed]:
+def parse_files(
+    files: Sequence[Path], reader: Callable[..., SourceDoc] = read_yaml
+) -> list[Parsed]:
     """Every file read and checked against its model; every problem raised together."""
     problems: list[BpqlError] = []
     parsed: list[Parsed] = []
     for f in files:
         try:
-            parsed.append(parse_file(f))
+            parsed.append(parse_file(f, reader=reader))
         except BlueprintError as exc:
             problems.extend(exc.problems)
         except BpqlError as exc:
