@@ -101,7 +101,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from bpql.lint import RULES, lint_paths, load_config
     from bpql.lint.formats import FORMATS, summary
 
-    config = load_config(Path(args.config) if args.config else None)
+    first = Path(args.paths[0]) if args.paths else Path.cwd()
+    start = first if first.is_dir() else first.parent
+    config = load_config(Path(args.config) if args.config else None, start)
     if args.list_rules:
         for rid, rule in sorted(RULES.items()):
             print(f"{rid}\t{config.levels.get(rid, 'off')}\t{rule.summary}")

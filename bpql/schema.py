@@ -7,7 +7,7 @@ comes from user input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 PropType = Literal["STRING", "INT64", "DOUBLE", "BOOL"]
@@ -120,6 +120,11 @@ NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind("Persona", "personas", "persona", (_ID, _NAME, _p("description"))),
     NodeKind("Metric", "metrics", "metric", (_ID, _NAME, _p("target", "DOUBLE"), _p("unit"))),
 )
+
+#: `bpql lint` findings about the element, one `rule-id: message` per line; written at load
+#: only when the lint settings say `store = true` (docs/lint.md), else null
+LINT = _p("lint", doc="lint findings about it, one 'rule-id: message' per line")
+NODE_KINDS = tuple(replace(k, props=(*k.props, LINT)) for k in NODE_KINDS)
 
 NODES: dict[str, NodeKind] = {k.label: k for k in NODE_KINDS}
 BY_PLURAL: dict[str, NodeKind] = {k.plural: k for k in NODE_KINDS}

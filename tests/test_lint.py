@@ -613,3 +613,69 @@ def test_the_fast_reader_gives_what_read_yaml_gives(tmp_path: Path) -> None:
         compared += 1
     assert compared > 100
     assert read_yaml_fast(odd).data["a"] == "yes"  # YAML 1.2, as ruamel reads it
+
+
+# --- findings in the store, the language and the blueprint view ------------------------------
+
+
+def test_no_rule_id_is_part_of_another() -> None:
+    """`where lint contains "<rule-id>"` then matches that rule only."""
+    for a in RULES:
+        assert not [b for b in RULES if a != b and a in b], a
+
+
+def _flagged_enterprise(folder: Path, store_findings: bool) -> Path:
+    """The base with a frontstage step lacking its touchpoint, and settings beside it."""
+    tree = base_tree()
+    _set("answer", touchpoint=None)(tree)
+    _set("pay", touchpoint="web")(tree)
+    write_tree(tree, folder / "ent")
+    if store_findings:
+        (folder / "bpql.toml").write_text("[lint]\nstore = true\n", encoding="utf-8")
+    return folder / "ent"
+
+
+def _rows(db: Store, query: str) -> list[list[Any]]:
+    r = bpql("query", query, "--db", db.uri, "--format", "json", env=db.env)
+    assert r.returncode == 0, r.stderr
+    rows: list[list[Any]] = json.loads(r.stdout)["rows"]
+    return rows
+
+
+def test_findings_are_stored_at_load_and_countable(store: Store, tmp_path: Path) -> None:  # noqa: F811
+    store.load(_flagged_enterprise(tmp_path / "off", store_findings=False))
+    assert _rows(store, 'find steps where lint contains "lanes/" return id') == []
+    store.load(_flagged_enterprise(tmp_path / "on", store_findings=True))
+    rows = _rows(
+        store,
+        'find steps where lint contains "lanes/frontstage-without-touchpoint" return id, lint',
+    )
+    assert rows == [
+        [
+            "claims.answer",
+            "lanes/frontstage-without-touchpoint: frontstage step 'answer' has no touchpoint",
+        ]
+    ]
+    assert _rows(store, 'count steps where lint contains "lanes/" by lane') == [
+        ["backstage", 1],
+        ["frontstage", 1],
+    ]
+    assert _rows(store, 'find systems where lint contains "/" return id') == []
+
+
+def test_the_blueprint_view_marks_flagged_elements(tmp_path: Path) -> None:
+    from bpql import viz
+    from bpql.api import connect
+
+    db = f"embedded:{tmp_path / 'graph.lbdb'}"
+    assert bpql("load", str(_flagged_enterprise(tmp_path, True)), "--db", db).returncode == 0
+    with connect(db) as client:
+        html = viz.render(client.blueprint("claims")).html
+    nodes = json.loads(html.split('id="bpql-nodes">', 1)[1].split("</script>", 1)[0])
+    marked = {n["id"]: n for n in nodes if n.get("shapeProperties", {}).get("borderDashes")}
+    assert set(marked) == {"Step:claims.answer", "Step:claims.pay"}
+    answer = marked["Step:claims.answer"]
+    assert answer["color"]["border"] == viz.page.LINT_COLOR
+    # the tooltip lists every property of the node, the messages among them
+    assert answer["props"]["lint"].startswith("lanes/frontstage-without-touchpoint: ")
+    assert "Lint finding" in html

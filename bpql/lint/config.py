@@ -1,10 +1,12 @@
 """Which rules run, and at what severity.
 
 Read from `bpql.toml` (a `[lint]` table) or from `[tool.bpql.lint]` in `pyproject.toml`, found
-in the current folder or the nearest folder above it, or from the file `--config` names:
+in the folder of the first file linted or the nearest folder above it, or from the file
+`--config` names:
 
     [lint]
     extends = ["bpql:recommended"]
+    store = true          # `bpql load` writes the findings into the store (`lint` property)
     [lint.rules]
     "lanes/frontstage-without-touchpoint" = "error"
     "shared/unused-persona" = "off"
@@ -49,6 +51,8 @@ class Config:
 
     levels: Mapping[str, Level]
     source: str | None = None
+    #: write findings into the store's `lint` property at `bpql load`
+    store: bool = False
 
     def enabled(self) -> dict[str, Level]:
         return {rid: lvl for rid, lvl in self.levels.items() if lvl != "off"}
@@ -85,13 +89,17 @@ def _read(path: Path) -> dict[str, Any]:
 
 def from_table(table: Mapping[str, Any], where: str) -> Config:
     """Build a configuration from a `[lint]` table; every mistake names the key and file."""
-    unknown = sorted(set(table) - {"extends", "rules"})
+    settings = ["extends", "rules", "store"]
+    unknown = sorted(set(table) - set(settings))
     if unknown:
         raise BpqlError(
             f"{where}: unknown lint setting '{unknown[0]}'"
-            f"{did_you_mean(unknown[0], ['extends', 'rules'])}; expected extends or rules",
+            f"{did_you_mean(unknown[0], settings)}; expected extends, rules or store",
             code="BPQL-C042",
         )
+    store = table.get("store", False)
+    if not isinstance(store, bool):
+        raise BpqlError(f"{where}: store: expected true or false, got {store!r}", code="BPQL-C050")
     extends = table.get("extends", ["bpql:recommended"])
     if isinstance(extends, str):
         extends = [extends]
@@ -121,7 +129,7 @@ def from_table(table: Mapping[str, Any], where: str) -> Config:
                 code="BPQL-C046",
             )
         levels[rid] = cast(Level, level)
-    return Config(levels, where)
+    return Config(levels, where, store)
 
 
 def load(path: Path | None = None, start: Path | None = None) -> Config:

@@ -132,6 +132,8 @@ class Finding:
     message: str
     span: Span
     element: str
+    #: the element's node label in the store (`Step`, `System`, `Blueprint`)
+    label: str = ""
 
     def line(self) -> str:
         return f"{self.span}: {self.severity} {self.rule}: {self.message}"
@@ -142,10 +144,31 @@ class Finding:
             "severity": self.severity,
             "message": self.message,
             "element": self.element,
+            "label": self.label,
             "file": self.span.file,
             "line": self.span.line,
             "column": self.span.column,
         }
+
+
+#: the label of the element a hit's path starts at; other paths are a blueprint's own fields
+LABELS = {
+    "steps": "Step",
+    "phases": "Phase",
+    "evidence": "Evidence",
+    "metrics": "Metric",
+    "departments": "Department",
+    "roles": "Role",
+    "systems": "System",
+    "touchpoints": "Touchpoint",
+    "personas": "Persona",
+}
+
+
+def label_of(path: PathKey) -> str:
+    if len(path) >= 4 and path[0] == "steps" and path[2] == "fail_points":
+        return "FailPoint"
+    return LABELS.get(str(path[0]), "Blueprint") if path else "Blueprint"
 
 
 def ignored_at(doc: SourceDoc, path: PathKey) -> set[str]:

@@ -12,7 +12,7 @@ from typing import Literal
 from bpql.errors import BlueprintError, BpqlError
 from bpql.lint import rules as _rules  # noqa: F401  (registers the catalogue)
 from bpql.lint.config import Config, default
-from bpql.lint.registry import RULES, Blueprint, Enterprise, Finding, ignored_at
+from bpql.lint.registry import RULES, Blueprint, Enterprise, Finding, ignored_at, label_of
 from bpql.model.format import BlueprintFile, EnterpriseFile
 from bpql.model.validate import Parsed, check_parsed, collect_files, did_you_mean, parse_files
 from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml_fast
@@ -87,9 +87,9 @@ def lint_enterprise(ent: Enterprise, config: Config) -> list[Finding]:
         for hit in RULES[rid].check(ent):
             if rid in ignored_at(hit.doc, hit.path):
                 continue
-            findings.append(
-                Finding(rid, severity, hit.message, hit.doc.span(hit.path), hit.element)
-            )
+            span = hit.doc.span(hit.path)
+            label = label_of(hit.path)
+            findings.append(Finding(rid, severity, hit.message, span, hit.element, label))
     findings.sort(key=lambda f: (f.span.file or "", f.span.line, f.span.column, f.rule))
     return findings
 
