@@ -460,10 +460,12 @@ def test_cli_text_json_and_exit_codes(tmp_path: Path) -> None:
     folder = write_tree(tree, tmp_path / "ent")
     r = bpql("lint", str(folder), "--config", str(BASE / "enterprise.yaml"))
     assert r.returncode == 2 and "Traceback" not in r.stderr  # not TOML: a one-line error
-    (tmp_path / "bpql.toml").write_text(
-        '[lint]\nrules = {"standards/max-wait-below-target-time" = "warn"}\n'
+    settings = tmp_path / "cfg" / "bpql.toml"  # not above the enterprise: only --config finds it
+    settings.parent.mkdir()
+    settings.write_text(
+        '[lint]\nrules = {"standards/max-wait-below-target-time" = "warn"}\n', encoding="utf-8"
     )
-    r = bpql("lint", str(folder), "--config", str(tmp_path / "bpql.toml"))
+    r = bpql("lint", str(folder), "--config", str(settings))
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert len(lines) == 2 and all(re.match(LINE, line) for line in lines), lines

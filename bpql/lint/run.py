@@ -54,7 +54,7 @@ def _ignore_lists(doc: SourceDoc, node: object, path: PathKey) -> list[tuple[Pat
     return out
 
 
-def _check_ignores(parsed: Sequence[Parsed]) -> None:
+def check_ignores(parsed: Sequence[Parsed]) -> None:
     """A misspelt rule id in `ignore` would silently ignore nothing: refuse it."""
     problems = []
     for p in parsed:
@@ -101,7 +101,7 @@ def lint_paths(
     files = collect_files(paths)
     parsed = parse_files(files, reader=read_yaml_fast)
     check_parsed(files, parsed)
-    _check_ignores(parsed)
+    check_ignores(parsed)
     config = config or default()
     ent = enterprise_of(parsed, today or date.today())
     return Report(lint_enterprise(ent, config), [str(f) for f in files], config)

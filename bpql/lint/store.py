@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bpql.graphdata import Enterprise
 from bpql.lint.config import load as load_config
-from bpql.lint.run import _check_ignores, enterprise_of, lint_enterprise
+from bpql.lint.run import check_ignores, enterprise_of, lint_enterprise
 from bpql.model.validate import parse_files
 from bpql.model.yamlpos import read_yaml_fast
 
@@ -29,7 +29,7 @@ def annotate(enterprise: Enterprise, today: date | None = None) -> int:
     if not config.store:
         return 0
     parsed = parse_files([Path(f) for f in enterprise.files], reader=read_yaml_fast)
-    _check_ignores(parsed)
+    check_ignores(parsed)
     findings = lint_enterprise(enterprise_of(parsed, today or date.today()), config)
     lines: dict[tuple[str, str], list[str]] = {}
     for f in findings:
