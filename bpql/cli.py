@@ -99,6 +99,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lint(args: argparse.Namespace) -> int:
+    from bpql.lint import RULES, lint_paths, load_config
+    from bpql.lint.formats import FORMATS, summary
+
+    first = Path(args.paths[0]) if args.paths else Path.cwd()
+    start = first if first.is_dir() else first.parent
+    config = load_config(Path(args.config) if args.config else None, start)
+    if args.list_rules:
+        for rid, rule in sorted(RULES.items()):
+            print(f"{rid}\t{config.levels.get(rid, 'off')}\t{rule.summary}")
+        return 0
+    if not args.paths:
+        from bpql.errors import BpqlError
+
+        raise BpqlError("expected PATH: an enterprise folder or files to lint", code="BPQL-C047")
+    report = lint_paths([Path(p) for p in args.paths], config)
+    sys.stdout.write(FORMATS[args.format](report))
+    if args.format == "text":
+        print(summary(report), file=sys.stderr)
+    return 1 if report.failed else 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from bpql.model.format import json_schema
 
@@ -321,6 +343,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("validate", cmd_validate, "check blueprint files; write nothing")
     p.add_argument("paths", nargs="+", metavar="PATH", help="enterprise folders or files")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p = add(
+        "lint",
+        cmd_lint,
+        "check that blueprints make sense (lanes, support, ownership); exit 1 on an error",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="enterprise folders or files")
+    p.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    p.add_argument(
+        "--config", metavar="FILE", help="bpql.toml or pyproject.toml (default: the nearest)"
+    )
+    p.add_argument(
+        "--list-rules", action="store_true", help="print every rule and its configured level"
+    )
     add("schema", cmd_schema, "print the JSON Schema of the blueprint file format")
     p = add(
         "load",

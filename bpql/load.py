@@ -22,6 +22,10 @@ def load(backend: Backend, paths: Sequence[Path], progress: Progress | None = No
 
 
 def write(backend: Backend, enterprise: Enterprise, progress: Progress | None = None) -> Enterprise:
-    """Make the store hold exactly `enterprise`, already validated, in one transaction."""
+    """Make the store hold exactly `enterprise`, already validated, in one transaction
+    (with its lint findings when the lint settings say `store = true`)."""
+    from bpql.lint.store import annotate
+
+    annotate(enterprise)
     backend.replace_graph(enterprise.graph, progress)
     return enterprise

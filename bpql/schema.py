@@ -7,7 +7,7 @@ comes from user input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 PropType = Literal["STRING", "INT64", "DOUBLE", "BOOL"]
@@ -70,7 +70,17 @@ NODE_KINDS: tuple[NodeKind, ...] = (
         "Blueprint",
         "blueprints",
         "blueprint",
-        (_ID, _NAME, _p("scenario"), _p("variant"), _p("version")),
+        (
+            _ID,
+            _NAME,
+            _p("scenario"),
+            _p("variant"),
+            _p("version"),
+            _p("owner", doc="id of the role or department answerable for it"),
+            _p("status", doc="draft | in review | live | retired"),
+            _p("reviewed", doc="date of the last review, YYYY-MM-DD (compares as text)"),
+            _p("review_every", "DOUBLE", "review period, minutes"),
+        ),
         "one as-is or to-be blueprint of a service",
     ),
     NodeKind("Phase", "phases", "phase", (_ID, _NAME, _p("order", "INT64"))),
@@ -106,11 +116,17 @@ NODE_KINDS: tuple[NodeKind, ...] = (
             _p("occurrence", "INT64"),
             _p("detection", "INT64"),
             _p("rpn", "INT64", "risk priority number: severity x occurrence x detection"),
+            _p("action", doc="the recommended action that reduces the risk"),
         ),
     ),
     NodeKind("Persona", "personas", "persona", (_ID, _NAME, _p("description"))),
     NodeKind("Metric", "metrics", "metric", (_ID, _NAME, _p("target", "DOUBLE"), _p("unit"))),
 )
+
+#: `bpql lint` findings about the element, one `rule-id: message` per line; written at load
+#: only when the lint settings say `store = true` (docs/lint.md), else null
+LINT = _p("lint", doc="lint findings about it, one 'rule-id: message' per line")
+NODE_KINDS = tuple(replace(k, props=(*k.props, LINT)) for k in NODE_KINDS)
 
 NODES: dict[str, NodeKind] = {k.label: k for k in NODE_KINDS}
 BY_PLURAL: dict[str, NodeKind] = {k.plural: k for k in NODE_KINDS}

@@ -9,6 +9,7 @@ written without a list), strict where a typo would silently lose data (unknown f
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -29,6 +30,7 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_leng
 Name = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Lane = Literal["customer", "frontstage", "backstage", "support"]
 Channel = Literal[CHANNELS]  # type: ignore[valid-type]
+Status = Literal["draft", "in review", "live", "retired"]
 Rating = Annotated[int, Field(ge=1, le=10, strict=True)]
 
 
@@ -80,21 +82,36 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+#: a lint rule id, as `lanes/frontstage-without-touchpoint`
+RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$", max_length=120)]
+
+
+class LintSettings(_Strict):
+    """`lint: {ignore: [rule-id]}` on any element: those rules say nothing about it or about
+    anything inside it (a blueprint's steps, a step's fail points)."""
+
+    ignore: Annotated[list[RuleId], BeforeValidator(_as_list)] = Field(default_factory=list)
+
+
+class _Element(_Strict):
+    lint: LintSettings | None = Field(None, description="lint: {ignore: [rule-id, ...]}")
+
+
 # --- the enterprise file ---------------------------------------------------------------
 
 
-class Department(_Strict):
+class Department(_Element):
     id: Id
     name: Name
 
 
-class Role(_Strict):
+class Role(_Element):
     id: Id
     name: Name
-    department: Id
+    department: Id | None = Field(None, description="the department the role belongs to")
 
 
-class System(_Strict):
+class System(_Element):
     id: Id
     name: Name
     kind: str | None = None
@@ -102,13 +119,13 @@ class System(_Strict):
     depends_on: RefList = Field(default_factory=list)
 
 
-class Touchpoint(_Strict):
+class Touchpoint(_Element):
     id: Id
     name: Name
     channel: Channel
 
 
-class Persona(_Strict):
+class Persona(_Element):
     id: Id
     name: Name
     description: str | None = None
@@ -126,7 +143,7 @@ def _enterprise_name(value: Any) -> Any:
     return value
 
 
-class EnterpriseFile(_Strict):
+class EnterpriseFile(_Element):
     """Shared things, declared once and referenced by id from every blueprint."""
 
     enterprise: Annotated[Name, BeforeValidator(_enterprise_name)] = Field(
@@ -149,26 +166,27 @@ class ServiceRef(_Strict):
     description: str | None = None
 
 
-class Phase(_Strict):
+class Phase(_Element):
     id: Id
     name: Name
 
 
-class Evidence(_Strict):
+class Evidence(_Element):
     id: Id
     name: Name
     kind: str | None = None
 
 
-class FailPoint(_Strict):
+class FailPoint(_Element):
     id: Id
     name: Name
     severity: Rating
     occurrence: Rating
     detection: Rating
+    action: str | None = Field(None, description="the recommended action that reduces the risk")
 
 
-class Step(_Strict):
+class Step(_Element):
     id: Id
     name: Name
     lane: Lane
@@ -188,7 +206,7 @@ class Step(_Strict):
     moment_of_truth: bool = False
 
 
-class Metric(_Strict):
+class Metric(_Element):
     id: Id
     name: Name
     target: Finite | None = None
@@ -196,13 +214,17 @@ class Metric(_Strict):
     measures: RefList = Field(default_factory=list, description="step ids")
 
 
-class BlueprintFile(_Strict):
+class BlueprintFile(_Element):
     """One blueprint of one service: steps in time order, lanes top to bottom."""
 
     service: ServiceRef
     scenario: Literal["as-is", "to-be"] = "as-is"
     variant: Id | None = Field(None, description="names one of several to-be blueprints")
     version: str | None = None
+    owner: Id | None = Field(None, description="the role or department answerable for it")
+    status: Status | None = None
+    reviewed: date | None = Field(None, description="when it was last reviewed (YYYY-MM-DD)")
+    review_every: Minutes | None = Field(None, description="how often it is reviewed: 90d")
     personas: RefList = Field(default_factory=list)
     phases: list[Phase] = Field(min_length=1)
     evidence: list[Evidence] = Field(default_factory=list)

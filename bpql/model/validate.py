@@ -7,7 +7,7 @@ written: one bad file means nothing is loaded. The result is backend-neutral `Gr
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -182,7 +182,7 @@ def _fields_at(model: type[BaseModel], path: PathKey) -> list[str]:
 
 
 @dataclass
-class _Parsed:
+class Parsed:
     doc: SourceDoc
     model: EnterpriseFile | BlueprintFile
 
@@ -227,9 +227,11 @@ def _top_problem(doc: SourceDoc) -> BpqlError | None:
     )
 
 
-def parse_file(path: Path, display: str | None = None) -> _Parsed:
+def parse_file(
+    path: Path, display: str | None = None, reader: Callable[..., SourceDoc] = read_yaml
+) -> Parsed:
     """Read one file and check it against its model (enterprise or blueprint)."""
-    doc = read_yaml(path, display)
+    doc = reader(path, display)
     problem = _top_problem(doc)
     if problem is not None:
         raise BlueprintError([problem])
@@ -237,7 +239,7 @@ def parse_file(path: Path, display: str | None = None) -> _Parsed:
     model_cls: type[EnterpriseFile] | type[BlueprintFile]
     model_cls = EnterpriseFile if "enterprise" in data else BlueprintFile
     try:
-        return _Parsed(doc, model_cls.model_validate(data))
+        return Parsed(doc, model_cls.model_validate(data))
     except ValidationError as exc:
         raise BlueprintError(_pydantic_problems(exc, doc, model_cls)) from None
 
@@ -295,7 +297,9 @@ def _check_enterprise(ck: _Checker, doc: SourceDoc, ent: EnterpriseFile) -> None
         g.add_node("Department", id=d.id, name=d.name)
     for i, r in enumerate(ent.roles):
         g.add_node("Role", id=r.id, name=r.name)
-        if ck.ref(doc, ("roles", i, "department"), r.department, "department", depts):
+        if r.department is not None and ck.ref(
+            doc, ("roles", i, "department"), r.department, "department", depts
+        ):
             g.add_rel("MEMBER_OF", r.id, r.department)
     for i, s in enumerate(ent.systems):
         g.add_node("System", id=s.id, name=s.name, kind=s.kind)
@@ -382,7 +386,13 @@ def _check_blueprint(
         scenario=bp.scenario,
         variant=bp.variant,
         version=bp.version,
+        owner=bp.owner,
+        status=bp.status,
+        reviewed=bp.reviewed.isoformat() if bp.reviewed else None,
+        review_every=bp.review_every,
     )
+    if bp.owner is not None:
+        ck.ref(doc, ("owner",), bp.owner, "role or department", shared["owners"])
     g.add_rel("HAS_BLUEPRINT", bp.service.id, bid)
     for i, pid in enumerate(bp.personas):
         if ck.ref(doc, ("personas", i), pid, "persona", shared["personas"]):
@@ -445,6 +455,7 @@ def _check_blueprint(
                 occurrence=fp.occurrence,
                 detection=fp.detection,
                 rpn=fp.severity * fp.occurrence * fp.detection,
+                action=fp.action,
             )
             g.add_rel("HAS_FAIL_POINT", sid, gid(fp.id))
         for j, target in enumerate(st.supports):
@@ -478,19 +489,31 @@ def _check_blueprint(
 def validate_paths(paths: Sequence[Path]) -> Enterprise:
     """Parse and check every file; raise one BlueprintError listing every problem."""
     files = collect_files(paths)
+    return check_parsed(files, parse_files(files))
+
+
+def parse_files(
+    files: Sequence[Path], reader: Callable[..., SourceDoc] = read_yaml
+) -> list[Parsed]:
+    """Every file read and checked against its model; every problem raised together."""
     problems: list[BpqlError] = []
-    parsed: list[_Parsed] = []
+    parsed: list[Parsed] = []
     for f in files:
         try:
-            parsed.append(parse_file(f))
+            parsed.append(parse_file(f, reader=reader))
         except BlueprintError as exc:
             problems.extend(exc.problems)
         except BpqlError as exc:
             problems.append(exc)
-    ents = [p for p in parsed if isinstance(p.model, EnterpriseFile)]
-    bps = [p for p in parsed if isinstance(p.model, BlueprintFile)]
     if problems:
         raise BlueprintError(problems)
+    return parsed
+
+
+def check_parsed(files: Sequence[Path], parsed: Sequence[Parsed]) -> Enterprise:
+    """The cross-file checks over parsed files (lint reuses the parsed files after them)."""
+    ents = [p for p in parsed if isinstance(p.model, EnterpriseFile)]
+    bps = [p for p in parsed if isinstance(p.model, BlueprintFile)]
     first = Span(1, 1, file=str(files[0])) if files else None
     if not ents:
         raise BlueprintError(
@@ -523,6 +546,7 @@ def validate_paths(paths: Sequence[Path]) -> Enterprise:
         "systems": {s.id for s in ent.systems},
         "touchpoints": {t.id for t in ent.touchpoints},
         "personas": {p.id for p in ent.personas},
+        "owners": {r.id for r in ent.roles} | {d.id for d in ent.departments},
     }
     services: dict[str, tuple[SourceDoc, BlueprintFile]] = {}
     blueprints: dict[str, SourceDoc] = {}

@@ -399,6 +399,10 @@ def impact_view(
     return _draw(graph, "impact", heading, view, message, live_physics, node_extra, edge_extra)
 
 
+#: the border of an element `bpql lint` found a problem with (stored with `store = true`)
+LINT_COLOR = "#d62828"
+
+
 def blueprint_view(result: Result, *, title: str | None = None) -> View:
     """One blueprint as the classic diagram: fixed positions, bands, lines, phases."""
     assert result.graph is not None
@@ -419,6 +423,17 @@ def blueprint_view(result: Result, *, title: str | None = None) -> View:
             )
         elif node.label == "Phase":
             extra.update(shape="box", color="#e9ecef", font={"size": 16, "bold": True})
+        if node.properties.get("lint"):
+            # a lint finding: a dashed red border; the tooltip lists the `lint` messages
+            fill = extra.get("color", look_of(node).color)
+            extra.update(
+                borderWidth=4,
+                shapeProperties={"borderDashes": [6, 4]},
+                color={
+                    "background": fill["background"] if isinstance(fill, dict) else fill,
+                    "border": LINT_COLOR,
+                },
+            )
         page.node(node, **extra)
     for e in sorted(graph.edges, key=lambda e: (e.source, e.type, e.target)):
         page.edge(
@@ -435,6 +450,11 @@ def blueprint_view(result: Result, *, title: str | None = None) -> View:
             "title": "Marks",
             "items": [
                 {"title": "Moment of truth (gold ring)", "color": "#ffb703", "style": "ring"},
+                {
+                    "title": "Lint finding (dashed red ring; hover for the message)",
+                    "color": LINT_COLOR,
+                    "style": "ring",
+                },
                 *({"title": words, "color": colour} for _, colour, words in RPN_BANDS),
                 {
                     "title": "Supports (dashed arrow)",

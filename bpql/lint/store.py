@@ -1,0 +1,41 @@
+"""Lint findings written into the graph at load, when the lint settings say `store = true`.
+
+Each flagged node gets a `lint` property, one `rule-id: message` per line, so the language
+counts problems with the operators it already has (`find steps where lint contains
+"lanes/frontstage-without-touchpoint"`, `count steps where lint contains "lanes/" by lane`)
+and the blueprint view marks the element and shows the messages on hover.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from bpql.graphdata import Enterprise
+from bpql.lint.config import load as load_config
+from bpql.lint.run import check_ignores, enterprise_of, lint_enterprise
+from bpql.model.validate import parse_files
+from bpql.model.yamlpos import read_yaml_fast
+
+
+def annotate(enterprise: Enterprise, today: date | None = None) -> int:
+    """Set `lint` on the flagged nodes of a validated enterprise; the number of findings.
+
+    The settings are the ones `bpql lint` would use for these files (the nearest bpql.toml or
+    pyproject.toml above the first file); without `store = true` nothing is written."""
+    if not enterprise.files:
+        return 0
+    config = load_config(start=Path(enterprise.files[0]).parent)
+    if not config.store:
+        return 0
+    parsed = parse_files([Path(f) for f in enterprise.files], reader=read_yaml_fast)
+    check_ignores(parsed)
+    findings = lint_enterprise(enterprise_of(parsed, today or date.today()), config)
+    lines: dict[tuple[str, str], list[str]] = {}
+    for f in findings:
+        lines.setdefault((f.label, f.element), []).append(f"{f.rule}: {f.message}")
+    for label, nodes in enterprise.graph.nodes.items():
+        for node in nodes:
+            found = lines.get((label, node["id"]))
+            node["lint"] = "\n".join(found) if found else None
+    return len(findings)
