@@ -167,6 +167,13 @@ DERIVED: dict[str, dict[str, Derived]] = {
     "Evidence": {},
 }
 
+#: fields that sort by another field: a priority by rank, then RPN (`desc`: high, largest RPN
+#: first), not by its name
+SORT_AS: dict[tuple[str, str], str] = {
+    ("FailPoint", "ap"): "ap_order",
+    ("FailPoint", "ap_after"): "ap_after_order",
+}
+
 #: columns a `find` returns when the query names none
 DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "Service": ("id", "name"),
@@ -178,7 +185,7 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "Role": ("id", "name", "department"),
     "Department": ("id", "name"),
     "System": ("id", "name", "owner"),
-    "FailPoint": ("id", "name", "rpn", "step", "service"),
+    "FailPoint": ("id", "name", "ap", "rpn", "step", "service"),
     "Persona": ("id", "name"),
     "Metric": ("id", "name", "target", "unit"),
 }

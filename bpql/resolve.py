@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from bpql import ir
 from bpql.errors import QueryError, Span
+from bpql.fmea import PRIORITIES, STATUSES
 from bpql.language import (
     DEFAULT_COLUMNS,
     DEFAULT_DEPTH,
@@ -23,6 +24,7 @@ from bpql.language import (
     IMPACT_ROUTES,
     MAX_BOUND,
     RELATION_WORDS,
+    SORT_AS,
     STEP_RELATIONS,
 )
 from bpql.schema import BY_PLURAL, BY_SINGULAR, CHANNELS, LANE_BY_KEY, NODES, SCENARIOS, NodeKind
@@ -39,6 +41,9 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "lane": tuple(LANE_BY_KEY),
     "channel": CHANNELS,
     "scenario": SCENARIOS,
+    "ap": PRIORITIES,
+    "ap_after": PRIORITIES,
+    "status": STATUSES,
 }
 IMPACT_SOURCES = tuple(IMPACT_ROUTES)
 
@@ -118,6 +123,8 @@ class Resolver:
                 stmt.order.field.span,
                 code="BPQL-Q009",
             )
+        if order is not None and (kind.label, order.name) in SORT_AS:
+            order = self._field_named(kind, SORT_AS[(kind.label, order.name)])
         limit = None
         if stmt.limit is not None:
             limit = int(stmt.limit.value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -131,6 +132,17 @@ def _enterprise_name(value: Any) -> Any:
     return value
 
 
+class FmeaSettings(_Strict):
+    """An enterprise's own action priority table and the wording of its rating scales."""
+
+    action_priority: str | None = Field(
+        None, description="a CSV file (beside the enterprise file) replacing the AIAG-VDA table"
+    )
+    severity: dict[Rating, str] | None = None
+    occurrence: dict[Rating, str] | None = None
+    detection: dict[Rating, str] | None = None
+
+
 class EnterpriseFile(_Strict):
     """Shared things, declared once and referenced by id from every blueprint."""
 
@@ -143,6 +155,7 @@ class EnterpriseFile(_Strict):
     systems: list[System] = Field(default_factory=list)
     touchpoints: list[Touchpoint] = Field(default_factory=list)
     personas: list[Persona] = Field(default_factory=list)
+    fmea: FmeaSettings | None = None
 
 
 # --- a blueprint file ----------------------------------------------------------------------
@@ -165,12 +178,40 @@ class Evidence(_Strict):
     kind: str | None = None
 
 
+def _status(value: Any) -> Any:
+    """`in progress`, `in-progress` and `In Progress` are one status."""
+    if isinstance(value, str):
+        return re.sub(r"[\s_-]+", " ", value.strip().lower())
+    return value
+
+
+class Controls(_Strict):
+    prevention: str | None = Field(None, description="what keeps the cause from happening")
+    detection: str | None = Field(None, description="what catches it before the customer does")
+
+
+class Ratings(_Strict):
+    severity: Rating
+    occurrence: Rating
+    detection: Rating
+
+
 class FailPoint(_Strict):
     id: Id
     name: Name
     severity: Rating
     occurrence: Rating
     detection: Rating
+    effect: Id | None = Field(None, description="the step of this blueprint the failure hurts")
+    cause: Id | None = Field(None, description="a step of this blueprint, or a system id")
+    controls: Controls | None = None
+    action: str | None = Field(None, description="the recommended action")
+    owner: Id | None = Field(None, description="a role or department id")
+    due: date | None = None
+    status: Annotated[
+        Literal["open", "in progress", "done", "verified"] | None, BeforeValidator(_status)
+    ] = None
+    after: Ratings | None = Field(None, description="the ratings once the action is done")
 
 
 class Step(_Strict):

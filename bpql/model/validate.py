@@ -7,7 +7,7 @@ written: one bad file means nothing is loaded. The result is backend-neutral `Gr
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,9 +15,17 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from bpql.errors import BlueprintError, BpqlError, Span
+from bpql.fmea import (
+    AP_RANK,
+    ActionPriorityTable,
+    default_scales,
+    default_table,
+    read_table,
+    rpn,
+)
 from bpql.graphdata import Enterprise, GraphData
 from bpql.ids import blueprint_id, member_id, member_prefix
-from bpql.model.format import BlueprintFile, EnterpriseFile
+from bpql.model.format import BlueprintFile, EnterpriseFile, FailPoint
 from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml
 from bpql.schema import LANE_BY_KEY
 
@@ -244,9 +252,10 @@ def parse_file(path: Path, display: str | None = None) -> _Parsed:
 class _Checker:
     """Cross-file checks: references, duplicates, lanes; builds the graph as it goes."""
 
-    def __init__(self) -> None:
+    def __init__(self, ap_table: ActionPriorityTable | None = None) -> None:
         self.problems: list[BpqlError] = []
         self.graph = GraphData()
+        self.ap_table = ap_table or default_table()
 
     def fail(self, msg: str, span: Span) -> None:
         self.problems.append(BpqlError(msg, span, code="BPQL-F009"))
@@ -340,6 +349,62 @@ def _check_cycles(ck: _Checker, doc: SourceDoc, ent: EnterpriseFile) -> None:
     for sid in deps:
         if sid not in state:
             visit(sid, [sid])
+
+
+def _fail_point_props(
+    ck: _Checker,
+    doc: SourceDoc,
+    path: PathKey,
+    fp: FailPoint,
+    steps: dict[str, int],
+    shared: dict[str, set[str]],
+    gid: Callable[[str], str],
+) -> dict[str, Any]:
+    """Ratings, action priority (before and after the action) and the action's fields."""
+    table = ck.ap_table
+    ap = table.ap(fp.severity, fp.occurrence, fp.detection)
+    props: dict[str, Any] = {
+        "severity": fp.severity,
+        "occurrence": fp.occurrence,
+        "detection": fp.detection,
+        "rpn": rpn(fp.severity, fp.occurrence, fp.detection),
+        "ap": ap,
+        "ap_order": AP_RANK[ap] * 1000 + rpn(fp.severity, fp.occurrence, fp.detection),
+        "action": fp.action,
+        "due": fp.due.isoformat() if fp.due else None,
+        "status": fp.status,
+    }
+    if fp.controls is not None:
+        props["prevention"] = fp.controls.prevention
+        props["detection_control"] = fp.controls.detection
+    if fp.effect is not None and ck.ref(doc, (*path, "effect"), fp.effect, "step", steps):
+        props["effect"] = gid(fp.effect)
+    if fp.cause is not None:
+        if fp.cause in steps:
+            props["cause"] = gid(fp.cause)
+        elif ck.ref(
+            doc, (*path, "cause"), fp.cause, "step or system", {*steps, *shared["systems"]}
+        ):
+            props["cause"] = fp.cause
+    if fp.owner is not None and ck.ref(
+        doc,
+        (*path, "owner"),
+        fp.owner,
+        "role or department",
+        {*shared["roles"], *shared["departments"]},
+    ):
+        props["owner"] = fp.owner
+    if fp.after is not None:
+        a = fp.after
+        props.update(
+            severity_after=a.severity,
+            occurrence_after=a.occurrence,
+            detection_after=a.detection,
+            rpn_after=rpn(a.severity, a.occurrence, a.detection),
+            ap_after=table.ap(a.severity, a.occurrence, a.detection),
+        )
+        props["ap_after_order"] = AP_RANK[props["ap_after"]] * 1000 + props["rpn_after"]
+    return props
 
 
 def blueprint_key(bp: BlueprintFile) -> tuple[str, str]:
@@ -440,10 +505,7 @@ def _check_blueprint(
                 "FailPoint",
                 id=gid(fp.id),
                 name=fp.name,
-                severity=fp.severity,
-                occurrence=fp.occurrence,
-                detection=fp.detection,
-                rpn=fp.severity * fp.occurrence * fp.detection,
+                **_fail_point_props(ck, doc, (*base, "fail_points", j), fp, steps, shared, gid),
             )
             g.add_rel("HAS_FAIL_POINT", sid, gid(fp.id))
         for j, target in enumerate(st.supports):
@@ -472,6 +534,26 @@ def _check_blueprint(
         for j, step_id in enumerate(m.measures):
             if ck.ref(doc, ("metrics", i, "measures", j), step_id, "step", steps):
                 g.add_rel("MEASURES", gid(m.id), gid(step_id))
+
+
+def _ap_table(doc: SourceDoc, ent: EnterpriseFile) -> ActionPriorityTable:
+    """The enterprise's own action priority table, if its file names one."""
+    name = ent.fmea.action_priority if ent.fmea else None
+    if name is None:
+        return default_table()
+    where = Path(doc.file).parent / name
+    if not where.is_file():
+        raise BlueprintError(
+            [
+                BpqlError(
+                    f"fmea.action_priority: no file '{where}'; expected a CSV table beside the "
+                    "enterprise file",
+                    doc.span(("fmea", "action_priority")),
+                    code="BPQL-F088",
+                )
+            ]
+        )
+    return read_table(where)
 
 
 def validate_paths(paths: Sequence[Path]) -> Enterprise:
@@ -513,15 +595,16 @@ def validate_paths(paths: Sequence[Path]) -> Enterprise:
                 )
             ]
         )
-    ck = _Checker()
     ent_doc, ent = ents[0].doc, ents[0].model
     assert isinstance(ent, EnterpriseFile)
+    ck = _Checker(_ap_table(ent_doc, ent))
     _check_enterprise(ck, ent_doc, ent)
     shared = {
         "roles": {r.id for r in ent.roles},
         "systems": {s.id for s in ent.systems},
         "touchpoints": {t.id for t in ent.touchpoints},
         "personas": {p.id for p in ent.personas},
+        "departments": {d.id for d in ent.departments},
     }
     services: dict[str, tuple[SourceDoc, BlueprintFile]] = {}
     blueprints: dict[str, SourceDoc] = {}
@@ -569,4 +652,15 @@ def validate_paths(paths: Sequence[Path]) -> Enterprise:
         )
     if ck.problems:
         raise BlueprintError(ck.problems)
-    return Enterprise(ent.enterprise, [str(f) for f in files], ck.graph)
+    return Enterprise(
+        ent.enterprise, [str(f) for f in files], ck.graph, _scales(ent), ck.ap_table.source
+    )
+
+
+def _scales(ent: EnterpriseFile) -> dict[str, dict[int, str]]:
+    """The packaged wording, with whatever ratings the enterprise words its own way."""
+    scales = {name: dict(words) for name, words in default_scales().items()}
+    if ent.fmea is not None:
+        for name in scales:
+            scales[name].update(getattr(ent.fmea, name) or {})
+    return scales
