@@ -30,6 +30,8 @@ Name = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Lane = Literal["customer", "frontstage", "backstage", "support"]
 Channel = Literal[CHANNELS]  # type: ignore[valid-type]
 Rating = Annotated[int, Field(ge=1, le=10, strict=True)]
+#: a rating written as a mapping key (`10: Harms a customer`), which YAML readers hand over as text
+RatingKey = Annotated[int, Field(ge=1, le=10)]
 
 _DURATION = re.compile(
     r"^\s*(?:(\d+(?:\.\d+)?)\s*d)?\s*(?:(\d+(?:\.\d+)?)\s*h)?\s*"
@@ -138,9 +140,9 @@ class FmeaSettings(_Strict):
     action_priority: str | None = Field(
         None, description="a CSV file (beside the enterprise file) replacing the AIAG-VDA table"
     )
-    severity: dict[Rating, str] | None = None
-    occurrence: dict[Rating, str] | None = None
-    detection: dict[Rating, str] | None = None
+    severity: dict[RatingKey, str] | None = None
+    occurrence: dict[RatingKey, str] | None = None
+    detection: dict[RatingKey, str] | None = None
 
 
 class EnterpriseFile(_Strict):
