@@ -97,6 +97,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_register(args: argparse.Namespace) -> int:
+    from bpql import register
+    from bpql.model.validate import validate_paths
+
+    reg = register.build(validate_paths([Path(p) for p in args.paths]))
+    if args.output:
+        register.write(reg, Path(args.output))
+        print(f"wrote {args.output}: {_count(len(reg.rows), 'fail point')}")
+    elif args.format == "csv":
+        sys.stdout.write(register.to_csv(reg))
+    else:
+        sys.stdout.write(register.to_text(reg))
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from bpql.model.format import json_schema
 
@@ -275,6 +290,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("validate", cmd_validate, "check blueprint files; write nothing")
     p.add_argument("paths", nargs="+", metavar="PATH", help="enterprise folders or files")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p = add(
+        "register",
+        cmd_register,
+        "the risk register: every fail point with its priority, action and owner",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="enterprise folders or files")
+    p.add_argument("-o", "--output", help="write it to a .xlsx or .csv file")
+    p.add_argument("--format", choices=["text", "csv"], default="text")
     add("schema", cmd_schema, "print the JSON Schema of the blueprint file format")
     p = add("load", cmd_load, "load an enterprise (validated first; all or nothing)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="enterprise folders or files")

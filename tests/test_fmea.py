@@ -231,3 +231,46 @@ def test_a_priority_that_does_not_exist_gets_a_did_you_mean(catalog: GraphCatalo
     assert err.value.message == (
         "unknown ap 'hihg' (did you mean 'high'?); expected one of high, medium or low"
     )
+
+
+def test_the_register_opens_in_a_spreadsheet_reader(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "register.xlsx"
+    r = bpql("register", str(INSURER), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == f"wrote {out}: 23 fail points\n"
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Register", "Scales", "About"]
+    ws = wb["Register"]
+    rows = list(ws.iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    assert header[:5] == ("Priority", "RPN", "Fail point", "Id", "Service")
+    assert "Recommended action" in header and "Priority after" in header
+    fps = validate_paths([INSURER]).graph.nodes["FailPoint"]
+    assert len(body) == len(fps) == 23
+    assert sorted(row[3] for row in body) == sorted(f["id"] for f in fps)
+    ranks = {"high": 3, "medium": 2, "low": 1}
+    keys = [(ranks[str(row[0])], row[1]) for row in body]
+    assert keys == sorted(keys, reverse=True)  # priority first, then RPN
+    first = body[0]
+    assert first[:3] == ("high", 336, "Dissatisfaction not recognised as a complaint")
+    assert ws["A2"].fill.fgColor.rgb.endswith("F8CBAD")  # high is red
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    scales = list(wb["Scales"].iter_rows(values_only=True))
+    assert scales[0] == ("Rating", "Severity", "Occurrence", "Detection")
+    assert [row[0] for row in scales[1:]] == list(range(10, 0, -1))
+    about = {row[0]: row[1] for row in wb["About"].iter_rows(values_only=True)}
+    assert about["Enterprise"] == "Northwind Mutual" and about["Fail points"] == 23
+
+
+def test_the_register_as_csv_and_a_file_kind_we_do_not_write(tmp_path: Path) -> None:
+    import csv
+
+    r = bpql("register", str(INSURER), "--format", "csv")
+    rows = list(csv.reader(r.stdout.splitlines()))
+    assert rows[0][0] == "Priority" and len(rows) == 24
+    assert [row[0] for row in rows[1:]].count("high") == 9  # as-is and to-be
+    bad = bpql("register", str(INSURER), "-o", str(tmp_path / "r.pdf"))
+    assert bad.returncode != 0 and not (tmp_path / "r.pdf").exists()
+    assert bad.stderr == f"error: {tmp_path / 'r.pdf'}: expected a file ending in .xlsx or .csv\n"
