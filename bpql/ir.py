@@ -80,6 +80,15 @@ class ImpactIR:
 
 
 @dataclass(frozen=True)
+class RiskIR:
+    """What a failing system or step can break, up to the customer."""
+
+    kind: ClassVar[str] = "risk"
+    source: Target
+    scenario: str | None
+
+
+@dataclass(frozen=True)
 class PathIR:
     kind: ClassVar[str] = "path"
     source: Target
@@ -94,7 +103,7 @@ class ShowIR:
     depth: int
 
 
-QueryIR = Union[FindIR, ImpactIR, PathIR, ShowIR]
+QueryIR = Union[FindIR, ImpactIR, RiskIR, PathIR, ShowIR]
 
 
 @dataclass(frozen=True)

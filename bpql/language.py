@@ -314,3 +314,6 @@ MAX_BOUND = 10
 DEFAULT_WITHIN = 5
 DEFAULT_PATH_WITHIN = 8
 SUPPORT_CHAIN = 6
+#: how far `risk of` follows DEPENDS_ON to the systems that fail with a system; cycles are
+#: refused when files are validated, so real chains are far shorter
+DEPENDENCY_CHAIN = 30

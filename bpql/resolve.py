@@ -46,6 +46,8 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "status": STATUSES,
 }
 IMPACT_SOURCES = tuple(IMPACT_ROUTES)
+#: what can fail: a support system, or a step (typically backstage or support)
+RISK_SOURCES = ("System", "Step")
 
 
 def _hint(word: str, choices: Iterable[str]) -> str:
@@ -81,6 +83,10 @@ class Resolver:
         return ir.ImpactIR(
             src, self._bound(stmt.within, DEFAULT_WITHIN), self._scenario(stmt.scenario)
         )
+
+    def _risk(self, stmt: ast.Risk) -> ir.RiskIR:
+        src = self._ref(stmt.target, RISK_SOURCES, "risk of")
+        return ir.RiskIR(src, self._scenario(stmt.scenario))
 
     def _path(self, stmt: ast.PathQuery) -> ir.PathIR:
         self._refuse_scenario(stmt.scenario, "path", "a path may cross as-is and to-be")
@@ -389,6 +395,7 @@ STATEMENTS: dict[type, Callable[[Resolver, Any], ir.QueryIR | ir.ExplainIR]] = {
     ast.Find: Resolver._find,
     ast.Count: Resolver._count,
     ast.Impact: Resolver._impact,
+    ast.Risk: Resolver._risk,
     ast.PathQuery: Resolver._path,
     ast.Show: Resolver._show,
 }

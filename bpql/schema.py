@@ -92,7 +92,24 @@ NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind("Touchpoint", "touchpoints", "touchpoint", (_ID, _NAME, _p("channel"))),
     NodeKind("Role", "roles", "role", (_ID, _NAME)),
     NodeKind("Department", "departments", "department", (_ID, _NAME)),
-    NodeKind("System", "systems", "system", (_ID, _NAME, _p("kind"))),
+    NodeKind(
+        "System",
+        "systems",
+        "system",
+        (
+            _ID,
+            _NAME,
+            _p("kind"),
+            _p("customer_reach", "INT64", "customer steps its failure can break (as-is)"),
+            _p("moments_reach", "INT64", "moments of truth its failure can break (as-is)"),
+            _p("services_reach", "INT64", "services with a customer step it can break (as-is)"),
+            _p(
+                "single_point_for",
+                "INT64",
+                "customer steps its failure leaves with no working route (as-is)",
+            ),
+        ),
+    ),
     NodeKind(
         "FailPoint",
         "failpoints",

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from bpql.criticality import system_figures
 from bpql.errors import BlueprintError, BpqlError, Span
 from bpql.fmea import (
     AP_RANK,
@@ -652,6 +653,9 @@ def validate_paths(paths: Sequence[Path]) -> Enterprise:
         )
     if ck.problems:
         raise BlueprintError(ck.problems)
+    figures = system_figures(ck.graph)
+    for system in ck.graph.nodes["System"]:
+        system.update(figures[system["id"]])
     return Enterprise(
         ent.enterprise, [str(f) for f in files], ck.graph, _scales(ent), ck.ap_table.source
     )

@@ -380,7 +380,8 @@ def impact_view(
 
     counts = {role: sum(1 for r in role_of.values() if r == role) for role, _, _ in IMPACT_ROLES}
     view = {
-        "subtitle": f"{len(result.table.rows)} services affected; the rest is faded",
+        "subtitle": result.subtitle
+        or f"{len(result.table.rows)} services affected; the rest is faded",
         "roles": [
             {"title": words, "color": colour, "style": "ring", "count": counts[role]}
             for role, words, colour in IMPACT_ROLES
