@@ -105,7 +105,7 @@ def test_risk_of_answers_the_same_on_both_stores(insurer: dict[str, Client]) -> 
 
 def test_ranking_systems_by_blast_radius(insurer: dict[str, Client]) -> None:
     q = "find systems return id, customer_reach, single_point_for order by customer_reach desc"
-    answers = {kind: c.query(q).rows for kind, c in insurer.items()}
+    answers = {kind: _table(c, q) for kind, c in insurer.items()}
     assert answers["ladybug"] == answers["neo4j"]
     assert answers["neo4j"][0][0] == "mainframe"
     fraud = next(r for r in answers["neo4j"] if r[0] == "fraud-screening")

@@ -208,11 +208,17 @@ def test_fmea_references_are_checked(tmp_path: Path) -> None:
     assert "owner: unknown role or department 'nobody'" in err
 
 
+def _rows(client: Client, query: str) -> list[list[object]]:
+    table = client.query(query).table
+    assert table is not None
+    return table.rows
+
+
 FIND_HIGH = "find failpoints where ap = high return id, ap, rpn order by ap desc"
 
 
 def test_priority_queries_agree_on_both_stores(insurer: dict[str, Client]) -> None:
-    answers = {kind: c.query(FIND_HIGH).rows for kind, c in insurer.items()}
+    answers = {kind: _rows(c, FIND_HIGH) for kind, c in insurer.items()}
     assert answers["ladybug"] == answers["neo4j"]
     rows = answers["neo4j"]
     assert {r[1] for r in rows} == {"high"}
@@ -220,7 +226,7 @@ def test_priority_queries_agree_on_both_stores(insurer: dict[str, Client]) -> No
     assert [r[2] for r in rows] == sorted((r[2] for r in rows), reverse=True)
     # a high priority below a medium RPN: severity counts first
     assert ["claims.payment-to-wrong-account", "high", 126] in [list(r) for r in rows]
-    counts = {kind: c.query("count failpoints by ap").rows for kind, c in insurer.items()}
+    counts = {kind: _rows(c, "count failpoints by ap") for kind, c in insurer.items()}
     assert counts["ladybug"] == counts["neo4j"]
     assert {r[0]: r[1] for r in counts["neo4j"]} == {"high": 8, "medium": 10, "low": 3}
 
