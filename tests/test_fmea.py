@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -208,7 +209,7 @@ def test_fmea_references_are_checked(tmp_path: Path) -> None:
     assert "owner: unknown role or department 'nobody'" in err
 
 
-def _rows(client: Client, query: str) -> list[list[object]]:
+def _rows(client: Client, query: str) -> list[list[Any]]:
     table = client.query(query).table
     assert table is not None
     return table.rows
