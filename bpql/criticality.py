@@ -201,15 +201,61 @@ SYSTEM_FIGURES = ("customer_reach", "moments_reach", "services_reach", "single_p
 
 def system_figures(g: GraphData) -> dict[str, dict[str, int]]:
     """Per system, over the as-is blueprints: customer steps it can break, moments of truth,
-    services, and customer steps for which it is a single point of failure."""
+    services, and customer steps for which it is a single point of failure.
+
+    Worked out once per step rather than once per system (the same rules as `blast`, as sets
+    of systems): the systems that can break a step are those whose failure hits it, plus those
+    that can break any of its supporters; the systems that surely break it are those whose
+    failure hits it, plus those that surely break every one of its supporters. Linear in the
+    steps, so a 1,000-service enterprise costs well under a second at load.
+    """
     sg = SupportGraph.from_graph(g)
-    out = {}
-    for system in (s["id"] for s in g.nodes["System"]):
-        b = sg.of_system(system)
-        out[system] = {
-            "customer_reach": len(b.customer_steps),
-            "moments_reach": len(b.moments_of_truth),
-            "services_reach": len(b.services),
-            "single_point_for": len(b.single_point_for),
-        }
-    return out
+    closure: dict[str, frozenset[str]] = {}
+
+    def fails_with(system: str) -> frozenset[str]:
+        """The systems whose failure takes `system` down: itself and all it depends on."""
+        if system not in closure:
+            closure[system] = frozenset()  # cycles are refused at validation; guard anyway
+            out = {system}
+            for dep in sg.depends_on.get(system, ()):
+                out |= fails_with(dep)
+            closure[system] = frozenset(out)
+        return closure[system]
+
+    can: dict[str, frozenset[str]] = {}
+    sure: dict[str, frozenset[str]] = {}
+
+    def walk(step: str) -> None:
+        if step in can:
+            return
+        own = frozenset().union(*(fails_with(y) for y in sg.uses.get(step, ())))
+        supporters = sg.supporters.get(step, set())
+        for sup in supporters:
+            walk(sup)
+        can[step] = own.union(*(can[sup] for sup in supporters))
+        sure[step] = (
+            own | frozenset.intersection(*(sure[sup] for sup in supporters)) if supporters else own
+        )
+
+    figures = {s["id"]: dict.fromkeys(SYSTEM_FIGURES, 0) for s in g.nodes["System"]}
+    services: dict[str, set[str]] = {sys: set() for sys in figures}
+    for step, lane in sg.lane.items():
+        if lane != "customer" and step not in sg.moment:
+            continue
+        walk(step)
+        for sys in can[step]:
+            if sys not in figures:
+                continue
+            if step in sg.moment:
+                figures[sys]["moments_reach"] += 1
+            if lane == "customer":
+                figures[sys]["customer_reach"] += 1
+                if step in sg.service:
+                    services[sys].add(sg.service[step])
+        if lane == "customer":
+            for sys in sure[step]:
+                if sys in figures:
+                    figures[sys]["single_point_for"] += 1
+    for sys, svcs in services.items():
+        figures[sys]["services_reach"] = len(svcs)
+    return figures

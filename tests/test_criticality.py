@@ -116,3 +116,20 @@ def test_risk_of_takes_systems_and_steps_only(catalog: GraphCatalog) -> None:
     with pytest.raises(QueryError) as err:
         resolve_text('risk of role "claims-handler"', catalog)
     assert err.value.message.startswith('\'risk of\' takes system "..." or step "..."')
+
+
+@pytest.mark.parametrize("example", ["insurer", "clinic"])
+def test_stored_figures_agree_with_the_walk_for_every_system(example: str) -> None:
+    """The per-step sets used at load and the per-failure walk used by `risk of` are two
+    ways to the same answer."""
+    graph = validate_paths([ROOT / "examples" / example]).graph
+    sg = SupportGraph.from_graph(graph)
+    figures = system_figures(graph)
+    for system in (s["id"] for s in graph.nodes["System"]):
+        b = sg.of_system(system)
+        assert figures[system] == {
+            "customer_reach": len(b.customer_steps),
+            "moments_reach": len(b.moments_of_truth),
+            "services_reach": len(b.services),
+            "single_point_for": len(b.single_point_for),
+        }, system
