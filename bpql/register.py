@@ -27,6 +27,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Service", "service"),
     ("Scenario", "scenario"),
     ("Step", "step"),
+    ("System", "system"),
     ("Lane", "lane"),
     ("Severity", "severity"),
     ("Occurrence", "occurrence"),
@@ -64,6 +65,7 @@ def build(ent: Enterprise) -> Register:
     blueprints = {b["id"]: b for b in g.nodes["Blueprint"]}
     services = {s["id"]: s for s in g.nodes["Service"]}
     step_of = {fp: st for st, fp in g.rels["HAS_FAIL_POINT"]}
+    system_of = {fp: sys for sys, fp in g.rels["CAN_FAIL"]}
     bp_of = {st: bp for bp, st in g.rels["HAS_STEP"]}
     service_of = {bp: svc for svc, bp in g.rels["HAS_BLUEPRINT"]}
     names = {
@@ -74,15 +76,18 @@ def build(ent: Enterprise) -> Register:
     }
     rows = []
     for fp in g.nodes["FailPoint"]:
-        step = steps[step_of[fp["id"]]]
-        bp = blueprints[bp_of[step["id"]]]
         row = dict(fp)
-        row.update(
-            step=step["name"],
-            lane=step["lane"],
-            scenario=bp["scenario"] + (f" ({bp['variant']})" if bp["variant"] else ""),
-            service=services[service_of[bp["id"]]]["name"],
-        )
+        if fp["id"] in system_of:  # a system's own: every step using the system inherits it
+            row["system"] = names[system_of[fp["id"]]]
+        else:
+            step = steps[step_of[fp["id"]]]
+            bp = blueprints[bp_of[step["id"]]]
+            row.update(
+                step=step["name"],
+                lane=step["lane"],
+                scenario=bp["scenario"] + (f" ({bp['variant']})" if bp["variant"] else ""),
+                service=services[service_of[bp["id"]]]["name"],
+            )
         for key in ("effect", "cause", "owner"):
             if row.get(key):
                 row[key] = names.get(row[key], row[key])
@@ -108,9 +113,8 @@ def to_text(reg: Register) -> str:
     lines = [f"{reg.enterprise}: {len(reg.rows)} fail points ({reg.ap_source})"]
     for r in reg.rows:
         action = f"; action: {r['action']}" if r.get("action") else ""
-        lines.append(
-            f"{r['ap']:<6} RPN {r['rpn']:>3}  {r['name']} [{r['service']} / {r['step']}]{action}"
-        )
+        where = f"system {r['system']}" if r.get("system") else f"{r['service']} / {r['step']}"
+        lines.append(f"{r['ap']:<6} RPN {r['rpn']:>3}  {r['name']} [{where}]{action}")
     return "\n".join(lines) + "\n"
 
 

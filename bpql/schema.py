@@ -165,6 +165,12 @@ REL_KINDS: tuple[RelKind, ...] = (
     RelKind("DEPENDS_ON", "System", "System"),
     RelKind("OWNED_BY", "System", "Department"),
     RelKind("HAS_FAIL_POINT", "Step", "FailPoint"),
+    RelKind(
+        "CAN_FAIL",
+        "System",
+        "FailPoint",
+        "a fail point of the system itself; every step that uses the system inherits it",
+    ),
     RelKind("SHOWS", "Step", "Evidence"),
     RelKind("FOR_PERSONA", "Blueprint", "Persona"),
     RelKind("MEASURES", "Metric", "Step"),

@@ -88,6 +88,48 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+# --- fail points (on a step, or on a system) -------------------------------------------
+
+
+def _status(value: Any) -> Any:
+    """`in progress`, `in-progress` and `In Progress` are one status."""
+    if isinstance(value, str):
+        return re.sub(r"[\s_-]+", " ", value.strip().lower())
+    return value
+
+
+class Controls(_Strict):
+    prevention: str | None = Field(None, description="what keeps the cause from happening")
+    detection: str | None = Field(None, description="what catches it before the customer does")
+
+
+class Ratings(_Strict):
+    severity: Rating
+    occurrence: Rating
+    detection: Rating
+
+
+class FailPoint(_Strict):
+    id: Id
+    name: Name
+    severity: Rating
+    occurrence: Rating
+    detection: Rating
+    effect: StepRef | None = Field(
+        None,
+        description="the step the failure hurts: of this blueprint, or as service.step on a system",
+    )
+    cause: Id | None = Field(None, description="a step of this blueprint, or a system id")
+    controls: Controls | None = None
+    action: str | None = Field(None, description="the recommended action")
+    owner: Id | None = Field(None, description="a role or department id")
+    due: date | None = None
+    status: Annotated[
+        Literal["open", "in progress", "done", "verified"] | None, BeforeValidator(_status)
+    ] = None
+    after: Ratings | None = Field(None, description="the ratings once the action is done")
+
+
 # --- the enterprise file ---------------------------------------------------------------
 
 
@@ -108,6 +150,10 @@ class System(_Strict):
     kind: str | None = None
     owner: Id | None = Field(None, description="the department that owns the system")
     depends_on: RefList = Field(default_factory=list)
+    fail_points: list[FailPoint] = Field(
+        default_factory=list,
+        description="failures of the system itself; every step that uses it inherits them",
+    )
 
 
 class Touchpoint(_Strict):
@@ -178,42 +224,6 @@ class Evidence(_Strict):
     id: Id
     name: Name
     kind: str | None = None
-
-
-def _status(value: Any) -> Any:
-    """`in progress`, `in-progress` and `In Progress` are one status."""
-    if isinstance(value, str):
-        return re.sub(r"[\s_-]+", " ", value.strip().lower())
-    return value
-
-
-class Controls(_Strict):
-    prevention: str | None = Field(None, description="what keeps the cause from happening")
-    detection: str | None = Field(None, description="what catches it before the customer does")
-
-
-class Ratings(_Strict):
-    severity: Rating
-    occurrence: Rating
-    detection: Rating
-
-
-class FailPoint(_Strict):
-    id: Id
-    name: Name
-    severity: Rating
-    occurrence: Rating
-    detection: Rating
-    effect: Id | None = Field(None, description="the step of this blueprint the failure hurts")
-    cause: Id | None = Field(None, description="a step of this blueprint, or a system id")
-    controls: Controls | None = None
-    action: str | None = Field(None, description="the recommended action")
-    owner: Id | None = Field(None, description="a role or department id")
-    due: date | None = None
-    status: Annotated[
-        Literal["open", "in progress", "done", "verified"] | None, BeforeValidator(_status)
-    ] = None
-    after: Ratings | None = Field(None, description="the ratings once the action is done")
 
 
 class Step(_Strict):

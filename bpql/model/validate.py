@@ -25,7 +25,7 @@ from bpql.fmea import (
     rpn,
 )
 from bpql.graphdata import Enterprise, GraphData
-from bpql.ids import blueprint_id, member_id, member_prefix
+from bpql.ids import blueprint_id, member_id, member_prefix, system_member_id
 from bpql.model.format import BlueprintFile, EnterpriseFile, FailPoint
 from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml
 from bpql.schema import LANE_BY_KEY
@@ -257,6 +257,8 @@ class _Checker:
         self.problems: list[BpqlError] = []
         self.graph = GraphData()
         self.ap_table = ap_table or default_table()
+        #: effects of systems' own fail points, checked once every step is known
+        self.system_effects: list[tuple[SourceDoc, PathKey, str, str]] = []
 
     def fail(self, msg: str, span: Span) -> None:
         self.problems.append(BpqlError(msg, span, code="BPQL-F009"))
@@ -319,6 +321,29 @@ def _check_enterprise(ck: _Checker, doc: SourceDoc, ent: EnterpriseFile) -> None
             elif ck.ref(doc, path, dep, "system", systems):
                 g.add_rel("DEPENDS_ON", s.id, dep)
     _check_cycles(ck, doc, ent)
+    shared = {
+        "systems": set(systems),
+        "roles": {r.id for r in ent.roles},
+        "departments": set(depts),
+    }
+    seen: dict[str, PathKey] = {}
+    for i, s in enumerate(ent.systems):
+        for j, fp in enumerate(s.fail_points):
+            at: PathKey = ("systems", i, "fail_points", j)
+            fid = system_member_id(s.id, fp.id)
+            if fid in seen:
+                ck.fail(
+                    f"{_dotted((*at, 'id'))}: duplicate fail point id '{fp.id}' on system "
+                    f"'{s.id}' (first declared at line {doc.span(seen[fid]).line})",
+                    doc.span((*at, "id")),
+                )
+                continue
+            seen[fid] = (*at, "id")
+            props = _fail_point_props(ck, doc, at, fp, {}, shared, lambda x: x)
+            g.add_node("FailPoint", id=fid, name=fp.name, **props)
+            g.add_rel("CAN_FAIL", s.id, fid)
+            if fp.effect is not None:
+                ck.system_effects.append((doc, (*at, "effect"), fid, fp.effect))
     for t in ent.touchpoints:
         g.add_node("Touchpoint", id=t.id, name=t.name, channel=t.channel)
     for p in ent.personas:
@@ -378,7 +403,7 @@ def _fail_point_props(
     if fp.controls is not None:
         props["prevention"] = fp.controls.prevention
         props["detection_control"] = fp.controls.detection
-    if fp.effect is not None and ck.ref(doc, (*path, "effect"), fp.effect, "step", steps):
+    if fp.effect is not None and steps and ck.ref(doc, (*path, "effect"), fp.effect, "step", steps):
         props["effect"] = gid(fp.effect)
     if fp.cause is not None:
         if fp.cause in steps:
@@ -651,6 +676,11 @@ def validate_paths(paths: Sequence[Path]) -> Enterprise:
             name=bp.service.name,
             description=texts[0].service.description if texts else None,
         )
+    steps = {s["id"] for s in ck.graph.nodes["Step"]}
+    fps = {f["id"]: f for f in ck.graph.nodes["FailPoint"]}
+    for doc, path, fid, effect in ck.system_effects:
+        if ck.ref(doc, path, effect, "step", steps):
+            fps[fid]["effect"] = effect
     if ck.problems:
         raise BlueprintError(ck.problems)
     figures = system_figures(ck.graph)

@@ -13,7 +13,14 @@ from typing import Any, ClassVar
 
 from bpql import ir
 from bpql.errors import QueryError
-from bpql.language import DEPENDENCY_CHAIN, IMPACT_ROUTES, SCOPE, STEP_ANCHOR, SUPPORT_CHAIN
+from bpql.language import (
+    DEPENDENCY_CHAIN,
+    IMPACT_ROUTES,
+    SCOPE,
+    STEP_ANCHOR,
+    SUPPORT_CHAIN,
+    UNSCOPED,
+)
 from bpql.schema import NODES
 
 Renderer = Callable[[Any, Any], list[ir.Statement]]
@@ -113,7 +120,10 @@ class Dialect:
         if label == "Blueprint":
             return f"n.scenario = {p}"
         bp = self.var("b")
-        return f"EXISTS {{ MATCH {fmt(SCOPE[label], bp=bp)} WHERE {bp}.scenario = {p} }}"
+        scoped = f"EXISTS {{ MATCH {fmt(SCOPE[label], bp=bp)} WHERE {bp}.scenario = {p} }}"
+        if label in UNSCOPED:
+            return f"({scoped} OR EXISTS {{ MATCH {fmt(UNSCOPED[label])} }})"
+        return scoped
 
     def find_plan(self, query: ir.FindIR) -> list[ir.Statement]:
         label = query.entity.label

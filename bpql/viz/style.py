@@ -71,6 +71,7 @@ EDGE_LOOKS: dict[str, tuple[str, bool]] = {
     "PERFORMED_BY": ("#6a994e", False),
     "AT_TOUCHPOINT": ("#e76f51", False),
     "HAS_FAIL_POINT": ("#d62828", False),
+    "CAN_FAIL": ("#d62828", True),
     "SHOWS": ("#c9a227", True),
 }
 
