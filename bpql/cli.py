@@ -121,6 +121,21 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def cmd_register(args: argparse.Namespace) -> int:
+    from bpql import register
+    from bpql.model.validate import validate_paths
+
+    reg = register.build(validate_paths([Path(p) for p in args.paths]))
+    if args.output:
+        register.write(reg, Path(args.output))
+        print(f"wrote {args.output}: {_count(len(reg.rows), 'fail point')}")
+    elif args.format == "csv":
+        sys.stdout.write(register.to_csv(reg))
+    else:
+        sys.stdout.write(register.to_text(reg))
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from bpql.model.format import json_schema
 
@@ -356,6 +371,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--list-rules", action="store_true", help="print every rule and its configured level"
     )
+    p = add(
+        "register",
+        cmd_register,
+        "the risk register: every fail point with its priority, action and owner",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="enterprise folders or files")
+    p.add_argument("-o", "--output", help="write it to a .xlsx or .csv file")
+    p.add_argument("--format", choices=["text", "csv"], default="text")
     add("schema", cmd_schema, "print the JSON Schema of the blueprint file format")
     p = add(
         "load",

@@ -13,6 +13,7 @@ from typing import Any
 from bpql import ir
 from bpql.backends.base import Backend
 from bpql.compiler import compile_ir, compile_text, resolve_text
+from bpql.criticality import SupportGraph
 from bpql.durations import Duration
 from bpql.errors import QueryError
 from bpql.ids import blueprint_id, node_key, parse_blueprint_id, scenario_of
@@ -411,10 +412,70 @@ def _routes(query: ir.ImpactIR, rows: dict[str, Rows]) -> dict[str, tuple[str, s
     return out
 
 
+def _shape_risk(query: ir.RiskIR, rows: dict[str, Rows]) -> Result:
+    """Walk the fetched blueprints with `bpql.criticality`: what the failure can break and
+    what it leaves with no working route, per customer step."""
+    sg = SupportGraph()
+    facts: dict[str, tuple[Any, ...]] = {}
+    for sid, name, lane, moment, tp, tp_name, service_id, service, seq in rows["steps"][1]:
+        sg.add_step(sid, lane, name, bool(moment), tp, service_id)
+        facts[sid] = (service, name, bool(moment), tp_name, seq)
+    for lower, higher in rows["supports"][1]:
+        sg.add_support(lower, higher)
+    hit = {r[0] for r in rows["hit"][1]}
+    failing = {r[0] for r in rows["failing"][1]} if "failing" in rows else set()
+    blast = sg.blast(hit, failing)
+    broken = set(blast.broken)
+    # per service, in time order
+    customer = sorted(blast.customer_steps, key=lambda s: (facts[s][0], facts[s][4], s))
+    table = Table(
+        ["service", "step", "moment_of_truth", "touchpoint", "single_point"],
+        [[facts[s][0], facts[s][1], facts[s][2], facts[s][3], s in broken] for s in customer],
+    )
+    graph = _graph_of(rows, ["source", *(n for n in rows if n.startswith("graph."))])
+    keep_steps = {node_key("Step", s) for s in blast.reach}
+    keep = {k for k, n in graph.nodes.items() if n.label != "Step" or k in keep_steps}
+    edges = [e for e in graph.edges if e.source in keep and e.target in keep]
+    linked = {e.source for e in edges} | {e.target for e in edges}
+    source = node_key(query.source.label, query.source.id)
+    pruned = Graph(
+        {k: n for k, n in graph.nodes.items() if k in keep and (k in linked or k == source)},
+        edges,
+    )
+    what = f'{query.source.label.lower()} "{query.source.name}"'
+    n_services = len({facts[s][0] for s in customer})
+    return Result(
+        "impact",
+        table=table,
+        graph=pruned,
+        title=(
+            f"risk of {what}: {_n(len(customer), 'customer step')} in "
+            f"{_n(n_services, 'service')} can break; "
+            f"{sum(1 for s in customer if s in broken)} of them have no other route"
+        ),
+        subtitle=(
+            f"rings: the failing {query.source.label.lower()}, the steps it hits (red) and the "
+            "customer-visible steps that can break (orange)"
+        ),
+        highlight={
+            Mark.SOURCE: [source],
+            Mark.DIRECT: sorted(node_key("Step", s) for s in hit),
+            Mark.VISIBLE: sorted(
+                node_key("Step", s) for s in blast.reach if sg.lane.get(s) in VISIBLE_LANES
+            ),
+        },
+    )
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 #: how each IR kind's rows become a Result
 SHAPERS: dict[str, Callable[[Any, dict[str, Rows]], Result]] = {
     "find": _shape_table,
     "impact": _shape_impact,
+    "risk": _shape_risk,
     "path": _shape_path,
     "show": _shape_show,
 }

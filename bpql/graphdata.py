@@ -46,3 +46,7 @@ class Enterprise:
     name: str
     files: list[str]
     graph: GraphData
+    #: the wording of the fail point rating scales, 1..10 per scale (the register prints it)
+    scales: dict[str, dict[int, str]] = field(default_factory=dict)
+    #: where the action priority table came from
+    ap_source: str = ""

@@ -36,6 +36,16 @@ def member_id(prefix: str, local: str) -> str:
     return f"{prefix}.{local}"
 
 
+#: separates a system from a fail point of its own: `mainframe/batch-overrun` (a `/` is in no
+#: service id, so it never meets a blueprint's `claims.` prefix)
+SYSTEM_MEMBER = "/"
+
+
+def system_member_id(system: str, local: str) -> str:
+    """A fail point that sits on a system rather than on a step."""
+    return f"{system}{SYSTEM_MEMBER}{local}"
+
+
 @dataclass(frozen=True)
 class BlueprintRef:
     service: str
@@ -55,6 +65,8 @@ def service_of(label: str, id_: str) -> str | None:
     if label == "Service":
         return id_
     if label in BLUEPRINT_SCOPED:
+        if SYSTEM_MEMBER in id_:
+            return None  # a system's own fail point belongs to no service
         return id_.split(":", 1)[0].split(".", 1)[0]
     return None
 

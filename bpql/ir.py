@@ -90,6 +90,15 @@ class ImpactIR:
 
 
 @dataclass(frozen=True)
+class RiskIR:
+    """What a failing system or step can break, up to the customer."""
+
+    kind: ClassVar[str] = "risk"
+    source: Target
+    scenario: str | None
+
+
+@dataclass(frozen=True)
 class PathIR:
     kind: ClassVar[str] = "path"
     source: Target
@@ -107,7 +116,7 @@ class ShowIR:
     scenario: str | None = None
 
 
-QueryIR = Union[FindIR, ImpactIR, PathIR, ShowIR]
+QueryIR = Union[FindIR, ImpactIR, RiskIR, PathIR, ShowIR]
 
 
 @dataclass(frozen=True)

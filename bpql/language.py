@@ -57,6 +57,13 @@ DERIVED: dict[str, dict[str, Derived]] = {
             ),
             Derived("systems", "({n})-[:USES]->({x}:System)", "name", many=True),
             Derived("failpoints", "({n})-[:HAS_FAIL_POINT]->({x}:FailPoint)", "name", many=True),
+            Derived(
+                "system_failpoints",
+                "({n})-[:USES]->(:System)-[:CAN_FAIL]->({x}:FailPoint)",
+                "name",
+                many=True,
+                doc="fail points the step inherits from the systems it uses",
+            ),
             Derived("evidence", "({n})-[:SHOWS]->({x}:Evidence)", "name", many=True),
         )
     },
@@ -64,6 +71,12 @@ DERIVED: dict[str, dict[str, Derived]] = {
         d.name: d
         for d in (
             Derived("step", "({n})<-[:HAS_FAIL_POINT]-({x}:Step)", "name"),
+            Derived(
+                "system",
+                "({n})<-[:CAN_FAIL]-({x}:System)",
+                "name",
+                doc="for a fail point of a system itself: the system's name",
+            ),
             Derived("step_id", "({n})<-[:HAS_FAIL_POINT]-({x}:Step)", "id"),
             Derived("lane", "({n})<-[:HAS_FAIL_POINT]-({x}:Step)", "lane"),
             Derived(
@@ -120,6 +133,13 @@ DERIVED: dict[str, dict[str, Derived]] = {
             Derived("owner", "({n})-[:OWNED_BY]->({x}:Department)", "name"),
             Derived("depends_on", "({n})-[:DEPENDS_ON]->({x}:System)", "id", many=True),
             Derived(
+                "failpoints",
+                "({n})-[:CAN_FAIL]->({x}:FailPoint)",
+                "name",
+                many=True,
+                doc="the system's own fail points",
+            ),
+            Derived(
                 "services",
                 "({n})<-[:USES]-(:Step)<-[:HAS_STEP]-({bp}:Blueprint)"
                 "<-[:HAS_BLUEPRINT]-({x}:Service)",
@@ -171,6 +191,13 @@ DERIVED: dict[str, dict[str, Derived]] = {
     "Evidence": {},
 }
 
+#: fields that sort by another field: a priority by rank, then RPN (`desc`: high, largest RPN
+#: first), not by its name
+SORT_AS: dict[tuple[str, str], str] = {
+    ("FailPoint", "ap"): "ap_order",
+    ("FailPoint", "ap_after"): "ap_after_order",
+}
+
 #: columns a `find` returns when the query names none
 DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "Service": ("id", "name"),
@@ -182,7 +209,7 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "Role": ("id", "name", "department"),
     "Department": ("id", "name"),
     "System": ("id", "name", "owner"),
-    "FailPoint": ("id", "name", "rpn", "step", "service"),
+    "FailPoint": ("id", "name", "ap", "rpn", "step", "service"),
     "Persona": ("id", "name"),
     "Metric": ("id", "name", "target", "unit"),
 }
@@ -216,6 +243,10 @@ STEP_ANCHOR: dict[str, str] = {
     "Metric": "({n})-[:MEASURES]->({s}:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
     "Persona": "({n})<-[:FOR_PERSONA]-({bp}:Blueprint)-[:HAS_STEP]->({s}:Step)",
 }
+
+#: entities of these kinds that belong to no blueprint, and so pass any scenario: a system's
+#: own fail points
+UNSCOPED: dict[str, str] = {"FailPoint": "({n})<-[:CAN_FAIL]-(:System)"}
 
 #: which entities the query's scenario restricts, and how they reach their blueprint
 SCOPE: dict[str, str] = {
@@ -348,3 +379,6 @@ MAX_BOUND = 10
 DEFAULT_WITHIN = 5
 DEFAULT_PATH_WITHIN = 8
 SUPPORT_CHAIN = 6
+#: how far `risk of` follows DEPENDS_ON to the systems that fail with a system; cycles are
+#: refused when files are validated, so real chains are far shorter
+DEPENDENCY_CHAIN = 30

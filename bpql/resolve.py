@@ -15,6 +15,7 @@ from bpql import ir
 from bpql.durations import EXAMPLES as DURATION_EXAMPLES
 from bpql.durations import format_minutes, parse_duration
 from bpql.errors import QueryError, Span
+from bpql.fmea import PRIORITIES, STATUSES
 from bpql.ids import scenario_of
 from bpql.language import (
     DEFAULT_COLUMNS,
@@ -26,6 +27,7 @@ from bpql.language import (
     IMPACT_ROUTES,
     MAX_BOUND,
     RELATION_WORDS,
+    SORT_AS,
     STEP_RELATIONS,
 )
 from bpql.schema import BY_PLURAL, BY_SINGULAR, CHANNELS, LANE_BY_KEY, NODES, SCENARIOS, NodeKind
@@ -42,8 +44,13 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "lane": tuple(LANE_BY_KEY),
     "channel": CHANNELS,
     "scenario": SCENARIOS,
+    "ap": PRIORITIES,
+    "ap_after": PRIORITIES,
+    "status": STATUSES,
 }
 IMPACT_SOURCES = tuple(IMPACT_ROUTES)
+#: what can fail: a support system, or a step (typically backstage or support)
+RISK_SOURCES = ("System", "Step")
 
 
 def _hint(word: str, choices: Iterable[str]) -> str:
@@ -92,6 +99,10 @@ class Resolver:
         scenario = self._reads(stmt.scenario)
         src = self._ref(stmt.target, IMPACT_SOURCES, "impact of")
         return ir.ImpactIR(src, self._bound(stmt.within, DEFAULT_WITHIN, low=0), scenario)
+
+    def _risk(self, stmt: ast.Risk) -> ir.RiskIR:
+        src = self._ref(stmt.target, RISK_SOURCES, "risk of")
+        return ir.RiskIR(src, self._scenario(stmt.scenario))
 
     def _path(self, stmt: ast.PathQuery) -> ir.PathIR:
         self._refuse_scenario(stmt.scenario, "path", "a path may cross as-is and to-be")
@@ -163,6 +174,8 @@ class Resolver:
                 stmt.order.field.span,
                 code="BPQL-Q009",
             )
+        if order is not None and (kind.label, order.name) in SORT_AS:
+            order = self._field_named(kind, SORT_AS[(kind.label, order.name)])
         limit = None
         if stmt.limit is not None:
             limit = int(stmt.limit.value)
@@ -456,6 +469,7 @@ STATEMENTS: dict[type, Callable[[Resolver, Any], ir.QueryIR | ir.ExplainIR]] = {
     ast.Find: Resolver._find,
     ast.Count: Resolver._count,
     ast.Impact: Resolver._impact,
+    ast.Risk: Resolver._risk,
     ast.PathQuery: Resolver._path,
     ast.Show: Resolver._show,
 }

@@ -11,7 +11,7 @@ from bpql.language import DERIVED
 from bpql.schema import CHANNELS, LANE_BY_KEY, NODE_KINDS
 
 KEYWORDS = (  # noqa: SIM905 - a sentence is easier to keep in step with the grammar
-    "find where return order by asc desc limit count impact of path from to show depth "
+    "find where return order by asc desc limit count impact risk of path from to show depth "
     "explain within scenario and or not contains starts with in uses depends on performed "
     "at supports owned true false"
 ).split()

@@ -23,6 +23,7 @@ from bpql.api import Client, connect
 from bpql.result import Result
 from bpql.testing.browser import PageReport, open_view, viewed
 from bpql.testing.synthetic import write_enterprise
+from bpql.viz.style import AP_LOOKS
 from tests.conftest import EXAMPLES
 from tests.test_load import bpql
 
@@ -121,7 +122,8 @@ def page_data(page: Any) -> dict[str, Any]:
             positions: window.bpql.network.getPositions(),
             physics: window.bpql.network.physics.options.enabled,
             nodes: window.bpql.nodes.get().map(n => ({id: n.id, kind: n.kind, role: n.role,
-                opacity: n.opacity, hidden: !!n.hidden, props: n.props})),
+                opacity: n.opacity, hidden: !!n.hidden, props: n.props, label: n.label,
+                color: n.color})),
         })"""
         )
     )
@@ -183,12 +185,23 @@ def test_blueprint_is_drawn_in_bands_lines_and_phases(
     for e in result.graph.edges:
         if e.type == "NEXT":
             assert pos[e.source]["x"] < pos[e.target]["x"], (e.source, e.target)
-    # fail points sit beside their step, labelled by RPN
+    # fail points sit beside their step, named, coloured by action priority (not by RPN)
     for e in result.graph.edges:
         if e.type == "HAS_FAIL_POINT":
             dx = pos[e.target]["x"] - pos[e.source]["x"]
             dy = pos[e.target]["y"] - pos[e.source]["y"]
             assert 0 < dx < 120 and -120 < dy < 0
+    colours = {ap: colour for ap, colour, _ in AP_LOOKS}
+    fail_points = [n for n in data["nodes"] if n["kind"] == "FailPoint"]
+    assert len(fail_points) == 6
+    for n in fail_points:
+        props = n["props"]
+        name, rating = n["label"].split("\n")
+        assert result.graph.nodes[n["id"]].name.startswith(name.rstrip("…"))
+        assert rating == f"{props['ap']} · RPN {props['rpn']}"
+        assert n["color"] == colours[props["ap"]]
+    legend = [item["title"] for item in view["extra"]["items"]]
+    assert "High action priority" in legend and not any("RPN" in t for t in legend)
 
 
 def test_click_highlights_the_neighbourhood_and_kinds_filter(

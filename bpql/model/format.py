@@ -9,6 +9,7 @@ written without a list), strict where a typo would silently lose data (unknown f
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -32,6 +33,8 @@ Lane = Literal["customer", "frontstage", "backstage", "support"]
 Channel = Literal[CHANNELS]  # type: ignore[valid-type]
 Status = Literal["draft", "in review", "live", "retired"]
 Rating = Annotated[int, Field(ge=1, le=10, strict=True)]
+#: a rating written as a mapping key (`10: Harms a customer`), which YAML readers hand over as text
+RatingKey = Annotated[int, Field(ge=1, le=10)]
 
 
 def _as_list(value: Any) -> Any:
@@ -97,6 +100,48 @@ class _Element(_Strict):
     lint: LintSettings | None = Field(None, description="lint: {ignore: [rule-id, ...]}")
 
 
+# --- fail points (on a step, or on a system) -------------------------------------------
+
+
+def _status(value: Any) -> Any:
+    """`in progress`, `in-progress` and `In Progress` are one status."""
+    if isinstance(value, str):
+        return re.sub(r"[\s_-]+", " ", value.strip().lower())
+    return value
+
+
+class Controls(_Strict):
+    prevention: str | None = Field(None, description="what keeps the cause from happening")
+    detection: str | None = Field(None, description="what catches it before the customer does")
+
+
+class Ratings(_Strict):
+    severity: Rating
+    occurrence: Rating
+    detection: Rating
+
+
+class FailPoint(_Element):
+    id: Id
+    name: Name
+    severity: Rating
+    occurrence: Rating
+    detection: Rating
+    effect: StepRef | None = Field(
+        None,
+        description="the step the failure hurts: of this blueprint, or as service.step on a system",
+    )
+    cause: Id | None = Field(None, description="a step of this blueprint, or a system id")
+    controls: Controls | None = None
+    action: str | None = Field(None, description="the recommended action")
+    owner: Id | None = Field(None, description="a role or department id")
+    due: date | None = None
+    status: Annotated[
+        Literal["open", "in progress", "done", "verified"] | None, BeforeValidator(_status)
+    ] = None
+    after: Ratings | None = Field(None, description="the ratings once the action is done")
+
+
 # --- the enterprise file ---------------------------------------------------------------
 
 
@@ -117,6 +162,10 @@ class System(_Element):
     kind: str | None = None
     owner: Id | None = Field(None, description="the department that owns the system")
     depends_on: RefList = Field(default_factory=list)
+    fail_points: list[FailPoint] = Field(
+        default_factory=list,
+        description="failures of the system itself; every step that uses it inherits them",
+    )
 
 
 class Touchpoint(_Element):
@@ -143,6 +192,17 @@ def _enterprise_name(value: Any) -> Any:
     return value
 
 
+class FmeaSettings(_Strict):
+    """An enterprise's own action priority table and the wording of its rating scales."""
+
+    action_priority: str | None = Field(
+        None, description="a CSV file (beside the enterprise file) replacing the AIAG-VDA table"
+    )
+    severity: dict[RatingKey, str] | None = None
+    occurrence: dict[RatingKey, str] | None = None
+    detection: dict[RatingKey, str] | None = None
+
+
 class EnterpriseFile(_Element):
     """Shared things, declared once and referenced by id from every blueprint."""
 
@@ -155,6 +215,7 @@ class EnterpriseFile(_Element):
     systems: list[System] = Field(default_factory=list)
     touchpoints: list[Touchpoint] = Field(default_factory=list)
     personas: list[Persona] = Field(default_factory=list)
+    fmea: FmeaSettings | None = None
 
 
 # --- a blueprint file ----------------------------------------------------------------------
@@ -175,15 +236,6 @@ class Evidence(_Element):
     id: Id
     name: Name
     kind: str | None = None
-
-
-class FailPoint(_Element):
-    id: Id
-    name: Name
-    severity: Rating
-    occurrence: Rating
-    detection: Rating
-    action: str | None = Field(None, description="the recommended action that reduces the risk")
 
 
 class Step(_Element):

@@ -14,11 +14,20 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from bpql.criticality import system_figures
 from bpql.durations import EXAMPLES as DURATION_EXAMPLES
 from bpql.errors import BlueprintError, BpqlError, Span
+from bpql.fmea import (
+    AP_RANK,
+    ActionPriorityTable,
+    default_scales,
+    default_table,
+    read_table,
+    rpn,
+)
 from bpql.graphdata import Enterprise, GraphData
-from bpql.ids import blueprint_id, member_id, member_prefix
-from bpql.model.format import BlueprintFile, EnterpriseFile
+from bpql.ids import blueprint_id, member_id, member_prefix, system_member_id
+from bpql.model.format import BlueprintFile, EnterpriseFile, FailPoint
 from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml
 from bpql.schema import LANE_BY_KEY
 
@@ -247,9 +256,12 @@ def parse_file(
 class _Checker:
     """Cross-file checks: references, duplicates, lanes; builds the graph as it goes."""
 
-    def __init__(self) -> None:
+    def __init__(self, ap_table: ActionPriorityTable | None = None) -> None:
         self.problems: list[BpqlError] = []
         self.graph = GraphData()
+        self.ap_table = ap_table or default_table()
+        #: effects of systems' own fail points, checked once every step is known
+        self.system_effects: list[tuple[SourceDoc, PathKey, str, str]] = []
 
     def fail(self, msg: str, span: Span) -> None:
         self.problems.append(BpqlError(msg, span, code="BPQL-F009"))
@@ -314,6 +326,29 @@ def _check_enterprise(ck: _Checker, doc: SourceDoc, ent: EnterpriseFile) -> None
             elif ck.ref(doc, path, dep, "system", systems):
                 g.add_rel("DEPENDS_ON", s.id, dep)
     _check_cycles(ck, doc, ent)
+    shared = {
+        "systems": set(systems),
+        "roles": {r.id for r in ent.roles},
+        "departments": set(depts),
+    }
+    seen: dict[str, PathKey] = {}
+    for i, s in enumerate(ent.systems):
+        for j, fp in enumerate(s.fail_points):
+            at: PathKey = ("systems", i, "fail_points", j)
+            fid = system_member_id(s.id, fp.id)
+            if fid in seen:
+                ck.fail(
+                    f"{_dotted((*at, 'id'))}: duplicate fail point id '{fp.id}' on system "
+                    f"'{s.id}' (first declared at line {doc.span(seen[fid]).line})",
+                    doc.span((*at, "id")),
+                )
+                continue
+            seen[fid] = (*at, "id")
+            props = _fail_point_props(ck, doc, at, fp, {}, shared, lambda x: x)
+            g.add_node("FailPoint", id=fid, name=fp.name, **props)
+            g.add_rel("CAN_FAIL", s.id, fid)
+            if fp.effect is not None:
+                ck.system_effects.append((doc, (*at, "effect"), fid, fp.effect))
     for t in ent.touchpoints:
         g.add_node("Touchpoint", id=t.id, name=t.name, channel=t.channel)
     for p in ent.personas:
@@ -345,6 +380,62 @@ def _check_cycles(ck: _Checker, doc: SourceDoc, ent: EnterpriseFile) -> None:
     for sid in deps:
         if sid not in state:
             visit(sid, [sid])
+
+
+def _fail_point_props(
+    ck: _Checker,
+    doc: SourceDoc,
+    path: PathKey,
+    fp: FailPoint,
+    steps: dict[str, int],
+    shared: dict[str, set[str]],
+    gid: Callable[[str], str],
+) -> dict[str, Any]:
+    """Ratings, action priority (before and after the action) and the action's fields."""
+    table = ck.ap_table
+    ap = table.ap(fp.severity, fp.occurrence, fp.detection)
+    props: dict[str, Any] = {
+        "severity": fp.severity,
+        "occurrence": fp.occurrence,
+        "detection": fp.detection,
+        "rpn": rpn(fp.severity, fp.occurrence, fp.detection),
+        "ap": ap,
+        "ap_order": AP_RANK[ap] * 1000 + rpn(fp.severity, fp.occurrence, fp.detection),
+        "action": fp.action,
+        "due": fp.due.isoformat() if fp.due else None,
+        "status": fp.status,
+    }
+    if fp.controls is not None:
+        props["prevention"] = fp.controls.prevention
+        props["detection_control"] = fp.controls.detection
+    if fp.effect is not None and steps and ck.ref(doc, (*path, "effect"), fp.effect, "step", steps):
+        props["effect"] = gid(fp.effect)
+    if fp.cause is not None:
+        if fp.cause in steps:
+            props["cause"] = gid(fp.cause)
+        elif ck.ref(
+            doc, (*path, "cause"), fp.cause, "step or system", {*steps, *shared["systems"]}
+        ):
+            props["cause"] = fp.cause
+    if fp.owner is not None and ck.ref(
+        doc,
+        (*path, "owner"),
+        fp.owner,
+        "role or department",
+        {*shared["roles"], *shared["departments"]},
+    ):
+        props["owner"] = fp.owner
+    if fp.after is not None:
+        a = fp.after
+        props.update(
+            severity_after=a.severity,
+            occurrence_after=a.occurrence,
+            detection_after=a.detection,
+            rpn_after=rpn(a.severity, a.occurrence, a.detection),
+            ap_after=table.ap(a.severity, a.occurrence, a.detection),
+        )
+        props["ap_after_order"] = AP_RANK[props["ap_after"]] * 1000 + props["rpn_after"]
+    return props
 
 
 def blueprint_key(bp: BlueprintFile) -> tuple[str, str]:
@@ -451,11 +542,7 @@ def _check_blueprint(
                 "FailPoint",
                 id=gid(fp.id),
                 name=fp.name,
-                severity=fp.severity,
-                occurrence=fp.occurrence,
-                detection=fp.detection,
-                rpn=fp.severity * fp.occurrence * fp.detection,
-                action=fp.action,
+                **_fail_point_props(ck, doc, (*base, "fail_points", j), fp, steps, shared, gid),
             )
             g.add_rel("HAS_FAIL_POINT", sid, gid(fp.id))
         for j, target in enumerate(st.supports):
@@ -484,6 +571,26 @@ def _check_blueprint(
         for j, step_id in enumerate(m.measures):
             if ck.ref(doc, ("metrics", i, "measures", j), step_id, "step", steps):
                 g.add_rel("MEASURES", gid(m.id), gid(step_id))
+
+
+def _ap_table(doc: SourceDoc, ent: EnterpriseFile) -> ActionPriorityTable:
+    """The enterprise's own action priority table, if its file names one."""
+    name = ent.fmea.action_priority if ent.fmea else None
+    if name is None:
+        return default_table()
+    where = Path(doc.file).parent / name
+    if not where.is_file():
+        raise BlueprintError(
+            [
+                BpqlError(
+                    f"fmea.action_priority: no file '{where}'; expected a CSV table beside the "
+                    "enterprise file",
+                    doc.span(("fmea", "action_priority")),
+                    code="BPQL-F088",
+                )
+            ]
+        )
+    return read_table(where)
 
 
 def validate_paths(paths: Sequence[Path]) -> Enterprise:
@@ -537,9 +644,9 @@ def check_parsed(files: Sequence[Path], parsed: Sequence[Parsed]) -> Enterprise:
                 )
             ]
         )
-    ck = _Checker()
     ent_doc, ent = ents[0].doc, ents[0].model
     assert isinstance(ent, EnterpriseFile)
+    ck = _Checker(_ap_table(ent_doc, ent))
     _check_enterprise(ck, ent_doc, ent)
     shared = {
         "roles": {r.id for r in ent.roles},
@@ -547,6 +654,7 @@ def check_parsed(files: Sequence[Path], parsed: Sequence[Parsed]) -> Enterprise:
         "touchpoints": {t.id for t in ent.touchpoints},
         "personas": {p.id for p in ent.personas},
         "owners": {r.id for r in ent.roles} | {d.id for d in ent.departments},
+        "departments": {d.id for d in ent.departments},
     }
     services: dict[str, tuple[SourceDoc, BlueprintFile]] = {}
     blueprints: dict[str, SourceDoc] = {}
@@ -592,6 +700,25 @@ def check_parsed(files: Sequence[Path], parsed: Sequence[Parsed]) -> Enterprise:
             name=bp.service.name,
             description=texts[0].service.description if texts else None,
         )
+    steps = {s["id"] for s in ck.graph.nodes["Step"]}
+    fps = {f["id"]: f for f in ck.graph.nodes["FailPoint"]}
+    for doc, path, fid, effect in ck.system_effects:
+        if ck.ref(doc, path, effect, "step", steps):
+            fps[fid]["effect"] = effect
     if ck.problems:
         raise BlueprintError(ck.problems)
-    return Enterprise(ent.enterprise, [str(f) for f in files], ck.graph)
+    figures = system_figures(ck.graph)
+    for system in ck.graph.nodes["System"]:
+        system.update(figures[system["id"]])
+    return Enterprise(
+        ent.enterprise, [str(f) for f in files], ck.graph, _scales(ent), ck.ap_table.source
+    )
+
+
+def _scales(ent: EnterpriseFile) -> dict[str, dict[int, str]]:
+    """The packaged wording, with whatever ratings the enterprise words its own way."""
+    scales = {name: dict(words) for name, words in default_scales().items()}
+    if ent.fmea is not None:
+        for name in scales:
+            scales[name].update(getattr(ent.fmea, name) or {})
+    return scales

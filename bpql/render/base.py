@@ -15,12 +15,14 @@ from bpql import ir
 from bpql.errors import QueryError
 from bpql.ids import scenario_marker
 from bpql.language import (
+    DEPENDENCY_CHAIN,
     IMPACT_ROUTES,
     SCOPE,
     STEP_ANCHOR,
     SUPPORT_CHAIN,
     TIME_ORDER,
     UNATTACHED,
+    UNSCOPED,
 )
 from bpql.schema import NODES
 
@@ -122,6 +124,8 @@ class Dialect:
             return f"n.scenario = {p}"
         bp = self.var("b")
         scoped = f"EXISTS {{ MATCH {fmt(SCOPE[label], bp=bp)} WHERE {bp}.scenario = {p} }}"
+        if label in UNSCOPED:
+            return f"({scoped} OR EXISTS {{ MATCH {fmt(UNSCOPED[label])} }})"
         if label not in UNATTACHED:
             return scoped
         contains, marker = scenario_marker(scenario)
@@ -328,6 +332,108 @@ class Dialect:
             "failpoints": "MATCH p = (s:Step)-[:HAS_FAIL_POINT]->(:FailPoint) "
             "WHERE s.id IN $steps RETURN p",
         }
+        out.extend(self.statement(f"graph.{k}", v, **steps) for k, v in parts.items())
+        return out
+
+    # --- risk ---------------------------------------------------------------------------
+    def risk_plan(self, query: ir.RiskIR) -> list[ir.Statement]:
+        """The source; the systems that fail with it; the steps they hit; those steps'
+        blueprints, whole (a step's other supporting routes decide whether it still works);
+        their supports; then the parts drawn. The walk itself is `bpql.criticality`."""
+        src = query.source
+        out = [
+            self.statement(
+                "source",
+                f"MATCH (n:{src.label}) WHERE n.id = {self.param(src.id, 'source')} RETURN n",
+            )
+        ]
+
+        def scen() -> str:
+            """The scenario test, its parameter taken for the statement being built."""
+            if query.scenario is None:
+                return ""
+            return f" AND b.scenario = {self.param(query.scenario, 'scenario')}"
+
+        if src.label == "System":
+            out.append(
+                self.statement(
+                    "failing",
+                    f"MATCH (y:System) WHERE y.id = {self.param(src.id, 'source')} OR EXISTS "
+                    f"{{ MATCH (y)-[:DEPENDS_ON*1..{DEPENDENCY_CHAIN}]->(t:System) "
+                    "WHERE t.id = $source }\nRETURN y.id AS id ORDER BY id",
+                )
+            )
+            out.append(
+                self.statement(
+                    "hit",
+                    "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:USES]->(y:System)\n"
+                    f"WHERE y.id IN $failing{scen()}\nRETURN DISTINCT s.id AS id ORDER BY id",
+                    failing=("failing",),
+                )
+            )
+        else:
+            out.append(
+                self.statement(
+                    "hit",
+                    "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)\n"
+                    f"WHERE s.id = {self.param(src.id, 'source')}{scen()}\nRETURN s.id AS id",
+                )
+            )
+        out.append(
+            self.statement(
+                "blueprints",
+                "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $hit\n"
+                "RETURN DISTINCT b.id AS id ORDER BY id",
+                hit=("hit",),
+            )
+        )
+        out.append(
+            self.statement(
+                "steps",
+                "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)\n"
+                "WHERE b.id IN $blueprints\n"
+                "OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)\n"
+                "RETURN s.id AS id, s.name AS name, s.lane AS lane, "
+                "s.moment_of_truth AS moment, tp.id AS touchpoint, tp.name AS touchpoint_name, "
+                "sv.id AS service_id, sv.name AS service, s.seq AS seq\nORDER BY id",
+                blueprints=("blueprints",),
+            )
+        )
+        out.append(
+            self.statement(
+                "supports",
+                "MATCH (a:Step)-[:SUPPORTS]->(c:Step) WHERE c.id IN $steps\n"
+                "RETURN a.id AS lower, c.id AS higher ORDER BY lower, higher",
+                steps=("steps",),
+            )
+        )
+        steps = {"steps": ("steps",)}
+        parts = {
+            "supports": "MATCH p = (a:Step)-[:SUPPORTS]->(c:Step) "
+            "WHERE a.id IN $steps AND c.id IN $steps RETURN p",
+            "services": "MATCH p = (sv:Service)-[:HAS_BLUEPRINT]->(:Blueprint)-[:HAS_STEP]->"
+            "(s:Step) WHERE s.id IN $steps RETURN p",
+            "touchpoints": "MATCH p = (s:Step)-[:AT_TOUCHPOINT]->(:Touchpoint) "
+            "WHERE s.id IN $steps RETURN p",
+        }
+        if src.label == "System":
+            out.append(
+                self.statement(
+                    "graph.uses",
+                    "MATCH p = (s:Step)-[:USES]->(y:System) "
+                    "WHERE s.id IN $hit AND y.id IN $failing RETURN p",
+                    hit=("hit",),
+                    failing=("failing",),
+                )
+            )
+            out.append(
+                self.statement(
+                    "graph.depends_on",
+                    "MATCH p = (y:System)-[:DEPENDS_ON]->(z:System) "
+                    "WHERE y.id IN $failing AND z.id IN $failing RETURN p",
+                    failing=("failing",),
+                )
+            )
         out.extend(self.statement(f"graph.{k}", v, **steps) for k, v in parts.items())
         return out
 

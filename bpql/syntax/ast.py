@@ -114,6 +114,12 @@ class Impact(Node):
 
 
 @dataclass(frozen=True)
+class Risk(Node):
+    target: Ref
+    scenario: Value | None
+
+
+@dataclass(frozen=True)
 class PathQuery(Node):
     source: Ref
     target: Ref
@@ -128,7 +134,7 @@ class Show(Node):
     scenario: Value | None
 
 
-Query = Union[Find, Count, Impact, PathQuery, Show]
+Query = Union[Find, Count, Impact, Risk, PathQuery, Show]
 
 
 @dataclass(frozen=True)
@@ -136,4 +142,4 @@ class Explain(Node):
     query: Query
 
 
-Statement = Union[Find, Count, Impact, PathQuery, Show, Explain]
+Statement = Union[Find, Count, Impact, Risk, PathQuery, Show, Explain]

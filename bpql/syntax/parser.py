@@ -35,9 +35,9 @@ TERMINAL_WORDS: dict[str, str] = {
     "SEMI": "';'",
     "$END": "the end of the query",
 }
-STATEMENT_WORDS = "find, count, impact of, path from, show or explain"
+STATEMENT_WORDS = "find, count, impact of, risk of, path from, show or explain"
 #: the words a statement starts with, for a did-you-mean on a misspelt one
-STATEMENTS = ("find", "count", "impact", "path", "show", "explain")
+STATEMENTS = ("find", "count", "impact", "risk", "path", "show", "explain")
 
 
 @functools.lru_cache(maxsize=1)
@@ -282,6 +282,10 @@ class _ToAst(Transformer[Token, Any]):
         c = self._clauses(items)
         return ast.Impact(_span(meta), items[2], c.get("within"), c.get("scenario"))
 
+    def risk(self, meta: Meta, items: list[Any]) -> ast.Risk:
+        c = self._clauses(items)
+        return ast.Risk(_span(meta), items[2], c.get("scenario"))
+
     def path(self, meta: Meta, items: list[Any]) -> ast.PathQuery:
         c = self._clauses(items)
         refs = [i for i in items if isinstance(i, ast.Ref)]
@@ -302,7 +306,7 @@ def _expected_words(expected: set[str], before: str = "") -> str:
         if last in ("find", "count"):
             return "what to look for, such as services, steps, failpoints or touchpoints"
         return 'a kind of thing and its id or name, such as system "crm"'
-    starts = {"FIND", "COUNT", "SHOW", "IMPACT", "PATH", "EXPLAIN"}
+    starts = {"FIND", "COUNT", "SHOW", "IMPACT", "RISK", "PATH", "EXPLAIN"}
     if starts <= set(names):
         rest = set(names) - starts - {"$END", "SEMI"}
         if not rest:

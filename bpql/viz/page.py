@@ -22,14 +22,14 @@ from bpql.result import Graph, GraphEdge, GraphNode, Mark, Result
 from bpql.schema import NODES
 from bpql.viz import layout
 from bpql.viz.style import (
+    AP_LOOKS,
     EDGE_LOOKS,
     FOCUS_RING,
     IMPACT_ROLES,
     LOOKS,
-    RPN_BANDS,
     Look,
+    ap_look,
     look_of,
-    rpn_color,
 )
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -387,7 +387,8 @@ def impact_view(
 
     counts = {role: sum(1 for r in role_of.values() if r == role) for role, _, _ in IMPACT_ROLES}
     view = {
-        "subtitle": f"{len(result.table.rows)} services affected; the rest is faded",
+        "subtitle": result.subtitle
+        or f"{len(result.table.rows)} services affected; the rest is faded",
         "roles": [
             {"title": words, "color": colour, "style": "ring", "count": counts[role]}
             for role, words, colour in IMPACT_ROLES
@@ -414,9 +415,12 @@ def blueprint_view(result: Result, *, title: str | None = None) -> View:
         x, y = plan.positions[key]
         extra: dict[str, Any] = {"x": x, "y": y, "fixed": True}
         if node.label == "FailPoint":
-            rpn = node.properties.get("rpn")
-            size = 10 + min(int(rpn or 0), 500) / 40
-            extra.update(color=rpn_color(rpn), size=size, label=f"RPN {rpn}")
+            props = node.properties
+            colour, size = ap_look(props.get("ap"))
+            label = f"{_label(node.name, 32)}\n{props.get('ap')} · RPN {props.get('rpn')}"
+            # the label above the mark, clear of the line to its step
+            font = {"size": 12, "vadjust": -(2 * size + 30)}
+            extra.update(color=colour, size=size, label=label, font=font)
         elif node.label == "Step" and node.properties.get("moment_of_truth"):
             extra.update(
                 borderWidth=4, color={"background": look_of(node).color, "border": "#ffb703"}
@@ -455,7 +459,7 @@ def blueprint_view(result: Result, *, title: str | None = None) -> View:
                     "color": LINT_COLOR,
                     "style": "ring",
                 },
-                *({"title": words, "color": colour} for _, colour, words in RPN_BANDS),
+                *({"title": words, "color": colour} for _, colour, words in AP_LOOKS),
                 {
                     "title": "Supports (dashed arrow)",
                     "color": EDGE_LOOKS["SUPPORTS"][0],

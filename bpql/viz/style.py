@@ -71,6 +71,7 @@ EDGE_LOOKS: dict[str, tuple[str, bool]] = {
     "PERFORMED_BY": ("#6a994e", False),
     "AT_TOUCHPOINT": ("#e76f51", False),
     "HAS_FAIL_POINT": ("#d62828", False),
+    "CAN_FAIL": ("#d62828", True),
     "SHOWS": ("#c9a227", True),
 }
 
@@ -84,14 +85,17 @@ IMPACT_ROLES: tuple[tuple[str, str, str], ...] = (
     (Mark.VISIBLE, "Customer-visible", "#f77f00"),
 )
 
-#: fail points by risk priority number: (lowest RPN, colour, words)
-RPN_BANDS: tuple[tuple[int, str, str], ...] = (
-    (200, "#9d0208", "RPN 200 and above"),
-    (100, "#e85d04", "RPN 100-199"),
-    (0, "#f4a261", "RPN below 100"),
+#: fail points by action priority (AIAG-VDA): (priority, colour, words); RPN breaks ties only
+AP_LOOKS: tuple[tuple[str, str, str], ...] = (
+    ("high", "#9d0208", "High action priority"),
+    ("medium", "#e85d04", "Medium action priority"),
+    ("low", "#e9c46a", "Low action priority"),
 )
+_AP_COLOR = {ap: colour for ap, colour, _ in AP_LOOKS}
+_AP_SIZE = {"high": 22, "medium": 16, "low": 12}
 
 
-def rpn_color(rpn: object) -> str:
-    value = rpn if isinstance(rpn, (int, float)) else 0
-    return next(color for low, color, _ in RPN_BANDS if value >= low)
+def ap_look(ap: object) -> tuple[str, int]:
+    """Colour and size of a fail point: the priority decides, not the RPN."""
+    key = ap if isinstance(ap, str) else "low"
+    return _AP_COLOR.get(key, _AP_COLOR["low"]), _AP_SIZE.get(key, 12)

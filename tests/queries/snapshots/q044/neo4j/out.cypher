@@ -8,6 +8,6 @@ WITH n, f_step, x4.name AS f_service
 OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(x6:Step)
 WITH n, f_step, f_service, x6.lane AS f_lane
 WITH n, f_step, f_service, f_lane WHERE f_lane = $p1
-RETURN n.id AS id, n.name AS name, n.rpn AS rpn, f_step AS step, f_service AS service, n.id AS _id, n.rpn AS _order
+RETURN n.id AS id, n.name AS name, n.ap AS ap, n.rpn AS rpn, f_step AS step, f_service AS service, n.id AS _id, n.rpn AS _order
 ORDER BY CASE WHEN _order IS NULL THEN 1 ELSE 0 END, _order DESC, _id
 // params: {"scenario": "as-is", "p1": "backstage"}

@@ -5,6 +5,6 @@ OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(x5:Step)
 WITH n, x5.name AS f_step
 OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x7:Service)
 WITH n, f_step, x7.name AS f_service
-RETURN n.id AS id, n.name AS name, n.rpn AS rpn, f_step AS step, f_service AS service, n.id AS _id, n.rpn AS _order
+RETURN n.id AS id, n.name AS name, n.ap AS ap, n.rpn AS rpn, f_step AS step, f_service AS service, n.id AS _id, n.rpn AS _order
 ORDER BY CASE WHEN _order IS NULL THEN 1 ELSE 0 END, _order DESC, _id
 // params: {"scenario": "as-is", "p1": "billing"}

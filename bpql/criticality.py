@@ -1,0 +1,261 @@
+"""What a failing system or back-office step can break, worked out from the graph.
+
+No blueprint tool knows this without a graph: a system fails, the systems that depend on it
+follow, the steps that use any of them are hit, and the steps those steps support lose their
+support, up to the customer. Two answers, both per customer step:
+
+- reach ("can break"): the step lies on a route through the failure;
+- single point of failure ("does break"): the step is left with no working route.
+
+A step works when none of the systems it uses has failed and, if other steps support it, at
+least one of them works: steps supporting the same step are read as alternative routes (a
+claim can be registered from the portal or by the call centre). Supports run from a lower lane
+to a higher one (the validator checks it), so the walk always ends.
+
+Neutral: it works on plain maps, built either from validated files (`from_graph`, for the
+per-system figures stored at load) or from the rows a `risk of` plan fetches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from bpql.graphdata import GraphData
+from bpql.schema import VISIBLE_LANES
+
+
+@dataclass
+class SupportGraph:
+    """Steps, what they use and who supports them; systems and what they depend on."""
+
+    lane: dict[str, str] = field(default_factory=dict)
+    name: dict[str, str] = field(default_factory=dict)
+    moment: set[str] = field(default_factory=set)
+    touchpoint: dict[str, str] = field(default_factory=dict)
+    service: dict[str, str] = field(default_factory=dict)
+    uses: dict[str, set[str]] = field(default_factory=dict)
+    supporters: dict[str, set[str]] = field(default_factory=dict)
+    supported: dict[str, set[str]] = field(default_factory=dict)
+    depends_on: dict[str, set[str]] = field(default_factory=dict)
+    _dependents_of: dict[str, set[str]] | None = field(default=None, repr=False)
+    _users_of: dict[str, set[str]] | None = field(default=None, repr=False)
+
+    def add_step(
+        self,
+        step: str,
+        lane: str,
+        name: str = "",
+        moment: bool = False,
+        touchpoint: str | None = None,
+        service: str | None = None,
+    ) -> None:
+        self.lane[step] = lane
+        self.name[step] = name
+        if moment:
+            self.moment.add(step)
+        if touchpoint:
+            self.touchpoint[step] = touchpoint
+        if service:
+            self.service[step] = service
+
+    def add_use(self, step: str, system: str) -> None:
+        self.uses.setdefault(step, set()).add(system)
+
+    def add_support(self, lower: str, higher: str) -> None:
+        self.supporters.setdefault(higher, set()).add(lower)
+        self.supported.setdefault(lower, set()).add(higher)
+
+    def add_dependency(self, system: str, on: str) -> None:
+        self.depends_on.setdefault(system, set()).add(on)
+
+    @classmethod
+    def from_graph(cls, g: GraphData, scenario: str = "as-is") -> SupportGraph:
+        """The blueprints of one scenario (as-is by default) of a validated enterprise."""
+        scenario_of = {b["id"]: b["scenario"] for b in g.nodes["Blueprint"]}
+        service_of = {bp: svc for svc, bp in g.rels["HAS_BLUEPRINT"]}
+        keep = {st: service_of[bp] for bp, st in g.rels["HAS_STEP"] if scenario_of[bp] == scenario}
+        tp = dict(g.rels["AT_TOUCHPOINT"])
+        sg = cls()
+        for s in g.nodes["Step"]:
+            if s["id"] in keep:
+                sg.add_step(
+                    s["id"],
+                    s["lane"],
+                    s["name"],
+                    bool(s["moment_of_truth"]),
+                    tp.get(s["id"]),
+                    keep[s["id"]],
+                )
+        for st, sys in g.rels["USES"]:
+            if st in keep:
+                sg.add_use(st, sys)
+        for lower, higher in g.rels["SUPPORTS"]:
+            if lower in keep and higher in keep:
+                sg.add_support(lower, higher)
+        for a, b in g.rels["DEPENDS_ON"]:
+            sg.add_dependency(a, b)
+        return sg
+
+    # --- the walk ---------------------------------------------------------------------------
+    def failing_systems(self, system: str) -> set[str]:
+        """The system and every system that depends on it, directly or not."""
+        dependents = self._dependents()
+        out, todo = {system}, [system]
+        while todo:
+            for d in dependents.get(todo.pop(), ()):
+                if d not in out:
+                    out.add(d)
+                    todo.append(d)
+        return out
+
+    def _dependents(self) -> dict[str, set[str]]:
+        if self._dependents_of is None:
+            self._dependents_of = {}
+            for a, ons in self.depends_on.items():
+                for b in ons:
+                    self._dependents_of.setdefault(b, set()).add(a)
+        return self._dependents_of
+
+    def _users(self) -> dict[str, set[str]]:
+        if self._users_of is None:
+            self._users_of = {}
+            for step, used in self.uses.items():
+                for sys in used:
+                    self._users_of.setdefault(sys, set()).add(step)
+        return self._users_of
+
+    def of_system(self, system: str) -> Blast:
+        failed = self.failing_systems(system)
+        users = self._users()
+        hit = set().union(*(users.get(s, set()) for s in failed))
+        return self.blast(hit, failed)
+
+    def of_step(self, step: str) -> Blast:
+        return self.blast({step}, set())
+
+    def blast(self, hit: set[str], failed_systems: set[str]) -> Blast:
+        reach = set(hit)
+        todo = list(hit)
+        while todo:
+            for higher in self.supported.get(todo.pop(), ()):
+                if higher not in reach:
+                    reach.add(higher)
+                    todo.append(higher)
+
+        @cache
+        def works(step: str) -> bool:
+            if step in hit:
+                return False
+            routes = self.supporters.get(step)
+            return not routes or any(works(r) for r in routes)
+
+        broken = {s for s in reach if not works(s)}
+        return Blast(self, hit, reach, broken, failed_systems)
+
+
+@dataclass(frozen=True)
+class Blast:
+    """What one failure hits, can break and does break."""
+
+    graph: SupportGraph
+    hit: set[str]
+    reach: set[str]
+    broken: set[str]
+    failed_systems: set[str]
+
+    def _lane(self, steps: Iterable[str], lanes: Iterable[str]) -> list[str]:
+        wanted = set(lanes)
+        return sorted(s for s in steps if self.graph.lane.get(s) in wanted)
+
+    @property
+    def customer_steps(self) -> list[str]:
+        return self._lane(self.reach, ("customer",))
+
+    @property
+    def single_point_for(self) -> list[str]:
+        """Customer steps left with no working route."""
+        return self._lane(self.broken, ("customer",))
+
+    @property
+    def moments_of_truth(self) -> list[str]:
+        return sorted(s for s in self.reach if s in self.graph.moment)
+
+    @property
+    def touchpoints(self) -> list[str]:
+        visible = self._lane(self.reach, VISIBLE_LANES)
+        return sorted({self.graph.touchpoint[s] for s in visible if s in self.graph.touchpoint})
+
+    @property
+    def services(self) -> list[str]:
+        return sorted(
+            {self.graph.service[s] for s in self.customer_steps if s in self.graph.service}
+        )
+
+
+#: the figures stored on each system at load, so `find systems order by customer_reach desc`
+#: ranks by blast radius on any store without walking the graph per query
+SYSTEM_FIGURES = ("customer_reach", "moments_reach", "services_reach", "single_point_for")
+
+
+def system_figures(g: GraphData) -> dict[str, dict[str, int]]:
+    """Per system, over the as-is blueprints: customer steps it can break, moments of truth,
+    services, and customer steps for which it is a single point of failure.
+
+    Worked out once per step rather than once per system (the same rules as `blast`, as sets
+    of systems): the systems that can break a step are those whose failure hits it, plus those
+    that can break any of its supporters; the systems that surely break it are those whose
+    failure hits it, plus those that surely break every one of its supporters. Linear in the
+    steps, so a 1,000-service enterprise costs well under a second at load.
+    """
+    sg = SupportGraph.from_graph(g)
+    closure: dict[str, frozenset[str]] = {}
+
+    def fails_with(system: str) -> frozenset[str]:
+        """The systems whose failure takes `system` down: itself and all it depends on."""
+        if system not in closure:
+            closure[system] = frozenset()  # cycles are refused at validation; guard anyway
+            out = {system}
+            for dep in sg.depends_on.get(system, ()):
+                out |= fails_with(dep)
+            closure[system] = frozenset(out)
+        return closure[system]
+
+    can: dict[str, frozenset[str]] = {}
+    sure: dict[str, frozenset[str]] = {}
+
+    def walk(step: str) -> None:
+        if step in can:
+            return
+        own = frozenset().union(*(fails_with(y) for y in sg.uses.get(step, ())))
+        supporters = sg.supporters.get(step, set())
+        for sup in supporters:
+            walk(sup)
+        can[step] = own.union(*(can[sup] for sup in supporters))
+        sure[step] = (
+            own | frozenset.intersection(*(sure[sup] for sup in supporters)) if supporters else own
+        )
+
+    figures = {s["id"]: dict.fromkeys(SYSTEM_FIGURES, 0) for s in g.nodes["System"]}
+    services: dict[str, set[str]] = {sys: set() for sys in figures}
+    for step, lane in sg.lane.items():
+        if lane != "customer" and step not in sg.moment:
+            continue
+        walk(step)
+        for sys in can[step]:
+            if sys not in figures:
+                continue
+            if step in sg.moment:
+                figures[sys]["moments_reach"] += 1
+            if lane == "customer":
+                figures[sys]["customer_reach"] += 1
+                if step in sg.service:
+                    services[sys].add(sg.service[step])
+        if lane == "customer":
+            for sys in sure[step]:
+                if sys in figures:
+                    figures[sys]["single_point_for"] += 1
+    for sys, svcs in services.items():
+        figures[sys]["services_reach"] = len(svcs)
+    return figures
