@@ -1,6 +1,6 @@
 // neo4j
 MATCH (n:FailPoint)
-WHERE EXISTS { MATCH (n)<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } AND EXISTS { MATCH (n)<-[:HAS_FAIL_POINT]-(s3:Step)<-[:HAS_STEP]-(b4:Blueprint) MATCH (s3)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(t2:Service) WHERE t2.id = $p1 AND b4.scenario = $scenario }
+WHERE (EXISTS { MATCH (n)<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } OR EXISTS { MATCH (n)<-[:CAN_FAIL]-(:System) }) AND EXISTS { MATCH (n)<-[:HAS_FAIL_POINT]-(s3:Step)<-[:HAS_STEP]-(b4:Blueprint) MATCH (s3)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(t2:Service) WHERE t2.id = $p1 AND b4.scenario = $scenario }
 OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(x5:Step)
 WITH n, x5.name AS f_step
 OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x7:Service)
