@@ -1,0 +1,45 @@
+// neo4j, statement 1 of 8: source
+MATCH (n:Step) WHERE n.id = $source RETURN n
+// params: {"source": "claims.register-claim"}
+
+// neo4j, statement 2 of 8: hit
+MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)
+WHERE s.id = $source AND b.scenario = $scenario
+RETURN s.id AS id
+// params: {"source": "claims.register-claim", "scenario": "as-is"}
+
+// neo4j, statement 3 of 8: blueprints
+MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $hit
+RETURN DISTINCT b.id AS id ORDER BY id
+// params: {}
+// $hit <- hit
+
+// neo4j, statement 4 of 8: steps
+MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)
+WHERE b.id IN $blueprints
+OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
+RETURN s.id AS id, s.name AS name, s.lane AS lane, s.moment_of_truth AS moment, tp.id AS touchpoint, tp.name AS touchpoint_name, sv.id AS service_id, sv.name AS service, s.seq AS seq
+ORDER BY id
+// params: {}
+// $blueprints <- blueprints
+
+// neo4j, statement 5 of 8: supports
+MATCH (a:Step)-[:SUPPORTS]->(c:Step) WHERE c.id IN $steps
+RETURN a.id AS lower, c.id AS higher ORDER BY lower, higher
+// params: {}
+// $steps <- steps
+
+// neo4j, statement 6 of 8: graph.supports
+MATCH p = (a:Step)-[:SUPPORTS]->(c:Step) WHERE a.id IN $steps AND c.id IN $steps RETURN p
+// params: {}
+// $steps <- steps
+
+// neo4j, statement 7 of 8: graph.services
+MATCH p = (sv:Service)-[:HAS_BLUEPRINT]->(:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps RETURN p
+// params: {}
+// $steps <- steps
+
+// neo4j, statement 8 of 8: graph.touchpoints
+MATCH p = (s:Step)-[:AT_TOUCHPOINT]->(:Touchpoint) WHERE s.id IN $steps RETURN p
+// params: {}
+// $steps <- steps
