@@ -334,10 +334,9 @@ class _Unusual(Exception):
 
 
 def _fast_plain(node: Any, path: PathKey, doc: SourceDoc) -> Any:
-    import yaml
-
+    scalar, mapping, sequence = _FAST["nodes"]
     kind = type(node)
-    if kind is yaml.ScalarNode:
+    if kind is scalar:
         if node.tag == _STR:
             return node.value
         if node.tag not in _RT_TAGS:
@@ -350,12 +349,12 @@ def _fast_plain(node: Any, path: PathKey, doc: SourceDoc) -> Any:
             ScalarNode(node.tag, node.value, style=node.style), deep=True
         )
         return value if value is None or isinstance(value, (bool, int, float)) else str(value)
-    if kind is yaml.MappingNode:
+    if kind is mapping:
         if node.tag != "tag:yaml.org,2002:map":
             raise _Unusual(node.tag)
         out: dict[str, Any] = {}
         for knode, vnode in node.value:
-            if type(knode) is not yaml.ScalarNode:
+            if type(knode) is not scalar:
                 raise _Unusual("a complex key")
             text = _key_text(_fast_plain(knode, path, doc))
             if text in out or text == "<<":
@@ -365,7 +364,7 @@ def _fast_plain(node: Any, path: PathKey, doc: SourceDoc) -> Any:
             doc.positions[child] = (vnode.start_mark.line + 1, vnode.start_mark.column + 1)
             out[text] = _fast_plain(vnode, child, doc)
         return out
-    if kind is yaml.SequenceNode:
+    if kind is sequence:
         if node.tag != "tag:yaml.org,2002:seq":
             raise _Unusual(node.tag)
         items = []
@@ -384,6 +383,9 @@ def read_yaml_fast(path: Path, display: str | None = None) -> SourceDoc:
         if not _FAST:
             _FAST["loader"] = _fast_loader()
             _FAST["rt"] = YAML(typ="rt")
+            import yaml
+
+            _FAST["nodes"] = (yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode)
         text = path.read_bytes().decode("utf-8")
         if "&" in text or "\t" in text:
             raise _Unusual("anchors or tabs")
