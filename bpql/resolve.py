@@ -30,7 +30,16 @@ from bpql.language import (
     SORT_AS,
     STEP_RELATIONS,
 )
-from bpql.schema import BY_PLURAL, BY_SINGULAR, CHANNELS, LANE_BY_KEY, NODES, SCENARIOS, NodeKind
+from bpql.schema import (
+    BLUEPRINT_STATUSES,
+    BY_PLURAL,
+    BY_SINGULAR,
+    CHANNELS,
+    LANE_BY_KEY,
+    NODES,
+    SCENARIOS,
+    NodeKind,
+)
 from bpql.syntax import ast
 
 
@@ -46,7 +55,11 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "scenario": SCENARIOS,
     "ap": PRIORITIES,
     "ap_after": PRIORITIES,
-    "status": STATUSES,
+}
+#: words a field takes on one kind only (a fail point's status is not a blueprint's)
+LABEL_ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("FailPoint", "status"): STATUSES,
+    ("Blueprint", "status"): BLUEPRINT_STATUSES,
 }
 IMPACT_SOURCES = tuple(IMPACT_ROUTES)
 #: what can fail: a support system, or a step (typically backstage or support)
@@ -301,15 +314,15 @@ class Resolver:
                 raise QueryError(
                     "expected at least one value in the list", cmp.value.span, code="BPQL-Q017"
                 )
-            values = [self._value(f, v, cmp.op) for v in cmp.value.items]
+            values = [self._value(f, v, cmp.op, kind) for v in cmp.value.items]
             return ir.Cmp(f, cmp.op, values)
         assert isinstance(cmp.value, ast.Value)
-        return ir.Cmp(f, cmp.op, self._value(f, cmp.value, cmp.op))
+        return ir.Cmp(f, cmp.op, self._value(f, cmp.value, cmp.op, kind))
 
     def _is_null(self, kind: NodeKind, cond: ast.IsNull) -> ir.Cond:
         return ir.IsNull(self._field(kind, cond.field), cond.negated)
 
-    def _value(self, f: ir.Field, v: ast.Value, op: str) -> Any:
+    def _value(self, f: ir.Field, v: ast.Value, op: str, kind: NodeKind) -> Any:
         if f.unit == "minutes" and op not in ("contains", "starts_with"):
             return self._minutes(f, v)
         if v.kind == "duration":
@@ -351,7 +364,7 @@ class Resolver:
                 code="BPQL-Q022",
             )
         text = str(v.value)
-        allowed = ENUMS.get(f.name)
+        allowed = LABEL_ENUMS.get((kind.label, f.name)) or ENUMS.get(f.name)
         if allowed and op in ("=", "!=", "in", "not_in"):
             if text.lower() not in allowed:
                 raise QueryError(

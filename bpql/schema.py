@@ -226,6 +226,9 @@ CHANNELS: tuple[str, ...] = (
 
 SCENARIOS: tuple[str, ...] = ("as-is", "to-be")
 
+#: where a blueprint stands in its life (the `status` of a blueprint file)
+BLUEPRINT_STATUSES: tuple[str, ...] = ("draft", "in review", "live", "retired")
+
 
 @dataclass(frozen=True)
 class Line:

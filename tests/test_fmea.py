@@ -281,3 +281,12 @@ def test_the_register_as_csv_and_a_file_kind_we_do_not_write(tmp_path: Path) -> 
     bad = bpql("register", str(INSURER), "-o", str(tmp_path / "r.pdf"))
     assert bad.returncode != 0 and not (tmp_path / "r.pdf").exists()
     assert bad.stderr == f"error: {tmp_path / 'r.pdf'}: expected a file ending in .xlsx or .csv\n"
+
+
+def test_a_status_means_what_its_kind_says(catalog: GraphCatalog) -> None:
+    """A fail point's status (open ... verified) is not a blueprint's (draft ... retired)."""
+    resolve_text('find blueprints where status = "live"', catalog)
+    resolve_text('find failpoints where status = "in progress"', catalog)
+    with pytest.raises(QueryError) as err:
+        resolve_text('find failpoints where status = "live"', catalog)
+    assert err.value.message.startswith("unknown status 'live'; expected one of open, in progress")

@@ -102,6 +102,24 @@ def _set(sid: str, **values: Any) -> Change:
     return change
 
 
+def _fail_point(**values: Any) -> Change:
+    """Change the pay step's one fail point; None removes a field."""
+
+    def change(t: Tree) -> None:
+        fp = t.step("pay")["fail_points"][0]
+        for key, value in values.items():
+            if value is None:
+                fp.pop(key, None)
+            else:
+                fp[key] = value
+
+    return change
+
+
+def _system(t: Tree, sid: str) -> dict[str, Any]:
+    return next(s for s in t.ent["systems"] if s["id"] == sid)
+
+
 def _top(**values: Any) -> Change:
     def change(t: Tree) -> None:
         for key, value in values.items():
@@ -284,9 +302,29 @@ CASES: dict[str, Case] = {
         lambda t: t.bp["metrics"][0].update(measures=["pay"]),
         "claims.time-to-pay",
     ),
-    "risk/severe-fail-point-without-action": Case(
-        lambda t: t.step("pay")["fail_points"][0].pop("action"),
-        lambda t: t.step("pay")["fail_points"][0].update(action=None, severity=8),
+    "risk/high-priority-without-action": Case(
+        _fail_point(action=None, occurrence=4),  # S9 O4 D5: high
+        _fail_point(action=None),  # S9 O2 D5: medium
+        "claims.wrong-payee",
+    ),
+    "risk/severity-below-effect": Case(
+        _fail_point(effect="call", severity=5),  # a moment of truth
+        _fail_point(effect="get-letter", severity=5),
+        "claims.wrong-payee",
+    ),
+    "risk/unrated-single-point-of-failure": Case(
+        lambda t: _system(t, "engine").pop("fail_points"),
+        _both(lambda t: _system(t, "engine").pop("fail_points"), _fail_point(cause="engine")),
+        "engine",
+    ),
+    "risk/action-overdue": Case(
+        _fail_point(due=date(2026, 10, 31), status="in progress"),
+        _fail_point(due=date(2027, 1, 31), status="in progress"),
+        "claims.wrong-payee",
+    ),
+    "risk/done-not-rerated": Case(
+        _fail_point(status="done"),
+        _fail_point(status="done", after={"severity": 9, "occurrence": 1, "detection": 3}),
         "claims.wrong-payee",
     ),
     "scenario/to-be-without-as-is": Case(_top(scenario="to-be"), _to_be_copy, "claims:to-be"),
@@ -358,15 +396,15 @@ def test_ignore_on_a_step_silences_that_step_only(tmp_path: Path) -> None:
 def test_ignore_on_a_blueprint_is_inherited_by_its_steps_and_fail_points(tmp_path: Path) -> None:
     def change(t: Tree) -> None:
         _set("answer", touchpoint=None)(t)
-        t.step("pay")["fail_points"][0].pop("action")
+        _fail_point(action=None, occurrence=4)(t)
         t.bp["lint"] = {"ignore": "lanes/frontstage-without-touchpoint"}  # one id, no list
 
     findings = run_case(tmp_path, change)
-    assert [f.rule for f in findings] == ["risk/severe-fail-point-without-action"]
+    assert [f.rule for f in findings] == ["risk/high-priority-without-action"]
 
     def on_step(t: Tree) -> None:
-        t.step("pay")["fail_points"][0].pop("action")
-        t.step("pay")["lint"] = {"ignore": ["risk/severe-fail-point-without-action"]}
+        _fail_point(action=None, occurrence=4)(t)
+        t.step("pay")["lint"] = {"ignore": ["risk/high-priority-without-action"]}
 
     assert run_case(tmp_path / "step", on_step) == []
 

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Literal
 
 from bpql.errors import Span
+from bpql.graphdata import GraphData
 from bpql.ids import member_id
 from bpql.model.format import BlueprintFile, EnterpriseFile, Step
 from bpql.model.validate import blueprint_key
@@ -68,6 +69,8 @@ class Enterprise:
     model: EnterpriseFile
     blueprints: list[Blueprint]
     today: date
+    #: the validated graph (action priority, systems' blast radius), for rules that need it
+    graph: GraphData | None = None
 
     def __post_init__(self) -> None:
         self.role_department = {r.id: r.department for r in self.model.roles}
@@ -166,7 +169,7 @@ LABELS = {
 
 
 def label_of(path: PathKey) -> str:
-    if len(path) >= 4 and path[0] == "steps" and path[2] == "fail_points":
+    if len(path) >= 4 and path[0] in ("steps", "systems") and path[2] == "fail_points":
         return "FailPoint"
     return LABELS.get(str(path[0]), "Blueprint") if path else "Blueprint"
 

@@ -11,8 +11,14 @@ import difflib
 import re
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
+from bpql.criticality import system_figures
+from bpql.fmea import default_table
+from bpql.ids import system_member_id
 from bpql.lint.registry import Blueprint, Enterprise, Hit, rule
+from bpql.model.format import FailPoint
+from bpql.model.yamlpos import PathKey, SourceDoc
 
 STAFF_LANES = ("frontstage", "backstage")
 INVISIBLE_LANES = ("backstage", "support")
@@ -788,36 +794,192 @@ def metric_without_step(ent: Enterprise) -> Iterator[Hit]:
                 yield Hit(bp.doc, ("metrics", i), f"metric '{m.id}' measures no step", bp.gid(m.id))
 
 
-@rule(
-    "risk/severe-fail-point-without-action",
-    "warn",
-    "a fail point of severity 9 or 10 has no recommended `action`",
-    why="""
-In an FMEA, severity 9 and 10 mean harm to the customer or a breach whatever the occurrence:
-such a failure needs a recommended action even when its risk priority number is low.
-""",
-    wrong="""
-fail_points:
-  - {id: wrong-account, name: Paid to the wrong account, severity: 9, occurrence: 2,
-     detection: 7}
-""",
-    right="""
-fail_points:
-  - {id: wrong-account, name: Paid to the wrong account, severity: 9, occurrence: 2,
-     detection: 7, action: Confirm the account holder name before paying}
-""",
-)
-def severe_fail_point(ent: Enterprise) -> Iterator[Hit]:
+def _fail_points(ent: Enterprise) -> Iterator[tuple[SourceDoc, PathKey, str, FailPoint, Any]]:
+    """Every fail point with its file, path and stored id: those of steps, then of systems;
+    the last item is the blueprint (None for a system's own)."""
     for bp in ent.blueprints:
         for i, s in bp.steps():
             for j, fp in enumerate(s.fail_points):
-                if fp.severity >= 9 and not fp.action:
-                    yield Hit(
-                        bp.doc,
-                        ("steps", i, "fail_points", j),
-                        f"fail point '{fp.id}' has severity {fp.severity} and no action",
-                        bp.gid(fp.id),
-                    )
+                yield bp.doc, ("steps", i, "fail_points", j), bp.gid(fp.id), fp, bp
+    for i, sys in enumerate(ent.model.systems):
+        for j, fp in enumerate(sys.fail_points):
+            yield (
+                ent.doc,
+                ("systems", i, "fail_points", j),
+                system_member_id(sys.id, fp.id),
+                fp,
+                None,
+            )
+
+
+@rule(
+    "risk/high-priority-without-action",
+    "warn",
+    "a fail point of high action priority has no recommended `action`",
+    why="""
+The AIAG-VDA action priority (docs/fmea.md) is high when the severity, the occurrence and the
+detection together call for action: the handbook asks for an action, or a written reason for
+taking none. RPN alone would miss some of these (a 9 x 4 x 2 is high at RPN 72).
+""",
+    wrong="""
+fail_points:
+  - {id: wrong-account, name: Paid to the wrong account, severity: 9, occurrence: 4,
+     detection: 5}
+""",
+    right="""
+fail_points:
+  - {id: wrong-account, name: Paid to the wrong account, severity: 9, occurrence: 4,
+     detection: 5, action: Confirm the account holder name before paying}
+""",
+)
+def high_priority_without_action(ent: Enterprise) -> Iterator[Hit]:
+    table = default_table()
+    for doc, path, fid, fp, _ in _fail_points(ent):
+        if not fp.action and table.ap(fp.severity, fp.occurrence, fp.detection) == "high":
+            yield Hit(
+                doc,
+                path,
+                f"fail point '{fp.id}' has high action priority "
+                f"(S{fp.severity} O{fp.occurrence} D{fp.detection}) and no action",
+                fid,
+            )
+
+
+@rule(
+    "risk/severity-below-effect",
+    "warn",
+    "a fail point hurts a moment of truth but is rated below severity 7",
+    why="""
+A moment of truth is where the customer decides what they think of the service; a failure
+there is at least a broken promise (severity 7 in the packaged scales). A low rating there is
+usually a rating made before the effect was written down.
+""",
+    wrong="""
+  - id: pay
+    fail_points:
+      - {id: late, name: Paid late, severity: 4, occurrence: 5, detection: 5,
+         effect: receive-payment}   # a moment of truth
+""",
+    right="""
+  - id: pay
+    fail_points:
+      - {id: late, name: Paid late, severity: 7, occurrence: 5, detection: 5,
+         effect: receive-payment}
+""",
+)
+def severity_below_effect(ent: Enterprise) -> Iterator[Hit]:
+    for bp in ent.blueprints:
+        for i, s in bp.steps():
+            for j, fp in enumerate(s.fail_points):
+                if fp.effect in bp.step_index and fp.severity < 7:
+                    hurt = bp.step(fp.effect)
+                    if hurt.moment_of_truth:
+                        yield Hit(
+                            bp.doc,
+                            ("steps", i, "fail_points", j, "severity"),
+                            f"fail point '{fp.id}' hurts the moment of truth '{hurt.id}' but has "
+                            f"severity {fp.severity}",
+                            bp.gid(fp.id),
+                        )
+
+
+@rule(
+    "risk/unrated-single-point-of-failure",
+    "warn",
+    "a system is a single point of failure for a customer step and no fail point rates it",
+    why="""
+When every supporting route of a customer step runs through one system (docs/fmea.md), that
+system's failure stops the step. Such a system deserves a rated fail point of its own (on the
+system, or a step's fail point naming it as `cause`), so that its risk shows in the register.
+Off in `bpql:recommended`: most blueprints rate failures on steps, and would see every core
+system flagged; switch it on when the enterprise rates its systems.
+""",
+    wrong="""
+systems:
+  - {id: engine, name: Claims engine, owner: claims}
+""",
+    right="""
+systems:
+  - id: engine
+    name: Claims engine
+    owner: claims
+    fail_points:
+      - {id: outage, name: Engine down in office hours, severity: 8, occurrence: 2, detection: 2}
+""",
+    recommended=False,
+)
+def unrated_single_point(ent: Enterprise) -> Iterator[Hit]:
+    if ent.graph is None:
+        return
+    figures = system_figures(ent.graph)
+    rated = {sys for sys, _ in ent.graph.rels["CAN_FAIL"]}
+    rated |= {f["cause"] for f in ent.graph.nodes["FailPoint"] if f.get("cause")}
+    for i, sys in enumerate(ent.model.systems):
+        spof = figures.get(sys.id, {}).get("single_point_for", 0)
+        if spof and sys.id not in rated:
+            yield Hit(
+                ent.doc,
+                ("systems", i),
+                f"system '{sys.id}' is a single point of failure for {spof} customer "
+                f"step{'' if spof == 1 else 's'} and no fail point rates it",
+                sys.id,
+            )
+
+
+@rule(
+    "risk/action-overdue",
+    "warn",
+    "a fail point's action is past its due date and not done",
+    why="""
+An action with a due date is a promise; past it, the risk is still there and the register
+says otherwise. Mark it done (and re-rate it), or move the date.
+""",
+    wrong="""
+      - {id: wrong-payee, ..., action: Confirm the payee name, due: 2026-01-31, status: open}
+""",
+    right="""
+      - {id: wrong-payee, ..., action: Confirm the payee name, due: 2026-01-31, status: done,
+         after: {severity: 9, occurrence: 1, detection: 3}}
+""",
+)
+def action_overdue(ent: Enterprise) -> Iterator[Hit]:
+    for doc, path, fid, fp, _ in _fail_points(ent):
+        if fp.due is not None and fp.due < ent.today and fp.status not in ("done", "verified"):
+            yield Hit(
+                doc,
+                (*path, "due"),
+                f"fail point '{fp.id}': its action was due on {fp.due.isoformat()} and is "
+                f"{fp.status or 'open'}",
+                fid,
+            )
+
+
+@rule(
+    "risk/done-not-rerated",
+    "warn",
+    "a fail point's action is done but its ratings after the action are missing",
+    why="""
+An action changes the occurrence or the detection (rarely the severity). Until the fail point is
+rated again (`after:`), its priority is the one from before the action, and the register
+overstates the risk, or hides that the action did not help.
+""",
+    wrong="""
+      - {id: wrong-payee, ..., action: Confirm the payee name, status: done}
+""",
+    right="""
+      - {id: wrong-payee, ..., action: Confirm the payee name, status: done,
+         after: {severity: 9, occurrence: 1, detection: 3}}
+""",
+)
+def done_not_rerated(ent: Enterprise) -> Iterator[Hit]:
+    for doc, path, fid, fp, _ in _fail_points(ent):
+        if fp.status in ("done", "verified") and fp.after is None:
+            yield Hit(
+                doc,
+                (*path, "status"),
+                f"fail point '{fp.id}' is {fp.status} but has no ratings after the action",
+                fid,
+            )
 
 
 # --- blueprints and services ---------------------------------------------------------------

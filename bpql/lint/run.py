@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from bpql.errors import BlueprintError, BpqlError
+from bpql.graphdata import GraphData
 from bpql.lint import rules as _rules  # noqa: F401  (registers the catalogue)
 from bpql.lint.config import Config, default
 from bpql.lint.registry import RULES, Blueprint, Enterprise, Finding, ignored_at, label_of
@@ -71,13 +72,15 @@ def check_ignores(parsed: Sequence[Parsed]) -> None:
         raise BlueprintError(problems)
 
 
-def enterprise_of(parsed: Sequence[Parsed], today: date) -> Enterprise:
+def enterprise_of(
+    parsed: Sequence[Parsed], today: date, graph: GraphData | None = None
+) -> Enterprise:
     ent = next(p for p in parsed if isinstance(p.model, EnterpriseFile))
     assert isinstance(ent.model, EnterpriseFile)
     blueprints = [
         Blueprint.of(p.doc, p.model) for p in parsed if isinstance(p.model, BlueprintFile)
     ]
-    return Enterprise(ent.doc, ent.model, blueprints, today)
+    return Enterprise(ent.doc, ent.model, blueprints, today, graph)
 
 
 def lint_enterprise(ent: Enterprise, config: Config) -> list[Finding]:
@@ -100,8 +103,8 @@ def lint_paths(
     """Lint the enterprise in `paths`; raises BlueprintError when the files do not validate."""
     files = collect_files(paths)
     parsed = parse_files(files, reader=read_yaml_fast)
-    check_parsed(files, parsed)
+    validated = check_parsed(files, parsed)
     check_ignores(parsed)
     config = config or default()
-    ent = enterprise_of(parsed, today or date.today())
+    ent = enterprise_of(parsed, today or date.today(), validated.graph)
     return Report(lint_enterprise(ent, config), [str(f) for f in files], config)

@@ -30,7 +30,8 @@ def annotate(enterprise: Enterprise, today: date | None = None) -> int:
         return 0
     parsed = parse_files([Path(f) for f in enterprise.files], reader=read_yaml_fast)
     check_ignores(parsed)
-    findings = lint_enterprise(enterprise_of(parsed, today or date.today()), config)
+    ent = enterprise_of(parsed, today or date.today(), enterprise.graph)
+    findings = lint_enterprise(ent, config)
     lines: dict[tuple[str, str], list[str]] = {}
     for f in findings:
         lines.setdefault((f.label, f.element), []).append(f"{f.rule}: {f.message}")

@@ -24,14 +24,14 @@ from pydantic import (
 
 from bpql.durations import EXAMPLES as DURATION_EXAMPLES
 from bpql.durations import parse_duration
-from bpql.schema import CHANNELS
+from bpql.schema import BLUEPRINT_STATUSES, CHANNELS
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=80)]
 Name = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Lane = Literal["customer", "frontstage", "backstage", "support"]
 Channel = Literal[CHANNELS]  # type: ignore[valid-type]
-Status = Literal["draft", "in review", "live", "retired"]
+Status = Literal[BLUEPRINT_STATUSES]  # type: ignore[valid-type]
 Rating = Annotated[int, Field(ge=1, le=10, strict=True)]
 #: a rating written as a mapping key (`10: Harms a customer`), which YAML readers hand over as text
 RatingKey = Annotated[int, Field(ge=1, le=10)]
