@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bpql.backends import connect
@@ -52,3 +54,30 @@ def test_writes_take_schema_names_only() -> None:
         upsert_nodes("Step) DETACH DELETE (m", NEO4J)
     with pytest.raises(ValueError):
         create_relationships("NOT_A_TYPE")
+
+
+def test_a_store_from_an_older_bpql_is_refused_clearly_then_upgraded_by_a_load(
+    tmp_path: Path,
+) -> None:
+    """A store written before a property or a relationship type existed: a query says to load
+    again (no traceback), and the load adds what is missing and succeeds."""
+    import ladybug
+
+    from tests.test_load import bpql
+
+    db = tmp_path / "old.lbdb"
+    insurer = str(Path(__file__).resolve().parents[1] / "examples" / "insurer")
+    assert bpql("load", insurer, "--db", f"embedded:{db}").returncode == 0
+    store = ladybug.Database(str(db))
+    conn = ladybug.Connection(store)
+    conn.execute("DROP TABLE CAN_FAIL")
+    conn.execute("ALTER TABLE FailPoint DROP ap")
+    conn.close()
+    store.close()
+    r = bpql("query", "find failpoints where ap = high", "--db", f"embedded:{db}")
+    assert r.returncode == 3 and "Traceback" not in r.stderr
+    assert "was written by an older BPQL" in r.stderr and "load the enterprise" in r.stderr
+    assert bpql("load", insurer, "--db", f"embedded:{db}").returncode == 0
+    r = bpql("query", "count failpoints by ap", "--db", f"embedded:{db}", "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[1:] == ["medium,10", "high,8", "low,3"]

@@ -12,7 +12,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from bpql.backends.base import Backend, Run
 from bpql.backends.writes import LADYBUG
@@ -55,8 +55,22 @@ class LadybugBackend(Backend):
             if not read_only:
                 for stmt in ddl():
                     self._conn.execute(stmt)
+                self._add_missing_columns()
         except (RuntimeError, OSError) as exc:
             raise _open_error(self.uri, exc) from None
+
+    def _add_missing_columns(self) -> None:
+        """A store written by an older BPQL lacks the properties added since (`CREATE ... IF
+        NOT EXISTS` makes new tables but leaves old ones as they were): add them, empty, so a
+        load upgrades the store in place instead of failing on a missing column."""
+        for kind in NODE_KINDS:
+            result = self._conn.execute(f"CALL table_info('{kind.label}') RETURN name")
+            assert not isinstance(result, list)
+            rows = cast(list[list[Any]], result.get_all())
+            have = {str(row[0]) for row in rows}
+            for prop in kind.props:
+                if prop.name not in have:
+                    self._conn.execute(f"ALTER TABLE {kind.label} ADD `{prop.name}` {prop.type}")
 
     @classmethod
     def from_uri(cls, uri: str, *, create: bool = True, read_only: bool = False) -> LadybugBackend:
@@ -81,7 +95,17 @@ class LadybugBackend(Backend):
         self._db.close()
 
     def read(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-        result = self._conn.execute(cypher, params)
+        try:
+            result = self._conn.execute(cypher, params)
+        except RuntimeError as exc:
+            if _OLD_SCHEMA.search(str(exc)):
+                raise BackendError(
+                    f"the store at {self.path} was written by an older BPQL ({exc}); load the "
+                    "enterprise into it again to bring it up to date",
+                    code="BPQL-S040",
+                    hints=[f"bpql load <enterprise folder> --db {self.uri}"],
+                ) from None
+            raise
         assert not isinstance(result, list)
         columns = result.get_column_names()
         raw = result.get_all()
@@ -105,6 +129,9 @@ class LadybugBackend(Backend):
             raise
         run("COMMIT")
 
+
+#: what LadybugDB says when a query names a table or property an older store does not have
+_OLD_SCHEMA = re.compile(r"Binder exception: (Table \w+ does not exist|Cannot find property)")
 
 #: how long a read-only open waits for a writer to finish its checkpoint, in seconds
 CHECKPOINT_WAIT = 15.0
