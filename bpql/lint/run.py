@@ -103,7 +103,7 @@ def lint_paths(
     """Lint the enterprise in `paths`; raises BlueprintError when the files do not validate."""
     files = collect_files(paths)
     parsed = parse_files(files, reader=read_yaml_fast)
-    validated = check_parsed(files, parsed)
+    validated = check_parsed(files, parsed, figures=False)
     check_ignores(parsed)
     config = config or default()
     ent = enterprise_of(parsed, today or date.today(), validated.graph)

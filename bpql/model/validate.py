@@ -617,8 +617,13 @@ def parse_files(
     return parsed
 
 
-def check_parsed(files: Sequence[Path], parsed: Sequence[Parsed]) -> Enterprise:
-    """The cross-file checks over parsed files (lint reuses the parsed files after them)."""
+def check_parsed(
+    files: Sequence[Path], parsed: Sequence[Parsed], *, figures: bool = True
+) -> Enterprise:
+    """The cross-file checks over parsed files (lint reuses the parsed files after them).
+
+    `figures=False` skips the systems' blast radius, which only the store needs (lint works
+    it out itself for the one rule that asks)."""
     ents = [p for p in parsed if isinstance(p.model, EnterpriseFile)]
     bps = [p for p in parsed if isinstance(p.model, BlueprintFile)]
     first = Span(1, 1, file=str(files[0])) if files else None
@@ -707,9 +712,10 @@ def check_parsed(files: Sequence[Path], parsed: Sequence[Parsed]) -> Enterprise:
             fps[fid]["effect"] = effect
     if ck.problems:
         raise BlueprintError(ck.problems)
-    figures = system_figures(ck.graph)
-    for system in ck.graph.nodes["System"]:
-        system.update(figures[system["id"]])
+    if figures:
+        per_system = system_figures(ck.graph)
+        for system in ck.graph.nodes["System"]:
+            system.update(per_system[system["id"]])
     return Enterprise(
         ent.enterprise, [str(f) for f in files], ck.graph, _scales(ent), ck.ap_table.source
     )
