@@ -45,6 +45,7 @@ GOOD_COUNTS: dict[str, dict[str, int]] = {
     },
     "relationships": {
         "AT_TOUCHPOINT": 7,  # as-is: submit, call, confirmation, photos; to-be: report, bot, paid
+        "CAN_FAIL": 0,  # no system of the good enterprise has fail points of its own
         "DEPENDS_ON": 3,  # crm->mainframe, payments->crm, payments->mainframe
         "FOR_PERSONA": 3,  # as-is: driver, homeowner; to-be: driver
         "HAS_BLUEPRINT": 2,
