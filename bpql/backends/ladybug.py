@@ -139,6 +139,10 @@ CHECKPOINT_WAIT = 15.0
 #: writer killed during its checkpoint leaves one pending, and no read-only open may do it)
 RECOVER_AFTER = 1.0
 _PENDING = "checkpoint recovery is pending"
+#: what a read-only open may meet while a writer is committing: a pending checkpoint, or a
+#: write-ahead log caught half written (its checksum fails until the writer finishes). Both
+#: pass; a log that stays unreadable past the wait is reported as it is.
+_TRANSIENT = (_PENDING, "the WAL file is corrupted")
 
 
 def _open_read_only(backend: LadybugBackend) -> Any:
@@ -154,9 +158,12 @@ def _open_read_only(backend: LadybugBackend) -> Any:
         try:
             return ladybug.Database(path, read_only=True)
         except RuntimeError as exc:
-            if _PENDING not in str(exc):
+            if not any(mark in str(exc) for mark in _TRANSIENT):
                 raise
+            last = exc
         waited = time.monotonic() - started
+        if waited > CHECKPOINT_WAIT and _PENDING not in str(last):
+            raise _open_error(backend.uri, last)
         if waited > CHECKPOINT_WAIT:
             raise BackendError(
                 f"the embedded store {backend.uri} stayed in the middle of a checkpoint for "
