@@ -210,52 +210,74 @@ def system_figures(g: GraphData) -> dict[str, dict[str, int]]:
     steps, so a 1,000-service enterprise costs well under a second at load.
     """
     sg = SupportGraph.from_graph(g)
-    closure: dict[str, frozenset[str]] = {}
+    systems = [s["id"] for s in g.nodes["System"]]
+    bit = {sys: 1 << n for n, sys in enumerate(systems)}
+    # sets of systems as int bit masks: union and intersection are one machine operation each
+    closure: dict[str, int] = {}
 
-    def fails_with(system: str) -> frozenset[str]:
+    def fails_with(system: str) -> int:
         """The systems whose failure takes `system` down: itself and all it depends on."""
         if system not in closure:
-            closure[system] = frozenset()  # cycles are refused at validation; guard anyway
-            out = {system}
+            closure[system] = 0  # cycles are refused at validation; guard anyway
+            mask = bit.get(system, 0)
             for dep in sg.depends_on.get(system, ()):
-                out |= fails_with(dep)
-            closure[system] = frozenset(out)
+                mask |= fails_with(dep)
+            closure[system] = mask
         return closure[system]
 
-    can: dict[str, frozenset[str]] = {}
-    sure: dict[str, frozenset[str]] = {}
+    can: dict[str, int] = {}
+    sure: dict[str, int] = {}
 
     def walk(step: str) -> None:
         if step in can:
             return
-        own = frozenset().union(*(fails_with(y) for y in sg.uses.get(step, ())))
+        own = 0
+        for y in sg.uses.get(step, ()):
+            own |= fails_with(y)
         supporters = sg.supporters.get(step, set())
+        reach, every = own, -1
         for sup in supporters:
             walk(sup)
-        can[step] = own.union(*(can[sup] for sup in supporters))
-        sure[step] = (
-            own | frozenset.intersection(*(sure[sup] for sup in supporters)) if supporters else own
-        )
+            reach |= can[sup]
+            every &= sure[sup]
+        can[step] = reach
+        sure[step] = own | every if supporters else own
 
-    figures = {s["id"]: dict.fromkeys(SYSTEM_FIGURES, 0) for s in g.nodes["System"]}
-    services: dict[str, set[str]] = {sys: set() for sys in figures}
+    customer = [0] * len(systems)
+    moments = [0] * len(systems)
+    single = [0] * len(systems)
+    services: list[set[str]] = [set() for _ in systems]
+
+    def members(mask: int) -> list[int]:
+        out = []
+        while mask:
+            low = mask & -mask
+            out.append(low.bit_length() - 1)
+            mask ^= low
+        return out
+
     for step, lane in sg.lane.items():
-        if lane != "customer" and step not in sg.moment:
+        is_moment = step in sg.moment
+        if lane != "customer" and not is_moment:
             continue
         walk(step)
-        for sys in can[step]:
-            if sys not in figures:
-                continue
-            if step in sg.moment:
-                figures[sys]["moments_reach"] += 1
+        for n in members(can[step]):
+            if is_moment:
+                moments[n] += 1
             if lane == "customer":
-                figures[sys]["customer_reach"] += 1
+                customer[n] += 1
                 if step in sg.service:
-                    services[sys].add(sg.service[step])
+                    services[n].add(sg.service[step])
         if lane == "customer":
-            for sys in sure[step]:
-                if sys in figures:
-                    figures[sys]["single_point_for"] += 1
-    for sys, svcs in services.items():
-        figures[sys]["services_reach"] = len(svcs)
+            for n in members(sure[step]):
+                single[n] += 1
+    figures = {
+        sys: {
+            "customer_reach": customer[n],
+            "moments_reach": moments[n],
+            "services_reach": len(services[n]),
+            "single_point_for": single[n],
+        }
+        for n, sys in enumerate(systems)
+    }
     return figures
