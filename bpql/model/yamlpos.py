@@ -307,7 +307,10 @@ def _fast_loader() -> Any:
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
             """The same answer for the same plain scalar: ids and lanes repeat thousands of
-            times, and the regular expressions are the reader's slowest part."""
+            times, and the regular expressions are the reader's slowest part. A quoted scalar
+            (`implicit` is (False, True)) is a string whatever it holds: no lookup at all."""
+            if implicit == (False, True):
+                return _STR
             key = (kind, value, implicit)
             tag = resolved.get(key)
             if tag is None:
