@@ -40,12 +40,22 @@ def pytest_addoption(parser: Any) -> None:
 
 
 def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:
-    """Mark every test by what its fixtures need (fixtures of fixtures included)."""
+    """Mark every test by what its fixtures need (fixtures of fixtures included).
+
+    The fast loop (`-m "not neo4j and not browser"`) also leaves out tests marked `slow`
+    (many processes on one store, kill -9 trials, a wheel build): like everything that touches
+    a server or a page, they run in the full suite, which CI runs."""
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
         for mark in sorted({m for f, m in NEEDS.items() if f in names}):
             if mark not in {m.name for m in item.iter_markers()}:
                 item.add_marker(mark)
+    expr = " ".join(str(config.getoption("markexpr") or "").split())
+    if "not neo4j" in expr and "slow" not in expr:
+        slow = [i for i in items if i.get_closest_marker("slow")]
+        if slow:
+            config.hook.pytest_deselected(items=slow)
+            items[:] = [i for i in items if not i.get_closest_marker("slow")]
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,9 @@ import pytest
 
 from tests.test_load import GOOD, ROOT, Store, embedded_store, neo4j_store
 
+#: kill -9 trials and wheel builds run in the full suite, not the fast loop
+pytestmark = pytest.mark.slow
+
 LANES = ("customer", "frontstage", "backstage", "support")
 KILL_AFTER = 3  # progress lines seen before the kill
 

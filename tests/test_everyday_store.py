@@ -89,6 +89,7 @@ def rows(answer: str) -> int:
     return int(found.group(1))
 
 
+@pytest.mark.slow
 def test_two_shells_a_viz_a_query_and_a_load_share_one_embedded_store(tmp_path: Path) -> None:
     """Item 1: readers never lock each other out, and a load beside open shells succeeds; the
     shells' next queries see the new graph (each query opens the store afresh, read-only)."""
@@ -134,6 +135,7 @@ def test_a_load_while_a_shell_is_open_is_seen_at_its_next_query(store: Store) ->
         assert shell.quit() == 0
 
 
+@pytest.mark.slow
 def test_queries_beside_repeated_loads_never_fail_nor_see_half_a_load(tmp_path: Path) -> None:
     """Item 1: while loads run one after another, every read-only open succeeds (LadybugDB
     refuses them during a writer's checkpoint; the backend waits it out) and every answer is
@@ -161,6 +163,7 @@ def test_queries_beside_repeated_loads_never_fail_nor_see_half_a_load(tmp_path: 
     assert len(seen) >= 3 and set(seen) <= {1, 6}, seen
 
 
+@pytest.mark.slow
 def test_a_second_writer_is_told_which_process_holds_the_store(tmp_path: Path) -> None:
     """Item 1: one writer at a time on the embedded store; the other gets one line with the
     holder's PID and command, and a non-zero exit."""

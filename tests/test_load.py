@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,19 +67,69 @@ GOOD_COUNTS: dict[str, dict[str, int]] = {
 
 
 def bpql(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 300, stdin: str | None = None
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+    stdin: str | None = None,
+    process: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real CLI from the repository root, so paths in its messages are relative."""
-    return subprocess.run(
-        [sys.executable, "-m", "bpql.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-        input=stdin,
-        check=False,
-    )
+    """Run the real CLI from the repository root, so paths in its messages are relative.
+
+    In this process by default (`bpql.cli.main` with its output captured: a new interpreter
+    per call made the fast loop slow); in a process of its own with `process=True`, with
+    standard input, or when BPQL_TEST_PROCESSES=1, for what only a real process shows."""
+    if process or stdin is not None or os.environ.get("BPQL_TEST_PROCESSES") == "1":
+        return subprocess.run(
+            [sys.executable, "-m", "bpql.cli", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=timeout,
+            input=stdin,
+            check=False,
+        )
+    return _in_process(list(args), env)
+
+
+_ONE_AT_A_TIME = threading.Lock()
+
+
+def _in_process(args: list[str], env: dict[str, str] | None) -> subprocess.CompletedProcess[str]:
+    import io
+
+    from bpql.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with _ONE_AT_A_TIME:  # stdout, stderr, the environment and the folder are process-wide
+        return _run_main(main, args, env, out, err)
+
+
+def _run_main(
+    main: Any, args: list[str], env: dict[str, str] | None, out: Any, err: Any
+) -> subprocess.CompletedProcess[str]:
+    import contextlib
+    import traceback
+
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    try:
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
+        os.chdir(ROOT)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(args)
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            except BaseException:  # what a real process prints before dying with status 1
+                traceback.print_exc()
+                code = 1
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(["bpql", *args], code, out.getvalue(), err.getvalue())
 
 
 @dataclass

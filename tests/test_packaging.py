@@ -25,6 +25,9 @@ import bpql
 from tests.conftest import ROOT
 from tests.test_cli import DEMO_TEXTS
 
+#: kill -9 trials and wheel builds run in the full suite, not the fast loop
+pytestmark = pytest.mark.slow
+
 #: left out of the copy the wheel is built from: not needed to build, or build leftovers
 _NOT_COPIED = shutil.ignore_patterns(
     ".git",
