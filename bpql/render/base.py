@@ -322,17 +322,7 @@ class Dialect:
                     direct=("direct",),
                 )
             )
-        parts = {
-            "supports": "MATCH p = (a:Step)-[:SUPPORTS]->(c:Step) "
-            "WHERE a.id IN $steps AND c.id IN $steps RETURN p",
-            "services": "MATCH p = (sv:Service)-[:HAS_BLUEPRINT]->(:Blueprint)-[:HAS_STEP]->"
-            "(s:Step) WHERE s.id IN $steps RETURN p",
-            "touchpoints": "MATCH p = (s:Step)-[:AT_TOUCHPOINT]->(:Touchpoint) "
-            "WHERE s.id IN $steps RETURN p",
-            "failpoints": "MATCH p = (s:Step)-[:HAS_FAIL_POINT]->(:FailPoint) "
-            "WHERE s.id IN $steps RETURN p",
-        }
-        out.extend(self.statement(f"graph.{k}", v, **steps) for k, v in parts.items())
+        out.extend(self.statement(f"graph.{k}", v, **steps) for k, v in STEP_PARTS.items())
         return out
 
     # --- risk ---------------------------------------------------------------------------
@@ -408,14 +398,7 @@ class Dialect:
             )
         )
         steps = {"steps": ("steps",)}
-        parts = {
-            "supports": "MATCH p = (a:Step)-[:SUPPORTS]->(c:Step) "
-            "WHERE a.id IN $steps AND c.id IN $steps RETURN p",
-            "services": "MATCH p = (sv:Service)-[:HAS_BLUEPRINT]->(:Blueprint)-[:HAS_STEP]->"
-            "(s:Step) WHERE s.id IN $steps RETURN p",
-            "touchpoints": "MATCH p = (s:Step)-[:AT_TOUCHPOINT]->(:Touchpoint) "
-            "WHERE s.id IN $steps RETURN p",
-        }
+        parts = {k: v for k, v in STEP_PARTS.items() if k != "failpoints"}
         if src.label == "System":
             out.append(
                 self.statement(
@@ -452,6 +435,19 @@ class Dialect:
 def _nulls_last(key: str) -> str:
     """Both stores order nulls last, written out so no answer depends on an engine's default."""
     return f"CASE WHEN {key} IS NULL THEN 1 ELSE 0 END, {key}"
+
+
+#: the parts of the subgraph around a set of steps (`$steps`) that impact and risk views draw
+STEP_PARTS: dict[str, str] = {
+    "supports": "MATCH p = (a:Step)-[:SUPPORTS]->(c:Step) "
+    "WHERE a.id IN $steps AND c.id IN $steps RETURN p",
+    "services": "MATCH p = (sv:Service)-[:HAS_BLUEPRINT]->(:Blueprint)-[:HAS_STEP]->"
+    "(s:Step) WHERE s.id IN $steps RETURN p",
+    "touchpoints": "MATCH p = (s:Step)-[:AT_TOUCHPOINT]->(:Touchpoint) "
+    "WHERE s.id IN $steps RETURN p",
+    "failpoints": "MATCH p = (s:Step)-[:HAS_FAIL_POINT]->(:FailPoint) "
+    "WHERE s.id IN $steps RETURN p",
+}
 
 
 def _alias(f: ir.Field) -> str:
