@@ -15,7 +15,14 @@ from bpql.lint import rules as _rules  # noqa: F401  (registers the catalogue)
 from bpql.lint.config import Config, default
 from bpql.lint.registry import RULES, Blueprint, Enterprise, Finding, ignored_at, label_of
 from bpql.model.format import BlueprintFile, EnterpriseFile
-from bpql.model.validate import Parsed, check_parsed, collect_files, did_you_mean, parse_files
+from bpql.model.validate import (
+    Parsed,
+    check_parsed,
+    collect_files,
+    did_you_mean,
+    parse_files,
+    paused_gc,
+)
 from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml_fast
 
 
@@ -103,8 +110,9 @@ def lint_paths(
     """Lint the enterprise in `paths`; raises BlueprintError when the files do not validate."""
     files = collect_files(paths)
     parsed = parse_files(files, reader=read_yaml_fast)
-    validated = check_parsed(files, parsed, figures=False)
-    check_ignores(parsed)
-    config = config or default()
-    ent = enterprise_of(parsed, today or date.today(), validated.graph)
-    return Report(lint_enterprise(ent, config), [str(f) for f in files], config)
+    with paused_gc():
+        validated = check_parsed(files, parsed, figures=False)
+        check_ignores(parsed)
+        config = config or default()
+        ent = enterprise_of(parsed, today or date.today(), validated.graph)
+        return Report(lint_enterprise(ent, config), [str(f) for f in files], config)

@@ -7,7 +7,9 @@ written: one bad file means nothing is loaded. The result is backend-neutral `Gr
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -596,7 +598,22 @@ def _ap_table(doc: SourceDoc, ent: EnterpriseFile) -> ActionPriorityTable:
 def validate_paths(paths: Sequence[Path]) -> Enterprise:
     """Parse and check every file; raise one BlueprintError listing every problem."""
     files = collect_files(paths)
-    return check_parsed(files, parse_files(files))
+    parsed = parse_files(files)
+    with paused_gc():
+        return check_parsed(files, parsed)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Reading a thousand files makes millions of small objects, none of them garbage; the
+    cycle collector walking them over and over took half the time of a 1,000-file lint."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse_files(
@@ -605,13 +622,14 @@ def parse_files(
     """Every file read and checked against its model; every problem raised together."""
     problems: list[BpqlError] = []
     parsed: list[Parsed] = []
-    for f in files:
-        try:
-            parsed.append(parse_file(f, reader=reader))
-        except BlueprintError as exc:
-            problems.extend(exc.problems)
-        except BpqlError as exc:
-            problems.append(exc)
+    with paused_gc():
+        for f in files:
+            try:
+                parsed.append(parse_file(f, reader=reader))
+            except BlueprintError as exc:
+                problems.extend(exc.problems)
+            except BpqlError as exc:
+                problems.append(exc)
     if problems:
         raise BlueprintError(problems)
     return parsed
