@@ -30,7 +30,7 @@ from bpql.fmea import (
 from bpql.graphdata import Enterprise, GraphData
 from bpql.ids import blueprint_id, member_id, member_prefix, system_member_id
 from bpql.model.format import BlueprintFile, EnterpriseFile, FailPoint
-from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml
+from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml, read_yaml_fast
 from bpql.schema import LANE_BY_KEY
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -617,7 +617,7 @@ def paused_gc() -> Iterator[None]:
 
 
 def parse_files(
-    files: Sequence[Path], reader: Callable[..., SourceDoc] = read_yaml
+    files: Sequence[Path], reader: Callable[..., SourceDoc] = read_yaml_fast
 ) -> list[Parsed]:
     """Every file read and checked against its model; every problem raised together."""
     problems: list[BpqlError] = []
