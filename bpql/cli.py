@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bpql.words import counted
+
 if TYPE_CHECKING:
     from bpql.backends.base import Backend, Progress
     from bpql.graphdata import GraphData
@@ -75,10 +77,6 @@ def _progress() -> Progress | None:
     return update
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     from bpql.model.validate import validate_paths
 
@@ -93,8 +91,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         )
         return 0
     print(
-        f"ok: {ent.name}: {_count(len(ent.files), 'file')}, {_count(n['Service'], 'service')}, "
-        f"{_count(n['Blueprint'], 'blueprint')}, {_count(n['Step'], 'step')}"
+        f"ok: {ent.name}: {counted(len(ent.files), 'file')}, {counted(n['Service'], 'service')}, "
+        f"{counted(n['Blueprint'], 'blueprint')}, {counted(n['Step'], 'step')}"
     )
     return 0
 
@@ -128,7 +126,7 @@ def cmd_register(args: argparse.Namespace) -> int:
     reg = register.build(validate_paths([Path(p) for p in args.paths]))
     if args.output:
         register.write(reg, Path(args.output))
-        print(f"wrote {args.output}: {_count(len(reg.rows), 'fail point')}")
+        print(f"wrote {args.output}: {counted(len(reg.rows), 'fail point')}")
     elif args.format == "csv":
         sys.stdout.write(register.to_csv(reg))
     else:
@@ -183,7 +181,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     if removed:
         verb = "would be" if args.dry_run else "was" if len(removed) == 1 else "were"
         print(
-            f"note: {_count(len(removed), 'service')} not in these files {verb} removed, as a "
+            f"note: {counted(len(removed), 'service')} not in these files {verb} removed, as a "
             "store holds one enterprise; to keep them, load the whole enterprise folder",
             file=sys.stderr,
         )

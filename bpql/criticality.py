@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from bpql.graphdata import GraphData
 from bpql.schema import VISIBLE_LANES
@@ -39,8 +39,6 @@ class SupportGraph:
     supporters: dict[str, set[str]] = field(default_factory=dict)
     supported: dict[str, set[str]] = field(default_factory=dict)
     depends_on: dict[str, set[str]] = field(default_factory=dict)
-    _dependents_of: dict[str, set[str]] | None = field(default=None, repr=False)
-    _users_of: dict[str, set[str]] | None = field(default=None, repr=False)
 
     def add_step(
         self,
@@ -101,7 +99,7 @@ class SupportGraph:
     # --- the walk ---------------------------------------------------------------------------
     def failing_systems(self, system: str) -> set[str]:
         """The system and every system that depends on it, directly or not."""
-        dependents = self._dependents()
+        dependents = self.dependents
         out, todo = {system}, [system]
         while todo:
             for d in dependents.get(todo.pop(), ()):
@@ -110,25 +108,19 @@ class SupportGraph:
                     todo.append(d)
         return out
 
-    def _dependents(self) -> dict[str, set[str]]:
-        if self._dependents_of is None:
-            self._dependents_of = {}
-            for a, ons in self.depends_on.items():
-                for b in ons:
-                    self._dependents_of.setdefault(b, set()).add(a)
-        return self._dependents_of
+    @cached_property
+    def dependents(self) -> dict[str, set[str]]:
+        """System -> the systems that depend on it directly (read once the graph is built)."""
+        return _invert(self.depends_on)
 
-    def _users(self) -> dict[str, set[str]]:
-        if self._users_of is None:
-            self._users_of = {}
-            for step, used in self.uses.items():
-                for sys in used:
-                    self._users_of.setdefault(sys, set()).add(step)
-        return self._users_of
+    @cached_property
+    def users(self) -> dict[str, set[str]]:
+        """System -> the steps that use it."""
+        return _invert(self.uses)
 
     def of_system(self, system: str) -> Blast:
         failed = self.failing_systems(system)
-        users = self._users()
+        users = self.users
         hit = set().union(*(users.get(s, set()) for s in failed))
         return self.blast(hit, failed)
 
@@ -153,6 +145,14 @@ class SupportGraph:
 
         broken = {s for s in reach if not works(s)}
         return Blast(self, hit, reach, broken, failed_systems)
+
+
+def _invert(edges: dict[str, set[str]]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for a, bs in edges.items():
+        for b in bs:
+            out.setdefault(b, set()).add(a)
+    return out
 
 
 @dataclass(frozen=True)

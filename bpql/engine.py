@@ -21,6 +21,7 @@ from bpql.language import IMPACT_ROUTES, SUPPORTED_ROUTE
 from bpql.resolve import Resolver
 from bpql.result import Graph, GraphNode, GraphPath, Mark, Result, Table
 from bpql.schema import LANES, SCENARIOS, VISIBLE_LANES
+from bpql.words import counted
 
 
 class StoreCatalog:
@@ -449,8 +450,8 @@ def _shape_risk(query: ir.RiskIR, rows: dict[str, Rows]) -> Result:
         table=table,
         graph=pruned,
         title=(
-            f"risk of {what}: {_n(len(customer), 'customer step')} in "
-            f"{_n(n_services, 'service')} can break; "
+            f"risk of {what}: {counted(len(customer), 'customer step')} in "
+            f"{counted(n_services, 'service')} can break; "
             f"{sum(1 for s in customer if s in broken)} of them have no other route"
         ),
         subtitle=(
@@ -465,10 +466,6 @@ def _shape_risk(query: ir.RiskIR, rows: dict[str, Rows]) -> Result:
             ),
         },
     )
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 #: how each IR kind's rows become a Result

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from bpql.errors import BpqlError
 from bpql.result import Result, Table, cell_text
+from bpql.words import counted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -46,7 +47,7 @@ def _table(result: Result, console: Console) -> None:
     assert result.table is not None
     fit_table(result.table.columns, result.table.rows, console)
     n = len(result.table.rows)
-    console.print(f"[dim]{n} row{'' if n == 1 else 's'}[/dim]")
+    console.print(f"[dim]{counted(n, 'row')}[/dim]")
 
 
 def _nodes(result: Result, console: Console) -> None:

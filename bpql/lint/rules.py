@@ -11,7 +11,6 @@ import difflib
 import re
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 from bpql.criticality import system_figures
 from bpql.fmea import default_table
@@ -19,6 +18,7 @@ from bpql.ids import system_member_id
 from bpql.lint.registry import Blueprint, Enterprise, Hit, rule
 from bpql.model.format import FailPoint
 from bpql.model.yamlpos import PathKey, SourceDoc
+from bpql.words import counted
 
 STAFF_LANES = ("frontstage", "backstage")
 INVISIBLE_LANES = ("backstage", "support")
@@ -794,13 +794,12 @@ def metric_without_step(ent: Enterprise) -> Iterator[Hit]:
                 yield Hit(bp.doc, ("metrics", i), f"metric '{m.id}' measures no step", bp.gid(m.id))
 
 
-def _fail_points(ent: Enterprise) -> Iterator[tuple[SourceDoc, PathKey, str, FailPoint, Any]]:
-    """Every fail point with its file, path and stored id: those of steps, then of systems;
-    the last item is the blueprint (None for a system's own)."""
+def _fail_points(ent: Enterprise) -> Iterator[tuple[SourceDoc, PathKey, str, FailPoint]]:
+    """Every fail point with its file, path and stored id: those of steps, then of systems."""
     for bp in ent.blueprints:
         for i, s in bp.steps():
             for j, fp in enumerate(s.fail_points):
-                yield bp.doc, ("steps", i, "fail_points", j), bp.gid(fp.id), fp, bp
+                yield bp.doc, ("steps", i, "fail_points", j), bp.gid(fp.id), fp
     for i, sys in enumerate(ent.model.systems):
         for j, fp in enumerate(sys.fail_points):
             yield (
@@ -808,7 +807,6 @@ def _fail_points(ent: Enterprise) -> Iterator[tuple[SourceDoc, PathKey, str, Fai
                 ("systems", i, "fail_points", j),
                 system_member_id(sys.id, fp.id),
                 fp,
-                None,
             )
 
 
@@ -834,7 +832,7 @@ fail_points:
 )
 def high_priority_without_action(ent: Enterprise) -> Iterator[Hit]:
     table = default_table()
-    for doc, path, fid, fp, _ in _fail_points(ent):
+    for doc, path, fid, fp in _fail_points(ent):
         if not fp.action and table.ap(fp.severity, fp.occurrence, fp.detection) == "high":
             yield Hit(
                 doc,
@@ -920,8 +918,8 @@ def unrated_single_point(ent: Enterprise) -> Iterator[Hit]:
             yield Hit(
                 ent.doc,
                 ("systems", i),
-                f"system '{sys.id}' is a single point of failure for {spof} customer "
-                f"step{'' if spof == 1 else 's'} and no fail point rates it",
+                f"system '{sys.id}' is a single point of failure for "
+                f"{counted(spof, 'customer step')} and no fail point rates it",
                 sys.id,
             )
 
@@ -943,7 +941,7 @@ says otherwise. Mark it done (and re-rate it), or move the date.
 """,
 )
 def action_overdue(ent: Enterprise) -> Iterator[Hit]:
-    for doc, path, fid, fp, _ in _fail_points(ent):
+    for doc, path, fid, fp in _fail_points(ent):
         if fp.due is not None and fp.due < ent.today and fp.status not in ("done", "verified"):
             yield Hit(
                 doc,
@@ -972,7 +970,7 @@ overstates the risk, or hides that the action did not help.
 """,
 )
 def done_not_rerated(ent: Enterprise) -> Iterator[Hit]:
-    for doc, path, fid, fp, _ in _fail_points(ent):
+    for doc, path, fid, fp in _fail_points(ent):
         if fp.status in ("done", "verified") and fp.after is None:
             yield Hit(
                 doc,

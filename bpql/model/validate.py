@@ -396,13 +396,14 @@ def _fail_point_props(
     """Ratings, action priority (before and after the action) and the action's fields."""
     table = ck.ap_table
     ap = table.ap(fp.severity, fp.occurrence, fp.detection)
+    before = rpn(fp.severity, fp.occurrence, fp.detection)
     props: dict[str, Any] = {
         "severity": fp.severity,
         "occurrence": fp.occurrence,
         "detection": fp.detection,
-        "rpn": rpn(fp.severity, fp.occurrence, fp.detection),
+        "rpn": before,
         "ap": ap,
-        "ap_order": AP_RANK[ap] * 1000 + rpn(fp.severity, fp.occurrence, fp.detection),
+        "ap_order": AP_RANK[ap] * 1000 + before,
         "action": fp.action,
         "due": fp.due.isoformat() if fp.due else None,
         "status": fp.status,
