@@ -1,82 +1,235 @@
-"""`bpql shell`: an interactive prompt with history and keyword completion."""
+"""`bpql shell`: an interactive prompt with history, completion, `help` and `viz`.
+
+A statement may span lines: it runs once it parses, and a line that leaves it unfinished (a
+clause still expected) asks for more, until a blank line gives up on it. Completion comes from
+`bpql.complete`, the source `bpql serve` uses too.
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from bpql.backends.base import Backend
-from bpql.language import DERIVED
-from bpql.schema import CHANNELS, LANE_BY_KEY, NODE_KINDS
+from bpql.complete import StoreEntries, complete, is_unfinished, vocabulary
 
-KEYWORDS = (  # noqa: SIM905 - a sentence is easier to keep in step with the grammar
-    "find where return order by asc desc limit count impact risk of path from to show depth "
-    "explain within scenario and or not contains starts with in uses depends on performed "
-    "at supports owned true false"
-).split()
+if TYPE_CHECKING:
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from bpql.backends.base import Backend
+
+QUIT = ("quit", "exit", ".quit", r"\q")
+
+HELP = """\
+Statements (end with Enter; an unfinished one continues on the next line, a blank line drops it):
+  find <kinds> [where ...] [return ...] [order by ...] [limit N]   a table
+  count <kinds> by <field>                                          counts per value
+  show <kind> "<id or name>" [depth N]                              a neighbourhood
+  path from <kind> "<ref>" to <kind> "<ref>" [within N]             shortest paths
+  impact of <kind> "<ref>"                                          what a change reaches
+  risk of <kind> "<ref>"                                            what a failure breaks
+  explain <statement>                                               its Cypher, run nothing
+Shell commands:
+  viz <statement>        draw the answer as a page and open it in a browser
+  viz blueprint "<service>" [to-be]   draw one service's blueprint
+  help                   this text
+  quit                   leave (or Ctrl-D)
+Tab completes keywords, fields, and ids and names inside quotes (service "mo<Tab>).
+The language: docs/language.md; the views: docs/views.md."""
 
 
 def words() -> list[str]:
-    out = set(KEYWORDS) | set(LANE_BY_KEY) | set(CHANNELS)
-    for kind in NODE_KINDS:
-        out |= {kind.plural, kind.singular, *kind.prop_names}
-        out |= set(DERIVED.get(kind.label, {}))
-    return sorted(out)
+    """Every keyword and word of the language (kept for callers of the old shell API)."""
+    from bpql.complete import keywords
+
+    return sorted(set(keywords().values()) | set(vocabulary()))
 
 
-def run_shell(open_store: Callable[[], Backend], uri: str) -> int:
-    """Read queries until end of input. The store is opened for each query and closed before
-    the next prompt, so an idle shell holds no lock, and a load made meanwhile in another
-    terminal is what the next query sees."""
-    from rich.console import Console
+class Shell:
+    """The loop's state: the store to open per query, where `viz` writes, what completes."""
 
-    from bpql.engine import Engine
-    from bpql.errors import BpqlError, QueryError
-    from bpql.present import print_results
+    def __init__(self, open_store: Callable[[], Backend], uri: str) -> None:
+        from rich.console import Console
 
-    prompt = _terminal_prompt() if sys.stdin.isatty() else _piped_prompt
-    console = Console()
-    console.print(f"bpql shell on {uri}; end a query with Enter, quit with Ctrl-D")
-    while True:
+        self.open_store = open_store
+        self.uri = uri
+        self.console = Console()
+        self.entries = StoreEntries(open_store)
+        self.pages = 0
+        self.folder: Path | None = None
+
+    def say(self, text: str) -> None:
+        self.console.print(text, markup=False, highlight=False)
+
+    def run(self, text: str) -> None:
+        from bpql.engine import Engine
+        from bpql.errors import BpqlError, QueryError
+        from bpql.present import print_results
+
         try:
-            text = prompt()
-        except KeyboardInterrupt:
-            continue
-        except EOFError:
-            return 0
-        if not text.strip():
-            continue
-        if text.strip().lower() in ("quit", "exit", ".quit", r"\q"):
-            return 0
-        try:
-            with open_store() as backend:
+            command = text.split(None, 1)
+            if command and command[0].lower() == "viz":
+                self.viz(command[1] if len(command) > 1 else "")
+                return
+            with self.open_store() as backend:
                 results = Engine(backend).run(text)
             print_results(results, "table")
         except QueryError as exc:
-            console.print(exc.pretty(), markup=False, highlight=False)
+            self.say(exc.with_source(text).pretty() if exc.source is None else exc.pretty())
         except BpqlError as exc:
-            console.print(f"error: {exc}", markup=False, highlight=False)
+            self.say(f"error: {exc}")
         sys.stdout.flush()
 
+    def viz(self, text: str) -> None:
+        """Draw an answer (or `blueprint "<service>" [to-be]`) as a page and open it."""
+        import webbrowser
 
-def _terminal_prompt() -> Callable[[], str]:
-    """prompt_toolkit, with history and completion, for a person at a terminal."""
+        from bpql import viz
+        from bpql.engine import Engine
+        from bpql.errors import BpqlError
+        from bpql.ir import Compiled
+
+        if not text.strip():
+            raise BpqlError(
+                'viz: expected a statement, as in: viz impact of department "billing"',
+                code="BPQL-C100",
+            )
+        with self.open_store() as backend:
+            engine = Engine(backend)
+            blueprint = _blueprint_words(text)
+            if blueprint is not None:
+                result = engine.blueprint(*blueprint)
+            else:
+                results = engine.run(text)
+                if len(results) != 1 or isinstance(results[0], Compiled):
+                    raise BpqlError(
+                        "viz draws the answer of one statement (not `explain`)", code="BPQL-C101"
+                    )
+                result = results[0]
+        view = viz.render(result, title=result.title or " ".join(text.split()))
+        if self.folder is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="bpql-shell-"))
+        self.pages += 1
+        out = view.save(self.folder / f"view-{self.pages}.html")
+        self.say(f"wrote {out}: {view.kind} view, {view.nodes} nodes, {view.edges} edges")
+        webbrowser.open(out.as_uri())
+
+
+def _blueprint_words(text: str) -> tuple[str, str] | None:
+    """`blueprint "<service>" [as-is|to-be]` as (service, scenario), else None."""
+    import shlex
+
+    try:
+        parts = shlex.split(text)
+    except ValueError:
+        return None
+    if len(parts) in (2, 3) and parts[0].lower() == "blueprint":
+        return parts[1], parts[2] if len(parts) == 3 else "as-is"
+    return None
+
+
+def statements(lines: Iterable[str], more: Callable[[], None] | None = None) -> Iterable[str]:
+    """Whole statements from lines: a line continues the statement before it while that one
+    is unfinished; a blank line ends it as it is (its error then shows)."""
+    buffer: list[str] = []
+    for line in lines:
+        if not line.strip():
+            if buffer:
+                yield "\n".join(buffer)
+                buffer = []
+            continue
+        buffer.append(line)
+        text = "\n".join(buffer)
+        first = text.split(None, 1)[0].lower()
+        if first in ("help", "viz", *QUIT) or not is_unfinished(text):
+            yield text
+            buffer = []
+        elif more is not None:
+            more()
+    if buffer:
+        yield "\n".join(buffer)
+
+
+def run_shell(open_store: Callable[[], Backend], uri: str) -> int:
+    """Read statements until end of input. The store is opened for each query and closed before
+    the next prompt, so an idle shell holds no lock, and a load made meanwhile in another
+    terminal is what the next query sees."""
+    shell = Shell(open_store, uri)
+    lines, set_continued = (
+        _terminal_lines(shell) if sys.stdin.isatty() else (_piped_lines(), lambda: None)
+    )
+    shell.say(f"bpql shell on {uri}; end a query with Enter, `help` for help, quit with Ctrl-D")
+    for text in statements(lines, set_continued):
+        word = text.strip().lower()
+        if word in QUIT:
+            return 0
+        if word == "help":
+            shell.say(HELP)
+            continue
+        shell.run(text)
+    return 0
+
+
+def _terminal_lines(shell: Shell) -> tuple[Iterable[str], Callable[[], None]]:
+    """prompt_toolkit, with history and completion, for a person at a terminal; the prompt
+    turns to `...` while a statement continues."""
     from prompt_toolkit import PromptSession
-    from prompt_toolkit.completion import WordCompleter
     from prompt_toolkit.history import FileHistory
 
     session: PromptSession[str] = PromptSession(
         history=FileHistory(str(Path.home() / ".bpql_history")),
-        completer=WordCompleter(words(), ignore_case=True),
+        completer=completer(shell.entries),
+        complete_while_typing=False,
     )
-    return lambda: session.prompt("bpql> ")
+    state = {"prompt": "bpql> "}
+
+    def continued() -> None:
+        state["prompt"] = "  ... "
+
+    def lines() -> Iterable[str]:
+        while True:
+            try:
+                line = session.prompt(state["prompt"])
+            except KeyboardInterrupt:
+                state["prompt"] = "bpql> "
+                yield ""
+                continue
+            except EOFError:
+                return
+            state["prompt"] = "bpql> "
+            yield line
+
+    return lines(), continued
 
 
-def _piped_prompt() -> str:
-    """One line of standard input when it is a pipe or a file: queries fed by a program get
-    their answers without a terminal's redrawing (prompt_toolkit would warn and repaint)."""
-    line = sys.stdin.readline()
-    if not line:
-        raise EOFError
-    return line.rstrip("\n")
+def completer(entries: StoreEntries) -> Any:
+    """A prompt_toolkit completer over `bpql.complete` (the text before the cursor)."""
+    from prompt_toolkit.completion import Completer, Completion
+
+    class BpqlCompleter(Completer):
+        def get_completions(
+            self, document: Document, complete_event: CompleteEvent
+        ) -> Iterable[Completion]:
+            text = document.text_before_cursor
+            # a `viz ` prefix completes as the statement after it
+            skip = 4 if text.lower().startswith("viz ") else 0
+            found = complete(text[skip:], None, entries)
+            for c in found.candidates:
+                yield Completion(
+                    c.text, start_position=found.start + skip - len(text), display_meta=c.meta
+                )
+
+    return BpqlCompleter()
+
+
+def _piped_lines() -> Iterable[str]:
+    """Standard input when it is a pipe or a file: queries fed by a program get their answers
+    without a terminal's redrawing (prompt_toolkit would warn and repaint)."""
+    while True:
+        line = sys.stdin.readline()
+        if not line:
+            return
+        yield line.rstrip("\n")

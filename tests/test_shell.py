@@ -1,0 +1,124 @@
+"""`bpql shell` and the completion it shares with `bpql serve` (bpql/complete.py).
+
+The shell runs as a real process on a pipe (its prompt reads standard input line by line there);
+completion is checked against a real store on both backends.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bpql.api import connect
+from bpql.complete import StoreEntries, complete, is_unfinished
+from bpql.shell import statements
+from tests.conftest import EXAMPLES
+from tests.neo4j_fixture import Neo4jInfo
+from tests.test_load import bpql
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    uri = f"embedded:{tmp_path_factory.mktemp('shell') / 'graph.lbdb'}"
+    with connect(uri) as client:
+        client.load(EXAMPLES / "insurer")
+    yield uri
+
+
+def texts(found: object) -> list[str]:
+    return [c.text for c in found.candidates]  # type: ignore[attr-defined]
+
+
+def test_completion_follows_the_grammar() -> None:
+    assert texts(complete("")) == ["count", "explain", "find", "impact", "path", "risk", "show"]
+    assert texts(complete("imp")) == ["impact"]
+    assert texts(complete("impact ")) == ["of"]
+    # after `impact of` only a kind of thing can come: the kinds, not every field
+    kinds = texts(complete("impact of "))
+    assert "department" in kinds and "name" not in kinds and "where" not in kinds
+    assert texts(complete("find services wh")) == ["where"]
+    # a word the grammar refuses where it stands gets nothing
+    assert texts(complete("impact of department department ")) == []
+    assert complete("find services wh").start == len("find services ")
+
+
+def test_ids_and_names_inside_quotes_on_both_backends(
+    embedded: str, neo4j_server: Neo4jInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEO4J_USER", neo4j_server.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_server.password)
+    with connect(neo4j_server.uri) as client:
+        client.load(EXAMPLES / "insurer")
+    for uri in (embedded, neo4j_server.uri):
+        entries = StoreEntries(lambda uri=uri: _read_only(uri))
+        got = complete('impact of department "bil', None, entries)
+        assert texts(got) == ['"billing"', '"Billing"'], uri
+        assert got.start == len("impact of department ")
+        # a name typed from its middle is found too, after the ones that start with it
+        assert '"Motor claims"' in texts(complete('show service "claim', None, entries))
+        assert texts(complete('show system "cr', None, entries))[0] == '"crm"'
+
+
+def _read_only(uri: str) -> object:
+    from bpql.backends import connect as backend
+
+    return backend(uri, read_only=True)
+
+
+def test_statements_continue_until_they_parse_or_a_blank_line() -> None:
+    lines = [
+        "find services",
+        "impact of",
+        'department "billing"',
+        "find steps where",
+        "",
+        "help",
+        "show",
+    ]
+    assert list(statements(lines)) == [
+        "find services",
+        'impact of\ndepartment "billing"',
+        "find steps where",
+        "help",
+        "show",
+    ]
+    assert is_unfinished("find steps where") and not is_unfinished("find steps")
+    assert not is_unfinished("fnd steps")  # a mistake shows at once, it does not wait
+
+
+def test_shell_help_multi_line_and_viz(embedded: str, tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "help",
+            "count steps",
+            "by lane",
+            "find services where",
+            "",
+            'viz impact of department "billing"',
+            'viz blueprint "claims"',
+            "viz find services",
+            "quit",
+        ]
+    )
+    # `viz` opens its page with the browser Python's webbrowser picks: here a program that
+    # records the pages it is given
+    opened = tmp_path / "opened.txt"
+    opener = tmp_path / "opener.sh"
+    opener.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
+    opener.chmod(0o755)
+    env = {**os.environ, "BROWSER": str(opener), "COLUMNS": "120", "TMPDIR": str(tmp_path)}
+    done = bpql("shell", "--db", embedded, stdin=script + "\n", env=env)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "viz <statement>" in out  # help
+    assert "4 rows" in out  # the two-line count, run once it parsed
+    assert "error at line 1" in out  # the unfinished find, run at the blank line
+    assert "impact view" in out and "blueprint view" in out
+    assert "error: find answers with a table" in out or "has nothing to draw" in out
+    pages = opened.read_text().split()
+    assert len(pages) == 2
+    for page in pages:
+        assert Path(page.removeprefix("file://")).is_file()
