@@ -329,6 +329,24 @@ def cmd_shell(args: argparse.Namespace) -> int:
     return run_shell(lambda: _backend(args), uri)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bpql.errors import BpqlError
+    from bpql.serve import exposure_warning, run_server
+
+    if not 0 <= args.port < 65536:
+        raise BpqlError(
+            f"--port: expected 0 (any free port) to 65535, got {args.port}", code="BPQL-C102"
+        )
+    # the store is checked once, then opened read-only per request, never held in between
+    with _loaded(_backend(args)) as backend:
+        uri = backend.uri
+    warning = exposure_warning(args.host)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
+    run_server(lambda: _backend(args), uri, args.host, args.port)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bpql.demo import run_demo
 
@@ -443,6 +461,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help=DB_HELP)
     p = add("shell", cmd_shell, "an interactive BPQL prompt with history and completion")
     p.add_argument("--db", help=DB_HELP)
+    p = add(
+        "serve",
+        cmd_serve,
+        "a local web explorer: ask queries with completion, see answers as views and tables, "
+        "expand nodes, open blueprints (read-only)",
+    )
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1; anything else is reachable by others, with "
+        "no authentication)",
+    )
     p = add(
         "demo",
         cmd_demo,

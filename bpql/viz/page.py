@@ -195,9 +195,40 @@ class _Page:
         page.setdefault("legend", self.legend())
         nodes, edges, _, _, _, options_json = self.net.get_network_data()
         text = env.get_template("page.html").render(
-            view=page, nodes=nodes, edges=edges, options=options_json, assets=_assets()
+            view=page,
+            nodes=nodes,
+            edges=edges,
+            options=options_json,
+            assets=_assets(),
+            csp=PAGE_CSP,
         )
         return View(self.kind, self.title, text, len(nodes), len(edges), message)
+
+
+def vis_items(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Nodes and edges as a page's vis-network data sets hold them (same looks, same hover),
+    for a served page that adds a node's neighbours to what it draws."""
+    page = _Page("graph", "", physics=True, edge_labels=len(graph.nodes) <= EDGE_LABEL_LIMIT)
+    for key in sorted(graph.nodes):
+        page.node(graph.nodes[key])
+    for e in sorted(graph.edges, key=lambda e: (e.source, e.type, e.target)):
+        page.edge(e)
+    nodes, edges, *_ = page.net.get_network_data()
+    return list(nodes), list(edges)
+
+
+#: the policy every saved page carries: nothing may be fetched
+PAGE_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; font-src data:"
+)
+#: a page served by `bpql serve` may also ask its own server (for a node's neighbours)
+SERVED_CSP = PAGE_CSP + "; connect-src 'self'"
+
+
+def served(view: View) -> str:
+    """A view's page as `bpql serve` sends it: the same page, allowed to call its server."""
+    return view.html.replace(f'content="{PAGE_CSP}"', f'content="{SERVED_CSP}"', 1)
 
 
 def _jsonable(v: Any) -> Any:

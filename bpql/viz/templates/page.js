@@ -145,10 +145,75 @@
     );
   }
 
+  // --- served by `bpql serve`: expand a node, open a service's blueprint ------------------
+  const served = location.protocol === "http:" || location.protocol === "https:";
+  const selected = document.getElementById("bpql-selected");
+
+  async function expand(id) {
+    const answer = await fetch("/api/expand?node=" + encodeURIComponent(id));
+    const data = await answer.json();
+    if (!answer.ok) throw new Error(data.error ? data.error.message : answer.statusText);
+    const have = new Set(nodes.getIds());
+    const added = data.nodes.filter((n) => !have.has(n.id));
+    const pos = network.getPositions([id])[id] || { x: 0, y: 0 };
+    added.forEach((n, i) => {
+      const a = (2 * Math.PI * i) / Math.max(added.length, 1);
+      n.x = pos.x + 160 * Math.cos(a);
+      n.y = pos.y + 160 * Math.sin(a);
+      n.title = tip(n.fullName, n.kindTitle, n.props);
+      n.baseColor = n.color;
+      n.baseOpacity = 1;
+    });
+    const known = new Set(edges.get().map((e) => e.from + "|" + e.type + "|" + e.to));
+    const newEdges = data.edges.filter((e) => !known.has(e.from + "|" + e.type + "|" + e.to));
+    for (const e of newEdges) {
+      e.title = tip(e.type, e.fromName + " \u2192 " + e.toName, e.props);
+      e.baseColor = e.color;
+    }
+    nodes.add(added);
+    edges.add(newEdges);
+    document.getElementById("bpql-counts").textContent =
+      nodes.length + " nodes, " + edges.length + " edges";
+    return added.length;
+  }
+
+  function select(id) {
+    if (!served || !selected) return;
+    const n = nodes.get(id);
+    const box = selected.querySelector("div");
+    box.replaceChildren(el("b", n.fullName), el("div", n.kindTitle, "bpql-kind"));
+    const more = el("button", "Expand neighbours");
+    more.type = "button";
+    more.id = "bpql-expand";
+    more.addEventListener("click", () => expand(id));
+    box.appendChild(more);
+    const [label, ...rest] = String(id).split(":");
+    const key = rest.join(":");
+    if (label === "Service") {
+      const a = el("a", "Open its blueprint");
+      a.href = "/?blueprint=" + encodeURIComponent(key);
+      a.target = "_top";
+      a.id = "bpql-open-blueprint";
+      box.appendChild(a);
+    }
+    const show = el("a", "Show its neighbourhood");
+    show.href = "/?q=" + encodeURIComponent("show " + label.toLowerCase() + ' "' + key + '"');
+    show.target = "_top";
+    box.appendChild(show);
+    selected.hidden = false;
+  }
+
   network.on("click", (params) => {
-    if (params.nodes.length) highlight(params.nodes[0]);
-    else restore();
+    if (params.nodes.length) {
+      highlight(params.nodes[0]);
+      select(params.nodes[0]);
+    } else restore();
   });
+  if (served) {
+    network.on("doubleClick", (params) => {
+      if (params.nodes.length) expand(params.nodes[0]);
+    });
+  }
 
   // --- blueprint bands, lines and phases -------------------------------------------------------
   if (view.bands) {
@@ -209,6 +274,7 @@
       nodes: nodes.get({ filter: (n) => !n.hidden }).length,
     }),
     network: network,
+    expand: expand,
     nodes: nodes,
     edges: edges,
   };

@@ -1,0 +1,288 @@
+// The BPQL explorer (bpql serve): a query box with completion, answers as a view, a table and
+// their Cypher, search by name, shareable URLs. Strings from the store reach the page through
+// textContent only. window.bpqlExplorer tells tests and benchmarks what the page holds.
+(function () {
+  "use strict";
+  const $ = (id) => document.getElementById(id);
+  const q = $("q");
+  const suggest = $("suggest");
+  const state = { ready: false, answer: null, error: null, busy: 0, view: null };
+  window.bpqlExplorer = state;
+
+  function el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  async function getJSON(path, params) {
+    const url = path + "?" + new URLSearchParams(params).toString();
+    state.busy++;
+    try {
+      const r = await fetch(url);
+      return { ok: r.ok, body: await r.json() };
+    } finally {
+      state.busy--;
+    }
+  }
+
+  // --- tabs ----------------------------------------------------------------------------
+  function tab(name) {
+    for (const b of document.querySelectorAll("#tabs button")) {
+      b.classList.toggle("on", b.dataset.tab === name);
+    }
+    for (const t of ["graph", "table", "cypher"]) $("tab-" + t).hidden = t !== name;
+    if (name === "cypher") loadCypher();
+  }
+  for (const b of document.querySelectorAll("#tabs button")) {
+    b.addEventListener("click", () => tab(b.dataset.tab));
+  }
+
+  let cypherFor = null;
+  async function loadCypher() {
+    const text = state.query;
+    if (!text || cypherFor === text) return;
+    cypherFor = text;
+    $("cypher").textContent = "…";
+    const got = await getJSON("/api/explain", { q: text });
+    $("cypher").textContent = got.ok ? got.body.cypher : got.body.error.pretty;
+  }
+
+  // --- answers -------------------------------------------------------------------------
+  function showError(err) {
+    state.error = err;
+    $("error").textContent = err.pretty;
+    $("error").hidden = false;
+  }
+
+  function fillTable(answer) {
+    const table = $("table");
+    table.replaceChildren();
+    const head = el("tr");
+    for (const c of answer.columns) head.appendChild(el("th", c));
+    table.appendChild(head);
+    for (const row of answer.rows) {
+      const tr = el("tr");
+      for (const v of row) tr.appendChild(el("td", v));
+      table.appendChild(tr);
+    }
+  }
+
+  function showView(src) {
+    state.view = src;
+    const frame = $("view");
+    frame.src = src;
+  }
+
+  async function run(text, push) {
+    text = text.trim();
+    if (!text) return;
+    closeSuggest();
+    state.query = text;
+    state.answer = null;
+    state.error = null;
+    cypherFor = null;
+    $("error").hidden = true;
+    $("welcome").hidden = true;
+    if (push) history.pushState({ q: text }, "", "?q=" + encodeURIComponent(text));
+    const got = await getJSON("/api/query", { q: text });
+    if (!got.ok) {
+      $("tabs").hidden = true;
+      for (const t of ["graph", "table", "cypher"]) $("tab-" + t).hidden = true;
+      showError(got.body.error);
+      return;
+    }
+    const answer = got.body;
+    state.answer = answer;
+    fillTable(answer);
+    $("tabs").hidden = false;
+    document.querySelector('#tabs [data-tab="graph"]').hidden = !answer.drawn;
+    document.querySelector('#tabs [data-tab="cypher"]').hidden = false;
+    const shown = answer.rows.length < answer.total ? " (first " + answer.rows.length + ")" : "";
+    $("summary").textContent = answer.drawn
+      ? answer.nodes + " nodes, " + answer.edges + " edges; " + answer.total + " rows" + shown
+      : answer.total + (answer.total === 1 ? " row" : " rows") + shown;
+    if (answer.drawn) {
+      showView("/view?q=" + encodeURIComponent(text));
+      tab("graph");
+    } else {
+      tab("table");
+    }
+  }
+
+  function openBlueprint(service, scenario, push) {
+    closeSuggest();
+    state.query = null;
+    state.answer = null;
+    $("error").hidden = true;
+    $("welcome").hidden = true;
+    const params = { blueprint: service };
+    if (scenario) params.scenario = scenario;
+    const qs = new URLSearchParams(params).toString();
+    if (push) history.pushState(params, "", "?" + qs);
+    $("tabs").hidden = false;
+    document.querySelector('#tabs [data-tab="graph"]').hidden = false;
+    document.querySelector('#tabs [data-tab="table"]').hidden = true;
+    document.querySelector('#tabs [data-tab="cypher"]').hidden = true;
+    $("summary").textContent = "blueprint of " + service;
+    showView("/view?" + qs);
+    tab("graph");
+  }
+
+  function fromLocation() {
+    const params = new URLSearchParams(location.search);
+    if (params.get("blueprint")) {
+      q.value = "";
+      openBlueprint(params.get("blueprint"), params.get("scenario"), false);
+    } else if (params.get("q")) {
+      q.value = params.get("q");
+      run(q.value, false);
+    }
+  }
+  window.addEventListener("popstate", fromLocation);
+
+  $("ask").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    run(q.value, true);
+  });
+
+  // --- completion ----------------------------------------------------------------------
+  let items = [];
+  let chosen = -1;
+  let asked = 0;
+  let from = 0;
+
+  function closeSuggest() {
+    suggest.hidden = true;
+    items = [];
+    chosen = -1;
+  }
+
+  function mark(i) {
+    chosen = i;
+    [...suggest.children].forEach((li, j) => li.classList.toggle("on", j === i));
+  }
+
+  function accept(i) {
+    const c = items[i];
+    if (!c) return;
+    const cursor = q.selectionStart;
+    const before = q.value.slice(0, from) + c.text + " ";
+    q.value = before + q.value.slice(cursor).replace(/^\S*/, "").replace(/^ /, "");
+    q.setSelectionRange(before.length, before.length);
+    closeSuggest();
+    q.focus();
+    askCompletion();
+  }
+
+  async function askCompletion() {
+    const ticket = ++asked;
+    const got = await getJSON("/api/complete", { q: q.value, pos: q.selectionStart });
+    if (ticket !== asked || !got.ok) return;
+    items = got.body.candidates;
+    from = got.body.start;
+    suggest.replaceChildren();
+    items.forEach((c, i) => {
+      const li = el("li");
+      li.setAttribute("role", "option");
+      li.append(el("span", c.text), el("small", c.meta));
+      li.addEventListener("mousedown", (ev) => {
+        ev.preventDefault();
+        accept(i);
+      });
+      suggest.appendChild(li);
+    });
+    suggest.hidden = items.length === 0 || document.activeElement !== q;
+    mark(items.length ? 0 : -1);
+    state.suggestions = items.map((c) => c.text);
+  }
+
+  q.addEventListener("input", askCompletion);
+  q.addEventListener("focus", askCompletion);
+  q.addEventListener("blur", () => setTimeout(closeSuggest, 100));
+  q.addEventListener("keydown", (ev) => {
+    const open = !suggest.hidden && items.length > 0;
+    if (ev.key === "Tab" && open) {
+      ev.preventDefault();
+      accept(chosen < 0 ? 0 : chosen);
+    } else if (ev.key === "ArrowDown" && open) {
+      ev.preventDefault();
+      mark((chosen + 1) % items.length);
+    } else if (ev.key === "ArrowUp" && open) {
+      ev.preventDefault();
+      mark((chosen - 1 + items.length) % items.length);
+    } else if (ev.key === "Escape") {
+      closeSuggest();
+    }
+  });
+
+  // --- search by name ------------------------------------------------------------------
+  let searchTimer = null;
+  async function find(text) {
+    const found = $("found");
+    found.replaceChildren();
+    if (!text.trim()) {
+      found.hidden = true;
+      return;
+    }
+    const got = await getJSON("/api/search", { name: text });
+    if (!got.ok) return;
+    for (const t of got.body.things) {
+      const li = el("li");
+      li.dataset.key = t.label + ":" + t.id;
+      li.append(el("span", t.kind + " "), el("b", t.name), el("span", " (" + t.id + ")"));
+      const show = el("a", "show");
+      show.href = "?q=" + encodeURIComponent("show " + t.kind + ' "' + t.id + '"');
+      show.addEventListener("click", (ev) => {
+        ev.preventDefault();
+        q.value = "show " + t.kind + ' "' + t.id + '"';
+        run(q.value, true);
+      });
+      li.appendChild(show);
+      if (t.label === "Service") {
+        const bp = el("a", "blueprint");
+        bp.href = "?blueprint=" + encodeURIComponent(t.id);
+        bp.addEventListener("click", (ev) => {
+          ev.preventDefault();
+          openBlueprint(t.id, null, true);
+        });
+        li.append(bp);
+      }
+      found.appendChild(li);
+    }
+    found.hidden = got.body.things.length === 0;
+    state.found = got.body.things.length;
+  }
+  $("name").addEventListener("input", () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => find($("name").value), 150);
+  });
+  $("find").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    find($("name").value);
+  });
+
+  // --- examples, then whatever the URL asks ----------------------------------------------
+  for (const text of [
+    "find services",
+    "find systems",
+    "count steps by lane",
+  ]) {
+    const li = el("li");
+    const a = el("a", text);
+    a.href = "?q=" + encodeURIComponent(text);
+    a.addEventListener("click", (ev) => {
+      ev.preventDefault();
+      q.value = text;
+      run(text, true);
+    });
+    li.appendChild(a);
+    $("examples").appendChild(li);
+  }
+  fromLocation();
+  requestAnimationFrame(() => {
+    state.firstPaintMs = performance.now();
+    state.ready = true;
+  });
+})();
