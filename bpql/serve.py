@@ -173,10 +173,12 @@ def make_app(open_store: Callable[[], Backend], uri: str) -> Starlette:
         return Response(text, status, media_type="application/json")
 
     async def guarded(fn: Callable[[], Response], text: str = "") -> Response:
+        # a user's mistake is an answer (200, `{"error": ...}`), not a failed request: the
+        # browser would log every typo as a console error
         try:
             return await run_in_threadpool(fn)
         except BpqlError as exc:
-            return json_response(_error(exc, text), 400)
+            return json_response(_error(exc, text))
 
     async def index(request: Request) -> Response:
         page = (TEMPLATES / "explorer.html").read_text(encoding="utf-8")

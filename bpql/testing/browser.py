@@ -29,7 +29,8 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
     "--disable-extensions",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
+    # loopback stays reachable, for a `bpql serve` under test; every name resolves to nothing
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     "--proxy-server=http://127.0.0.1:9",
 )
 
@@ -87,9 +88,12 @@ COUNTS = (
 
 @contextmanager
 def watched_page(
-    browser: Browser, viewport: tuple[int, int] = (1600, 1000)
+    browser: Browser, viewport: tuple[int, int] = (1600, 1000), allow: str | None = None
 ) -> Iterator[tuple[Page, PageReport]]:
-    """A fresh page whose console and requests are recorded, and whose fetches are refused."""
+    """A fresh page whose console and requests are recorded, and whose fetches are refused;
+    `allow` is the origin of a loopback server (`bpql serve`) whose requests go through."""
+    if allow is not None and not allow.startswith(("http://127.0.0.1:", "http://[::1]:")):
+        raise ValueError(f"only a loopback server may be allowed, not {allow!r}")
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
     report = PageReport("", 0, 0, "", 0.0)
@@ -105,7 +109,7 @@ def watched_page(
 
     def on_route(route: Any) -> None:
         url = route.request.url
-        if url == report.url or url.startswith("about:"):
+        if url == report.url or url.startswith("about:") or (allow and url.startswith(allow)):
             route.continue_()
             return
         report.requests.append(url)

@@ -21,7 +21,8 @@
     state.busy++;
     try {
       const r = await fetch(url);
-      return { ok: r.ok, body: await r.json() };
+      const body = await r.json();
+      return { ok: r.ok && !body.error, body: body };
     } finally {
       state.busy--;
     }

@@ -152,7 +152,9 @@
   async function expand(id) {
     const answer = await fetch("/api/expand?node=" + encodeURIComponent(id));
     const data = await answer.json();
-    if (!answer.ok) throw new Error(data.error ? data.error.message : answer.statusText);
+    if (!answer.ok || data.error) {
+      throw new Error(data.error ? data.error.message : answer.statusText);
+    }
     const have = new Set(nodes.getIds());
     const added = data.nodes.filter((n) => !have.has(n.id));
     const pos = network.getPositions([id])[id] || { x: 0, y: 0 };
