@@ -158,7 +158,11 @@ class _Page:
             if key in self.kinds
         ]
 
-    def render(self, view: dict[str, Any], message: str | None = None) -> View:
+    def render(
+        self, view: dict[str, Any], message: str | None = None, parts: dict[str, Any] | None = None
+    ) -> View:
+        """The page; `parts` are pieces of markup made (and escaped) in Python, such as the
+        impact view's SVG bands, placed by the template rather than sent as data."""
         from jinja2 import Environment, FileSystemLoader, select_autoescape
 
         options: dict[str, Any] = {
@@ -201,6 +205,7 @@ class _Page:
             options=options_json,
             assets=_assets(),
             csp=PAGE_CSP,
+            parts=parts or {},
         )
         return View(self.kind, self.title, text, len(nodes), len(edges), message)
 
@@ -329,6 +334,7 @@ def _draw(
     live_physics: int,
     node_extra: dict[str, dict[str, Any]] | None = None,
     edge_extra: Callable[[GraphEdge], dict[str, Any]] | None = None,
+    parts: dict[str, Any] | None = None,
 ) -> View:
     positions = _positions(graph, live_physics)
     labels = len(graph.nodes) <= EDGE_LABEL_LIMIT
@@ -346,7 +352,7 @@ def _draw(
             f"{len(graph.nodes):,} nodes: laid out before drawing (no live physics above "
             f"{live_physics} nodes)."
         )
-    return page.render(view, message)
+    return page.render(view, message, parts)
 
 
 def _aggregate_view(graph: Graph, heading: str, message: str, live_physics: int) -> View:
@@ -416,10 +422,20 @@ def impact_view(
             return {}
         return {"color": {"color": EDGE_LOOKS.get(e.type, ("#adb5bd", False))[0], "opacity": 0.25}}
 
-    counts = {role: sum(1 for r in role_of.values() if r == role) for role, _, _ in IMPACT_ROLES}
+    # each role counts every node that has it (a customer-visible step reached directly is
+    # both), as the answer's JSON and table count them; the ring shows the strongest role
+    counts = {
+        role: sum(1 for k in result.highlight.get(role, []) if k in graph.nodes)
+        for role, _, _ in IMPACT_ROLES
+    }
+    from bpql.viz import svg
+
+    bands = svg.impact_bands(result)
+    matrix = svg.department_matrix(result)
     view = {
         "subtitle": result.subtitle
-        or f"{len(result.table.rows)} services affected; the rest is faded",
+        or f"{len(result.table.rows)} services affected: {matrix['steps']} steps, "
+        f"{matrix['visible']} of them customer-visible",
         "roles": [
             {"title": words, "color": colour, "style": "ring", "count": counts[role]}
             for role, words, colour in IMPACT_ROLES
@@ -427,8 +443,18 @@ def impact_view(
         "summary": result.table.to_json(),
         # each affected step and its route (also on the step's node: route, via, hops)
         "steps": result.steps.to_json() if result.steps is not None else None,
+        "matrix": matrix,
+        "routes": svg.route_legend(result),
+        "impact": {
+            "services": len(result.table.rows),
+            "steps": matrix["steps"],
+            "visible": matrix["visible"],
+        },
     }
-    return _draw(graph, "impact", heading, view, message, live_physics, node_extra, edge_extra)
+    parts = {"bands": [{"service": b.name, "svg": b.svg} for b in bands]}
+    return _draw(
+        graph, "impact", heading, view, message, live_physics, node_extra, edge_extra, parts
+    )
 
 
 #: the border of an element `bpql lint` found a problem with (stored with `store = true`)

@@ -121,6 +121,40 @@
     sec.hidden = false;
   }
 
+  if (view.matrix) {
+    const m = view.matrix;
+    const sec = document.getElementById("bpql-matrix");
+    const table = sec.querySelector("table");
+    const head = el("tr");
+    head.appendChild(el("th", "department"));
+    for (const s of m.services) head.appendChild(el("th", s));
+    table.appendChild(head);
+    const cell = (c) => (c ? c[0] + " / " + c[1] : "");
+    for (const row of m.rows) {
+      const tr = el("tr");
+      tr.appendChild(el("th", row.department));
+      for (const c of row.cells) tr.appendChild(el("td", cell(c), c ? "bpql-hit" : ""));
+      table.appendChild(tr);
+    }
+    const total = el("tr", null, "bpql-total");
+    total.appendChild(el("th", "all steps"));
+    for (const c of m.total) total.appendChild(el("td", cell(c)));
+    table.appendChild(total);
+    sec.hidden = false;
+  }
+  if (view.routes) {
+    const sec = document.getElementById("bpql-routes");
+    const ul = sec.querySelector("ul");
+    for (const r of view.routes) {
+      const li = el("li");
+      const s = el("span", null, "swatch ring" + (r.dash ? " dashed" : ""));
+      s.style.borderColor = r.color;
+      li.append(s, el("span", r.title), el("span", r.count, "n"));
+      ul.appendChild(li);
+    }
+    sec.hidden = false;
+  }
+
   // --- neighbourhood highlight -------------------------------------------------------------
   function restore() {
     nodes.update(
@@ -277,6 +311,7 @@
     }),
     network: network,
     expand: expand,
+    impact: view.impact || null,
     nodes: nodes,
     edges: edges,
   };

@@ -1,0 +1,443 @@
+"""Blueprints as SVG, drawn in Python: the impact view's bands and the blueprint export.
+
+SVG rather than a canvas, so that a picture is text (diffable, printable, pasted into slides at
+any size) and every step is an element a test can measure. Positions come from
+`bpql.viz.layout`; names are wrapped, never cut; every string is escaped.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections import defaultdict
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from bpql.durations import format_minutes
+from bpql.ids import service_of
+from bpql.language import SUPPORTED_ROUTE
+from bpql.result import Graph, GraphNode, Mark, Result
+from bpql.schema import LANES, LINES, VISIBLE_LANES
+from bpql.viz import layout
+from bpql.viz.style import AP_LOOKS, LOOKS, ap_look
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif"
+#: a step's box, and how many characters of its name a line holds at 12 px
+BOX_W = 150
+CHARS = 19
+LINE_H = 15
+#: the ring of a customer-visible step
+VISIBLE_RING = "#f77f00"
+#: how each impact route marks a step: (colour, dash pattern or "", words)
+ROUTE_LOOKS: dict[str, tuple[str, str, str]] = {
+    "role": ("#2b8a3e", "", "through a role of the department"),
+    "owned system": ("#1864ab", "", "uses a system the department owns"),
+    "system": ("#1864ab", "", "uses the system"),
+    "dependent system": ("#c92a2a", "6 3", "uses a system that depends on it"),
+    SUPPORTED_ROUTE: ("#868e96", "2 3", "supports an affected step"),
+}
+OTHER_ROUTE = ("#495057", "", "other")
+
+
+def wrap(text: str, chars: int = CHARS) -> list[str]:
+    """A name as lines of at most `chars` characters (a longer word stands on its own line)."""
+    return textwrap.wrap(text, chars, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _text(lines: list[str], x: float, y: float, size: int = 12, **attrs: Any) -> str:
+    extra = "".join(f' {k.replace("_", "-")}="{escape(str(v))}"' for k, v in attrs.items())
+    spans = "".join(
+        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else LINE_H}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}"{extra}>{spans}</text>'
+
+
+def _lane_fill(lane: str) -> str:
+    look = LOOKS.get(f"Step:{lane}", LOOKS["Step:customer"])
+    return look.color
+
+
+# --- impact: one band per affected service --------------------------------------------------
+
+
+@dataclass
+class ImpactBand:
+    service: str
+    name: str
+    svg: str
+    width: float
+    height: float
+    steps: int
+    visible: int
+
+
+LABEL_W = 120
+COL_W = BOX_W + 22
+PAD = 10
+
+
+def impact_bands(result: Result) -> list[ImpactBand]:
+    """Each affected service as its blueprint: a row per lane, its affected steps in time
+    order, each marked by the route that reaches it, the customer-visible ones ringed."""
+    assert result.graph is not None and result.steps is not None
+    graph = result.graph
+    cols = result.steps.columns
+    per: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for row in result.steps.rows:
+        r = dict(zip(cols, row, strict=False))
+        node = graph.nodes.get(f"Step:{r['step']}")
+        sid = service_of("Step", str(r["step"])) or str(r["service"])
+        names[sid] = str(r["service"])
+        per[sid].append({**r, "node": node})
+    supports: defaultdict[str, list[str]] = defaultdict(list)
+    for e in graph.edges:
+        if e.type == "SUPPORTS":
+            supports[e.source].append(e.target)
+    return [_band(sid, names[sid], per[sid], supports) for sid in sorted(per, key=names.get)]
+
+
+def _band(
+    sid: str, name: str, steps: list[dict[str, Any]], supports: dict[str, list[str]]
+) -> ImpactBand:
+    def seq(s: dict[str, Any]) -> tuple[int, str]:
+        node: GraphNode | None = s["node"]
+        v = node.properties.get("seq") if node is not None else None
+        return (v if isinstance(v, int) else 10**6, str(s["step"]))
+
+    ordered = sorted(steps, key=seq)
+    lanes = [lane.key for lane in LANES]
+    column: dict[str, int] = {}
+    cursor: defaultdict[str, int] = defaultdict(int)
+    for s in ordered:
+        lane = str(s["lane"]) if s["lane"] in lanes else lanes[0]
+        key = f"Step:{s['step']}"
+        col = cursor[lane]
+        # a step sits under the step it supports where that keeps its lane in time order
+        above = [column[t] for t in supports.get(key, []) if t in column]
+        if above and min(above) >= col:
+            col = min(above)
+        column[key] = col
+        cursor[lane] = col + 1
+    wrapped = {f"Step:{s['step']}": wrap(_step_name(s)) for s in ordered}
+    heights: dict[str, float] = {}
+    for lane in lanes:
+        tallest = max(
+            (len(wrapped[f"Step:{s['step']}"]) for s in ordered if s["lane"] == lane), default=1
+        )
+        heights[lane] = max(48.0, tallest * LINE_H + 26)
+    ncols = max(column.values(), default=0) + 1
+    width = LABEL_W + ncols * COL_W + PAD
+    head = 30.0
+    tops: dict[str, float] = {}
+    y = head
+    for lane in lanes:
+        tops[lane] = y
+        y += heights[lane]
+    height = y + PAD
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="bpql-band" data-service="{escape(sid)}" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
+        f'font-family="{FONT}" role="img" aria-label="{escape(name)}">',
+        _text([name], PAD, 20, 15, font_weight="bold", fill="#212529", class_="bpql-band-title"),
+    ]
+    for i, lane in enumerate(LANES):
+        top = tops[lane.key]
+        fill = "#f8f9fa" if i % 2 else "#ffffff"
+        out.append(
+            f'<rect x="0" y="{top:.1f}" width="{width:.0f}" height="{heights[lane.key]:.1f}" '
+            f'fill="{fill}"/>'
+        )
+        out.append(
+            _text(
+                wrap(lane.title, 10),
+                PAD,
+                top + 18,
+                11,
+                fill="#495057",
+                font_weight="bold",
+                class_="bpql-lane",
+            )
+        )
+    for line in LINES:
+        ly = tops[line.below] if line.below in tops else None
+        if ly is None:
+            continue
+        out.append(
+            f'<line x1="0" x2="{width:.0f}" y1="{ly:.1f}" y2="{ly:.1f}" stroke="#c1121f" '
+            'stroke-width="1.5" stroke-dasharray="10 6"/>'
+        )
+    for s in ordered:
+        key = f"Step:{s['step']}"
+        lane = str(s["lane"]) if s["lane"] in tops else lanes[0]
+        lines = wrapped[key]
+        h = len(lines) * LINE_H + 14
+        x = LABEL_W + column[key] * COL_W
+        y0 = tops[lane] + (heights[lane] - h) / 2
+        route = str(s["route"] or "")
+        colour, dash, _ = ROUTE_LOOKS.get(route, OTHER_ROUTE)
+        visible = lane in VISIBLE_LANES
+        title = f"{_step_name(s)} ({s['step']}): {route or 'reached'}"
+        if s.get("via"):
+            title += f" via {s['via']}"
+        if s.get("hops"):
+            title += f", {s['hops']} dependency hop" + ("s" if s["hops"] != 1 else "")
+        out.append(
+            f'<g class="bpql-step" data-step="{escape(str(s["step"]))}" '
+            f'data-route="{escape(route)}" data-visible="{str(visible).lower()}">'
+            f"<title>{escape(title)}</title>"
+        )
+        if visible:
+            out.append(
+                f'<rect class="bpql-ring" x="{x - 4:.1f}" y="{y0 - 4:.1f}" width="{BOX_W + 8}" '
+                f'height="{h + 8:.1f}" rx="9" fill="none" stroke="{VISIBLE_RING}" '
+                'stroke-width="3"/>'
+            )
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<rect class="bpql-box" x="{x:.1f}" y="{y0:.1f}" width="{BOX_W}" height="{h:.1f}" '
+            f'rx="6" fill="#ffffff" stroke="{colour}" stroke-width="2.5"{dash_attr}/>'
+        )
+        out.append(
+            f'<rect x="{x:.1f}" y="{y0:.1f}" width="6" height="{h:.1f}" rx="2" '
+            f'fill="{_lane_fill(lane)}"/>'
+        )
+        out.append(_text(lines, x + 12, y0 + 17, 12, fill="#212529", class_="bpql-label"))
+        out.append("</g>")
+    out.append("</svg>")
+    visible_n = sum(1 for s in ordered if s["lane"] in VISIBLE_LANES)
+    return ImpactBand(sid, name, "".join(out), width, height, len(ordered), visible_n)
+
+
+def _step_name(s: dict[str, Any]) -> str:
+    node: GraphNode | None = s["node"]
+    return node.name if node is not None else str(s["step"])
+
+
+def department_matrix(result: Result) -> dict[str, Any]:
+    """Departments x services: how many affected steps, and how many of them the customer
+    sees. A step's department is that of the roles performing it, else of the system that
+    reaches it, else of the step it supports, else the change's source when that is a
+    department; the total row counts each step once (a step two departments perform is in
+    both rows)."""
+    assert result.graph is not None and result.steps is not None
+    graph = result.graph
+    member: defaultdict[str, set[str]] = defaultdict(set)
+    owner: defaultdict[str, set[str]] = defaultdict(set)
+    performed: defaultdict[str, set[str]] = defaultdict(set)
+    for e in graph.edges:
+        if e.type == "MEMBER_OF":
+            member[e.source].add(e.target)
+        elif e.type == "OWNED_BY":
+            owner[e.source].add(e.target)
+        elif e.type == "PERFORMED_BY":
+            performed[e.source].add(e.target)
+    source = (result.highlight.get(Mark.SOURCE) or [""])[0]
+    cols = result.steps.columns
+    rows = [dict(zip(cols, r, strict=False)) for r in result.steps.rows]
+    by_step = {str(r["step"]): r for r in rows}
+
+    def departments(step: str, seen: frozenset[str] = frozenset()) -> set[str]:
+        key = f"Step:{step}"
+        found = {d for role in performed[key] for d in member[role]}
+        r = by_step.get(step)
+        if not found and r is not None and r.get("via"):
+            via = str(r["via"])
+            found = set(owner.get(f"System:{via}", set()))
+            if not found and r.get("route") == SUPPORTED_ROUTE and via not in seen:
+                found = departments(via, seen | {step})
+        if not found and source.startswith("Department:"):
+            found = {source}
+        return found
+
+    services: list[str] = []
+    cells: defaultdict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    totals: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in rows:
+        service = str(r["service"])
+        if service not in services:
+            services.append(service)
+        visible = r["lane"] in VISIBLE_LANES
+        totals[service][0] += 1
+        totals[service][1] += int(visible)
+        for d in departments(str(r["step"])) or {""}:
+            cells[(d, service)][0] += 1
+            cells[(d, service)][1] += int(visible)
+    services.sort()
+    depts = sorted({d for d, _ in cells}, key=lambda d: (d == "", d))
+    names = {d: graph.nodes[d].name if d in graph.nodes else d for d in depts}
+    return {
+        "services": services,
+        "rows": [
+            {
+                "department": names[d] or "(no department in the answer)",
+                "cells": [cells.get((d, s)) for s in services],
+            }
+            for d in depts
+        ],
+        "total": [totals[s] for s in services],
+        "steps": len(rows),
+        "visible": sum(t[1] for t in totals.values()),
+    }
+
+
+def route_legend(result: Result) -> list[dict[str, Any]]:
+    """The routes the answer's steps are reached by, with how many steps each."""
+    assert result.steps is not None
+    i = result.steps.columns.index("route")
+    counts: defaultdict[str, int] = defaultdict(int)
+    for row in result.steps.rows:
+        counts[str(row[i] or "")] += 1
+    out = []
+    for route, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        colour, dash, words = ROUTE_LOOKS.get(route, OTHER_ROUTE)
+        out.append(
+            {
+                "route": route,
+                "title": f"{route}: {words}",
+                "color": colour,
+                "dash": dash,
+                "count": n,
+            }
+        )
+    return out
+
+
+# --- the blueprint, for export ----------------------------------------------------------
+
+
+def blueprint_svg(graph: Graph, title: str, subtitle: str = "") -> str:
+    """One blueprint as a standalone SVG document, from the view's own layout."""
+    plan = layout.blueprint_layout(graph)
+    nodes = graph.nodes
+    left = -layout.COLUMN * 1.0 - 40
+    right = plan.width
+    top = plan.bands[0].top - 110
+    bottom = max([b.bottom for b in plan.bands] + [y + 40 for _, y in plan.positions.values()])
+    width, height = right - left, bottom - top + 20
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:.0f} {top:.0f} {width:.0f} '
+        f'{height:.0f}" width="{width:.0f}" height="{height:.0f}" font-family="{FONT}">',
+        f'<rect x="{left:.0f}" y="{top:.0f}" width="{width:.0f}" height="{height:.0f}" '
+        'fill="#ffffff"/>',
+        _text([title], left + 16, top + 26, 18, font_weight="bold", fill="#212529"),
+    ]
+    if subtitle:
+        out.append(_text([subtitle], left + 16, top + 46, 12, fill="#495057"))
+    for i, band in enumerate(plan.bands):
+        fill = "#f1f3f5" if i % 2 else "#ffffff"
+        out.append(
+            f'<rect x="{left:.0f}" y="{band.top:.0f}" width="{width:.0f}" '
+            f'height="{band.bottom - band.top:.0f}" fill="{fill}"/>'
+        )
+        out.append(
+            _text(
+                wrap(band.title, 14),
+                left + 12,
+                band.top + 18,
+                12,
+                font_weight="bold",
+                fill="#343a40",
+            )
+        )
+    for _, a, b in plan.phases:
+        out.append(
+            f'<line x1="{b:.0f}" x2="{b:.0f}" y1="{plan.bands[0].top - 80:.0f}" '
+            f'y2="{plan.bands[-1].bottom:.0f}" stroke="#adb5bd" stroke-dasharray="6 6"/>'
+        )
+        del a
+    for line_title, y in plan.lines:
+        out.append(
+            f'<line x1="{left:.0f}" x2="{right:.0f}" y1="{y:.0f}" y2="{y:.0f}" stroke="#c1121f" '
+            'stroke-width="2" stroke-dasharray="14 8"/>'
+        )
+        out.append(
+            _text(
+                [line_title.capitalize()],
+                right - 12,
+                y - 5,
+                11,
+                fill="#c1121f",
+                text_anchor="end",
+                font_style="italic",
+            )
+        )
+    pos = plan.positions
+    for e in graph.edges:
+        if e.source not in pos or e.target not in pos or e.type == "HAS_FAIL_POINT":
+            continue
+        (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
+        dash = ' stroke-dasharray="5 4"' if e.type in ("SUPPORTS", "USES") else ""
+        colour = "#6c757d" if e.type == "NEXT" else "#adb5bd"
+        out.append(
+            f'<line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" stroke="{colour}" '
+            f'stroke-width="1.2"{dash}/>'
+        )
+    for key in sorted(nodes):
+        out.append(_blueprint_node(nodes[key], pos[key]))
+    out.append("</svg>\n")
+    return "".join(out)
+
+
+def _blueprint_node(node: GraphNode, at: tuple[float, float]) -> str:
+    x, y = at
+    props = node.properties
+    if node.label == "Step":
+        lines = step_label(node).split("\n")
+        h = len(lines) * LINE_H + 12
+        ring = ""
+        if props.get("moment_of_truth"):
+            ring = (
+                f'<rect x="{x - BOX_W / 2 - 4:.1f}" y="{y - h / 2 - 4:.1f}" width="{BOX_W + 8}" '
+                f'height="{h + 8:.1f}" rx="9" fill="none" stroke="#ffb703" stroke-width="3"/>'
+            )
+        return (
+            f'<g data-key="{escape(node.key)}">{ring}'
+            f'<rect x="{x - BOX_W / 2:.1f}" y="{y - h / 2:.1f}" width="{BOX_W}" height="{h:.1f}" '
+            f'rx="6" fill="{_lane_fill(str(props.get("lane")))}"/>'
+            + _text(lines, x, y - h / 2 + 16, 12, fill="#ffffff", text_anchor="middle")
+            + "</g>"
+        )
+    if node.label == "FailPoint":
+        colour, size = ap_look(props.get("ap"))
+        label = failpoint_label(node).split("\n")
+        return (
+            f'<g data-key="{escape(node.key)}"><circle cx="{x:.1f}" cy="{y:.1f}" '
+            f'r="{size / 2 + 3:.1f}" fill="{colour}"/>'
+            + _text(label, x + size / 2 + 8, y - 2, 11, fill="#212529")
+            + "</g>"
+        )
+    if node.label == "Phase":
+        return _text(
+            [node.name], x, y, 15, font_weight="bold", fill="#343a40", text_anchor="middle"
+        )
+    look = LOOKS.get(node.label, LOOKS["System"])
+    lines = wrap(node.name, 18)
+    return (
+        f'<g data-key="{escape(node.key)}"><rect x="{x - 7:.1f}" y="{y - 7:.1f}" width="14" '
+        f'height="14" rx="2" fill="{look.color}"/>'
+        + _text(lines, x, y + 22, 11, fill="#212529", text_anchor="middle")
+        + "</g>"
+    )
+
+
+def step_label(node: GraphNode) -> str:
+    """A step's full name wrapped, and its target time with units when it has one."""
+    lines = wrap(node.name)
+    target = node.properties.get("target_time")
+    if isinstance(target, (int, float)) and not isinstance(target, bool):
+        lines.append(f"target {format_minutes(target)}")
+    return "\n".join(lines)
+
+
+def failpoint_label(node: GraphNode) -> str:
+    """A fail point's name wrapped, its action priority and RPN."""
+    ap = node.properties.get("ap")
+    words = {a: w for a, _, w in AP_LOOKS}.get(str(ap), "")
+    rpn = node.properties.get("rpn")
+    tail = f"{(words.split(' action')[0] + ' AP') if words else 'AP ?'}"
+    if rpn is not None:
+        tail += f" \u00b7 RPN {rpn}"
+    return "\n".join([*wrap(node.name, 24), tail])
