@@ -95,7 +95,9 @@ def impact_bands(result: Result) -> list[ImpactBand]:
     for e in graph.edges:
         if e.type == "SUPPORTS":
             supports[e.source].append(e.target)
-    return [_band(sid, names[sid], per[sid], supports) for sid in sorted(per, key=names.get)]
+    return [
+        _band(sid, names[sid], per[sid], supports) for sid in sorted(per, key=lambda k: names[k])
+    ]
 
 
 def _band(
@@ -142,16 +144,16 @@ def _band(
         f'font-family="{FONT}" role="img" aria-label="{escape(name)}">',
         _text([name], PAD, 20, 15, font_weight="bold", fill="#212529", class_="bpql-band-title"),
     ]
-    for i, lane in enumerate(LANES):
-        top = tops[lane.key]
+    for i, lane_kind in enumerate(LANES):
+        top = tops[lane_kind.key]
         fill = "#f8f9fa" if i % 2 else "#ffffff"
         out.append(
-            f'<rect x="0" y="{top:.1f}" width="{width:.0f}" height="{heights[lane.key]:.1f}" '
+            f'<rect x="0" y="{top:.1f}" width="{width:.0f}" height="{heights[lane_kind.key]:.1f}" '
             f'fill="{fill}"/>'
         )
         out.append(
             _text(
-                wrap(lane.title, 10),
+                wrap(lane_kind.title, 10),
                 PAD,
                 top + 18,
                 11,
@@ -161,9 +163,9 @@ def _band(
             )
         )
     for line in LINES:
-        ly = tops[line.below] if line.below in tops else None
-        if ly is None:
+        if line.below not in tops:
             continue
+        ly = tops[line.below]
         out.append(
             f'<line x1="0" x2="{width:.0f}" y1="{ly:.1f}" y2="{ly:.1f}" stroke="#c1121f" '
             'stroke-width="1.5" stroke-dasharray="10 6"/>'
