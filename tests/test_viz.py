@@ -185,20 +185,20 @@ def test_blueprint_is_drawn_in_bands_lines_and_phases(
     for e in result.graph.edges:
         if e.type == "NEXT":
             assert pos[e.source]["x"] < pos[e.target]["x"], (e.source, e.target)
-    # fail points sit beside their step, named, coloured by action priority (not by RPN)
+    # fail points sit right under their step, named, coloured by action priority (not RPN)
     for e in result.graph.edges:
         if e.type == "HAS_FAIL_POINT":
             dx = pos[e.target]["x"] - pos[e.source]["x"]
             dy = pos[e.target]["y"] - pos[e.source]["y"]
-            assert 0 < dx < 120 and -120 < dy < 0
+            assert dx == 0 and 0 < dy < 120
     colours = {ap: colour for ap, colour, _ in AP_LOOKS}
     fail_points = [n for n in data["nodes"] if n["kind"] == "FailPoint"]
     assert len(fail_points) == 6
     for n in fail_points:
         props = n["props"]
-        name, rating = n["label"].split("\n")
-        assert result.graph.nodes[n["id"]].name.startswith(name.rstrip("…"))
-        assert rating == f"{props['ap']} · RPN {props['rpn']}"
+        *name, rating = n["label"].split("\n")
+        assert " ".join(name) == result.graph.nodes[n["id"]].name  # the whole name, wrapped
+        assert rating == f"{props['ap'].capitalize()} AP · RPN {props['rpn']}"
         assert n["color"] == colours[props["ap"]]
     legend = [item["title"] for item in view["extra"]["items"]]
     assert "High action priority" in legend and not any("RPN" in t for t in legend)

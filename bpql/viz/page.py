@@ -89,16 +89,24 @@ def _label(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
+#: properties a hover leaves out: sort keys and positions, not facts a designer reads
+HOVER_HIDDEN = frozenset({"ap_order", "ap_after_order", "seq", "order"})
+
+
 def _props(node: GraphNode) -> dict[str, Any]:
-    """What a node's hover shows; durations with units (`2d`), as in tables."""
+    """What a node's hover shows, in words: durations with units (`2d`), as in tables; keys
+    with spaces; no sort keys."""
     kind = NODES.get(node.label)
     out: dict[str, Any] = {}
     for k, v in sorted(node.properties.items()):
-        if v is None or v == "" or k == "name":
+        if v is None or v == "" or k == "name" or k in HOVER_HIDDEN:
             continue
         prop = kind.prop(k) if kind is not None else None
         is_number = isinstance(v, (int, float)) and not isinstance(v, bool)
-        out[k] = format_minutes(v) if prop and prop.unit == "minutes" and is_number else v
+        shown = format_minutes(v) if prop and prop.unit == "minutes" and is_number else v
+        if isinstance(shown, bool):
+            shown = "yes" if shown else "no"
+        out[k.replace("_", " ")] = shown
     return out
 
 
@@ -461,8 +469,20 @@ def impact_view(
 LINT_COLOR = "#d62828"
 
 
+def _tint(colour: str, keep: float = 0.22) -> str:
+    """A light version of a colour (mixed with white), for a box's fill."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    mix = [round(255 - (255 - c) * keep) for c in (r, g, b)]
+    return "#" + "".join(f"{c:02x}" for c in mix)
+
+
+#: the gold ring of a moment of truth
+MOMENT_RING = "#ffb703"
+
+
 def blueprint_view(result: Result, *, title: str | None = None) -> View:
-    """One blueprint as the classic diagram: fixed positions, bands, lines, phases."""
+    """One blueprint as the classic diagram: fixed positions, bands, lines, phases; steps as
+    boxes holding their whole name, fail points named under their step."""
     assert result.graph is not None
     graph = result.graph
     plan = layout.blueprint_layout(graph)
@@ -474,16 +494,40 @@ def blueprint_view(result: Result, *, title: str | None = None) -> View:
         if node.label == "FailPoint":
             props = node.properties
             colour, size = ap_look(props.get("ap"))
-            label = f"{_label(node.name, 32)}\n{props.get('ap')} · RPN {props.get('rpn')}"
-            # the label above the mark, clear of the line to its step
-            font = {"size": 12, "vadjust": -(2 * size + 30)}
-            extra.update(color=colour, size=size, label=label, font=font)
-        elif node.label == "Step" and node.properties.get("moment_of_truth"):
+            # the marker in its priority's colour, the name and rating under it
+            font = {"size": 12, "color": "#212529", "multi": False}
             extra.update(
-                borderWidth=4, color={"background": look_of(node).color, "border": "#ffb703"}
+                color=colour,
+                size=min(size, 12),
+                label=plan.labels.get(key, node.name),
+                font=font,
+                widthConstraint={"maximum": layout.BOX_W + 10},
+            )
+        elif node.label == "Step":
+            lane_colour = look_of(node).color
+            moment = bool(node.properties.get("moment_of_truth"))
+            extra.update(
+                shape="box",
+                label=plan.labels.get(key, node.name),
+                widthConstraint={"minimum": layout.BOX_W, "maximum": layout.BOX_W},
+                heightConstraint={"minimum": plan.boxes.get(key, 40) - 12, "valign": "top"},
+                margin={"top": 7, "bottom": 7, "left": 8, "right": 8},
+                font={"size": 13, "color": "#212529", "align": "left"},
+                borderWidth=4 if moment else 2,
+                color={
+                    "background": _tint(lane_colour),
+                    "border": MOMENT_RING if moment else lane_colour,
+                    "highlight": {"background": _tint(lane_colour, 0.4), "border": "#212529"},
+                },
             )
         elif node.label == "Phase":
             extra.update(shape="box", color="#e9ecef", font={"size": 16, "bold": True})
+        else:
+            extra.update(
+                label=node.name,
+                widthConstraint={"maximum": layout.MIN_GAP - 14},
+                font={"size": 12},
+            )
         if node.properties.get("lint"):
             # a lint finding: a dashed red border; the tooltip lists the `lint` messages
             fill = extra.get("color", look_of(node).color)
@@ -497,6 +541,10 @@ def blueprint_view(result: Result, *, title: str | None = None) -> View:
             )
         page.node(node, **extra)
     for e in sorted(graph.edges, key=lambda e: (e.source, e.type, e.target)):
+        if e.type == "HAS_FAIL_POINT":
+            # a fail point sits right under its step: a line would only cross its own label
+            page.edge(e, hidden=True)
+            continue
         page.edge(
             e, **({"smooth": {"type": "curvedCW", "roundness": 0.15}} if e.type == "NEXT" else {})
         )
@@ -505,12 +553,14 @@ def blueprint_view(result: Result, *, title: str | None = None) -> View:
         "bands": [{"title": b.title, "top": b.top, "bottom": b.bottom} for b in plan.bands],
         "lines": [{"title": t.capitalize(), "y": y} for t, y in plan.lines],
         "phases": [{"title": t, "left": a, "right": b} for t, a, b in plan.phases],
-        "left": -layout.COLUMN * 1.6,
+        "left": plan.left,
         "width": plan.width,
+        "top": plan.bands[0].top - 90,
+        "bottom": plan.bands[-1].bottom,
         "extra": {
             "title": "Marks",
             "items": [
-                {"title": "Moment of truth (gold ring)", "color": "#ffb703", "style": "ring"},
+                {"title": "Moment of truth (gold border)", "color": MOMENT_RING, "style": "ring"},
                 {
                     "title": "Lint finding (dashed red ring; hover for the message)",
                     "color": LINT_COLOR,

@@ -7,19 +7,18 @@ any size) and every step is an element a test can measure. Positions come from
 
 from __future__ import annotations
 
-import textwrap
 from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from bpql.durations import format_minutes
 from bpql.ids import service_of
 from bpql.language import SUPPORTED_ROUTE
 from bpql.result import Graph, GraphNode, Mark, Result
 from bpql.schema import LANES, LINES, VISIBLE_LANES
 from bpql.viz import layout
-from bpql.viz.style import AP_LOOKS, LOOKS, ap_look
+from bpql.viz.layout import wrap
+from bpql.viz.style import LOOKS, ap_look
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif"
 #: a step's box, and how many characters of its name a line holds at 12 px
@@ -39,18 +38,22 @@ ROUTE_LOOKS: dict[str, tuple[str, str, str]] = {
 OTHER_ROUTE = ("#495057", "", "other")
 
 
-def wrap(text: str, chars: int = CHARS) -> list[str]:
-    """A name as lines of at most `chars` characters (a longer word stands on its own line)."""
-    return textwrap.wrap(text, chars, break_long_words=False, break_on_hyphens=False) or [""]
-
-
-def _text(lines: list[str], x: float, y: float, size: int = 12, **attrs: Any) -> str:
-    extra = "".join(f' {k.replace("_", "-")}="{escape(str(v))}"' for k, v in attrs.items())
+def _text(
+    lines: list[str], x: float, y: float, size: int = 12, line_h: float = LINE_H, **attrs: Any
+) -> str:
+    extra = "".join(
+        f' {k.rstrip("_").replace("_", "-")}="{escape(str(v))}"' for k, v in attrs.items()
+    )
     spans = "".join(
-        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else LINE_H}">{escape(line)}</tspan>'
+        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else line_h}">{escape(line)}</tspan>'
         for i, line in enumerate(lines)
     )
     return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}"{extra}>{spans}</text>'
+
+
+def _tint(colour: str, keep: float = 0.22) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - (255 - c) * keep):02x}" for c in (r, g, b))
 
 
 def _lane_fill(lane: str) -> str:
@@ -122,7 +125,7 @@ def _band(
             col = min(above)
         column[key] = col
         cursor[lane] = col + 1
-    wrapped = {f"Step:{s['step']}": wrap(_step_name(s)) for s in ordered}
+    wrapped = {f"Step:{s['step']}": wrap(_step_name(s), CHARS) for s in ordered}
     heights: dict[str, float] = {}
     for lane in lanes:
         tallest = max(
@@ -313,7 +316,7 @@ def blueprint_svg(graph: Graph, title: str, subtitle: str = "") -> str:
     """One blueprint as a standalone SVG document, from the view's own layout."""
     plan = layout.blueprint_layout(graph)
     nodes = graph.nodes
-    left = -layout.COLUMN * 1.0 - 40
+    left = plan.left
     right = plan.width
     top = plan.bands[0].top - 110
     bottom = max([b.bottom for b in plan.bands] + [y + 40 for _, y in plan.positions.values()])
@@ -378,37 +381,41 @@ def blueprint_svg(graph: Graph, title: str, subtitle: str = "") -> str:
             f'stroke-width="1.2"{dash}/>'
         )
     for key in sorted(nodes):
-        out.append(_blueprint_node(nodes[key], pos[key]))
+        out.append(_blueprint_node(nodes[key], pos[key], plan))
     out.append("</svg>\n")
     return "".join(out)
 
 
-def _blueprint_node(node: GraphNode, at: tuple[float, float]) -> str:
+def _blueprint_node(node: GraphNode, at: tuple[float, float], plan: layout.BlueprintLayout) -> str:
     x, y = at
     props = node.properties
+    bw = layout.BOX_W
     if node.label == "Step":
-        lines = step_label(node).split("\n")
-        h = len(lines) * LINE_H + 12
+        lines = plan.labels[node.key].split("\n")
+        h = plan.boxes[node.key]
         ring = ""
         if props.get("moment_of_truth"):
-            ring = (
-                f'<rect x="{x - BOX_W / 2 - 4:.1f}" y="{y - h / 2 - 4:.1f}" width="{BOX_W + 8}" '
-                f'height="{h + 8:.1f}" rx="9" fill="none" stroke="#ffb703" stroke-width="3"/>'
-            )
+            ring = ' stroke="#ffb703" stroke-width="4"'
+        else:
+            ring = f' stroke="{_lane_fill(str(props.get("lane")))}" stroke-width="2"'
+        fill = _tint(_lane_fill(str(props.get("lane"))))
         return (
-            f'<g data-key="{escape(node.key)}">{ring}'
-            f'<rect x="{x - BOX_W / 2:.1f}" y="{y - h / 2:.1f}" width="{BOX_W}" height="{h:.1f}" '
-            f'rx="6" fill="{_lane_fill(str(props.get("lane")))}"/>'
-            + _text(lines, x, y - h / 2 + 16, 12, fill="#ffffff", text_anchor="middle")
+            f'<g class="bpql-step" data-key="{escape(node.key)}">'
+            f'<rect x="{x - bw / 2:.1f}" y="{y - h / 2:.1f}" width="{bw}" height="{h:.1f}" '
+            f'rx="6" fill="{fill}"{ring}/>'
+            + _text(lines, x - bw / 2 + 9, y - h / 2 + 19, 13, fill="#212529", line_h=layout.LINE)
             + "</g>"
         )
     if node.label == "FailPoint":
-        colour, size = ap_look(props.get("ap"))
-        label = failpoint_label(node).split("\n")
+        colour, _ = ap_look(props.get("ap"))
+        label = plan.labels[node.key].split("\n")
         return (
-            f'<g data-key="{escape(node.key)}"><circle cx="{x:.1f}" cy="{y:.1f}" '
-            f'r="{size / 2 + 3:.1f}" fill="{colour}"/>'
-            + _text(label, x + size / 2 + 8, y - 2, 11, fill="#212529")
+            f'<g class="bpql-failpoint" data-key="{escape(node.key)}">'
+            f'<polygon points="{x:.1f},{y - 9:.1f} {x - 9:.1f},{y + 7:.1f} '
+            f'{x + 9:.1f},{y + 7:.1f}" fill="{colour}"/>'
+            + _text(
+                label, x, y + 24, 12, fill="#212529", text_anchor="middle", line_h=layout.FP_LINE
+            )
             + "</g>"
         )
     if node.label == "Phase":
@@ -416,30 +423,10 @@ def _blueprint_node(node: GraphNode, at: tuple[float, float]) -> str:
             [node.name], x, y, 15, font_weight="bold", fill="#343a40", text_anchor="middle"
         )
     look = LOOKS.get(node.label, LOOKS["System"])
-    lines = wrap(node.name, 18)
+    lines = wrap(node.name, 20)
     return (
         f'<g data-key="{escape(node.key)}"><rect x="{x - 7:.1f}" y="{y - 7:.1f}" width="14" '
         f'height="14" rx="2" fill="{look.color}"/>'
         + _text(lines, x, y + 22, 11, fill="#212529", text_anchor="middle")
         + "</g>"
     )
-
-
-def step_label(node: GraphNode) -> str:
-    """A step's full name wrapped, and its target time with units when it has one."""
-    lines = wrap(node.name)
-    target = node.properties.get("target_time")
-    if isinstance(target, (int, float)) and not isinstance(target, bool):
-        lines.append(f"target {format_minutes(target)}")
-    return "\n".join(lines)
-
-
-def failpoint_label(node: GraphNode) -> str:
-    """A fail point's name wrapped, its action priority and RPN."""
-    ap = node.properties.get("ap")
-    words = {a: w for a, _, w in AP_LOOKS}.get(str(ap), "")
-    rpn = node.properties.get("rpn")
-    tail = f"{(words.split(' action')[0] + ' AP') if words else 'AP ?'}"
-    if rpn is not None:
-        tail += f" \u00b7 RPN {rpn}"
-    return "\n".join([*wrap(node.name, 24), tail])

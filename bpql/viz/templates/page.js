@@ -252,12 +252,13 @@
   }
 
   // --- blueprint bands, lines and phases -------------------------------------------------------
+  const scale0 = () => 1 / network.getScale();
   if (view.bands) {
     network.on("beforeDrawing", (ctx) => {
       const left = view.left;
       const right = view.width;
       // titles stay at the left edge of the window while the diagram pans under them
-      const edge = Math.max(left, network.DOMtoCanvas({ x: 0, y: 0 }).x) + 8;
+      const edge = Math.max(left, network.DOMtoCanvas({ x: 0, y: 0 }).x) + 8 * scale0();
       const scale = 1 / network.getScale();
       view.bands.forEach((b, i) => {
         ctx.fillStyle = i % 2 ? "#f1f3f5" : "#ffffff";
@@ -297,6 +298,35 @@
         const at = Math.min(right, network.DOMtoCanvas({ x: container.clientWidth, y: 0 }).x);
         ctx.fillText(line.title, at - width - 8 * scale, line.y - 3 * scale);
       }
+    });
+  }
+
+  // --- the blueprint fits its frame: bands, their titles and every column in sight ------------
+  function fitBlueprint() {
+    const w = container.clientWidth;
+    const h = container.clientHeight;
+    const spanX = view.width - view.left;
+    const spanY = view.bottom - view.top;
+    const scale = Math.min(w / spanX, h / spanY);
+    network.moveTo({
+      position: { x: (view.left + view.width) / 2, y: (view.top + view.bottom) / 2 },
+      scale: scale,
+      animation: false,
+    });
+  }
+  if (view.bands) {
+    fitBlueprint();
+    window.addEventListener("resize", fitBlueprint);
+  }
+  const toggle = document.getElementById("bpql-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", () => {
+      document.body.classList.toggle("bpql-panel-hidden");
+      toggle.textContent = document.body.classList.contains("bpql-panel-hidden")
+        ? "Show panel"
+        : "Hide panel";
+      network.redraw();
+      if (view.bands) setTimeout(fitBlueprint, 0);
     });
   }
 
