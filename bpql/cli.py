@@ -267,8 +267,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_viz(args: argparse.Namespace) -> int:
     from bpql.errors import BpqlError, QueryError
+    from bpql.viz.export import check_output
 
     out = Path(args.output)
+    check_output(out)
     if not out.parent.is_dir():
         raise BpqlError(
             f"{args.output}: no folder {str(out.parent)!r} to write the page into", code="BPQL-C003"
@@ -303,16 +305,19 @@ def cmd_viz(args: argparse.Namespace) -> int:
                 )
             result = results[0]
             title = result.title or " ".join(text.split())
+    from bpql.viz.export import write
+
     view = viz.render(result, max_nodes=args.max_nodes, title=title)
     try:
-        view.save(out)
+        fmt = write(result, view, out)
     except OSError as exc:
         raise BpqlError(
             f"{args.output}: cannot write the page: {exc.strerror}", code="BPQL-C007"
         ) from None
     if view.message:
         print(f"note: {view.message}", file=sys.stderr)
-    print(f"wrote {out}: {view.kind} view, {view.nodes} nodes, {view.edges} edges")
+    what = {".html": "", ".svg": " as SVG", ".png": " as PNG"}[fmt]
+    print(f"wrote {out}: {view.kind} view{what}, {view.nodes} nodes, {view.edges} edges")
     if args.open:
         import webbrowser
 
@@ -450,7 +455,13 @@ def build_parser() -> argparse.ArgumentParser:
         help='with --blueprint: which to-be variant, when there are several; "" for the one '
         "without a variant",
     )
-    p.add_argument("-o", "--output", default="bpql-view.html", help="the page to write")
+    p.add_argument(
+        "-o",
+        "--output",
+        default="bpql-view.html",
+        help="the file to write: .html (interactive page), .svg (blueprint and impact views) "
+        "or .png (through headless Chromium)",
+    )
     p.add_argument(
         "--max-nodes",
         type=int,

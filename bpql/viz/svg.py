@@ -318,7 +318,7 @@ def blueprint_svg(graph: Graph, title: str, subtitle: str = "") -> str:
     nodes = graph.nodes
     left = plan.left
     right = plan.width
-    top = plan.bands[0].top - 110
+    top = plan.bands[0].top - 135
     bottom = max([b.bottom for b in plan.bands] + [y + 40 for _, y in plan.positions.values()])
     width, height = right - left, bottom - top + 20
     out = [
@@ -430,3 +430,34 @@ def _blueprint_node(node: GraphNode, at: tuple[float, float], plan: layout.Bluep
         + _text(lines, x, y + 22, 11, fill="#212529", text_anchor="middle")
         + "</g>"
     )
+
+
+def impact_svg(result: Result, title: str) -> str:
+    """The impact view's bands, one under another, with the routes' legend: for slides."""
+    bands = impact_bands(result)
+    legend = route_legend(result)
+    width = max([b.width for b in bands] + [760.0])
+    y = 64.0
+    parts = []
+    for i, item in enumerate(legend):
+        x = PAD + (i % 3) * 300
+        ly = 46 + (i // 3) * 20
+        dash = f' stroke-dasharray="{item["dash"]}"' if item["dash"] else ""
+        parts.append(
+            f'<rect x="{x}" y="{ly - 10}" width="14" height="12" rx="3" fill="#fff" '
+            f'stroke="{item["color"]}" stroke-width="2.5"{dash}/>'
+            + _text([f"{item['title']} ({item['count']})"], x + 20, ly, 11, fill="#212529")
+        )
+    y = 46 + ((len(legend) + 2) // 3) * 20 + 8
+    for band in bands:
+        inner = band.svg.replace("<svg ", f'<svg x="0" y="{y:.0f}" ', 1)
+        parts.append(inner)
+        y += band.height + 12
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {y:.0f}" '
+        f'width="{width:.0f}" height="{y:.0f}" font-family="{FONT}">'
+        f'<rect width="{width:.0f}" height="{y:.0f}" fill="#ffffff"/>'
+        + _text([title], PAD, 26, 18, font_weight="bold", fill="#212529")
+    )
+    return head + "".join(parts) + "</svg>\n"
