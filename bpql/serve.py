@@ -14,12 +14,15 @@ import ipaddress
 import json
 import socket
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bpql.complete import StoreEntries, complete, search
 from bpql.errors import BpqlError, QueryError
+from bpql.result import Result
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -27,7 +30,6 @@ if TYPE_CHECKING:
     from starlette.responses import Response
 
     from bpql.backends.base import Backend
-    from bpql.result import Result
 
 TEMPLATES = Path(__file__).resolve().parent / "viz" / "templates"
 
@@ -44,6 +46,9 @@ STATIC = {
 }
 #: rows sent to the explorer's table; the answer's full count is sent beside them
 TABLE_ROWS = 2000
+#: how long, and how many, answers are kept for the view that follows their table
+RECENT_SECONDS = 10.0
+RECENT_ANSWERS = 4
 
 
 def is_loopback(host: str) -> bool:
@@ -75,14 +80,31 @@ class Explorer:
         # one request at a time touches the store: an embedded store opened read-only by
         # two threads of one process at once is not something LadybugDB promises to allow
         self.lock = threading.Lock()
+        # the explorer asks for an answer's table, then for its view: the second request
+        # reuses the first's answer if it comes within RECENT_SECONDS
+        self.recent: OrderedDict[str, tuple[float, list[Any]]] = OrderedDict()
 
     # --- answers -----------------------------------------------------------------------
-    def result(self, text: str) -> Result:
+    def _run(self, text: str) -> list[Any]:
         from bpql.engine import Engine
+
+        with self.lock:
+            now = time.monotonic()
+            for key in [k for k, (at, _) in self.recent.items() if now - at > RECENT_SECONDS]:
+                del self.recent[key]
+            if text in self.recent:
+                return self.recent[text][1]
+            with self.open_store() as backend:
+                results = Engine(backend).run(text)
+            self.recent[text] = (now, results)
+            while len(self.recent) > RECENT_ANSWERS:
+                self.recent.popitem(last=False)
+            return results
+
+    def result(self, text: str) -> Result:
         from bpql.ir import Compiled
 
-        with self.lock, self.open_store() as backend:
-            results = Engine(backend).run(text)
+        results = self._run(text)
         if len(results) != 1:
             raise QueryError(
                 f"the explorer answers one statement at a time; got {len(results)}",
@@ -93,7 +115,9 @@ class Explorer:
                 "`explain` has no answer to draw: the Cypher of any answer is under its Cypher tab",
                 code="BPQL-Q161",
             )
-        return results[0]
+        answer = results[0]
+        assert isinstance(answer, Result)
+        return answer
 
     def blueprint(self, service: str, scenario: str, variant: str | None) -> Result:
         from bpql.engine import Engine

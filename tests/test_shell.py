@@ -55,7 +55,7 @@ def test_ids_and_names_inside_quotes_on_both_backends(
     for uri in (embedded, neo4j_server.uri):
         entries = StoreEntries(lambda uri=uri: _read_only(uri))
         got = complete('impact of department "bil', None, entries)
-        assert texts(got) == ['"billing"', '"Billing"'], uri
+        assert texts(got) == ['"billing"', '"Billing & Collections"'], uri
         assert got.start == len("impact of department ")
         # a name typed from its middle is found too, after the ones that start with it
         assert '"Motor claims"' in texts(complete('show service "claim', None, entries))
