@@ -6,6 +6,7 @@ and stopped at the end (no process left); the browser may reach that server and 
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -298,6 +299,9 @@ def test_explorer_end_to_end(server: Server, store: tuple[str, Client], browser:
         view = frame_view(page)
         assert view.evaluate("() => window.bpql.view") == "impact"
         assert page.input_value("#q") == IMPACT
+        if os.environ.get("BPQL_SCREENSHOTS") == "1":
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(ROOT / "docs" / "img" / "serve-explorer.png"))
         assert view.evaluate("() => window.bpql.counts().nodes") == len(expected.graph.nodes)
     assert report.console_errors == []
     assert report.requests == []
