@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bpql.complete import StoreEntries, complete, is_unfinished, vocabulary
+from bpql.complete import Entries, StoreEntries, complete, is_unfinished, vocabulary
 
 if TYPE_CHECKING:
     from prompt_toolkit.completion import CompleteEvent
@@ -205,7 +205,7 @@ def _terminal_lines(shell: Shell) -> tuple[Iterable[str], Callable[[], None]]:
     return lines(), continued
 
 
-def completer(entries: StoreEntries) -> Any:
+def completer(entries: Entries) -> Any:
     """A prompt_toolkit completer over `bpql.complete` (the text before the cursor)."""
     from prompt_toolkit.completion import Completer, Completion
 

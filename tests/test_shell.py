@@ -122,3 +122,20 @@ def test_shell_help_multi_line_and_viz(embedded: str, tmp_path: Path) -> None:
     assert len(pages) == 2
     for page in pages:
         assert Path(page.removeprefix("file://")).is_file()
+
+
+def test_the_prompt_completes_through_the_same_source() -> None:
+    """The shell's prompt_toolkit completer: ids and names inside quotes, also after `viz `."""
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from bpql.shell import completer
+
+    def entries(label: str) -> list[tuple[str, str]]:
+        return [("billing", "Billing & Collections")] if label == "Department" else []
+
+    prompt = completer(entries)
+    for typed in ('impact of department "bil', 'viz impact of department "bil'):
+        got = list(prompt.get_completions(Document(typed), CompleteEvent()))
+        assert [c.text for c in got] == ['"billing"', '"Billing & Collections"']
+        assert all(c.start_position == -len('"bil') for c in got)
