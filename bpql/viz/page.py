@@ -94,8 +94,8 @@ HOVER_HIDDEN = frozenset({"ap_order", "ap_after_order", "seq", "order"})
 
 
 def _props(node: GraphNode) -> dict[str, Any]:
-    """What a node's hover shows, in words: durations with units (`2d`), as in tables; keys
-    with spaces; no sort keys."""
+    """What a node's hover shows: durations with units (`2d`), as in tables; no sort keys
+    (the page writes keys and yes/no in words)."""
     kind = NODES.get(node.label)
     out: dict[str, Any] = {}
     for k, v in sorted(node.properties.items()):
@@ -103,10 +103,7 @@ def _props(node: GraphNode) -> dict[str, Any]:
             continue
         prop = kind.prop(k) if kind is not None else None
         is_number = isinstance(v, (int, float)) and not isinstance(v, bool)
-        shown = format_minutes(v) if prop and prop.unit == "minutes" and is_number else v
-        if isinstance(shown, bool):
-            shown = "yes" if shown else "no"
-        out[k.replace("_", " ")] = shown
+        out[k] = format_minutes(v) if prop and prop.unit == "minutes" and is_number else v
     return out
 
 

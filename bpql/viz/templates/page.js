@@ -26,9 +26,10 @@
       const table = el("table");
       for (const k of keys) {
         const tr = el("tr");
-        tr.appendChild(el("td", k));
+        tr.appendChild(el("td", k.replace(/_/g, " ")));
         const v = props[k];
-        tr.appendChild(el("td", Array.isArray(v) ? v.join(", ") : v));
+        const shown = Array.isArray(v) ? v.join(", ") : v === true ? "yes" : v === false ? "no" : v;
+        tr.appendChild(el("td", shown));
         table.appendChild(tr);
       }
       box.appendChild(table);
