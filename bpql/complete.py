@@ -8,6 +8,7 @@ and names of the kind the word before it names.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import threading
@@ -208,9 +209,16 @@ class StoreEntries:
     once) and kept for `ttl` seconds: completion on every keystroke must not hold the store
     nor read it each time, and a load made meanwhile shows up soon after."""
 
-    def __init__(self, open_store: Callable[[], Backend], ttl: float = 30.0) -> None:
+    def __init__(
+        self,
+        open_store: Callable[[], Backend],
+        ttl: float = 30.0,
+        store_lock: threading.Lock | None = None,
+    ) -> None:
         self.open_store = open_store
         self.ttl = ttl
+        #: held while the store is open, when its owner lets one thread at a time use it
+        self.store_lock = store_lock
         self._read_at = -math.inf
         self._entries: dict[str, list[tuple[str, str]]] = {}
         self._lock = threading.Lock()
@@ -227,7 +235,7 @@ class StoreEntries:
 
         out: dict[str, list[tuple[str, str]]] = {}
         try:
-            with self.open_store() as backend:
+            with self.store_lock or contextlib.nullcontext(), self.open_store() as backend:
                 for kind in NODE_KINDS:
                     _, rows = backend.read(
                         f"MATCH (n:{kind.label}) RETURN n.id AS id, n.name AS name ORDER BY id",

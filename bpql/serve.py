@@ -76,10 +76,10 @@ class Explorer:
     def __init__(self, open_store: Callable[[], Backend], uri: str) -> None:
         self.open_store = open_store
         self.uri = uri
-        self.entries = StoreEntries(open_store)
         # one request at a time touches the store: an embedded store opened read-only by
         # two threads of one process at once is not something LadybugDB promises to allow
         self.lock = threading.Lock()
+        self.entries = StoreEntries(open_store, store_lock=self.lock)
         # the explorer asks for an answer's table, then for its view: the second request
         # reuses the first's answer if it comes within RECENT_SECONDS
         self.recent: OrderedDict[str, tuple[float, list[Any]]] = OrderedDict()

@@ -216,6 +216,26 @@ def test_impact_bands_fit_and_count_what_the_answer_says(
     assert sum(got["routes"]) == len(steps)
 
 
+def test_print_shows_the_diagram_without_the_controls(
+    stores: dict[str, Client], browser: Any, tmp_path: Path
+) -> None:
+    result = stores["insurer"].blueprint("claims")
+    path = stores["insurer"].viz(result).save(tmp_path / "bp.html")
+    with viewed(browser, path, (1280, 800)) as (page, report):
+        page.emulate_media(media="print")
+        got = page.evaluate(
+            """() => ({
+                toggle: getComputedStyle(document.getElementById("bpql-toggle")).display,
+                legend: getComputedStyle(document.getElementById("bpql-legend")).display,
+                height: document.getElementById("bpql-network").getBoundingClientRect().height,
+            })"""
+        )
+        pdf = page.pdf()
+    assert report.console_errors == []
+    assert got["toggle"] == "none" and got["legend"] == "none" and got["height"] > 400
+    assert pdf[:5] == b"%PDF-"
+
+
 def test_legend_counts_twelve_customer_visible_steps_as_the_answer_does(
     stores: dict[str, Client],
 ) -> None:
