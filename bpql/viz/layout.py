@@ -187,7 +187,8 @@ def blueprint_layout(graph: Graph) -> BlueprintLayout:
     heights: defaultdict[str, float] = defaultdict(float)
     for s in steps:
         lane = str(s.properties.get("lane"))
-        heights[lane] = max(heights[lane], LANE_TOP + stack[s.key] + 16)
+        # room under the lowest label for the line drawn at the lane's foot and its title
+        heights[lane] = max(heights[lane], LANE_TOP + stack[s.key] + 34)
     band_list = _bands(heights)
     bands = {b.key: b for b in band_list}
 
