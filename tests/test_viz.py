@@ -175,7 +175,7 @@ def test_blueprint_is_drawn_in_bands_lines_and_phases(
     # the 15 steps of the as-is claims blueprint, and its phases in time order, left to right
     steps = [n for n in data["nodes"] if n["kind"].startswith("Step:")]
     assert len(steps) == 15
-    order = ["claims.report", "claims.assess", "claims.settle", "claims.close"]
+    order = ["Report", "Assess", "Settle", "Close"]  # the hover names a step's phase
     xs = [[pos[s["id"]]["x"] for s in steps if s["props"]["phase"] == p] for p in order]
     for before, after in itertools.pairwise(xs):
         assert max(before) < min(after)

@@ -90,7 +90,7 @@ def _label(text: str, limit: int = 30) -> str:
 
 
 #: properties a hover leaves out: sort keys and positions, not facts a designer reads
-HOVER_HIDDEN = frozenset({"ap_order", "ap_after_order", "seq", "order"})
+HOVER_HIDDEN = frozenset({"ap_order", "ap_after_order", "seq", "order", "id"})
 
 
 def _props(node: GraphNode) -> dict[str, Any]:
@@ -503,7 +503,11 @@ def blueprint_view(result: Result, *, title: str | None = None) -> View:
         elif node.label == "Step":
             lane_colour = look_of(node).color
             moment = bool(node.properties.get("moment_of_truth"))
+            hover = {k: _jsonable(v) for k, v in _props(node).items()}
+            if f"Phase:{hover.get('phase')}" in graph.nodes:  # the phase's name, not its id
+                hover["phase"] = graph.nodes[f"Phase:{hover['phase']}"].name
             extra.update(
+                props=hover,
                 shape="box",
                 label=plan.labels.get(key, node.name),
                 widthConstraint={"minimum": layout.BOX_W, "maximum": layout.BOX_W},
