@@ -173,16 +173,17 @@ def run_shell(open_store: Callable[[], Backend], uri: str) -> int:
     return 0
 
 
-def _terminal_lines(shell: Shell) -> tuple[Iterable[str], Callable[[], None]]:
+def _terminal_lines(shell: Shell, **session: Any) -> tuple[Iterable[str], Callable[[], None]]:
     """prompt_toolkit, with history and completion, for a person at a terminal; the prompt
-    turns to `...` while a statement continues."""
+    turns to `...` while a statement continues. `session` goes to the PromptSession (a test
+    gives it a pipe for input)."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory
 
-    session: PromptSession[str] = PromptSession(
-        history=FileHistory(str(Path.home() / ".bpql_history")),
-        completer=completer(shell.entries),
-        complete_while_typing=False,
+    if "history" not in session:
+        session["history"] = FileHistory(str(Path.home() / ".bpql_history"))
+    prompt: PromptSession[str] = PromptSession(
+        completer=completer(shell.entries), complete_while_typing=False, **session
     )
     state = {"prompt": "bpql> "}
 
@@ -192,7 +193,7 @@ def _terminal_lines(shell: Shell) -> tuple[Iterable[str], Callable[[], None]]:
     def lines() -> Iterable[str]:
         while True:
             try:
-                line = session.prompt(state["prompt"])
+                line = prompt.prompt(state["prompt"])
             except KeyboardInterrupt:
                 state["prompt"] = "bpql> "
                 yield ""

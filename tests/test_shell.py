@@ -139,3 +139,37 @@ def test_the_prompt_completes_through_the_same_source() -> None:
         got = list(prompt.get_completions(Document(typed), CompleteEvent()))
         assert [c.text for c in got] == ['"billing"', '"Billing & Collections"']
         assert all(c.start_position == -len('"bil') for c in got)
+
+
+def test_the_terminal_prompt_completes_with_tab_and_continues_lines(embedded: str) -> None:
+    """The prompt a person gets at a terminal, fed keys through a pipe: Tab completes a word
+    and a name inside quotes; an unfinished statement continues at a `...` prompt."""
+    import threading
+    import time
+
+    from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from bpql.backends import connect as backend
+    from bpql.shell import Shell, _terminal_lines
+
+    shell = Shell(lambda: backend(embedded, read_only=True), embedded)
+    keys = ["impact of dep", "\t", ' "bil', "\t", "\t", "\r", "find services where\r", "\r"]
+    with create_pipe_input() as pipe:
+
+        def type_keys() -> None:
+            for k in keys:  # one at a time, as a person types: completion runs in between
+                time.sleep(0.3)
+                pipe.send_text(k)
+            time.sleep(0.3)
+            pipe.close()
+
+        typist = threading.Thread(target=type_keys)
+        typist.start()
+        lines, more = _terminal_lines(
+            shell, input=pipe, output=DummyOutput(), history=InMemoryHistory()
+        )
+        got = list(statements(lines, more))
+        typist.join()
+    assert got == ['impact of department "billing"', "find services where"]
