@@ -165,11 +165,20 @@ def test_the_terminal_prompt_completes_with_tab_and_continues_lines(embedded: st
             time.sleep(0.3)
             pipe.close()
 
+        got: list[str] = []
+
+        def prompt() -> None:
+            # a thread of its own: prompt_toolkit runs its own event loop, and a browser test
+            # earlier in the session may leave Playwright's loop running in this one
+            lines, more = _terminal_lines(
+                shell, input=pipe, output=DummyOutput(), history=InMemoryHistory()
+            )
+            got.extend(statements(lines, more))
+
         typist = threading.Thread(target=type_keys)
+        reader = threading.Thread(target=prompt)
+        reader.start()
         typist.start()
-        lines, more = _terminal_lines(
-            shell, input=pipe, output=DummyOutput(), history=InMemoryHistory()
-        )
-        got = list(statements(lines, more))
         typist.join()
+        reader.join(timeout=60)
     assert got == ['impact of department "billing"', "find services where"]
