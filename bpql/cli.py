@@ -320,6 +320,56 @@ def cmd_viz(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    """As-is with to-be (from the store, or from --files), or two versions of the files."""
+    import tempfile
+
+    from bpql import compare
+    from bpql.errors import BpqlError
+    from bpql.model.validate import validate_paths
+
+    targets = list(args.targets)
+    if args.rev is not None:
+        if len(targets) != 1 or args.files:
+            raise BpqlError(
+                "--rev REV takes one PATH: the enterprise folder to compare with its files at "
+                "REV, as in `bpql diff --rev HEAD~3 examples/insurer`",
+                code="BPQL-C087",
+            )
+        with tempfile.TemporaryDirectory(prefix="bpql-rev-") as tmp:
+            old = validate_paths([Path(compare.files_at_revision(args.rev, targets[0], tmp))])
+            new = validate_paths([Path(targets[0])])
+        result = compare.compare_versions(old.graph, new.graph, args.rev, "working files")
+    elif len(targets) == 2 and all(Path(t).exists() for t in targets):
+        old = validate_paths([Path(targets[0])])
+        new = validate_paths([Path(targets[1])])
+        result = compare.compare_versions(old.graph, new.graph, targets[0], targets[1])
+    elif len(targets) > 1:
+        raise BpqlError(
+            f"expected one SERVICE, or two existing folders to compare; got {len(targets)} "
+            "arguments" + "".join(f"; no folder {t}" for t in targets if not Path(t).exists()),
+            code="BPQL-C088",
+        )
+    else:
+        service = targets[0] if targets else None
+        if args.files:
+            graph = validate_paths([Path(p) for p in args.files]).graph
+        else:
+            with _loaded(_backend(args)) as backend:
+                graph = compare.stored_graph(backend, service)
+        result = compare.compare_scenarios(graph, service, args.variant)
+    if args.view:
+        from bpql.viz.diffview import diff_view
+
+        diff_view(result).save(args.view)
+        print(f"wrote {args.view}", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(compare.to_text(result))
+    return 0
+
+
 def cmd_shell(args: argparse.Namespace) -> int:
     from bpql.shell import run_shell
 
@@ -440,6 +490,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="above this many nodes, draw the result collapsed per service (default 3000)",
     )
     p.add_argument("--open", action="store_true", help="open the page in a browser")
+    p.add_argument("--db", help=DB_HELP)
+    p = add(
+        "diff",
+        cmd_diff,
+        "compare a service's as-is with its to-be, or two versions of the files (two folders, "
+        "or a git revision with --rev): steps, fail points and the designer's figures",
+    )
+    p.add_argument(
+        "targets",
+        nargs="*",
+        metavar="SERVICE|PATH",
+        help="a service (id or name; none: every service with a to-be), or two folders, or "
+        "with --rev the folder to compare",
+    )
+    p.add_argument("--variant", help='which to-be variant ("" for the one without a variant)')
+    p.add_argument(
+        "--files",
+        nargs="+",
+        metavar="PATH",
+        help="read the blueprints from these files instead of the store",
+    )
+    p.add_argument("--rev", help="a git revision: compare PATH's files then and now (no store)")
+    p.add_argument("--view", metavar="FILE", help="also write the diff view, an HTML page")
+    p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--db", help=DB_HELP)
     p = add("shell", cmd_shell, "an interactive BPQL prompt with history and completion")
     p.add_argument("--db", help=DB_HELP)

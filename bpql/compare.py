@@ -18,6 +18,7 @@ from bpql.durations import Duration
 from bpql.errors import BpqlError
 from bpql.graphdata import GraphData
 from bpql.ids import parse_blueprint_id
+from bpql.result import Graph, GraphNode, Result, Table
 from bpql.schema import LANE_BY_KEY, LINES, VISIBLE_LANES
 
 #: shared things whose added and removed ids a version diff lists
@@ -141,6 +142,7 @@ def side_of(graph: GraphData, bid: str) -> Side:
         label: {n["id"]: n for n in graph.nodes[label]}
         for label in ("Step", "Phase", "FailPoint", "Role", "Touchpoint", "Evidence")
     }
+    channel = {t: n.get("channel") for t, n in nodes["Touchpoint"].items()}
     dept_of: defaultdict[str, set[str]] = defaultdict(set)
     for role, dept in rels["MEMBER_OF"]:
         dept_of[role].add(dept)
@@ -169,9 +171,7 @@ def side_of(graph: GraphData, bid: str) -> Side:
             departments=tuple(sorted({d for r in roles for d in dept_of[r]})),
             systems=tuple(sorted(around["USES"][sid])),
             touchpoints=tps,
-            channels=tuple(
-                sorted({str(nodes["Touchpoint"][t].get("channel")) for t in tps if t in nodes["Touchpoint"]})
-            ),
+            channels=tuple(sorted({str(channel[t]) for t in tps if t in channel})),
             target_time=_minutes(n.get("target_time")),
             max_wait=_minutes(n.get("max_wait")),
             moment_of_truth=bool(n.get("moment_of_truth")),
@@ -409,6 +409,16 @@ class BlueprintDiff:
     fail_added: list[FailFacts]
     fail_removed: list[FailFacts]
     fail_changed: list[FailChange]
+    #: the column heads of a summary: the scenarios, or the two versions compared
+    labels: tuple[str, str] | None = None
+
+    @property
+    def heads(self) -> tuple[str, str]:
+        return self.labels or (self.before.label, self.after.label)
+
+    @property
+    def unchanged(self) -> bool:
+        return not any(self.counts().values()) and metrics(self.before) == metrics(self.after)
 
     @property
     def by_name(self) -> list[StepChange]:
@@ -445,9 +455,9 @@ class BlueprintDiff:
                 "before": before.to_json(),
                 "after": after.to_json(),
                 "change": {
-                k: float(v) if isinstance(v, Duration) else v
-                for k, v in _delta(before.figures(), after.figures()).items()
-            },
+                    k: float(v) if isinstance(v, Duration) else v
+                    for k, v in _delta(before.figures(), after.figures()).items()
+                },
             },
         }
 
@@ -455,7 +465,9 @@ class BlueprintDiff:
 def _delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """After minus before; a duration's difference stays a duration."""
     return {
-        k: Duration(after[k] - before[k]) if isinstance(before[k], Duration) else after[k] - before[k]
+        k: Duration(after[k] - before[k])
+        if isinstance(before[k], Duration)
+        else after[k] - before[k]
         for k in before
     }
 
@@ -634,6 +646,8 @@ def compare_versions(
     """Each blueprint in both versions compared; those in one only listed; shared things."""
     a, b = _blueprints(old), _blueprints(new)
     diffs = [compare(side_of(old, i), side_of(new, i)) for i in sorted(a.keys() & b.keys())]
+    for d in diffs:
+        d.labels = (before_label, after_label)
     shared = []
     for label in SHARED:
         before = {str(n["id"]): n for n in old.nodes[label]}
@@ -669,6 +683,47 @@ def _shared_rels(graph: GraphData, id_: str) -> list[tuple[str, str, str]]:
         for t in ("MEMBER_OF", "DEPENDS_ON", "OWNED_BY")
         for s, d in graph.rels[t]
         if s == id_
+    )
+
+
+@dataclass
+class DiffResult(Result):
+    """A comparison as a query result (kind `diff`), so the presenters, the views table and
+    the explorer handle it like any other answer: `table` holds the figures per pair, `graph`
+    the marked steps and fail points, `comparison` everything."""
+
+    comparison: Comparison | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        assert self.comparison is not None
+        return self.comparison.to_json()
+
+
+def as_result(comparison: Comparison, title: str = "") -> DiffResult:
+    rows = []
+    for d in comparison.blueprints:
+        b, a = metrics(d.before).figures(), metrics(d.after).figures()
+        for k, words in FIGURE_WORDS.items():
+            rows.append([d.before.blueprint, d.after.blueprint, words.strip(), b[k], a[k]])
+    graph = Graph()
+    for d in comparison.blueprints:
+        for mark, steps in (("added", d.added), ("removed", d.removed)):
+            for s in steps:
+                graph.add_node(GraphNode("Step", s.id, ("Step",), {"name": s.name, "diff": mark}))
+        for c in d.changed:
+            props = {"name": c.after.name, "diff": "changed"}
+            graph.add_node(GraphNode("Step", c.after.id, ("Step",), props))
+    return DiffResult(
+        "diff",
+        table=Table(["before", "after", "figure", "before_value", "after_value"], rows),
+        graph=graph,
+        title=title
+        or (
+            f"diff {comparison.before_label} -> {comparison.after_label}"
+            if comparison.mode == "versions"
+            else "diff as-is -> to-be"
+        ),
+        comparison=comparison,
     )
 
 
@@ -735,7 +790,12 @@ def to_text(comparison: Comparison) -> str:
 def _summary(d: BlueprintDiff) -> list[str]:
     b, a = metrics(d.before), metrics(d.after)
     n = d.counts()
-    head = f"{d.after.service}: {d.before.blueprint} -> {d.after.blueprint}"
+    if d.before.blueprint == d.after.blueprint:
+        head = f"{d.after.blueprint}:"
+        if d.unchanged:
+            return [f"{head} unchanged ({len(d.after.steps)} steps)"]
+    else:
+        head = f"{d.after.service}: {d.before.blueprint} -> {d.after.blueprint}"
     lines = [
         "",
         head,
@@ -749,18 +809,19 @@ def _summary(d: BlueprintDiff) -> list[str]:
     fb, fa = b.figures(), a.figures()
     delta = _delta(fb, fa)
     width = max(len(w) for w in FIGURE_WORDS.values())
-    left, right = d.before.label, d.after.label
+    left, right = d.heads
     w = max(10, len(left), len(right))
     lines.append(f"  {'':<{width}}  {left:>{w}}  {right:>{w}}  {'change':>8}")
     for k, words in FIGURE_WORDS.items():
         lines.append(
-            f"  {words:<{width}}  {_fig(fb[k]):>{w}}  {_fig(fa[k]):>{w}}  "
-            f"{_change(delta[k]):>8}"
+            f"  {words:<{width}}  {_fig(fb[k]):>{w}}  {_fig(fa[k]):>{w}}  {_change(delta[k]):>8}"
         )
     return lines
 
 
 def _details(d: BlueprintDiff) -> list[str]:
+    if d.unchanged:
+        return []
     b, a = metrics(d.before), metrics(d.after)
     out = [f"{d.after.service}: {d.before.blueprint} -> {d.after.blueprint}"]
     out.extend(_step_line("+", s) for s in d.added)
@@ -780,7 +841,7 @@ def _details(d: BlueprintDiff) -> list[str]:
     for fc in d.fail_changed:
         parts = "; ".join(f"{k} {old} -> {new}" for k, (old, new) in fc.fields.items())
         out.append(f"  ~ fail point {fc.after.local}: {parts}")
-    for side, m in ((d.before.label, b), (d.after.label, a)):
+    for side, m in zip(d.heads, (b, a), strict=True):
         hand = ", ".join(f"{x} -> {y}" for x, y in m.handoffs) or "none"
         out.append(f"  handoffs {side}: {hand}")
         fps = ", ".join(f"{f.local} ({_rating(f)})" for f in m.failpoints) or "none"
@@ -882,10 +943,10 @@ def files_at_revision(rev: str, path: str, into: str) -> str:
     target = Path(path).resolve()
     where = target if target.is_dir() else target.parent
 
-    def git(*args: str) -> bytes:
+    def git(*args: str, cwd: Path = where) -> bytes:
         try:
             done = subprocess.run(
-                ["git", *args], cwd=where, capture_output=True, check=False, timeout=60
+                ["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60
             )
         except FileNotFoundError:
             raise BpqlError("--rev needs git, which is not installed", code="BPQL-C084") from None
@@ -899,15 +960,13 @@ def files_at_revision(rev: str, path: str, into: str) -> str:
 
     top = Path(git("rev-parse", "--show-toplevel").decode().strip())
     rel = target.relative_to(top).as_posix()
-    listing = git("ls-tree", "-r", "--name-only", "-z", rev, "--", rel or ".")
+    listing = git("ls-tree", "-r", "--name-only", "-z", rev, "--", rel or ".", cwd=top)
     names = [n for n in listing.decode().split("\0") if n.endswith((".yaml", ".yml"))]
     if not names:
-        raise BpqlError(
-            f"revision {rev} holds no blueprint files under {path}", code="BPQL-C086"
-        )
+        raise BpqlError(f"revision {rev} holds no blueprint files under {path}", code="BPQL-C086")
     base = Path(into)
     for name in names:
         out = base / Path(name).relative_to(rel) if rel else base / name
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(git("show", f"{rev}:{name}"))
+        out.write_bytes(git("show", f"{rev}:{name}", cwd=top))
     return str(base)
