@@ -322,13 +322,11 @@ def cmd_viz(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """As-is with to-be (from the store, or from --files), or two versions of the files."""
-    import tempfile
-
-    from bpql import compare
+    from bpql import api, compare
     from bpql.errors import BpqlError
-    from bpql.model.validate import validate_paths
 
     targets = list(args.targets)
+    result: compare.DiffResult
     if args.rev is not None:
         if len(targets) != 1 or args.files:
             raise BpqlError(
@@ -336,14 +334,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
                 "REV, as in `bpql diff --rev HEAD~3 examples/insurer`",
                 code="BPQL-C087",
             )
-        with tempfile.TemporaryDirectory(prefix="bpql-rev-") as tmp:
-            old = validate_paths([Path(compare.files_at_revision(args.rev, targets[0], tmp))])
-            new = validate_paths([Path(targets[0])])
-        result = compare.compare_versions(old.graph, new.graph, args.rev, "working files")
+        result = api.diff_revision(args.rev, targets[0])
     elif len(targets) == 2 and all(Path(t).exists() for t in targets):
-        old = validate_paths([Path(targets[0])])
-        new = validate_paths([Path(targets[1])])
-        result = compare.compare_versions(old.graph, new.graph, targets[0], targets[1])
+        result = api.diff_paths(targets[0], targets[1])
     elif len(targets) > 1:
         raise BpqlError(
             f"expected one SERVICE, or two existing folders to compare; got {len(targets)} "
@@ -353,20 +346,21 @@ def cmd_diff(args: argparse.Namespace) -> int:
     else:
         service = targets[0] if targets else None
         if args.files:
-            graph = validate_paths([Path(p) for p in args.files]).graph
+            result = api.diff_scenarios(*args.files, service=service, variant=args.variant)
         else:
             with _loaded(_backend(args)) as backend:
                 graph = compare.stored_graph(backend, service)
-        result = compare.compare_scenarios(graph, service, args.variant)
+            result = compare.as_result(compare.compare_scenarios(graph, service, args.variant))
+    assert result.comparison is not None
     if args.view:
         from bpql.viz.diffview import diff_view
 
-        diff_view(result).save(args.view)
+        diff_view(result.comparison).save(args.view)
         print(f"wrote {args.view}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:
-        sys.stdout.write(compare.to_text(result))
+        sys.stdout.write(compare.to_text(result.comparison))
     return 0
 
 

@@ -961,8 +961,9 @@ def files_at_revision(rev: str, path: str, into: str) -> str:
     top = Path(git("rev-parse", "--show-toplevel").decode().strip())
     rel = target.relative_to(top).as_posix()
     listing = git("ls-tree", "-r", "--name-only", "-z", rev, "--", rel or ".", cwd=top)
-    names = [n for n in listing.decode().split("\0") if n.endswith((".yaml", ".yml"))]
-    if not names:
+    # every file, not only the YAML: an enterprise may name its own action priority CSV
+    names = [n for n in listing.decode().split("\0") if n]
+    if not any(n.endswith((".yaml", ".yml")) for n in names):
         raise BpqlError(f"revision {rev} holds no blueprint files under {path}", code="BPQL-C086")
     base = Path(into)
     for name in names:
