@@ -11,6 +11,7 @@ step and the customer steps left with no way.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -173,14 +174,20 @@ def _retire(
     for lower, higher in rows["supports"][1]:
         sg.add_support(lower, higher)
     blast = sg.blast(hit, set())
-    # each step above a hit one: the nearest hit step below it, and how far
-    todo = deque(sorted(hit))
+    # each step above a hit one: the nearest hit step below it, and how far (fewest hops
+    # first, then ids, so both stores give one answer)
+    todo = [(routes[s][2], s) for s in sorted(hit)]
+    heapq.heapify(todo)
+    done: set[str] = set()
     while todo:
-        low = todo.popleft()
+        n, low = heapq.heappop(todo)
+        if low in done:
+            continue
+        done.add(low)
         for high in sorted(sg.supported.get(low, ())):
-            if high not in routes:
-                routes[high] = ("supports", low, routes[low][2] + 1)
-                todo.append(high)
+            if high not in hit and (high not in routes or routes[high][2] > n + 1):
+                routes[high] = ("supports", low, n + 1)
+                heapq.heappush(todo, (n + 1, high))
     for s in blast.broken:
         if f.lane.get(s) == "customer":
             classes[s].add(NO_WAY)

@@ -56,3 +56,15 @@ def test_diff_view_of_two_versions_opens_offline(browser: Any, tmp_path: Path) -
     report = open_view(browser, out)
     assert report.console_errors == [] and report.requests == []
     assert "0 added, 0 removed, 0 changed" in report.side_text
+
+
+def test_whatif_view_opens_offline(browser: Any, tmp_path: Path) -> None:
+    db = f"embedded:{tmp_path / 'graph.lbdb'}"
+    assert bpql("load", "examples/insurer", "--db", db).returncode == 0
+    out = tmp_path / "whatif.html"
+    q = 'impact of retiring system "policy-admin" scenario "to-be"'
+    assert bpql("viz", q, "-o", str(out), "--db", db).returncode == 0
+    report = open_view(browser, out)
+    assert report.console_errors == [] and report.requests == []
+    assert report.view == "impact"
+    assert "retiring system" in report.side_text
