@@ -130,36 +130,37 @@ def _local(prefix: str, id_: str) -> str:
     return id_[len(prefix) + 1 :] if id_.startswith(prefix + ".") else id_
 
 
-def side_of(graph: GraphData, bid: str) -> Side:
+class Index:
+    """A `GraphData` looked up by id: nodes per label, relationships per type and source.
+    Built once per graph, so comparing every blueprint of 1,000 services stays linear."""
+
+    def __init__(self, graph: GraphData) -> None:
+        self.graph = graph
+        self.nodes = {label: {n["id"]: n for n in rows} for label, rows in graph.nodes.items()}
+        self.out: dict[str, defaultdict[str, list[str]]] = {}
+        for t, pairs in graph.rels.items():
+            by: defaultdict[str, list[str]] = defaultdict(list)
+            for a, b in pairs:
+                by[a].append(b)
+            self.out[t] = by
+
+
+def side_of(graph: GraphData, bid: str, index: Index | None = None) -> Side:
     """The blueprint `bid` of `graph`, with the departments and channels its steps reach."""
+    ix = index or Index(graph)
     ref = parse_blueprint_id(bid)
     prefix = ref.service if ref.scenario == "as-is" else bid
-    bp = next(n for n in graph.nodes["Blueprint"] if n["id"] == bid)
-    rels = graph.rels
-    step_ids = {d for s, d in rels["HAS_STEP"] if s == bid}
-    phase_ids = {d for s, d in rels["HAS_PHASE"] if s == bid}
-    nodes = {
-        label: {n["id"]: n for n in graph.nodes[label]}
-        for label in ("Step", "Phase", "FailPoint", "Role", "Touchpoint", "Evidence")
-    }
-    channel = {t: n.get("channel") for t, n in nodes["Touchpoint"].items()}
-    dept_of: defaultdict[str, set[str]] = defaultdict(set)
-    for role, dept in rels["MEMBER_OF"]:
-        dept_of[role].add(dept)
-    around: dict[str, defaultdict[str, list[str]]] = {
-        t: defaultdict(list)
-        for t in ("IN_PHASE", "PERFORMED_BY", "USES", "AT_TOUCHPOINT", "HAS_FAIL_POINT")
-    }
-    for t, by in around.items():
-        for s, d in rels[t]:
-            if s in step_ids:
-                by[s].append(d)
+    bp = ix.nodes["Blueprint"][bid]
+    out = ix.out
+    step_ids = set(out["HAS_STEP"].get(bid, ()))
+    phase_ids = set(out["HAS_PHASE"].get(bid, ()))
+    nodes = ix.nodes
     steps: dict[str, StepFacts] = {}
     for sid in sorted(step_ids, key=lambda i: (nodes["Step"][i].get("seq") or 0, i)):
         n = nodes["Step"][sid]
-        roles = tuple(sorted(around["PERFORMED_BY"][sid]))
-        tps = tuple(sorted(around["AT_TOUCHPOINT"][sid]))
-        phase = around["IN_PHASE"][sid]
+        roles = tuple(sorted(out["PERFORMED_BY"].get(sid, ())))
+        tps = tuple(sorted(out["AT_TOUCHPOINT"].get(sid, ())))
+        phase = out["IN_PHASE"].get(sid)
         steps[_local(prefix, sid)] = StepFacts(
             local=_local(prefix, sid),
             id=sid,
@@ -168,17 +169,17 @@ def side_of(graph: GraphData, bid: str) -> Side:
             seq=int(n.get("seq") or 0),
             phase=_local(prefix, phase[0]) if phase else None,
             roles=roles,
-            departments=tuple(sorted({d for r in roles for d in dept_of[r]})),
-            systems=tuple(sorted(around["USES"][sid])),
+            departments=tuple(sorted({d for r in roles for d in out["MEMBER_OF"].get(r, ())})),
+            systems=tuple(sorted(out["USES"].get(sid, ()))),
             touchpoints=tps,
-            channels=tuple(sorted({str(channel[t]) for t in tps if t in channel})),
+            channels=tuple(sorted({str(nodes["Touchpoint"][t].get("channel")) for t in tps})),
             target_time=_minutes(n.get("target_time")),
             max_wait=_minutes(n.get("max_wait")),
             moment_of_truth=bool(n.get("moment_of_truth")),
         )
     fps: dict[str, FailFacts] = {}
-    for sid, fids in around["HAS_FAIL_POINT"].items():
-        for fid in fids:
+    for sid in sorted(step_ids):
+        for fid in out["HAS_FAIL_POINT"].get(sid, ()):
             f = nodes["FailPoint"][fid]
             fps[_local(prefix, fid)] = FailFacts(
                 local=_local(prefix, fid),
@@ -194,18 +195,26 @@ def side_of(graph: GraphData, bid: str) -> Side:
             )
     supports = sorted(
         (_local(prefix, a), _local(prefix, b))
-        for a, b in rels["SUPPORTS"]
-        if a in step_ids and b in step_ids
+        for a in step_ids
+        for b in out["SUPPORTS"].get(a, ())
+        if b in step_ids
     )
     own = GraphData()
     keep = {bid, *step_ids, *phase_ids, *(f.id for f in fps.values())}
     for t in ("HAS_STEP", "HAS_PHASE", "IN_PHASE", "NEXT", "SUPPORTS", "HAS_FAIL_POINT"):
-        own.rels[t] = [(s, d) for s, d in rels[t] if s in keep and d in keep]
+        own.rels[t] = [(a, b) for a in sorted(keep) for b in out[t].get(a, ()) if b in keep]
     for t in ("USES", "AT_TOUCHPOINT", "SHOWS", "PERFORMED_BY"):
-        own.rels[t] = [(s, d) for s, d in rels[t] if s in step_ids]
-    attached = {d for t in ("USES", "AT_TOUCHPOINT", "SHOWS") for _, d in own.rels[t]}
-    for label, rows in graph.nodes.items():
-        own.nodes[label] = [n for n in rows if n["id"] in keep or n["id"] in attached]
+        own.rels[t] = [(a, b) for a in sorted(step_ids) for b in out[t].get(a, ())]
+    members = {
+        "Blueprint": [bid],
+        "Step": sorted(step_ids),
+        "Phase": sorted(phase_ids),
+        "FailPoint": sorted(f.id for f in fps.values()),
+    }
+    for t, label in (("USES", "System"), ("AT_TOUCHPOINT", "Touchpoint"), ("SHOWS", "Evidence")):
+        members[label] = sorted({b for _, b in own.rels[t]})
+    for label, ids in members.items():
+        own.nodes[label] = [nodes[label][i] for i in ids if i in nodes[label]]
     return Side(
         blueprint=bid,
         service=ref.service,
@@ -424,6 +433,16 @@ class BlueprintDiff:
     def by_name(self) -> list[StepChange]:
         return [c for c in self.changed if c.matched_by == "name"]
 
+    def shared_used(self) -> dict[str, dict[str, list[str]]]:
+        """The shared things the blueprint's steps use: which the new side starts and stops
+        using (roles, departments, systems, touchpoints, channels)."""
+        out = {}
+        for kind in ("roles", "departments", "systems", "touchpoints", "channels"):
+            b = {x for s in self.before.steps.values() for x in getattr(s, kind)}
+            a = {x for s in self.after.steps.values() for x in getattr(s, kind)}
+            out[kind] = {"added": sorted(a - b), "removed": sorted(b - a)}
+        return out
+
     def counts(self) -> dict[str, int]:
         """Elements added, removed and changed (steps and fail points), as the view marks."""
         return {
@@ -446,6 +465,7 @@ class BlueprintDiff:
                 "unchanged": self.same,
                 "matched_by_name": [[c.before.id, c.after.id] for c in self.by_name],
             },
+            "shared_used": self.shared_used(),
             "failpoints": {
                 "added": [f.to_json() for f in self.fail_added],
                 "removed": [f.to_json() for f in self.fail_removed],
@@ -595,6 +615,7 @@ def compare_scenarios(
     """The as-is of each service (or of `service`, by id or name) with each of its to-be
     blueprints (or the one `variant` names; "" for the to-be with no variant)."""
     bps = _blueprints(graph)
+    ix = Index(graph)
     by_service: defaultdict[str, list[str]] = defaultdict(list)
     for bid in sorted(bps):
         by_service[parse_blueprint_id(bid).service].append(bid)
@@ -630,7 +651,7 @@ def compare_scenarios(
                 code="BPQL-C082",
             )
         for bid in to_be if as_is else []:
-            out.append(compare(side_of(graph, as_is[0]), side_of(graph, bid)))
+            out.append(compare(side_of(graph, as_is[0], ix), side_of(graph, bid, ix)))
     if service is None and not out:
         raise BpqlError(
             "no service has both an as-is and a to-be blueprint"
@@ -645,7 +666,11 @@ def compare_versions(
 ) -> Comparison:
     """Each blueprint in both versions compared; those in one only listed; shared things."""
     a, b = _blueprints(old), _blueprints(new)
-    diffs = [compare(side_of(old, i), side_of(new, i)) for i in sorted(a.keys() & b.keys())]
+    ix_old, ix_new = Index(old), Index(new)
+    diffs = [
+        compare(side_of(old, i, ix_old), side_of(new, i, ix_new))
+        for i in sorted(a.keys() & b.keys())
+    ]
     for d in diffs:
         d.labels = (before_label, after_label)
     shared = []
@@ -655,7 +680,7 @@ def compare_versions(
         changed = sorted(
             i
             for i in before.keys() & after.keys()
-            if before[i] != after[i] or _shared_rels(old, i) != _shared_rels(new, i)
+            if before[i] != after[i] or _shared_rels(ix_old, i) != _shared_rels(ix_new, i)
         )
         shared.append(
             SharedChanges(
@@ -676,13 +701,10 @@ def compare_versions(
     )
 
 
-def _shared_rels(graph: GraphData, id_: str) -> list[tuple[str, str, str]]:
+def _shared_rels(ix: Index, id_: str) -> list[tuple[str, str]]:
     """A shared thing's own links (a role's department, a system's dependencies and owner)."""
     return sorted(
-        (t, s, d)
-        for t in ("MEMBER_OF", "DEPENDS_ON", "OWNED_BY")
-        for s, d in graph.rels[t]
-        if s == id_
+        (t, d) for t in ("MEMBER_OF", "DEPENDS_ON", "OWNED_BY") for d in ix.out[t].get(id_, ())
     )
 
 
@@ -841,6 +863,11 @@ def _details(d: BlueprintDiff) -> list[str]:
     for fc in d.fail_changed:
         parts = "; ".join(f"{k} {old} -> {new}" for k, (old, new) in fc.fields.items())
         out.append(f"  ~ fail point {fc.after.local}: {parts}")
+    for kind, change in d.shared_used().items():
+        signed = (("+", change["added"]), ("-", change["removed"]))
+        used = [f"{sign} {', '.join(ids)}" for sign, ids in signed if ids]
+        if used:
+            out.append(f"  {kind} used: {'; '.join(used)}")
     for side, m in zip(d.heads, (b, a), strict=True):
         hand = ", ".join(f"{x} -> {y}" for x, y in m.handoffs) or "none"
         out.append(f"  handoffs {side}: {hand}")

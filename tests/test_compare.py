@@ -232,6 +232,12 @@ def test_text_summary_first_then_details() -> None:
     assert '~ step submit-claim: renamed "Submit claim" -> "Submit claim with photos' in out
     assert "re-assigned touchpoints website -> mobile-app" in out
     assert "+ fail point triage-miss" in out
+    # as-is touchpoints: website, claims-line, contact-centre, home-visit, post, email;
+    # to-be: mobile-app, web-chat
+    assert (
+        "touchpoints used: + mobile-app, web-chat; - claims-line, contact-centre, email, "
+        "home-visit, post, website"
+    ) in out
 
 
 def test_every_service_with_a_to_be(tmp_path: Path) -> None:
