@@ -404,3 +404,22 @@ def test_api_diff(tmp_path: Path) -> None:
         assert view.kind == "diff" and "default-src 'none'" in view.html
     same = api.diff_paths(EXAMPLES / "insurer", EXAMPLES / "insurer")
     assert same.comparison is not None and not any(same.comparison.counts().values())
+
+
+def test_diff_result_on_a_terminal_and_in_the_tables() -> None:
+    """A diff result goes through the presenters' table like any other answer."""
+    import io
+
+    from rich.console import Console
+
+    from bpql.present import show
+
+    result = api.diff_scenarios(EXAMPLES / "insurer", service="claims")
+    buf = io.StringIO()
+    show(result, Console(file=buf, width=120))
+    out = buf.getvalue()
+    assert out.startswith("diff as-is -> to-be\n")
+    assert "steps: 7 added, 14 removed, 1 changed, 0 unchanged" in out
+    assert result.table is not None
+    row = next(r for r in result.table.dicts() if r["figure"] == "handoffs between departments")
+    assert (row["before_value"], row["after_value"]) == (4, 0)
