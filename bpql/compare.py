@@ -752,10 +752,6 @@ def as_result(comparison: Comparison, title: str = "") -> DiffResult:
 # --- text -----------------------------------------------------------------------------------
 
 
-def _fig(v: Any) -> str:
-    return str(v)
-
-
 def _change(v: Any) -> str:
     if isinstance(v, Duration):
         return ("+" if v > 0 else "") + str(v) if v else "0"
@@ -835,9 +831,7 @@ def _summary(d: BlueprintDiff) -> list[str]:
     w = max(10, len(left), len(right))
     lines.append(f"  {'':<{width}}  {left:>{w}}  {right:>{w}}  {'change':>8}")
     for k, words in FIGURE_WORDS.items():
-        lines.append(
-            f"  {words:<{width}}  {_fig(fb[k]):>{w}}  {_fig(fa[k]):>{w}}  {_change(delta[k]):>8}"
-        )
+        lines.append(f"  {words:<{width}}  {fb[k]!s:>{w}}  {fa[k]!s:>{w}}  {_change(delta[k]):>8}")
     return lines
 
 
@@ -968,7 +962,12 @@ def files_at_revision(rev: str, path: str, into: str) -> str:
     import subprocess
     from pathlib import Path
 
+    if rev.startswith("-") or not rev.strip():
+        # git would read it as an option
+        raise BpqlError(f"--rev: {rev!r} is not a git revision", code="BPQL-C090")
     target = Path(path).resolve()
+    if not target.exists():
+        raise BpqlError(f"--rev: no folder {path}", code="BPQL-C091")
     where = target if target.is_dir() else target.parent
 
     def git(*args: str, cwd: Path = where) -> bytes:
@@ -986,8 +985,8 @@ def files_at_revision(rev: str, path: str, into: str) -> str:
             )
         return done.stdout
 
-    top = Path(git("rev-parse", "--show-toplevel").decode().strip())
-    rel = target.relative_to(top).as_posix()
+    top = Path(git("rev-parse", "--show-toplevel").decode().strip()).resolve()
+    rel = target.relative_to(top).as_posix() if target != top else ""
     listing = git("ls-tree", "-r", "--name-only", "-z", rev, "--", rel or ".", cwd=top)
     # every file, not only the YAML: an enterprise may name its own action priority CSV
     names = [n for n in listing.decode().split("\0") if n]

@@ -266,6 +266,8 @@ def test_every_service_with_a_to_be(tmp_path: Path) -> None:
         (("diff", "--rev", "HEAD", "a", "b"), "BPQL-C087"),
         (("diff", "a", "b", "c"), "BPQL-C088"),
         (("diff", "--rev", "no-such-revision-xyz", "examples/insurer"), "BPQL-C085"),
+        (("diff", "--rev=--output=x", "examples/insurer"), "BPQL-C090"),
+        (("diff", "--rev", "HEAD", "no/such/folder"), "BPQL-C091"),
     ],
 )
 def test_mistakes_are_one_line_errors(args: tuple[str, ...], code: str) -> None:
