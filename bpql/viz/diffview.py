@@ -14,6 +14,7 @@ from bpql.compare import BlueprintDiff, Comparison, Side
 from bpql.errors import BpqlError
 from bpql.ids import node_key
 from bpql.result import Graph, GraphEdge, GraphNode, Result
+from bpql.schema import RELS
 from bpql.viz import layout
 from bpql.viz.page import View, _label, _Page
 from bpql.viz.style import look_of
@@ -47,17 +48,12 @@ def side_graph(side: Side, tag: str) -> Graph:
                 p["phase"] = f"{tag}|{phase_of[p['id']]}" if p["id"] in phase_of else None
             out.add_node(GraphNode(label, f"{tag}|{p['id']}", (label,), p))
     for t in DRAWN:
+        rel = RELS[t]
         for s, d in g.rels[t]:
-            out.add_edge(GraphEdge(_key(g, s, tag), _key(g, d, tag), t, {}))
-    out.edges = [e for e in out.edges if e.source in out.nodes and e.target in out.nodes]
+            a, b = node_key(rel.src, f"{tag}|{s}"), node_key(rel.dst, f"{tag}|{d}")
+            if a in out.nodes and b in out.nodes:
+                out.add_edge(GraphEdge(a, b, t, {}))
     return out
-
-
-def _key(g: Any, id_: str, tag: str) -> str:
-    for label in ("Step", "Phase", "FailPoint", "Evidence", "Touchpoint", "System"):
-        if any(n["id"] == id_ for n in g.nodes[label]):
-            return node_key(label, f"{tag}|{id_}")
-    return id_
 
 
 def _marks(d: BlueprintDiff) -> tuple[dict[str, str], dict[str, str]]:
