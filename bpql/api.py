@@ -86,7 +86,7 @@ class Client:
         (or the `variant` named); `.comparison` holds it all, `viz()` draws the diff view."""
         from bpql import compare
 
-        graph = compare.stored_graph(self.backend, service)
+        graph = compare.stored_graph(self.backend, service, redesigned=True)
         return compare.as_result(compare.compare_scenarios(graph, service, variant))
 
     def stats(self) -> dict[str, dict[str, int]]:

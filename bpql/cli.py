@@ -349,7 +349,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
             result = api.diff_scenarios(*args.files, service=service, variant=args.variant)
         else:
             with _loaded(_backend(args)) as backend:
-                graph = compare.stored_graph(backend, service)
+                graph = compare.stored_graph(backend, service, redesigned=True)
             result = compare.as_result(compare.compare_scenarios(graph, service, args.variant))
     assert result.comparison is not None
     if args.view:

@@ -879,9 +879,10 @@ def _rating(f: FailFacts) -> str:
 # --- reading the sides ----------------------------------------------------------------------
 
 
-def stored_graph(backend: Any, service: str | None = None) -> GraphData:
-    """The blueprints of `service` (every service when None) and the shared things, read back
-    from a store with read-only queries: the same `GraphData` the files give."""
+def stored_graph(backend: Any, service: str | None = None, redesigned: bool = False) -> GraphData:
+    """The blueprints of `service` (every service when None; with `redesigned`, every service
+    that has a to-be, the only ones an as-is/to-be diff compares) and the shared things, read
+    back from a store with read-only queries: the same `GraphData` the files give."""
     from bpql.schema import NODES
 
     def props(label: str, var: str) -> str:
@@ -891,8 +892,15 @@ def stored_graph(backend: Any, service: str | None = None) -> GraphData:
         return backend.read(cypher, params)[1]  # type: ignore[no-any-return]
 
     g = GraphData()
-    where = " WHERE sv.id = $service OR sv.name = $service" if service is not None else ""
-    params = {"service": service} if service is not None else {}
+    where, params = "", {}
+    if service is not None:
+        where, params = " WHERE sv.id = $service OR sv.name = $service", {"service": service}
+    elif redesigned:
+        where = (
+            " WHERE EXISTS { MATCH (sv)-[:HAS_BLUEPRINT]->(t:Blueprint) "
+            "WHERE t.scenario = $scenario }"
+        )
+        params = {"scenario": "to-be"}
     for r in rows(f"MATCH (sv:Service){where} RETURN {props('Service', 'sv')}", **params):
         g.nodes["Service"].append(dict(zip(NODES["Service"].prop_names, r, strict=True)))
     ids = [n["id"] for n in g.nodes["Service"]]

@@ -67,7 +67,7 @@ class Facts:
         for tp, step, name, channel in rows["touchpoints"][1]:
             f.touchpoints[step].add(tp)
             f.tp_name[tp], f.channel[tp] = name, channel
-        for tp, step in rows["at_touchpoints"][1]:
+        for tp, step in rows.get("at_touchpoints", ([], []))[1]:
             f.at[tp].add(step)
         for step, role, dept in rows["roles"][1]:
             f.roles[step][role] = dept

@@ -444,16 +444,22 @@ class Dialect:
                     f"MATCH (n:System) WHERE n.id = {self.param(src.id, 'source')} RETURN n",
                 )
             )
-            where = (
-                f"(y.id = {self.param(src.id, 'source')} OR EXISTS "
-                f"{{ MATCH (y)-[:DEPENDS_ON*1..{DEPENDENCY_CHAIN}]->(t:System) "
-                "WHERE t.id = $source })"
+            # the failing systems first, once, as `risk of` does: an EXISTS walk of the
+            # dependencies on every USES row cost 4 million db hits at 1,000 services
+            out.append(
+                self.statement(
+                    "failing",
+                    f"MATCH (y:System) WHERE y.id = {self.param(src.id, 'source')} OR EXISTS "
+                    f"{{ MATCH (y)-[:DEPENDS_ON*1..{DEPENDENCY_CHAIN}]->(t:System) "
+                    "WHERE t.id = $source }\nRETURN y.id AS id ORDER BY id",
+                )
             )
             out.append(
                 self.statement(
                     "reached",
-                    f"{reach}-[:USES]->(y:System)\nWHERE {where}{scen()}\n"
+                    f"{reach}-[:USES]->(y:System)\nWHERE y.id IN $failing{scen()}\n"
                     "RETURN DISTINCT s.id AS step, y.id AS via",
+                    failing=("failing",),
                 )
             )
         elif query.change == "move":
@@ -516,14 +522,16 @@ class Dialect:
                 blueprints=("blueprints",),
             )
         )
-        out.append(
-            self.statement(
-                "at_touchpoints",
-                f"{reach}-[:AT_TOUCHPOINT]->(t:Touchpoint)\nWHERE t.id IN $touchpoints{scen()}\n"
-                "RETURN t.id AS touchpoint, s.id AS step ORDER BY touchpoint, step",
-                touchpoints=("touchpoints",),
+        if query.change == "retire":  # only a retirement can leave a touchpoint with no step
+            out.append(
+                self.statement(
+                    "at_touchpoints",
+                    f"{reach}-[:AT_TOUCHPOINT]->(t:Touchpoint)\n"
+                    f"WHERE t.id IN $touchpoints{scen()}\n"
+                    "RETURN t.id AS touchpoint, s.id AS step ORDER BY touchpoint, step",
+                    touchpoints=("touchpoints",),
+                )
             )
-        )
         out.append(
             self.statement(
                 "roles",
