@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from syrupy.assertion import SnapshotAssertion
 
 from bpql.api import Client, connect
 from bpql.compiler import GraphCatalog, compile_text
@@ -235,3 +236,15 @@ def test_whatif_keeps_to_its_scenario(catalog: GraphCatalog) -> None:
     (plan,) = compile_text('impact of closing touchpoint "web-chat"', catalog, "ladybug")
     reached = next(s for s in plan.statements if s.name == "reached")
     assert reached.params == {"source": "web-chat", "scenario": "as-is"}
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_whatif_cypher_snapshot(
+    catalog: GraphCatalog, dialect: str, snapshot: SnapshotAssertion
+) -> None:
+    """The Cypher each change runs as, per dialect (tests/__snapshots__/test_whatif.ambr;
+    `--snapshot-update` after a deliberate change, then read the diff)."""
+    from bpql.api import explain_text
+
+    for query in HAND:
+        assert explain_text(compile_text(query, catalog, dialect)) == snapshot(name=query)
