@@ -26,6 +26,8 @@ MARKS: tuple[tuple[str, str, str], ...] = (
     ("changed", "Changed (amber)", "#f4a100"),
 )
 COLOURS = {k: c for k, _, c in MARKS}
+#: an unchanged fail point: grey, as red means removed here
+UNCHANGED = "#adb5bd"
 #: the room for a diagram's heading above its bands, and between two diagrams
 HEADING = 120
 GAP = 160
@@ -113,7 +115,15 @@ def diff_view(comparison: Comparison, *, title: str | None = None) -> View:
             for key in sorted(graph.nodes):
                 node = graph.nodes[key]
                 x, y = plan.positions[key]
-                extra: dict[str, Any] = {"x": x, "y": y + shift, "fixed": True}
+                real = node.id.split("|", 1)[1]
+                extra: dict[str, Any] = {
+                    "x": x,
+                    "y": y + shift,
+                    "fixed": True,
+                    # the hover names the real id and the side, not the tag that keeps the
+                    # two sides' shared things apart
+                    "kindTitle": f"{look_of(node).title} \u00b7 {real} ({words})",
+                }
                 mark = marked.get(key)
                 if (tag == "new" and mark in ("added", "changed")) or mark == "removed":
                     counted[mark] += 1
@@ -125,6 +135,12 @@ def diff_view(comparison: Comparison, *, title: str | None = None) -> View:
                         color={"background": COLOURS[mark], "border": COLOURS[mark]},
                         font={"size": 14, "bold": True},
                     )
+                elif node.label != "Phase":
+                    # what did not change steps back, so the marks stand out (and a fail
+                    # point's own red is not read as "removed")
+                    extra["opacity"] = 0.4
+                    if node.label == "FailPoint":
+                        extra["color"] = UNCHANGED
                 if node.label == "Phase":
                     extra.update(shape="box", color="#e9ecef", font={"size": 16, "bold": True})
                 if node.label == "FailPoint":
