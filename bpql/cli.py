@@ -501,9 +501,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--variant", help='which to-be variant ("" for the one without a variant)')
     p.add_argument(
         "--files",
-        nargs="+",
+        action="append",
         metavar="PATH",
-        help="read the blueprints from these files instead of the store",
+        help="read the blueprints from this enterprise folder or file instead of the store "
+        "(repeat for more files)",
     )
     p.add_argument("--rev", help="a git revision: compare PATH's files then and now (no store)")
     p.add_argument("--view", metavar="FILE", help="also write the diff view, an HTML page")

@@ -243,6 +243,9 @@ def test_text_summary_first_then_details() -> None:
 def test_every_service_with_a_to_be(tmp_path: Path) -> None:
     """No SERVICE: every as-is with each of its to-be blueprints (the insurer has one)."""
     doc = json.loads(bpql("diff", "--files", "examples/insurer", "--format", "json").stdout)
+    # --files takes one path (repeatable), so a service may come after it
+    after = bpql("diff", "--files", "examples/insurer", "claims", "--format", "json")
+    assert json.loads(after.stdout) == doc
     assert [(d["before"], d["after"]) for d in doc["blueprints"]] == [
         ("claims:as-is", "claims:to-be")
     ]
