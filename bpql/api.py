@@ -24,6 +24,7 @@ from bpql.load import load as _load
 from bpql.result import Result
 
 if TYPE_CHECKING:
+    from bpql.compare import DiffResult
     from bpql.viz import View
 
 
@@ -80,6 +81,14 @@ class Client:
         heading = title or result.title or (query.strip() if isinstance(query, str) else None)
         return viz.render(result, max_nodes=max_nodes or viz.DEFAULT_MAX_NODES, title=heading)
 
+    def diff(self, service: str | None = None, variant: str | None = None) -> DiffResult:
+        """The as-is of `service` (id or name; None: every service) compared with its to-be
+        (or the `variant` named); `.comparison` holds it all, `viz()` draws the diff view."""
+        from bpql import compare
+
+        graph = compare.stored_graph(self.backend, service, redesigned=True)
+        return compare.as_result(compare.compare_scenarios(graph, service, variant))
+
     def stats(self) -> dict[str, dict[str, int]]:
         return self.backend.counts()
 
@@ -96,6 +105,42 @@ class Client:
 def connect(db: str | None = None) -> Client:
     """Open a store: `bolt://…`/`neo4j://…` (NEO4J_USER/NEO4J_PASSWORD) or `embedded:PATH`."""
     return Client(_connect(db))
+
+
+def diff_scenarios(
+    *paths: str | Path, service: str | None = None, variant: str | None = None
+) -> DiffResult:
+    """`Client.diff` over blueprint files instead of a store."""
+    from bpql import compare
+    from bpql.model.validate import validate_paths
+
+    graph = validate_paths([Path(p) for p in paths]).graph
+    return compare.as_result(compare.compare_scenarios(graph, service, variant))
+
+
+def diff_paths(old: str | Path, new: str | Path) -> DiffResult:
+    """Two versions of an enterprise's files (two folders), compared blueprint by blueprint."""
+    from bpql import compare
+    from bpql.model.validate import validate_paths
+
+    before, after = validate_paths([Path(old)]), validate_paths([Path(new)])
+    return compare.as_result(
+        compare.compare_versions(before.graph, after.graph, str(old), str(new))
+    )
+
+
+def diff_revision(rev: str, path: str | Path) -> DiffResult:
+    """The files under `path` at git revision `rev` compared with the files there now; git
+    reads the old files into a temporary folder, the work tree is not touched."""
+    import tempfile
+
+    from bpql import compare
+    from bpql.model.validate import validate_paths
+
+    with tempfile.TemporaryDirectory(prefix="bpql-rev-") as tmp:
+        old = validate_paths([Path(compare.files_at_revision(rev, str(path), tmp))])
+    new = validate_paths([Path(path)])
+    return compare.as_result(compare.compare_versions(old.graph, new.graph, rev, "working files"))
 
 
 def explain_text(compiled: Iterable[ir.Plan]) -> str:

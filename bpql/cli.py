@@ -325,6 +325,50 @@ def cmd_viz(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    """As-is with to-be (from the store, or from --files), or two versions of the files."""
+    from bpql import api, compare
+    from bpql.errors import BpqlError
+
+    targets = list(args.targets)
+    result: compare.DiffResult
+    if args.rev is not None:
+        if len(targets) != 1 or args.files:
+            raise BpqlError(
+                "--rev REV takes one PATH: the enterprise folder to compare with its files at "
+                "REV, as in `bpql diff --rev HEAD~3 examples/insurer`",
+                code="BPQL-C087",
+            )
+        result = api.diff_revision(args.rev, targets[0])
+    elif len(targets) == 2 and all(Path(t).exists() for t in targets):
+        result = api.diff_paths(targets[0], targets[1])
+    elif len(targets) > 1:
+        raise BpqlError(
+            f"expected one SERVICE, or two existing folders to compare; got {len(targets)} "
+            "arguments" + "".join(f"; no folder {t}" for t in targets if not Path(t).exists()),
+            code="BPQL-C088",
+        )
+    else:
+        service = targets[0] if targets else None
+        if args.files:
+            result = api.diff_scenarios(*args.files, service=service, variant=args.variant)
+        else:
+            with _loaded(_backend(args)) as backend:
+                graph = compare.stored_graph(backend, service, redesigned=True)
+            result = compare.as_result(compare.compare_scenarios(graph, service, args.variant))
+    assert result.comparison is not None
+    if args.view:
+        from bpql.viz.diffview import diff_view
+
+        diff_view(result.comparison).save(args.view)
+        print(f"wrote {args.view}", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(compare.to_text(result.comparison))
+    return 0
+
+
 def cmd_shell(args: argparse.Namespace) -> int:
     from bpql.shell import run_shell
 
@@ -469,6 +513,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="above this many nodes, draw the result collapsed per service (default 3000)",
     )
     p.add_argument("--open", action="store_true", help="open the page in a browser")
+    p.add_argument("--db", help=DB_HELP)
+    p = add(
+        "diff",
+        cmd_diff,
+        "compare a service's as-is with its to-be, or two versions of the files (two folders, "
+        "or a git revision with --rev): steps, fail points and the designer's figures",
+    )
+    p.add_argument(
+        "targets",
+        nargs="*",
+        metavar="SERVICE|PATH",
+        help="a service (id or name; none: every service with a to-be), or two folders, or "
+        "with --rev the folder to compare",
+    )
+    p.add_argument("--variant", help='which to-be variant ("" for the one without a variant)')
+    p.add_argument(
+        "--files",
+        action="append",
+        metavar="PATH",
+        help="read the blueprints from this enterprise folder or file instead of the store "
+        "(repeat for more files)",
+    )
+    p.add_argument("--rev", help="a git revision: compare PATH's files then and now (no store)")
+    p.add_argument("--view", metavar="FILE", help="also write the diff view, an HTML page")
+    p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--db", help=DB_HELP)
     p = add("shell", cmd_shell, "an interactive BPQL prompt with history and completion")
     p.add_argument("--db", help=DB_HELP)

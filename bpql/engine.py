@@ -21,6 +21,7 @@ from bpql.language import IMPACT_ROUTES, SUPPORTED_ROUTE
 from bpql.resolve import Resolver
 from bpql.result import Graph, GraphNode, GraphPath, Mark, Result, Table
 from bpql.schema import LANES, SCENARIOS, VISIBLE_LANES
+from bpql.whatif import shape_whatif
 from bpql.words import counted
 
 
@@ -475,6 +476,8 @@ SHAPERS: dict[str, Callable[[Any, dict[str, Rows]], Result]] = {
     "risk": _shape_risk,
     "path": _shape_path,
     "show": _shape_show,
+    # what-if, read-only (bpql/whatif.py)
+    "whatif": shape_whatif,
 }
 
 

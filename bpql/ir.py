@@ -99,6 +99,20 @@ class RiskIR:
 
 
 @dataclass(frozen=True)
+class WhatIfIR:
+    """A change imagined and read back, nothing written (bpql/whatif.py classifies)."""
+
+    kind: ClassVar[str] = "whatif"
+    #: retire (a system) | move (a role, to `department`) | close (a touchpoint or `channel`)
+    change: str
+    #: the system, role or touchpoint; None when a whole channel closes
+    source: Target | None
+    channel: str | None
+    department: Target | None
+    scenario: str | None
+
+
+@dataclass(frozen=True)
 class PathIR:
     kind: ClassVar[str] = "path"
     source: Target
@@ -116,7 +130,7 @@ class ShowIR:
     scenario: str | None = None
 
 
-QueryIR = Union[FindIR, ImpactIR, RiskIR, PathIR, ShowIR]
+QueryIR = Union[FindIR, ImpactIR, RiskIR, PathIR, ShowIR, WhatIfIR]
 
 
 @dataclass(frozen=True)

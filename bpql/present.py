@@ -170,12 +170,25 @@ def _impact(result: Result, console: Console) -> None:
     _graph_size(result, console)
 
 
+def _diff(result: Result, console: Console) -> None:
+    """The redesign diff as `bpql diff` prints it: the summary first, then the details."""
+    from bpql.compare import to_text
+
+    comparison = getattr(result, "comparison", None)
+    if comparison is None:
+        raise BpqlError("this diff result holds no comparison", code="BPQL-C089")
+    console.print(to_text(comparison), markup=False, highlight=False, end="")
+
+
 #: how each kind of result is drawn on a terminal
 PRESENTERS: dict[str, Callable[[Result, Console], None]] = {
     "table": _table,
     "graph": _nodes,
     "impact": _impact,
     "blueprint": _graph_size,
+    # the redesign: `bpql diff` results and what-if answers (bpql/compare.py, bpql/whatif.py)
+    "diff": _diff,
+    "whatif": _impact,
 }
 
 

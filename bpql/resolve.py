@@ -117,6 +117,39 @@ class Resolver:
         src = self._ref(stmt.target, RISK_SOURCES, "risk of")
         return ir.RiskIR(src, self._scenario(stmt.scenario))
 
+    def _whatif(self, stmt: ast.WhatIf) -> ir.WhatIfIR:
+        """Which things a change names: a system to retire, a role and the department it
+        moves to, a touchpoint or a channel to close."""
+        scenario = self._reads(stmt.scenario)
+        if stmt.change == "retire":
+            src = self._ref(stmt.target, ("System",), "impact of retiring")
+            return ir.WhatIfIR("retire", src, None, None, scenario)
+        if stmt.change == "move":
+            assert stmt.to is not None  # the grammar makes `to` part of `moving`
+            role = self._ref(stmt.target, ("Role",), "impact of moving")
+            dept = self._ref(stmt.to, ("Department",), "to")
+            return ir.WhatIfIR("move", role, None, dept, scenario)
+        word = stmt.target.kind.text.lower()
+        if word in ("channel", "channels"):
+            channel = str(stmt.target.value.value).lower()
+            if channel not in CHANNELS:
+                raise QueryError(
+                    f"no channel '{stmt.target.value.value}'{_hint(channel, CHANNELS)}; the "
+                    f"channels are: {', '.join(CHANNELS)}",
+                    stmt.target.value.span,
+                    code="BPQL-Q140",
+                )
+            return ir.WhatIfIR("close", None, channel, None, scenario)
+        if word not in ("touchpoint", "touchpoints"):
+            raise QueryError(
+                f'\'impact of closing\' takes channel "..." or touchpoint "..."; got '
+                f"'{stmt.target.kind.text}'{_hint(word, ['channel', 'touchpoint'])}",
+                stmt.target.kind.span,
+                code="BPQL-Q141",
+            )
+        tp = self._ref(stmt.target, ("Touchpoint",), "impact of closing")
+        return ir.WhatIfIR("close", tp, None, None, scenario)
+
     def _path(self, stmt: ast.PathQuery) -> ir.PathIR:
         self._refuse_scenario(stmt.scenario, "path", "a path may cross as-is and to-be")
         return ir.PathIR(
@@ -485,6 +518,7 @@ STATEMENTS: dict[type, Callable[[Resolver, Any], ir.QueryIR | ir.ExplainIR]] = {
     ast.Risk: Resolver._risk,
     ast.PathQuery: Resolver._path,
     ast.Show: Resolver._show,
+    ast.WhatIf: Resolver._whatif,
 }
 CONDITIONS: dict[type, Callable[[Resolver, NodeKind, Any], ir.Cond]] = {
     ast.And: Resolver._and,

@@ -106,8 +106,9 @@ def test_every_kind_has_a_handler_in_every_table() -> None:
     for d in DIALECTS.values():
         assert set(d.RENDERERS) >= kinds, d.name
     # every result kind the engine makes can be shown on a terminal and, with a graph, drawn
-    assert set(PRESENTERS) == {"table", "graph", "impact", "blueprint"}
-    assert set(VIEWS) == {"graph", "impact", "blueprint"}
+    redesign = {"diff", "whatif"}  # bpql diff results and what-if answers
+    assert set(PRESENTERS) == {"table", "graph", "impact", "blueprint", *redesign}
+    assert set(VIEWS) == {"graph", "impact", "blueprint", *redesign}
 
 
 def test_the_query_path_imports_no_file_format() -> None:

@@ -120,6 +120,17 @@ class Risk(Node):
 
 
 @dataclass(frozen=True)
+class WhatIf(Node):
+    """`impact of retiring system "x"`, `... moving role "r" to department "d"`,
+    `... closing channel "letter"` (or touchpoint): a change imagined, nothing written."""
+
+    change: str  # retire | move | close
+    target: Ref
+    to: Ref | None
+    scenario: Value | None
+
+
+@dataclass(frozen=True)
 class PathQuery(Node):
     source: Ref
     target: Ref
@@ -134,7 +145,7 @@ class Show(Node):
     scenario: Value | None
 
 
-Query = Union[Find, Count, Impact, Risk, PathQuery, Show]
+Query = Union[Find, Count, Impact, Risk, PathQuery, Show, WhatIf]
 
 
 @dataclass(frozen=True)
@@ -142,4 +153,4 @@ class Explain(Node):
     query: Query
 
 
-Statement = Union[Find, Count, Impact, Risk, PathQuery, Show, Explain]
+Statement = Union[Find, Count, Impact, Risk, PathQuery, Show, WhatIf, Explain]

@@ -286,6 +286,21 @@ class _ToAst(Transformer[Token, Any]):
         c = self._clauses(items)
         return ast.Risk(_span(meta), items[2], c.get("scenario"))
 
+    def _whatif(self, meta: Meta, change: str, items: list[Any]) -> ast.WhatIf:
+        c = self._clauses(items)
+        refs = [i for i in items if isinstance(i, ast.Ref)]
+        to = refs[1] if len(refs) > 1 else None
+        return ast.WhatIf(_span(meta), change, refs[0], to, c.get("scenario"))
+
+    def whatif_retire(self, meta: Meta, items: list[Any]) -> ast.WhatIf:
+        return self._whatif(meta, "retire", items)
+
+    def whatif_move(self, meta: Meta, items: list[Any]) -> ast.WhatIf:
+        return self._whatif(meta, "move", items)
+
+    def whatif_close(self, meta: Meta, items: list[Any]) -> ast.WhatIf:
+        return self._whatif(meta, "close", items)
+
     def path(self, meta: Meta, items: list[Any]) -> ast.PathQuery:
         c = self._clauses(items)
         refs = [i for i in items if isinstance(i, ast.Ref)]

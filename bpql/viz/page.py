@@ -588,3 +588,14 @@ VIEWS: dict[str, Callable[..., View]] = {
     "impact": impact_view,
     "blueprint": lambda result, title=None, **_: blueprint_view(result, title=title),
 }
+
+
+def _diff_view(result: Result, **options: Any) -> View:
+    """The redesign diff view; imported when drawn, as bpql/viz/diffview.py imports this."""
+    from bpql.viz.diffview import diff_result_view
+
+    return diff_result_view(result, **options)
+
+
+#: the redesign's results: the diff of two blueprints, and what-if answers (drawn as impact)
+VIEWS.update(diff=_diff_view, whatif=impact_view)

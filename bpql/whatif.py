@@ -1,0 +1,347 @@
+"""What-if, read-only: what retiring a system, moving a role to another department or closing
+a channel or touchpoint would reach, before anyone changes anything.
+
+The plan (`Dialect.whatif_plan`) only reads: the steps the change reaches directly and the
+whole blueprints around them. This module classifies, in Python over those rows, in the style
+of `bpql.criticality`: each step reached with its route (which relation, how many hops) and
+what it means (customer-visible, a moment of truth, left with no touchpoint, a handoff created
+or removed, no way left to do a customer step), and per service the touchpoints left with no
+step and the customer steps left with no way.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from bpql import ir
+from bpql.compare import handoffs
+from bpql.criticality import SupportGraph
+from bpql.ids import node_key
+from bpql.result import Graph, GraphNode, Mark, Result, Table
+from bpql.schema import VISIBLE_LANES
+from bpql.words import counted
+
+Rows = tuple[list[str], list[list[Any]]]
+
+#: the classes a reached step can carry, in the order a table lists them
+CUSTOMER_VISIBLE = "customer-visible"
+MOMENT = "moment of truth"
+NO_TOUCHPOINT = "no touchpoint left"
+NO_WAY = "no way left to do it"
+HANDOFF_CREATED = "handoff created"
+HANDOFF_REMOVED = "handoff removed"
+#: the relation each change reaches its steps by
+RELATION = {"retire": "uses", "move": "performed by", "close": "at touchpoint"}
+
+
+@dataclass
+class Facts:
+    """The fetched blueprints as plain maps."""
+
+    name: dict[str, str] = field(default_factory=dict)
+    lane: dict[str, str] = field(default_factory=dict)
+    seq: dict[str, int] = field(default_factory=dict)
+    moment: set[str] = field(default_factory=set)
+    blueprint: dict[str, str] = field(default_factory=dict)
+    service: dict[str, tuple[str, str]] = field(default_factory=dict)
+    touchpoints: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    tp_name: dict[str, str] = field(default_factory=dict)
+    channel: dict[str, str] = field(default_factory=dict)
+    #: every step (of the scenario) at each touchpoint the fetched steps use
+    at: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    roles: defaultdict[str, dict[str, str | None]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+
+    @classmethod
+    def of(cls, rows: dict[str, Rows]) -> Facts:
+        f = cls()
+        for sid, name, lane, seq, moment, bp, service_id, service in rows["steps"][1]:
+            f.name[sid], f.lane[sid], f.seq[sid] = name, lane, int(seq or 0)
+            f.blueprint[sid], f.service[sid] = bp, (service_id, service)
+            if moment:
+                f.moment.add(sid)
+        for tp, step, name, channel in rows["touchpoints"][1]:
+            f.touchpoints[step].add(tp)
+            f.tp_name[tp], f.channel[tp] = name, channel
+        for tp, step in rows.get("at_touchpoints", ([], []))[1]:
+            f.at[tp].add(step)
+        for step, role, dept in rows["roles"][1]:
+            f.roles[step][role] = dept
+        return f
+
+    def departments(self, step: str, moved: tuple[str, str] | None = None) -> list[str]:
+        """The departments of the roles that perform `step`; `moved` = (role, department)."""
+        out = set()
+        for role, dept in self.roles.get(step, {}).items():
+            d = moved[1] if moved is not None and role == moved[0] else dept
+            if d is not None:
+                out.add(d)
+        return sorted(out)
+
+    def in_order(self, blueprint: str) -> list[str]:
+        return sorted(
+            (s for s, b in self.blueprint.items() if b == blueprint),
+            key=lambda s: (self.seq[s], s),
+        )
+
+
+@dataclass(frozen=True)
+class Reached:
+    step: str
+    route: str
+    via: str
+    hops: int
+    classes: tuple[str, ...]
+
+
+def _hops_to(source: str, depends: list[list[Any]]) -> dict[str, int]:
+    """How many DEPENDS_ON hops lead from each system to `source` (0 for itself)."""
+    on_me: defaultdict[str, set[str]] = defaultdict(set)
+    for system, dep in depends:
+        on_me[dep].add(system)
+    out = {source: 0}
+    todo = deque([source])
+    while todo:
+        here = todo.popleft()
+        for up in sorted(on_me[here]):
+            if up not in out:
+                out[up] = out[here] + 1
+                todo.append(up)
+    return out
+
+
+def _service() -> dict[str, Any]:
+    return {"touchpoints_left": set(), "no_way": set(), "before": 0, "after": 0}
+
+
+def classify(
+    query: ir.WhatIfIR, rows: dict[str, Rows]
+) -> tuple[list[Reached], Facts, dict[str, Any]]:
+    """Every step reached and its classes; per service what the change leaves behind."""
+    f = Facts.of(rows)
+    direct: dict[str, tuple[str, int]] = {}
+    hops = (
+        _hops_to(query.source.id, rows["depends"][1])
+        if query.change == "retire" and query.source is not None
+        else {}
+    )
+    for step, via in rows["reached"][1]:
+        n = hops.get(via, 0)
+        if step not in direct or (n, via) < (direct[step][1], direct[step][0]):
+            direct[step] = (via, n)
+    routes: dict[str, tuple[str, str, int]] = {}
+    for step, (via, n) in direct.items():
+        name = RELATION[query.change]
+        if query.change == "retire" and n:
+            name = "uses, depends on"
+        routes[step] = (name, via, n + 1)
+    classes: defaultdict[str, set[str]] = defaultdict(set)
+    per_service: defaultdict[str, dict[str, Any]] = defaultdict(_service)
+    change_handler = CHANGES[query.change]
+    change_handler(query, rows, f, set(direct), routes, classes, per_service)
+    for step in routes:
+        if f.lane.get(step) in VISIBLE_LANES:
+            classes[step].add(CUSTOMER_VISIBLE)
+        if step in f.moment:
+            classes[step].add(MOMENT)
+        per_service.setdefault(f.service[step][0], _service())
+    order = [CUSTOMER_VISIBLE, MOMENT, NO_TOUCHPOINT, NO_WAY, HANDOFF_CREATED, HANDOFF_REMOVED]
+    reached = [
+        Reached(s, *routes[s], tuple(c for c in order if c in classes[s]))
+        for s in sorted(routes, key=lambda s: (f.service[s][1], f.seq[s], s))
+    ]
+    return reached, f, dict(per_service)
+
+
+def _retire(
+    query: ir.WhatIfIR,
+    rows: dict[str, Rows],
+    f: Facts,
+    hit: set[str],
+    routes: dict[str, tuple[str, str, int]],
+    classes: defaultdict[str, set[str]],
+    per_service: defaultdict[str, dict[str, Any]],
+) -> None:
+    """A retired system stops every step that uses it (or a system depending on it); the
+    steps those support are reached through SUPPORTS, and break where no other route works."""
+    sg = SupportGraph()
+    for s in f.lane:
+        sg.add_step(s, f.lane[s], f.name[s], s in f.moment, None, f.service[s][0])
+    for lower, higher in rows["supports"][1]:
+        sg.add_support(lower, higher)
+    blast = sg.blast(hit, set())
+    # each step above a hit one: the nearest hit step below it, and how far (fewest hops
+    # first, then ids, so both stores give one answer)
+    todo = [(routes[s][2], s) for s in sorted(hit)]
+    heapq.heapify(todo)
+    done: set[str] = set()
+    while todo:
+        n, low = heapq.heappop(todo)
+        if low in done:
+            continue
+        done.add(low)
+        for high in sorted(sg.supported.get(low, ())):
+            if high not in hit and (high not in routes or routes[high][2] > n + 1):
+                routes[high] = ("supports", low, n + 1)
+                heapq.heappush(todo, (n + 1, high))
+    for s in blast.broken:
+        if f.lane.get(s) == "customer":
+            classes[s].add(NO_WAY)
+            per_service[f.service[s][0]]["no_way"].add(s)
+    dead = set(blast.broken)
+    for s in routes:
+        for tp in f.touchpoints.get(s, ()):
+            if f.at[tp] and f.at[tp] <= dead:
+                per_service[f.service[s][0]]["touchpoints_left"].add(tp)
+
+
+def _move(
+    query: ir.WhatIfIR,
+    rows: dict[str, Rows],
+    f: Facts,
+    hit: set[str],
+    routes: dict[str, tuple[str, str, int]],
+    classes: defaultdict[str, set[str]],
+    per_service: defaultdict[str, dict[str, Any]],
+) -> None:
+    """The role's steps stay where they are; the handoffs along each blueprint's time line
+    are worked out before and after the role changes department."""
+    assert query.source is not None and query.department is not None
+    moved = (query.source.id, query.department.id)
+    for bp in sorted({f.blueprint[s] for s in hit}):
+        order = f.in_order(bp)
+        before = set(handoffs((s, f.departments(s)) for s in order))
+        after = set(handoffs((s, f.departments(s, moved)) for s in order))
+        service = per_service[f.service[order[0]][0]]
+        service["before"] += len(before)
+        service["after"] += len(after)
+        for pair, mark in [(p, HANDOFF_CREATED) for p in after - before] + [
+            (p, HANDOFF_REMOVED) for p in before - after
+        ]:
+            src, dst = pair
+            classes[dst].add(mark)
+            routes.setdefault(dst, ("handoff", src, 1))
+
+
+def _close(
+    query: ir.WhatIfIR,
+    rows: dict[str, Rows],
+    f: Facts,
+    hit: set[str],
+    routes: dict[str, tuple[str, str, int]],
+    classes: defaultdict[str, set[str]],
+    per_service: defaultdict[str, dict[str, Any]],
+) -> None:
+    """A step at a closed touchpoint keeps its other touchpoints; with none left, a customer
+    step has no way to be done."""
+    closed = {tp for _, tp in rows["reached"][1]}
+    # (the closed touchpoints themselves are closed, not left with no step)
+    for s in hit:
+        if not f.touchpoints[s] - closed:
+            classes[s].add(NO_TOUCHPOINT)
+            if f.lane.get(s) == "customer":
+                classes[s].add(NO_WAY)
+                per_service[f.service[s][0]]["no_way"].add(s)
+
+
+CHANGES = {"retire": _retire, "move": _move, "close": _close}
+
+
+def _what(query: ir.WhatIfIR) -> str:
+    if query.change == "retire":
+        assert query.source is not None
+        return f'retiring system "{query.source.name}"'
+    if query.change == "move":
+        assert query.source is not None and query.department is not None
+        return f'moving role "{query.source.name}" to department "{query.department.name}"'
+    if query.source is not None:
+        return f'closing touchpoint "{query.source.name}"'
+    return f'closing channel "{query.channel}"'
+
+
+def shape_whatif(query: ir.WhatIfIR, rows: dict[str, Rows]) -> Result:
+    """Rows of a what-if plan -> a per-service table, every step with its route and classes,
+    and the graph the impact view draws."""
+    reached, f, per_service = classify(query, rows)
+    by_service: defaultdict[str, list[Reached]] = defaultdict(list)
+    for r in reached:
+        by_service[f.service[r.step][0]].append(r)
+    columns = [
+        "service",
+        "steps",
+        "customer_visible",
+        "moments_of_truth",
+        "touchpoints_left_with_no_step",
+        "customer_steps_with_no_way",
+        "handoffs_before",
+        "handoffs_after",
+    ]
+    table_rows = []
+    names = {sid: name for sid, name in f.service.values()}
+    for sid in sorted(per_service, key=lambda s: names.get(s, s)):
+        mine = by_service[sid]
+        s = per_service[sid]
+        table_rows.append(
+            [
+                names.get(sid, sid),
+                len(mine),
+                sum(CUSTOMER_VISIBLE in r.classes for r in mine),
+                sum(MOMENT in r.classes for r in mine),
+                sorted(s["touchpoints_left"]),
+                sorted(s["no_way"]),
+                s["before"] if query.change == "move" else None,
+                s["after"] if query.change == "move" else None,
+            ]
+        )
+    steps = Table(
+        ["service", "step", "name", "lane", "route", "via", "hops", "classes"],
+        [
+            [
+                f.service[r.step][1],
+                r.step,
+                f.name[r.step],
+                f.lane[r.step],
+                r.route,
+                r.via,
+                r.hops,
+                list(r.classes),
+            ]
+            for r in reached
+        ],
+    )
+    graph = Graph()
+    for name in ["source", *(n for n in rows if n.startswith("graph."))]:
+        for row in rows[name][1]:
+            graph.absorb(row)
+    for r in reached:
+        key = node_key("Step", r.step)
+        if key in graph.nodes:
+            n = graph.nodes[key]
+            extra = {"route": r.route, "via": r.via, "hops": r.hops, "classes": list(r.classes)}
+            graph.nodes[key] = GraphNode(n.label, n.id, n.labels, {**n.properties, **extra})
+    what = _what(query)
+    sources = [node_key(n.label, n.id) for row in rows["source"][1] for n in row if n is not None]
+    customer = sum(CUSTOMER_VISIBLE in r.classes for r in reached)
+    return Result(
+        "whatif",
+        table=Table(columns, table_rows),
+        steps=steps,
+        graph=graph,
+        title=(
+            f"impact of {what}: {counted(len(reached), 'step')} reached in "
+            f"{counted(len(table_rows), 'service')}, {customer} customer-visible"
+        ),
+        subtitle="what-if, nothing written: rings mark the change, the steps it reaches "
+        "directly and the customer-visible ones",
+        highlight={
+            Mark.SOURCE: sorted(k for k in sources if k in graph.nodes),
+            Mark.DIRECT: sorted(node_key("Step", r.step) for r in reached if r.hops <= 1),
+            Mark.VISIBLE: sorted(
+                node_key("Step", r.step) for r in reached if CUSTOMER_VISIBLE in r.classes
+            ),
+        },
+    )
