@@ -125,6 +125,14 @@ class Explorer:
         with self.lock, self.open_store() as backend:
             return Engine(backend).blueprint(service, scenario, variant)
 
+    def diff(self, service: str, variant: str | None) -> Result:
+        """The as-is of `service` against its to-be (or `variant`), as `bpql diff` answers it."""
+        from bpql import compare
+
+        with self.lock, self.open_store() as backend:
+            graph = compare.stored_graph(backend, service, redesigned=True)
+        return compare.as_result(compare.compare_scenarios(graph, service, variant))
+
     def explain(self, text: str) -> str:
         from bpql.api import explain_text
         from bpql.engine import Engine
@@ -279,6 +287,9 @@ def make_app(open_store: Callable[[], Backend], uri: str) -> Starlette:
                 result = app_state.blueprint(
                     params["blueprint"], params.get("scenario") or "as-is", params.get("variant")
                 )
+                title = None
+            elif params.get("diff"):
+                result = app_state.diff(params["diff"], params.get("variant"))
                 title = None
             else:
                 result = app_state.result(text)

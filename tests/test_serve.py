@@ -305,3 +305,39 @@ def test_explorer_end_to_end(server: Server, store: tuple[str, Client], browser:
         assert view.evaluate("() => window.bpql.counts().nodes") == len(expected.graph.nodes)
     assert report.console_errors == []
     assert report.requests == []
+
+
+def test_explorer_compares_as_is_with_to_be_and_answers_what_if(
+    server: Server, store: tuple[str, Client], browser: Any
+) -> None:
+    """The redesign answers in the explorer: a service's `compare` link opens the diff view
+    with the counts `bpql diff` gives, and a what-if statement draws in the impact view."""
+    _, client = store
+    counts = client.diff("claims").comparison.counts()
+    assert counts["added"] and counts["removed"] and counts["changed"]
+    with watched_page(browser, (1280, 800), allow=server.base) as (page, report):
+        report.url = server.base
+        page.goto(server.base)
+        page.wait_for_function("() => window.bpqlExplorer && window.bpqlExplorer.ready")
+        page.fill("#name", "motor")
+        page.wait_for_selector('#found li[data-key="Service:claims"] a:text("compare")')
+        page.click('#found li[data-key="Service:claims"] a:text("compare")')
+        view = frame_view(page)
+        assert view.evaluate("() => window.bpql.view") == "diff"
+        assert "diff=claims" in page.url
+        shown = view.evaluate(
+            "() => JSON.parse(document.getElementById('bpql-view').textContent).diff"
+        )
+        assert shown == counts
+
+        what_if = 'impact of closing channel "letter"'
+        expected = client.query(what_if)
+        assert expected.graph is not None and expected.kind == "whatif"
+        page.fill("#q", what_if)
+        page.keyboard.press("Enter")
+        wait_answer(page)
+        view = frame_view(page)
+        got = view.evaluate("() => window.bpql.counts()")
+        assert got == {"nodes": len(expected.graph.nodes), "edges": len(expected.graph.edges)}
+    assert report.console_errors == []
+    assert report.requests == []

@@ -162,6 +162,9 @@ def diff_view(comparison: Comparison, *, title: str | None = None) -> View:
         "phases": [],
         "left": -layout.COLUMN * 1.6,
         "width": width,
+        # what the page fits into its frame, as the blueprint view gives it
+        "top": (bands[0]["top"] if bands else 0.0) - 40,
+        "bottom": bands[-1]["bottom"] if bands else 0.0,
         "diff": counts,
         "extra": {
             "title": "Changes",

@@ -131,9 +131,31 @@
     tab("graph");
   }
 
+  function openDiff(service, variant, push) {
+    closeSuggest();
+    state.query = null;
+    state.answer = null;
+    $("error").hidden = true;
+    $("welcome").hidden = true;
+    const params = { diff: service };
+    if (variant) params.variant = variant;
+    const qs = new URLSearchParams(params).toString();
+    if (push) history.pushState(params, "", "?" + qs);
+    $("tabs").hidden = false;
+    document.querySelector('#tabs [data-tab="graph"]').hidden = false;
+    document.querySelector('#tabs [data-tab="table"]').hidden = true;
+    document.querySelector('#tabs [data-tab="cypher"]').hidden = true;
+    $("summary").textContent = "as-is against to-be of " + service;
+    showView("/view?" + qs);
+    tab("graph");
+  }
+
   function fromLocation() {
     const params = new URLSearchParams(location.search);
-    if (params.get("blueprint")) {
+    if (params.get("diff")) {
+      q.value = "";
+      openDiff(params.get("diff"), params.get("variant"), false);
+    } else if (params.get("blueprint")) {
       q.value = "";
       openBlueprint(params.get("blueprint"), params.get("scenario"), false);
     } else if (params.get("q")) {
@@ -248,7 +270,14 @@
           ev.preventDefault();
           openBlueprint(t.id, null, true);
         });
-        li.append(bp);
+        const cmp = el("a", "compare");
+        cmp.href = "?diff=" + encodeURIComponent(t.id);
+        cmp.title = "the as-is against its to-be (bpql diff)";
+        cmp.addEventListener("click", (ev) => {
+          ev.preventDefault();
+          openDiff(t.id, null, true);
+        });
+        li.append(bp, cmp);
       }
       found.appendChild(li);
     }
