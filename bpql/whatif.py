@@ -55,6 +55,7 @@ class Facts:
     roles: defaultdict[str, dict[str, str | None]] = field(
         default_factory=lambda: defaultdict(dict)
     )
+    dept_name: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, rows: dict[str, Rows]) -> Facts:
@@ -69,8 +70,10 @@ class Facts:
             f.tp_name[tp], f.channel[tp] = name, channel
         for tp, step in rows.get("at_touchpoints", ([], []))[1]:
             f.at[tp].add(step)
-        for step, role, dept in rows["roles"][1]:
+        for step, role, dept, dept_name in rows["roles"][1]:
             f.roles[step][role] = dept
+            if dept is not None:
+                f.dept_name[dept] = dept_name or dept
         return f
 
     def departments(self, step: str, moved: tuple[str, str] | None = None) -> list[str]:
@@ -319,10 +322,22 @@ def shape_whatif(query: ir.WhatIfIR, rows: dict[str, Rows]) -> Result:
             graph.absorb(row)
     for r in reached:
         key = node_key("Step", r.step)
-        if key in graph.nodes:
-            n = graph.nodes[key]
-            extra = {"route": r.route, "via": r.via, "hops": r.hops, "classes": list(r.classes)}
-            graph.nodes[key] = GraphNode(n.label, n.id, n.labels, {**n.properties, **extra})
+        # every step reached is drawn, so the view counts what the table counts; the
+        # departments performing it (before the change) place it in the view's matrix
+        extra = {
+            "route": r.route,
+            "via": r.via,
+            "hops": r.hops,
+            "classes": list(r.classes),
+            "departments": [f.dept_name[d] for d in f.departments(r.step)],
+        }
+        n = graph.nodes.get(key) or GraphNode(
+            "Step",
+            r.step,
+            ("Step",),
+            {"id": r.step, "name": f.name[r.step], "lane": f.lane[r.step], "seq": f.seq[r.step]},
+        )
+        graph.nodes[key] = GraphNode(n.label, n.id, n.labels, {**n.properties, **extra})
     what = _what(query)
     sources = [node_key(n.label, n.id) for row in rows["source"][1] for n in row if n is not None]
     customer = sum(CUSTOMER_VISIBLE in r.classes for r in reached)

@@ -330,3 +330,44 @@ def test_png_without_chromium_is_one_clear_line(stores: dict[str, Client], tmp_p
     assert done.stderr.startswith("error: PNG export needs headless Chromium")
     assert len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "c.png").exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'impact of retiring system "crm"',
+        'impact of moving role "billing-clerk" to department "customer-service"',
+        'impact of closing channel "letter"',
+    ],
+)
+def test_whatif_bands_and_matrix_count_what_the_answer_says(
+    stores: dict[str, Client], browser: Any, tmp_path: Path, query: str
+) -> None:
+    """A what-if answer in the impact view: every step it reaches drawn in its service's band,
+    and the legend, the matrix and the title counting what the table counts."""
+    result = stores["insurer"].query(query)
+    assert result.kind == "whatif" and result.table is not None and result.steps is not None
+    path = stores["insurer"].viz(result).save(tmp_path / "whatif.html")
+    with viewed(browser, path, (1280, 800)) as (page, report):
+        got = page.evaluate(IMPACT_READ)
+    assert report.console_errors == [] and report.requests == []
+    cols = result.table.columns
+    per = {
+        r[0]: (r[cols.index("steps")], r[cols.index("customer_visible")]) for r in result.table.rows
+    }
+    steps = {str(r[1]) for r in result.steps.rows}
+    drawn = [s["step"] for b in got["bands"] for s in b["steps"]]
+    assert sorted(drawn) == sorted(steps)
+    visible = sum(v for _, v in per.values())
+    assert dict(got["roles"])["Customer-visible"] == visible
+    assert f"{visible} customer-visible" in (result.title or "")
+    header, *body = got["matrix"]
+    assert body[-1][0] == "all steps"
+    for service, cell in zip(header[1:], body[-1][1:], strict=True):
+        assert cell == f"{per[service][0]} / {per[service][1]}"
+    # steps performed by roles sit in their department's row; customer steps in the row for none
+    lane = result.steps.columns.index("lane")
+    if any(r[lane] != "customer" for r in result.steps.rows):
+        assert len(body) > 2 and body[0][0] != "(performed by no department)"
+    else:
+        assert [r[0] for r in body] == ["(performed by no department)", "all steps"]

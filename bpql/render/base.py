@@ -538,7 +538,8 @@ class Dialect:
                 "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:PERFORMED_BY]->(r:Role)\n"
                 "WHERE b.id IN $blueprints\n"
                 "OPTIONAL MATCH (r)-[:MEMBER_OF]->(d:Department)\n"
-                "RETURN s.id AS step, r.id AS role, d.id AS department ORDER BY step, role",
+                "RETURN s.id AS step, r.id AS role, d.id AS department, d.name AS department_name\n"
+                "ORDER BY step, role",
                 blueprints=("blueprints",),
             )
         )

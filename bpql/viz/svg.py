@@ -34,6 +34,13 @@ ROUTE_LOOKS: dict[str, tuple[str, str, str]] = {
     "system": ("#1864ab", "", "uses the system"),
     "dependent system": ("#c92a2a", "6 3", "uses a system that depends on it"),
     SUPPORTED_ROUTE: ("#868e96", "2 3", "supports an affected step"),
+    # what-if routes (bpql/whatif.py)
+    "uses": ("#1864ab", "", "uses the system retired"),
+    "uses, depends on": ("#c92a2a", "6 3", "uses a system that depends on the one retired"),
+    "supports": ("#868e96", "2 3", "supports a step that is reached"),
+    "performed by": ("#2b8a3e", "", "performed by the role moved"),
+    "handoff": ("#e8590c", "4 2", "next to a step of the role moved (a handoff changes)"),
+    "at touchpoint": ("#1864ab", "", "at a touchpoint closed"),
 }
 OTHER_ROUTE = ("#495057", "", "other")
 
@@ -245,7 +252,10 @@ def department_matrix(result: Result) -> dict[str, Any]:
 
     def departments(step: str, seen: frozenset[str] = frozenset()) -> set[str]:
         key = f"Step:{step}"
-        found = {d for role in performed[key] for d in member[role]}
+        node = graph.nodes.get(key)
+        # an answer may name a step's departments on the step itself (what-if does)
+        found = set(node.properties.get("departments") or []) if node is not None else set()
+        found |= {d for role in performed[key] for d in member[role]}
         r = by_step.get(step)
         if not found and r is not None and r.get("via"):
             via = str(r["via"])
@@ -276,7 +286,7 @@ def department_matrix(result: Result) -> dict[str, Any]:
         "services": services,
         "rows": [
             {
-                "department": names[d] or "(no department in the answer)",
+                "department": names[d] or "(performed by no department)",
                 "cells": [cells.get((d, s)) for s in services],
             }
             for d in depts
