@@ -19,7 +19,7 @@ from bpql.errors import QueryError
 from bpql.ids import blueprint_id, node_key, parse_blueprint_id, scenario_of
 from bpql.language import IMPACT_ROUTES, SUPPORTED_ROUTE
 from bpql.resolve import Resolver
-from bpql.result import Graph, GraphNode, GraphPath, Mark, Result, Table
+from bpql.result import Graph, GraphEdge, GraphNode, GraphPath, Mark, Result, Table
 from bpql.schema import LANES, SCENARIOS, VISIBLE_LANES
 from bpql.words import counted
 
@@ -50,6 +50,8 @@ class Prepared:
 
 #: a statement's answer: its column names and rows
 Rows = tuple[list[str], list[list[Any]]]
+#: called after each statement of a plan with its name and the rows so far
+Check = Callable[[str, dict[str, Rows]], None]
 
 
 class Engine:
@@ -78,20 +80,27 @@ class Engine:
                 results.append(self.execute(p.query))
         return results
 
-    def run_plan(self, plan: ir.Plan) -> dict[str, Rows]:
+    def run_plan(self, plan: ir.Plan, check: Check | None = None) -> dict[str, Rows]:
         """Every statement in order, by name; a statement's inputs are filled from the first
-        column of the earlier statements it names."""
+        column of the earlier statements it names, less those of its `without`. `check` sees
+        the rows so far after each statement and may stop the plan."""
         out: dict[str, Rows] = {}
         for st in plan.statements:
             params = dict(st.params)
             for param, sources in st.inputs.items():
-                params[param] = sorted({r[0] for name in sources for r in out[name][1]})
+                values = {r[0] for name in sources for r in out[name][1]}
+                values -= {r[0] for name in st.without.get(param, ()) for r in out[name][1]}
+                params[param] = sorted(values)
             out[st.name] = self.backend.read(st.cypher, params)
+            if check is not None:
+                check(st.name, out)
         return out
 
     def execute(self, query: ir.QueryIR) -> Result:
         plan = self.compile(query)
-        return SHAPERS[query.kind](query, self.run_plan(plan))
+        limit = LIMITS.get(query.kind)
+        check = None if limit is None else (lambda name, out: limit(query, name, out))
+        return SHAPERS[query.kind](query, self.run_plan(plan, check))
 
     def blueprint(
         self, service: str, scenario: str = "as-is", variant: str | None = None
@@ -235,12 +244,49 @@ def _marked(graph: Graph, ends: list[ir.Target]) -> dict[str, list[str]]:
 
 
 def _shape_show(query: ir.ShowIR, rows: dict[str, Rows]) -> Result:
-    graph = _graph_of(rows, ["graph"])
+    nodes: dict[Any, GraphNode] = {key: node for key, node in rows["nodes"][1]}
+    graph = Graph()
+    for node in sorted(nodes.values(), key=lambda n: n.key):
+        graph.add_node(node)
+    for name in ("edges.out", "edges.in"):
+        for source, rel, target in rows[name][1]:
+            if source in nodes and target in nodes:
+                graph.add_edge(GraphEdge(nodes[source].key, nodes[target].key, rel))
     if query.scenario is not None:
         graph = _within_scenario(
             graph, node_key(query.target.label, query.target.id), query.scenario, query.depth
         )
     return Result("graph", graph=graph, highlight=_marked(graph, [query.target]))
+
+
+def _show_limit(query: ir.ShowIR, name: str, rows: dict[str, Rows]) -> None:
+    """Stop a neighbourhood as soon as a level takes it past `query.max_nodes`, before its
+    nodes are fetched, naming the depth that still fits."""
+    if not name.startswith("level"):
+        return
+    seen: set[Any] = set()
+    sizes = []
+    for d in range(int(name.removeprefix("level")) + 1):
+        seen.update(r[0] for r in rows[f"level{d}"][1])
+        sizes.append(len(seen))
+    if sizes[-1] <= query.max_nodes:
+        return
+    t = query.target
+    depth = len(sizes) - 1
+    fits = f"depth {depth - 1} holds {sizes[-2]:,}" if depth > 1 else ""
+    raise QueryError(
+        f'show {t.label.lower()} "{t.name}" depth {query.depth} reaches more than '
+        f"{query.max_nodes:,} nodes ({sizes[-1]:,} by depth {depth})",
+        code="BPQL-Q120",
+        hints=[
+            (f"lower the depth ({fits})" if fits else "show a thing with fewer neighbours")
+            + ", or narrow the question with `find` or `impact of`"
+        ],
+    )
+
+
+#: checks run while a plan runs, per IR kind
+LIMITS: dict[str, Callable[[Any, str, dict[str, Rows]], None]] = {"show": _show_limit}
 
 
 def _within_scenario(graph: Graph, centre: str, scenario: str, depth: int) -> Graph:
@@ -395,6 +441,11 @@ def _routes(query: ir.ImpactIR, rows: dict[str, Rows]) -> dict[str, tuple[str, s
     only because a reached step supports it names that step."""
     best: dict[str, tuple[tuple[int, int, str], tuple[str, str, int | None]]] = {}
     for order, route in enumerate(IMPACT_ROUTES[query.source.label]):
+        # a chained route: the step's path ends at `via`, whose chains came apart
+        chain_hops: dict[str, int] = {}
+        for via_id, chain in rows.get(f"graph.chain.{route.rule.relation}", ([], []))[1]:
+            n = sum(e.type == "DEPENDS_ON" for e in chain.edges)
+            chain_hops[via_id] = min(n, chain_hops.get(via_id, n))
         for row in rows[f"graph.route.{route.rule.relation}"][1]:
             for p in row:
                 if not isinstance(p, GraphPath):
@@ -403,6 +454,8 @@ def _routes(query: ir.ImpactIR, rows: dict[str, Rows]) -> dict[str, tuple[str, s
                 keys = {n.key: n for n in p.nodes}
                 via = next(keys[e.target].id for e in p.edges if e.source == step.key)
                 hops = sum(e.type == "DEPENDS_ON" for e in p.edges)
+                if route.rule.far:
+                    hops = chain_hops[via]
                 name = route.far if hops and route.far else route.name
                 found = ((hops, order, via), (name, via, hops if route.rule.bounded else None))
                 if step.id not in best or found[0] < best[step.id][0]:

@@ -9,6 +9,7 @@ variable-length patterns, which Cypher does not accept as parameters.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from bpql import ir
@@ -57,7 +58,15 @@ def q(name: str) -> str:
 
 
 def fmt(pattern: str, **names: str | int) -> str:
-    defaults: dict[str, str | int] = {"n": "n", "s": "s", "t": "t", "x": "x", "bp": "bp", "k": 1}
+    defaults: dict[str, str | int] = {
+        "n": "n",
+        "s": "s",
+        "t": "t",
+        "x": "x",
+        "y": "y",
+        "bp": "bp",
+        "k": 1,
+    }
     return pattern.format(**{**defaults, **names})
 
 
@@ -79,6 +88,9 @@ class Dialect:
     def __init__(self) -> None:
         self.params: dict[str, Any] = {}
         self._vars = 0
+        #: the statement holding the far end of each chained relation of the query being
+        #: rendered (`RelationRule.far`), by relation
+        self._chains: dict[ir.Rel, str] = {}
 
     # --- helpers ------------------------------------------------------------------------
     def param(self, value: Any, name: str | None = None) -> str:
@@ -98,9 +110,39 @@ class Dialect:
         """Neo4j tests a lane by label; a dialect without lane labels returns None."""
         return None
 
+    def node_key(self, var: str) -> str:
+        """An expression naming a node uniquely, which `lookup` finds again quickly."""
+        return f"elementId({var})"
+
+    def lookup(self, var: str, param: str) -> str:
+        """Clauses binding `var` to each node whose `node_key` is in the list `$param`."""
+        return f"MATCH ({var}) WHERE elementId({var}) IN ${param}"
+
+    def rel_type(self, var: str) -> str:
+        return f"type({var})"
+
     def statement(self, name: str, cypher: str, **inputs: tuple[str, ...]) -> ir.Statement:
         """A named statement holding the parameters gathered since the last one."""
         return ir.Statement(name, cypher, self._take_params(), dict(inputs))
+
+    def chain_sets(self, cond: ir.Cond | None) -> list[ir.Statement]:
+        """A statement per chained relation of `cond` (`RelationRule.far`): the nodes where
+        the chain starts and from which it reaches the target, found once for the query."""
+        out = []
+        for r in _rels(cond):
+            if r.direct or not r.rule.far or r in self._chains:
+                continue
+            name = f"reach{len(self._chains) + 1}"
+            self._chains[r] = name
+            far = fmt(r.rule.far, y="y", t="t", k=r.within)
+            out.append(
+                self.statement(
+                    name,
+                    f"MATCH {far} WHERE t.id = {self.param(r.target.id)} "
+                    "RETURN DISTINCT y.id AS id",
+                )
+            )
+        return out
 
     # --- entry --------------------------------------------------------------------------
     def compile(self, query: ir.QueryIR) -> ir.Plan:
@@ -135,6 +177,8 @@ class Dialect:
 
     def find_plan(self, query: ir.FindIR) -> list[ir.Statement]:
         label = query.entity.label
+        chains = self.chain_sets(query.cond)
+        sets = {name: (name,) for name in self._chains.values()}
         lines = [f"MATCH (n:{label})"]
         needed: list[ir.Field] = []
         for f in [*query.columns, query.order, query.group_by, *_cond_fields(query.cond)]:
@@ -169,7 +213,7 @@ class Dialect:
             lines.append(
                 f"ORDER BY {q('count')} DESC, CASE WHEN {g} IS NULL THEN 1 ELSE 0 END, {g}"
             )
-            return [self.statement("rows", "\n".join(lines))]
+            return [*chains, self.statement("rows", "\n".join(lines), **sets)]
         time_keys = self.time_order(label, lines, carried)
         cols = [f"{self.expr(f)} AS {q(f.name)}" for f in query.columns]
         cols.extend(f"{expr} AS {alias}" for alias, expr in time_keys)
@@ -184,7 +228,7 @@ class Dialect:
         lines.append("ORDER BY " + ", ".join(keys))
         if query.limit is not None:
             lines.append(f"LIMIT {self.param(query.limit, 'limit')}")
-        return [self.statement("rows", "\n".join(lines))]
+        return [*chains, self.statement("rows", "\n".join(lines), **sets)]
 
     def time_order(self, label: str, lines: list[str], carried: list[str]) -> list[tuple[str, str]]:
         """Read the keys of `TIME_ORDER` (matching what they need): (alias, expression)."""
@@ -243,14 +287,18 @@ class Dialect:
 
     def relation(self, r: ir.Rel, query: ir.FindIR) -> str:
         t = self.var("t")
-        target = self.param(r.target.id)
         if r.direct:
             pattern = fmt(r.rule.pattern, n="n", s="n", t=t, k=r.within)
-            return f"EXISTS {{ MATCH {pattern} WHERE {t}.id = {target} }}"
+            return f"EXISTS {{ MATCH {pattern} WHERE {t}.id = {self.param(r.target.id)} }}"
         s, bp = self.var("s"), self.var("b")
         anchor = fmt(STEP_ANCHOR[query.entity.label], n="n", s=s, bp=bp)
-        pattern = fmt(r.rule.pattern, s=s, t=t, k=r.within)
-        where = f"{t}.id = {target}"
+        if r in self._chains:  # the chain's far end was found once, before this statement
+            y = self.var("y")
+            pattern = fmt(r.rule.near, s=s, y=y)
+            where = f"{y}.id IN ${self._chains[r]}"
+        else:
+            pattern = fmt(r.rule.pattern, s=s, t=t, k=r.within)
+            where = f"{t}.id = {self.param(r.target.id)}"
         if query.scenario is not None and "{bp}" in STEP_ANCHOR[query.entity.label]:
             where += f" AND {bp}.scenario = {self.param(query.scenario, 'scenario')}"
         return f"EXISTS {{ {self.match_both(anchor, pattern)} WHERE {where} }}"
@@ -271,10 +319,26 @@ class Dialect:
                 f"MATCH (n:{src.label}) WHERE n.id = {self.param(src.id, 'source')} RETURN n",
             )
         ]
-        src_p = self.param(src.id, "source")
+        # a chained route's far end, once: the systems from which it reaches the source
+        reached: dict[str, tuple[str, ...]] = {}
+        for r in routes:
+            if r.far:
+                far = fmt(r.far, y="y", t="t", k=query.within)
+                self.param(src.id, "source")
+                out.append(
+                    self.statement(
+                        f"reach.{r.relation}",
+                        f"MATCH {far} WHERE t.id = $source RETURN DISTINCT y.id AS id",
+                    )
+                )
+                reached[f"reach_{r.relation}"] = (f"reach.{r.relation}",)
+        if not all(r.far for r in routes):
+            self.param(src.id, "source")
         reach = [
-            f"EXISTS {{ MATCH {fmt(r.pattern, s='s', t='t', k=query.within)} "
-            f"WHERE t.id = {src_p} }}"
+            f"EXISTS {{ MATCH {fmt(r.near, s='s', y='y')} WHERE y.id IN $reach_{r.relation} }}"
+            if r.far
+            else f"EXISTS {{ MATCH {fmt(r.pattern, s='s', t='t', k=query.within)} "
+            "WHERE t.id = $source }"
             for r in routes
         ]
         scen = ""
@@ -286,6 +350,7 @@ class Dialect:
                 "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)\n"
                 f"WHERE ({' OR '.join(reach)}){scen}\n"
                 "RETURN DISTINCT s.id AS id ORDER BY id",
+                **reached,
             )
         )
         out.append(
@@ -313,6 +378,28 @@ class Dialect:
             )
         )
         for r in routes:
+            if r.far:
+                # the step's end of the route, then the chains from the systems it reaches
+                near = fmt(r.near, s="s:Step", y="y")
+                out.append(
+                    self.statement(
+                        f"graph.route.{r.relation}",
+                        f"MATCH p = {near} WHERE s.id IN $direct AND y.id IN $reach RETURN p",
+                        direct=("direct",),
+                        reach=(f"reach.{r.relation}",),
+                    )
+                )
+                self.param(src.id, "source")
+                out.append(
+                    self.statement(
+                        f"graph.chain.{r.relation}",
+                        f"MATCH {near} WHERE s.id IN $direct\nWITH DISTINCT y\n"
+                        f"MATCH p = {fmt(r.far, y='y', t='t', k=query.within)} "
+                        "WHERE t.id = $source RETURN y.id AS via, p",
+                        direct=("direct",),
+                    )
+                )
+                continue
             self.param(src.id, "source")
             pattern = fmt(r.pattern, s="s:Step", t="t", k=query.within)
             out.append(
@@ -422,14 +509,56 @@ class Dialect:
 
     # --- graphs -------------------------------------------------------------------------
     def show_plan(self, query: ir.ShowIR) -> list[ir.Statement]:
+        """A breadth-first neighbourhood: level by level, the keys of the nodes next to the
+        previous level's new ones (the engine subtracts the levels before, and stops at
+        `query.max_nodes`); then those nodes, and the relationships of every node nearer
+        than `depth`, which are exactly the relationships of the paths of up to `depth` steps.
+        Its cost grows with the nodes returned, where a pattern `-[*1..depth]-` enumerates
+        every path (past 35 s and 5 GB at depth 5 on seven services)."""
         t = query.target
-        p = self.param(t.id, "id")
-        cypher = (
-            f"MATCH (c:{t.label}) WHERE c.id = {p}\n"
-            f"OPTIONAL MATCH p = (c)-[*1..{query.depth}]-(x)\n"
-            "RETURN c, p"
+        levels = ["level0"]
+        out = [
+            self.statement(
+                "level0",
+                f"MATCH (c:{t.label}) WHERE c.id = {self.param(t.id, 'id')} "
+                f"RETURN {self.node_key('c')} AS key",
+            )
+        ]
+        for d in range(1, query.depth + 1):
+            level = self.statement(
+                f"level{d}",
+                f"{self.lookup('a', 'frontier')}\nMATCH (a)-[]-(x)\n"
+                f"RETURN DISTINCT {self.node_key('x')} AS key",
+                frontier=(levels[-1],),
+            )
+            out.append(replace(level, without={"frontier": tuple(levels[:-1])}))
+            levels.append(f"level{d}")
+        inner = {"inner": tuple(levels[:-1])}
+        out.append(
+            self.statement(
+                "nodes",
+                f"{self.lookup('x', 'nodes')}\nRETURN {self.node_key('x')} AS key, x",
+                nodes=tuple(levels),
+            )
         )
-        return [self.statement("graph", cypher)]
+        ka, kx, rt = self.node_key("a"), self.node_key("x"), self.rel_type("r")
+        out.append(
+            self.statement(
+                "edges.out",
+                f"{self.lookup('a', 'inner')}\nMATCH (a)-[r]->(x)\n"
+                f"RETURN {ka} AS source, {rt} AS type, {kx} AS target",
+                **inner,
+            )
+        )
+        out.append(
+            self.statement(
+                "edges.in",
+                f"{self.lookup('a', 'inner')}\nMATCH (a)<-[r]-(x)\n"
+                f"RETURN {kx} AS source, {rt} AS type, {ka} AS target",
+                **inner,
+            )
+        )
+        return out
 
 
 def _nulls_last(key: str) -> str:
@@ -452,6 +581,15 @@ STEP_PARTS: dict[str, str] = {
 
 def _alias(f: ir.Field) -> str:
     return f"f_{f.name}"
+
+
+def _rels(c: ir.Cond | None) -> list[ir.Rel]:
+    """The relations a condition tests, through and/or/not, in the order written."""
+    if c is None or isinstance(c, (ir.Cmp, ir.IsNull)):
+        return []
+    if isinstance(c, ir.Rel):
+        return [c]
+    return [r for i in c.items for r in _rels(i)]
 
 
 def _cond_fields(c: ir.Cond | None) -> list[ir.Field]:

@@ -1,21 +1,26 @@
-// ladybug, statement 1 of 9: source
+// ladybug, statement 1 of 11: source
 MATCH (n:System) WHERE n.id = $source RETURN n
 // params: {"source": "payments-gateway"}
 
-// ladybug, statement 2 of 9: direct
-MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)
-WHERE (EXISTS { MATCH (s)-[:USES]->(:System)-[:DEPENDS_ON*0..5]->(t:System) WHERE t.id = $source }) AND b.scenario = $scenario
-RETURN DISTINCT s.id AS id ORDER BY id
-// params: {"source": "payments-gateway", "scenario": "as-is"}
+// ladybug, statement 2 of 11: reach.depends_on
+MATCH (y:System)-[:DEPENDS_ON*0..5]->(t:System) WHERE t.id = $source RETURN DISTINCT y.id AS id
+// params: {"source": "payments-gateway"}
 
-// ladybug, statement 3 of 9: supported
+// ladybug, statement 3 of 11: direct
+MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)
+WHERE (EXISTS { MATCH (s)-[:USES]->(y:System) WHERE y.id IN $reach_depends_on }) AND b.scenario = $scenario
+RETURN DISTINCT s.id AS id ORDER BY id
+// params: {"scenario": "as-is"}
+// $reach_depends_on <- reach.depends_on
+
+// ladybug, statement 4 of 11: supported
 MATCH (d:Step)-[:SUPPORTS*1..6]->(u:Step)
 WHERE d.id IN $direct
 RETURN DISTINCT u.id AS id, d.id AS via ORDER BY id, via
 // params: {}
 // $direct <- direct
 
-// ladybug, statement 4 of 9: facts
+// ladybug, statement 5 of 11: facts
 MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)
 WHERE s.id IN $steps
 OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
@@ -26,27 +31,35 @@ ORDER BY service_id, step
 // params: {}
 // $steps <- direct + supported
 
-// ladybug, statement 5 of 9: graph.route.depends_on
-MATCH p = (s:Step)-[:USES]->(:System)-[:DEPENDS_ON*0..5]->(t:System) WHERE s.id IN $direct AND t.id = $source RETURN p
+// ladybug, statement 6 of 11: graph.route.depends_on
+MATCH p = (s:Step)-[:USES]->(y:System) WHERE s.id IN $direct AND y.id IN $reach RETURN p
+// params: {}
+// $direct <- direct
+// $reach <- reach.depends_on
+
+// ladybug, statement 7 of 11: graph.chain.depends_on
+MATCH (s:Step)-[:USES]->(y:System) WHERE s.id IN $direct
+WITH DISTINCT y
+MATCH p = (y:System)-[:DEPENDS_ON*0..5]->(t:System) WHERE t.id = $source RETURN y.id AS via, p
 // params: {"source": "payments-gateway"}
 // $direct <- direct
 
-// ladybug, statement 6 of 9: graph.supports
+// ladybug, statement 8 of 11: graph.supports
 MATCH p = (a:Step)-[:SUPPORTS]->(c:Step) WHERE a.id IN $steps AND c.id IN $steps RETURN p
 // params: {}
 // $steps <- direct + supported
 
-// ladybug, statement 7 of 9: graph.services
+// ladybug, statement 9 of 11: graph.services
 MATCH p = (sv:Service)-[:HAS_BLUEPRINT]->(:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps RETURN p
 // params: {}
 // $steps <- direct + supported
 
-// ladybug, statement 8 of 9: graph.touchpoints
+// ladybug, statement 10 of 11: graph.touchpoints
 MATCH p = (s:Step)-[:AT_TOUCHPOINT]->(:Touchpoint) WHERE s.id IN $steps RETURN p
 // params: {}
 // $steps <- direct + supported
 
-// ladybug, statement 9 of 9: graph.failpoints
+// ladybug, statement 11 of 11: graph.failpoints
 MATCH p = (s:Step)-[:HAS_FAIL_POINT]->(:FailPoint) WHERE s.id IN $steps RETURN p
 // params: {}
 // $steps <- direct + supported

@@ -1,21 +1,26 @@
-// ladybug, statement 1 of 10: source
+// ladybug, statement 1 of 12: source
 MATCH (n:Department) WHERE n.id = $source RETURN n
 // params: {"source": "billing"}
 
-// ladybug, statement 2 of 10: direct
+// ladybug, statement 2 of 12: reach.uses_owned
+MATCH (y:System)-[:DEPENDS_ON*0..0]->(:System)-[:OWNED_BY]->(t:Department) WHERE t.id = $source RETURN DISTINCT y.id AS id
+// params: {"source": "billing"}
+
+// ladybug, statement 3 of 12: direct
 MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)
-WHERE (EXISTS { MATCH (s)-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(t:Department) WHERE t.id = $source } OR EXISTS { MATCH (s)-[:USES]->(:System)-[:DEPENDS_ON*0..0]->(:System)-[:OWNED_BY]->(t:Department) WHERE t.id = $source }) AND b.scenario = $scenario
+WHERE (EXISTS { MATCH (s)-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(t:Department) WHERE t.id = $source } OR EXISTS { MATCH (s)-[:USES]->(y:System) WHERE y.id IN $reach_uses_owned }) AND b.scenario = $scenario
 RETURN DISTINCT s.id AS id ORDER BY id
 // params: {"source": "billing", "scenario": "as-is"}
+// $reach_uses_owned <- reach.uses_owned
 
-// ladybug, statement 3 of 10: supported
+// ladybug, statement 4 of 12: supported
 MATCH (d:Step)-[:SUPPORTS*1..6]->(u:Step)
 WHERE d.id IN $direct
 RETURN DISTINCT u.id AS id, d.id AS via ORDER BY id, via
 // params: {}
 // $direct <- direct
 
-// ladybug, statement 4 of 10: facts
+// ladybug, statement 5 of 12: facts
 MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)
 WHERE s.id IN $steps
 OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
@@ -26,32 +31,40 @@ ORDER BY service_id, step
 // params: {}
 // $steps <- direct + supported
 
-// ladybug, statement 5 of 10: graph.route.performed_by
+// ladybug, statement 6 of 12: graph.route.performed_by
 MATCH p = (s:Step)-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(t:Department) WHERE s.id IN $direct AND t.id = $source RETURN p
 // params: {"source": "billing"}
 // $direct <- direct
 
-// ladybug, statement 6 of 10: graph.route.uses_owned
-MATCH p = (s:Step)-[:USES]->(:System)-[:DEPENDS_ON*0..0]->(:System)-[:OWNED_BY]->(t:Department) WHERE s.id IN $direct AND t.id = $source RETURN p
+// ladybug, statement 7 of 12: graph.route.uses_owned
+MATCH p = (s:Step)-[:USES]->(y:System) WHERE s.id IN $direct AND y.id IN $reach RETURN p
+// params: {}
+// $direct <- direct
+// $reach <- reach.uses_owned
+
+// ladybug, statement 8 of 12: graph.chain.uses_owned
+MATCH (s:Step)-[:USES]->(y:System) WHERE s.id IN $direct
+WITH DISTINCT y
+MATCH p = (y:System)-[:DEPENDS_ON*0..0]->(:System)-[:OWNED_BY]->(t:Department) WHERE t.id = $source RETURN y.id AS via, p
 // params: {"source": "billing"}
 // $direct <- direct
 
-// ladybug, statement 7 of 10: graph.supports
+// ladybug, statement 9 of 12: graph.supports
 MATCH p = (a:Step)-[:SUPPORTS]->(c:Step) WHERE a.id IN $steps AND c.id IN $steps RETURN p
 // params: {}
 // $steps <- direct + supported
 
-// ladybug, statement 8 of 10: graph.services
+// ladybug, statement 10 of 12: graph.services
 MATCH p = (sv:Service)-[:HAS_BLUEPRINT]->(:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps RETURN p
 // params: {}
 // $steps <- direct + supported
 
-// ladybug, statement 9 of 10: graph.touchpoints
+// ladybug, statement 11 of 12: graph.touchpoints
 MATCH p = (s:Step)-[:AT_TOUCHPOINT]->(:Touchpoint) WHERE s.id IN $steps RETURN p
 // params: {}
 // $steps <- direct + supported
 
-// ladybug, statement 10 of 10: graph.failpoints
+// ladybug, statement 12 of 12: graph.failpoints
 MATCH p = (s:Step)-[:HAS_FAIL_POINT]->(:FailPoint) WHERE s.id IN $steps RETURN p
 // params: {}
 // $steps <- direct + supported

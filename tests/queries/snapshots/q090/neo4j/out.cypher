@@ -1,21 +1,26 @@
-// neo4j, statement 1 of 9: source
+// neo4j, statement 1 of 11: source
 MATCH (n:System) WHERE n.id = $source RETURN n
 // params: {"source": "crm"}
 
-// neo4j, statement 2 of 9: direct
-MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)
-WHERE (EXISTS { MATCH (s)-[:USES]->(:System)-[:DEPENDS_ON*0..1]->(t:System) WHERE t.id = $source }) AND b.scenario = $scenario
-RETURN DISTINCT s.id AS id ORDER BY id
-// params: {"source": "crm", "scenario": "as-is"}
+// neo4j, statement 2 of 11: reach.depends_on
+MATCH (y:System)-[:DEPENDS_ON*0..1]->(t:System) WHERE t.id = $source RETURN DISTINCT y.id AS id
+// params: {"source": "crm"}
 
-// neo4j, statement 3 of 9: supported
+// neo4j, statement 3 of 11: direct
+MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)
+WHERE (EXISTS { MATCH (s)-[:USES]->(y:System) WHERE y.id IN $reach_depends_on }) AND b.scenario = $scenario
+RETURN DISTINCT s.id AS id ORDER BY id
+// params: {"scenario": "as-is"}
+// $reach_depends_on <- reach.depends_on
+
+// neo4j, statement 4 of 11: supported
 MATCH (d:Step)-[:SUPPORTS*1..6]->(u:Step)
 WHERE d.id IN $direct
 RETURN DISTINCT u.id AS id, d.id AS via ORDER BY id, via
 // params: {}
 // $direct <- direct
 
-// neo4j, statement 4 of 9: facts
+// neo4j, statement 5 of 11: facts
 MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)
 WHERE s.id IN $steps
 OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
@@ -26,27 +31,35 @@ ORDER BY service_id, step
 // params: {}
 // $steps <- direct + supported
 
-// neo4j, statement 5 of 9: graph.route.depends_on
-MATCH p = (s:Step)-[:USES]->(:System)-[:DEPENDS_ON*0..1]->(t:System) WHERE s.id IN $direct AND t.id = $source RETURN p
+// neo4j, statement 6 of 11: graph.route.depends_on
+MATCH p = (s:Step)-[:USES]->(y:System) WHERE s.id IN $direct AND y.id IN $reach RETURN p
+// params: {}
+// $direct <- direct
+// $reach <- reach.depends_on
+
+// neo4j, statement 7 of 11: graph.chain.depends_on
+MATCH (s:Step)-[:USES]->(y:System) WHERE s.id IN $direct
+WITH DISTINCT y
+MATCH p = (y:System)-[:DEPENDS_ON*0..1]->(t:System) WHERE t.id = $source RETURN y.id AS via, p
 // params: {"source": "crm"}
 // $direct <- direct
 
-// neo4j, statement 6 of 9: graph.supports
+// neo4j, statement 8 of 11: graph.supports
 MATCH p = (a:Step)-[:SUPPORTS]->(c:Step) WHERE a.id IN $steps AND c.id IN $steps RETURN p
 // params: {}
 // $steps <- direct + supported
 
-// neo4j, statement 7 of 9: graph.services
+// neo4j, statement 9 of 11: graph.services
 MATCH p = (sv:Service)-[:HAS_BLUEPRINT]->(:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps RETURN p
 // params: {}
 // $steps <- direct + supported
 
-// neo4j, statement 8 of 9: graph.touchpoints
+// neo4j, statement 10 of 11: graph.touchpoints
 MATCH p = (s:Step)-[:AT_TOUCHPOINT]->(:Touchpoint) WHERE s.id IN $steps RETURN p
 // params: {}
 // $steps <- direct + supported
 
-// neo4j, statement 9 of 9: graph.failpoints
+// neo4j, statement 11 of 11: graph.failpoints
 MATCH p = (s:Step)-[:HAS_FAIL_POINT]->(:FailPoint) WHERE s.id IN $steps RETURN p
 // params: {}
 // $steps <- direct + supported
