@@ -5,7 +5,7 @@ It is the only stage that sees both a backend and the compiler; each step before
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -230,11 +230,22 @@ def _shape_table(query: ir.FindIR, rows: dict[str, Rows]) -> Result:
 
 
 def _graph_of(rows: dict[str, Rows], names: list[str]) -> Graph:
+    """Nodes, relationships and paths in the rows of `names`; a `links.*` statement's rows
+    start with a relationship as keys and type (`bpql.render.base.link`)."""
     graph = Graph()
     for name in names:
+        links = name.startswith("links.")
         for row in rows[name][1]:
+            if links:
+                graph.add_edge(GraphEdge(row[0], row[2], row[1]))
+                row = row[3:]
             graph.absorb(row)
     return graph
+
+
+def _parts(rows: dict[str, Rows]) -> list[str]:
+    """The statements holding a subgraph's parts, the source first."""
+    return ["source", *(n for n in rows if n.startswith(("graph.", "links.")))]
 
 
 def _marked(graph: Graph, ends: list[ir.Target]) -> dict[str, list[str]]:
@@ -244,7 +255,9 @@ def _marked(graph: Graph, ends: list[ir.Target]) -> dict[str, list[str]]:
 
 
 def _shape_show(query: ir.ShowIR, rows: dict[str, Rows]) -> Result:
-    nodes: dict[Any, GraphNode] = {key: node for key, node in rows["nodes"][1]}
+    nodes: dict[Any, GraphNode] = {
+        key: node for name in ("centre", "nodes") for key, node in rows.get(name, ([], []))[1]
+    }
     graph = Graph()
     for node in sorted(nodes.values(), key=lambda n: n.key):
         graph.add_node(node)
@@ -262,21 +275,26 @@ def _shape_show(query: ir.ShowIR, rows: dict[str, Rows]) -> Result:
 def _show_limit(query: ir.ShowIR, name: str, rows: dict[str, Rows]) -> None:
     """Stop a neighbourhood as soon as a level takes it past `query.max_nodes`, before its
     nodes are fetched, naming the depth that still fits."""
-    if not name.startswith("level"):
+    sizes: list[int] = []
+    if name == "levels":  # every node at once, with its distance
+        per = Counter(depth for _, depth in rows[name][1])
+        for d in range(max(per, default=0) + 1):
+            sizes.append(per[d] + (sizes[-1] if sizes else 0))
+    elif name.startswith("level"):  # one level a statement
+        seen: set[Any] = set()
+        for d in range(int(name.removeprefix("level")) + 1):
+            seen.update(r[0] for r in rows[f"level{d}"][1])
+            sizes.append(len(seen))
+    if not sizes:
         return
-    seen: set[Any] = set()
-    sizes = []
-    for d in range(int(name.removeprefix("level")) + 1):
-        seen.update(r[0] for r in rows[f"level{d}"][1])
-        sizes.append(len(seen))
     if sizes[-1] <= query.max_nodes:
         return
     t = query.target
-    depth = len(sizes) - 1
-    fits = f"depth {depth - 1} holds {sizes[-2]:,}" if depth > 1 else ""
+    depth = next(d for d, n in enumerate(sizes) if n > query.max_nodes)
+    fits = f"depth {depth - 1} holds {sizes[depth - 1]:,}" if depth > 1 else ""
     raise QueryError(
         f'show {t.label.lower()} "{t.name}" depth {query.depth} reaches more than '
-        f"{query.max_nodes:,} nodes ({sizes[-1]:,} by depth {depth})",
+        f"{query.max_nodes:,} nodes ({sizes[depth]:,} by depth {depth})",
         code="BPQL-Q120",
         hints=[
             (f"lower the depth ({fits})" if fits else "show a thing with fewer neighbours")
@@ -351,7 +369,7 @@ def _paths_from(rows: list[list[Any]], start: str) -> list[list[str]]:
 def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
     direct = sorted({r[0] for r in rows["direct"][1]})
     facts = rows["facts"][1]
-    graph = _graph_of(rows, ["source", *(n for n in rows if n.startswith("graph."))])
+    graph = _graph_of(rows, _parts(rows))
     per: dict[str, dict[str, Any]] = {}
     visible: set[str] = set()
     where: dict[str, tuple[Any, ...]] = {}
@@ -446,7 +464,14 @@ def _routes(query: ir.ImpactIR, rows: dict[str, Rows]) -> dict[str, tuple[str, s
         for via_id, chain in rows.get(f"graph.chain.{route.rule.relation}", ([], []))[1]:
             n = sum(e.type == "DEPENDS_ON" for e in chain.edges)
             chain_hops[via_id] = min(n, chain_hops.get(via_id, n))
-        for row in rows[f"graph.route.{route.rule.relation}"][1]:
+        for source, _, target in rows.get(f"links.route.{route.rule.relation}", ([], []))[1]:
+            step, via = source.split(":", 1)[1], target.split(":", 1)[1]
+            hops = chain_hops[via]
+            name = route.far if hops and route.far else route.name
+            found = ((hops, order, via), (name, via, hops if route.rule.bounded else None))
+            if step not in best or found[0] < best[step][0]:
+                best[step] = found
+        for row in rows.get(f"graph.route.{route.rule.relation}", ([], []))[1]:
             for p in row:
                 if not isinstance(p, GraphPath):
                     continue
@@ -454,8 +479,6 @@ def _routes(query: ir.ImpactIR, rows: dict[str, Rows]) -> dict[str, tuple[str, s
                 keys = {n.key: n for n in p.nodes}
                 via = next(keys[e.target].id for e in p.edges if e.source == step.key)
                 hops = sum(e.type == "DEPENDS_ON" for e in p.edges)
-                if route.rule.far:
-                    hops = chain_hops[via]
                 name = route.far if hops and route.far else route.name
                 found = ((hops, order, via), (name, via, hops if route.rule.bounded else None))
                 if step.id not in best or found[0] < best[step.id][0]:
@@ -486,7 +509,7 @@ def _shape_risk(query: ir.RiskIR, rows: dict[str, Rows]) -> Result:
         ["service", "step", "moment_of_truth", "touchpoint", "single_point"],
         [[facts[s][0], facts[s][1], facts[s][2], facts[s][3], s in broken] for s in customer],
     )
-    graph = _graph_of(rows, ["source", *(n for n in rows if n.startswith("graph."))])
+    graph = _graph_of(rows, _parts(rows))
     keep_steps = {node_key("Step", s) for s in blast.reach}
     keep = {k for k, n in graph.nodes.items() if n.label != "Step" or k in keep_steps}
     edges = [e for e in graph.edges if e.source in keep and e.target in keep]

@@ -41,7 +41,7 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
     assert plan.kind == "impact" and plan.dialect == dialect
     # the owned systems' dependants are found once, before the steps that use them
     assert names[:5] == ["source", "reach.uses_owned", "direct", "supported", "facts"]
-    assert {"graph.route.performed_by", "graph.route.uses_owned"} <= set(names)
+    assert {"graph.route.performed_by", "links.route.uses_owned"} <= set(names)
     assert "graph.chain.uses_owned" in names
     assert "DEPENDS_ON" not in plan.statements[names.index("direct")].cypher
     wired_by_name(plan)
@@ -61,12 +61,11 @@ def wired_by_name(plan: ir.Plan) -> None:
     assert len(names) == len(set(names))
 
 
-@pytest.mark.parametrize("dialect", sorted(DIALECTS))
-def test_show_is_a_breadth_first_plan(catalog: GraphCatalog, dialect: str) -> None:
-    """One statement per level, each expanding only the previous level's new nodes; then the
-    nodes and the relationships of the nodes nearer than the depth. No variable-length
-    pattern, so nothing enumerates paths."""
-    (plan,) = compile_text('show system "crm" depth 4', catalog, dialect)
+def test_show_is_a_breadth_first_plan(catalog: GraphCatalog) -> None:
+    """Neo4j: one statement per level, each expanding only the previous level's new nodes;
+    then the nodes and the relationships of the nodes nearer than the depth. No
+    variable-length pattern, so nothing enumerates paths."""
+    (plan,) = compile_text('show system "crm" depth 4', catalog, "neo4j")
     names = [s.name for s in plan.statements]
     assert names == [f"level{d}" for d in range(5)] + ["nodes", "edges.out", "edges.in"]
     st = {s.name: s for s in plan.statements}
@@ -75,6 +74,19 @@ def test_show_is_a_breadth_first_plan(catalog: GraphCatalog, dialect: str) -> No
     assert st["nodes"].inputs == {"nodes": tuple(f"level{d}" for d in range(5))}
     assert st["edges.out"].inputs == {"inner": tuple(f"level{d}" for d in range(4))}
     assert not any(re.search(r"-\[[^\]]*\*", s.cypher) for s in plan.statements)
+    wired_by_name(plan)
+
+
+def test_show_on_ladybug_is_its_own_breadth_first_search(catalog: GraphCatalog) -> None:
+    """LadybugDB: `* SHORTEST` reaches each node once (its one shortest path), so the
+    distances come first, then the nodes, then the relationships of the inner nodes."""
+    (plan,) = compile_text('show system "crm" depth 4', catalog, "ladybug")
+    names = [s.name for s in plan.statements]
+    assert names == ["levels", "centre", "nodes", "edges.out", "edges.in"]
+    st = {s.name: s.cypher for s in plan.statements}
+    assert "* SHORTEST 1..4]" in st["levels"] and "* SHORTEST 1..4]" in st["nodes"]
+    assert "* SHORTEST 1..3]" in st["edges.out"] and "* SHORTEST 1..3]" in st["edges.in"]
+    assert not any(re.search(r"\*\d|\* *\d", s.cypher) for s in plan.statements)
     wired_by_name(plan)
 
 

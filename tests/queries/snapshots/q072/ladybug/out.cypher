@@ -1,21 +1,21 @@
-// ladybug, statement 1 of 9: source
+// ladybug, statement 1 of 12: source
 MATCH (n:Role) WHERE n.id = $source RETURN n
 // params: {"source": "billing-clerk"}
 
-// ladybug, statement 2 of 9: direct
+// ladybug, statement 2 of 12: direct
 MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)
 WHERE (EXISTS { MATCH (s)-[:PERFORMED_BY]->(t:Role) WHERE t.id = $source }) AND b.scenario = $scenario
 RETURN DISTINCT s.id AS id ORDER BY id
 // params: {"source": "billing-clerk", "scenario": "as-is"}
 
-// ladybug, statement 3 of 9: supported
+// ladybug, statement 3 of 12: supported
 MATCH (d:Step)-[:SUPPORTS*1..6]->(u:Step)
 WHERE d.id IN $direct
-RETURN DISTINCT u.id AS id, d.id AS via ORDER BY id, via
+RETURN u.id AS id, min(d.id) AS via ORDER BY id
 // params: {}
 // $direct <- direct
 
-// ladybug, statement 4 of 9: facts
+// ladybug, statement 4 of 12: facts
 MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)
 WHERE s.id IN $steps
 OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
@@ -26,27 +26,42 @@ ORDER BY service_id, step
 // params: {}
 // $steps <- direct + supported
 
-// ladybug, statement 5 of 9: graph.route.performed_by
+// ladybug, statement 5 of 12: graph.route.performed_by
 MATCH p = (s:Step)-[:PERFORMED_BY]->(t:Role) WHERE s.id IN $direct AND t.id = $source RETURN p
 // params: {"source": "billing-clerk"}
 // $direct <- direct
 
-// ladybug, statement 6 of 9: graph.supports
-MATCH p = (a:Step)-[:SUPPORTS]->(c:Step) WHERE a.id IN $steps AND c.id IN $steps RETURN p
+// ladybug, statement 6 of 12: graph.steps
+MATCH (s:Step) WHERE s.id IN $steps RETURN s
 // params: {}
 // $steps <- direct + supported
 
-// ladybug, statement 7 of 9: graph.services
-MATCH p = (sv:Service)-[:HAS_BLUEPRINT]->(:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps RETURN p
+// ladybug, statement 7 of 12: links.supports
+MATCH (a:Step)-[:SUPPORTS]->(c:Step) WHERE a.id IN $steps AND c.id IN $steps RETURN 'Step:' + a.id AS source, 'SUPPORTS' AS type, 'Step:' + c.id AS target
 // params: {}
 // $steps <- direct + supported
 
-// ladybug, statement 8 of 9: graph.touchpoints
-MATCH p = (s:Step)-[:AT_TOUCHPOINT]->(:Touchpoint) WHERE s.id IN $steps RETURN p
+// ladybug, statement 8 of 12: graph.services
+MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b:Blueprint) WHERE EXISTS { MATCH (b)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps } RETURN p
 // params: {}
 // $steps <- direct + supported
 
-// ladybug, statement 9 of 9: graph.failpoints
-MATCH p = (s:Step)-[:HAS_FAIL_POINT]->(:FailPoint) WHERE s.id IN $steps RETURN p
+// ladybug, statement 9 of 12: links.has_step
+MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps RETURN 'Blueprint:' + b.id AS source, 'HAS_STEP' AS type, 'Step:' + s.id AS target
+// params: {}
+// $steps <- direct + supported
+
+// ladybug, statement 10 of 12: graph.touchpoints
+MATCH (tp:Touchpoint) WHERE EXISTS { MATCH (s:Step)-[:AT_TOUCHPOINT]->(tp) WHERE s.id IN $steps } RETURN tp
+// params: {}
+// $steps <- direct + supported
+
+// ladybug, statement 11 of 12: links.touchpoints
+MATCH (s:Step)-[:AT_TOUCHPOINT]->(tp:Touchpoint) WHERE s.id IN $steps RETURN 'Step:' + s.id AS source, 'AT_TOUCHPOINT' AS type, 'Touchpoint:' + tp.id AS target
+// params: {}
+// $steps <- direct + supported
+
+// ladybug, statement 12 of 12: links.failpoints
+MATCH (s:Step)-[:HAS_FAIL_POINT]->(f:FailPoint) WHERE s.id IN $steps RETURN 'Step:' + s.id AS source, 'HAS_FAIL_POINT' AS type, 'FailPoint:' + f.id AS target, f
 // params: {}
 // $steps <- direct + supported

@@ -1,26 +1,26 @@
-// neo4j, statement 1 of 12: source
+// neo4j, statement 1 of 15: source
 MATCH (n:Department) WHERE n.id = $source RETURN n
 // params: {"source": "claims"}
 
-// neo4j, statement 2 of 12: reach.uses_owned
+// neo4j, statement 2 of 15: reach.uses_owned
 MATCH (y:System)-[:DEPENDS_ON*0..5]->(:System)-[:OWNED_BY]->(t:Department) WHERE t.id = $source RETURN DISTINCT y.id AS id
 // params: {"source": "claims"}
 
-// neo4j, statement 3 of 12: direct
+// neo4j, statement 3 of 15: direct
 MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)
 WHERE (EXISTS { MATCH (s)-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(t:Department) WHERE t.id = $source } OR EXISTS { MATCH (s)-[:USES]->(y:System) WHERE y.id IN $reach_uses_owned }) AND b.scenario = $scenario
 RETURN DISTINCT s.id AS id ORDER BY id
 // params: {"source": "claims", "scenario": "to-be"}
 // $reach_uses_owned <- reach.uses_owned
 
-// neo4j, statement 4 of 12: supported
+// neo4j, statement 4 of 15: supported
 MATCH (d:Step)-[:SUPPORTS*1..6]->(u:Step)
 WHERE d.id IN $direct
-RETURN DISTINCT u.id AS id, d.id AS via ORDER BY id, via
+RETURN u.id AS id, min(d.id) AS via ORDER BY id
 // params: {}
 // $direct <- direct
 
-// neo4j, statement 5 of 12: facts
+// neo4j, statement 5 of 15: facts
 MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)
 WHERE s.id IN $steps
 OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
@@ -31,40 +31,56 @@ ORDER BY service_id, step
 // params: {}
 // $steps <- direct + supported
 
-// neo4j, statement 6 of 12: graph.route.performed_by
+// neo4j, statement 6 of 15: graph.route.performed_by
 MATCH p = (s:Step)-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(t:Department) WHERE s.id IN $direct AND t.id = $source RETURN p
 // params: {"source": "claims"}
 // $direct <- direct
 
-// neo4j, statement 7 of 12: graph.route.uses_owned
-MATCH p = (s:Step)-[:USES]->(y:System) WHERE s.id IN $direct AND y.id IN $reach RETURN p
+// neo4j, statement 7 of 15: links.route.uses_owned
+MATCH (s:Step)-[:USES]->(y:System) WHERE s.id IN $direct AND y.id IN $reach
+RETURN 'Step:' + s.id AS source, 'USES' AS type, 'System:' + y.id AS target
 // params: {}
 // $direct <- direct
 // $reach <- reach.uses_owned
 
-// neo4j, statement 8 of 12: graph.chain.uses_owned
+// neo4j, statement 8 of 15: graph.chain.uses_owned
 MATCH (s:Step)-[:USES]->(y:System) WHERE s.id IN $direct
 WITH DISTINCT y
 MATCH p = (y:System)-[:DEPENDS_ON*0..5]->(:System)-[:OWNED_BY]->(t:Department) WHERE t.id = $source RETURN y.id AS via, p
 // params: {"source": "claims"}
 // $direct <- direct
 
-// neo4j, statement 9 of 12: graph.supports
-MATCH p = (a:Step)-[:SUPPORTS]->(c:Step) WHERE a.id IN $steps AND c.id IN $steps RETURN p
+// neo4j, statement 9 of 15: graph.steps
+MATCH (s:Step) WHERE s.id IN $steps RETURN s
 // params: {}
 // $steps <- direct + supported
 
-// neo4j, statement 10 of 12: graph.services
-MATCH p = (sv:Service)-[:HAS_BLUEPRINT]->(:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps RETURN p
+// neo4j, statement 10 of 15: links.supports
+MATCH (a:Step)-[:SUPPORTS]->(c:Step) WHERE a.id IN $steps AND c.id IN $steps RETURN 'Step:' + a.id AS source, 'SUPPORTS' AS type, 'Step:' + c.id AS target
 // params: {}
 // $steps <- direct + supported
 
-// neo4j, statement 11 of 12: graph.touchpoints
-MATCH p = (s:Step)-[:AT_TOUCHPOINT]->(:Touchpoint) WHERE s.id IN $steps RETURN p
+// neo4j, statement 11 of 15: graph.services
+MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b:Blueprint) WHERE EXISTS { MATCH (b)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps } RETURN p
 // params: {}
 // $steps <- direct + supported
 
-// neo4j, statement 12 of 12: graph.failpoints
-MATCH p = (s:Step)-[:HAS_FAIL_POINT]->(:FailPoint) WHERE s.id IN $steps RETURN p
+// neo4j, statement 12 of 15: links.has_step
+MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps RETURN 'Blueprint:' + b.id AS source, 'HAS_STEP' AS type, 'Step:' + s.id AS target
+// params: {}
+// $steps <- direct + supported
+
+// neo4j, statement 13 of 15: graph.touchpoints
+MATCH (tp:Touchpoint) WHERE EXISTS { MATCH (s:Step)-[:AT_TOUCHPOINT]->(tp) WHERE s.id IN $steps } RETURN tp
+// params: {}
+// $steps <- direct + supported
+
+// neo4j, statement 14 of 15: links.touchpoints
+MATCH (s:Step)-[:AT_TOUCHPOINT]->(tp:Touchpoint) WHERE s.id IN $steps RETURN 'Step:' + s.id AS source, 'AT_TOUCHPOINT' AS type, 'Touchpoint:' + tp.id AS target
+// params: {}
+// $steps <- direct + supported
+
+// neo4j, statement 15 of 15: links.failpoints
+MATCH (s:Step)-[:HAS_FAIL_POINT]->(f:FailPoint) WHERE s.id IN $steps RETURN 'Step:' + s.id AS source, 'HAS_FAIL_POINT' AS type, 'FailPoint:' + f.id AS target, f
 // params: {}
 // $steps <- direct + supported

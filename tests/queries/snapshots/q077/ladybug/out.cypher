@@ -1,38 +1,21 @@
-// ladybug, statement 1 of 5: level0
-MATCH (c:Department) WHERE c.id = $id RETURN label(c) + ':' + c.id AS key
+// ladybug, statement 1 of 5: levels
+MATCH (c:Department) WHERE c.id = $id RETURN label(c) + ':' + c.id AS key, 0 AS depth
+UNION ALL
+MATCH p = (c:Department)-[* SHORTEST 1..1]-(x) WHERE c.id = $id RETURN label(x) + ':' + x.id AS key, length(p) AS depth
 // params: {"id": "billing"}
 
-// ladybug, statement 2 of 5: level1
-UNWIND $frontier AS k_a
-MATCH (a {id: regexp_extract(k_a, '^[^:]*:(.*)$', 1)})
-WHERE label(a) + ':' + a.id = k_a
-MATCH (a)-[]-(x)
-RETURN DISTINCT label(x) + ':' + x.id AS key
-// params: {}
-// $frontier <- level0
+// ladybug, statement 2 of 5: centre
+MATCH (c:Department) WHERE c.id = $id RETURN label(c) + ':' + c.id AS key, c
+// params: {"id": "billing"}
 
 // ladybug, statement 3 of 5: nodes
-UNWIND $nodes AS k_x
-MATCH (x {id: regexp_extract(k_x, '^[^:]*:(.*)$', 1)})
-WHERE label(x) + ':' + x.id = k_x
-RETURN label(x) + ':' + x.id AS key, x
-// params: {}
-// $nodes <- level0 + level1
+MATCH p = (c:Department)-[* SHORTEST 1..1]-(x) WHERE c.id = $id RETURN label(x) + ':' + x.id AS key, x
+// params: {"id": "billing"}
 
 // ladybug, statement 4 of 5: edges.out
-UNWIND $inner AS k_a
-MATCH (a {id: regexp_extract(k_a, '^[^:]*:(.*)$', 1)})
-WHERE label(a) + ':' + a.id = k_a
-MATCH (a)-[r]->(x)
-RETURN label(a) + ':' + a.id AS source, label(r) AS type, label(x) + ':' + x.id AS target
-// params: {}
-// $inner <- level0
+MATCH (a:Department)-[r]->(x) WHERE a.id = $id RETURN label(a) + ':' + a.id AS source, label(r) AS type, label(x) + ':' + x.id AS target
+// params: {"id": "billing"}
 
 // ladybug, statement 5 of 5: edges.in
-UNWIND $inner AS k_a
-MATCH (a {id: regexp_extract(k_a, '^[^:]*:(.*)$', 1)})
-WHERE label(a) + ':' + a.id = k_a
-MATCH (a)<-[r]-(x)
-RETURN label(x) + ':' + x.id AS source, label(r) AS type, label(a) + ':' + a.id AS target
-// params: {}
-// $inner <- level0
+MATCH (a:Department)<-[r]-(x) WHERE a.id = $id RETURN label(x) + ':' + x.id AS source, label(r) AS type, label(a) + ':' + a.id AS target
+// params: {"id": "billing"}

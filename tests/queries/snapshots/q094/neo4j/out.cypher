@@ -1,26 +1,26 @@
-// neo4j, statement 1 of 11: source
+// neo4j, statement 1 of 14: source
 MATCH (n:System) WHERE n.id = $source RETURN n
 // params: {"source": "fraud-screening"}
 
-// neo4j, statement 2 of 11: failing
+// neo4j, statement 2 of 14: failing
 MATCH (y:System) WHERE y.id = $source OR EXISTS { MATCH (y)-[:DEPENDS_ON*1..30]->(t:System) WHERE t.id = $source }
 RETURN y.id AS id ORDER BY id
 // params: {"source": "fraud-screening"}
 
-// neo4j, statement 3 of 11: hit
+// neo4j, statement 3 of 14: hit
 MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:USES]->(y:System)
 WHERE y.id IN $failing AND b.scenario = $scenario
 RETURN DISTINCT s.id AS id ORDER BY id
 // params: {"scenario": "as-is"}
 // $failing <- failing
 
-// neo4j, statement 4 of 11: blueprints
+// neo4j, statement 4 of 14: blueprints
 MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $hit
 RETURN DISTINCT b.id AS id ORDER BY id
 // params: {}
 // $hit <- hit
 
-// neo4j, statement 5 of 11: steps
+// neo4j, statement 5 of 14: steps
 MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)
 WHERE b.id IN $blueprints
 OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
@@ -29,34 +29,49 @@ ORDER BY id
 // params: {}
 // $blueprints <- blueprints
 
-// neo4j, statement 6 of 11: supports
+// neo4j, statement 6 of 14: supports
 MATCH (a:Step)-[:SUPPORTS]->(c:Step) WHERE c.id IN $steps
 RETURN a.id AS lower, c.id AS higher ORDER BY lower, higher
 // params: {}
 // $steps <- steps
 
-// neo4j, statement 7 of 11: graph.uses
+// neo4j, statement 7 of 14: graph.uses
 MATCH p = (s:Step)-[:USES]->(y:System) WHERE s.id IN $hit AND y.id IN $failing RETURN p
 // params: {}
 // $hit <- hit
 // $failing <- failing
 
-// neo4j, statement 8 of 11: graph.depends_on
+// neo4j, statement 8 of 14: graph.depends_on
 MATCH p = (y:System)-[:DEPENDS_ON]->(z:System) WHERE y.id IN $failing AND z.id IN $failing RETURN p
 // params: {}
 // $failing <- failing
 
-// neo4j, statement 9 of 11: graph.supports
-MATCH p = (a:Step)-[:SUPPORTS]->(c:Step) WHERE a.id IN $steps AND c.id IN $steps RETURN p
+// neo4j, statement 9 of 14: graph.steps
+MATCH (s:Step) WHERE s.id IN $steps RETURN s
 // params: {}
 // $steps <- steps
 
-// neo4j, statement 10 of 11: graph.services
-MATCH p = (sv:Service)-[:HAS_BLUEPRINT]->(:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps RETURN p
+// neo4j, statement 10 of 14: links.supports
+MATCH (a:Step)-[:SUPPORTS]->(c:Step) WHERE a.id IN $steps AND c.id IN $steps RETURN 'Step:' + a.id AS source, 'SUPPORTS' AS type, 'Step:' + c.id AS target
 // params: {}
 // $steps <- steps
 
-// neo4j, statement 11 of 11: graph.touchpoints
-MATCH p = (s:Step)-[:AT_TOUCHPOINT]->(:Touchpoint) WHERE s.id IN $steps RETURN p
+// neo4j, statement 11 of 14: graph.services
+MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b:Blueprint) WHERE EXISTS { MATCH (b)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps } RETURN p
+// params: {}
+// $steps <- steps
+
+// neo4j, statement 12 of 14: links.has_step
+MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps RETURN 'Blueprint:' + b.id AS source, 'HAS_STEP' AS type, 'Step:' + s.id AS target
+// params: {}
+// $steps <- steps
+
+// neo4j, statement 13 of 14: graph.touchpoints
+MATCH (tp:Touchpoint) WHERE EXISTS { MATCH (s:Step)-[:AT_TOUCHPOINT]->(tp) WHERE s.id IN $steps } RETURN tp
+// params: {}
+// $steps <- steps
+
+// neo4j, statement 14 of 14: links.touchpoints
+MATCH (s:Step)-[:AT_TOUCHPOINT]->(tp:Touchpoint) WHERE s.id IN $steps RETURN 'Step:' + s.id AS source, 'AT_TOUCHPOINT' AS type, 'Touchpoint:' + tp.id AS target
 // params: {}
 // $steps <- steps
