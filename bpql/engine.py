@@ -231,15 +231,20 @@ def _shape_table(query: ir.FindIR, rows: dict[str, Rows]) -> Result:
 
 def _graph_of(rows: dict[str, Rows], names: list[str]) -> Graph:
     """Nodes, relationships and paths in the rows of `names`; a `links.*` statement's rows
-    start with a relationship as keys and type (`bpql.render.base.link`)."""
+    start with a relationship as keys and type (`bpql.render.base.link`), kept when both its
+    ends are nodes of the graph."""
     graph = Graph()
+    links = []
     for name in names:
-        links = name.startswith("links.")
+        is_link = name.startswith("links.")
         for row in rows[name][1]:
-            if links:
-                graph.add_edge(GraphEdge(row[0], row[2], row[1]))
+            if is_link:
+                links.append(GraphEdge(row[0], row[2], row[1]))
                 row = row[3:]
             graph.absorb(row)
+    for edge in links:  # a link to a thing outside the subgraph is no part of it
+        if edge.source in graph.nodes and edge.target in graph.nodes:
+            graph.add_edge(edge)
     return graph
 
 

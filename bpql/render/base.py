@@ -379,8 +379,9 @@ class Dialect:
         out.append(
             self.statement(
                 "supported",
-                f"MATCH (d:Step)-[:SUPPORTS*1..{SUPPORT_CHAIN}]->(u:Step)\n"
-                "WHERE d.id IN $direct\nRETURN u.id AS id, min(d.id) AS via ORDER BY id",
+                "UNWIND $direct AS d_id\n"
+                f"MATCH (d:Step {{id: d_id}})-[:SUPPORTS*1..{SUPPORT_CHAIN}]->(u:Step)\n"
+                "RETURN u.id AS id, min(d.id) AS via ORDER BY id",
                 direct=("direct",),
             )
         )
@@ -388,8 +389,9 @@ class Dialect:
         out.append(
             self.statement(
                 "facts",
-                "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)\n"
-                "WHERE s.id IN $steps\n"
+                "UNWIND $steps AS s_id\n"
+                "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->"
+                "(s:Step {id: s_id})\n"
                 "OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)\n"
                 "OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint)\n"
                 "OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)\n"
@@ -403,12 +405,12 @@ class Dialect:
         for r in routes:
             if r.far:
                 # the step's end of the route, then the chains from the systems it reaches
-                near = fmt(r.near, s="s:Step", y="y")
+                near = fmt(r.near, s="s:Step {id: s_id}", y="y")
                 rel, label = near_link(r)
                 out.append(
                     self.statement(
                         f"links.route.{r.relation}",
-                        f"MATCH {near} WHERE s.id IN $direct AND y.id IN $reach\n"
+                        f"UNWIND $direct AS s_id MATCH {near} WHERE y.id IN $reach\n"
                         f"RETURN {link('s', 'Step', rel, 'y', label)}",
                         direct=("direct",),
                         reach=(f"reach.{r.relation}",),
@@ -418,7 +420,7 @@ class Dialect:
                 out.append(
                     self.statement(
                         f"graph.chain.{r.relation}",
-                        f"MATCH {near} WHERE s.id IN $direct\nWITH DISTINCT y\n"
+                        f"UNWIND $direct AS s_id MATCH {near}\nWITH DISTINCT y\n"
                         f"MATCH p = {fmt(r.far, y='y', t='t', k=query.within)} "
                         "WHERE t.id = $source RETURN y.id AS via, p",
                         direct=("direct",),
@@ -426,11 +428,11 @@ class Dialect:
                 )
                 continue
             self.param(src.id, "source")
-            pattern = fmt(r.pattern, s="s:Step", t="t", k=query.within)
+            pattern = fmt(r.pattern, s="s:Step {id: s_id}", t="t", k=query.within)
             out.append(
                 self.statement(
                     f"graph.route.{r.relation}",
-                    f"MATCH p = {pattern} WHERE s.id IN $direct AND t.id = $source RETURN p",
+                    f"UNWIND $direct AS s_id MATCH p = {pattern} WHERE t.id = $source RETURN p",
                     direct=("direct",),
                 )
             )
@@ -484,7 +486,7 @@ class Dialect:
         out.append(
             self.statement(
                 "blueprints",
-                "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $hit\n"
+                "UNWIND $hit AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})\n"
                 "RETURN DISTINCT b.id AS id ORDER BY id",
                 hit=("hit",),
             )
@@ -492,8 +494,9 @@ class Dialect:
         out.append(
             self.statement(
                 "steps",
-                "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)\n"
-                "WHERE b.id IN $blueprints\n"
+                "UNWIND $blueprints AS b_id\n"
+                "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint {id: b_id})-[:HAS_STEP]->"
+                "(s:Step)\n"
                 "OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)\n"
                 "RETURN s.id AS id, s.name AS name, s.lane AS lane, "
                 "s.moment_of_truth AS moment, tp.id AS touchpoint, tp.name AS touchpoint_name, "
@@ -504,7 +507,7 @@ class Dialect:
         out.append(
             self.statement(
                 "supports",
-                "MATCH (a:Step)-[:SUPPORTS]->(c:Step) WHERE c.id IN $steps\n"
+                "UNWIND $steps AS c_id MATCH (a:Step)-[:SUPPORTS]->(c:Step {id: c_id})\n"
                 "RETURN a.id AS lower, c.id AS higher ORDER BY lower, higher",
                 steps=("steps",),
             )
@@ -515,8 +518,8 @@ class Dialect:
             out.append(
                 self.statement(
                     "graph.uses",
-                    "MATCH p = (s:Step)-[:USES]->(y:System) "
-                    "WHERE s.id IN $hit AND y.id IN $failing RETURN p",
+                    "UNWIND $hit AS s_id MATCH p = (s:Step {id: s_id})-[:USES]->(y:System) "
+                    "WHERE y.id IN $failing RETURN p",
                     hit=("hit",),
                     failing=("failing",),
                 )
@@ -605,22 +608,26 @@ def near_link(rule: RelationRule) -> tuple[str, str]:
     return found[1], found[2]
 
 
+#: a set of steps by id, as a join on the primary key: `s.id IN $steps` tests the whole list
+#: against every step on LadybugDB (24,000 x 24,000 ids: 5 s a statement)
+_STEPS = "UNWIND $steps AS s_id"
 #: the parts of the subgraph around a set of steps (`$steps`) that impact and risk views
 #: draw: nodes once (`graph.*`), relationships as `links.*` rows (see `link`)
 STEP_PARTS: dict[str, str] = {
-    "graph.steps": "MATCH (s:Step) WHERE s.id IN $steps RETURN s",
-    "links.supports": "MATCH (a:Step)-[:SUPPORTS]->(c:Step) "
-    f"WHERE a.id IN $steps AND c.id IN $steps RETURN {link('a', 'Step', 'SUPPORTS', 'c', 'Step')}",
-    "graph.services": "MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b:Blueprint) "
-    "WHERE EXISTS { MATCH (b)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps } RETURN p",
-    "links.has_step": "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps "
+    "graph.steps": f"{_STEPS} MATCH (s:Step {{id: s_id}}) RETURN s",
+    # a supported step outside `$steps` has no node, and the engine leaves its link out
+    "links.supports": f"{_STEPS} MATCH (a:Step {{id: s_id}})-[:SUPPORTS]->(c:Step) "
+    f"RETURN {link('a', 'Step', 'SUPPORTS', 'c', 'Step')}",
+    "graph.services": f"{_STEPS} MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {{id: s_id}})\n"
+    "WITH DISTINCT b MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b) RETURN p",
+    "links.has_step": f"{_STEPS} MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {{id: s_id}}) "
     f"RETURN {link('b', 'Blueprint', 'HAS_STEP', 's', 'Step')}",
-    "graph.touchpoints": "MATCH (tp:Touchpoint) "
-    "WHERE EXISTS { MATCH (s:Step)-[:AT_TOUCHPOINT]->(tp) WHERE s.id IN $steps } RETURN tp",
-    "links.touchpoints": "MATCH (s:Step)-[:AT_TOUCHPOINT]->(tp:Touchpoint) WHERE s.id IN $steps "
-    f"RETURN {link('s', 'Step', 'AT_TOUCHPOINT', 'tp', 'Touchpoint')}",
-    "links.failpoints": "MATCH (s:Step)-[:HAS_FAIL_POINT]->(f:FailPoint) WHERE s.id IN $steps "
-    f"RETURN {link('s', 'Step', 'HAS_FAIL_POINT', 'f', 'FailPoint')}, f",
+    "graph.touchpoints": f"{_STEPS} MATCH (s:Step {{id: s_id}})-[:AT_TOUCHPOINT]->"
+    "(tp:Touchpoint)\nWITH DISTINCT tp RETURN tp",
+    "links.touchpoints": f"{_STEPS} MATCH (s:Step {{id: s_id}})-[:AT_TOUCHPOINT]->"
+    f"(tp:Touchpoint) RETURN {link('s', 'Step', 'AT_TOUCHPOINT', 'tp', 'Touchpoint')}",
+    "links.failpoints": f"{_STEPS} MATCH (s:Step {{id: s_id}})-[:HAS_FAIL_POINT]->"
+    f"(f:FailPoint) RETURN {link('s', 'Step', 'HAS_FAIL_POINT', 'f', 'FailPoint')}, f",
 }
 
 

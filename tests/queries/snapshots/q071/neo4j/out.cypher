@@ -14,15 +14,15 @@ RETURN DISTINCT s.id AS id ORDER BY id
 // $reach_depends_on <- reach.depends_on
 
 // neo4j, statement 4 of 14: supported
-MATCH (d:Step)-[:SUPPORTS*1..6]->(u:Step)
-WHERE d.id IN $direct
+UNWIND $direct AS d_id
+MATCH (d:Step {id: d_id})-[:SUPPORTS*1..6]->(u:Step)
 RETURN u.id AS id, min(d.id) AS via ORDER BY id
 // params: {}
 // $direct <- direct
 
 // neo4j, statement 5 of 14: facts
-MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)
-WHERE s.id IN $steps
+UNWIND $steps AS s_id
+MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
 OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
 OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint)
 OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)
@@ -32,50 +32,52 @@ ORDER BY service_id, step
 // $steps <- direct + supported
 
 // neo4j, statement 6 of 14: links.route.depends_on
-MATCH (s:Step)-[:USES]->(y:System) WHERE s.id IN $direct AND y.id IN $reach
+UNWIND $direct AS s_id MATCH (s:Step {id: s_id})-[:USES]->(y:System) WHERE y.id IN $reach
 RETURN 'Step:' + s.id AS source, 'USES' AS type, 'System:' + y.id AS target
 // params: {}
 // $direct <- direct
 // $reach <- reach.depends_on
 
 // neo4j, statement 7 of 14: graph.chain.depends_on
-MATCH (s:Step)-[:USES]->(y:System) WHERE s.id IN $direct
+UNWIND $direct AS s_id MATCH (s:Step {id: s_id})-[:USES]->(y:System)
 WITH DISTINCT y
 MATCH p = (y:System)-[:DEPENDS_ON*0..2]->(t:System) WHERE t.id = $source RETURN y.id AS via, p
 // params: {"source": "mainframe"}
 // $direct <- direct
 
 // neo4j, statement 8 of 14: graph.steps
-MATCH (s:Step) WHERE s.id IN $steps RETURN s
+UNWIND $steps AS s_id MATCH (s:Step {id: s_id}) RETURN s
 // params: {}
 // $steps <- direct + supported
 
 // neo4j, statement 9 of 14: links.supports
-MATCH (a:Step)-[:SUPPORTS]->(c:Step) WHERE a.id IN $steps AND c.id IN $steps RETURN 'Step:' + a.id AS source, 'SUPPORTS' AS type, 'Step:' + c.id AS target
+UNWIND $steps AS s_id MATCH (a:Step {id: s_id})-[:SUPPORTS]->(c:Step) RETURN 'Step:' + a.id AS source, 'SUPPORTS' AS type, 'Step:' + c.id AS target
 // params: {}
 // $steps <- direct + supported
 
 // neo4j, statement 10 of 14: graph.services
-MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b:Blueprint) WHERE EXISTS { MATCH (b)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps } RETURN p
+UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
+WITH DISTINCT b MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b) RETURN p
 // params: {}
 // $steps <- direct + supported
 
 // neo4j, statement 11 of 14: links.has_step
-MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps RETURN 'Blueprint:' + b.id AS source, 'HAS_STEP' AS type, 'Step:' + s.id AS target
+UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id}) RETURN 'Blueprint:' + b.id AS source, 'HAS_STEP' AS type, 'Step:' + s.id AS target
 // params: {}
 // $steps <- direct + supported
 
 // neo4j, statement 12 of 14: graph.touchpoints
-MATCH (tp:Touchpoint) WHERE EXISTS { MATCH (s:Step)-[:AT_TOUCHPOINT]->(tp) WHERE s.id IN $steps } RETURN tp
+UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint)
+WITH DISTINCT tp RETURN tp
 // params: {}
 // $steps <- direct + supported
 
 // neo4j, statement 13 of 14: links.touchpoints
-MATCH (s:Step)-[:AT_TOUCHPOINT]->(tp:Touchpoint) WHERE s.id IN $steps RETURN 'Step:' + s.id AS source, 'AT_TOUCHPOINT' AS type, 'Touchpoint:' + tp.id AS target
+UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint) RETURN 'Step:' + s.id AS source, 'AT_TOUCHPOINT' AS type, 'Touchpoint:' + tp.id AS target
 // params: {}
 // $steps <- direct + supported
 
 // neo4j, statement 14 of 14: links.failpoints
-MATCH (s:Step)-[:HAS_FAIL_POINT]->(f:FailPoint) WHERE s.id IN $steps RETURN 'Step:' + s.id AS source, 'HAS_FAIL_POINT' AS type, 'FailPoint:' + f.id AS target, f
+UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:HAS_FAIL_POINT]->(f:FailPoint) RETURN 'Step:' + s.id AS source, 'HAS_FAIL_POINT' AS type, 'FailPoint:' + f.id AS target, f
 // params: {}
 // $steps <- direct + supported

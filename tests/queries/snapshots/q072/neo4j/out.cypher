@@ -9,15 +9,15 @@ RETURN DISTINCT s.id AS id ORDER BY id
 // params: {"source": "billing-clerk", "scenario": "as-is"}
 
 // neo4j, statement 3 of 12: supported
-MATCH (d:Step)-[:SUPPORTS*1..6]->(u:Step)
-WHERE d.id IN $direct
+UNWIND $direct AS d_id
+MATCH (d:Step {id: d_id})-[:SUPPORTS*1..6]->(u:Step)
 RETURN u.id AS id, min(d.id) AS via ORDER BY id
 // params: {}
 // $direct <- direct
 
 // neo4j, statement 4 of 12: facts
-MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)
-WHERE s.id IN $steps
+UNWIND $steps AS s_id
+MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
 OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
 OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint)
 OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)
@@ -27,41 +27,43 @@ ORDER BY service_id, step
 // $steps <- direct + supported
 
 // neo4j, statement 5 of 12: graph.route.performed_by
-MATCH p = (s:Step)-[:PERFORMED_BY]->(t:Role) WHERE s.id IN $direct AND t.id = $source RETURN p
+UNWIND $direct AS s_id MATCH p = (s:Step {id: s_id})-[:PERFORMED_BY]->(t:Role) WHERE t.id = $source RETURN p
 // params: {"source": "billing-clerk"}
 // $direct <- direct
 
 // neo4j, statement 6 of 12: graph.steps
-MATCH (s:Step) WHERE s.id IN $steps RETURN s
+UNWIND $steps AS s_id MATCH (s:Step {id: s_id}) RETURN s
 // params: {}
 // $steps <- direct + supported
 
 // neo4j, statement 7 of 12: links.supports
-MATCH (a:Step)-[:SUPPORTS]->(c:Step) WHERE a.id IN $steps AND c.id IN $steps RETURN 'Step:' + a.id AS source, 'SUPPORTS' AS type, 'Step:' + c.id AS target
+UNWIND $steps AS s_id MATCH (a:Step {id: s_id})-[:SUPPORTS]->(c:Step) RETURN 'Step:' + a.id AS source, 'SUPPORTS' AS type, 'Step:' + c.id AS target
 // params: {}
 // $steps <- direct + supported
 
 // neo4j, statement 8 of 12: graph.services
-MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b:Blueprint) WHERE EXISTS { MATCH (b)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps } RETURN p
+UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
+WITH DISTINCT b MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b) RETURN p
 // params: {}
 // $steps <- direct + supported
 
 // neo4j, statement 9 of 12: links.has_step
-MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps RETURN 'Blueprint:' + b.id AS source, 'HAS_STEP' AS type, 'Step:' + s.id AS target
+UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id}) RETURN 'Blueprint:' + b.id AS source, 'HAS_STEP' AS type, 'Step:' + s.id AS target
 // params: {}
 // $steps <- direct + supported
 
 // neo4j, statement 10 of 12: graph.touchpoints
-MATCH (tp:Touchpoint) WHERE EXISTS { MATCH (s:Step)-[:AT_TOUCHPOINT]->(tp) WHERE s.id IN $steps } RETURN tp
+UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint)
+WITH DISTINCT tp RETURN tp
 // params: {}
 // $steps <- direct + supported
 
 // neo4j, statement 11 of 12: links.touchpoints
-MATCH (s:Step)-[:AT_TOUCHPOINT]->(tp:Touchpoint) WHERE s.id IN $steps RETURN 'Step:' + s.id AS source, 'AT_TOUCHPOINT' AS type, 'Touchpoint:' + tp.id AS target
+UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint) RETURN 'Step:' + s.id AS source, 'AT_TOUCHPOINT' AS type, 'Touchpoint:' + tp.id AS target
 // params: {}
 // $steps <- direct + supported
 
 // neo4j, statement 12 of 12: links.failpoints
-MATCH (s:Step)-[:HAS_FAIL_POINT]->(f:FailPoint) WHERE s.id IN $steps RETURN 'Step:' + s.id AS source, 'HAS_FAIL_POINT' AS type, 'FailPoint:' + f.id AS target, f
+UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:HAS_FAIL_POINT]->(f:FailPoint) RETURN 'Step:' + s.id AS source, 'HAS_FAIL_POINT' AS type, 'FailPoint:' + f.id AS target, f
 // params: {}
 // $steps <- direct + supported

@@ -9,14 +9,14 @@ RETURN s.id AS id
 // params: {"source": "claims.register-claim", "scenario": "as-is"}
 
 // neo4j, statement 3 of 11: blueprints
-MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $hit
+UNWIND $hit AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
 RETURN DISTINCT b.id AS id ORDER BY id
 // params: {}
 // $hit <- hit
 
 // neo4j, statement 4 of 11: steps
-MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)
-WHERE b.id IN $blueprints
+UNWIND $blueprints AS b_id
+MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)
 OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
 RETURN s.id AS id, s.name AS name, s.lane AS lane, s.moment_of_truth AS moment, tp.id AS touchpoint, tp.name AS touchpoint_name, sv.id AS service_id, sv.name AS service, s.seq AS seq
 ORDER BY id
@@ -24,37 +24,39 @@ ORDER BY id
 // $blueprints <- blueprints
 
 // neo4j, statement 5 of 11: supports
-MATCH (a:Step)-[:SUPPORTS]->(c:Step) WHERE c.id IN $steps
+UNWIND $steps AS c_id MATCH (a:Step)-[:SUPPORTS]->(c:Step {id: c_id})
 RETURN a.id AS lower, c.id AS higher ORDER BY lower, higher
 // params: {}
 // $steps <- steps
 
 // neo4j, statement 6 of 11: graph.steps
-MATCH (s:Step) WHERE s.id IN $steps RETURN s
+UNWIND $steps AS s_id MATCH (s:Step {id: s_id}) RETURN s
 // params: {}
 // $steps <- steps
 
 // neo4j, statement 7 of 11: links.supports
-MATCH (a:Step)-[:SUPPORTS]->(c:Step) WHERE a.id IN $steps AND c.id IN $steps RETURN 'Step:' + a.id AS source, 'SUPPORTS' AS type, 'Step:' + c.id AS target
+UNWIND $steps AS s_id MATCH (a:Step {id: s_id})-[:SUPPORTS]->(c:Step) RETURN 'Step:' + a.id AS source, 'SUPPORTS' AS type, 'Step:' + c.id AS target
 // params: {}
 // $steps <- steps
 
 // neo4j, statement 8 of 11: graph.services
-MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b:Blueprint) WHERE EXISTS { MATCH (b)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps } RETURN p
+UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
+WITH DISTINCT b MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b) RETURN p
 // params: {}
 // $steps <- steps
 
 // neo4j, statement 9 of 11: links.has_step
-MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $steps RETURN 'Blueprint:' + b.id AS source, 'HAS_STEP' AS type, 'Step:' + s.id AS target
+UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id}) RETURN 'Blueprint:' + b.id AS source, 'HAS_STEP' AS type, 'Step:' + s.id AS target
 // params: {}
 // $steps <- steps
 
 // neo4j, statement 10 of 11: graph.touchpoints
-MATCH (tp:Touchpoint) WHERE EXISTS { MATCH (s:Step)-[:AT_TOUCHPOINT]->(tp) WHERE s.id IN $steps } RETURN tp
+UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint)
+WITH DISTINCT tp RETURN tp
 // params: {}
 // $steps <- steps
 
 // neo4j, statement 11 of 11: links.touchpoints
-MATCH (s:Step)-[:AT_TOUCHPOINT]->(tp:Touchpoint) WHERE s.id IN $steps RETURN 'Step:' + s.id AS source, 'AT_TOUCHPOINT' AS type, 'Touchpoint:' + tp.id AS target
+UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint) RETURN 'Step:' + s.id AS source, 'AT_TOUCHPOINT' AS type, 'Touchpoint:' + tp.id AS target
 // params: {}
 // $steps <- steps
