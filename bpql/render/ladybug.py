@@ -27,6 +27,10 @@ class LadybugDialect(Dialect):
         t = query.target
         centre = f"MATCH (c:{t.label}) WHERE c.id = $id"
         reach = f"MATCH p = (c:{t.label})-[* SHORTEST 1..{query.depth}]-(x) WHERE c.id = $id"
+        distance = "length(p)"
+        if query.depth == 1:  # the neighbours themselves: no search needed
+            reach = f"MATCH (c:{t.label})-[]-(x) WHERE c.id = $id WITH DISTINCT x"
+            distance = "1"
         key_c, key_a, key_x = self.node_key("c"), self.node_key("a"), self.node_key("x")
         out = []
         self.param(t.id, "id")
@@ -34,7 +38,7 @@ class LadybugDialect(Dialect):
             self.statement(
                 "levels",
                 f"{centre} RETURN {key_c} AS key, 0 AS depth\nUNION ALL\n"
-                f"{reach} RETURN {key_x} AS key, length(p) AS depth",
+                f"{reach} RETURN {key_x} AS key, {distance} AS depth",
             )
         )
         self.param(t.id, "id")

@@ -1,7 +1,7 @@
 // ladybug, statement 1 of 5: levels
 MATCH (c:Department) WHERE c.id = $id RETURN label(c) + ':' + c.id AS key, 0 AS depth
 UNION ALL
-MATCH p = (c:Department)-[* SHORTEST 1..1]-(x) WHERE c.id = $id RETURN label(x) + ':' + x.id AS key, length(p) AS depth
+MATCH (c:Department)-[]-(x) WHERE c.id = $id WITH DISTINCT x RETURN label(x) + ':' + x.id AS key, 1 AS depth
 // params: {"id": "billing"}
 
 // ladybug, statement 2 of 5: centre
@@ -9,7 +9,7 @@ MATCH (c:Department) WHERE c.id = $id RETURN label(c) + ':' + c.id AS key, c
 // params: {"id": "billing"}
 
 // ladybug, statement 3 of 5: nodes
-MATCH p = (c:Department)-[* SHORTEST 1..1]-(x) WHERE c.id = $id RETURN label(x) + ':' + x.id AS key, x
+MATCH (c:Department)-[]-(x) WHERE c.id = $id WITH DISTINCT x RETURN label(x) + ':' + x.id AS key, x
 // params: {"id": "billing"}
 
 // ladybug, statement 4 of 5: edges.out
