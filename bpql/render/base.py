@@ -132,7 +132,7 @@ class Dialect:
         the chain starts and from which it reaches the target, found once for the query."""
         out = []
         for r in _rels(cond):
-            if r.direct or not r.rule.far or r in self._chains:
+            if not r.rule.far or r in self._chains:
                 continue
             name = f"reach{len(self._chains) + 1}"
             self._chains[r] = name
@@ -310,6 +310,10 @@ class Dialect:
 
     def relation(self, r: ir.Rel, query: ir.FindIR) -> str:
         t = self.var("t")
+        if r.direct and r in self._chains:  # a step's own chained relation
+            y = self.var("y")
+            near = fmt(r.rule.near, s="n", y=y)
+            return f"EXISTS {{ MATCH {near} WHERE {y}.id IN ${self._chains[r]} }}"
         if r.direct:
             pattern = fmt(r.rule.pattern, n="n", s="n", t=t, k=r.within)
             return f"EXISTS {{ MATCH {pattern} WHERE {t}.id = {self.param(r.target.id)} }}"
