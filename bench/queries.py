@@ -3,7 +3,7 @@ the synthetic enterprise, on Neo4j and on the embedded store, each beside a hand
 Cypher giving the same answer (and a naive form where one is worth showing).
 
     python bench/queries.py [--services 1000] [--runs 5] [--only TEXT]
-        [--neo4j bolt://HOST:PORT] [--store PATH] [--folder PATH] [--corpus]
+        [--neo4j bolt://HOST:PORT] [--store PATH] [--folder PATH] [--corpus] [--profile]
 
 Without --neo4j it starts a Neo4j 5.26 of its own (bpql.testing.neo4j_server) and loads the
 enterprise; with it, it uses that server as loaded (NEO4J_USER / NEO4J_PASSWORD), as it does
@@ -12,6 +12,8 @@ an existing --store. Prints per query and backend the median of `--runs` runs of
 the ratio ours / hand-written, the client's peak resident memory during our run, and whether
 both backends gave the same answer. The corpus (tests/queries/corpus.bpql) is written for the
 insurer example; `--corpus` runs it with its references mapped onto synthetic things (REFS).
+`--profile` runs every statement of our plans with PROFILE on Neo4j instead, and prints each
+statement's time, rows, db hits and busiest operator.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bpql import ir  # noqa: E402
 from bpql.api import Client, connect  # noqa: E402
 from bpql.backends.base import Backend  # noqa: E402
 from bpql.errors import BpqlError  # noqa: E402
@@ -391,6 +394,47 @@ def measure(
     return row
 
 
+def profile(client: Client, query: str) -> list[str]:
+    """Each statement of our plan run with PROFILE on Neo4j: time, rows, db hits and the
+    operator with the most of them; inputs filled as the engine fills them."""
+    import neo4j
+
+    (prepared,) = client.engine.prepare(query)
+    assert not isinstance(prepared.query, ir.ExplainIR)
+    plan = client.engine.compile(prepared.query)
+    driver = client.backend._driver  # type: ignore[attr-defined]
+    out: dict[str, list[Any]] = {}
+    lines = []
+    for st in plan.statements:
+        params = dict(st.params)
+        for param, sources in st.inputs.items():
+            values = {r[0] for name in sources for r in out[name]}
+            values -= {r[0] for name in st.without.get(param, ()) for r in out[name]}
+            params[param] = sorted(values)
+        started = time.perf_counter()
+        with driver.session() as session:
+            result = session.run(neo4j.Query("PROFILE " + st.cypher, timeout=60), params)
+            out[st.name] = [list(r.values()) for r in result]
+            summary = result.consume()
+        ms = (time.perf_counter() - started) * 1000
+        ops: list[tuple[int, str]] = []
+
+        def walk(op: dict[str, Any], ops: list[tuple[int, str]] = ops) -> int:
+            ops.append((op.get("dbHits", 0), op["operatorType"].split("@")[0]))
+            return int(op.get("dbHits", 0)) + sum(walk(c) for c in op.get("children", []))
+
+        hits = walk(summary.profile)
+        top = max(ops)
+        lines.append(
+            f"  {st.name}: {ms:,.0f} ms, {len(out[st.name]):,} rows, {hits:,} db hits "
+            f"(most: {top[1]}, {top[0]:,})"
+        )
+        if st.name.startswith("level") and len({r[0] for n in out for r in out[n]}) > 25_000:
+            lines.append("  (the engine stops here: over the node cap)")
+            break
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=1000)
@@ -401,6 +445,9 @@ def main() -> None:
     parser.add_argument("--folder", default="")
     parser.add_argument("--corpus", action="store_true")
     parser.add_argument("--naive-limit", type=float, default=30.0)
+    parser.add_argument(
+        "--profile", action="store_true", help="PROFILE every statement on Neo4j instead"
+    )
     args = parser.parse_args()
 
     from bpql.testing.synthetic import write_enterprise
@@ -438,11 +485,22 @@ def main() -> None:
     jobs = list(JOBS)
     if args.corpus:
         jobs += [("corpus", q, None, None) for q in corpus()]
+    if args.profile:
+        for _, query, _, _ in jobs:
+            if args.only and args.only not in query:
+                continue
+            try:
+                lines = profile(clients["neo4j"], query)
+            except BpqlError as err:
+                lines = [f"  refused: {err.code}"]
+            print(query, *lines, sep="\n", flush=True)
+        jobs = []
     reset, peak = peak_rss()
-    print(
-        f"{'what':8} {'query':62} {'store':7} {'ours':>9} {'by hand':>9} {'ratio':>6} "
-        f"{'peak MB':>12}  answer"
-    )
+    if jobs:
+        print(
+            f"{'what':8} {'query':62} {'store':7} {'ours':>9} {'by hand':>9} {'ratio':>6} "
+            f"{'peak MB':>12}  answer"
+        )
     for what, query, hand, naive in jobs:
         if args.only and args.only not in query:
             continue
