@@ -80,6 +80,8 @@ class Dialect:
     name = "cypher"
     title = "Cypher"
     lower = "toLower"
+    #: find the things in a relation from its target first (see `relation_sets`)
+    relations_first = False
     TRANSFORMS: ClassVar[dict[str, Renderer]] = {}
     RENDERERS: ClassVar[dict[str, Renderer]] = {}
 
@@ -93,6 +95,8 @@ class Dialect:
         #: the statement holding the far end of each chained relation of the query being
         #: rendered (`RelationRule.far`), by relation
         self._chains: dict[ir.Rel, str] = {}
+        #: the statement holding the things in each other relation (`relations_first`)
+        self._matches: dict[ir.Rel, str] = {}
 
     # --- helpers ------------------------------------------------------------------------
     def param(self, value: Any, name: str | None = None) -> str:
@@ -126,6 +130,33 @@ class Dialect:
     def statement(self, name: str, cypher: str, **inputs: tuple[str, ...]) -> ir.Statement:
         """A named statement holding the parameters gathered since the last one."""
         return ir.Statement(name, cypher, self._take_params(), dict(inputs))
+
+    def relation_sets(self, query: ir.FindIR) -> list[ir.Statement]:
+        """With `relations_first`, a statement per relation of the condition: the things that
+        stand in it to its target, found from the target (its id is indexed); the condition
+        then tests membership, which Neo4j turns into index seeks, instead of walking from
+        every candidate to see whether it reaches the target."""
+        if not self.relations_first:
+            return []
+        out = []
+        label = query.entity.label
+        for r in _rels(query.cond):
+            if r in self._chains or r in self._matches:
+                continue
+            name = f"match{len(self._matches) + 1}"
+            self._matches[r] = name
+            t = self.param(r.target.id)
+            if r.direct:
+                pattern = fmt(r.rule.pattern, n=f"n:{label}", s=f"n:{label}", t="t", k=r.within)
+                cypher = f"MATCH {pattern} WHERE t.id = {t}"
+            else:
+                anchor = fmt(STEP_ANCHOR[label], n=f"n:{label}", s="s", bp="b")
+                pattern = fmt(r.rule.pattern, s="s", t="t", k=r.within)
+                cypher = f"{self.match_both(anchor, pattern)} WHERE t.id = {t}"
+                if query.scenario is not None and "{bp}" in STEP_ANCHOR[label]:
+                    cypher += f" AND b.scenario = {self.param(query.scenario, 'scenario')}"
+            out.append(self.statement(name, f"{cypher} RETURN DISTINCT n.id AS id"))
+        return out
 
     def chain_sets(self, cond: ir.Cond | None) -> list[ir.Statement]:
         """A statement per chained relation of `cond` (`RelationRule.far`): the nodes where
@@ -179,8 +210,8 @@ class Dialect:
 
     def find_plan(self, query: ir.FindIR) -> list[ir.Statement]:
         label = query.entity.label
-        chains = self.chain_sets(query.cond)
-        sets = {name: (name,) for name in self._chains.values()}
+        chains = self.chain_sets(query.cond) + self.relation_sets(query)
+        sets = {name: (name,) for name in [*self._chains.values(), *self._matches.values()]}
         lines = [f"MATCH (n:{label})"]
         needed: list[ir.Field] = []
         for f in [*query.columns, query.order, query.group_by, *_cond_fields(query.cond)]:
@@ -309,6 +340,8 @@ class Dialect:
         return f"{e} IS {'NOT ' if c.negated else ''}NULL"
 
     def relation(self, r: ir.Rel, query: ir.FindIR) -> str:
+        if r in self._matches:  # found from its target, before this statement
+            return f"n.id IN ${self._matches[r]}"
         t = self.var("t")
         if r.direct and r in self._chains:  # a step's own chained relation
             y = self.var("y")
