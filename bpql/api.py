@@ -151,7 +151,10 @@ def explain_text(compiled: Iterable[ir.Plan]) -> str:
         n = len(c.statements)
         for i, st in enumerate(c.statements, start=1):
             head = f"// {c.dialect}" + (f", statement {i} of {n}: {st.name}" if n > 1 else "")
-            inputs = "".join(f"\n// ${k} <- {' + '.join(v)}" for k, v in st.inputs.items())
+            inputs = "".join(
+                f"\n// ${k} <- {' + '.join(v)}" + "".join(f" - {w}" for w in st.without.get(k, ()))
+                for k, v in st.inputs.items()
+            )
             params = json.dumps(st.params, ensure_ascii=False)
             blocks.append(f"{head}\n{st.cypher}\n// params: {params}{inputs}")
     return "\n\n".join(blocks)

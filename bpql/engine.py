@@ -5,7 +5,7 @@ It is the only stage that sees both a backend and the compiler; each step before
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +19,7 @@ from bpql.errors import QueryError
 from bpql.ids import blueprint_id, node_key, parse_blueprint_id, scenario_of
 from bpql.language import IMPACT_ROUTES, SUPPORTED_ROUTE
 from bpql.resolve import Resolver
-from bpql.result import Graph, GraphNode, GraphPath, Mark, Result, Table
+from bpql.result import Graph, GraphEdge, GraphNode, GraphPath, Mark, Result, Table
 from bpql.schema import LANES, SCENARIOS, VISIBLE_LANES
 from bpql.whatif import shape_whatif
 from bpql.words import counted
@@ -51,6 +51,8 @@ class Prepared:
 
 #: a statement's answer: its column names and rows
 Rows = tuple[list[str], list[list[Any]]]
+#: called after each statement of a plan with its name and the rows so far
+Check = Callable[[str, dict[str, Rows]], None]
 
 
 class Engine:
@@ -79,20 +81,27 @@ class Engine:
                 results.append(self.execute(p.query))
         return results
 
-    def run_plan(self, plan: ir.Plan) -> dict[str, Rows]:
+    def run_plan(self, plan: ir.Plan, check: Check | None = None) -> dict[str, Rows]:
         """Every statement in order, by name; a statement's inputs are filled from the first
-        column of the earlier statements it names."""
+        column of the earlier statements it names, less those of its `without`. `check` sees
+        the rows so far after each statement and may stop the plan."""
         out: dict[str, Rows] = {}
         for st in plan.statements:
             params = dict(st.params)
             for param, sources in st.inputs.items():
-                params[param] = sorted({r[0] for name in sources for r in out[name][1]})
+                values = {r[0] for name in sources for r in out[name][1]}
+                values -= {r[0] for name in st.without.get(param, ()) for r in out[name][1]}
+                params[param] = sorted(values)
             out[st.name] = self.backend.read(st.cypher, params)
+            if check is not None:
+                check(st.name, out)
         return out
 
     def execute(self, query: ir.QueryIR) -> Result:
         plan = self.compile(query)
-        return SHAPERS[query.kind](query, self.run_plan(plan))
+        limit = LIMITS.get(query.kind)
+        check = None if limit is None else (lambda name, out: limit(query, name, out))
+        return SHAPERS[query.kind](query, self.run_plan(plan, check))
 
     def blueprint(
         self, service: str, scenario: str = "as-is", variant: str | None = None
@@ -222,11 +231,27 @@ def _shape_table(query: ir.FindIR, rows: dict[str, Rows]) -> Result:
 
 
 def _graph_of(rows: dict[str, Rows], names: list[str]) -> Graph:
+    """Nodes, relationships and paths in the rows of `names`; a `links.*` statement's rows
+    start with a relationship as keys and type (`bpql.render.base.link`), kept when both its
+    ends are nodes of the graph."""
     graph = Graph()
+    links = []
     for name in names:
+        is_link = name.startswith("links.")
         for row in rows[name][1]:
+            if is_link:
+                links.append(GraphEdge(row[0], row[2], row[1]))
+                row = row[3:]
             graph.absorb(row)
+    for edge in links:  # a link to a thing outside the subgraph is no part of it
+        if edge.source in graph.nodes and edge.target in graph.nodes:
+            graph.add_edge(edge)
     return graph
+
+
+def _parts(rows: dict[str, Rows]) -> list[str]:
+    """The statements holding a subgraph's parts, the source first."""
+    return ["source", *(n for n in rows if n.startswith(("graph.", "links.")))]
 
 
 def _marked(graph: Graph, ends: list[ir.Target]) -> dict[str, list[str]]:
@@ -236,12 +261,56 @@ def _marked(graph: Graph, ends: list[ir.Target]) -> dict[str, list[str]]:
 
 
 def _shape_show(query: ir.ShowIR, rows: dict[str, Rows]) -> Result:
-    graph = _graph_of(rows, ["graph"])
+    nodes: dict[Any, GraphNode] = {
+        key: node for name in ("centre", "nodes") for key, node in rows.get(name, ([], []))[1]
+    }
+    graph = Graph()
+    for node in sorted(nodes.values(), key=lambda n: n.key):
+        graph.add_node(node)
+    for name in ("edges.out", "edges.in"):
+        for source, rel, target in rows[name][1]:
+            if source in nodes and target in nodes:
+                graph.add_edge(GraphEdge(nodes[source].key, nodes[target].key, rel))
     if query.scenario is not None:
         graph = _within_scenario(
             graph, node_key(query.target.label, query.target.id), query.scenario, query.depth
         )
     return Result("graph", graph=graph, highlight=_marked(graph, [query.target]))
+
+
+def _show_limit(query: ir.ShowIR, name: str, rows: dict[str, Rows]) -> None:
+    """Stop a neighbourhood as soon as a level takes it past `query.max_nodes`, before its
+    nodes are fetched, naming the depth that still fits."""
+    sizes: list[int] = []
+    if name == "levels":  # every node at once, with its distance
+        per = Counter(depth for _, depth in rows[name][1])
+        for d in range(max(per, default=0) + 1):
+            sizes.append(per[d] + (sizes[-1] if sizes else 0))
+    elif name.startswith("level"):  # one level a statement
+        seen: set[Any] = set()
+        for d in range(int(name.removeprefix("level")) + 1):
+            seen.update(r[0] for r in rows[f"level{d}"][1])
+            sizes.append(len(seen))
+    if not sizes:
+        return
+    if sizes[-1] <= query.max_nodes:
+        return
+    t = query.target
+    depth = next(d for d, n in enumerate(sizes) if n > query.max_nodes)
+    fits = f"depth {depth - 1} holds {sizes[depth - 1]:,}" if depth > 1 else ""
+    raise QueryError(
+        f'show {t.label.lower()} "{t.name}" depth {query.depth} reaches more than '
+        f"{query.max_nodes:,} nodes ({sizes[depth]:,} by depth {depth})",
+        code="BPQL-Q120",
+        hints=[
+            (f"lower the depth ({fits})" if fits else "show a thing with fewer neighbours")
+            + ", or narrow the question with `find` or `impact of`"
+        ],
+    )
+
+
+#: checks run while a plan runs, per IR kind
+LIMITS: dict[str, Callable[[Any, str, dict[str, Rows]], None]] = {"show": _show_limit}
 
 
 def _within_scenario(graph: Graph, centre: str, scenario: str, depth: int) -> Graph:
@@ -306,7 +375,7 @@ def _paths_from(rows: list[list[Any]], start: str) -> list[list[str]]:
 def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
     direct = sorted({r[0] for r in rows["direct"][1]})
     facts = rows["facts"][1]
-    graph = _graph_of(rows, ["source", *(n for n in rows if n.startswith("graph."))])
+    graph = _graph_of(rows, _parts(rows))
     per: dict[str, dict[str, Any]] = {}
     visible: set[str] = set()
     where: dict[str, tuple[Any, ...]] = {}
@@ -396,7 +465,19 @@ def _routes(query: ir.ImpactIR, rows: dict[str, Rows]) -> dict[str, tuple[str, s
     only because a reached step supports it names that step."""
     best: dict[str, tuple[tuple[int, int, str], tuple[str, str, int | None]]] = {}
     for order, route in enumerate(IMPACT_ROUTES[query.source.label]):
-        for row in rows[f"graph.route.{route.rule.relation}"][1]:
+        # a chained route: the step's path ends at `via`, whose chains came apart
+        chain_hops: dict[str, int] = {}
+        for via_id, chain in rows.get(f"graph.chain.{route.rule.relation}", ([], []))[1]:
+            n = sum(e.type == "DEPENDS_ON" for e in chain.edges)
+            chain_hops[via_id] = min(n, chain_hops.get(via_id, n))
+        for source, _, target in rows.get(f"links.route.{route.rule.relation}", ([], []))[1]:
+            step, via = source.split(":", 1)[1], target.split(":", 1)[1]
+            hops = chain_hops[via]
+            name = route.far if hops and route.far else route.name
+            found = ((hops, order, via), (name, via, hops if route.rule.bounded else None))
+            if step not in best or found[0] < best[step][0]:
+                best[step] = found
+        for row in rows.get(f"graph.route.{route.rule.relation}", ([], []))[1]:
             for p in row:
                 if not isinstance(p, GraphPath):
                     continue
@@ -434,7 +515,7 @@ def _shape_risk(query: ir.RiskIR, rows: dict[str, Rows]) -> Result:
         ["service", "step", "moment_of_truth", "touchpoint", "single_point"],
         [[facts[s][0], facts[s][1], facts[s][2], facts[s][3], s in broken] for s in customer],
     )
-    graph = _graph_of(rows, ["source", *(n for n in rows if n.startswith("graph."))])
+    graph = _graph_of(rows, _parts(rows))
     keep_steps = {node_key("Step", s) for s in blast.reach}
     keep = {k for k, n in graph.nodes.items() if n.label != "Step" or k in keep_steps}
     edges = [e for e in graph.edges if e.source in keep and e.target in keep]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
-from bpql.language import Derived, RelationRule
+from bpql.language import SHOW_MAX_NODES, Derived, RelationRule
 from bpql.schema import NodeKind, PropType
 
 
@@ -128,6 +128,8 @@ class ShowIR:
     #: None: every blueprint around the thing; else only the things of that scenario's
     #: blueprints (and shared things reached without crossing another scenario)
     scenario: str | None = None
+    #: the most nodes the neighbourhood may hold; past it the query stops with BPQL-Q120
+    max_nodes: int = SHOW_MAX_NODES
 
 
 QueryIR = Union[FindIR, ImpactIR, RiskIR, PathIR, ShowIR, WhatIfIR]
@@ -144,12 +146,15 @@ class Statement:
 
     `inputs` maps a parameter to the earlier statements whose first column fills it (the
     union of their values, sorted): the engine runs any plan the same way, by name.
+    `without` takes the values of other earlier statements out of an input again (the new
+    nodes of a breadth-first level).
     """
 
     name: str
     cypher: str
     params: dict[str, Any] = field(default_factory=dict, hash=False)
     inputs: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    without: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
 
     def __iter__(self) -> Iterator[Any]:
         """`cypher, params = statement`, as the statements were plain pairs before plans."""
@@ -159,6 +164,8 @@ class Statement:
         out: dict[str, Any] = {"name": self.name, "cypher": self.cypher, "params": self.params}
         if self.inputs:
             out["inputs"] = {k: list(v) for k, v in self.inputs.items()}
+        if self.without:
+            out["without"] = {k: list(v) for k, v in self.without.items()}
         return out
 
 

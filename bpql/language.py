@@ -275,6 +275,12 @@ class RelationRule:
     pattern: str  # from {s} (or {n} when direct) to {t}
     #: `within N` bounds a chain in the pattern, written `{k}`
     bounded: bool = False
+    #: the pattern cut where its chain starts, at `{y}`: `near` from {s} to {y}, `far` from {y}
+    #: to {t}. The far part is evaluated once, as the set of {y} that reach the target, and
+    #: each step then only tests `near` against that set, instead of walking the chain from
+    #: every step (at 1,000 services, 36 s and the memory limit against 0.2 s)
+    near: str = ""
+    far: str = ""
 
 
 #: relations on steps; every other entity reaches them through STEP_ANCHOR
@@ -285,6 +291,8 @@ STEP_RELATIONS: tuple[RelationRule, ...] = (
         "System",
         "({s})-[:USES]->(:System)-[:DEPENDS_ON*0..{k}]->({t}:System)",
         bounded=True,
+        near="({s})-[:USES]->({y}:System)",
+        far="({y}:System)-[:DEPENDS_ON*0..{k}]->({t}:System)",
     ),
     RelationRule("performed_by", "Role", "({s})-[:PERFORMED_BY]->({t}:Role)"),
     RelationRule(
@@ -331,6 +339,8 @@ USES_OWNED_SYSTEM = RelationRule(
     "Department",
     "({s})-[:USES]->(:System)-[:DEPENDS_ON*0..{k}]->(:System)-[:OWNED_BY]->({t}:Department)",
     bounded=True,
+    near="({s})-[:USES]->({y}:System)",
+    far="({y}:System)-[:DEPENDS_ON*0..{k}]->(:System)-[:OWNED_BY]->({t}:Department)",
 )
 
 
@@ -375,6 +385,10 @@ RELATION_WORDS: dict[str, str] = {
 ENUM_FIELDS: dict[str, tuple[str, ...]] = {}
 
 DEFAULT_DEPTH: dict[str, int] = {"Service": 3, "Blueprint": 2}
+#: the most nodes `show` returns; a larger neighbourhood stops with a message (BPQL-Q120)
+#: before it is fetched. `show system "core" depth 2` at 1,000 synthetic services holds
+#: 22,465 nodes
+SHOW_MAX_NODES = 25_000
 MAX_BOUND = 10
 DEFAULT_WITHIN = 5
 DEFAULT_PATH_WITHIN = 8

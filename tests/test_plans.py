@@ -4,6 +4,7 @@ refusals for what a dialect or the IR cannot hold, and tables that cover every k
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import typing
@@ -38,15 +39,76 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
     (plan,) = compile_text('impact of department "billing"', catalog, dialect)
     names = [s.name for s in plan.statements]
     assert plan.kind == "impact" and plan.dialect == dialect
-    assert names[:4] == ["source", "direct", "supported", "facts"]
-    assert "graph.route.performed_by" in names and "graph.route.uses_owned" in names
+    # the owned systems' dependants are found once, before the steps that use them
+    assert names[:5] == ["source", "reach.uses_owned", "direct", "supported", "facts"]
+    assert {"graph.route.performed_by", "links.route.uses_owned"} <= set(names)
+    assert "graph.chain.uses_owned" in names
+    assert "DEPENDS_ON" not in plan.statements[names.index("direct")].cypher
+    wired_by_name(plan)
+
+
+def wired_by_name(plan: ir.Plan) -> None:
+    """Each input and each `without` names earlier statements only, and names are unique."""
+    names = [s.name for s in plan.statements]
     seen: set[str] = set()
     for st in plan.statements:
         for param, sources in st.inputs.items():
             assert f"${param}" in st.cypher
             assert set(sources) <= seen, (st.name, sources)  # only earlier statements
+            assert set(st.without.get(param, ())) <= seen, (st.name, param)
+        assert set(st.without) <= set(st.inputs), st.name
         seen.add(st.name)
     assert len(names) == len(set(names))
+
+
+def test_show_is_a_breadth_first_plan(catalog: GraphCatalog) -> None:
+    """Neo4j: one statement per level, each expanding only the previous level's new nodes;
+    then the nodes and the relationships of the nodes nearer than the depth. No
+    variable-length pattern, so nothing enumerates paths."""
+    (plan,) = compile_text('show system "crm" depth 4', catalog, "neo4j")
+    names = [s.name for s in plan.statements]
+    assert names == [f"level{d}" for d in range(5)] + ["nodes", "edges.out", "edges.in"]
+    st = {s.name: s for s in plan.statements}
+    assert st["level3"].inputs == {"frontier": ("level2",)}
+    assert st["level3"].without == {"frontier": ("level0", "level1")}
+    assert st["nodes"].inputs == {"nodes": tuple(f"level{d}" for d in range(5))}
+    assert st["edges.out"].inputs == {"inner": tuple(f"level{d}" for d in range(4))}
+    assert not any(re.search(r"-\[[^\]]*\*", s.cypher) for s in plan.statements)
+    wired_by_name(plan)
+
+
+def test_show_on_ladybug_is_its_own_breadth_first_search(catalog: GraphCatalog) -> None:
+    """LadybugDB: `* SHORTEST` reaches each node once (its one shortest path), so the
+    distances come first, then the nodes, then the relationships of the inner nodes."""
+    (plan,) = compile_text('show system "crm" depth 4', catalog, "ladybug")
+    names = [s.name for s in plan.statements]
+    assert names == ["levels", "centre", "nodes", "edges.out", "edges.in"]
+    st = {s.name: s.cypher for s in plan.statements}
+    assert "* SHORTEST 1..4]" in st["levels"] and "* SHORTEST 1..4]" in st["nodes"]
+    assert "* SHORTEST 1..3]" in st["edges.out"] and "* SHORTEST 1..3]" in st["edges.in"]
+    assert not any(re.search(r"\*\d|\* *\d", s.cypher) for s in plan.statements)
+    wired_by_name(plan)
+
+
+@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+def test_a_chained_relation_finds_its_far_end_once(catalog: GraphCatalog, dialect: str) -> None:
+    (plan,) = compile_text('find services where depends on system "mainframe"', catalog, dialect)
+    first, rows = plan.statements
+    assert (first.name, rows.name) == ("reach1", "rows")
+    assert "DEPENDS_ON*0..5" in first.cypher and "DEPENDS_ON" not in rows.cypher
+    assert rows.inputs == {"reach1": ("reach1",)}
+    wired_by_name(plan)
+
+
+def test_a_split_rule_is_its_pattern_cut_in_two() -> None:
+    """`near` + `far` of a chained rule walk exactly its pattern, meeting at `{y}`."""
+    rules = [*STEP_RELATIONS, *(r.rule for routes in IMPACT_ROUTES.values() for r in routes)]
+    split = [r for r in rules if r.far]
+    assert {r.relation for r in split} == {"depends_on", "uses_owned"}
+    for r in split:
+        near, far = r.near.removesuffix("({y}:System)"), r.far.removeprefix("({y}:System)")
+        assert (near, far) != (r.near, r.far)
+        assert near + "(:System)" + far == r.pattern
 
 
 def test_impact_routes_are_rules_of_the_language() -> None:
@@ -135,8 +197,6 @@ def test_a_failing_command_prints_the_error_as_json(tmp_path: Path) -> None:
 
 def test_each_error_code_names_one_raise_site() -> None:
     """A code is a stable name for one mistake; two sites sharing one would blur it."""
-    import re
-
     sites: dict[str, list[str]] = {}
     for path in sorted((ROOT / "bpql").rglob("*.py")):
         for code in re.findall(r'code="(BPQL-[A-Z]\d{3})"', path.read_text()):

@@ -8,7 +8,9 @@ variable-length patterns, which Cypher does not accept as parameters.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from bpql import ir
@@ -23,6 +25,7 @@ from bpql.language import (
     TIME_ORDER,
     UNATTACHED,
     UNSCOPED,
+    RelationRule,
 )
 from bpql.schema import NODES
 
@@ -57,7 +60,15 @@ def q(name: str) -> str:
 
 
 def fmt(pattern: str, **names: str | int) -> str:
-    defaults: dict[str, str | int] = {"n": "n", "s": "s", "t": "t", "x": "x", "bp": "bp", "k": 1}
+    defaults: dict[str, str | int] = {
+        "n": "n",
+        "s": "s",
+        "t": "t",
+        "x": "x",
+        "y": "y",
+        "bp": "bp",
+        "k": 1,
+    }
     return pattern.format(**{**defaults, **names})
 
 
@@ -69,6 +80,8 @@ class Dialect:
     name = "cypher"
     title = "Cypher"
     lower = "toLower"
+    #: find the things in a relation from its target first (see `relation_sets`)
+    relations_first = False
     TRANSFORMS: ClassVar[dict[str, Renderer]] = {}
     RENDERERS: ClassVar[dict[str, Renderer]] = {}
 
@@ -79,6 +92,11 @@ class Dialect:
     def __init__(self) -> None:
         self.params: dict[str, Any] = {}
         self._vars = 0
+        #: the statement holding the far end of each chained relation of the query being
+        #: rendered (`RelationRule.far`), by relation
+        self._chains: dict[ir.Rel, str] = {}
+        #: the statement holding the things in each other relation (`relations_first`)
+        self._matches: dict[ir.Rel, str] = {}
 
     # --- helpers ------------------------------------------------------------------------
     def param(self, value: Any, name: str | None = None) -> str:
@@ -98,9 +116,66 @@ class Dialect:
         """Neo4j tests a lane by label; a dialect without lane labels returns None."""
         return None
 
+    def node_key(self, var: str) -> str:
+        """An expression naming a node uniquely, which `lookup` finds again quickly."""
+        return f"elementId({var})"
+
+    def lookup(self, var: str, param: str) -> str:
+        """Clauses binding `var` to each node whose `node_key` is in the list `$param`."""
+        return f"MATCH ({var}) WHERE elementId({var}) IN ${param}"
+
+    def rel_type(self, var: str) -> str:
+        return f"type({var})"
+
     def statement(self, name: str, cypher: str, **inputs: tuple[str, ...]) -> ir.Statement:
         """A named statement holding the parameters gathered since the last one."""
         return ir.Statement(name, cypher, self._take_params(), dict(inputs))
+
+    def relation_sets(self, query: ir.FindIR) -> list[ir.Statement]:
+        """With `relations_first`, a statement per relation of the condition: the things that
+        stand in it to its target, found from the target (its id is indexed); the condition
+        then tests membership, which Neo4j turns into index seeks, instead of walking from
+        every candidate to see whether it reaches the target."""
+        if not self.relations_first:
+            return []
+        out = []
+        label = query.entity.label
+        for r in _rels(query.cond):
+            if r in self._chains or r in self._matches:
+                continue
+            name = f"match{len(self._matches) + 1}"
+            self._matches[r] = name
+            t = self.param(r.target.id)
+            if r.direct:
+                pattern = fmt(r.rule.pattern, n=f"n:{label}", s=f"n:{label}", t="t", k=r.within)
+                cypher = f"MATCH {pattern} WHERE t.id = {t}"
+            else:
+                anchor = fmt(STEP_ANCHOR[label], n=f"n:{label}", s="s", bp="b")
+                pattern = fmt(r.rule.pattern, s="s", t="t", k=r.within)
+                cypher = f"{self.match_both(anchor, pattern)} WHERE t.id = {t}"
+                if query.scenario is not None and "{bp}" in STEP_ANCHOR[label]:
+                    cypher += f" AND b.scenario = {self.param(query.scenario, 'scenario')}"
+            out.append(self.statement(name, f"{cypher} RETURN DISTINCT n.id AS id"))
+        return out
+
+    def chain_sets(self, cond: ir.Cond | None) -> list[ir.Statement]:
+        """A statement per chained relation of `cond` (`RelationRule.far`): the nodes where
+        the chain starts and from which it reaches the target, found once for the query."""
+        out = []
+        for r in _rels(cond):
+            if not r.rule.far or r in self._chains:
+                continue
+            name = f"reach{len(self._chains) + 1}"
+            self._chains[r] = name
+            far = fmt(r.rule.far, y="y", t="t", k=r.within)
+            out.append(
+                self.statement(
+                    name,
+                    f"MATCH {far} WHERE t.id = {self.param(r.target.id)} "
+                    "RETURN DISTINCT y.id AS id",
+                )
+            )
+        return out
 
     # --- entry --------------------------------------------------------------------------
     def compile(self, query: ir.QueryIR) -> ir.Plan:
@@ -135,6 +210,8 @@ class Dialect:
 
     def find_plan(self, query: ir.FindIR) -> list[ir.Statement]:
         label = query.entity.label
+        chains = self.chain_sets(query.cond) + self.relation_sets(query)
+        sets = {name: (name,) for name in [*self._chains.values(), *self._matches.values()]}
         lines = [f"MATCH (n:{label})"]
         needed: list[ir.Field] = []
         for f in [*query.columns, query.order, query.group_by, *_cond_fields(query.cond)]:
@@ -146,6 +223,7 @@ class Dialect:
             where.append(self.cond(query.cond, query))
         if where:
             lines.append("WHERE " + " AND ".join(where))
+        self.limit_early(query, lines, cond_late)
         carried = ["n"]
         for f in needed:
             d = f.derived
@@ -169,7 +247,7 @@ class Dialect:
             lines.append(
                 f"ORDER BY {q('count')} DESC, CASE WHEN {g} IS NULL THEN 1 ELSE 0 END, {g}"
             )
-            return [self.statement("rows", "\n".join(lines))]
+            return [*chains, self.statement("rows", "\n".join(lines), **sets)]
         time_keys = self.time_order(label, lines, carried)
         cols = [f"{self.expr(f)} AS {q(f.name)}" for f in query.columns]
         cols.extend(f"{expr} AS {alias}" for alias, expr in time_keys)
@@ -184,7 +262,27 @@ class Dialect:
         lines.append("ORDER BY " + ", ".join(keys))
         if query.limit is not None:
             lines.append(f"LIMIT {self.param(query.limit, 'limit')}")
-        return [self.statement("rows", "\n".join(lines))]
+        return [*chains, self.statement("rows", "\n".join(lines), **sets)]
+
+    def limit_early(self, query: ir.FindIR, lines: list[str], cond_late: bool) -> None:
+        """Keep only the first `limit` things before reading their related fields, when the
+        order needs nothing related: `find failpoints ... order by rpn desc limit 10` reads
+        the steps and services of 10 fail points, not of 5,000. The full order is applied
+        again at the end, so the answer is the same."""
+        order = query.order
+        if (
+            query.limit is None
+            or query.group_by is not None
+            or cond_late
+            or (order is not None and order.derived is not None)
+            or any(pattern for pattern, _ in TIME_ORDER.get(query.entity.label, ()))
+        ):
+            return
+        keys = [_nulls_last(f"n.{q(prop)}") for _, prop in TIME_ORDER.get(query.entity.label, ())]
+        keys.append("n.id")
+        if order is not None:
+            keys.insert(0, _nulls_last(self.expr(order)) + (" DESC" if query.descending else ""))
+        lines.append(f"WITH n ORDER BY {', '.join(keys)} LIMIT {self.param(query.limit, 'limit')}")
 
     def time_order(self, label: str, lines: list[str], carried: list[str]) -> list[tuple[str, str]]:
         """Read the keys of `TIME_ORDER` (matching what they need): (alias, expression)."""
@@ -242,15 +340,25 @@ class Dialect:
         return f"{e} IS {'NOT ' if c.negated else ''}NULL"
 
     def relation(self, r: ir.Rel, query: ir.FindIR) -> str:
+        if r in self._matches:  # found from its target, before this statement
+            return f"n.id IN ${self._matches[r]}"
         t = self.var("t")
-        target = self.param(r.target.id)
+        if r.direct and r in self._chains:  # a step's own chained relation
+            y = self.var("y")
+            near = fmt(r.rule.near, s="n", y=y)
+            return f"EXISTS {{ MATCH {near} WHERE {y}.id IN ${self._chains[r]} }}"
         if r.direct:
             pattern = fmt(r.rule.pattern, n="n", s="n", t=t, k=r.within)
-            return f"EXISTS {{ MATCH {pattern} WHERE {t}.id = {target} }}"
+            return f"EXISTS {{ MATCH {pattern} WHERE {t}.id = {self.param(r.target.id)} }}"
         s, bp = self.var("s"), self.var("b")
         anchor = fmt(STEP_ANCHOR[query.entity.label], n="n", s=s, bp=bp)
-        pattern = fmt(r.rule.pattern, s=s, t=t, k=r.within)
-        where = f"{t}.id = {target}"
+        if r in self._chains:  # the chain's far end was found once, before this statement
+            y = self.var("y")
+            pattern = fmt(r.rule.near, s=s, y=y)
+            where = f"{y}.id IN ${self._chains[r]}"
+        else:
+            pattern = fmt(r.rule.pattern, s=s, t=t, k=r.within)
+            where = f"{t}.id = {self.param(r.target.id)}"
         if query.scenario is not None and "{bp}" in STEP_ANCHOR[query.entity.label]:
             where += f" AND {bp}.scenario = {self.param(query.scenario, 'scenario')}"
         return f"EXISTS {{ {self.match_both(anchor, pattern)} WHERE {where} }}"
@@ -271,10 +379,26 @@ class Dialect:
                 f"MATCH (n:{src.label}) WHERE n.id = {self.param(src.id, 'source')} RETURN n",
             )
         ]
-        src_p = self.param(src.id, "source")
+        # a chained route's far end, once: the systems from which it reaches the source
+        reached: dict[str, tuple[str, ...]] = {}
+        for r in routes:
+            if r.far:
+                far = fmt(r.far, y="y", t="t", k=query.within)
+                self.param(src.id, "source")
+                out.append(
+                    self.statement(
+                        f"reach.{r.relation}",
+                        f"MATCH {far} WHERE t.id = $source RETURN DISTINCT y.id AS id",
+                    )
+                )
+                reached[f"reach_{r.relation}"] = (f"reach.{r.relation}",)
+        if not all(r.far for r in routes):
+            self.param(src.id, "source")
         reach = [
-            f"EXISTS {{ MATCH {fmt(r.pattern, s='s', t='t', k=query.within)} "
-            f"WHERE t.id = {src_p} }}"
+            f"EXISTS {{ MATCH {fmt(r.near, s='s', y='y')} WHERE y.id IN $reach_{r.relation} }}"
+            if r.far
+            else f"EXISTS {{ MATCH {fmt(r.pattern, s='s', t='t', k=query.within)} "
+            "WHERE t.id = $source }"
             for r in routes
         ]
         scen = ""
@@ -286,13 +410,15 @@ class Dialect:
                 "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)\n"
                 f"WHERE ({' OR '.join(reach)}){scen}\n"
                 "RETURN DISTINCT s.id AS id ORDER BY id",
+                **reached,
             )
         )
         out.append(
             self.statement(
                 "supported",
-                f"MATCH (d:Step)-[:SUPPORTS*1..{SUPPORT_CHAIN}]->(u:Step)\n"
-                "WHERE d.id IN $direct\nRETURN DISTINCT u.id AS id, d.id AS via ORDER BY id, via",
+                "UNWIND $direct AS d_id\n"
+                f"MATCH (d:Step {{id: d_id}})-[:SUPPORTS*1..{SUPPORT_CHAIN}]->(u:Step)\n"
+                "RETURN u.id AS id, min(d.id) AS via ORDER BY id",
                 direct=("direct",),
             )
         )
@@ -300,8 +426,9 @@ class Dialect:
         out.append(
             self.statement(
                 "facts",
-                "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)\n"
-                "WHERE s.id IN $steps\n"
+                "UNWIND $steps AS s_id\n"
+                "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->"
+                "(s:Step {id: s_id})\n"
                 "OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)\n"
                 "OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint)\n"
                 "OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)\n"
@@ -313,16 +440,40 @@ class Dialect:
             )
         )
         for r in routes:
+            if r.far:
+                # the step's end of the route, then the chains from the systems it reaches
+                near = fmt(r.near, s="s:Step {id: s_id}", y="y")
+                rel, label = near_link(r)
+                out.append(
+                    self.statement(
+                        f"links.route.{r.relation}",
+                        f"UNWIND $direct AS s_id MATCH {near} WHERE y.id IN $reach\n"
+                        f"RETURN {link('s', 'Step', rel, 'y', label)}",
+                        direct=("direct",),
+                        reach=(f"reach.{r.relation}",),
+                    )
+                )
+                self.param(src.id, "source")
+                out.append(
+                    self.statement(
+                        f"graph.chain.{r.relation}",
+                        f"UNWIND $direct AS s_id MATCH {near}\nWITH DISTINCT y\n"
+                        f"MATCH p = {fmt(r.far, y='y', t='t', k=query.within)} "
+                        "WHERE t.id = $source RETURN y.id AS via, p",
+                        direct=("direct",),
+                    )
+                )
+                continue
             self.param(src.id, "source")
-            pattern = fmt(r.pattern, s="s:Step", t="t", k=query.within)
+            pattern = fmt(r.pattern, s="s:Step {id: s_id}", t="t", k=query.within)
             out.append(
                 self.statement(
                     f"graph.route.{r.relation}",
-                    f"MATCH p = {pattern} WHERE s.id IN $direct AND t.id = $source RETURN p",
+                    f"UNWIND $direct AS s_id MATCH p = {pattern} WHERE t.id = $source RETURN p",
                     direct=("direct",),
                 )
             )
-        out.extend(self.statement(f"graph.{k}", v, **steps) for k, v in STEP_PARTS.items())
+        out.extend(self.statement(k, v, **steps) for k, v in STEP_PARTS.items())
         return out
 
     # --- risk ---------------------------------------------------------------------------
@@ -372,7 +523,7 @@ class Dialect:
         out.append(
             self.statement(
                 "blueprints",
-                "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $hit\n"
+                "UNWIND $hit AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})\n"
                 "RETURN DISTINCT b.id AS id ORDER BY id",
                 hit=("hit",),
             )
@@ -380,8 +531,9 @@ class Dialect:
         out.append(
             self.statement(
                 "steps",
-                "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)\n"
-                "WHERE b.id IN $blueprints\n"
+                "UNWIND $blueprints AS b_id\n"
+                "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint {id: b_id})-[:HAS_STEP]->"
+                "(s:Step)\n"
                 "OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)\n"
                 "RETURN s.id AS id, s.name AS name, s.lane AS lane, "
                 "s.moment_of_truth AS moment, tp.id AS touchpoint, tp.name AS touchpoint_name, "
@@ -392,19 +544,19 @@ class Dialect:
         out.append(
             self.statement(
                 "supports",
-                "MATCH (a:Step)-[:SUPPORTS]->(c:Step) WHERE c.id IN $steps\n"
+                "UNWIND $steps AS c_id MATCH (a:Step)-[:SUPPORTS]->(c:Step {id: c_id})\n"
                 "RETURN a.id AS lower, c.id AS higher ORDER BY lower, higher",
                 steps=("steps",),
             )
         )
         steps = {"steps": ("steps",)}
-        parts = {k: v for k, v in STEP_PARTS.items() if k != "failpoints"}
+        parts = {k: v for k, v in STEP_PARTS.items() if k != "links.failpoints"}
         if src.label == "System":
             out.append(
                 self.statement(
                     "graph.uses",
-                    "MATCH p = (s:Step)-[:USES]->(y:System) "
-                    "WHERE s.id IN $hit AND y.id IN $failing RETURN p",
+                    "UNWIND $hit AS s_id MATCH p = (s:Step {id: s_id})-[:USES]->(y:System) "
+                    "WHERE y.id IN $failing RETURN p",
                     hit=("hit",),
                     failing=("failing",),
                 )
@@ -417,7 +569,7 @@ class Dialect:
                     failing=("failing",),
                 )
             )
-        out.extend(self.statement(f"graph.{k}", v, **steps) for k, v in parts.items())
+        out.extend(self.statement(k, v, **steps) for k, v in parts.items())
         return out
 
     # --- what-if (read-only; bpql/whatif.py classifies the rows) -------------------------
@@ -565,14 +717,56 @@ class Dialect:
 
     # --- graphs -------------------------------------------------------------------------
     def show_plan(self, query: ir.ShowIR) -> list[ir.Statement]:
+        """A breadth-first neighbourhood: level by level, the keys of the nodes next to the
+        previous level's new ones (the engine subtracts the levels before, and stops at
+        `query.max_nodes`); then those nodes, and the relationships of every node nearer
+        than `depth`, which are exactly the relationships of the paths of up to `depth` steps.
+        Its cost grows with the nodes returned, where a pattern `-[*1..depth]-` enumerates
+        every path (past 35 s and 5 GB at depth 5 on seven services)."""
         t = query.target
-        p = self.param(t.id, "id")
-        cypher = (
-            f"MATCH (c:{t.label}) WHERE c.id = {p}\n"
-            f"OPTIONAL MATCH p = (c)-[*1..{query.depth}]-(x)\n"
-            "RETURN c, p"
+        levels = ["level0"]
+        out = [
+            self.statement(
+                "level0",
+                f"MATCH (c:{t.label}) WHERE c.id = {self.param(t.id, 'id')} "
+                f"RETURN {self.node_key('c')} AS key",
+            )
+        ]
+        for d in range(1, query.depth + 1):
+            level = self.statement(
+                f"level{d}",
+                f"{self.lookup('a', 'frontier')}\nMATCH (a)-[]-(x)\n"
+                f"RETURN DISTINCT {self.node_key('x')} AS key",
+                frontier=(levels[-1],),
+            )
+            out.append(replace(level, without={"frontier": tuple(levels[:-1])}))
+            levels.append(f"level{d}")
+        inner = {"inner": tuple(levels[:-1])}
+        out.append(
+            self.statement(
+                "nodes",
+                f"{self.lookup('x', 'nodes')}\nRETURN {self.node_key('x')} AS key, x",
+                nodes=tuple(levels),
+            )
         )
-        return [self.statement("graph", cypher)]
+        ka, kx, rt = self.node_key("a"), self.node_key("x"), self.rel_type("r")
+        out.append(
+            self.statement(
+                "edges.out",
+                f"{self.lookup('a', 'inner')}\nMATCH (a)-[r]->(x)\n"
+                f"RETURN {ka} AS source, {rt} AS type, {kx} AS target",
+                **inner,
+            )
+        )
+        out.append(
+            self.statement(
+                "edges.in",
+                f"{self.lookup('a', 'inner')}\nMATCH (a)<-[r]-(x)\n"
+                f"RETURN {kx} AS source, {rt} AS type, {ka} AS target",
+                **inner,
+            )
+        )
+        return out
 
 
 def _nulls_last(key: str) -> str:
@@ -580,21 +774,54 @@ def _nulls_last(key: str) -> str:
     return f"CASE WHEN {key} IS NULL THEN 1 ELSE 0 END, {key}"
 
 
-#: the parts of the subgraph around a set of steps (`$steps`) that impact and risk views draw
+def link(a: str, a_label: str, rel: str, b: str, b_label: str) -> str:
+    """A relationship as three strings, `Label:id` keys and its type: a part of a subgraph
+    whose nodes another statement fetches once (a path repeats its nodes on every row, and
+    24,000 paths took seconds to serialise where these take a fraction)."""
+    return f"'{a_label}:' + {a}.id AS source, '{rel}' AS type, '{b_label}:' + {b}.id AS target"
+
+
+def near_link(rule: RelationRule) -> tuple[str, str]:
+    """The relationship type and end label of a chained rule's one-hop `near` part."""
+    found = re.fullmatch(r"\(\{s\}\)-\[:(\w+)\]->\(\{y\}:(\w+)\)", rule.near)
+    assert found is not None, rule.near
+    return found[1], found[2]
+
+
+#: a set of steps by id, as a join on the primary key: `s.id IN $steps` tests the whole list
+#: against every step on LadybugDB (24,000 x 24,000 ids: 5 s a statement)
+_STEPS = "UNWIND $steps AS s_id"
+#: the parts of the subgraph around a set of steps (`$steps`) that impact and risk views
+#: draw: nodes once (`graph.*`), relationships as `links.*` rows (see `link`)
 STEP_PARTS: dict[str, str] = {
-    "supports": "MATCH p = (a:Step)-[:SUPPORTS]->(c:Step) "
-    "WHERE a.id IN $steps AND c.id IN $steps RETURN p",
-    "services": "MATCH p = (sv:Service)-[:HAS_BLUEPRINT]->(:Blueprint)-[:HAS_STEP]->"
-    "(s:Step) WHERE s.id IN $steps RETURN p",
-    "touchpoints": "MATCH p = (s:Step)-[:AT_TOUCHPOINT]->(:Touchpoint) "
-    "WHERE s.id IN $steps RETURN p",
-    "failpoints": "MATCH p = (s:Step)-[:HAS_FAIL_POINT]->(:FailPoint) "
-    "WHERE s.id IN $steps RETURN p",
+    "graph.steps": f"{_STEPS} MATCH (s:Step {{id: s_id}}) RETURN s",
+    # a supported step outside `$steps` has no node, and the engine leaves its link out
+    "links.supports": f"{_STEPS} MATCH (a:Step {{id: s_id}})-[:SUPPORTS]->(c:Step) "
+    f"RETURN {link('a', 'Step', 'SUPPORTS', 'c', 'Step')}",
+    "graph.services": f"{_STEPS} MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {{id: s_id}})\n"
+    "WITH DISTINCT b MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b) RETURN p",
+    "links.has_step": f"{_STEPS} MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {{id: s_id}}) "
+    f"RETURN {link('b', 'Blueprint', 'HAS_STEP', 's', 'Step')}",
+    "graph.touchpoints": f"{_STEPS} MATCH (s:Step {{id: s_id}})-[:AT_TOUCHPOINT]->"
+    "(tp:Touchpoint)\nWITH DISTINCT tp RETURN tp",
+    "links.touchpoints": f"{_STEPS} MATCH (s:Step {{id: s_id}})-[:AT_TOUCHPOINT]->"
+    f"(tp:Touchpoint) RETURN {link('s', 'Step', 'AT_TOUCHPOINT', 'tp', 'Touchpoint')}",
+    "links.failpoints": f"{_STEPS} MATCH (s:Step {{id: s_id}})-[:HAS_FAIL_POINT]->"
+    f"(f:FailPoint) RETURN {link('s', 'Step', 'HAS_FAIL_POINT', 'f', 'FailPoint')}, f",
 }
 
 
 def _alias(f: ir.Field) -> str:
     return f"f_{f.name}"
+
+
+def _rels(c: ir.Cond | None) -> list[ir.Rel]:
+    """The relations a condition tests, through and/or/not, in the order written."""
+    if c is None or isinstance(c, (ir.Cmp, ir.IsNull)):
+        return []
+    if isinstance(c, ir.Rel):
+        return [c]
+    return [r for i in c.items for r in _rels(i)]
 
 
 def _cond_fields(c: ir.Cond | None) -> list[ir.Field]:

@@ -11,6 +11,9 @@ class Neo4jDialect(Dialect):
     name = "neo4j"
     title = "Neo4j"
     lower = "toLower"
+    # an EXISTS test walked from each of 1,000 services to see whether it reaches a system;
+    # from the system's index it is 2-3x faster (LadybugDB is faster the other way round)
+    relations_first = True
 
     def node_has_lane(self, var: str, lanes: list[str], negate: bool) -> str | None:
         test = " OR ".join(f"{var}:{LANE_BY_KEY[lane].label}" for lane in lanes)

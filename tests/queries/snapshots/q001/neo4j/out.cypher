@@ -1,6 +1,11 @@
-// neo4j
+// neo4j, statement 1 of 2: reach1
+MATCH (y:System)-[:DEPENDS_ON*0..5]->(t:System) WHERE t.id = $p0 RETURN DISTINCT y.id AS id
+// params: {"p0": "payments-gateway"}
+
+// neo4j, statement 2 of 2: rows
 MATCH (n:Service)
-WHERE EXISTS { MATCH (n)-[:HAS_BLUEPRINT]->(b1:Blueprint) WHERE b1.scenario = $scenario } AND EXISTS { MATCH (n)-[:HAS_BLUEPRINT]->(b4:Blueprint)-[:HAS_STEP]->(s3:Step) MATCH (s3)-[:USES]->(:System)-[:DEPENDS_ON*0..5]->(t2:System) WHERE t2.id = $p1 AND b4.scenario = $scenario }
+WHERE EXISTS { MATCH (n)-[:HAS_BLUEPRINT]->(b1:Blueprint) WHERE b1.scenario = $scenario } AND EXISTS { MATCH (n)-[:HAS_BLUEPRINT]->(b4:Blueprint)-[:HAS_STEP]->(s3:Step) MATCH (s3)-[:USES]->(y5:System) WHERE y5.id IN $reach1 AND b4.scenario = $scenario }
 RETURN n.id AS id, n.name AS name, n.id AS _id
 ORDER BY _id
-// params: {"scenario": "as-is", "p1": "payments-gateway"}
+// params: {"scenario": "as-is"}
+// $reach1 <- reach1

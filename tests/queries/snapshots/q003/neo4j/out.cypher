@@ -1,6 +1,7 @@
 // neo4j
 MATCH (n:FailPoint)
 WHERE (EXISTS { MATCH (n)<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } OR EXISTS { MATCH (n)<-[:CAN_FAIL]-(:System) }) AND n.rpn >= $p1
+WITH n ORDER BY CASE WHEN n.rpn IS NULL THEN 1 ELSE 0 END, n.rpn DESC, n.id LIMIT $limit
 OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(x2:Step)
 WITH n, x2.name AS f_step
 OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x4:Service)

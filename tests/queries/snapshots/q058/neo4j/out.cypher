@@ -1,6 +1,11 @@
-// neo4j
+// neo4j, statement 1 of 2: match1
+MATCH (n:Touchpoint)<-[:AT_TOUCHPOINT]-(s:Step)<-[:HAS_STEP]-(b:Blueprint) MATCH (s)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(t:Service) WHERE t.id = $p0 RETURN DISTINCT n.id AS id
+// params: {"p0": "claims"}
+
+// neo4j, statement 2 of 2: rows
 MATCH (n:Touchpoint)
-WHERE EXISTS { MATCH (n)<-[:AT_TOUCHPOINT]-(s2:Step)<-[:HAS_STEP]-(b3:Blueprint) MATCH (s2)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(t1:Service) WHERE t1.id = $p0 }
+WHERE n.id IN $match1
 RETURN n.id AS id, n.name AS name, n.channel AS channel, n.id AS _id
 ORDER BY _id
-// params: {"p0": "claims"}
+// params: {}
+// $match1 <- match1

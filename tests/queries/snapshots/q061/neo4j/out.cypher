@@ -1,6 +1,11 @@
-// neo4j
+// neo4j, statement 1 of 2: match1
+MATCH (n:Department)<-[:MEMBER_OF]-(:Role)<-[:PERFORMED_BY]-(s:Step)<-[:HAS_STEP]-(b:Blueprint) MATCH (s)-[:USES]->(t:System) WHERE t.id = $p0 AND b.scenario = $scenario RETURN DISTINCT n.id AS id
+// params: {"p0": "crm", "scenario": "as-is"}
+
+// neo4j, statement 2 of 2: rows
 MATCH (n:Department)
-WHERE EXISTS { MATCH (n)<-[:MEMBER_OF]-(:Role)<-[:PERFORMED_BY]-(s2:Step)<-[:HAS_STEP]-(b3:Blueprint) MATCH (s2)-[:USES]->(t1:System) WHERE t1.id = $p0 AND b3.scenario = $scenario }
+WHERE n.id IN $match1
 RETURN n.id AS id, n.name AS name, n.id AS _id
 ORDER BY _id
-// params: {"p0": "crm", "scenario": "as-is"}
+// params: {}
+// $match1 <- match1

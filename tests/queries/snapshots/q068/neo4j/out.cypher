@@ -1,8 +1,13 @@
-// neo4j
+// neo4j, statement 1 of 2: match1
+MATCH (n:Metric)-[:MEASURES]->(s:Step)<-[:HAS_STEP]-(b:Blueprint) MATCH (s)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(t:Service) WHERE t.id = $p0 AND b.scenario = $scenario RETURN DISTINCT n.id AS id
+// params: {"p0": "claims", "scenario": "as-is"}
+
+// neo4j, statement 2 of 2: rows
 MATCH (n:Metric)
-WHERE EXISTS { MATCH (n)-[:MEASURES]->(:Step)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } AND EXISTS { MATCH (n)-[:MEASURES]->(s3:Step)<-[:HAS_STEP]-(b4:Blueprint) MATCH (s3)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(t2:Service) WHERE t2.id = $p1 AND b4.scenario = $scenario }
-OPTIONAL MATCH (n)-[:MEASURES]->(x5:Step)
-WITH n, collect(DISTINCT x5.name) AS f_steps
+WHERE EXISTS { MATCH (n)-[:MEASURES]->(:Step)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } AND n.id IN $match1
+OPTIONAL MATCH (n)-[:MEASURES]->(x2:Step)
+WITH n, collect(DISTINCT x2.name) AS f_steps
 RETURN n.name AS name, n.target AS target, n.unit AS unit, f_steps AS steps, n.id AS _id
 ORDER BY _id
-// params: {"scenario": "as-is", "p1": "claims"}
+// params: {"scenario": "as-is"}
+// $match1 <- match1

@@ -1,6 +1,11 @@
-// neo4j
+// neo4j, statement 1 of 2: match1
+MATCH (n:Evidence)<-[:SHOWS]-(s:Step)<-[:HAS_STEP]-(b:Blueprint) MATCH (s)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(t:Service) WHERE t.id = $p0 AND b.scenario = $scenario RETURN DISTINCT n.id AS id
+// params: {"p0": "claims", "scenario": "as-is"}
+
+// neo4j, statement 2 of 2: rows
 MATCH (n:Evidence)
-WHERE (EXISTS { MATCH (n)<-[:SHOWS]-(:Step)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } OR (NOT EXISTS { MATCH (n)<-[:SHOWS]-(:Step) } AND NOT n.id CONTAINS $marker)) AND EXISTS { MATCH (n)<-[:SHOWS]-(s3:Step)<-[:HAS_STEP]-(b4:Blueprint) MATCH (s3)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(t2:Service) WHERE t2.id = $p2 AND b4.scenario = $scenario }
+WHERE (EXISTS { MATCH (n)<-[:SHOWS]-(:Step)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } OR (NOT EXISTS { MATCH (n)<-[:SHOWS]-(:Step) } AND NOT n.id CONTAINS $marker)) AND n.id IN $match1
 RETURN n.id AS id, n.name AS name, n.kind AS kind, n.id AS _id
 ORDER BY _id
-// params: {"scenario": "as-is", "marker": ":", "p2": "claims"}
+// params: {"scenario": "as-is", "marker": ":"}
+// $match1 <- match1

@@ -1,5 +1,37 @@
-// neo4j
-MATCH (c:Step) WHERE c.id = $id
-OPTIONAL MATCH p = (c)-[*1..2]-(x)
-RETURN c, p
+// neo4j, statement 1 of 6: level0
+MATCH (c:Step) WHERE c.id = $id RETURN elementId(c) AS key
 // params: {"id": "claims.register-claim"}
+
+// neo4j, statement 2 of 6: level1
+MATCH (a) WHERE elementId(a) IN $frontier
+MATCH (a)-[]-(x)
+RETURN DISTINCT elementId(x) AS key
+// params: {}
+// $frontier <- level0
+
+// neo4j, statement 3 of 6: level2
+MATCH (a) WHERE elementId(a) IN $frontier
+MATCH (a)-[]-(x)
+RETURN DISTINCT elementId(x) AS key
+// params: {}
+// $frontier <- level1 - level0
+
+// neo4j, statement 4 of 6: nodes
+MATCH (x) WHERE elementId(x) IN $nodes
+RETURN elementId(x) AS key, x
+// params: {}
+// $nodes <- level0 + level1 + level2
+
+// neo4j, statement 5 of 6: edges.out
+MATCH (a) WHERE elementId(a) IN $inner
+MATCH (a)-[r]->(x)
+RETURN elementId(a) AS source, type(r) AS type, elementId(x) AS target
+// params: {}
+// $inner <- level0 + level1
+
+// neo4j, statement 6 of 6: edges.in
+MATCH (a) WHERE elementId(a) IN $inner
+MATCH (a)<-[r]-(x)
+RETURN elementId(x) AS source, type(r) AS type, elementId(a) AS target
+// params: {}
+// $inner <- level0 + level1

@@ -1,0 +1,532 @@
+"""Queries at enterprise scale: the four daily jobs, the issue's rows and the query corpus on
+the synthetic enterprise, on Neo4j and on the embedded store, each beside a hand-written
+Cypher giving the same answer (and a naive form where one is worth showing).
+
+    python bench/queries.py [--services 1000] [--runs 5] [--only TEXT]
+        [--neo4j bolt://HOST:PORT] [--store PATH] [--folder PATH] [--corpus] [--profile]
+
+Without --neo4j it starts a Neo4j 5.26 of its own (bpql.testing.neo4j_server) and loads the
+enterprise; with it, it uses that server as loaded (NEO4J_USER / NEO4J_PASSWORD), as it does
+an existing --store. Prints per query and backend the median of `--runs` runs of ours
+(`Client.query`, results shaped), of the hand-written statements (rows only, nothing shaped),
+the ratio ours / hand-written, the client's peak resident memory during our run, and whether
+both backends gave the same answer. The corpus (tests/queries/corpus.bpql) is written for the
+insurer example; `--corpus` runs it with its references mapped onto synthetic things (REFS).
+`--profile` runs every statement of our plans with PROFILE on Neo4j instead, and prints each
+statement's time, rows, db hits and busiest operator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bpql import ir  # noqa: E402
+from bpql.api import Client, connect  # noqa: E402
+from bpql.backends.base import Backend  # noqa: E402
+from bpql.errors import BpqlError  # noqa: E402
+from bpql.schema import NODES  # noqa: E402
+
+Read = Callable[[str, dict[str, Any]], tuple[list[str], list[list[Any]]]]
+Hand = Callable[[Read, str], Any]
+
+#: corpus references (insurer ids) mapped onto things of the synthetic enterprise
+REFS: dict[str, dict[str, str]] = {
+    "system": {
+        "payments-gateway": "sys-006",
+        "crm": "sys-010",
+        "mainframe": "sys-002",
+        "direct-debit": "sys-020",
+        "claims-engine": "sys-030",
+        "card-processor": "sys-001",
+        "fraud-screening": "sys-040",
+        "billing-engine": "sys-050",
+    },
+    "service": {"claims": "svc-001", "billing": "svc-002", "quote": "svc-003"},
+    "department": {"billing": "dept-03", "claims": "dept-04", "fraud": "dept-05", "it": "dept-06"},
+    "role": {
+        "collections-agent": "role-001",
+        "claims-handler": "role-004",
+        "billing-clerk": "role-003",
+    },
+    "touchpoint": {"contact-centre": "tp-001", "claims-line": "tp-002"},
+    "step": {"claims.submit-claim": "svc-001.s01", "claims.register-claim": "svc-001.s02"},
+    "phase": {"claims.settle": "svc-001.ph3"},
+    "blueprint": {"claims:to-be": "svc-001:as-is"},
+}
+_REF = re.compile(r'\b(system|service|department|role|touchpoint|step|phase|blueprint) "([^"]+)"')
+
+
+def synthetic(query: str) -> str:
+    """A corpus query with its references mapped onto the synthetic enterprise."""
+    return _REF.sub(lambda m: f'{m[1]} "{REFS.get(m[1], {}).get(m[2], m[2])}"', query)
+
+
+def corpus() -> list[str]:
+    lines = (ROOT / "tests" / "queries" / "corpus.bpql").read_text().splitlines()
+    return [synthetic(x.strip()) for x in lines if x.strip() and not x.startswith("#")]
+
+
+# --- hand-written Cypher, the best we could write for the same answer ----------------------
+
+
+def _ids(rows: tuple[list[str], list[list[Any]]]) -> list[Any]:
+    return sorted({r[0] for r in rows[1]})
+
+
+def uses(read: Read, dialect: str) -> Any:
+    return read(
+        "MATCH (n:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(:Step)-[:USES]->"
+        "(y:System) WHERE y.id = $id AND b.scenario = 'as-is' "
+        "RETURN DISTINCT n.id AS id, n.name AS name ORDER BY id",
+        {"id": "sys-006"},
+    )
+
+
+def depends(read: Read, dialect: str) -> Any:
+    return read(
+        "MATCH (y:System)-[:DEPENDS_ON*0..5]->(t:System) WHERE t.id = $id "
+        "WITH collect(DISTINCT y.id) AS ys "
+        "MATCH (n:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(:Step)-[:USES]->"
+        "(y:System) WHERE y.id IN ys AND b.scenario = 'as-is' "
+        "RETURN DISTINCT n.id AS id, n.name AS name ORDER BY id",
+        {"id": "sys-006"},
+    )
+
+
+def depends_naive(read: Read, dialect: str) -> Any:
+    """What the compiler wrote before: the chain walked again from every step."""
+    both = "MATCH (n)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step){sep}(s)-[:USES]->"
+    sep = " MATCH " if dialect == "neo4j" else ", "
+    return read(
+        f"MATCH (n:Service) WHERE EXISTS {{ {both.format(sep=sep)}(:System)-[:DEPENDS_ON*0..5]->"
+        "(t:System) WHERE t.id = $id AND b.scenario = 'as-is' } "
+        "RETURN n.id AS id, n.name AS name ORDER BY id",
+        {"id": "sys-006"},
+    )
+
+
+def impact(read: Read, dialect: str) -> Any:
+    """impact of department "dept-03": the reached steps, their facts, routes and subgraph."""
+    dept = {"id": "dept-03"}
+    ys = _ids(
+        read(
+            "MATCH (y:System)-[:DEPENDS_ON*0..5]->(:System)-[:OWNED_BY]->(d:Department) "
+            "WHERE d.id = $id RETURN DISTINCT y.id",
+            dept,
+        )
+    )
+    direct = _ids(
+        read(
+            "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step) WHERE b.scenario = 'as-is' AND ("
+            "EXISTS { MATCH (s)-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department) "
+            "WHERE d.id = $id } OR EXISTS { MATCH (s)-[:USES]->(y:System) WHERE y.id IN $ys }) "
+            "RETURN s.id",
+            {**dept, "ys": ys},
+        )
+    )
+    supported = read(
+        "MATCH (d:Step)-[:SUPPORTS*1..6]->(u:Step) WHERE d.id IN $direct RETURN u.id, min(d.id)",
+        {"direct": direct},
+    )
+    steps = sorted(set(direct) | set(_ids(supported)))
+    facts = read(
+        "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step) "
+        "WHERE s.id IN $steps OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint) "
+        "OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint) "
+        "OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase) "
+        "RETURN sv.id, b.id, s, tp.id, f, ph.`order`",
+        {"steps": steps},
+    )
+    return (
+        supported,
+        facts,
+        read(
+            "MATCH (s:Step)-[:USES]->(y:System) WHERE s.id IN $direct AND y.id IN $ys "
+            "RETURN s.id, y.id",
+            {"direct": direct, "ys": ys},
+        ),
+        read(
+            "MATCH p = (y:System)-[:DEPENDS_ON*0..5]->(:System)-[:OWNED_BY]->(d:Department) "
+            "WHERE y.id IN $ys AND d.id = $id RETURN p",
+            {**dept, "ys": ys},
+        ),
+        read(
+            "MATCH p = (s:Step)-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department) "
+            "WHERE s.id IN $direct AND d.id = $id RETURN p",
+            {**dept, "direct": direct},
+        ),
+        read(
+            "MATCH (a:Step)-[:SUPPORTS]->(c:Step) WHERE a.id IN $steps AND c.id IN $steps "
+            "RETURN a.id, c.id",
+            {"steps": steps},
+        ),
+        read(
+            "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint) WHERE b.id IN $bps RETURN sv, b",
+            {"bps": sorted({r[1] for r in facts[1]})},
+        ),
+        read(
+            "MATCH (tp:Touchpoint) WHERE tp.id IN $tps RETURN tp",
+            {"tps": sorted({r[3] for r in facts[1] if r[3]})},
+        ),
+    )
+
+
+def touchpoints(read: Read, dialect: str) -> Any:
+    return read(
+        "MATCH (tp:Touchpoint) OPTIONAL MATCH (tp)<-[:AT_TOUCHPOINT]-(:Step)<-[:HAS_STEP]-"
+        "(b:Blueprint)<-[:HAS_BLUEPRINT]-(sv:Service) WHERE b.scenario = 'as-is' "
+        "RETURN tp.id, tp.channel, collect(DISTINCT sv.name) ORDER BY tp.id",
+        {},
+    )
+
+
+def channels(read: Read, dialect: str) -> Any:
+    return read(
+        "MATCH (tp:Touchpoint) RETURN tp.channel AS channel, count(*) AS n "
+        "ORDER BY n DESC, channel",
+        {},
+    )
+
+
+def failpoints(read: Read, dialect: str) -> Any:
+    return read(
+        "MATCH (f:FailPoint) WHERE f.rpn >= 200 WITH f ORDER BY f.rpn DESC, f.id LIMIT 10 "
+        "OPTIONAL MATCH (s:Step)-[:HAS_FAIL_POINT]->(f) "
+        "OPTIONAL MATCH (s)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(sv:Service) "
+        "RETURN f.id, f.name, f.ap, f.rpn, s.name, sv.name ORDER BY f.rpn DESC, f.id",
+        {},
+    )
+
+
+def neighbourhood(label: str, ident: str, depth: int) -> Hand:
+    """Breadth-first by hand: per level the (label, id) of the neighbours, looked up per label
+    by primary key; then the nodes, and the relationships of the nodes nearer than depth."""
+
+    def run(read: Read, dialect: str) -> Any:
+        lab = "label(x)" if dialect == "ladybug" else "[l IN labels(x) WHERE l IN $labels][0]"
+        typ = "label(r)" if dialect == "ladybug" else "type(r)"
+        labels = {"labels": list(NODES)}
+        levels = [{(label, ident)}]
+        seen = set(levels[0])
+        for _ in range(depth):
+            found: set[tuple[str, str]] = set()
+            for lb, ids in _by_label(levels[-1]).items():
+                rows = read(
+                    f"UNWIND $ids AS i MATCH (a:{lb} {{id: i}})-[]-(x) "
+                    f"RETURN DISTINCT {lab} AS l, x.id AS id",
+                    {"ids": ids, **labels},
+                )[1]
+                found.update((r[0], r[1]) for r in rows)
+            levels.append(found - seen)
+            seen |= found
+        nodes = [
+            read(f"UNWIND $ids AS i MATCH (x:{lb} {{id: i}}) RETURN x", {"ids": ids})
+            for lb, ids in _by_label(seen).items()
+        ]
+        inner = set().union(*levels[:-1])
+        edges = [
+            read(
+                f"UNWIND $ids AS i MATCH (a:{lb} {{id: i}})-[r]->(x) "
+                f"RETURN a.id, {typ}, {lab} AS l, x.id UNION ALL "
+                f"UNWIND $ids AS i MATCH (a:{lb} {{id: i}})<-[r]-(x) "
+                f"RETURN a.id, {typ}, {lab} AS l, x.id",
+                {"ids": ids, **labels},
+            )
+            for lb, ids in _by_label(inner).items()
+        ]
+        return nodes, edges
+
+    return run
+
+
+def neighbourhood_naive(label: str, ident: str, depth: int) -> Hand:
+    """What the compiler wrote before: every path of up to `depth` steps."""
+
+    def run(read: Read, dialect: str) -> Any:
+        return read(
+            f"MATCH (c:{label}) WHERE c.id = $id OPTIONAL MATCH p = (c)-[*1..{depth}]-(x) "
+            "RETURN c, p",
+            {"id": ident},
+        )
+
+    return run
+
+
+def _by_label(keys: set[tuple[str, str]]) -> dict[str, list[str]]:
+    out: defaultdict[str, list[str]] = defaultdict(list)
+    for lb, i in sorted(keys):
+        out[lb].append(i)
+    return dict(out)
+
+
+#: (what, query, hand-written, naive): the daily jobs (tests/test_daily_jobs.py) and the rows
+#: of issue 14's table, on synthetic things
+JOBS: list[tuple[str, str, Hand | None, Hand | None]] = [
+    ("daily 1", 'find services where uses system "sys-006"', uses, None),
+    ("daily 1", 'find services where depends on system "sys-006"', depends, depends_naive),
+    ("daily 2", 'impact of department "dept-03"', impact, None),
+    ("daily 3", "find touchpoints return id, channel, services", touchpoints, None),
+    ("daily 3", "count touchpoints by channel", channels, None),
+    ("daily 4", 'show system "sys-006"', neighbourhood("System", "sys-006", 1), None),
+    (
+        "issue",
+        'show system "core" depth 2',
+        neighbourhood("System", "core", 2),
+        neighbourhood_naive("System", "core", 2),
+    ),
+    ("issue", "find failpoints where rpn >= 200 order by rpn desc limit 10", failpoints, None),
+    ("issue", 'show system "core" depth 10', None, None),
+    ("issue", 'show system "sys-006" depth 10', None, None),
+    ("issue", 'show service "svc-001" depth 10', None, None),
+]
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+def peak_rss() -> tuple[Callable[[], None], Callable[[], float]]:
+    """Reset and read the process's peak resident memory (Linux: clear_refs, VmHWM), MB."""
+
+    def reset() -> None:
+        with contextlib.suppress(OSError):
+            Path("/proc/self/clear_refs").write_text("5")
+
+    def read() -> float:
+        return status("VmHWM")
+
+    return reset, read
+
+
+def status(field: str) -> float:
+    """A memory figure of this process from /proc/self/status, MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
+    """Median seconds of `runs` runs after one warm-up, and the last value."""
+    value = fn()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        value = fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), value
+
+
+def naive_once(backend: Backend, dialect: str, hand: Hand, limit_s: float) -> str:
+    """One run of a naive form, given up after `limit_s` (Neo4j's transaction timeout; the
+    embedded store's query timeout)."""
+    started = time.perf_counter()
+    try:
+        if dialect == "neo4j":
+            import neo4j
+
+            driver = backend._driver  # type: ignore[attr-defined]
+
+            def read(cypher: str, params: dict[str, Any]) -> Any:
+                with driver.session() as s:
+                    return list(s.run(neo4j.Query(cypher, timeout=limit_s), params))
+
+        else:
+            conn = backend._conn  # type: ignore[attr-defined]
+            conn.set_query_timeout(int(limit_s * 1000))
+
+            def read(cypher: str, params: dict[str, Any]) -> Any:
+                r = conn.execute(cypher, params)
+                rows = []
+                while r.has_next():
+                    rows.append(r.get_next())
+                return rows
+
+        hand(read, dialect)
+        return f"{(time.perf_counter() - started) * 1000:,.0f} ms"
+    except Exception as exc:  # a bench reports what it saw
+        return f"gave up after {time.perf_counter() - started:.1f} s ({type(exc).__name__})"
+    finally:
+        if dialect == "ladybug":
+            backend._conn.set_query_timeout(0)  # type: ignore[attr-defined]
+
+
+def measure(
+    client: Client,
+    kind: str,
+    query: str,
+    hand: Hand | None,
+    runs: int,
+    reset: Callable[[], None],
+    peak: Callable[[], float],
+) -> dict[str, Any]:
+    """One query on one store: ours (median), the hand-written one, their ratio, the peak
+    resident memory of this process during our runs (MB), and our answer (or error code)."""
+    reset()
+    before = status("VmRSS")
+    try:
+        ours, result = timed(lambda: client.query(query), runs)
+        found: Any = result.to_json()
+        del result
+    except BpqlError as err:
+        started = time.perf_counter()
+        with contextlib.suppress(BpqlError):
+            client.query(query)
+        ours, found = time.perf_counter() - started, err.code
+    row: dict[str, Any] = {"ours": f"{ours * 1000:,.0f} ms", "hand": "-", "ratio": "-"}
+    row["peak"], row["answer"] = f"{peak():,.0f} (+{peak() - before:,.0f})", found
+    if hand is not None:
+        t_hand, _ = timed(lambda: hand(client.backend.read, kind), runs)
+        row["hand"], row["ratio"] = f"{t_hand * 1000:,.0f} ms", f"{ours / t_hand:.2f}x"
+    return row
+
+
+def profile(client: Client, query: str) -> list[str]:
+    """Each statement of our plan run with PROFILE on Neo4j: time, rows, db hits and the
+    operator with the most of them; inputs filled as the engine fills them."""
+    import neo4j
+
+    (prepared,) = client.engine.prepare(query)
+    assert not isinstance(prepared.query, ir.ExplainIR)
+    plan = client.engine.compile(prepared.query)
+    driver = client.backend._driver  # type: ignore[attr-defined]
+    out: dict[str, list[Any]] = {}
+    lines = []
+    for st in plan.statements:
+        params = dict(st.params)
+        for param, sources in st.inputs.items():
+            values = {r[0] for name in sources for r in out[name]}
+            values -= {r[0] for name in st.without.get(param, ()) for r in out[name]}
+            params[param] = sorted(values)
+        started = time.perf_counter()
+        with driver.session() as session:
+            result = session.run(neo4j.Query("PROFILE " + st.cypher, timeout=60), params)
+            out[st.name] = [list(r.values()) for r in result]
+            summary = result.consume()
+        ms = (time.perf_counter() - started) * 1000
+        ops: list[tuple[int, str]] = []
+
+        def walk(op: dict[str, Any], ops: list[tuple[int, str]] = ops) -> int:
+            ops.append((op.get("dbHits", 0), op["operatorType"].split("@")[0]))
+            return int(op.get("dbHits", 0)) + sum(walk(c) for c in op.get("children", []))
+
+        hits = walk(summary.profile)
+        top = max(ops)
+        lines.append(
+            f"  {st.name}: {ms:,.0f} ms, {len(out[st.name]):,} rows, {hits:,} db hits "
+            f"(most: {top[1]}, {top[0]:,})"
+        )
+        if st.name.startswith("level") and len({r[0] for n in out for r in out[n]}) > 25_000:
+            lines.append("  (the engine stops here: over the node cap)")
+            break
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--services", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", default="")
+    parser.add_argument("--neo4j", default="")
+    parser.add_argument("--store", default="")
+    parser.add_argument("--folder", default="")
+    parser.add_argument("--corpus", action="store_true")
+    parser.add_argument("--naive-limit", type=float, default=30.0)
+    parser.add_argument(
+        "--profile", action="store_true", help="PROFILE every statement on Neo4j instead"
+    )
+    args = parser.parse_args()
+
+    from bpql.testing.synthetic import write_enterprise
+
+    tmp = Path(tempfile.mkdtemp(prefix="bpql-bench-"))
+    folder = Path(args.folder) if args.folder else tmp / "synthetic"
+    if not (folder / "enterprise.yaml").exists():
+        write_enterprise(folder, services=args.services)
+    server = None
+    clients: dict[str, Client] = {}
+    if args.neo4j:
+        clients["neo4j"] = connect(args.neo4j)
+    else:
+        from bpql.testing.neo4j_server import Neo4jServer
+
+        server = Neo4jServer().start()
+        os.environ["NEO4J_USER"], os.environ["NEO4J_PASSWORD"] = server.user, server.password
+        clients["neo4j"] = connect(server.uri)
+        started = time.perf_counter()
+        clients["neo4j"].load(folder)
+        print(f"loaded into Neo4j in {time.perf_counter() - started:.1f} s")
+    store = Path(args.store) if args.store else tmp / "graph.lbdb"
+    fresh = not store.exists()
+    clients["ladybug"] = connect(f"embedded:{store}")
+    if fresh:
+        started = time.perf_counter()
+        clients["ladybug"].load(folder)
+        print(f"loaded into the embedded store in {time.perf_counter() - started:.1f} s")
+    n_nodes = clients["ladybug"].backend.read("MATCH (n) RETURN count(*)", {})[1][0][0]
+    print(
+        f"synthetic enterprise: {args.services} services, {n_nodes:,} nodes; "
+        f"median of {args.runs} runs after a warm-up"
+    )
+
+    jobs = list(JOBS)
+    if args.corpus:
+        jobs += [("corpus", q, None, None) for q in corpus()]
+    if args.profile:
+        for _, query, _, _ in jobs:
+            if args.only and args.only not in query:
+                continue
+            try:
+                lines = profile(clients["neo4j"], query)
+            except BpqlError as err:
+                lines = [f"  refused: {err.code}"]
+            print(query, *lines, sep="\n", flush=True)
+        jobs = []
+    reset, peak = peak_rss()
+    if jobs:
+        print(
+            f"{'what':8} {'query':62} {'store':7} {'ours':>9} {'by hand':>9} {'ratio':>6} "
+            f"{'peak MB':>12}  answer"
+        )
+    for what, query, hand, naive in jobs:
+        if args.only and args.only not in query:
+            continue
+        answers: dict[str, Any] = {}
+        for kind, client in clients.items():
+            row = measure(client, kind, query, hand, args.runs, reset, peak)
+            answers[kind] = row.pop("answer")
+            same = ""
+            if kind == "ladybug":
+                same = "same on both" if answers["ladybug"] == answers.get("neo4j") else "DIFFERS"
+                if isinstance(answers[kind], str):
+                    same = f"stopped: {answers[kind]}; {same}"
+            print(
+                f"{what:8} {query[:62]:62} {kind:7} {row['ours']:>9} {row['hand']:>9} "
+                f"{row['ratio']:>6} {row['peak']:>12}  {same}",
+                flush=True,
+            )
+            if naive is not None:
+                seen = naive_once(client.backend, kind, naive, args.naive_limit)
+                print(f"{'':8}   naive (the plan this replaced): {seen}", flush=True)
+        answers.clear()
+    for c in clients.values():
+        c.close()
+    if server is not None:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
