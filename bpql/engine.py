@@ -19,7 +19,17 @@ from bpql.errors import QueryError
 from bpql.ids import blueprint_id, node_key, parse_blueprint_id, scenario_of
 from bpql.language import IMPACT_ROUTES, SUPPORTED_ROUTE
 from bpql.resolve import Resolver
-from bpql.result import Graph, GraphEdge, GraphNode, GraphPath, Mark, Result, Table
+from bpql.result import (
+    Graph,
+    GraphEdge,
+    GraphNode,
+    GraphPath,
+    Mark,
+    Result,
+    Table,
+    graph_of_rows,
+    part_names,
+)
 from bpql.schema import LANES, SCENARIOS, VISIBLE_LANES
 from bpql.whatif import shape_whatif
 from bpql.words import counted
@@ -230,30 +240,6 @@ def _shape_table(query: ir.FindIR, rows: dict[str, Rows]) -> Result:
     return Result("table", table=table)
 
 
-def _graph_of(rows: dict[str, Rows], names: list[str]) -> Graph:
-    """Nodes, relationships and paths in the rows of `names`; a `links.*` statement's rows
-    start with a relationship as keys and type (`bpql.render.base.link`), kept when both its
-    ends are nodes of the graph."""
-    graph = Graph()
-    links = []
-    for name in names:
-        is_link = name.startswith("links.")
-        for row in rows[name][1]:
-            if is_link:
-                links.append(GraphEdge(row[0], row[2], row[1]))
-                row = row[3:]
-            graph.absorb(row)
-    for edge in links:  # a link to a thing outside the subgraph is no part of it
-        if edge.source in graph.nodes and edge.target in graph.nodes:
-            graph.add_edge(edge)
-    return graph
-
-
-def _parts(rows: dict[str, Rows]) -> list[str]:
-    """The statements holding a subgraph's parts, the source first."""
-    return ["source", *(n for n in rows if n.startswith(("graph.", "links.")))]
-
-
 def _marked(graph: Graph, ends: list[ir.Target]) -> dict[str, list[str]]:
     """What the query was about, for views to mark; only the nodes the graph holds."""
     keys = [node_key(t.label, t.id) for t in ends]
@@ -343,7 +329,7 @@ def _within_scenario(graph: Graph, centre: str, scenario: str, depth: int) -> Gr
 
 
 def _shape_path(query: ir.PathIR, rows: dict[str, Rows]) -> Result:
-    graph = _graph_of(rows, ["paths"])
+    graph = graph_of_rows(rows, ["paths"])
     title = ""
     if not graph.edges:
         title = (
@@ -375,7 +361,7 @@ def _paths_from(rows: list[list[Any]], start: str) -> list[list[str]]:
 def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
     direct = sorted({r[0] for r in rows["direct"][1]})
     facts = rows["facts"][1]
-    graph = _graph_of(rows, _parts(rows))
+    graph = graph_of_rows(rows, part_names(rows))
     per: dict[str, dict[str, Any]] = {}
     visible: set[str] = set()
     where: dict[str, tuple[Any, ...]] = {}
@@ -515,7 +501,7 @@ def _shape_risk(query: ir.RiskIR, rows: dict[str, Rows]) -> Result:
         ["service", "step", "moment_of_truth", "touchpoint", "single_point"],
         [[facts[s][0], facts[s][1], facts[s][2], facts[s][3], s in broken] for s in customer],
     )
-    graph = _graph_of(rows, _parts(rows))
+    graph = graph_of_rows(rows, part_names(rows))
     keep_steps = {node_key("Step", s) for s in blast.reach}
     keep = {k for k, n in graph.nodes.items() if n.label != "Step" or k in keep_steps}
     edges = [e for e in graph.edges if e.source in keep and e.target in keep]

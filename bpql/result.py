@@ -218,3 +218,31 @@ def _cell(v: Any) -> str:
 
 def cell_text(v: Any) -> str:
     return _cell(v)
+
+
+# --- subgraphs from a plan's rows (shared by the engine's shapers and what-if) -------
+
+
+def graph_of_rows(rows: dict[str, tuple[list[str], list[list[Any]]]], names: list[str]) -> Graph:
+    """Nodes, relationships and paths in the rows of `names`; a `links.*` statement's rows
+    start with a relationship as keys and type (`bpql.render.base.link`), kept when both its
+    ends are nodes of the graph."""
+    graph = Graph()
+    links = []
+    for name in names:
+        # what-if nests the impact plan's parts under its own prefix (`graph.links.*`)
+        is_link = name.startswith("links.") or ".links." in name
+        for row in rows[name][1]:
+            if is_link:
+                links.append(GraphEdge(row[0], row[2], row[1]))
+                row = row[3:]
+            graph.absorb(row)
+    for edge in links:  # a link to a thing outside the subgraph is no part of it
+        if edge.source in graph.nodes and edge.target in graph.nodes:
+            graph.add_edge(edge)
+    return graph
+
+
+def part_names(rows: dict[str, Any]) -> list[str]:
+    """The statements holding a subgraph's parts, the source first."""
+    return ["source", *(n for n in rows if n.startswith(("graph.", "links.")))]

@@ -20,7 +20,16 @@ from bpql import ir
 from bpql.compare import handoffs
 from bpql.criticality import SupportGraph
 from bpql.ids import node_key
-from bpql.result import Graph, GraphNode, Mark, Result, Table
+from bpql.result import (
+    Graph,
+    GraphEdge,
+    GraphNode,
+    Mark,
+    Result,
+    Table,
+    graph_of_rows,
+    part_names,
+)
 from bpql.schema import VISIBLE_LANES
 from bpql.words import counted
 
@@ -266,6 +275,30 @@ def _what(query: ir.WhatIfIR) -> str:
     return f'closing channel "{query.channel}"'
 
 
+def _reached_by_support(graph: Graph, f: Facts, step: str) -> GraphNode:
+    """A step the plan did not fetch the parts of (reached in Python, through what it
+    supports or a handoff), drawn in its blueprint of its service like the others."""
+    node = GraphNode(
+        "Step",
+        step,
+        ("Step",),
+        {"id": step, "name": f.name[step], "lane": f.lane[step], "seq": f.seq[step]},
+    )
+    graph.add_node(node)
+    sid, sname = f.service[step]
+    bp = node_key("Blueprint", f.blueprint[step])
+    if bp not in graph.nodes:
+        graph.add_node(
+            GraphNode("Blueprint", f.blueprint[step], ("Blueprint",), {"id": f.blueprint[step]})
+        )
+        sv = node_key("Service", sid)
+        if sv not in graph.nodes:
+            graph.add_node(GraphNode("Service", sid, ("Service",), {"id": sid, "name": sname}))
+        graph.add_edge(GraphEdge(sv, bp, "HAS_BLUEPRINT"))
+    graph.add_edge(GraphEdge(bp, node.key, "HAS_STEP"))
+    return node
+
+
 def shape_whatif(query: ir.WhatIfIR, rows: dict[str, Rows]) -> Result:
     """Rows of a what-if plan -> a per-service table, every step with its route and classes,
     and the graph the impact view draws."""
@@ -316,10 +349,7 @@ def shape_whatif(query: ir.WhatIfIR, rows: dict[str, Rows]) -> Result:
             for r in reached
         ],
     )
-    graph = Graph()
-    for name in ["source", *(n for n in rows if n.startswith("graph."))]:
-        for row in rows[name][1]:
-            graph.absorb(row)
+    graph = graph_of_rows(rows, part_names(rows))
     for r in reached:
         key = node_key("Step", r.step)
         # every step reached is drawn, so the view counts what the table counts; the
@@ -331,12 +361,7 @@ def shape_whatif(query: ir.WhatIfIR, rows: dict[str, Rows]) -> Result:
             "classes": list(r.classes),
             "departments": [f.dept_name[d] for d in f.departments(r.step)],
         }
-        n = graph.nodes.get(key) or GraphNode(
-            "Step",
-            r.step,
-            ("Step",),
-            {"id": r.step, "name": f.name[r.step], "lane": f.lane[r.step], "seq": f.seq[r.step]},
-        )
+        n = graph.nodes.get(key) or _reached_by_support(graph, f, r.step)
         graph.nodes[key] = GraphNode(n.label, n.id, n.labels, {**n.properties, **extra})
     what = _what(query)
     sources = [node_key(n.label, n.id) for row in rows["source"][1] for n in row if n is not None]

@@ -248,3 +248,28 @@ def test_whatif_cypher_snapshot(
 
     for query in HAND:
         assert explain_text(compile_text(query, catalog, dialect)) == snapshot(name=query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'impact of retiring system "crm"',
+        'impact of moving role "billing-clerk" to department "customer-service"',
+        'impact of closing channel "letter"',
+    ],
+)
+def test_whatif_draws_every_step_reached_in_its_blueprint(embedded: Client, query: str) -> None:
+    """The drawn subgraph holds every step reached, each linked to its blueprint and that to
+    its service, and the relationships between the steps (a plan's `links` statements)."""
+    result = embedded.query(query)
+    assert result.graph is not None and result.steps is not None
+    graph = result.graph
+    edges = {(e.source, e.type, e.target) for e in graph.edges}
+    for row in result.steps.rows:
+        key = f"Step:{row[1]}"
+        assert key in graph.nodes
+        assert any(t == "HAS_STEP" and d == key for _, t, d in edges), key
+    for src, type_, dst in edges:
+        assert src in graph.nodes and dst in graph.nodes
+        if type_ == "HAS_STEP":
+            assert any(t == "HAS_BLUEPRINT" and d == src for _, t, d in edges), src
