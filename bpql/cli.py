@@ -144,12 +144,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     import time
 
+    from bpql.backends.base import default_db
     from bpql.diff import diff, stored_graph
-    from bpql.load import write
+    from bpql.load import LoadState, new_token, prepare, read_state, save_state, state_file, write
     from bpql.model.validate import validate_paths
 
+    state_path = state_file(args.db or default_db())
+    state = read_state(state_path)
+    cache = dict(state.parsed) if state else {}
     # validated once, before connecting: a bad file must not even create a store
-    ent = validate_paths([Path(p) for p in args.paths])
+    ent = prepare(validate_paths([Path(p) for p in args.paths], cache))
     started = time.perf_counter()
     if args.dry_run:
         uri, old = _stored_or_empty(args)
@@ -157,9 +161,17 @@ def cmd_load(args: argparse.Namespace) -> int:
     else:
         with _backend(args, create=True) as backend:
             uri = backend.uri
-            # compared before the write; the write stays one transaction, all or nothing
-            changes = diff(stored_graph(backend), ent.graph)
-            write(backend, ent, _progress())
+            token = backend.load_token()
+            trusted = state is not None and token is not None and state.token == token
+            trusted = trusted and not backend.altered
+            # the saved graph is what the store holds when the store names the same load
+            old = state.graph if trusted and state else stored_graph(backend)
+            changes = diff(old, ent.graph)
+            if changes.touched or not trusted or token is None:
+                token = new_token()
+                # only the difference, still all or nothing
+                write(backend, ent, _progress(), old, token)
+        save_state(state_path, LoadState(token, ent.graph, cache))
     n = ent.graph.counts()
     if args.format == "json":
         doc: dict[str, object] = {"loaded": None if args.dry_run else ent.name}
