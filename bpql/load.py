@@ -10,6 +10,7 @@ without reading the store back, and unchanged files are not parsed again.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
 import pickle
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bpql.backends.base import Backend, Progress
+from bpql.backends.base import Backend, Progress, alive
 from bpql.graphdata import Enterprise, GraphData
 
 #: bumped when what a state file holds changes shape; a state of another version is ignored
@@ -120,6 +121,10 @@ def save_state(path: Path, state: LoadState) -> None:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob(glob.escape(path.name) + ".*.tmp"):
+            pid = stale.name[len(path.name) + 1 : -len(".tmp")]
+            if pid.isdigit() and not alive(int(pid)):
+                stale.unlink(missing_ok=True)
         tmp.write_bytes(raw)
         os.replace(tmp, path)
     except OSError:

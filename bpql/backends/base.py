@@ -123,6 +123,17 @@ class Backend(ABC):
         self.close()
 
 
+def alive(pid: int) -> bool:
+    """Whether process `pid` runs (what a killed load left, named by its PID, may go)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def load_work(data: GraphData) -> int:
     """Units of work in a load, for the progress bar: batches of nodes and relationships."""
     units = 0

@@ -8,6 +8,7 @@ from the schema registry here.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import re
 import shutil
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from bpql.backends import writes
-from bpql.backends.base import Backend, Progress, Run, change_size, write_changes
+from bpql.backends.base import Backend, Progress, Run, alive, change_size, write_changes
 from bpql.backends.writes import LADYBUG
 from bpql.errors import BackendError
 from bpql.graphdata import GraphData
@@ -73,6 +74,7 @@ class LadybugBackend(Backend):
                 schema = {k.label for k in NODE_KINDS} | {r.type for r in REL_KINDS}
                 self.altered = bool(had) and not schema <= had
                 self._add_missing_columns()
+                _remove_stale_builds(self.path)
         except (RuntimeError, OSError) as exc:
             raise _open_error(self.uri, exc) from None
 
@@ -133,7 +135,6 @@ class LadybugBackend(Backend):
             )
         if old is not None and change_size(old, data) > PATCH_LIMIT:
             old = None  # a bulk build beats that many single writes
-        _remove_stale_builds(self.path)
         beside = self.path.with_name(f"{self.path.name}.load-{os.getpid()}")
         _remove_store(beside)
         try:
@@ -217,28 +218,13 @@ def _wal(path: Path) -> Path:
 
 
 def _remove_stale_builds(path: Path) -> None:
-    """Stores a killed load was building beside `path` (their PID is gone)."""
-    for f in path.parent.glob(f"{glob_escape(path.name)}.load-*"):
-        pid = f.name.rpartition(".load-")[2].removesuffix(".wal")
-        if pid.isdigit() and not _alive(int(pid)):
+    """Stores a killed load was building beside `path`, with their logs and checkpoint
+    locks (their PID is gone; called by a writer, which holds the store's lock)."""
+    for f in path.parent.glob(f"{glob.escape(path.name)}.load-*"):
+        pid = re.match(r"(\d+)(\.|$)", f.name.rpartition(".load-")[2])
+        if pid and not alive(int(pid.group(1))):
             with contextlib.suppress(FileNotFoundError):
                 f.unlink()
-
-
-def glob_escape(name: str) -> str:
-    import glob
-
-    return glob.escape(name)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _new_store(path: Path) -> tuple[Any, Any]:
