@@ -143,15 +143,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_load(args: argparse.Namespace) -> int:
     import time
+    from concurrent.futures import ThreadPoolExecutor
 
     from bpql.backends.base import default_db
     from bpql.diff import diff, stored_graph
     from bpql.load import LoadState, new_token, prepare, read_state, save_state, state_file, write
-    from bpql.model.validate import validate_paths
+    from bpql.model.validate import ParseCache, validate_paths
 
     state_path = state_file(args.db or default_db())
     state = read_state(state_path)
-    cache = dict(state.parsed) if state else {}
+    cache = ParseCache(state.parsed if state else None)
     # validated once, before connecting: a bad file must not even create a store
     ent = prepare(validate_paths([Path(p) for p in args.paths], cache))
     started = time.perf_counter()
@@ -159,7 +160,9 @@ def cmd_load(args: argparse.Namespace) -> int:
         uri, old = _stored_or_empty(args)
         changes = diff(old, ent.graph)
     else:
-        with _backend(args, create=True) as backend:
+        with ThreadPoolExecutor(1) as pool, _backend(args, create=True) as backend:
+            # the files parsed now are pickled for the next load while the store is written
+            parsed = pool.submit(cache.pickled)
             uri = backend.uri
             token = backend.load_token()
             trusted = state is not None and token is not None and state.token == token
@@ -171,7 +174,7 @@ def cmd_load(args: argparse.Namespace) -> int:
                 token = new_token()
                 # only the difference, still all or nothing
                 write(backend, ent, _progress(), old, token)
-        save_state(state_path, LoadState(token, ent.graph, cache))
+            save_state(state_path, LoadState(token, ent.graph, parsed.result()))
     n = ent.graph.counts()
     if args.format == "json":
         doc: dict[str, object] = {"loaded": None if args.dry_run else ent.name}

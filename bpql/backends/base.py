@@ -172,38 +172,47 @@ def _write_graph(run: Run, data: GraphData, caps: Capabilities, progress: Progre
             tick()
 
 
-def _upsert(run: Run, label: str, chunk: list[dict[str, Any]], caps: Capabilities) -> None:
-    """Create or update the nodes of `chunk`; steps on a multi-label store take their lane as
-    a second label in the same statement (one statement per lane)."""
+def _upsert(
+    run: Run, label: str, chunk: list[dict[str, Any]], caps: Capabilities, create: bool = False
+) -> None:
+    """Create or update the nodes of `chunk` (`create`: none of them is in the store yet);
+    steps on a multi-label store take their lane as a second label in the same statement
+    (one statement per lane)."""
     if not chunk:
         return
     if not (caps.multi_labels and label == "Step"):
-        run(writes.upsert_nodes(label, caps), {"rows": chunk})
+        make = writes.create_nodes if create else writes.upsert_nodes
+        run(make(label, caps), {"rows": chunk})
         return
+    make_step = writes.create_steps_in_lane if create else writes.upsert_steps_in_lane
     for lane in LANES:
         rows = [r for r in chunk if r["lane"] == lane.key]
         if rows:
-            run(writes.upsert_steps_in_lane(lane), {"rows": rows})
+            run(make_step(lane), {"rows": rows})
     rest = [r for r in chunk if r["lane"] not in LANE_KEYS]
     if rest:
-        run(writes.upsert_steps_in_lane(None), {"rows": rest})
+        run(make_step(None), {"rows": rest})
 
 
 LANE_KEYS = frozenset(lane.key for lane in LANES)
 
 
-def changed_rows(old: GraphData, new: GraphData, label: str) -> tuple[list[str], list[Any]]:
-    """The ids of `label` that `new` no longer holds, and its rows that are new or differ."""
+def changed_rows(
+    old: GraphData, new: GraphData, label: str
+) -> tuple[list[str], list[Any], list[Any]]:
+    """The ids of `label` that `new` no longer holds, its rows that are new, and its rows
+    that differ from the stored ones."""
     from bpql.diff import differs
 
     if old.nodes.get(label, []) == new.nodes.get(label, []):
-        return [], []
+        return [], [], []
     props = NODES[label].prop_names
     before = {str(r["id"]): r for r in old.nodes.get(label, [])}
     after = {str(r["id"]): r for r in new.nodes.get(label, [])}
     gone = [i for i in before if i not in after]
-    rows = [r for i, r in after.items() if i not in before or differs(before[i], r, props)]
-    return gone, rows
+    added = [r for i, r in after.items() if i not in before]
+    changed = [r for i, r in after.items() if i in before and differs(before[i], r, props)]
+    return gone, added, changed
 
 
 def changed_pairs(
@@ -225,8 +234,8 @@ def change_size(old: GraphData, new: GraphData) -> int:
     """How many nodes and relationships turning `old` into `new` writes or deletes."""
     size = 0
     for label in NODES:
-        gone, rows = changed_rows(old, new, label)
-        size += len(gone) + len(rows)
+        gone, added, changed = changed_rows(old, new, label)
+        size += len(gone) + len(added) + len(changed)
     for type_ in RELS:
         gone_pairs, made = changed_pairs(old, new, type_)
         size += len(gone_pairs) + len(made)
@@ -239,14 +248,17 @@ def write_changes(
     """Write only what differs between `old` (what the store holds) and `new`."""
     nodes = {label: changed_rows(old, new, label) for label in NODES}
     rels = {t: changed_pairs(old, new, t) for t in RELS}
-    total = sum(max(1, -(-len(rows) // BATCH)) for _, rows in nodes.values())
+    total = sum(max(1, -(-(len(a) + len(c)) // BATCH)) for _, a, c in nodes.values())
     total += sum(max(1, -(-len(made) // BATCH)) for _, made in rels.values())
     done = 0
-    for label, (gone, rows) in nodes.items():
+    for label, (gone, added, changed) in nodes.items():
         if gone:
             run(writes.delete_nodes(label), {"ids": gone})
-        for chunk in batches(rows):
-            _upsert(run, label, chunk, caps)
+        # nodes the store does not hold are created (no lookup first); the others updated
+        for chunk, create in [(c, True) for c in batches(added)] + [
+            (c, False) for c in batches(changed) if c
+        ]:
+            _upsert(run, label, chunk, caps, create=create)
             done += 1
             if progress:
                 progress(done, total)

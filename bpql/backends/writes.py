@@ -61,6 +61,23 @@ def upsert_nodes(label: str, caps: Capabilities) -> str:
     return f"UNWIND $rows AS row MERGE (n:{kind.label} {{id: row.id}}) SET {sets}"
 
 
+def create_nodes(label: str, caps: Capabilities) -> str:
+    """Create one `label` node per map in `$rows`; none of them is in the store yet."""
+    kind = _node(label)
+    if caps.set_map:
+        return f"UNWIND $rows AS row CREATE (n:{kind.label}) SET n = row"
+    return upsert_nodes(label, caps)
+
+
+def create_steps_in_lane(lane: Lane | None) -> str:
+    """Create one step per map in `$rows`, all of `lane`, its second label (multi_labels
+    only); none of them is in the store yet."""
+    if lane is not None and lane not in LANES:
+        raise ValueError(f"not a lane of the schema: {lane!r}")
+    labels = f"Step:{lane.label}" if lane is not None else "Step"
+    return f"UNWIND $rows AS row CREATE (n:{labels}) SET n = row"
+
+
 def upsert_steps_in_lane(lane: Lane | None) -> str:
     """Create or update one step per map in `$rows`, all of `lane`, which becomes the step's
     second label in place of any other lane's (multi_labels only; `None`: no lane label)."""

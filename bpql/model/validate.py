@@ -600,12 +600,11 @@ def _ap_table(doc: SourceDoc, ent: EnterpriseFile) -> ActionPriorityTable:
     return read_table(where)
 
 
-def validate_paths(paths: Sequence[Path], cache: dict[str, bytes] | None = None) -> Enterprise:
+def validate_paths(paths: Sequence[Path], cache: ParseCache | None = None) -> Enterprise:
     """Parse and check every file; raise one BlueprintError listing every problem.
 
-    With `cache` (file key -> what parsing it produced, see `parse_files`) a file whose path
-    and content are unchanged is not parsed again; the cross-file checks still run over the
-    whole enterprise."""
+    With `cache` a file whose path and content are unchanged is not parsed again; the
+    cross-file checks still run over the whole enterprise."""
     files = collect_files(paths)
     parsed = parse_files(files, cache=cache)
     with paused_gc():
@@ -633,19 +632,52 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+class ParseCache:
+    """What files parsed to, by `file_key`: pickled entries saved by an earlier load, and the
+    files parsed now. A hit is unpickled (a quarter of the time of a parse); a file that
+    fails is never cached, so its errors are reported again."""
+
+    def __init__(self, saved: dict[str, bytes] | None = None) -> None:
+        self.saved = dict(saved or {})
+        self.fresh: dict[str, Parsed] = {}
+        self.used: set[str] = set()
+
+    def get(self, key: str) -> Parsed | None:
+        raw = self.saved.get(key)
+        if raw is None:
+            return None
+        try:
+            one = pickle.loads(raw)
+        except Exception:  # a cache another version wrote: parse again
+            return None
+        if not isinstance(one, Parsed):
+            return None
+        self.used.add(key)
+        return one
+
+    def put(self, key: str, parsed: Parsed) -> None:
+        self.fresh[key] = parsed
+        self.used.add(key)
+
+    def pickled(self) -> dict[str, bytes]:
+        """The entries of the files seen, pickled: what a load saves for the next one (it
+        may run in a thread while the store is written)."""
+        out = {k: self.saved[k] for k in self.used if k in self.saved}
+        for key, parsed in self.fresh.items():
+            out[key] = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+        return out
+
+
 def parse_files(
     files: Sequence[Path],
     reader: Callable[..., SourceDoc] = read_yaml_fast,
-    cache: dict[str, bytes] | None = None,
+    cache: ParseCache | None = None,
 ) -> list[Parsed]:
     """Every file read and checked against its model; every problem raised together.
 
-    `cache` maps `file_key` to a parsed file, pickled: a hit is unpickled (a quarter of the
-    time of a parse), a miss parsed and added; on return it holds these files' entries only.
-    A file that fails is never cached, so its errors are reported again."""
+    With `cache`, a file whose path and content were parsed before is taken from it."""
     problems: list[BpqlError] = []
     parsed: list[Parsed] = []
-    used: dict[str, bytes] = {}
     with paused_gc():
         for f in files:
             key = None
@@ -653,13 +685,9 @@ def parse_files(
                 with suppress(OSError):  # unreadable: parse_file says so, with its code
                     key = file_key(f, f.read_bytes())
                 hit = cache.get(key) if key is not None else None
-                if key is not None and hit is not None:
-                    with suppress(Exception):  # a cache another version wrote: parse again
-                        one = pickle.loads(hit)
-                        if isinstance(one, Parsed):
-                            parsed.append(one)
-                            used[key] = hit
-                            continue
+                if hit is not None:
+                    parsed.append(hit)
+                    continue
             try:
                 one = parse_file(f, reader=reader)
             except BlueprintError as exc:
@@ -669,11 +697,8 @@ def parse_files(
                 problems.append(exc)
                 continue
             parsed.append(one)
-            if key is not None:
-                used[key] = pickle.dumps(one, protocol=pickle.HIGHEST_PROTOCOL)
-    if cache is not None:
-        cache.clear()
-        cache.update(used)
+            if cache is not None and key is not None:
+                cache.put(key, one)
     if problems:
         raise BlueprintError(problems)
     return parsed
