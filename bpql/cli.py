@@ -145,9 +145,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     import time
     from concurrent.futures import ThreadPoolExecutor
 
-    from bpql.backends.base import default_db
+    from bpql.backends.base import default_db, new_token
     from bpql.diff import diff, stored_graph
-    from bpql.load import LoadState, new_token, prepare, read_state, save_state, state_file, write
+    from bpql.load import LoadState, prepare, read_state, save_state, state_file, write
     from bpql.model.validate import ParseCache, validate_paths
 
     state_path = state_file(args.db or default_db())

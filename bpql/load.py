@@ -14,7 +14,6 @@ import glob
 import hashlib
 import os
 import pickle
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,10 +71,6 @@ class LoadState:
     graph: GraphData
     #: `bpql.model.validate.file_key` -> the parsed file, pickled
     parsed: dict[str, bytes] = field(default_factory=dict)
-
-
-def new_token() -> str:
-    return uuid.uuid4().hex
 
 
 def state_file(uri: str) -> Path:

@@ -7,6 +7,7 @@ between Neo4j and LadybugDB (labels per lane, schema DDL, driver value types) st
 from __future__ import annotations
 
 import os
+import uuid
 from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable
@@ -74,9 +75,11 @@ class Backend(ABC):
         batch. With `old`, the graph the store is known to hold, only the difference is
         written (a reload after editing one file touches what that file holds). Progress
         ticks once per batch (an empty label or type counts as one). `token` names this
-        load in the store, written in the same transaction (see `load_token`).
+        load in the store, written in the same transaction (see `load_token`); without one a
+        new one is made, so a state saved for the graph before is never taken for this one.
         """
         caps = self.capabilities
+        token = token or new_token()
 
         def work(run: Run) -> None:
             if old is None:
@@ -121,6 +124,11 @@ class Backend(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def new_token() -> str:
+    """A name for one load written (see `Backend.load_token`)."""
+    return uuid.uuid4().hex
 
 
 def alive(pid: int) -> bool:

@@ -20,7 +20,15 @@ from pathlib import Path
 from typing import Any, cast
 
 from bpql.backends import writes
-from bpql.backends.base import Backend, Progress, Run, alive, change_size, write_changes
+from bpql.backends.base import (
+    Backend,
+    Progress,
+    Run,
+    alive,
+    change_size,
+    new_token,
+    write_changes,
+)
 from bpql.backends.writes import LADYBUG
 from bpql.errors import BackendError
 from bpql.graphdata import GraphData
@@ -133,6 +141,7 @@ class LadybugBackend(Backend):
             raise BackendError(
                 f"internal: the store {self.uri} was opened read-only", code="BPQL-S050"
             )
+        token = token or new_token()
         if old is not None and change_size(old, data) > PATCH_LIMIT:
             old = None  # a bulk build beats that many single writes
         beside = self.path.with_name(f"{self.path.name}.load-{os.getpid()}")
