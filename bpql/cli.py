@@ -77,9 +77,19 @@ def _progress() -> Progress | None:
     return update
 
 
+def _no_cycle_collector() -> None:
+    """For a command that reads a whole enterprise and ends: the cycle collector, let back
+    in after reading, walked the millions of objects read (none of them garbage) for about a
+    second at 1,000 services; the process ends soon after, so it stays off."""
+    import gc
+
+    gc.disable()
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from bpql.model.validate import validate_paths
 
+    _no_cycle_collector()
     ent = validate_paths([Path(p) for p in args.paths])
     n = ent.graph.counts()["nodes"]
     if args.format == "json":
@@ -150,6 +160,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     from bpql.load import LoadState, prepare, read_state, save_state, state_file, write
     from bpql.model.validate import ParseCache, validate_paths
 
+    _no_cycle_collector()
     state_path = state_file(args.db or default_db())
     state = read_state(state_path)
     cache = ParseCache(state.parsed if state else None)

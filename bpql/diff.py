@@ -124,7 +124,8 @@ def diff(old: GraphData, new: GraphData) -> Changes:
         added = sorted(after.keys() - before.keys())
         removed = sorted(before.keys() - after.keys())
         both = sorted(after.keys() & before.keys())
-        changed = [i for i in both if differs(before[i], after[i], kind.prop_names)]
+        props = kind.prop_names
+        changed = [i for i in both if differs(before[i], after[i], props)]
         kinds.append(KindChanges(kind.label, added, changed, removed, len(both) - len(changed)))
     rels = {}
     for rel in REL_KINDS:

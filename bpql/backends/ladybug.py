@@ -146,29 +146,29 @@ class LadybugBackend(Backend):
             old = None  # a bulk build beats that many single writes
         beside = self.path.with_name(f"{self.path.name}.load-{os.getpid()}")
         _remove_store(beside)
+        closed = False
         try:
             if old is None:
                 _build(beside, data, progress, token)
-            else:
                 self._conn.close()
                 self._db.close()
-                try:
-                    shutil.copyfile(self.path, beside)
-                finally:
-                    self._reopen()
+                closed = True
+            else:
+                # a copy of a store closed cleanly: checkpointed, no log beside it
+                self._conn.close()
+                self._db.close()
+                closed = True
+                shutil.copyfile(self.path, beside)
                 _patch(beside, old, data, progress, token)
             _check_closed(beside)
             marker = os.environ.get("BPQL_TEST_COMMIT_MARKER")
             if marker:  # the crash test kills the load from here on, through the switch
                 print(marker, file=sys.stderr, flush=True)
-            self._conn.close()
-            self._db.close()
-            try:
-                _switch(beside, self.path)
-            finally:
-                self._reopen()
+            _switch(beside, self.path)
         finally:
             _remove_store(beside)
+            if closed:
+                self._reopen()
 
     def _reopen(self) -> None:
         import ladybug

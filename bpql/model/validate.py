@@ -58,13 +58,24 @@ def collect_files(paths: Sequence[Path]) -> list[Path]:
             files.append(path)
         else:
             raise BpqlError(f"{path}: no such file or folder", code="BPQL-F002")
-    seen: set[Path] = set()
+    seen: set[object] = set()
     unique = []
     for f in files:
-        if f.resolve() not in seen:
-            seen.add(f.resolve())
+        key = _identity(f)
+        if key not in seen:
+            seen.add(key)
             unique.append(f)
     return unique
+
+
+def _identity(f: Path) -> object:
+    """The file a path names, so a file named twice (a link, `a/../a`) is read once: its
+    device and inode (one call; resolving the path took one per folder in it)."""
+    try:
+        st = f.stat()
+    except OSError:
+        return f.resolve()
+    return (st.st_dev, st.st_ino)
 
 
 _FRIENDLY = {
@@ -244,7 +255,11 @@ def parse_file(
     path: Path, display: str | None = None, reader: Callable[..., SourceDoc] = read_yaml
 ) -> Parsed:
     """Read one file and check it against its model (enterprise or blueprint)."""
-    doc = reader(path, display)
+    return check_doc(reader(path, display))
+
+
+def check_doc(doc: SourceDoc) -> Parsed:
+    """A file as read, checked against its model (enterprise or blueprint)."""
     problem = _top_problem(doc)
     if problem is not None:
         raise BlueprintError([problem])
@@ -633,38 +648,38 @@ def paused_gc() -> Iterator[None]:
 
 
 class ParseCache:
-    """What files parsed to, by `file_key`: pickled entries saved by an earlier load, and the
-    files parsed now. A hit is unpickled (a quarter of the time of a parse); a file that
-    fails is never cached, so its errors are reported again."""
+    """What reading each file produced (its data and position tables), by `file_key`:
+    entries pickled by an earlier load, and the files read now. Reading YAML with positions
+    is the costly part; a hit is unpickled (plain dicts and tuples, fast) and checked against
+    its model again like any file, so a file's problems are reported on every load."""
 
     def __init__(self, saved: dict[str, bytes] | None = None) -> None:
         self.saved = dict(saved or {})
-        self.fresh: dict[str, Parsed] = {}
+        self.fresh: dict[str, SourceDoc] = {}
         self.used: set[str] = set()
 
-    def get(self, key: str) -> Parsed | None:
+    def get(self, key: str) -> SourceDoc | None:
         raw = self.saved.get(key)
         if raw is None:
             return None
         try:
-            one = pickle.loads(raw)
-        except Exception:  # a cache another version wrote: parse again
-            return None
-        if not isinstance(one, Parsed):
+            file, data, positions, key_positions = pickle.loads(raw)
+        except Exception:  # a cache another version wrote: read the file again
             return None
         self.used.add(key)
-        return one
+        return SourceDoc(file, data, positions, key_positions)
 
-    def put(self, key: str, parsed: Parsed) -> None:
-        self.fresh[key] = parsed
+    def put(self, key: str, doc: SourceDoc) -> None:
+        self.fresh[key] = doc
         self.used.add(key)
 
     def pickled(self) -> dict[str, bytes]:
         """The entries of the files seen, pickled: what a load saves for the next one (it
         may run in a thread while the store is written)."""
         out = {k: self.saved[k] for k in self.used if k in self.saved}
-        for key, parsed in self.fresh.items():
-            out[key] = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+        for key, doc in self.fresh.items():
+            parts = (doc.file, doc.data, doc.positions, doc.key_positions)
+            out[key] = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
         return out
 
 
@@ -681,24 +696,21 @@ def parse_files(
     with paused_gc():
         for f in files:
             key = None
+            doc = None
             if cache is not None:
-                with suppress(OSError):  # unreadable: parse_file says so, with its code
+                with suppress(OSError):  # unreadable: the reader says so, with its code
                     key = file_key(f, f.read_bytes())
-                hit = cache.get(key) if key is not None else None
-                if hit is not None:
-                    parsed.append(hit)
-                    continue
+                doc = cache.get(key) if key is not None else None
             try:
-                one = parse_file(f, reader=reader)
+                if doc is None:
+                    doc = reader(f, None)
+                    if cache is not None and key is not None:
+                        cache.put(key, doc)
+                parsed.append(check_doc(doc))
             except BlueprintError as exc:
                 problems.extend(exc.problems)
-                continue
             except BpqlError as exc:
                 problems.append(exc)
-                continue
-            parsed.append(one)
-            if cache is not None and key is not None:
-                cache.put(key, one)
     if problems:
         raise BlueprintError(problems)
     return parsed
