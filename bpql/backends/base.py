@@ -238,15 +238,22 @@ def changed_pairs(
     return sorted(gone), sorted(made)
 
 
-def change_size(old: GraphData, new: GraphData) -> int:
-    """How many nodes and relationships turning `old` into `new` writes or deletes."""
+def change_size(old: GraphData, new: GraphData, limit: int) -> int:
+    """How many nodes and relationships turning `old` into `new` writes or deletes, counted
+    until it passes `limit` (an empty store: everything, without comparing)."""
+    if old.size == 0:
+        return new.size
     size = 0
     for label in NODES:
         gone, added, changed = changed_rows(old, new, label)
         size += len(gone) + len(added) + len(changed)
+        if size > limit:
+            return size
     for type_ in RELS:
         gone_pairs, made = changed_pairs(old, new, type_)
         size += len(gone_pairs) + len(made)
+        if size > limit:
+            return size
     return size
 
 

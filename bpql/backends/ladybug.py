@@ -142,7 +142,7 @@ class LadybugBackend(Backend):
                 f"internal: the store {self.uri} was opened read-only", code="BPQL-S050"
             )
         token = token or new_token()
-        if old is not None and change_size(old, data) > PATCH_LIMIT:
+        if old is not None and change_size(old, data, PATCH_LIMIT) > PATCH_LIMIT:
             old = None  # a bulk build beats that many single writes
         beside = self.path.with_name(f"{self.path.name}.load-{os.getpid()}")
         _remove_store(beside)
