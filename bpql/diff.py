@@ -132,6 +132,9 @@ def diff(old: GraphData, new: GraphData) -> Changes:
         if old.rels.get(rel.type, []) == new.rels.get(rel.type, []):
             rels[rel.type] = (0, 0)
             continue
+        if not old.rels.get(rel.type):  # a first load: no counting needed
+            rels[rel.type] = (len(new.rels.get(rel.type, [])), 0)
+            continue
         before_pairs = Counter(old.rels.get(rel.type, []))
         after_pairs = Counter(new.rels.get(rel.type, []))
         rels[rel.type] = (

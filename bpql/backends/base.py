@@ -214,6 +214,8 @@ def changed_rows(
 
     if old.nodes.get(label, []) == new.nodes.get(label, []):
         return [], [], []
+    if not old.nodes.get(label):  # a first load: every row is new
+        return [], list({str(r["id"]): r for r in new.nodes.get(label, [])}.values()), []
     props = NODES[label].prop_names
     before = {str(r["id"]): r for r in old.nodes.get(label, [])}
     after = {str(r["id"]): r for r in new.nodes.get(label, [])}
@@ -230,6 +232,8 @@ def changed_pairs(
     differs is deleted and made again as often as `new` holds it."""
     if old.rels.get(type_, []) == new.rels.get(type_, []):
         return [], []
+    if not old.rels.get(type_):  # a first load: every pair is new
+        return [], list(new.rels.get(type_, []))
     before = Counter(old.rels.get(type_, []))
     after = Counter(new.rels.get(type_, []))
     differ = [p for p in after.keys() | before.keys() if before[p] != after[p]]
