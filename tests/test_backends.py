@@ -183,3 +183,31 @@ def test_neo4j_notifications_go_to_the_debug_log_not_the_terminal(
     notes = [r for r in caplog.records if r.name == "bpql.neo4j"]
     assert any("deprecated" in r.getMessage() for r in notes)
     assert all(r.levelno == logging.DEBUG for r in notes)
+
+
+def test_a_writer_that_takes_the_lock_after_the_switch_does_not_undo_the_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The load closes the store to switch the new one in; if another writer takes the lock
+    before it opens the store again, the error says the load was written, and it was."""
+    from bpql.backends import ladybug as lb
+    from bpql.diff import stored_graph
+    from bpql.graphdata import GraphData
+
+    data = GraphData()
+    data.add_node("Service", id="svc", name="Service")
+    path = tmp_path / "g.lbdb"
+    backend = lb.LadybugBackend(str(path))
+
+    def held(_: object) -> object:
+        raise RuntimeError("IO exception: Could not set lock on file. Lock is held by PID 1")
+
+    monkeypatch.setattr(lb, "_open_writable", held)
+    with pytest.raises(BackendError) as info:
+        backend.replace_graph(data)
+    assert info.value.code == "BPQL-S054"
+    assert "the load was written" in str(info.value) and "PID 1" in str(info.value)
+    backend.close()
+    monkeypatch.undo()
+    with lb.LadybugBackend(str(path), read_only=True) as reader:
+        assert stored_graph(reader).nodes["Service"] == data.nodes["Service"]

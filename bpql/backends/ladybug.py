@@ -146,7 +146,7 @@ class LadybugBackend(Backend):
             old = None  # a bulk build beats that many single writes
         beside = self.path.with_name(f"{self.path.name}.load-{os.getpid()}")
         _remove_store(beside)
-        closed = False
+        closed = switched = False
         try:
             if old is None:
                 _build(beside, data, progress, token)
@@ -165,10 +165,25 @@ class LadybugBackend(Backend):
             if marker:  # the crash test kills the load from here on, through the switch
                 print(marker, file=sys.stderr, flush=True)
             _switch(beside, self.path)
+            switched = True
         finally:
             _remove_store(beside)
             if closed:
-                self._reopen()
+                self._reopen_after(switched)
+
+    def _reopen_after(self, switched: bool) -> None:
+        """Open the store again after a load closed it; another writer that took the lock
+        in between does not undo a load already switched in, and the error says so."""
+        try:
+            self._reopen()
+        except BackendError as exc:
+            if not switched:
+                raise
+            raise BackendError(
+                f"the load was written to {self.uri}, but the store could not be opened "
+                f"again after it: {exc}",
+                code="BPQL-S054",
+            ) from None
 
     def _reopen(self) -> None:
         import ladybug
