@@ -435,7 +435,8 @@ def _fail_point_props(
     if fp.cause is not None:
         if fp.cause in steps:
             props["cause"] = gid(fp.cause)
-        elif ck.ref(
+        # a known system answers before the set of steps and systems is made for the message
+        elif fp.cause in shared["systems"] or ck.ref(
             doc, (*path, "cause"), fp.cause, "step or system", {*steps, *shared["systems"]}
         ):
             props["cause"] = fp.cause
