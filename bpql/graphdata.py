@@ -11,6 +11,9 @@ from typing import Any
 
 from bpql.schema import NODES, RELS
 
+#: property names per label, worked out once (a load adds tens of thousands of nodes)
+_PROPS: dict[str, tuple[str, ...]] = {label: kind.prop_names for label, kind in NODES.items()}
+
 
 @dataclass
 class GraphData:
@@ -22,8 +25,7 @@ class GraphData:
     rels: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: {t: [] for t in RELS})
 
     def add_node(self, label: str, **props: Any) -> None:
-        kind = NODES[label]
-        self.nodes[label].append({p: props.get(p) for p in kind.prop_names})
+        self.nodes[label].append({p: props.get(p) for p in _PROPS[label]})
 
     def add_rel(self, type_: str, src: str, dst: str) -> None:
         self.rels[type_].append((src, dst))
@@ -50,3 +52,5 @@ class Enterprise:
     scales: dict[str, dict[int, str]] = field(default_factory=dict)
     #: where the action priority table came from
     ap_source: str = ""
+    #: whether the lint findings the settings ask to store are on the graph (bpql.load.prepare)
+    annotated: bool = False

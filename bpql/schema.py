@@ -195,6 +195,11 @@ REL_KINDS: tuple[RelKind, ...] = (
 
 RELS: dict[str, RelKind] = {r.type: r for r in REL_KINDS}
 
+#: the one node outside the knowledge model: `(:BpqlLoad {id: "load", token})`, which names
+#: the last load written, so a reload can trust its saved copy of the graph (bpql/load.py)
+#: instead of reading the whole store back. No query, count or view reads it.
+LOAD_STATE = "BpqlLoad"
+
 LANES: tuple[Lane, ...] = (
     Lane("customer", "CustomerAction", 1, "Customer actions"),
     Lane("frontstage", "FrontstageAction", 2, "Frontstage actions"),

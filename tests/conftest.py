@@ -31,6 +31,19 @@ DIALECTS = ("neo4j", "ladybug")
 NEEDS = {"neo4j_server": "neo4j", "neo4j_env": "neo4j", "insurer": "neo4j", "browser": "browser"}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _load_state_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Loads into Neo4j keep their state in a cache folder (bpql/load.py): the session's own,
+    not the user's."""
+    saved = os.environ.get("BPQL_CACHE_DIR")
+    os.environ["BPQL_CACHE_DIR"] = str(tmp_path_factory.mktemp("bpql-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("BPQL_CACHE_DIR", None)
+    else:
+        os.environ["BPQL_CACHE_DIR"] = saved
+
+
 def pytest_addoption(parser: Any) -> None:
     parser.addoption(
         "--update-goldens",

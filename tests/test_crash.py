@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from bpql.backends import connect
 from tests.test_load import GOOD, ROOT, Store, embedded_store, neo4j_store
 
 #: kill -9 trials and wheel builds run in the full suite, not the fast loop
@@ -178,3 +179,85 @@ def test_server_killed_mid_load_leaves_the_graph_as_it_was(
     server.restart()
     assert store.dump() == before
     assert store.stats()["nodes"]["Step"] == 15
+
+
+#: kill -9 trials of the embedded load: during the commit (after the marker the load prints
+#: just before it switches the stores) and at random moments
+COMMIT_KILLS = 14
+RANDOM_KILLS = 8
+MARKER = "bpql-test: switching"
+
+
+def _state(store: Store, graphs: dict[str, dict[str, dict[str, int]]]) -> str:
+    """Which of `graphs` the store holds now (it must open, read-only, and hold one)."""
+    with connect(store.uri, create=False, read_only=True) as backend:
+        counts = backend.counts()
+    found = [name for name, c in graphs.items() if c == counts]
+    assert found, f"the store holds neither graph: {counts}"
+    return found[0]
+
+
+def test_embedded_load_killed_at_any_moment_leaves_the_old_graph_or_the_new(
+    tmp_path: Path,
+) -> None:
+    """SIGKILL `bpql load` on the embedded store during its switch and at random moments:
+    every time, the store opens and holds exactly the graph from before or after the load."""
+    import random
+
+    from bpql.testing.synthetic import write_enterprise
+
+    rnd = random.Random(14)
+    store = embedded_store(tmp_path)
+    big = write_enterprise(tmp_path / "big", services=60)
+    sources = {"good": str(ROOT / GOOD), "big": str(big)}
+    graphs = {}
+    for name, src in sources.items():
+        store.load(src)
+        graphs[name] = store.stats()
+    started = time.monotonic()
+    store.load(sources["good"])
+    full = time.monotonic() - started
+    env = {**store.env, "BPQL_TEST_COMMIT_MARKER": MARKER}
+    killed_in_switch = 0
+    outcomes: list[tuple[str, str, str]] = []
+    for trial in range(COMMIT_KILLS + RANDOM_KILLS):
+        before = _state(store, graphs)
+        target = "big" if before == "good" else "good"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bpql.cli", "load", sources[target], "--db", store.uri],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stderr is not None
+        try:
+            if trial < COMMIT_KILLS:
+                for line in proc.stderr:
+                    if line.strip() == MARKER:
+                        break
+                else:
+                    pytest.fail("the load ended without reaching its switch")
+                time.sleep(rnd.uniform(0, 0.03))
+                killed_in_switch += proc.poll() is None
+            else:
+                time.sleep(rnd.uniform(0, full * 1.5))
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            proc.stderr.close()
+        after = _state(store, graphs)
+        assert after in (before, target)
+        outcomes.append((before, target, after))
+    print(f"killed in the switch: {killed_in_switch}; (before, load, after): {outcomes}")
+    assert killed_in_switch >= COMMIT_KILLS // 2, outcomes
+    assert {after for _, _, after in outcomes} == {"good", "big"}, outcomes
+    # what a kill leaves beside the store (a half-built store) goes with the next load
+    store.load(sources["good"])
+    assert _state(store, graphs) == "good"
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("graph.lbdb"))
+    assert left == ["graph.lbdb", "graph.lbdb.state"], left

@@ -23,6 +23,7 @@ import pytest
 
 from bpql.backends import connect
 from bpql.criticality import SYSTEM_FIGURES
+from bpql.schema import LOAD_STATE
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = "tests/blueprints/good"
@@ -165,8 +166,11 @@ def dump(uri: str) -> dict[str, list[Any]]:
     with connect(uri) as backend:
         _, node_rows = backend.read("MATCH (n) RETURN n", {})
         _, rel_rows = backend.read("MATCH (a)-[r]->(b) RETURN a, r, b", {})
+    # the load-state node names the last load written (a token), not the enterprise
     nodes = sorted(
-        (n.label, n.id, sorted(n.labels), sorted(n.properties.items())) for (n,) in node_rows
+        (n.label, n.id, sorted(n.labels), sorted(n.properties.items()))
+        for (n,) in node_rows
+        if n.label != LOAD_STATE
     )
     rels = sorted(
         (r.type, r.source, r.target, sorted(r.properties.items())) for _, r, _ in rel_rows

@@ -7,7 +7,9 @@ between Neo4j and LadybugDB (labels per lane, schema DDL, driver value types) st
 from __future__ import annotations
 
 import os
+import uuid
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +24,7 @@ Progress = Callable[[int, int], None]
 Run = Callable[[str, dict[str, Any]], None]
 """Runs one write statement with its parameters inside the open transaction."""
 
-BATCH = 1000
+BATCH = 10_000
 
 
 def default_db() -> str:
@@ -36,6 +38,9 @@ class Backend(ABC):
     uri: str
     #: where this store's write Cypher differs from the other's (see bpql.backends.writes)
     capabilities: Capabilities
+    #: opening it brought an older store's schema up to date (tables or columns added), so
+    #: what a saved load state says the store holds no longer stands
+    altered: bool = False
 
     @classmethod
     @abstractmethod
@@ -56,14 +61,43 @@ class Backend(ABC):
         `work` may be called again if the store retries the transaction, so it starts over.
         """
 
-    def replace_graph(self, data: GraphData, progress: Progress | None = None) -> None:
+    def replace_graph(
+        self,
+        data: GraphData,
+        progress: Progress | None = None,
+        old: GraphData | None = None,
+        token: str | None = None,
+    ) -> None:
         """Make the stored graph exactly `data`, atomically: all of it or none of it.
 
-        Per label: delete the nodes no longer in `data`, then upsert the rest batch by batch;
-        per relationship type: delete them all, then create `data`'s batch by batch. Progress
-        ticks once per batch (an empty label or type counts as one).
+        Without `old`: per label, delete the nodes no longer in `data`, then upsert the rest
+        batch by batch; per relationship type, delete them all, then create `data`'s batch by
+        batch. With `old`, the graph the store is known to hold, only the difference is
+        written (a reload after editing one file touches what that file holds). Progress
+        ticks once per batch (an empty label or type counts as one). `token` names this
+        load in the store, written in the same transaction (see `load_token`); without one a
+        new one is made, so a state saved for the graph before is never taken for this one.
         """
-        self.write_transaction(lambda run: _write_graph(run, data, self.capabilities, progress))
+        caps = self.capabilities
+        token = token or new_token()
+
+        def work(run: Run) -> None:
+            if old is None:
+                _write_graph(run, data, caps, progress)
+            else:
+                write_changes(run, old, data, caps, progress)
+            if token is not None:
+                run(writes.set_load_token(), {"token": token})
+
+        self.write_transaction(work)
+
+    def load_token(self) -> str | None:
+        """The token the last load wrote, or None (none yet, or a store from before tokens)."""
+        try:
+            _, rows = self.read(writes.load_token(), {})
+        except Exception:  # a store without the table has no token
+            return None
+        return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
     @abstractmethod
     def server_info(self) -> str: ...
@@ -92,6 +126,22 @@ class Backend(ABC):
         self.close()
 
 
+def new_token() -> str:
+    """A name for one load written (see `Backend.load_token`)."""
+    return uuid.uuid4().hex
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` runs (what a killed load left, named by its PID, may go)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def load_work(data: GraphData) -> int:
     """Units of work in a load, for the progress bar: batches of nodes and relationships."""
     units = 0
@@ -118,12 +168,8 @@ def _write_graph(run: Run, data: GraphData, caps: Capabilities, progress: Progre
 
     for label, rows in data.nodes.items():
         run(writes.delete_missing_nodes(label), {"ids": [r["id"] for r in rows]})
-        upsert = writes.upsert_nodes(label, caps)
         for chunk in batches(rows):
-            if chunk:
-                run(upsert, {"rows": chunk})
-                if caps.multi_labels and label == "Step":
-                    _set_lanes(run, chunk)
+            _upsert(run, label, chunk, caps)
             tick()
     for type_, pairs in data.rels.items():
         run(writes.delete_relationships(type_), {})
@@ -134,10 +180,116 @@ def _write_graph(run: Run, data: GraphData, caps: Capabilities, progress: Progre
             tick()
 
 
-def _set_lanes(run: Run, chunk: list[dict[str, Any]]) -> None:
-    """A step's lane as its second label: clear the old one, set the current one."""
-    run(writes.clear_lane_labels(), {"ids": [r["id"] for r in chunk]})
+def _upsert(
+    run: Run, label: str, chunk: list[dict[str, Any]], caps: Capabilities, create: bool = False
+) -> None:
+    """Create or update the nodes of `chunk` (`create`: none of them is in the store yet);
+    steps on a multi-label store take their lane as a second label in the same statement
+    (one statement per lane)."""
+    if not chunk:
+        return
+    if not (caps.multi_labels and label == "Step"):
+        make = writes.create_nodes if create else writes.upsert_nodes
+        run(make(label, caps), {"rows": chunk})
+        return
+    make_step = writes.create_steps_in_lane if create else writes.upsert_steps_in_lane
     for lane in LANES:
-        ids = [r["id"] for r in chunk if r["lane"] == lane.key]
-        if ids:
-            run(writes.set_lane_label(lane), {"ids": ids})
+        rows = [r for r in chunk if r["lane"] == lane.key]
+        if rows:
+            run(make_step(lane), {"rows": rows})
+    rest = [r for r in chunk if r["lane"] not in LANE_KEYS]
+    if rest:
+        run(make_step(None), {"rows": rest})
+
+
+LANE_KEYS = frozenset(lane.key for lane in LANES)
+
+
+def changed_rows(
+    old: GraphData, new: GraphData, label: str
+) -> tuple[list[str], list[Any], list[Any]]:
+    """The ids of `label` that `new` no longer holds, its rows that are new, and its rows
+    that differ from the stored ones."""
+    from bpql.diff import differs
+
+    if old.nodes.get(label, []) == new.nodes.get(label, []):
+        return [], [], []
+    if not old.nodes.get(label):  # a first load: every row is new
+        return [], list({str(r["id"]): r for r in new.nodes.get(label, [])}.values()), []
+    props = NODES[label].prop_names
+    before = {str(r["id"]): r for r in old.nodes.get(label, [])}
+    after = {str(r["id"]): r for r in new.nodes.get(label, [])}
+    gone = [i for i in before if i not in after]
+    added = [r for i, r in after.items() if i not in before]
+    changed = [r for i, r in after.items() if i in before and differs(before[i], r, props)]
+    return gone, added, changed
+
+
+def changed_pairs(
+    old: GraphData, new: GraphData, type_: str
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The `type_` pairs to delete and to create to turn `old` into `new`: a pair whose count
+    differs is deleted and made again as often as `new` holds it."""
+    if old.rels.get(type_, []) == new.rels.get(type_, []):
+        return [], []
+    if not old.rels.get(type_):  # a first load: every pair is new
+        return [], list(new.rels.get(type_, []))
+    before = Counter(old.rels.get(type_, []))
+    after = Counter(new.rels.get(type_, []))
+    differ = [p for p in after.keys() | before.keys() if before[p] != after[p]]
+    gone = [p for p in differ if before[p]]
+    made = [p for p in differ for _ in range(after[p])]
+    return sorted(gone), sorted(made)
+
+
+def change_size(old: GraphData, new: GraphData, limit: int) -> int:
+    """How many nodes and relationships turning `old` into `new` writes or deletes, counted
+    until it passes `limit` (an empty store: everything, without comparing)."""
+    if old.size == 0:
+        return new.size
+    size = 0
+    for label in NODES:
+        gone, added, changed = changed_rows(old, new, label)
+        size += len(gone) + len(added) + len(changed)
+        if size > limit:
+            return size
+    for type_ in RELS:
+        gone_pairs, made = changed_pairs(old, new, type_)
+        size += len(gone_pairs) + len(made)
+        if size > limit:
+            return size
+    return size
+
+
+def write_changes(
+    run: Run, old: GraphData, new: GraphData, caps: Capabilities, progress: Progress | None
+) -> None:
+    """Write only what differs between `old` (what the store holds) and `new`."""
+    nodes = {label: changed_rows(old, new, label) for label in NODES}
+    rels = {t: changed_pairs(old, new, t) for t in RELS}
+    total = sum(max(1, -(-(len(a) + len(c)) // BATCH)) for _, a, c in nodes.values())
+    total += sum(max(1, -(-len(made) // BATCH)) for _, made in rels.values())
+    done = 0
+    for label, (gone, added, changed) in nodes.items():
+        if gone:
+            run(writes.delete_nodes(label), {"ids": gone})
+        # nodes the store does not hold are created (no lookup first); the others updated
+        for chunk, create in [(c, True) for c in batches(added)] + [
+            (c, False) for c in batches(changed) if c
+        ]:
+            _upsert(run, label, chunk, caps, create=create)
+            done += 1
+            if progress:
+                progress(done, total)
+    for type_, (gone_pairs, made) in rels.items():
+        for chunk in batches(gone_pairs):
+            if chunk:
+                rows = [{"s": s, "d": d} for s, d in chunk]
+                run(writes.delete_relationship_pairs(type_), {"rows": rows})
+        for chunk in batches(made):
+            if chunk:
+                rows = [{"s": s, "d": d} for s, d in chunk]
+                run(writes.create_relationships(type_), {"rows": rows})
+            done += 1
+            if progress:
+                progress(done, total)

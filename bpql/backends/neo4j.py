@@ -20,6 +20,32 @@ SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "schema.cypher"
 # no handler configured, Python would print that to stderr beside our one-line error
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
+#: where the server's notifications go (deprecations and the like): a debug log, never the
+#: user's terminal
+LOG = logging.getLogger("bpql.neo4j")
+
+
+class _NotificationsToDebug(logging.Handler):
+    """The driver logs each notification the server sends at its severity (a deprecation is
+    a warning) on `neo4j.notifications`; they are about our Cypher, not the user's data, so
+    they are kept at debug level on `bpql.neo4j`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        LOG.debug("%s", record.getMessage())
+
+
+_notifications = logging.getLogger("neo4j.notifications")
+_notifications.addHandler(_NotificationsToDebug())
+_notifications.propagate = False
+
+#: the driver's notification filters: the server sends warnings only (deprecations among
+#: them, for the debug log), and the driver turns none of them into Python warnings
+NOTIFICATION_FILTERS: dict[str, Any] = {
+    "notifications_min_severity": "WARNING",
+    "notifications_disabled_classifications": ["HINT", "UNRECOGNIZED", "GENERIC"],
+    "warn_notification_severity": "OFF",
+}
+
 
 def schema_statements() -> list[str]:
     text = "\n".join(
@@ -43,7 +69,7 @@ class Neo4jBackend(Backend):
         auth = (user, password) if password is not None else None
         try:
             self._driver = neo4j.GraphDatabase.driver(
-                uri, auth=auth, connection_timeout=10, notifications_min_severity="OFF"
+                uri, auth=auth, connection_timeout=10, **NOTIFICATION_FILTERS
             )
             self._driver.verify_connectivity()
         except AuthError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bpql.schema import LANES, NODES, RELS, Lane, NodeKind, RelKind
+from bpql.schema import LANES, LOAD_STATE, NODES, RELS, Lane, NodeKind, RelKind
 
 
 @dataclass(frozen=True)
@@ -61,17 +61,46 @@ def upsert_nodes(label: str, caps: Capabilities) -> str:
     return f"UNWIND $rows AS row MERGE (n:{kind.label} {{id: row.id}}) SET {sets}"
 
 
-def clear_lane_labels() -> str:
-    """Remove every lane label from the steps whose ids are in `$ids` (multi_labels only)."""
-    labels = ":".join(lane.label for lane in LANES)
-    return f"UNWIND $ids AS id MATCH (n:Step {{id: id}}) REMOVE n:{labels}"
+def create_nodes(label: str, caps: Capabilities) -> str:
+    """Create one `label` node per map in `$rows`; none of them is in the store yet."""
+    kind = _node(label)
+    if caps.set_map:
+        return f"UNWIND $rows AS row CREATE (n:{kind.label}) SET n = row"
+    return upsert_nodes(label, caps)
 
 
-def set_lane_label(lane: Lane) -> str:
-    """Add `lane`'s label to the steps whose ids are in `$ids` (multi_labels only)."""
-    if lane not in LANES:
+def create_steps_in_lane(lane: Lane | None) -> str:
+    """Create one step per map in `$rows`, all of `lane`, its second label (multi_labels
+    only); none of them is in the store yet."""
+    if lane is not None and lane not in LANES:
         raise ValueError(f"not a lane of the schema: {lane!r}")
-    return f"UNWIND $ids AS id MATCH (n:Step {{id: id}}) SET n:{lane.label}"
+    labels = f"Step:{lane.label}" if lane is not None else "Step"
+    return f"UNWIND $rows AS row CREATE (n:{labels}) SET n = row"
+
+
+def upsert_steps_in_lane(lane: Lane | None) -> str:
+    """Create or update one step per map in `$rows`, all of `lane`, which becomes the step's
+    second label in place of any other lane's (multi_labels only; `None`: no lane label)."""
+    if lane is not None and lane not in LANES:
+        raise ValueError(f"not a lane of the schema: {lane!r}")
+    others = ":".join(x.label for x in LANES)
+    add = f" SET n:{lane.label}" if lane is not None else ""
+    return f"UNWIND $rows AS row MERGE (n:Step {{id: row.id}}) SET n = row REMOVE n:{others}{add}"
+
+
+def delete_nodes(label: str) -> str:
+    """Delete the `label` nodes whose ids are in `$ids`, with their relationships."""
+    kind = _node(label)
+    return f"UNWIND $ids AS id MATCH (n:{kind.label} {{id: id}}) DETACH DELETE n"
+
+
+def delete_relationship_pairs(type_: str) -> str:
+    """Delete the `type_` relationships between each `{s, d}` pair of ids in `$rows`."""
+    rel = _rel(type_)
+    return (
+        f"UNWIND $rows AS row MATCH (a:{rel.src} {{id: row.s}})-[r:{rel.type}]->"
+        f"(b:{rel.dst} {{id: row.d}}) DELETE r"
+    )
 
 
 def delete_relationships(type_: str) -> str:
@@ -81,9 +110,20 @@ def delete_relationships(type_: str) -> str:
 
 
 def create_relationships(type_: str) -> str:
-    """Create one `type_` relationship per `{s, d}` pair of ids in `$rows`."""
+    """Create one `type_` relationship per `{s, d}` pair of ids in `$rows`: two MATCH
+    clauses, each an index lookup (one MATCH of two patterns made LadybugDB join them)."""
     rel = _rel(type_)
     return (
-        f"UNWIND $rows AS row MATCH (a:{rel.src} {{id: row.s}}), "
-        f"(b:{rel.dst} {{id: row.d}}) CREATE (a)-[:{rel.type}]->(b)"
+        f"UNWIND $rows AS row MATCH (a:{rel.src} {{id: row.s}}) "
+        f"MATCH (b:{rel.dst} {{id: row.d}}) CREATE (a)-[:{rel.type}]->(b)"
     )
+
+
+def set_load_token() -> str:
+    """Name the load being written (`$token`) on the store's one load-state node."""
+    return f"MERGE (s:{LOAD_STATE} {{id: 'load'}}) SET s.token = $token"
+
+
+def load_token() -> str:
+    """The token of the last load written, if any."""
+    return f"MATCH (s:{LOAD_STATE}) WHERE s.id = 'load' RETURN s.token"

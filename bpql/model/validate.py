@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import difflib
 import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+import hashlib
+import pickle
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,13 +58,24 @@ def collect_files(paths: Sequence[Path]) -> list[Path]:
             files.append(path)
         else:
             raise BpqlError(f"{path}: no such file or folder", code="BPQL-F002")
-    seen: set[Path] = set()
+    seen: set[object] = set()
     unique = []
     for f in files:
-        if f.resolve() not in seen:
-            seen.add(f.resolve())
+        key = _identity(f)
+        if key not in seen:
+            seen.add(key)
             unique.append(f)
     return unique
+
+
+def _identity(f: Path) -> object:
+    """The file a path names, so a file named twice (a link, `a/../a`) is read once: its
+    device and inode (one call; resolving the path took one per folder in it)."""
+    try:
+        st = f.stat()
+    except OSError:
+        return f.resolve()
+    return (st.st_dev, st.st_ino)
 
 
 _FRIENDLY = {
@@ -242,7 +255,11 @@ def parse_file(
     path: Path, display: str | None = None, reader: Callable[..., SourceDoc] = read_yaml
 ) -> Parsed:
     """Read one file and check it against its model (enterprise or blueprint)."""
-    doc = reader(path, display)
+    return check_doc(reader(path, display))
+
+
+def check_doc(doc: SourceDoc) -> Parsed:
+    """A file as read, checked against its model (enterprise or blueprint)."""
     problem = _top_problem(doc)
     if problem is not None:
         raise BlueprintError([problem])
@@ -285,11 +302,13 @@ class _Checker:
         return seen
 
     def ref(
-        self, doc: SourceDoc, path: PathKey, value: str, what: str, known: Iterable[str]
+        self, doc: SourceDoc, path: PathKey, value: str, what: str, known: Collection[str]
     ) -> bool:
-        known = sorted(known)
+        """Whether `value` is known; a set or dict answers at once (sorting the known ids on
+        every reference made validation grow with references times ids)."""
         if value in known:
             return True
+        known = sorted(known)
         hint = did_you_mean(value, known)
         if not hint and not known:
             hint = f"; no {what} is declared"
@@ -416,7 +435,8 @@ def _fail_point_props(
     if fp.cause is not None:
         if fp.cause in steps:
             props["cause"] = gid(fp.cause)
-        elif ck.ref(
+        # a known system answers before the set of steps and systems is made for the message
+        elif fp.cause in shared["systems"] or ck.ref(
             doc, (*path, "cause"), fp.cause, "step or system", {*steps, *shared["systems"]}
         ):
             props["cause"] = fp.cause
@@ -596,12 +616,23 @@ def _ap_table(doc: SourceDoc, ent: EnterpriseFile) -> ActionPriorityTable:
     return read_table(where)
 
 
-def validate_paths(paths: Sequence[Path]) -> Enterprise:
-    """Parse and check every file; raise one BlueprintError listing every problem."""
+def validate_paths(paths: Sequence[Path], cache: ParseCache | None = None) -> Enterprise:
+    """Parse and check every file; raise one BlueprintError listing every problem.
+
+    With `cache` a file whose path and content are unchanged is not parsed again; the
+    cross-file checks still run over the whole enterprise."""
     files = collect_files(paths)
-    parsed = parse_files(files)
+    parsed = parse_files(files, cache=cache)
     with paused_gc():
         return check_parsed(files, parsed)
+
+
+def file_key(path: Path, content: bytes) -> str:
+    """A file's path and content hash: what a parse cache is keyed by (the path is part of
+    every position an error names)."""
+    digest = hashlib.sha256(content)
+    digest.update(b"\0" + str(path).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 @contextmanager
@@ -617,16 +648,66 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+class ParseCache:
+    """What reading each file produced (its data and position tables), by `file_key`:
+    entries pickled by an earlier load, and the files read now. Reading YAML with positions
+    is the costly part; a hit is unpickled (plain dicts and tuples, fast) and checked against
+    its model again like any file, so a file's problems are reported on every load."""
+
+    def __init__(self, saved: dict[str, bytes] | None = None) -> None:
+        self.saved = dict(saved or {})
+        self.fresh: dict[str, SourceDoc] = {}
+        self.used: set[str] = set()
+
+    def get(self, key: str) -> SourceDoc | None:
+        raw = self.saved.get(key)
+        if raw is None:
+            return None
+        try:
+            file, data, positions, key_positions = pickle.loads(raw)
+        except Exception:  # a cache another version wrote: read the file again
+            return None
+        self.used.add(key)
+        return SourceDoc(file, data, positions, key_positions)
+
+    def put(self, key: str, doc: SourceDoc) -> None:
+        self.fresh[key] = doc
+        self.used.add(key)
+
+    def pickled(self) -> dict[str, bytes]:
+        """The entries of the files seen, pickled: what a load saves for the next one (it
+        may run in a thread while the store is written)."""
+        out = {k: self.saved[k] for k in self.used if k in self.saved}
+        for key, doc in self.fresh.items():
+            parts = (doc.file, doc.data, doc.positions, doc.key_positions)
+            out[key] = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
+        return out
+
+
 def parse_files(
-    files: Sequence[Path], reader: Callable[..., SourceDoc] = read_yaml_fast
+    files: Sequence[Path],
+    reader: Callable[..., SourceDoc] = read_yaml_fast,
+    cache: ParseCache | None = None,
 ) -> list[Parsed]:
-    """Every file read and checked against its model; every problem raised together."""
+    """Every file read and checked against its model; every problem raised together.
+
+    With `cache`, a file whose path and content were parsed before is taken from it."""
     problems: list[BpqlError] = []
     parsed: list[Parsed] = []
     with paused_gc():
         for f in files:
+            key = None
+            doc = None
+            if cache is not None:
+                with suppress(OSError):  # unreadable: the reader says so, with its code
+                    key = file_key(f, f.read_bytes())
+                doc = cache.get(key) if key is not None else None
             try:
-                parsed.append(parse_file(f, reader=reader))
+                if doc is None:
+                    doc = reader(f, None)
+                    if cache is not None and key is not None:
+                        cache.put(key, doc)
+                parsed.append(check_doc(doc))
             except BlueprintError as exc:
                 problems.extend(exc.problems)
             except BpqlError as exc:
