@@ -417,6 +417,9 @@ def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
             ]
         )
     reached = _routes(query, rows)
+    performers: defaultdict[str, list[str]] = defaultdict(list)
+    for step, department in rows.get("departments", ([], []))[1]:
+        performers[step].append(department)
     step_rows = []
     for step in sorted(where, key=lambda k: where[k][:5]):
         route, via, hops = reached.get(step, (None, None, None))
@@ -424,7 +427,9 @@ def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
         key = node_key("Step", step)
         if key in graph.nodes:  # the view shows a step's route beside its other facts
             n = graph.nodes[key]
-            extra = {"route": route, "via": via, "hops": hops}
+            extra: dict[str, Any] = {"route": route, "via": via, "hops": hops}
+            if performers.get(step):
+                extra["departments"] = performers[step]
             graph.nodes[key] = GraphNode(n.label, n.id, n.labels, {**n.properties, **extra})
     return Result(
         "impact",

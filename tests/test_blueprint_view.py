@@ -371,3 +371,49 @@ def test_whatif_bands_and_matrix_count_what_the_answer_says(
         assert len(body) > 2 and body[0][0] != "(performed by no department)"
     else:
         assert [r[0] for r in body] == ["(performed by no department)", "all steps"]
+
+
+@pytest.mark.parametrize(
+    "query", ['impact of system "payments-gateway"', 'impact of department "billing"']
+)
+def test_matrix_rows_are_the_departments_performing_the_steps(
+    stores: dict[str, Client], query: str
+) -> None:
+    """Each affected step a role performs counts in the row of that role's department,
+    whichever route reached it (not only in the changed department's row), with no
+    department named twice; a step no role performs (a customer's) counts where the step it
+    is reached through does, so a cell may hold more than its department performs."""
+    from bpql.viz.svg import department_matrix
+
+    client = stores["insurer"]
+    result = client.query(query)
+    assert result.steps is not None
+    _, rows = client.backend.read(
+        "MATCH (s:Step)-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department) "
+        "RETURN DISTINCT s.id, d.name",
+        {},
+    )
+    performers: dict[str, set[str]] = {}
+    for step, dept in rows:
+        performers.setdefault(step, set()).add(dept)
+    cols = result.steps.columns
+    expected: dict[tuple[str, str], int] = {}
+    for r in result.steps.rows:
+        row = dict(zip(cols, r, strict=True))
+        for dept in performers.get(str(row["step"]), set()):
+            key = (dept, str(row["service"]))
+            expected[key] = expected.get(key, 0) + 1
+    matrix = department_matrix(result)
+    names = [r["department"] for r in matrix["rows"]]
+    assert len(names) == len(set(names))
+    got = {
+        (r["department"], s): cell[0]
+        for r in matrix["rows"]
+        for s, cell in zip(matrix["services"], r["cells"], strict=True)
+        if cell is not None
+    }
+    for key, n in expected.items():
+        assert got[key] >= n, key
+    performed = sum(1 for r in result.steps.rows if performers.get(str(r[cols.index("step")])))
+    assert sum(got.values()) >= performed
+    assert len({d for d, _ in expected}) >= 4  # more than the changed department's own row

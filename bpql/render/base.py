@@ -439,6 +439,17 @@ class Dialect:
                 **steps,
             )
         )
+        # the departments performing each step: the rows of the views' department x service
+        # matrix, whichever route reached the step
+        out.append(
+            self.statement(
+                "departments",
+                "UNWIND $steps AS s_id\n"
+                "MATCH (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department)\n"
+                "RETURN DISTINCT s.id AS step, d.name AS department ORDER BY step, department",
+                **steps,
+            )
+        )
         for r in routes:
             if r.far:
                 # the step's end of the route, then the chains from the systems it reaches

@@ -250,20 +250,24 @@ def department_matrix(result: Result) -> dict[str, Any]:
     rows = [dict(zip(cols, r, strict=False)) for r in result.steps.rows]
     by_step = {str(r["step"]): r for r in rows}
 
+    def name_of(key: str) -> str:
+        return graph.nodes[key].name if key in graph.nodes else key
+
     def departments(step: str, seen: frozenset[str] = frozenset()) -> set[str]:
+        """The names of the departments a step counts under."""
         key = f"Step:{step}"
         node = graph.nodes.get(key)
-        # an answer may name a step's departments on the step itself (what-if does)
+        # an answer may name a step's performing departments on the step (impact, what-if)
         found = set(node.properties.get("departments") or []) if node is not None else set()
-        found |= {d for role in performed[key] for d in member[role]}
+        found |= {name_of(d) for role in performed[key] for d in member[role]}
         r = by_step.get(step)
         if not found and r is not None and r.get("via"):
             via = str(r["via"])
-            found = set(owner.get(f"System:{via}", set()))
+            found = {name_of(d) for d in owner.get(f"System:{via}", set())}
             if not found and r.get("route") == SUPPORTED_ROUTE and via not in seen:
                 found = departments(via, seen | {step})
         if not found and source.startswith("Department:"):
-            found = {source}
+            found = {name_of(source)}
         return found
 
     services: list[str] = []
@@ -281,12 +285,11 @@ def department_matrix(result: Result) -> dict[str, Any]:
             cells[(d, service)][1] += int(visible)
     services.sort()
     depts = sorted({d for d, _ in cells}, key=lambda d: (d == "", d))
-    names = {d: graph.nodes[d].name if d in graph.nodes else d for d in depts}
     return {
         "services": services,
         "rows": [
             {
-                "department": names[d] or "(performed by no department)",
+                "department": d or "(performed by no department)",
                 "cells": [cells.get((d, s)) for s in services],
             }
             for d in depts
