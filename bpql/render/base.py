@@ -363,6 +363,17 @@ class Dialect:
             where += f" AND {bp}.scenario = {self.param(query.scenario, 'scenario')}"
         return f"EXISTS {{ {self.match_both(anchor, pattern)} WHERE {where} }}"
 
+    def _failing(self, system: str) -> ir.Statement:
+        """The system and every system depending on it, found once (`risk of`, what-if): an
+        EXISTS walk of the dependencies on every USES row cost 4 million db hits at 1,000
+        services."""
+        return self.statement(
+            "failing",
+            f"MATCH (y:System) WHERE y.id = {self.param(system, 'source')} OR EXISTS "
+            f"{{ MATCH (y)-[:DEPENDS_ON*1..{DEPENDENCY_CHAIN}]->(t:System) "
+            "WHERE t.id = $source }\nRETURN y.id AS id ORDER BY id",
+        )
+
     # --- impact -------------------------------------------------------------------------
     def impact_plan(self, query: ir.ImpactIR) -> list[ir.Statement]:
         """The source; the steps its routes reach (`direct`); the steps those support; facts
@@ -507,14 +518,7 @@ class Dialect:
             return f" AND b.scenario = {self.param(query.scenario, 'scenario')}"
 
         if src.label == "System":
-            out.append(
-                self.statement(
-                    "failing",
-                    f"MATCH (y:System) WHERE y.id = {self.param(src.id, 'source')} OR EXISTS "
-                    f"{{ MATCH (y)-[:DEPENDS_ON*1..{DEPENDENCY_CHAIN}]->(t:System) "
-                    "WHERE t.id = $source }\nRETURN y.id AS id ORDER BY id",
-                )
-            )
+            out.append(self._failing(src.id))
             out.append(
                 self.statement(
                     "hit",
@@ -607,16 +611,7 @@ class Dialect:
                     f"MATCH (n:System) WHERE n.id = {self.param(src.id, 'source')} RETURN n",
                 )
             )
-            # the failing systems first, once, as `risk of` does: an EXISTS walk of the
-            # dependencies on every USES row cost 4 million db hits at 1,000 services
-            out.append(
-                self.statement(
-                    "failing",
-                    f"MATCH (y:System) WHERE y.id = {self.param(src.id, 'source')} OR EXISTS "
-                    f"{{ MATCH (y)-[:DEPENDS_ON*1..{DEPENDENCY_CHAIN}]->(t:System) "
-                    "WHERE t.id = $source }\nRETURN y.id AS id ORDER BY id",
-                )
-            )
+            out.append(self._failing(src.id))
             out.append(
                 self.statement(
                     "reached",

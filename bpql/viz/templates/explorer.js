@@ -112,42 +112,34 @@
     }
   }
 
-  function openBlueprint(service, scenario, push) {
+  // a drawing with no query behind it (a blueprint, a diff): only its view, no table or Cypher
+  function openDrawing(params, summary, push) {
     closeSuggest();
     state.query = null;
     state.answer = null;
     $("error").hidden = true;
     $("welcome").hidden = true;
-    const params = { blueprint: service };
-    if (scenario) params.scenario = scenario;
     const qs = new URLSearchParams(params).toString();
     if (push) history.pushState(params, "", "?" + qs);
     $("tabs").hidden = false;
     document.querySelector('#tabs [data-tab="graph"]').hidden = false;
     document.querySelector('#tabs [data-tab="table"]').hidden = true;
     document.querySelector('#tabs [data-tab="cypher"]').hidden = true;
-    $("summary").textContent = "blueprint of " + service;
+    $("summary").textContent = summary;
     showView("/view?" + qs);
     tab("graph");
   }
 
+  function openBlueprint(service, scenario, push) {
+    const params = { blueprint: service };
+    if (scenario) params.scenario = scenario;
+    openDrawing(params, "blueprint of " + service, push);
+  }
+
   function openDiff(service, variant, push) {
-    closeSuggest();
-    state.query = null;
-    state.answer = null;
-    $("error").hidden = true;
-    $("welcome").hidden = true;
     const params = { diff: service };
     if (variant) params.variant = variant;
-    const qs = new URLSearchParams(params).toString();
-    if (push) history.pushState(params, "", "?" + qs);
-    $("tabs").hidden = false;
-    document.querySelector('#tabs [data-tab="graph"]').hidden = false;
-    document.querySelector('#tabs [data-tab="table"]').hidden = true;
-    document.querySelector('#tabs [data-tab="cypher"]').hidden = true;
-    $("summary").textContent = "as-is against to-be of " + service;
-    showView("/view?" + qs);
-    tab("graph");
+    openDrawing(params, "as-is against to-be of " + service, push);
   }
 
   function fromLocation() {
