@@ -452,16 +452,17 @@ def impact_svg(result: Result, title: str) -> str:
     width = max([b.width for b in bands] + [760.0])
     y = 64.0
     parts = []
+    # one route a line: three to a line ran past the picture's right edge
     for i, item in enumerate(legend):
-        x = PAD + (i % 3) * 300
-        ly = 46 + (i // 3) * 20
+        x = PAD
+        ly = 46 + i * 18
         dash = f' stroke-dasharray="{item["dash"]}"' if item["dash"] else ""
         parts.append(
             f'<rect x="{x}" y="{ly - 10}" width="14" height="12" rx="3" fill="#fff" '
             f'stroke="{item["color"]}" stroke-width="2.5"{dash}/>'
             + _text([f"{item['title']} ({item['count']})"], x + 20, ly, 11, fill="#212529")
         )
-    y = 46 + ((len(legend) + 2) // 3) * 20 + 8
+    y = 46 + len(legend) * 18 + 8
     for band in bands:
         inner = band.svg.replace("<svg ", f'<svg x="0" y="{y:.0f}" ', 1)
         parts.append(inner)
