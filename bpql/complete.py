@@ -83,6 +83,18 @@ class _Next:
     last: str | None
     #: a word here must be a reference's kind: the grammar wants a quoted value after it
     kind_only: bool
+    #: the kinds a what-if change takes here (`retiring` takes a system), when it is one
+    whatif: tuple[str, ...] | None = None
+
+
+#: what-if changes and the kinds their reference may be (the resolver refuses any other):
+#: keyed by the keyword just read, and whether the statement is a move (`to` a department)
+WHATIF_KINDS: dict[tuple[str, bool], tuple[str, ...]] = {
+    ("RETIRING", False): ("system",),
+    ("MOVING", True): ("role",),
+    ("TO", True): ("department",),
+    ("CLOSING", False): ("channel", "touchpoint"),
+}
 
 
 def _accepted(before: str) -> _Next | None:
@@ -96,15 +108,20 @@ def _accepted(before: str) -> _Next | None:
     try:
         ip = _parser().parse_interactive(before)
         last: str | None = None
+        last_type = ""
+        moving = False
         for token in ip.iter_parse():
             last = str(token).lower() if token.type == "NAME" else None
+            last_type = token.type
+            moving = moving or token.type == "MOVING"
         accepts = frozenset(ip.accepts())  # type: ignore[no-untyped-call]
         kind_only = False
         if "NAME" in accepts:
             probe = ip.copy()  # type: ignore[no-untyped-call]
             probe.feed_token(Token("NAME", "service"))
             kind_only = set(probe.accepts()) == {"STRING"}
-        return _Next(accepts, last, kind_only)
+        whatif = WHATIF_KINDS.get((last_type, moving)) if kind_only else None
+        return _Next(accepts, last, kind_only, whatif)
     except LarkError:
         return None
 
@@ -115,7 +132,9 @@ def complete(text: str, cursor: int | None = None, entries: Entries | None = Non
     cursor = len(text) if cursor is None else max(0, min(cursor, len(text)))
     before = text[:cursor]
     quote = _OPEN_QUOTE.search(before)
-    if quote is not None and before.count('"') % 2 == 1:
+    if before.count('"') % 2 == 0:
+        quote = None  # the last quote closed a value: what follows it is words again
+    if quote is not None:
         start = quote.start()
         head, typed = before[:start], quote.group(1)
     else:
@@ -128,13 +147,21 @@ def complete(text: str, cursor: int | None = None, entries: Entries | None = Non
     out: list[Candidate] = []
     if "STRING" in found.accepts and found.last in BY_SINGULAR and entries is not None:
         out += _references(BY_SINGULAR[found.last].label, typed, entries)
+    elif "STRING" in found.accepts and found.last == "channel":  # `closing channel "`
+        out += [Candidate(f'"{c}"', "channel") for c in CHANNELS if c.startswith(typed.lower())]
     if quote is None:
         low = typed.lower()
         kw = keywords()
         words = sorted(kw[t] for t in found.accepts if t in kw)
         out += [Candidate(w, "keyword") for w in words if w.startswith(low) and w != low]
         if "NAME" in found.accepts:
-            pool = [k.singular for k in NODE_KINDS] if found.kind_only else vocabulary()
+            pool = (
+                list(found.whatif)
+                if found.whatif is not None
+                else [k.singular for k in NODE_KINDS]
+                if found.kind_only
+                else vocabulary()
+            )
             meta = "kind" if found.kind_only else "word"
             out += [Candidate(w, meta) for w in sorted(pool) if w.startswith(low) and w != low]
     return Completion(start, tuple(_unique(out))[:LIMIT])

@@ -14,6 +14,7 @@ import pytest
 
 from bpql.api import connect
 from bpql.complete import StoreEntries, complete, is_unfinished
+from bpql.schema import CHANNELS
 from bpql.shell import statements
 from tests.conftest import EXAMPLES
 from tests.neo4j_fixture import Neo4jInfo
@@ -43,6 +44,25 @@ def test_completion_follows_the_grammar() -> None:
     # a word the grammar refuses where it stands gets nothing
     assert texts(complete("impact of department department ")) == []
     assert complete("find services wh").start == len("find services ")
+
+
+def test_what_if_completion_offers_the_kinds_each_change_takes() -> None:
+    """`retiring` takes a system, `moving` a role and then a department, `closing` a channel
+    (whose values are the schema's channels) or a touchpoint."""
+    assert texts(complete("impact of retiring ")) == ["system"]
+    assert texts(complete("impact of moving ")) == ["role"]
+    assert texts(complete('impact of moving role "x" to ')) == ["department"]
+    assert texts(complete("impact of closing ")) == ["channel", "touchpoint"]
+    assert texts(complete('impact of closing channel "le')) == ['"letter"']
+    assert len(texts(complete('impact of closing channel "'))) == len(CHANNELS)
+
+
+def test_words_follow_a_closed_value() -> None:
+    """After a quoted value the grammar's words come back (the last quote was read as an
+    open one, so nothing was offered)."""
+    assert "within" in texts(complete('impact of department "billing" '))
+    assert "and" in texts(complete('find services where uses system "crm" '))
+    assert texts(complete('path from system "a" to '))[0] == "blueprint"
 
 
 def test_ids_and_names_inside_quotes_on_both_backends(
