@@ -172,6 +172,7 @@
     suggest.hidden = true;
     items = [];
     chosen = -1;
+    asked++; // an answer still on its way is for text that has been run or left
   }
 
   function mark(i) {
