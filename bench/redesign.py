@@ -65,16 +65,7 @@ def by_steps(backend: Any) -> int:
     _, rows = backend.read("MATCH (s:Step) RETURN s.id", {})
     steps = [r[0] for r in rows]
     n = 0
-    for rel, dst in (
-        ("IN_PHASE", "Phase"),
-        ("NEXT", "Step"),
-        ("SUPPORTS", "Step"),
-        ("AT_TOUCHPOINT", "Touchpoint"),
-        ("PERFORMED_BY", "Role"),
-        ("USES", "System"),
-        ("SHOWS", "Evidence"),
-        ("HAS_FAIL_POINT", "FailPoint"),
-    ):
+    for rel, dst in compare.STEP_RELATIONS:
         cols = ", ".join(f"n.`{p}`" for p in NODES[dst].prop_names)
         n += len(
             backend.read(

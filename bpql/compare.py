@@ -879,6 +879,19 @@ def _rating(f: FailFacts) -> str:
 # --- reading the sides ----------------------------------------------------------------------
 
 
+#: a blueprint step's relationships that `stored_graph` reads back, and the label at their end
+STEP_RELATIONS: tuple[tuple[str, str], ...] = (
+    ("IN_PHASE", "Phase"),
+    ("NEXT", "Step"),
+    ("SUPPORTS", "Step"),
+    ("AT_TOUCHPOINT", "Touchpoint"),
+    ("PERFORMED_BY", "Role"),
+    ("USES", "System"),
+    ("SHOWS", "Evidence"),
+    ("HAS_FAIL_POINT", "FailPoint"),
+)
+
+
 def stored_graph(backend: Any, service: str | None = None, redesigned: bool = False) -> GraphData:
     """The blueprints of `service` (every service when None; with `redesigned`, every service
     that has a to-be, the only ones an as-is/to-be diff compares) and the shared things, read
@@ -920,16 +933,7 @@ def stored_graph(backend: Any, service: str | None = None, redesigned: bool = Fa
         ):
             g.nodes[label].append(dict(zip(NODES[label].prop_names, r[1:], strict=True)))
             g.rels[rel].append((r[0], r[1]))
-    for rel, dst in (
-        ("IN_PHASE", "Phase"),
-        ("NEXT", "Step"),
-        ("SUPPORTS", "Step"),
-        ("AT_TOUCHPOINT", "Touchpoint"),
-        ("PERFORMED_BY", "Role"),
-        ("USES", "System"),
-        ("SHOWS", "Evidence"),
-        ("HAS_FAIL_POINT", "FailPoint"),
-    ):
+    for rel, dst in STEP_RELATIONS:
         # matched through the blueprints: a list of blueprint ids is much quicker to test
         # than one of every step's (LadybugDB at 1,000 services)
         for r in rows(

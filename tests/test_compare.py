@@ -313,8 +313,8 @@ def history(tmp_path: Path) -> Path:
        `supports` follows it), `wrong-policy` re-rated
        (occurrence 3 -> 6, so RPN 105 -> 210), and a system `chatbot` added;
     3. claims as-is: `post-ledger` removed (nothing refers to it)."""
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+    # git is a requirement of `bpql diff --rev` and of the tests (scripts/test installs it)
+    assert shutil.which("git") is not None, "git is not installed"
     repo = tmp_path / "repo"
     ent = repo / "insurer"
     shutil.copytree(EXAMPLES / "insurer", ent)

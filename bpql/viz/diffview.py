@@ -63,20 +63,17 @@ def _marks(d: BlueprintDiff) -> tuple[dict[str, str], dict[str, str]]:
     changed). A change is counted on the new side only."""
     old: dict[str, str] = {}
     new: dict[str, str] = {}
-    for s in d.removed:
-        old[node_key("Step", f"old|{s.id}")] = "removed"
-    for s in d.added:
-        new[node_key("Step", f"new|{s.id}")] = "added"
-    for c in d.changed:
-        old[node_key("Step", f"old|{c.before.id}")] = "changed"
-        new[node_key("Step", f"new|{c.after.id}")] = "changed"
-    for f in d.fail_removed:
-        old[node_key("FailPoint", f"old|{f.id}")] = "removed"
-    for f in d.fail_added:
-        new[node_key("FailPoint", f"new|{f.id}")] = "added"
-    for fc in d.fail_changed:
-        old[node_key("FailPoint", f"old|{fc.before.id}")] = "changed"
-        new[node_key("FailPoint", f"new|{fc.after.id}")] = "changed"
+    for label, removed, added, changed in (
+        ("Step", d.removed, d.added, d.changed),
+        ("FailPoint", d.fail_removed, d.fail_added, d.fail_changed),
+    ):
+        for x in removed:
+            old[node_key(label, f"old|{x.id}")] = "removed"
+        for x in added:
+            new[node_key(label, f"new|{x.id}")] = "added"
+        for c in changed:
+            old[node_key(label, f"old|{c.before.id}")] = "changed"
+            new[node_key(label, f"new|{c.after.id}")] = "changed"
     return old, new
 
 
