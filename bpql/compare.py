@@ -609,6 +609,18 @@ def _blueprints(graph: GraphData) -> dict[str, dict[str, Any]]:
     return {str(n["id"]): n for n in graph.nodes["Blueprint"]}
 
 
+def no_service(service: str, services: dict[str, str]) -> BpqlError:
+    """BPQL-C080, naming the services there are (`services`: id -> name)."""
+    from bpql.resolve import closest
+
+    close = closest(service, [*services, *services.values()])
+    hint = f" (did you mean '{close}'?)" if close else ""
+    return BpqlError(
+        f'no service "{service}"{hint}; the services are: {", ".join(sorted(services))}',
+        code="BPQL-C080",
+    )
+
+
 def compare_scenarios(
     graph: GraphData, service: str | None = None, variant: str | None = None
 ) -> Comparison:
@@ -623,10 +635,7 @@ def compare_scenarios(
     if service is not None:
         found = [i for i, n in services.items() if service in (i, n)]
         if not found:
-            raise BpqlError(
-                f'no service "{service}"; the services are: {", ".join(sorted(services))}',
-                code="BPQL-C080",
-            )
+            raise no_service(service, services)
         wanted = found[:1]
     else:
         wanted = sorted(services)
@@ -916,6 +925,8 @@ def stored_graph(backend: Any, service: str | None = None, redesigned: bool = Fa
         params = {"scenario": "to-be"}
     for r in rows(f"MATCH (sv:Service){where} RETURN {props('Service', 'sv')}", **params):
         g.nodes["Service"].append(dict(zip(NODES["Service"].prop_names, r, strict=True)))
+    if service is not None and not g.nodes["Service"]:
+        raise no_service(service, dict(rows("MATCH (sv:Service) RETURN sv.id, sv.name")))
     ids = [n["id"] for n in g.nodes["Service"]]
     for r in rows(
         "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint) WHERE sv.id IN $ids "

@@ -428,3 +428,14 @@ def test_diff_result_on_a_terminal_and_in_the_tables() -> None:
     assert result.table is not None
     row = next(r for r in result.table.dicts() if r["figure"] == "handoffs between departments")
     assert (row["before_value"], row["after_value"]) == (4, 0)
+
+
+def test_an_unknown_service_in_the_store_names_the_services(tmp_path: Path) -> None:
+    """Read from a store, an unknown service is BPQL-C080 with the store's services and a
+    did-you-mean (it listed none: the store was read for that service only)."""
+    db = f"embedded:{tmp_path / 'graph.lbdb'}"
+    assert bpql("load", "examples/insurer", "--db", db).returncode == 0
+    r = bpql("diff", "claimz", "--db", db)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert r.stderr.startswith("error: no service \"claimz\" (did you mean 'claims'?);")
+    assert "the services are: billing, claims, complaints" in r.stderr
