@@ -209,6 +209,8 @@ class LadybugBackend(Backend):
         assert not isinstance(result, list)
         columns = result.get_column_names()
         raw = result.get_all()
+        if not any(type(v) in _NESTED for row in raw for v in row):
+            return columns, raw  # plain values (most large answers): nothing to rebuild
         ids: dict[tuple[int, int], GraphNode] = {}
         for row in raw:
             _collect_nodes(row, ids)
@@ -528,6 +530,10 @@ def _node(v: dict[str, Any]) -> GraphNode:
     if label == "Step" and props.get("lane") in LANE_BY_KEY:
         labels = (label, LANE_BY_KEY[props["lane"]].label)
     return GraphNode(label, str(props.get("id")), labels, props)
+
+
+#: values that may hold nodes, relationships or paths
+_NESTED = frozenset({dict, list})
 
 
 def _collect_nodes(v: Any, ids: dict[tuple[int, int], GraphNode]) -> None:

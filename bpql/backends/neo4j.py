@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bpql.backends.base import Backend, Run
+from bpql.backends.collect import collected
 from bpql.backends.writes import NEO4J
 from bpql.errors import BackendError
 from bpql.result import GraphEdge, GraphNode, GraphPath
@@ -143,6 +144,14 @@ class Neo4jBackend(Backend):
         import neo4j
 
         with self._lost(writing=False):
+            form = collected(cypher)
+            if form is not None:
+                # the rows as one list (bpql/backends/collect.py): the driver makes objects
+                # of each record, slowly, and of a list's items quickly
+                records, _, _ = self._driver.execute_query(
+                    form[0], params, database_=self._database, routing_=neo4j.RoutingControl.READ
+                )
+                return form[1], [[_normalise(v) for v in row] for row in records[0][0]]
             records, _, keys = self._driver.execute_query(
                 cypher, params, database_=self._database, routing_=neo4j.RoutingControl.READ
             )
@@ -182,7 +191,13 @@ def _edge(r: Any) -> GraphEdge:
     return GraphEdge(_node(r.start_node).key, _node(r.end_node).key, r.type, dict(r))
 
 
+#: values that come back as they are (most of a large answer's values)
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _normalise(v: Any) -> Any:
+    if type(v) in _PLAIN:
+        return v
     from neo4j.graph import Node, Path, Relationship
 
     if isinstance(v, Node):
