@@ -162,6 +162,9 @@ class Neo4jServer:
                     "server.http.enabled=false",
                     "server.https.enabled=false",
                     "dbms.security.auth_enabled=true",
+                    # the tests of wrong credentials must not lock the right ones out (three
+                    # failures in a row lock a user for 5 s by default)
+                    "dbms.security.auth_max_failed_attempts=0",
                     "server.memory.heap.initial_size=512m",
                     "server.memory.heap.max_size=1g",
                     "server.memory.pagecache.size=256m",
