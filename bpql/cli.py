@@ -273,7 +273,8 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     text = _query_text(args)
     with _loaded(_backend(args)) as backend:
-        print_results(Engine(backend).run(text), args.format)
+        # the subgraph of an impact answer is fetched for JSON, which holds it, not for tables
+        print_results(Engine(backend).run(text, draw=args.format == "json"), args.format)
     return 0
 
 

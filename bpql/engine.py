@@ -5,8 +5,10 @@ It is the only stage that sees both a backend and the compiler; each step before
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +18,16 @@ from bpql.compiler import compile_ir, compile_text, resolve_text
 from bpql.criticality import SupportGraph
 from bpql.durations import Duration
 from bpql.errors import QueryError
-from bpql.ids import blueprint_id, node_key, parse_blueprint_id, scenario_of
+from bpql.ids import (
+    blueprint_id,
+    blueprint_of,
+    node_key,
+    parse_blueprint_id,
+    scenario_of,
+    service_of,
+)
 from bpql.language import IMPACT_ROUTES, SUPPORTED_ROUTE
+from bpql.render.base import near_link
 from bpql.resolve import Resolver
 from bpql.result import (
     Graph,
@@ -27,6 +37,7 @@ from bpql.result import (
     Mark,
     Result,
     Table,
+    drawn,
     graph_of_rows,
     part_names,
 )
@@ -82,21 +93,28 @@ class Engine:
         return compile_text(text, self.catalog, dialect or self.backend.dialect)
 
     # --- running ------------------------------------------------------------------------
-    def run(self, text: str) -> list[Result | ir.Plan]:
+    def run(self, text: str, draw: bool = True) -> list[Result | ir.Plan]:
+        """Each statement's answer; without `draw`, an answer that is more than its drawing
+        (`impact of`, `risk of`, what-if) comes with its tables and no subgraph."""
         results: list[Result | ir.Plan] = []
         for p in self.prepare(text):
             if isinstance(p.query, ir.ExplainIR):
                 results.append(self.compile(p.query.query))
             else:
-                results.append(self.execute(p.query))
+                results.append(self.execute(p.query, draw))
         return results
 
-    def run_plan(self, plan: ir.Plan, check: Check | None = None) -> dict[str, Rows]:
+    def run_plan(
+        self, plan: ir.Plan, check: Check | None = None, draw: bool = True
+    ) -> dict[str, Rows]:
         """Every statement in order, by name; a statement's inputs are filled from the first
         column of the earlier statements it names, less those of its `without`. `check` sees
-        the rows so far after each statement and may stop the plan."""
+        the rows so far after each statement and may stop the plan. Without `draw`, the
+        drawing's statements (`Statement.draws`) are left out."""
         out: dict[str, Rows] = {}
         for st in plan.statements:
+            if st.draws and not draw:
+                continue
             params = dict(st.params)
             for param, sources in st.inputs.items():
                 values = {r[0] for name in sources for r in out[name][1]}
@@ -107,11 +125,12 @@ class Engine:
                 check(st.name, out)
         return out
 
-    def execute(self, query: ir.QueryIR) -> Result:
+    def execute(self, query: ir.QueryIR, draw: bool = True) -> Result:
         plan = self.compile(query)
         limit = LIMITS.get(query.kind)
         check = None if limit is None else (lambda name, out: limit(query, name, out))
-        return SHAPERS[query.kind](query, self.run_plan(plan, check))
+        with _collector_paused():
+            return SHAPERS[query.kind](query, self.run_plan(plan, check, draw))
 
     def blueprint(
         self, service: str, scenario: str = "as-is", variant: str | None = None
@@ -184,6 +203,21 @@ class Engine:
             + (f" ({bp.properties['variant']})" if bp.properties.get("variant") else ""),
             subtitle="; ".join(facts),
         )
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while rows become a result: an answer of 24,000 rows
+    allocates a few hundred thousand containers, which set the collector off again and
+    again over everything alive (150 ms of 850 ms at 1,000 services). Nothing made here
+    needs it; it runs again, as before, afterwards."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 #: what the blueprint diagram draws beside a step, by the relationship that attaches it
@@ -359,33 +393,46 @@ def _paths_from(rows: list[list[Any]], start: str) -> list[list[str]]:
 
 
 def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
-    direct = sorted({r[0] for r in rows["direct"][1]})
+    routes = IMPACT_ROUTES[query.source.label]
+    direct = sorted({r[0] for x in routes for r in rows[f"route.{x.rule.relation}"][1]})
     facts = rows["facts"][1]
-    graph = graph_of_rows(rows, part_names(rows))
+    graph = _impact_graph(query, rows) if drawn(rows) else None
+    names = dict(rows["services"][1])
     per: dict[str, dict[str, Any]] = {}
     visible: set[str] = set()
     where: dict[str, tuple[Any, ...]] = {}
-    for service_id, service, step, lane, tp, channel, fp, rpn, bp, order, seq in facts:
-        where[step] = (service_id, bp, _last(order), _last(seq), step, service, lane)
-        s = per.setdefault(
-            service_id,
-            {
-                "service": service,
-                "steps": {},
-                "touchpoints": set(),
-                "channels": set(),
-                "failpoints": {},
-            },
-        )
-        s["steps"][step] = lane
+    for step, lane, tp, channel, fp, rpn, order, seq in facts:
+        if step not in where:
+            service_id = service_of("Step", step) or ""
+            where[step] = (
+                service_id,
+                blueprint_of(step),
+                (order is None, order or 0),
+                (seq is None, seq or 0),
+                step,
+                names.get(service_id),
+                lane,
+            )
+            s = per.get(service_id)
+            if s is None:
+                s = per[service_id] = {
+                    "service": names.get(service_id),
+                    "steps": {},
+                    "touchpoints": set(),
+                    "channels": set(),
+                    "failpoints": {},
+                }
+            s["steps"][step] = lane
+            if lane in VISIBLE_LANES:
+                visible.add(f"Step:{step}")
+        else:
+            s = per[where[step][0]]
         if tp:
             s["touchpoints"].add(tp)
         if channel:
             s["channels"].add(channel)
         if fp:
             s["failpoints"][fp] = rpn
-        if lane in VISIBLE_LANES:
-            visible.add(node_key("Step", step))
     lanes = [lane.key for lane in LANES]
     columns = [
         "service",
@@ -418,14 +465,16 @@ def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
         )
     reached = _routes(query, rows)
     performers: defaultdict[str, list[str]] = defaultdict(list)
-    for step, department in rows.get("departments", ([], []))[1]:
+    for step, department in rows.get("graph.departments", ([], []))[1]:
         performers[step].append(department)
     step_rows = []
     for step in sorted(where, key=lambda k: where[k][:5]):
         route, via, hops = reached.get(step, (None, None, None))
         step_rows.append([where[step][5], step, where[step][6], route, via, hops])
         key = node_key("Step", step)
-        if key in graph.nodes:  # the view shows a step's route beside its other facts
+        if (
+            graph is not None and key in graph.nodes
+        ):  # the view shows a step's route beside its other facts
             n = graph.nodes[key]
             extra: dict[str, Any] = {"route": route, "via": via, "hops": hops}
             if performers.get(step):
@@ -456,34 +505,48 @@ def _routes(query: ir.ImpactIR, rows: dict[str, Rows]) -> dict[str, tuple[str, s
     only because a reached step supports it names that step."""
     best: dict[str, tuple[tuple[int, int, str], tuple[str, str, int | None]]] = {}
     for order, route in enumerate(IMPACT_ROUTES[query.source.label]):
-        # a chained route: the step's path ends at `via`, whose chains came apart
-        chain_hops: dict[str, int] = {}
-        for via_id, chain in rows.get(f"graph.chain.{route.rule.relation}", ([], []))[1]:
-            n = sum(e.type == "DEPENDS_ON" for e in chain.edges)
-            chain_hops[via_id] = min(n, chain_hops.get(via_id, n))
-        for source, _, target in rows.get(f"links.route.{route.rule.relation}", ([], []))[1]:
-            step, via = source.split(":", 1)[1], target.split(":", 1)[1]
-            hops = chain_hops[via]
-            name = route.far if hops and route.far else route.name
-            found = ((hops, order, via), (name, via, hops if route.rule.bounded else None))
-            if step not in best or found[0] < best[step][0]:
-                best[step] = found
-        for row in rows.get(f"graph.route.{route.rule.relation}", ([], []))[1]:
-            for p in row:
-                if not isinstance(p, GraphPath):
-                    continue
-                step = next(n for n in p.nodes if n.label == "Step")
-                keys = {n.key: n for n in p.nodes}
-                via = next(keys[e.target].id for e in p.edges if e.source == step.key)
-                hops = sum(e.type == "DEPENDS_ON" for e in p.edges)
+        rule = route.rule
+        # a chained route: the hops of the shortest chain from each system it goes through
+        hops_of: dict[str, int] = {
+            y: hops for y, hops in rows.get(f"reach.{rule.relation}", ([], []))[1]
+        }
+        for step, vias in rows[f"route.{rule.relation}"][1]:
+            for via in vias:
+                hops = hops_of.get(via, 0)
                 name = route.far if hops and route.far else route.name
-                found = ((hops, order, via), (name, via, hops if route.rule.bounded else None))
-                if step.id not in best or found[0] < best[step.id][0]:
-                    best[step.id] = found
+                found = ((hops, order, via), (name, via, hops if rule.bounded else None))
+                if step not in best or found[0] < best[step][0]:
+                    best[step] = found
     out = {step: found[1] for step, found in best.items()}
     for step, via in sorted(rows["supported"][1]):
         out.setdefault(step, (SUPPORTED_ROUTE, via, None))
     return out
+
+
+def _impact_graph(query: ir.ImpactIR, rows: dict[str, Rows]) -> Graph:
+    """The affected subgraph: the drawing's parts, a chained route's links from each step to
+    the systems it goes through (from the `route.*` rows), and the chains from those systems
+    to the source."""
+    chains = [n for n in part_names(rows) if n.startswith("graph.chain.")]
+    graph = graph_of_rows(rows, [n for n in part_names(rows) if n not in chains])
+    for route in IMPACT_ROUTES[query.source.label]:
+        rule = route.rule
+        if not rule.far:
+            continue
+        rel, label = near_link(rule)
+        links = [
+            GraphEdge(node_key("Step", step), node_key(label, via), rel)
+            for step, vias in rows[f"route.{rule.relation}"][1]
+            for via in vias
+        ]
+        used = {e.target for e in links}
+        for via, chain in rows.get(f"graph.chain.{rule.relation}", ([], []))[1]:
+            if node_key(label, via) in used:
+                graph.absorb(chain)
+        for edge in links:
+            if edge.source in graph.nodes and edge.target in graph.nodes:
+                graph.add_edge(edge)
+    return graph
 
 
 def _shape_risk(query: ir.RiskIR, rows: dict[str, Rows]) -> Result:
@@ -521,7 +584,7 @@ def _shape_risk(query: ir.RiskIR, rows: dict[str, Rows]) -> Result:
     return Result(
         "impact",
         table=table,
-        graph=pruned,
+        graph=pruned if drawn(rows) else None,
         title=(
             f"risk of {what}: {counted(len(customer), 'customer step')} in "
             f"{counted(n_services, 'service')} can break; "

@@ -156,6 +156,12 @@ class Statement:
     inputs: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     without: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
 
+    @property
+    def draws(self) -> bool:
+        """A part of the answer's drawing only (`graph.*`, `links.*`): the engine runs it when
+        the answer is drawn or written whole, not for its tables."""
+        return self.name.startswith(("graph.", "links."))
+
     def __iter__(self) -> Iterator[Any]:
         """`cypher, params = statement`, as the statements were plain pairs before plans."""
         return iter((self.cypher, self.params))

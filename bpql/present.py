@@ -154,7 +154,9 @@ def _blocks(columns: list[str], rows: list[list[Any]], console: Console) -> None
 
 
 def _graph_size(result: Result, console: Console) -> None:
-    assert result.graph is not None
+    if result.graph is None:  # an answer fetched for its tables only
+        console.print("[dim](`bpql viz` draws it; `--format json` holds its subgraph)[/dim]")
+        return
     g = result.graph
     console.print(
         f"[dim]graph: {len(g.nodes)} nodes, {len(g.edges)} edges "

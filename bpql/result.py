@@ -246,3 +246,8 @@ def graph_of_rows(rows: dict[str, tuple[list[str], list[list[Any]]]], names: lis
 def part_names(rows: dict[str, Any]) -> list[str]:
     """The statements holding a subgraph's parts, the source first."""
     return ["source", *(n for n in rows if n.startswith(("graph.", "links.")))]
+
+
+def drawn(rows: dict[str, Any]) -> bool:
+    """Whether a plan's drawing was fetched (`Statement.draws`), so a subgraph can be made."""
+    return any(n.startswith(("graph.", "links.")) for n in rows)

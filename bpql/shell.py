@@ -75,7 +75,7 @@ class Shell:
                 self.viz(command[1] if len(command) > 1 else "")
                 return
             with self.open_store() as backend:
-                results = Engine(backend).run(text)
+                results = Engine(backend).run(text, draw=False)  # `viz` draws
             print_results(results, "table")
         except QueryError as exc:
             self.say(exc.with_source(text).pretty() if exc.source is None else exc.pretty())

@@ -27,6 +27,7 @@ from bpql.result import (
     Mark,
     Result,
     Table,
+    drawn,
     graph_of_rows,
     part_names,
 )
@@ -349,8 +350,9 @@ def shape_whatif(query: ir.WhatIfIR, rows: dict[str, Rows]) -> Result:
             for r in reached
         ],
     )
-    graph = graph_of_rows(rows, part_names(rows))
-    for r in reached:
+    graph = graph_of_rows(rows, part_names(rows)) if drawn(rows) else None
+    for r in reached if graph is not None else ():
+        assert graph is not None
         key = node_key("Step", r.step)
         # every step reached is drawn, so the view counts what the table counts; the
         # departments performing it (before the change) place it in the view's matrix
@@ -378,7 +380,7 @@ def shape_whatif(query: ir.WhatIfIR, rows: dict[str, Rows]) -> Result:
         subtitle="what-if, nothing written: rings mark the change, the steps it reaches "
         "directly and the customer-visible ones",
         highlight={
-            Mark.SOURCE: sorted(k for k in sources if k in graph.nodes),
+            Mark.SOURCE: sorted(k for k in sources if graph is None or k in graph.nodes),
             Mark.DIRECT: sorted(node_key("Step", r.step) for r in reached if r.hops <= 1),
             Mark.VISIBLE: sorted(
                 node_key("Step", r.step) for r in reached if CUSTOMER_VISIBLE in r.classes

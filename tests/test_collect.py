@@ -19,12 +19,18 @@ from bpql.backends.collect import collected
         ("MATCH (a) RETURN a.id AS x\nUNION ALL\nMATCH (b) RETURN b.id AS x", ["x"]),
         ("MATCH (a) RETURN a.id AS x UNION MATCH (b) RETURN b.id AS x", ["x"]),
         ("MATCH (n) WHERE n.name = 'RETURN x, y' RETURN n", ["n"]),
-        ("UNWIND $s AS i MATCH (s {id: i}) RETURN 'Step:' + s.id AS source, count(*)",
-         ["source", "count(*)"]),
-        ("MATCH (n) WHERE EXISTS { MATCH (n)--(m) RETURN m } RETURN n.id AS `odd ``name`",
-         ["odd `name"]),
-        ("MATCH (n) CALL (n) { MATCH (n)--(m) RETURN count(m) AS c } RETURN n.id AS id, c",
-         ["id", "c"]),
+        (
+            "UNWIND $s AS i MATCH (s {id: i}) RETURN 'Step:' + s.id AS source, count(*)",
+            ["source", "count(*)"],
+        ),
+        (
+            "MATCH (n) WHERE EXISTS { MATCH (n)--(m) RETURN m } RETURN n.id AS `odd ``name`",
+            ["odd `name"],
+        ),
+        (
+            "MATCH (n) CALL (n) { MATCH (n)--(m) RETURN count(m) AS c } RETURN n.id AS id, c",
+            ["id", "c"],
+        ),
     ],
 )
 def test_rewrites_and_names_the_columns(cypher: str, columns: list[str]) -> None:

@@ -39,11 +39,27 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
     (plan,) = compile_text('impact of department "billing"', catalog, dialect)
     names = [s.name for s in plan.statements]
     assert plan.kind == "impact" and plan.dialect == dialect
-    # the owned systems' dependants are found once, before the steps that use them
-    assert names[:5] == ["source", "reach.uses_owned", "direct", "supported", "facts"]
-    assert {"graph.route.performed_by", "links.route.uses_owned"} <= set(names)
-    assert "graph.chain.uses_owned" in names
-    assert "DEPENDS_ON" not in plan.statements[names.index("direct")].cypher
+    # the answer first, walked from the department outwards: its roles' steps, the systems
+    # whose chains end at a system it owns (found once, with their hops), the steps using
+    # those; then the steps they support and each step's facts
+    answer = [
+        "source",
+        "route.performed_by",
+        "reach.uses_owned",
+        "route.uses_owned",
+        "supported",
+        "facts",
+        "services",
+    ]
+    assert names[: len(answer)] == answer
+    st = {s.name: s for s in plan.statements}
+    assert st["route.uses_owned"].inputs == {"reach": ("reach.uses_owned",)}
+    assert "DEPENDS_ON" not in st["route.uses_owned"].cypher
+    assert st["supported"].inputs == {"direct": ("route.performed_by", "route.uses_owned")}
+    # then the drawing, which the engine fetches only when the answer is drawn
+    assert not any(st[n].draws for n in answer)
+    assert all(s.draws for s in plan.statements[len(answer) :])
+    assert {"graph.route.performed_by", "graph.chain.uses_owned", "graph.steps"} <= set(names)
     wired_by_name(plan)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bench.queries import JOBS, corpus
+from bench.queries import DRAWN, JOBS, corpus
 from bpql import ir
 from bpql.api import Client
 from bpql.errors import BpqlError, QueryError
@@ -23,7 +23,7 @@ from tests.conftest import BACKENDS, open_store
 from tests.neo4j_fixture import Neo4jInfo
 
 SERVICES = 50
-QUERIES = [q for _, q, _, _ in JOBS] + corpus()
+QUERIES = list(dict.fromkeys(q.removesuffix(DRAWN) for _, q, _, _ in JOBS)) + corpus()
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ after the last RETURN, EXPLAIN) is run as written.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
@@ -90,7 +91,7 @@ def _part(text: str, tokens: list[tuple[int, str]]) -> tuple[str, list[str]] | N
         elif t in ("MATCH", "WITH", "UNWIND", "CALL", "RETURN", "CREATE", "MERGE", "SET"):
             return None
     cuts = [start, *(c + 1 for c in commas), end + 1]
-    items = [text[a : b - 1] for a, b in zip(cuts, cuts[1:], strict=False)]
+    items = [text[a : b - 1] for a, b in itertools.pairwise(cuts)]
     names, aliased = [], []
     for item in items:
         expr = item.strip()

@@ -209,8 +209,10 @@ class LadybugBackend(Backend):
         assert not isinstance(result, list)
         columns = result.get_column_names()
         raw = result.get_all()
-        if not any(type(v) in _NESTED for row in raw for v in row):
-            return columns, raw  # plain values (most large answers): nothing to rebuild
+        if all(_plain(v) for row in raw for v in row):
+            return columns, cast(
+                list[list[Any]], raw
+            )  # plain values (most large answers): nothing to rebuild
         ids: dict[tuple[int, int], GraphNode] = {}
         for row in raw:
             _collect_nodes(row, ids)
@@ -532,8 +534,13 @@ def _node(v: dict[str, Any]) -> GraphNode:
     return GraphNode(label, str(props.get("id")), labels, props)
 
 
-#: values that may hold nodes, relationships or paths
-_NESTED = frozenset({dict, list})
+#: values that come back as they are
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(v: Any) -> bool:
+    """A value with no node, relationship or path in it: a scalar or a list of scalars."""
+    return type(v) in _PLAIN or (type(v) is list and all(type(x) in _PLAIN for x in v))
 
 
 def _collect_nodes(v: Any, ids: dict[tuple[int, int], GraphNode]) -> None:

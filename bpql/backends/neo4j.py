@@ -151,7 +151,7 @@ class Neo4jBackend(Backend):
                 records, _, _ = self._driver.execute_query(
                     form[0], params, database_=self._database, routing_=neo4j.RoutingControl.READ
                 )
-                return form[1], [[_normalise(v) for v in row] for row in records[0][0]]
+                return form[1], [_row(row) for row in records[0][0]]
             records, _, keys = self._driver.execute_query(
                 cypher, params, database_=self._database, routing_=neo4j.RoutingControl.READ
             )
@@ -193,6 +193,14 @@ def _edge(r: Any) -> GraphEdge:
 
 #: values that come back as they are (most of a large answer's values)
 _PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _row(row: list[Any]) -> list[Any]:
+    """A row as our types; most rows of a large answer are plain values, kept as they came."""
+    for v in row:
+        if type(v) not in _PLAIN and not (type(v) is list and all(type(x) in _PLAIN for x in v)):
+            return [_normalise(x) for x in row]
+    return row
 
 
 def _normalise(v: Any) -> Any:

@@ -376,12 +376,14 @@ class Dialect:
 
     # --- impact -------------------------------------------------------------------------
     def impact_plan(self, query: ir.ImpactIR) -> list[ir.Statement]:
-        """The source; the steps its routes reach (`direct`); the steps those support; facts
-        per step for the table; then the parts of the affected subgraph (`graph.*`).
+        """The source; per route the steps it reaches and what they reach it through
+        (`route.*`), walked from the source outwards; the steps those support; facts per step
+        for the tables; then the parts of the affected subgraph (`graph.*`, `links.*`), which
+        the engine fetches only when the answer is drawn.
 
-        Every route is a relation rule of the language (`IMPACT_ROUTES`), rendered once as an
-        EXISTS test and once as the path drawn in the subgraph.
-        """
+        Every route is a relation rule of the language (`IMPACT_ROUTES`). A chained route's
+        far end is found once (`reach.*`, with its dependency hops), and the steps are found
+        from those systems, not tested one by one against them."""
         src = query.source
         routes = [r.rule for r in IMPACT_ROUTES[src.label]]
         out = [
@@ -390,111 +392,116 @@ class Dialect:
                 f"MATCH (n:{src.label}) WHERE n.id = {self.param(src.id, 'source')} RETURN n",
             )
         ]
-        # a chained route's far end, once: the systems from which it reaches the source
-        reached: dict[str, tuple[str, ...]] = {}
+
+        def scoped(pattern: str) -> str:
+            """The route's pattern, in the query's scenario when it names one."""
+            if query.scenario is None:
+                return f"MATCH {pattern}"
+            return self.match_both("(b:Blueprint)-[:HAS_STEP]->(s)", pattern)
+
+        scen = ""
+        if query.scenario is not None:
+            scen = " AND b.scenario = $scenario"
         for r in routes:
             if r.far:
                 far = fmt(r.far, y="y", t="t", k=query.within)
                 self.param(src.id, "source")
+                # the dependency hops of the shortest chain from each system to the source
+                fixed = r.far.count("[:") - 1
                 out.append(
                     self.statement(
                         f"reach.{r.relation}",
-                        f"MATCH {far} WHERE t.id = $source RETURN DISTINCT y.id AS id",
+                        f"MATCH p = {far} WHERE t.id = $source\n"
+                        f"RETURN y.id AS id, min(length(p)) - {fixed} AS hops ORDER BY id",
                     )
                 )
-                reached[f"reach_{r.relation}"] = (f"reach.{r.relation}",)
-        if not all(r.far for r in routes):
+                if query.scenario is not None:
+                    self.param(query.scenario, "scenario")
+                near = fmt(r.near, s="s:Step", y="y")
+                out.append(
+                    self.statement(
+                        f"route.{r.relation}",
+                        f"UNWIND $reach AS y_id\n{scoped(near)}\nWHERE y.id = y_id{scen}\n"
+                        "RETURN s.id AS id, collect(DISTINCT y.id) AS vias ORDER BY id",
+                        reach=(f"reach.{r.relation}",),
+                    )
+                )
+                continue
             self.param(src.id, "source")
-        reach = [
-            f"EXISTS {{ MATCH {fmt(r.near, s='s', y='y')} WHERE y.id IN $reach_{r.relation} }}"
-            if r.far
-            else f"EXISTS {{ MATCH {fmt(r.pattern, s='s', t='t', k=query.within)} "
-            "WHERE t.id = $source }"
-            for r in routes
-        ]
-        scen = ""
-        if query.scenario is not None:
-            scen = f" AND b.scenario = {self.param(query.scenario, 'scenario')}"
-        out.append(
-            self.statement(
-                "direct",
-                "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)\n"
-                f"WHERE ({' OR '.join(reach)}){scen}\n"
-                "RETURN DISTINCT s.id AS id ORDER BY id",
-                **reached,
+            if query.scenario is not None:
+                self.param(query.scenario, "scenario")
+            pattern, via = via_pattern(r)
+            pattern = fmt(pattern, s="s:Step", t="t", k=query.within)
+            out.append(
+                self.statement(
+                    f"route.{r.relation}",
+                    f"{scoped(pattern)}\nWHERE t.id = $source{scen}\n"
+                    f"RETURN s.id AS id, collect(DISTINCT {via}.id) AS vias ORDER BY id",
+                )
             )
-        )
+        direct = tuple(f"route.{r.relation}" for r in routes)
         out.append(
             self.statement(
                 "supported",
                 "UNWIND $direct AS d_id\n"
                 f"MATCH (d:Step {{id: d_id}})-[:SUPPORTS*1..{SUPPORT_CHAIN}]->(u:Step)\n"
                 "RETURN u.id AS id, min(d.id) AS via ORDER BY id",
-                direct=("direct",),
+                direct=direct,
             )
         )
-        steps = {"steps": ("direct", "supported")}
+        steps = {"steps": (*direct, "supported")}
+        # a step's blueprint and service are read from its id (bpql/ids.py), not walked to:
+        # at 1,000 services the walk cost a third of the statement
         out.append(
             self.statement(
                 "facts",
                 "UNWIND $steps AS s_id\n"
-                "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->"
-                "(s:Step {id: s_id})\n"
+                "MATCH (s:Step {id: s_id})\n"
                 "OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)\n"
                 "OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint)\n"
                 "OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)\n"
-                "RETURN sv.id AS service_id, sv.name AS service, s.id AS step, s.lane AS lane, "
-                "tp.name AS touchpoint, tp.channel AS channel, f.id AS failpoint, f.rpn AS rpn, "
-                "b.id AS blueprint, ph.`order` AS phase_order, s.seq AS seq\n"
-                "ORDER BY service_id, step",
+                "RETURN s.id AS step, s.lane AS lane, tp.name AS touchpoint, "
+                "tp.channel AS channel, f.id AS failpoint, f.rpn AS rpn, "
+                "ph.`order` AS phase_order, s.seq AS seq",
                 **steps,
             )
         )
+        out.append(
+            self.statement("services", "MATCH (sv:Service) RETURN sv.id AS id, sv.name AS name")
+        )
+        # --- the drawing: fetched only when the answer is drawn
+        for r in routes:
+            self.param(src.id, "source")
+            if r.far:
+                # the chains from the systems the steps use; the engine keeps those of the
+                # systems a reached step uses
+                out.append(
+                    self.statement(
+                        f"graph.chain.{r.relation}",
+                        f"MATCH p = {fmt(r.far, y='y', t='t', k=query.within)} "
+                        "WHERE t.id = $source RETURN y.id AS via, p",
+                    )
+                )
+                continue
+            pattern = fmt(r.pattern, s="s:Step {id: s_id}", t="t", k=query.within)
+            out.append(
+                self.statement(
+                    f"graph.route.{r.relation}",
+                    f"UNWIND $direct AS s_id MATCH p = {pattern} WHERE t.id = $source RETURN p",
+                    direct=(f"route.{r.relation}",),
+                )
+            )
         # the departments performing each step: the rows of the views' department x service
         # matrix, whichever route reached the step
         out.append(
             self.statement(
-                "departments",
+                "graph.departments",
                 "UNWIND $steps AS s_id\n"
                 "MATCH (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department)\n"
                 "RETURN DISTINCT s.id AS step, d.name AS department ORDER BY step, department",
                 **steps,
             )
         )
-        for r in routes:
-            if r.far:
-                # the step's end of the route, then the chains from the systems it reaches
-                near = fmt(r.near, s="s:Step {id: s_id}", y="y")
-                rel, label = near_link(r)
-                out.append(
-                    self.statement(
-                        f"links.route.{r.relation}",
-                        f"UNWIND $direct AS s_id MATCH {near} WHERE y.id IN $reach\n"
-                        f"RETURN {link('s', 'Step', rel, 'y', label)}",
-                        direct=("direct",),
-                        reach=(f"reach.{r.relation}",),
-                    )
-                )
-                self.param(src.id, "source")
-                out.append(
-                    self.statement(
-                        f"graph.chain.{r.relation}",
-                        f"UNWIND $direct AS s_id MATCH {near}\nWITH DISTINCT y\n"
-                        f"MATCH p = {fmt(r.far, y='y', t='t', k=query.within)} "
-                        "WHERE t.id = $source RETURN y.id AS via, p",
-                        direct=("direct",),
-                    )
-                )
-                continue
-            self.param(src.id, "source")
-            pattern = fmt(r.pattern, s="s:Step {id: s_id}", t="t", k=query.within)
-            out.append(
-                self.statement(
-                    f"graph.route.{r.relation}",
-                    f"UNWIND $direct AS s_id MATCH p = {pattern} WHERE t.id = $source RETURN p",
-                    direct=("direct",),
-                )
-            )
         out.extend(self.statement(k, v, **steps) for k, v in STEP_PARTS.items())
         return out
 
@@ -785,6 +792,17 @@ def link(a: str, a_label: str, rel: str, b: str, b_label: str) -> str:
     whose nodes another statement fetches once (a path repeats its nodes on every row, and
     24,000 paths took seconds to serialise where these take a fraction)."""
     return f"'{a_label}:' + {a}.id AS source, '{rel}' AS type, '{b_label}:' + {b}.id AS target"
+
+
+def via_pattern(rule: RelationRule) -> tuple[str, str]:
+    """A one-piece rule's pattern with its first hop's node named (`{v}`, unless it is the
+    target), and that node's variable: what a step reaches the target through."""
+    found = re.match(r"\(\{s\}\)-\[:\w+\]->\((\{t\})?:(\w+)\)", rule.pattern)
+    assert found is not None, rule.pattern
+    if found[1]:
+        return rule.pattern, "t"
+    head = found[0].replace(f"(:{found[2]})", f"({{v}}:{found[2]})")
+    return head.replace("{v}", "v") + rule.pattern[found.end() :], "v"
 
 
 def near_link(rule: RelationRule) -> tuple[str, str]:

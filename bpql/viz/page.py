@@ -264,6 +264,12 @@ def render(
     Up to `live_physics` nodes the browser lays the graph out itself; above it the positions
     are computed here; above `max_nodes` the graph is drawn collapsed per service.
     """
+    if result.graph is None and result.kind in VIEWS:
+        raise BpqlError(
+            f"this {result.kind} answer was fetched for its tables, without its subgraph; "
+            "draw the query itself, or query it with draw=True",
+            code="BPQL-V024",
+        )
     if result.graph is None:
         raise BpqlError(
             "this query returns a table, which has nothing to draw; draw `show`, `path` or "

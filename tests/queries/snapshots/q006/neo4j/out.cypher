@@ -1,95 +1,96 @@
-// neo4j, statement 1 of 16: source
+// neo4j, statement 1 of 17: source
 MATCH (n:Department) WHERE n.id = $source RETURN n
 // params: {"source": "billing"}
 
-// neo4j, statement 2 of 16: reach.uses_owned
-MATCH (y:System)-[:DEPENDS_ON*0..5]->(:System)-[:OWNED_BY]->(t:Department) WHERE t.id = $source RETURN DISTINCT y.id AS id
+// neo4j, statement 2 of 17: route.performed_by
+MATCH (b:Blueprint)-[:HAS_STEP]->(s) MATCH (s:Step)-[:PERFORMED_BY]->(v:Role)-[:MEMBER_OF]->(t:Department)
+WHERE t.id = $source AND b.scenario = $scenario
+RETURN s.id AS id, collect(DISTINCT v.id) AS vias ORDER BY id
+// params: {"source": "billing", "scenario": "as-is"}
+
+// neo4j, statement 3 of 17: reach.uses_owned
+MATCH p = (y:System)-[:DEPENDS_ON*0..5]->(:System)-[:OWNED_BY]->(t:Department) WHERE t.id = $source
+RETURN y.id AS id, min(length(p)) - 1 AS hops ORDER BY id
 // params: {"source": "billing"}
 
-// neo4j, statement 3 of 16: direct
-MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)
-WHERE (EXISTS { MATCH (s)-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(t:Department) WHERE t.id = $source } OR EXISTS { MATCH (s)-[:USES]->(y:System) WHERE y.id IN $reach_uses_owned }) AND b.scenario = $scenario
-RETURN DISTINCT s.id AS id ORDER BY id
-// params: {"source": "billing", "scenario": "as-is"}
-// $reach_uses_owned <- reach.uses_owned
+// neo4j, statement 4 of 17: route.uses_owned
+UNWIND $reach AS y_id
+MATCH (b:Blueprint)-[:HAS_STEP]->(s) MATCH (s:Step)-[:USES]->(y:System)
+WHERE y.id = y_id AND b.scenario = $scenario
+RETURN s.id AS id, collect(DISTINCT y.id) AS vias ORDER BY id
+// params: {"scenario": "as-is"}
+// $reach <- reach.uses_owned
 
-// neo4j, statement 4 of 16: supported
+// neo4j, statement 5 of 17: supported
 UNWIND $direct AS d_id
 MATCH (d:Step {id: d_id})-[:SUPPORTS*1..6]->(u:Step)
 RETURN u.id AS id, min(d.id) AS via ORDER BY id
 // params: {}
-// $direct <- direct
+// $direct <- route.performed_by + route.uses_owned
 
-// neo4j, statement 5 of 16: facts
+// neo4j, statement 6 of 17: facts
 UNWIND $steps AS s_id
-MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
+MATCH (s:Step {id: s_id})
 OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
 OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint)
 OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)
-RETURN sv.id AS service_id, sv.name AS service, s.id AS step, s.lane AS lane, tp.name AS touchpoint, tp.channel AS channel, f.id AS failpoint, f.rpn AS rpn, b.id AS blueprint, ph.`order` AS phase_order, s.seq AS seq
-ORDER BY service_id, step
+RETURN s.id AS step, s.lane AS lane, tp.name AS touchpoint, tp.channel AS channel, f.id AS failpoint, f.rpn AS rpn, ph.`order` AS phase_order, s.seq AS seq
 // params: {}
-// $steps <- direct + supported
+// $steps <- route.performed_by + route.uses_owned + supported
 
-// neo4j, statement 6 of 16: departments
+// neo4j, statement 7 of 17: services
+MATCH (sv:Service) RETURN sv.id AS id, sv.name AS name
+// params: {}
+
+// neo4j, statement 8 of 17: graph.route.performed_by
+UNWIND $direct AS s_id MATCH p = (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(t:Department) WHERE t.id = $source RETURN p
+// params: {"source": "billing"}
+// $direct <- route.performed_by
+
+// neo4j, statement 9 of 17: graph.chain.uses_owned
+MATCH p = (y:System)-[:DEPENDS_ON*0..5]->(:System)-[:OWNED_BY]->(t:Department) WHERE t.id = $source RETURN y.id AS via, p
+// params: {"source": "billing"}
+
+// neo4j, statement 10 of 17: graph.departments
 UNWIND $steps AS s_id
 MATCH (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department)
 RETURN DISTINCT s.id AS step, d.name AS department ORDER BY step, department
 // params: {}
-// $steps <- direct + supported
+// $steps <- route.performed_by + route.uses_owned + supported
 
-// neo4j, statement 7 of 16: graph.route.performed_by
-UNWIND $direct AS s_id MATCH p = (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(t:Department) WHERE t.id = $source RETURN p
-// params: {"source": "billing"}
-// $direct <- direct
-
-// neo4j, statement 8 of 16: links.route.uses_owned
-UNWIND $direct AS s_id MATCH (s:Step {id: s_id})-[:USES]->(y:System) WHERE y.id IN $reach
-RETURN 'Step:' + s.id AS source, 'USES' AS type, 'System:' + y.id AS target
-// params: {}
-// $direct <- direct
-// $reach <- reach.uses_owned
-
-// neo4j, statement 9 of 16: graph.chain.uses_owned
-UNWIND $direct AS s_id MATCH (s:Step {id: s_id})-[:USES]->(y:System)
-WITH DISTINCT y
-MATCH p = (y:System)-[:DEPENDS_ON*0..5]->(:System)-[:OWNED_BY]->(t:Department) WHERE t.id = $source RETURN y.id AS via, p
-// params: {"source": "billing"}
-// $direct <- direct
-
-// neo4j, statement 10 of 16: graph.steps
+// neo4j, statement 11 of 17: graph.steps
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id}) RETURN s
 // params: {}
-// $steps <- direct + supported
+// $steps <- route.performed_by + route.uses_owned + supported
 
-// neo4j, statement 11 of 16: links.supports
+// neo4j, statement 12 of 17: links.supports
 UNWIND $steps AS s_id MATCH (a:Step {id: s_id})-[:SUPPORTS]->(c:Step) RETURN 'Step:' + a.id AS source, 'SUPPORTS' AS type, 'Step:' + c.id AS target
 // params: {}
-// $steps <- direct + supported
+// $steps <- route.performed_by + route.uses_owned + supported
 
-// neo4j, statement 12 of 16: graph.services
+// neo4j, statement 13 of 17: graph.services
 UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
 WITH DISTINCT b MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b) RETURN p
 // params: {}
-// $steps <- direct + supported
+// $steps <- route.performed_by + route.uses_owned + supported
 
-// neo4j, statement 13 of 16: links.has_step
+// neo4j, statement 14 of 17: links.has_step
 UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id}) RETURN 'Blueprint:' + b.id AS source, 'HAS_STEP' AS type, 'Step:' + s.id AS target
 // params: {}
-// $steps <- direct + supported
+// $steps <- route.performed_by + route.uses_owned + supported
 
-// neo4j, statement 14 of 16: graph.touchpoints
+// neo4j, statement 15 of 17: graph.touchpoints
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint)
 WITH DISTINCT tp RETURN tp
 // params: {}
-// $steps <- direct + supported
+// $steps <- route.performed_by + route.uses_owned + supported
 
-// neo4j, statement 15 of 16: links.touchpoints
+// neo4j, statement 16 of 17: links.touchpoints
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint) RETURN 'Step:' + s.id AS source, 'AT_TOUCHPOINT' AS type, 'Touchpoint:' + tp.id AS target
 // params: {}
-// $steps <- direct + supported
+// $steps <- route.performed_by + route.uses_owned + supported
 
-// neo4j, statement 16 of 16: links.failpoints
+// neo4j, statement 17 of 17: links.failpoints
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:HAS_FAIL_POINT]->(f:FailPoint) RETURN 'Step:' + s.id AS source, 'HAS_FAIL_POINT' AS type, 'FailPoint:' + f.id AS target, f
 // params: {}
-// $steps <- direct + supported
+// $steps <- route.performed_by + route.uses_owned + supported
