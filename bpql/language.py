@@ -260,12 +260,6 @@ SCOPE: dict[str, str] = {
 }
 
 
-#: things a blueprint holds that no step need point at (evidence no step shows): they are in
-#: scope when no step reaches them and their id is of the query's scenario (`bpql.ids`), so
-#: `find evidence` lists all the evidence `bpql stats` counts
-UNATTACHED: dict[str, str] = {"Evidence": "({n})<-[:SHOWS]-(:Step)"}
-
-
 @dataclass(frozen=True)
 class RelationRule:
     """`<relation> <target kind>` on a step (or directly on an entity)."""

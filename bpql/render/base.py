@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from bpql import ir
 from bpql.errors import QueryError
-from bpql.ids import scenario_marker
+from bpql.ids import BLUEPRINT_SCOPED, SYSTEM_MEMBER, scenario_marker
 from bpql.language import (
     DEPENDENCY_CHAIN,
     IMPACT_ROUTES,
@@ -23,7 +23,6 @@ from bpql.language import (
     STEP_ANCHOR,
     SUPPORT_CHAIN,
     TIME_ORDER,
-    UNATTACHED,
     UNSCOPED,
     RelationRule,
 )
@@ -194,19 +193,20 @@ class Dialect:
     def scope(self, label: str, scenario: str | None) -> str | None:
         if scenario is None or label not in SCOPE:
             return None
-        p = self.param(scenario, "scenario")
         if label == "Blueprint":
-            return f"n.scenario = {p}"
+            return f"n.scenario = {self.param(scenario, 'scenario')}"
+        if label in BLUEPRINT_SCOPED:
+            # a blueprint's things carry its scenario in their ids (bpql/ids.py), evidence no
+            # step shows included: a test of the id instead of a walk to the blueprint (at
+            # 1,000 services, most of a small `find`'s time on Neo4j)
+            contains, marker = scenario_marker(scenario)
+            by_id = f"{'' if contains else 'NOT '}n.id CONTAINS {self.param(marker, 'marker')}"
+            if label in UNSCOPED:  # a system's own fail point belongs to every scenario
+                return f"(n.id CONTAINS {self.param(SYSTEM_MEMBER, 'system_member')} OR {by_id})"
+            return by_id
         bp = self.var("b")
-        scoped = f"EXISTS {{ MATCH {fmt(SCOPE[label], bp=bp)} WHERE {bp}.scenario = {p} }}"
-        if label in UNSCOPED:
-            return f"({scoped} OR EXISTS {{ MATCH {fmt(UNSCOPED[label])} }})"
-        if label not in UNATTACHED:
-            return scoped
-        contains, marker = scenario_marker(scenario)
-        by_id = f"{'' if contains else 'NOT '}n.id CONTAINS {self.param(marker, 'marker')}"
-        alone = f"NOT EXISTS {{ MATCH {fmt(UNATTACHED[label])} }} AND {by_id}"
-        return f"({scoped} OR ({alone}))"
+        p = self.param(scenario, "scenario")
+        return f"EXISTS {{ MATCH {fmt(SCOPE[label], bp=bp)} WHERE {bp}.scenario = {p} }}"
 
     def find_plan(self, query: ir.FindIR) -> list[ir.Statement]:
         label = query.entity.label
@@ -258,7 +258,8 @@ class Dialect:
         keys = [_nulls_last(alias) for alias, _ in time_keys] + ["_id"]
         if query.order is not None:
             direction = " DESC" if query.descending else ""
-            keys.insert(0, f"{_nulls_last('_order')}{direction}")
+            order = "_order" if _never_null(query.cond, query.order) else _nulls_last("_order")
+            keys.insert(0, f"{order}{direction}")
         lines.append("ORDER BY " + ", ".join(keys))
         if query.limit is not None:
             lines.append(f"LIMIT {self.param(query.limit, 'limit')}")
@@ -281,7 +282,9 @@ class Dialect:
         keys = [_nulls_last(f"n.{q(prop)}") for _, prop in TIME_ORDER.get(query.entity.label, ())]
         keys.append("n.id")
         if order is not None:
-            keys.insert(0, _nulls_last(self.expr(order)) + (" DESC" if query.descending else ""))
+            key = self.expr(order)
+            key = key if _never_null(query.cond, order) else _nulls_last(key)
+            keys.insert(0, key + (" DESC" if query.descending else ""))
         lines.append(f"WITH n ORDER BY {', '.join(keys)} LIMIT {self.param(query.limit, 'limit')}")
 
     def time_order(self, label: str, lines: list[str], carried: list[str]) -> list[tuple[str, str]]:
@@ -780,6 +783,21 @@ class Dialect:
             )
         )
         return out
+
+
+#: comparisons a missing value never passes (null compared is null, and the row is dropped)
+_EXCLUDES_NULL = ("=", "<", "<=", ">", ">=", "contains", "starts_with", "in")
+
+
+def _never_null(c: ir.Cond | None, f: ir.Field) -> bool:
+    """Whether the condition keeps only things that have the field: then an order by it
+    needs no nulls-last key, and Neo4j can read the order from the field's index
+    (`find failpoints where rpn >= 200 order by rpn desc limit 10`: 4 ms against 2 ms)."""
+    if isinstance(c, ir.Cmp):
+        return c.field == f and f.derived is None and c.op in _EXCLUDES_NULL
+    if isinstance(c, ir.BoolOp) and c.op == "and":
+        return any(_never_null(i, f) for i in c.items)
+    return False
 
 
 def _nulls_last(key: str) -> str:

@@ -4,14 +4,14 @@ MATCH (y:System)-[:DEPENDS_ON*0..5]->(t:System) WHERE t.id = $p0 RETURN DISTINCT
 
 // neo4j, statement 2 of 2: rows
 MATCH (n:Step)
-WHERE EXISTS { MATCH (n)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } AND (EXISTS { MATCH (n)-[:USES]->(y3:System) WHERE y3.id IN $reach1 } AND n:SupportProcess)
-OPTIONAL MATCH (n)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x4:Service)
-WITH n, x4.name AS f_service
-OPTIONAL MATCH (n)<-[:HAS_STEP]-(x6:Blueprint)
-WITH n, f_service, x6.id AS _t0
-OPTIONAL MATCH (n)-[:IN_PHASE]->(x7:Phase)
-WITH n, f_service, _t0, x7.`order` AS _t1
+WHERE NOT n.id CONTAINS $marker AND (EXISTS { MATCH (n)-[:USES]->(y2:System) WHERE y2.id IN $reach1 } AND n:SupportProcess)
+OPTIONAL MATCH (n)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x3:Service)
+WITH n, x3.name AS f_service
+OPTIONAL MATCH (n)<-[:HAS_STEP]-(x5:Blueprint)
+WITH n, f_service, x5.id AS _t0
+OPTIONAL MATCH (n)-[:IN_PHASE]->(x6:Phase)
+WITH n, f_service, _t0, x6.`order` AS _t1
 RETURN f_service AS service, n.name AS name, _t0 AS _t0, _t1 AS _t1, n.seq AS _t2, n.id AS _id
 ORDER BY CASE WHEN _t0 IS NULL THEN 1 ELSE 0 END, _t0, CASE WHEN _t1 IS NULL THEN 1 ELSE 0 END, _t1, CASE WHEN _t2 IS NULL THEN 1 ELSE 0 END, _t2, _id
-// params: {"scenario": "as-is"}
+// params: {"marker": ":"}
 // $reach1 <- reach1

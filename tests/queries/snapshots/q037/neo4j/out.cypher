@@ -8,15 +8,15 @@ MATCH (n:Step)-[:PERFORMED_BY]->(t:Role) WHERE t.id = $p0 RETURN DISTINCT n.id A
 
 // neo4j, statement 3 of 3: rows
 MATCH (n:Step)
-WHERE EXISTS { MATCH (n)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } AND (n.id IN $match1 AND NOT (n.id IN $match2))
-OPTIONAL MATCH (n)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x2:Service)
-WITH n, x2.name AS f_service
-OPTIONAL MATCH (n)<-[:HAS_STEP]-(x4:Blueprint)
-WITH n, f_service, x4.id AS _t0
-OPTIONAL MATCH (n)-[:IN_PHASE]->(x5:Phase)
-WITH n, f_service, _t0, x5.`order` AS _t1
+WHERE NOT n.id CONTAINS $marker AND (n.id IN $match1 AND NOT (n.id IN $match2))
+OPTIONAL MATCH (n)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x1:Service)
+WITH n, x1.name AS f_service
+OPTIONAL MATCH (n)<-[:HAS_STEP]-(x3:Blueprint)
+WITH n, f_service, x3.id AS _t0
+OPTIONAL MATCH (n)-[:IN_PHASE]->(x4:Phase)
+WITH n, f_service, _t0, x4.`order` AS _t1
 RETURN n.id AS id, n.name AS name, n.lane AS lane, f_service AS service, _t0 AS _t0, _t1 AS _t1, n.seq AS _t2, n.id AS _id
 ORDER BY CASE WHEN _t0 IS NULL THEN 1 ELSE 0 END, _t0, CASE WHEN _t1 IS NULL THEN 1 ELSE 0 END, _t1, CASE WHEN _t2 IS NULL THEN 1 ELSE 0 END, _t2, _id
-// params: {"scenario": "as-is"}
+// params: {"marker": ":"}
 // $match1 <- match1
 // $match2 <- match2

@@ -1,17 +1,17 @@
 // ladybug
 MATCH (n:Step)
-WHERE EXISTS { MATCH (n)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario }
-OPTIONAL MATCH (n)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x2:Service)
-WITH n, x2.name AS f_service
-OPTIONAL MATCH (n)-[:AT_TOUCHPOINT]->(x4:Touchpoint)
-WITH n, f_service, x4.name AS f_touchpoint
-OPTIONAL MATCH (n)-[:AT_TOUCHPOINT]->(x6:Touchpoint)
-WITH n, f_service, f_touchpoint, x6.channel AS f_channel
+WHERE NOT n.id CONTAINS $marker
+OPTIONAL MATCH (n)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x1:Service)
+WITH n, x1.name AS f_service
+OPTIONAL MATCH (n)-[:AT_TOUCHPOINT]->(x3:Touchpoint)
+WITH n, f_service, x3.name AS f_touchpoint
+OPTIONAL MATCH (n)-[:AT_TOUCHPOINT]->(x5:Touchpoint)
+WITH n, f_service, f_touchpoint, x5.channel AS f_channel
 WITH n, f_service, f_touchpoint, f_channel WHERE f_channel = $p1
-OPTIONAL MATCH (n)<-[:HAS_STEP]-(x8:Blueprint)
-WITH n, f_service, f_touchpoint, f_channel, x8.id AS _t0
-OPTIONAL MATCH (n)-[:IN_PHASE]->(x9:Phase)
-WITH n, f_service, f_touchpoint, f_channel, _t0, x9.`order` AS _t1
+OPTIONAL MATCH (n)<-[:HAS_STEP]-(x7:Blueprint)
+WITH n, f_service, f_touchpoint, f_channel, x7.id AS _t0
+OPTIONAL MATCH (n)-[:IN_PHASE]->(x8:Phase)
+WITH n, f_service, f_touchpoint, f_channel, _t0, x8.`order` AS _t1
 RETURN f_service AS service, n.name AS name, f_touchpoint AS touchpoint, _t0 AS _t0, _t1 AS _t1, n.seq AS _t2, n.id AS _id
 ORDER BY CASE WHEN _t0 IS NULL THEN 1 ELSE 0 END, _t0, CASE WHEN _t1 IS NULL THEN 1 ELSE 0 END, _t1, CASE WHEN _t2 IS NULL THEN 1 ELSE 0 END, _t2, _id
-// params: {"scenario": "as-is", "p1": "phone"}
+// params: {"marker": ":", "p1": "phone"}

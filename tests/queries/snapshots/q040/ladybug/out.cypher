@@ -1,10 +1,10 @@
 // ladybug
 MATCH (n:Step)
-WHERE EXISTS { MATCH (n)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } AND EXISTS { MATCH (n)-[:IN_PHASE]->(t2:Phase) WHERE t2.id = $p1 }
-OPTIONAL MATCH (n)<-[:HAS_STEP]-(x3:Blueprint)
-WITH n, x3.id AS _t0
-OPTIONAL MATCH (n)-[:IN_PHASE]->(x4:Phase)
-WITH n, _t0, x4.`order` AS _t1
+WHERE NOT n.id CONTAINS $marker AND EXISTS { MATCH (n)-[:IN_PHASE]->(t1:Phase) WHERE t1.id = $p1 }
+OPTIONAL MATCH (n)<-[:HAS_STEP]-(x2:Blueprint)
+WITH n, x2.id AS _t0
+OPTIONAL MATCH (n)-[:IN_PHASE]->(x3:Phase)
+WITH n, _t0, x3.`order` AS _t1
 RETURN n.name AS name, n.lane AS lane, _t0 AS _t0, _t1 AS _t1, n.seq AS _t2, n.id AS _id
 ORDER BY CASE WHEN _t0 IS NULL THEN 1 ELSE 0 END, _t0, CASE WHEN _t1 IS NULL THEN 1 ELSE 0 END, _t1, CASE WHEN _t2 IS NULL THEN 1 ELSE 0 END, _t2, _id
-// params: {"scenario": "as-is", "p1": "claims.settle"}
+// params: {"marker": ":", "p1": "claims.settle"}

@@ -1,13 +1,13 @@
 // ladybug
 MATCH (n:FailPoint)
-WHERE (EXISTS { MATCH (n)<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } OR EXISTS { MATCH (n)<-[:CAN_FAIL]-(:System) })
-OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(x2:Step)
-WITH n, x2.name AS f_step
-OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x4:Service)
-WITH n, f_step, x4.name AS f_service
-OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(x6:Step)
-WITH n, f_step, f_service, x6.lane AS f_lane
-WITH n, f_step, f_service, f_lane WHERE f_lane = $p1
+WHERE (n.id CONTAINS $system_member OR NOT n.id CONTAINS $marker)
+OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(x1:Step)
+WITH n, x1.name AS f_step
+OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x3:Service)
+WITH n, f_step, x3.name AS f_service
+OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(x5:Step)
+WITH n, f_step, f_service, x5.lane AS f_lane
+WITH n, f_step, f_service, f_lane WHERE f_lane = $p2
 RETURN n.id AS id, n.name AS name, n.ap AS ap, n.rpn AS rpn, f_step AS step, f_service AS service, n.id AS _id, n.rpn AS _order
 ORDER BY CASE WHEN _order IS NULL THEN 1 ELSE 0 END, _order DESC, _id
-// params: {"scenario": "as-is", "p1": "backstage"}
+// params: {"marker": ":", "system_member": "/", "p2": "backstage"}

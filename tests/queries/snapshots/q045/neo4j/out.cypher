@@ -1,8 +1,8 @@
 // neo4j
 MATCH (n:FailPoint)
-WHERE (EXISTS { MATCH (n)<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } OR EXISTS { MATCH (n)<-[:CAN_FAIL]-(:System) }) AND n.severity >= $p1
-OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x2:Service)
-WITH n, x2.name AS f_service
+WHERE (n.id CONTAINS $system_member OR NOT n.id CONTAINS $marker) AND n.severity >= $p2
+OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x1:Service)
+WITH n, x1.name AS f_service
 RETURN n.name AS name, n.severity AS severity, f_service AS service, n.id AS _id
 ORDER BY _id
-// params: {"scenario": "as-is", "p1": 9}
+// params: {"marker": ":", "system_member": "/", "p2": 9}

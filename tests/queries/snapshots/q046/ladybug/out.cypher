@@ -1,10 +1,10 @@
 // ladybug
 MATCH (n:FailPoint)
-WHERE (EXISTS { MATCH (n)<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } OR EXISTS { MATCH (n)<-[:CAN_FAIL]-(:System) }) AND EXISTS { MATCH (n)<-[:HAS_FAIL_POINT]-(s3:Step)<-[:HAS_STEP]-(b4:Blueprint), (s3)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(t2:Service) WHERE t2.id = $p1 AND b4.scenario = $scenario }
-OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(x5:Step)
-WITH n, x5.name AS f_step
-OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x7:Service)
-WITH n, f_step, x7.name AS f_service
+WHERE (n.id CONTAINS $system_member OR NOT n.id CONTAINS $marker) AND EXISTS { MATCH (n)<-[:HAS_FAIL_POINT]-(s2:Step)<-[:HAS_STEP]-(b3:Blueprint), (s2)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(t1:Service) WHERE t1.id = $p2 AND b3.scenario = $scenario }
+OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(x4:Step)
+WITH n, x4.name AS f_step
+OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x6:Service)
+WITH n, f_step, x6.name AS f_service
 RETURN n.id AS id, n.name AS name, n.ap AS ap, n.rpn AS rpn, f_step AS step, f_service AS service, n.id AS _id, n.rpn AS _order
 ORDER BY CASE WHEN _order IS NULL THEN 1 ELSE 0 END, _order DESC, _id
-// params: {"scenario": "as-is", "p1": "billing"}
+// params: {"marker": ":", "system_member": "/", "p2": "billing", "scenario": "as-is"}

@@ -1,8 +1,8 @@
 // ladybug
 MATCH (n:FailPoint)
-WHERE (EXISTS { MATCH (n)<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } OR EXISTS { MATCH (n)<-[:CAN_FAIL]-(:System) }) AND EXISTS { MATCH (n)<-[:HAS_FAIL_POINT]-(s3:Step)<-[:HAS_STEP]-(b4:Blueprint), (s3)-[:USES]->(t2:System) WHERE t2.id = $p1 AND b4.scenario = $scenario }
-OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(x5:Step)
-WITH n, x5.name AS f_step
+WHERE (n.id CONTAINS $system_member OR NOT n.id CONTAINS $marker) AND EXISTS { MATCH (n)<-[:HAS_FAIL_POINT]-(s2:Step)<-[:HAS_STEP]-(b3:Blueprint), (s2)-[:USES]->(t1:System) WHERE t1.id = $p2 AND b3.scenario = $scenario }
+OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(x4:Step)
+WITH n, x4.name AS f_step
 RETURN n.name AS name, n.rpn AS rpn, f_step AS step, n.id AS _id
 ORDER BY _id
-// params: {"scenario": "as-is", "p1": "claims-engine"}
+// params: {"marker": ":", "system_member": "/", "p2": "claims-engine", "scenario": "as-is"}

@@ -4,10 +4,10 @@ MATCH (n:FailPoint)<-[:HAS_FAIL_POINT]-(s:Step)<-[:HAS_STEP]-(b:Blueprint) MATCH
 
 // neo4j, statement 2 of 2: rows
 MATCH (n:FailPoint)
-WHERE (EXISTS { MATCH (n)<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } OR EXISTS { MATCH (n)<-[:CAN_FAIL]-(:System) }) AND n.id IN $match1
-OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(x2:Step)
-WITH n, x2.name AS f_step
+WHERE (n.id CONTAINS $system_member OR NOT n.id CONTAINS $marker) AND n.id IN $match1
+OPTIONAL MATCH (n)<-[:HAS_FAIL_POINT]-(x1:Step)
+WITH n, x1.name AS f_step
 RETURN n.name AS name, n.rpn AS rpn, f_step AS step, n.id AS _id
 ORDER BY _id
-// params: {"scenario": "as-is"}
+// params: {"marker": ":", "system_member": "/"}
 // $match1 <- match1

@@ -4,10 +4,10 @@ MATCH (n:Step)-[:USES]->(t:System) WHERE t.id = $p0 RETURN DISTINCT n.id AS id
 
 // neo4j, statement 2 of 2: rows
 MATCH (n:Step)
-WHERE EXISTS { MATCH (n)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } AND n.id IN $match1
-OPTIONAL MATCH (n)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x2:Service)
-WITH n, x2.name AS f_service
+WHERE NOT n.id CONTAINS $marker AND n.id IN $match1
+OPTIONAL MATCH (n)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x1:Service)
+WITH n, x1.name AS f_service
 RETURN f_service AS service, count(DISTINCT n) AS `count`
 ORDER BY `count` DESC, CASE WHEN f_service IS NULL THEN 1 ELSE 0 END, f_service
-// params: {"scenario": "as-is"}
+// params: {"marker": ":"}
 // $match1 <- match1

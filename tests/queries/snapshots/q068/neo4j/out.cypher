@@ -4,10 +4,10 @@ MATCH (n:Metric)-[:MEASURES]->(s:Step)<-[:HAS_STEP]-(b:Blueprint) MATCH (s)<-[:H
 
 // neo4j, statement 2 of 2: rows
 MATCH (n:Metric)
-WHERE EXISTS { MATCH (n)-[:MEASURES]->(:Step)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } AND n.id IN $match1
-OPTIONAL MATCH (n)-[:MEASURES]->(x2:Step)
-WITH n, collect(DISTINCT x2.name) AS f_steps
+WHERE NOT n.id CONTAINS $marker AND n.id IN $match1
+OPTIONAL MATCH (n)-[:MEASURES]->(x1:Step)
+WITH n, collect(DISTINCT x1.name) AS f_steps
 RETURN n.name AS name, n.target AS target, n.unit AS unit, f_steps AS steps, n.id AS _id
 ORDER BY _id
-// params: {"scenario": "as-is"}
+// params: {"marker": ":"}
 // $match1 <- match1

@@ -4,8 +4,8 @@ MATCH (n:Evidence)<-[:SHOWS]-(s:Step)<-[:HAS_STEP]-(b:Blueprint) MATCH (s)<-[:HA
 
 // neo4j, statement 2 of 2: rows
 MATCH (n:Evidence)
-WHERE (EXISTS { MATCH (n)<-[:SHOWS]-(:Step)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario } OR (NOT EXISTS { MATCH (n)<-[:SHOWS]-(:Step) } AND NOT n.id CONTAINS $marker)) AND n.id IN $match1
+WHERE NOT n.id CONTAINS $marker AND n.id IN $match1
 RETURN n.id AS id, n.name AS name, n.kind AS kind, n.id AS _id
 ORDER BY _id
-// params: {"scenario": "as-is", "marker": ":"}
+// params: {"marker": ":"}
 // $match1 <- match1

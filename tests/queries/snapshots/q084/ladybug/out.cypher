@@ -1,15 +1,15 @@
 // ladybug
 MATCH (n:Step)
-WHERE EXISTS { MATCH (n)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario }
-OPTIONAL MATCH (n)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x2:Service)
-WITH n, x2.name AS f_service
-OPTIONAL MATCH (n)-[:AT_TOUCHPOINT]->(x4:Touchpoint)
-WITH n, f_service, x4.name AS f_touchpoint
+WHERE NOT n.id CONTAINS $marker
+OPTIONAL MATCH (n)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x1:Service)
+WITH n, x1.name AS f_service
+OPTIONAL MATCH (n)-[:AT_TOUCHPOINT]->(x3:Touchpoint)
+WITH n, f_service, x3.name AS f_touchpoint
 WITH n, f_service, f_touchpoint WHERE (n.lane = $p1 AND f_touchpoint IS NULL)
-OPTIONAL MATCH (n)<-[:HAS_STEP]-(x6:Blueprint)
-WITH n, f_service, f_touchpoint, x6.id AS _t0
-OPTIONAL MATCH (n)-[:IN_PHASE]->(x7:Phase)
-WITH n, f_service, f_touchpoint, _t0, x7.`order` AS _t1
+OPTIONAL MATCH (n)<-[:HAS_STEP]-(x5:Blueprint)
+WITH n, f_service, f_touchpoint, x5.id AS _t0
+OPTIONAL MATCH (n)-[:IN_PHASE]->(x6:Phase)
+WITH n, f_service, f_touchpoint, _t0, x6.`order` AS _t1
 RETURN n.id AS id, n.name AS name, n.lane AS lane, f_service AS service, _t0 AS _t0, _t1 AS _t1, n.seq AS _t2, n.id AS _id
 ORDER BY CASE WHEN _t0 IS NULL THEN 1 ELSE 0 END, _t0, CASE WHEN _t1 IS NULL THEN 1 ELSE 0 END, _t1, CASE WHEN _t2 IS NULL THEN 1 ELSE 0 END, _t2, _id
-// params: {"scenario": "as-is", "p1": "customer"}
+// params: {"marker": ":", "p1": "customer"}

@@ -1,13 +1,13 @@
 // ladybug
 MATCH (n:Step)
-WHERE EXISTS { MATCH (n)<-[:HAS_STEP]-(b1:Blueprint) WHERE b1.scenario = $scenario }
-OPTIONAL MATCH (n)-[:USES]->(x2:System)
-WITH n, collect(DISTINCT x2.name) AS f_systems
-WITH n, f_systems WHERE (EXISTS { MATCH (n)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(t4:Service) WHERE t4.id = $p1 } AND size(f_systems) > 0)
-OPTIONAL MATCH (n)<-[:HAS_STEP]-(x5:Blueprint)
-WITH n, f_systems, x5.id AS _t0
-OPTIONAL MATCH (n)-[:IN_PHASE]->(x6:Phase)
-WITH n, f_systems, _t0, x6.`order` AS _t1
+WHERE NOT n.id CONTAINS $marker
+OPTIONAL MATCH (n)-[:USES]->(x1:System)
+WITH n, collect(DISTINCT x1.name) AS f_systems
+WITH n, f_systems WHERE (EXISTS { MATCH (n)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(t3:Service) WHERE t3.id = $p1 } AND size(f_systems) > 0)
+OPTIONAL MATCH (n)<-[:HAS_STEP]-(x4:Blueprint)
+WITH n, f_systems, x4.id AS _t0
+OPTIONAL MATCH (n)-[:IN_PHASE]->(x5:Phase)
+WITH n, f_systems, _t0, x5.`order` AS _t1
 RETURN n.id AS id, f_systems AS systems, _t0 AS _t0, _t1 AS _t1, n.seq AS _t2, n.id AS _id
 ORDER BY CASE WHEN _t0 IS NULL THEN 1 ELSE 0 END, _t0, CASE WHEN _t1 IS NULL THEN 1 ELSE 0 END, _t1, CASE WHEN _t2 IS NULL THEN 1 ELSE 0 END, _t2, _id
-// params: {"scenario": "as-is", "p1": "billing"}
+// params: {"marker": ":", "p1": "billing"}
