@@ -103,8 +103,8 @@ def whatif_by_steps(client: Any, query: str) -> Any:
             out[st.name] = client.backend.read(BY_STEPS[st.name], {"steps": steps})
             continue
         params = dict(st.params)
-        for param, sources in st.inputs.items():
-            params[param] = sorted({r[0] for name in sources for r in out[name][1]})
+        for param in st.inputs:
+            params[param] = st.input_values(param, out)
         out[st.name] = client.backend.read(st.cypher, params)
     return shape_whatif(prepared.query, out)
 

@@ -20,7 +20,6 @@ from bpql.durations import Duration
 from bpql.errors import QueryError
 from bpql.ids import (
     blueprint_id,
-    blueprint_of,
     node_key,
     parse_blueprint_id,
     scenario_of,
@@ -108,7 +107,8 @@ class Engine:
         self, plan: ir.Plan, check: Check | None = None, draw: bool = True
     ) -> dict[str, Rows]:
         """Every statement in order, by name; a statement's inputs are filled from the first
-        column of the earlier statements it names, less those of its `without`. `check` sees
+        column (or the column named, `statement#column`) of the earlier statements it names,
+        less those of its `without`. `check` sees
         the rows so far after each statement and may stop the plan. Without `draw`, the
         drawing's statements (`Statement.draws`) are left out."""
         out: dict[str, Rows] = {}
@@ -116,10 +116,8 @@ class Engine:
             if st.draws and not draw:
                 continue
             params = dict(st.params)
-            for param, sources in st.inputs.items():
-                values = {r[0] for name in sources for r in out[name][1]}
-                values -= {r[0] for name in st.without.get(param, ()) for r in out[name][1]}
-                params[param] = sorted(values)
+            for param in st.inputs:
+                params[param] = st.input_values(param, out)
             out[st.name] = self.backend.read(st.cypher, params)
             if check is not None:
                 check(st.name, out)
@@ -397,16 +395,23 @@ def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
     direct = sorted({r[0] for x in routes for r in rows[f"route.{x.rule.relation}"][1]})
     facts = rows["facts"][1]
     graph = _impact_graph(query, rows) if drawn(rows) else None
+    supported = _supported(direct, rows["supports"][1])
     names = dict(rows["services"][1])
     per: dict[str, dict[str, Any]] = {}
     visible: set[str] = set()
     where: dict[str, tuple[Any, ...]] = {}
-    for step, lane, tp, channel, fp, rpn, order, seq in facts:
+    reached_steps = {*direct, *supported}
+    service_of_bp: dict[str, str] = {}
+    for step, lane, tp, channel, fp, rpn, order, seq, bp in facts:
+        if step not in reached_steps:  # the facts are of the reached blueprints, whole
+            continue
         if step not in where:
-            service_id = service_of("Step", step) or ""
+            service_id = service_of_bp.get(bp)
+            if service_id is None:
+                service_id = service_of_bp[bp] = service_of("Blueprint", bp) or ""
             where[step] = (
                 service_id,
-                blueprint_of(step),
+                bp,
                 (order is None, order or 0),
                 (seq is None, seq or 0),
                 step,
@@ -463,18 +468,21 @@ def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
                 max(rpns) if rpns else None,
             ]
         )
-    reached = _routes(query, rows)
+    reached = _routes(query, rows, supported)
     performers: defaultdict[str, list[str]] = defaultdict(list)
     for step, department in rows.get("graph.departments", ([], []))[1]:
         performers[step].append(department)
-    step_rows = []
-    for step in sorted(where, key=lambda k: where[k][:5]):
-        route, via, hops = reached.get(step, (None, None, None))
-        step_rows.append([where[step][5], step, where[step][6], route, via, hops])
+    # in time order per service; step ids are unique, so the key's later items never count
+    nobody = (None, None, None)
+    step_rows = [
+        [where[step][5], step, where[step][6], *reached.get(step, nobody)]
+        for step in sorted(where, key=where.__getitem__)
+    ]
+    for step in where if graph is not None else ():
+        assert graph is not None
         key = node_key("Step", step)
-        if (
-            graph is not None and key in graph.nodes
-        ):  # the view shows a step's route beside its other facts
+        if key in graph.nodes:  # the view shows a step's route beside its other facts
+            route, via, hops = reached.get(step, nobody)
             n = graph.nodes[key]
             extra: dict[str, Any] = {"route": route, "via": via, "hops": hops}
             if performers.get(step):
@@ -499,7 +507,33 @@ def _last(v: Any) -> tuple[int, Any]:
     return (v is None, v if v is not None else 0)
 
 
-def _routes(query: ir.ImpactIR, rows: dict[str, Rows]) -> dict[str, tuple[str, str, int | None]]:
+def _supported(direct: list[str], supports: list[list[Any]]) -> dict[str, str]:
+    """The steps the reached ones support, each with the least reached step (by id) below it.
+    SUPPORTS goes from a lower lane to a higher one within a blueprint (validated), so a
+    chain has at most three hops, within `SUPPORT_CHAIN`, and the walk needs no bound."""
+    below: defaultdict[str, list[str]] = defaultdict(list)
+    for lower, higher in supports:
+        below[higher].append(lower)
+    reached = set(direct)
+    memo: dict[str, str | None] = {}
+
+    def least(step: str) -> str | None:
+        if step in memo:
+            return memo[step]
+        found = None
+        for lower in below.get(step, ()):
+            for c in (lower if lower in reached else None, least(lower)):
+                if c is not None and (found is None or c < found):
+                    found = c
+        memo[step] = found
+        return found
+
+    return {step: via for step in below if (via := least(step)) is not None}
+
+
+def _routes(
+    query: ir.ImpactIR, rows: dict[str, Rows], supported: dict[str, str]
+) -> dict[str, tuple[str, str, int | None]]:
     """How each affected step is reached: (route, via, dependency hops), the nearest route
     first (fewest hops, then the order of `IMPACT_ROUTES`, then the via id). A step reached
     only because a reached step supports it names that step."""
@@ -510,15 +544,14 @@ def _routes(query: ir.ImpactIR, rows: dict[str, Rows]) -> dict[str, tuple[str, s
         hops_of: dict[str, int] = {
             y: hops for y, hops in rows.get(f"reach.{rule.relation}", ([], []))[1]
         }
-        for step, vias in rows[f"route.{rule.relation}"][1]:
-            for via in vias:
-                hops = hops_of.get(via, 0)
+        for step, vias, *_ in rows[f"route.{rule.relation}"][1]:
+            hops, via = min((hops_of.get(v, 0), v) for v in vias)
+            key = (hops, order, via)
+            if step not in best or key < best[step][0]:
                 name = route.far if hops and route.far else route.name
-                found = ((hops, order, via), (name, via, hops if rule.bounded else None))
-                if step not in best or found[0] < best[step][0]:
-                    best[step] = found
+                best[step] = (key, (name, via, hops if rule.bounded else None))
     out = {step: found[1] for step, found in best.items()}
-    for step, via in sorted(rows["supported"][1]):
+    for step, via in sorted(supported.items()):
         out.setdefault(step, (SUPPORTED_ROUTE, via, None))
     return out
 
@@ -536,7 +569,7 @@ def _impact_graph(query: ir.ImpactIR, rows: dict[str, Rows]) -> Graph:
         rel, label = near_link(rule)
         links = [
             GraphEdge(node_key("Step", step), node_key(label, via), rel)
-            for step, vias in rows[f"route.{rule.relation}"][1]
+            for step, vias, *_ in rows[f"route.{rule.relation}"][1]
             for via in vias
         ]
         used = {e.target for e in links}

@@ -71,13 +71,6 @@ def service_of(label: str, id_: str) -> str | None:
     return None
 
 
-def blueprint_of(member: str) -> str:
-    """The blueprint a step, phase or fail point belongs to, from its id (`claims.x` ->
-    `claims:as-is`, `claims:to-be:lean.x` -> `claims:to-be:lean`)."""
-    prefix = member.split(".", 1)[0]
-    return prefix if ":" in prefix else blueprint_id(prefix, "as-is")
-
-
 def scenario_of(label: str, id_: str) -> str | None:
     """The scenario of the blueprint a node belongs to, read from its id; None for shared
     things (services, systems, roles, ...), which belong to every scenario."""

@@ -166,6 +166,15 @@ class Statement:
         """`cypher, params = statement`, as the statements were plain pairs before plans."""
         return iter((self.cypher, self.params))
 
+    def input_values(
+        self, param: str, rows: dict[str, tuple[list[str], list[list[Any]]]]
+    ) -> list[Any]:
+        """The values of an input, sorted: the first column of each statement it names, or
+        the column a `statement#column` source names; less those of its `without`."""
+        return sorted(
+            _values(self.inputs[param], rows) - _values(self.without.get(param, ()), rows)
+        )
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "cypher": self.cypher, "params": self.params}
         if self.inputs:
@@ -194,3 +203,20 @@ class Plan:
 
 #: the name the rest of the code knew plans by
 Compiled = Plan
+
+
+def source_name(source: str) -> str:
+    """The statement an input source names (`route.uses_owned#blueprint` -> `route.uses_owned`)."""
+    return source.partition("#")[0]
+
+
+def _values(
+    sources: tuple[str, ...], rows: dict[str, tuple[list[str], list[list[Any]]]]
+) -> set[Any]:
+    out: set[Any] = set()
+    for source in sources:
+        name, _, column = source.partition("#")
+        columns, found = rows[name]
+        i = columns.index(column) if column else 0
+        out.update(r[i] for r in found)
+    return out

@@ -12,7 +12,6 @@ import pytest
 from bpql import viz
 from bpql.api import Client, connect
 from bpql.errors import BpqlError
-from bpql.ids import blueprint_of
 from tests.conftest import BACKENDS, EXAMPLES
 
 QUERIES = [
@@ -73,9 +72,3 @@ def test_a_table_only_answer_refuses_to_be_drawn_clearly(tmp_path: Path) -> None
             viz.render(result)
         assert err.value.code == "BPQL-V024"
         assert client.viz('impact of department "billing"').nodes > 0
-
-
-def test_a_member_id_names_its_blueprint() -> None:
-    assert blueprint_of("claims.submit-claim") == "claims:as-is"
-    assert blueprint_of("claims:to-be.submit-claim") == "claims:to-be"
-    assert blueprint_of("claims:to-be:lean.a.b") == "claims:to-be:lean"

@@ -41,13 +41,13 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
     assert plan.kind == "impact" and plan.dialect == dialect
     # the answer first, walked from the department outwards: its roles' steps, the systems
     # whose chains end at a system it owns (found once, with their hops), the steps using
-    # those; then the steps they support and each step's facts
+    # those; then the supports and facts of the blueprints reached
     answer = [
         "source",
         "route.performed_by",
         "reach.uses_owned",
         "route.uses_owned",
-        "supported",
+        "supports",
         "facts",
         "services",
     ]
@@ -55,7 +55,9 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
     st = {s.name: s for s in plan.statements}
     assert st["route.uses_owned"].inputs == {"reach": ("reach.uses_owned",)}
     assert "DEPENDS_ON" not in st["route.uses_owned"].cypher
-    assert st["supported"].inputs == {"direct": ("route.performed_by", "route.uses_owned")}
+    reached = ("route.performed_by#blueprint", "route.uses_owned#blueprint")
+    assert st["supports"].inputs == st["facts"].inputs == {"blueprints": reached}
+    assert st["graph.supported"].inputs == {"direct": ("route.performed_by", "route.uses_owned")}
     # then the drawing, which the engine fetches only when the answer is drawn
     assert not any(st[n].draws for n in answer)
     assert all(s.draws for s in plan.statements[len(answer) :])
@@ -70,7 +72,8 @@ def wired_by_name(plan: ir.Plan) -> None:
     for st in plan.statements:
         for param, sources in st.inputs.items():
             assert f"${param}" in st.cypher
-            assert set(sources) <= seen, (st.name, sources)  # only earlier statements
+            # only earlier statements (or a column of one: `statement#column`)
+            assert {ir.source_name(s) for s in sources} <= seen, (st.name, sources)
             assert set(st.without.get(param, ())) <= seen, (st.name, param)
         assert set(st.without) <= set(st.inputs), st.name
         seen.add(st.name)

@@ -1,79 +1,86 @@
-// neo4j, statement 1 of 14: source
+// neo4j, statement 1 of 15: source
 MATCH (n:Touchpoint) WHERE n.id = $source RETURN n
 // params: {"source": "contact-centre"}
 
-// neo4j, statement 2 of 14: route.at
+// neo4j, statement 2 of 15: route.at
 MATCH (b:Blueprint)-[:HAS_STEP]->(s) MATCH (s:Step)-[:AT_TOUCHPOINT]->(t:Touchpoint)
 WHERE t.id = $source AND b.scenario = $scenario
-RETURN s.id AS id, collect(DISTINCT t.id) AS vias ORDER BY id
+RETURN s.id AS id, collect(DISTINCT t.id) AS vias, b.id AS blueprint
 // params: {"source": "contact-centre", "scenario": "as-is"}
 
-// neo4j, statement 3 of 14: supported
-UNWIND $direct AS d_id
-MATCH (d:Step {id: d_id})-[:SUPPORTS*1..6]->(u:Step)
-RETURN u.id AS id, min(d.id) AS via ORDER BY id
+// neo4j, statement 3 of 15: supports
+UNWIND $blueprints AS b_id
+MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(a:Step)-[:SUPPORTS]->(c:Step)
+RETURN a.id AS lower, c.id AS higher
 // params: {}
-// $direct <- route.at
+// $blueprints <- route.at#blueprint
 
-// neo4j, statement 4 of 14: facts
-UNWIND $steps AS s_id
-MATCH (s:Step {id: s_id})
+// neo4j, statement 4 of 15: facts
+UNWIND $blueprints AS b_id
+MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)
 OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
 OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint)
 OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)
-RETURN s.id AS step, s.lane AS lane, tp.name AS touchpoint, tp.channel AS channel, f.id AS failpoint, f.rpn AS rpn, ph.`order` AS phase_order, s.seq AS seq
+RETURN s.id AS step, s.lane AS lane, tp.name AS touchpoint, tp.channel AS channel, f.id AS failpoint, f.rpn AS rpn, ph.`order` AS phase_order, s.seq AS seq, b.id AS blueprint
 // params: {}
-// $steps <- route.at + supported
+// $blueprints <- route.at#blueprint
 
-// neo4j, statement 5 of 14: services
+// neo4j, statement 5 of 15: services
 MATCH (sv:Service) RETURN sv.id AS id, sv.name AS name
 // params: {}
 
-// neo4j, statement 6 of 14: graph.route.at
+// neo4j, statement 6 of 15: graph.supported
+UNWIND $direct AS d_id
+MATCH (d:Step {id: d_id})-[:SUPPORTS*1..6]->(u:Step)
+RETURN DISTINCT u.id AS id
+// params: {}
+// $direct <- route.at
+
+// neo4j, statement 7 of 15: graph.route.at
 UNWIND $direct AS s_id MATCH p = (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(t:Touchpoint) WHERE t.id = $source RETURN p
 // params: {"source": "contact-centre"}
 // $direct <- route.at
 
-// neo4j, statement 7 of 14: graph.departments
+// neo4j, statement 8 of 15: graph.departments
 UNWIND $steps AS s_id
 MATCH (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department)
 RETURN DISTINCT s.id AS step, d.name AS department ORDER BY step, department
 // params: {}
-// $steps <- route.at + supported
+// $steps <- route.at + graph.supported
 
-// neo4j, statement 8 of 14: graph.steps
+// neo4j, statement 9 of 15: graph.steps
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id}) RETURN s
 // params: {}
-// $steps <- route.at + supported
+// $steps <- route.at + graph.supported
 
-// neo4j, statement 9 of 14: links.supports
+// neo4j, statement 10 of 15: links.supports
 UNWIND $steps AS s_id MATCH (a:Step {id: s_id})-[:SUPPORTS]->(c:Step) RETURN 'Step:' + a.id AS source, 'SUPPORTS' AS type, 'Step:' + c.id AS target
 // params: {}
-// $steps <- route.at + supported
+// $steps <- route.at + graph.supported
 
-// neo4j, statement 10 of 14: graph.services
+// neo4j, statement 11 of 15: graph.services
 UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
 WITH DISTINCT b MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b) RETURN p
 // params: {}
-// $steps <- route.at + supported
+// $steps <- route.at + graph.supported
 
-// neo4j, statement 11 of 14: links.has_step
+// neo4j, statement 12 of 15: links.has_step
 UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id}) RETURN 'Blueprint:' + b.id AS source, 'HAS_STEP' AS type, 'Step:' + s.id AS target
 // params: {}
-// $steps <- route.at + supported
+// $steps <- route.at + graph.supported
 
-// neo4j, statement 12 of 14: graph.touchpoints
+// neo4j, statement 13 of 15: graph.touchpoints
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint)
 WITH DISTINCT tp RETURN tp
 // params: {}
-// $steps <- route.at + supported
+// $steps <- route.at + graph.supported
 
-// neo4j, statement 13 of 14: links.touchpoints
+// neo4j, statement 14 of 15: links.touchpoints
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint) RETURN 'Step:' + s.id AS source, 'AT_TOUCHPOINT' AS type, 'Touchpoint:' + tp.id AS target
 // params: {}
-// $steps <- route.at + supported
+// $steps <- route.at + graph.supported
 
-// neo4j, statement 14 of 14: links.failpoints
+// neo4j, statement 15 of 15: links.failpoints
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:HAS_FAIL_POINT]->(f:FailPoint) RETURN 'Step:' + s.id AS source, 'HAS_FAIL_POINT' AS type, 'FailPoint:' + f.id AS target, f
 // params: {}
-// $steps <- route.at + supported
+// $steps <- route.at + graph.supported
