@@ -125,7 +125,8 @@ def depends_naive(read: Read, dialect: str) -> Any:
 def impact(read: Read, dialect: str) -> Any:
     """impact of department "dept-03" as its tables: the steps reached from the department
     outwards (its roles, and the systems whose chains end at a system it owns, with their
-    hops), the steps those support, and each step's facts."""
+    hops) with their blueprints; then the supports and the step facts of those blueprints
+    (the supported steps are a walk over those rows, as ours does in Python)."""
     dept = {"id": "dept-03"}
     hops = read(
         "MATCH p = (y:System)-[:DEPENDS_ON*0..5]->(:System)-[:OWNED_BY]->(d:Department) "
@@ -133,98 +134,81 @@ def impact(read: Read, dialect: str) -> Any:
         dept,
     )
     by_role = read(
-        "MATCH (s:Step)-[:PERFORMED_BY]->(r:Role)-[:MEMBER_OF]->(d:Department) "
-        "WHERE d.id = $id RETURN s.id, collect(r.id)",
+        "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:PERFORMED_BY]->(r:Role)-[:MEMBER_OF]->"
+        "(d:Department) WHERE d.id = $id AND b.scenario = 'as-is' "
+        "RETURN s.id, collect(r.id), b.id",
         dept,
     )
     by_system = read(
-        "UNWIND $ys AS y_id MATCH (s:Step)-[:USES]->(y:System {id: y_id}) "
-        "RETURN s.id, collect(y.id)",
+        "UNWIND $ys AS y_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:USES]->"
+        "(y:System {id: y_id}) WHERE b.scenario = 'as-is' RETURN s.id, collect(y.id), b.id",
         {"ys": _ids(hops)},
     )
-    direct = sorted({r[0] for r in by_role[1]} | {r[0] for r in by_system[1]})
-    supported = read(
-        "UNWIND $direct AS d_id MATCH (d:Step {id: d_id})-[:SUPPORTS*1..6]->(u:Step) "
-        "RETURN u.id, min(d.id)",
-        {"direct": direct},
+    blueprints = sorted({r[2] for r in by_role[1]} | {r[2] for r in by_system[1]})
+    supports = read(
+        "UNWIND $bps AS b_id MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(a:Step)-[:SUPPORTS]->"
+        "(c:Step) RETURN a.id, c.id",
+        {"bps": blueprints},
     )
-    steps = sorted(set(direct) | set(_ids(supported)))
     facts = read(
-        "UNWIND $steps AS s_id "
-        "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id}) "
+        "UNWIND $bps AS b_id MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step) "
         "OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint) "
         "OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint) "
         "OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase) "
-        "RETURN sv.id, sv.name, s.id, s.lane, tp.name, tp.channel, f.id, f.rpn, b.id, "
-        "ph.`order`, s.seq",
-        {"steps": steps},
+        "RETURN s.id, s.lane, tp.name, tp.channel, f.id, f.rpn, ph.`order`, s.seq, b.id",
+        {"bps": blueprints},
     )
-    return hops, by_role, by_system, supported, facts
+    names = read("MATCH (sv:Service) RETURN sv.id, sv.name", {})
+    return hops, by_role, by_system, supports, facts, names
 
 
 def impact_drawn(read: Read, dialect: str) -> Any:
-    """impact of department "dept-03" drawn: the reached steps, their facts, routes and the
-    subgraph a view draws."""
+    """impact of department "dept-03" drawn: its tables (`impact`), then the subgraph a view
+    draws: the reached steps, their blueprints and services, touchpoints, fail points and
+    departments, and the routes' paths, every set passed as UNWIND + key lookups."""
+    _, by_role, by_system, supports, facts, _ = impact(read, dialect)
+    direct = {r[0] for r in by_role[1]} | {r[0] for r in by_system[1]}
+    higher: defaultdict[str, list[str]] = defaultdict(list)
+    for lower, up in supports[1]:
+        higher[lower].append(up)
+    steps, level = set(direct), list(direct)
+    while level:
+        level = [u for d in level for u in higher.get(d, ()) if u not in steps]
+        steps.update(level)
+    ids = {"steps": sorted(steps)}
+    bps = {"bps": sorted({r[8] for r in facts[1] if r[0] in steps})}
     dept = {"id": "dept-03"}
-    ys = _ids(
-        read(
-            "MATCH (y:System)-[:DEPENDS_ON*0..5]->(:System)-[:OWNED_BY]->(d:Department) "
-            "WHERE d.id = $id RETURN DISTINCT y.id",
-            dept,
-        )
-    )
-    direct = _ids(
-        read(
-            "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step) WHERE b.scenario = 'as-is' AND ("
-            "EXISTS { MATCH (s)-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department) "
-            "WHERE d.id = $id } OR EXISTS { MATCH (s)-[:USES]->(y:System) WHERE y.id IN $ys }) "
-            "RETURN s.id",
-            {**dept, "ys": ys},
-        )
-    )
-    supported = read(
-        "MATCH (d:Step)-[:SUPPORTS*1..6]->(u:Step) WHERE d.id IN $direct RETURN u.id, min(d.id)",
-        {"direct": direct},
-    )
-    steps = sorted(set(direct) | set(_ids(supported)))
-    facts = read(
-        "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step) "
-        "WHERE s.id IN $steps OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint) "
-        "OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint) "
-        "OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase) "
-        "RETURN sv.id, b.id, s, tp.id, f, ph.`order`",
-        {"steps": steps},
-    )
     return (
-        supported,
-        facts,
+        read("UNWIND $steps AS s_id MATCH (s:Step {id: s_id}) RETURN s", ids),
         read(
-            "MATCH (s:Step)-[:USES]->(y:System) WHERE s.id IN $direct AND y.id IN $ys "
-            "RETURN s.id, y.id",
-            {"direct": direct, "ys": ys},
+            "UNWIND $bps AS b_id MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint {id: b_id}) "
+            "RETURN sv, b",
+            bps,
+        ),
+        read(
+            "UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint) "
+            "RETURN s.id, tp",
+            ids,
+        ),
+        read(
+            "UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:HAS_FAIL_POINT]->(f:FailPoint) "
+            "RETURN s.id, f",
+            ids,
+        ),
+        read(
+            "UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)"
+            "-[:MEMBER_OF]->(d:Department) RETURN DISTINCT s.id, d.name",
+            ids,
         ),
         read(
             "MATCH p = (y:System)-[:DEPENDS_ON*0..5]->(:System)-[:OWNED_BY]->(d:Department) "
-            "WHERE y.id IN $ys AND d.id = $id RETURN p",
-            {**dept, "ys": ys},
+            "WHERE d.id = $id RETURN y.id, p",
+            dept,
         ),
         read(
             "MATCH p = (s:Step)-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department) "
-            "WHERE s.id IN $direct AND d.id = $id RETURN p",
-            {**dept, "direct": direct},
-        ),
-        read(
-            "MATCH (a:Step)-[:SUPPORTS]->(c:Step) WHERE a.id IN $steps AND c.id IN $steps "
-            "RETURN a.id, c.id",
-            {"steps": steps},
-        ),
-        read(
-            "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint) WHERE b.id IN $bps RETURN sv, b",
-            {"bps": sorted({r[1] for r in facts[1]})},
-        ),
-        read(
-            "MATCH (tp:Touchpoint) WHERE tp.id IN $tps RETURN tp",
-            {"tps": sorted({r[3] for r in facts[1] if r[3]})},
+            "WHERE d.id = $id RETURN p",
+            dept,
         ),
     )
 
