@@ -72,3 +72,28 @@ def test_a_table_only_answer_refuses_to_be_drawn_clearly(tmp_path: Path) -> None
             viz.render(result)
         assert err.value.code == "BPQL-V024"
         assert client.viz('impact of department "billing"').nodes > 0
+
+
+def test_a_terminal_lists_the_first_steps_of_a_large_impact() -> None:
+    """`bpql query` as a table prints every affected service and the first `STEPS_SHOWN`
+    steps: 24,000 step rows took 11 s to print and no one reads them on a terminal."""
+    import io
+
+    from rich.console import Console
+
+    from bpql.present import STEPS_SHOWN, show
+    from bpql.result import Result, Table
+
+    steps = Table(
+        ["service", "step", "lane", "route", "via", "hops"],
+        [["Claims", f"claims.s{i:03}", "backstage", "role", "clerk", None] for i in range(100)],
+    )
+    result = Result(
+        "impact", table=Table(["service", "steps"], [["Claims", 100]]), steps=steps, title="t"
+    )
+    out = io.StringIO()
+    show(result, Console(file=out, width=120))
+    text = out.getvalue()
+    assert f"claims.s{STEPS_SHOWN - 1:03}" in text and f"claims.s{STEPS_SHOWN:03}" not in text
+    assert f"the first {STEPS_SHOWN} of 100 steps; `--format json` lists every one" in text
+    assert "Claims" in text and "bpql viz" in text
