@@ -137,20 +137,36 @@ def _share(widths: list[int], wants: list[int], spare: int) -> list[int]:
 
 
 def _blocks(columns: list[str], rows: list[list[Any]], console: Console) -> None:
-    from rich.padding import Padding
-    from rich.table import Table as RichTable
+    """One block per row: the first cell as a bold heading, then a dim label and its value per
+    column, wrapped at spaces to the terminal's width. Laid out here and printed at once: as a
+    rich grid per row, 1,000 services took 2.7 s to print."""
+    from rich.cells import cell_len
     from rich.text import Text
 
+    label_width = max((cell_len(c) for c in columns[1:]), default=0)
+    value_width = max(console.width - label_width - 4, 1)
+    out = Text()
     for i, row in enumerate(rows):
         if i:
-            console.print()
-        console.print(Text(f"{columns[0]}: {cell_text(row[0])}", style="bold"), overflow="fold")
-        grid = RichTable.grid(padding=(0, 2))
-        grid.add_column(style="dim", no_wrap=True)
-        grid.add_column(overflow="fold")
+            out.append("\n")
+        for line in _wrap(f"{columns[0]}: {cell_text(row[0])}", console.width):
+            out.append(line + "\n", style="bold")
         for column, value in zip(columns[1:], row[1:], strict=False):
-            grid.add_row(column, terminal_cell(value))
-        console.print(Padding(grid, (0, 0, 0, 2), expand=False))
+            parts = terminal_cell(value).split("\n")
+            lines = [w for part in parts for w in _wrap(part, value_width)] or [""]
+            for j, text in enumerate(lines):
+                label = column if j == 0 else ""
+                out.append("  ")
+                out.append(label + " " * (label_width - cell_len(label)), style="dim")
+                out.append(f"  {text}".rstrip() + "\n")
+    console.print(out, end="", soft_wrap=True, overflow="ignore", crop=False)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` characters, broken at spaces; a longer word is folded."""
+    import textwrap
+
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
 
 
 def _graph_size(result: Result, console: Console) -> None:
