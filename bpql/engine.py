@@ -502,11 +502,6 @@ def _shape_impact(query: ir.ImpactIR, rows: dict[str, Rows]) -> Result:
     )
 
 
-def _last(v: Any) -> tuple[int, Any]:
-    """A sort key with nulls last."""
-    return (v is None, v if v is not None else 0)
-
-
 def _supported(direct: list[str], supports: list[list[Any]]) -> dict[str, str]:
     """The steps the reached ones support, each with the least reached step (by id) below it.
     SUPPORTS goes from a lower lane to a higher one within a blueprint (validated), so a
