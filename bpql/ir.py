@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
 from bpql.language import SHOW_MAX_NODES, Derived, RelationRule
+from bpql.result import is_drawing
 from bpql.schema import NodeKind, PropType
 
 
@@ -160,7 +161,7 @@ class Statement:
     def draws(self) -> bool:
         """A part of the answer's drawing only (`graph.*`, `links.*`): the engine runs it when
         the answer is drawn or written whole, not for its tables."""
-        return self.name.startswith(("graph.", "links."))
+        return is_drawing(self.name)
 
     def __iter__(self) -> Iterator[Any]:
         """`cypher, params = statement`, as the statements were plain pairs before plans."""

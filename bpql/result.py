@@ -243,11 +243,20 @@ def graph_of_rows(rows: dict[str, tuple[list[str], list[list[Any]]]], names: lis
     return graph
 
 
+#: the name prefixes of a plan's statements that hold parts of an answer's drawing only
+DRAWING_PARTS = ("graph.", "links.")
+
+
+def is_drawing(name: str) -> bool:
+    """Whether a statement of this name only draws (`Statement.draws`)."""
+    return name.startswith(DRAWING_PARTS)
+
+
 def part_names(rows: dict[str, Any]) -> list[str]:
     """The statements holding a subgraph's parts, the source first."""
-    return ["source", *(n for n in rows if n.startswith(("graph.", "links.")))]
+    return ["source", *(n for n in rows if is_drawing(n))]
 
 
 def drawn(rows: dict[str, Any]) -> bool:
     """Whether a plan's drawing was fetched (`Statement.draws`), so a subgraph can be made."""
-    return any(n.startswith(("graph.", "links.")) for n in rows)
+    return any(is_drawing(n) for n in rows)
