@@ -147,6 +147,29 @@ def test_answers_print_durations_with_units(embedded: str) -> None:
     assert ["claims.call-claims-line", 20160.0] in doc["rows"]
 
 
+@pytest.mark.parametrize(
+    ("written", "printed"),
+    [
+        ("10d", "10d"),  # issue 21, item 12: not `1w3d`
+        ("1w3d", "10d"),
+        ("2w", "2w"),
+        ("14d", "2w"),  # a whole number of weeks reads as weeks
+        ("1w2h", "7d2h"),
+        ("1h30m", "1h30m"),
+        ("90s", "1m30s"),
+        ("30s", "30s"),
+    ],
+)
+def test_durations_print_in_days_unless_whole_weeks(written: str, printed: str) -> None:
+    """Weeks only for a whole number of weeks; what is printed reads back the same."""
+    from bpql.durations import format_minutes, parse_duration
+
+    minutes = parse_duration(written)
+    assert minutes is not None
+    assert format_minutes(minutes) == printed
+    assert parse_duration(printed) == minutes
+
+
 def test_views_show_durations_with_units(embedded: str, tmp_path: Path) -> None:
     out = tmp_path / "claims.html"
     r = bpql("viz", "--blueprint", "claims", "-o", str(out), "--db", embedded)
