@@ -57,17 +57,17 @@ def terminal_text(value: object, *, keep_newlines: bool = False) -> str:
     return pattern.sub(_escape, text)
 
 
-#: what a spreadsheet reads as the start of a formula (OWASP, CSV injection): also after
-#: leading spaces, which spreadsheets skip
-FORMULA_START = ("=", "+", "-", "@")
-#: characters a cell may start with that spreadsheets treat as a formula's start too
-_FORMULA_LEAD = ("\t", "\r", "\n", "\x00")
+#: what a spreadsheet reads as the start of a formula (OWASP, CSV injection): `=`, `+`, `-` or
+#: `@`, also after leading whitespace, which spreadsheets skip; or a tab, CR, LF or NUL
+_FORMULA = re.compile(r"[\t\r\n\x00]|\s*[=+\-@]")
+#: the same, and a leading `'`: text a CSV writer puts a `'` before
+_PREFIXED = re.compile(r"['\t\r\n\x00]|\s*[=+\-@]")
 
 
 def formula_like(text: str) -> bool:
     """Whether a spreadsheet could read this text as a formula: it starts with `=`, `+`, `-`
     or `@`, after any leading whitespace, or with a tab, carriage return or newline."""
-    return text.startswith(_FORMULA_LEAD) or text.lstrip().startswith(FORMULA_START)
+    return _FORMULA.match(text) is not None
 
 
 def _number(value: float) -> int | float:
@@ -92,18 +92,19 @@ def spreadsheet_text(value: Any) -> str:
 def spreadsheet_cell(value: Any) -> str | int | float:
     """A value as a CSV cell: numbers stay numbers (a negative number too: it is no text to
     run); text as `spreadsheet_text`, with a `'` before it when a spreadsheet would read it as
-    a formula, or starts with `'`. The `'` is the one change to a value: drop a leading `'` to
-    get the text back."""
+    a formula, as given (`\\r=1`) or as written (`\\r` escaped), or when it starts with `'`,
+    so a leading `'` always means "added here": drop it to get the text back."""
+    if value is None:
+        return ""
+    if isinstance(value, str):  # most cells: two regular expressions, `terminal_text` inline
+        if _ACTING_BUT_NEWLINE.search(value) is None:
+            return "'" + value if _PREFIXED.match(value) else value
+        text = _ACTING_BUT_NEWLINE.sub(_escape, value)
+        return "'" + text if _PREFIXED.match(text) or _FORMULA.match(value) else text
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _number(float(value)) if isinstance(value, float) else value
     text = spreadsheet_text(value)
-    # a text that starts with `'` gets one too, so a leading `'` always means "added here"
-    return "'" + text if _formula(value, text) or text.startswith("'") else text
-
-
-def _formula(value: Any, text: str) -> bool:
-    """Whether a value is formula-like as given (`\\r=1`) or as written (its CR escaped)."""
-    return formula_like(text) or (isinstance(value, str) and formula_like(value))
+    return "'" + text if _PREFIXED.match(text) else text
 
 
 def csv_text(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
@@ -135,7 +136,7 @@ def xlsx_cell(cell: Any, value: Any) -> None:
     text = spreadsheet_text(value)
     cell.value = text
     cell.data_type = "s"
-    if _formula(value, text):
+    if formula_like(text) or (isinstance(value, str) and formula_like(value)):
         cell.quotePrefix = True
 
 
