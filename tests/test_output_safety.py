@@ -453,6 +453,10 @@ def test_a_colour_terminal_gets_rich_styles_only(store: str) -> None:
         shown += SGR.sub("", r.stdout)
     for markup in ("[link=http://x.invalid]click[/link]", "[bold]loud[/bold]", ":smile:"):
         assert markup in shown, markup
+    # a terminal too narrow for the table: one block per row, escaped the same way
+    narrow = bpql("query", EVERY_TEXT[0], "--db", store, env={**env, "COLUMNS": "40"})
+    assert narrow.returncode == 0 and "name: " in SGR.sub("", narrow.stdout)
+    assert_quiet(SGR.sub("", narrow.stdout))
 
 
 def test_the_shell_prints_nothing_a_terminal_acts_on(store: str) -> None:
