@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bpql.safe import json_text, terminal_text
 from bpql.words import counted
 
 if TYPE_CHECKING:
@@ -101,8 +102,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         )
         return 0
     print(
-        f"ok: {ent.name}: {counted(len(ent.files), 'file')}, {counted(n['Service'], 'service')}, "
-        f"{counted(n['Blueprint'], 'blueprint')}, {counted(n['Step'], 'step')}"
+        terminal_text(
+            f"ok: {ent.name}: {counted(len(ent.files), 'file')}, "
+            f"{counted(n['Service'], 'service')}, {counted(n['Blueprint'], 'blueprint')}, "
+            f"{counted(n['Step'], 'step')}"
+        )
     )
     return 0
 
@@ -136,7 +140,7 @@ def cmd_register(args: argparse.Namespace) -> int:
     reg = register.build(validate_paths([Path(p) for p in args.paths]))
     if args.output:
         register.write(reg, Path(args.output))
-        print(f"wrote {args.output}: {counted(len(reg.rows), 'fail point')}")
+        print(terminal_text(f"wrote {args.output}: {counted(len(reg.rows), 'fail point')}"))
     elif args.format == "csv":
         sys.stdout.write(register.to_csv(reg))
     else:
@@ -194,15 +198,21 @@ def cmd_load(args: argparse.Namespace) -> int:
         print(json.dumps(doc, indent=2))
         return 0
     if args.dry_run:
-        print(f"dry run: nothing written to {uri}; loading {ent.name} would make these changes:")
+        print(
+            terminal_text(
+                f"dry run: nothing written to {uri}; loading {ent.name} would make these changes:"
+            )
+        )
     else:
         print(
-            f"loaded {ent.name} into {uri}: {sum(n['nodes'].values())} nodes, "
-            f"{sum(n['relationships'].values())} relationships "
-            f"in {time.perf_counter() - started:.2f} s"
+            terminal_text(
+                f"loaded {ent.name} into {uri}: {sum(n['nodes'].values())} nodes, "
+                f"{sum(n['relationships'].values())} relationships "
+                f"in {time.perf_counter() - started:.2f} s"
+            )
         )
     for line in changes.lines():
-        print(f"  {line}")
+        print(terminal_text(f"  {line}"))
     removed = changes.removed("Service")
     if removed:
         verb = "would be" if args.dry_run else "was" if len(removed) == 1 else "were"
@@ -286,9 +296,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
     with _backend(args) as backend:
         compiled = Engine(backend).explain(text, args.dialect)
     if args.format == "json":
-        print(json.dumps([c.to_json() for c in compiled], indent=2, ensure_ascii=False))
+        print(json_text([c.to_json() for c in compiled]))
     else:
-        print(explain_text(compiled))
+        print(terminal_text(explain_text(compiled), keep_newlines=True))
     return 0
 
 
@@ -342,9 +352,13 @@ def cmd_viz(args: argparse.Namespace) -> int:
             f"{args.output}: cannot write the page: {exc.strerror}", code="BPQL-C007"
         ) from None
     if view.message:
-        print(f"note: {view.message}", file=sys.stderr)
+        print(terminal_text(f"note: {view.message}"), file=sys.stderr)
     what = {".html": "", ".svg": " as SVG", ".png": " as PNG"}[fmt]
-    print(f"wrote {out}: {view.kind} view{what}, {view.nodes} nodes, {view.edges} edges")
+    print(
+        terminal_text(
+            f"wrote {out}: {view.kind} view{what}, {view.nodes} nodes, {view.edges} edges"
+        )
+    )
     if args.open:
         import webbrowser
 
@@ -388,9 +402,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
         from bpql.viz.diffview import diff_view
 
         diff_view(result.comparison).save(args.view)
-        print(f"wrote {args.view}", file=sys.stderr)
+        print(terminal_text(f"wrote {args.view}"), file=sys.stderr)
     if args.format == "json":
-        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        print(json_text(result.to_json()))
     else:
         sys.stdout.write(compare.to_text(result.comparison))
     return 0
@@ -608,7 +622,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(exc.for_terminal(), file=sys.stderr)
             return exc.exit_code
         # programs asked for JSON: the problem as data on stdout, still a non-zero exit
-        print(json.dumps({"error": exc.to_json()}, indent=2, ensure_ascii=False))
+        print(json_text({"error": exc.to_json()}))
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -19,6 +19,7 @@ from bpql.errors import BpqlError
 from bpql.graphdata import GraphData
 from bpql.ids import parse_blueprint_id
 from bpql.result import Graph, GraphNode, Result, Table
+from bpql.safe import terminal_text
 from bpql.schema import LANE_BY_KEY, LINES, VISIBLE_LANES
 
 #: shared things whose added and removed ids a version diff lists
@@ -791,7 +792,8 @@ def _step_line(mark: str, s: StepFacts) -> str:
 
 def to_text(comparison: Comparison) -> str:
     """A summary per blueprint pair first (counts, then the figures side by side), then the
-    details: every step and fail point added, removed or changed."""
+    details: every step and fail point added, removed or changed. Each line through
+    `bpql.safe.terminal_text`: names and folders print as the characters they hold."""
     out: list[str] = []
     c = comparison
     if c.mode == "versions":
@@ -811,7 +813,7 @@ def to_text(comparison: Comparison) -> str:
     out.append("details")
     for d in c.blueprints:
         out.extend(_details(d))
-    return "\n".join(out) + "\n"
+    return "".join(terminal_text(line) + "\n" for line in out)
 
 
 def _summary(d: BlueprintDiff) -> list[str]:

@@ -39,14 +39,18 @@ def parse_duration(text: str) -> float | None:
 
 
 def format_minutes(minutes: float) -> str:
-    """2880 -> `2d`, 90 -> `1h30m`, 0.5 -> `30s`: the largest units, to the second."""
+    """2880 -> `2d`, 90 -> `1h30m`, 0.5 -> `30s`, 20160 -> `2w`, 14400 -> `10d`: the largest
+    units, to the second. Weeks only for a whole number of weeks: `10d` is how people write
+    ten days, and `1w3d` is how nobody does."""
     seconds = round(minutes * 60)
     if seconds == 0:
         return "0m"
     sign = "-" if seconds < 0 else ""
     seconds = abs(seconds)
+    week = round(_MINUTES["w"] * 60)
+    units = UNITS if seconds % week == 0 else UNITS[1:]
     out = []
-    for unit, size in UNITS:
+    for unit, size in units:
         n, seconds = divmod(seconds, round(size * 60))
         if n:
             out.append(f"{n}{unit}")

@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bpql.safe import acts_on_terminal, terminal_text
+
 Severity = Literal["error", "warning", "info"]
 
 
@@ -190,28 +192,17 @@ def split_lines(text: str) -> list[str]:
     return [line.removesuffix("\r") for line in text.split("\n")]
 
 
-def _moves_cursor(ch: str) -> bool:
-    """Characters a terminal does not print in place: controls (a tab aside), lone
-    surrogates, and Unicode's line and paragraph separators."""
-    return ch != "\t" and unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp")
-
-
 def shown_line(line: str) -> str:
-    """A query line as printed above its caret: each character that would move a terminal's
-    cursor (U+2028, U+0085, a lone CR, VT, FF...) or cannot be printed becomes one visible
+    """A query line as printed above its caret: each character a terminal would act on
+    (U+2028, U+0085, a lone CR, VT, FF, ESC, a bidi override...) becomes one visible
     '\ufffd', so the line stays one line and the caret's column stays the parser's."""
-    return "".join("\ufffd" if _moves_cursor(ch) else ch for ch in line)
+    return "".join("\ufffd" if acts_on_terminal(ch) else ch for ch in line)
 
 
 def escape_breaks(text: str) -> str:
     """A message kept on one line: a user's value that holds line breaks or controls is
-    shown with escapes (\\n, \\u2028), as in the query."""
-    if not any(_moves_cursor(ch) for ch in text):
-        return text
-    return "".join(
-        ch.encode("unicode_escape", "backslashreplace").decode() if _moves_cursor(ch) else ch
-        for ch in text
-    )
+    shown with escapes (\\n, \\u2028), as in the query (`bpql.safe.terminal_text`)."""
+    return terminal_text(text)
 
 
 def _pad(ch: str) -> str:

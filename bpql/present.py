@@ -1,13 +1,16 @@
-"""Results for people: rich tables on a terminal, JSON and CSV for other programs."""
+"""Results for people: rich tables on a terminal, JSON and CSV for other programs.
+
+Every value reaches the terminal through `bpql.safe.terminal_text` and as rich `Text`, never as
+markup: a name holding ESC or BEL, or `[link=...]`, prints as the characters it holds."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bpql.errors import BpqlError
 from bpql.result import Result, Table, cell_text
+from bpql.safe import json_text, terminal_text
 from bpql.words import counted
 
 if TYPE_CHECKING:
@@ -17,7 +20,7 @@ if TYPE_CHECKING:
 def as_text(result: Result, fmt: str) -> str | None:
     """JSON or CSV text; None for `table`, which is drawn by `show`."""
     if fmt == "json":
-        return json.dumps(result.to_json(), indent=2, ensure_ascii=False)
+        return json_text(result.to_json())
     if fmt == "csv":
         if result.table is not None:
             return result.table.to_csv().rstrip("\n")
@@ -39,7 +42,9 @@ def show(result: Result, console: Console) -> None:
     if presenter is None:
         raise BpqlError(f"no terminal view of a {result.kind} result", code="BPQL-C009")
     if result.title:
-        console.print(f"[bold]{result.title}[/bold]")
+        from rich.text import Text
+
+        console.print(Text(terminal_text(result.title), style="bold"))
     presenter(result, console)
 
 
@@ -61,10 +66,11 @@ def _nodes(result: Result, console: Console) -> None:
 
 
 def terminal_cell(v: Any) -> str:
-    """A cell as a person reads it: a list one item per line, not run together."""
+    """A cell as a person reads it: a list one item per line, not run together; nothing in
+    it a terminal acts on (`bpql.safe.terminal_text`)."""
     if isinstance(v, (list, tuple)):
-        return "\n".join(cell_text(x) for x in v)
-    return cell_text(v)
+        return "\n".join(terminal_text(cell_text(x)) for x in v)
+    return terminal_text(cell_text(v), keep_newlines=True)
 
 
 def fit_table(columns: list[str], rows: list[list[Any]], console: Console) -> None:
@@ -74,16 +80,20 @@ def fit_table(columns: list[str], rows: list[list[Any]], console: Console) -> No
     row instead: the first cell as its heading, then one line per column at full width."""
     from rich.table import Column
     from rich.table import Table as RichTable
+    from rich.text import Text
 
+    columns = [terminal_text(c) for c in columns]
     cells = [[terminal_cell(v) for v in row] for row in rows]
     widths = column_widths(columns, cells, console.width)
     if widths is None:
         _blocks(columns, rows, console)
         return
-    heads = [Column(c, width=w, overflow="fold") for c, w in zip(columns, widths, strict=True)]
+    heads = [
+        Column(Text(c), width=w, overflow="fold") for c, w in zip(columns, widths, strict=True)
+    ]
     table = RichTable(*heads)
-    for row in cells:
-        table.add_row(*row)
+    for row in cells:  # as Text: a value's `[bold]` or `:smile:` is not rich markup
+        table.add_row(*(Text(c) for c in row))
     console.print(table)
 
 
@@ -149,7 +159,7 @@ def _blocks(columns: list[str], rows: list[list[Any]], console: Console) -> None
     for i, row in enumerate(rows):
         if i:
             out.append("\n")
-        for line in _wrap(f"{columns[0]}: {cell_text(row[0])}", console.width):
+        for line in _wrap(f"{columns[0]}: {terminal_text(cell_text(row[0]))}", console.width):
             out.append(line + "\n", style="bold")
         for column, value in zip(columns[1:], row[1:], strict=False):
             parts = terminal_cell(value).split("\n")
@@ -208,7 +218,9 @@ def _diff(result: Result, console: Console) -> None:
     comparison = getattr(result, "comparison", None)
     if comparison is None:
         raise BpqlError("this diff result holds no comparison", code="BPQL-C089")
-    console.print(to_text(comparison), markup=False, highlight=False, end="")
+    from rich.text import Text
+
+    console.print(Text(to_text(comparison)), end="")  # escaped there
 
 
 #: how each kind of result is drawn on a terminal
@@ -233,7 +245,7 @@ def print_results(results: list[Any], fmt: str) -> None:
     if fmt == "json" and len(results) > 1:
         # one document per run, so any JSON reader takes the output of a file of queries
         docs = [r.to_json() for r in results]
-        print(json.dumps(docs, indent=2, ensure_ascii=False))
+        print(json_text(docs))
         return
     if fmt == "csv" and len(results) > 1:
         raise BpqlError(
@@ -246,7 +258,10 @@ def print_results(results: list[Any], fmt: str) -> None:
         if i and fmt == "table":
             console.print()
         if isinstance(r, Compiled):
-            print(json.dumps(r.to_json(), indent=2) if fmt == "json" else explain_text([r]))
+            plan = explain_text([r])
+            print(
+                json_text(r.to_json()) if fmt == "json" else terminal_text(plan, keep_newlines=True)
+            )
             continue
         text = as_text(r, fmt)
         if text is None:

@@ -7,16 +7,17 @@ wording beside it, because a register is opened in a spreadsheet, filtered and p
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bpql.errors import BpqlError
 from bpql.fmea import AP_RANK
 from bpql.graphdata import Enterprise
+from bpql.safe import csv_text, spreadsheet_text, terminal_text, xlsx_cell
+from bpql.words import counted
 
 #: (column title, fail point property or derived key); the order of a risk team's register
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -101,26 +102,44 @@ def _cells(reg: Register) -> list[list[Any]]:
 
 
 def to_csv(reg: Register) -> str:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow([title for title, _ in COLUMNS])
-    w.writerows(["" if v is None else v for v in row] for row in _cells(reg))
-    return out.getvalue()
+    """The register as CSV, every cell through `bpql.safe.spreadsheet_cell`: a fail point
+    named `=HYPERLINK(...)` is text in the spreadsheet that opens it, not a formula."""
+    return csv_text([title for title, _ in COLUMNS], _cells(reg))
 
 
 def to_text(reg: Register) -> str:
-    """A short listing for the terminal: the register proper is the file."""
-    lines = [f"{reg.enterprise}: {len(reg.rows)} fail points ({reg.ap_source})"]
+    """A short listing for the terminal: the register proper is the file. Each row says its
+    service, scenario and step, as a fail point of the as-is and of the to-be often share a
+    name; every value through `bpql.safe.terminal_text`."""
+    lines = [f"{reg.enterprise}: {counted(len(reg.rows), 'fail point')} ({reg.ap_source})"]
     for r in reg.rows:
         action = f"; action: {r['action']}" if r.get("action") else ""
-        where = f"system {r['system']}" if r.get("system") else f"{r['service']} / {r['step']}"
+        if r.get("system"):
+            where = f"system {r['system']}"
+        else:
+            where = f"{r['service']}, {r['scenario']} / {r['step']}"
         lines.append(f"{r['ap']:<6} RPN {r['rpn']:>3}  {r['name']} [{where}]{action}")
-    return "\n".join(lines) + "\n"
+    return "".join(terminal_text(line) + "\n" for line in lines)
+
+
+#: the widest a register column is made (characters); longer text wraps within the cell
+MAX_WIDTH = 60
+
+
+def _width(title: str, values: list[Any]) -> int:
+    """A column as wide as its header (and its filter button) and its longest value (its
+    longest line), within `MAX_WIDTH`, so a 30-character service name is not cut at 10."""
+    longest = max(
+        (len(line) for v in values if v is not None for line in spreadsheet_text(v).split("\n")),
+        default=0,
+    )
+    return min(max(len(title) + 4, longest + 2), MAX_WIDTH)
 
 
 def write_xlsx(reg: Register, path: Path) -> None:
-    """A workbook a risk team opens: the register (filterable, priorities coloured) and the
-    wording of the rating scales it was rated on."""
+    """A workbook a risk team opens: the register (filterable, priorities coloured, `Due` a
+    date) and the wording of the rating scales it was rated on. Every cell through
+    `bpql.safe.xlsx_cell`: text is a string cell, never a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -129,47 +148,56 @@ def write_xlsx(reg: Register, path: Path) -> None:
     ws = wb.active
     assert ws is not None
     ws.title = "Register"
-    ws.append([title for title, _ in COLUMNS])
+    _put_row(ws, 1, [title for title, _ in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for row in _cells(reg):
-        ws.append(row)
+    rows = _cells(reg)
+    due = next(i for i, (_, key) in enumerate(COLUMNS) if key == "due")
+    for r, row in enumerate(rows, start=2):
+        if row[due] is not None:
+            row[due] = date.fromisoformat(str(row[due]))
+        _put_row(ws, r, row)
+    for r in range(2, ws.max_row + 1):
+        ws.cell(row=r, column=due + 1).number_format = "yyyy-mm-dd"
     ap_cols = [i for i, (_, key) in enumerate(COLUMNS, start=1) if key in ("ap", "ap_after")]
     for r in range(2, ws.max_row + 1):
         for c in ap_cols:
             cell = ws.cell(row=r, column=c)
             if cell.value in FILLS:
                 cell.fill = PatternFill("solid", fgColor=FILLS[str(cell.value)])
-    widths = {"name": 44, "action": 40, "prevention": 30, "detection_control": 30, "step": 30}
-    for i, (title, key) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = widths.get(key, max(10, len(title) + 2))
+    for i, (title, _) in enumerate(COLUMNS):
+        values = [row[i] for row in rows]
+        width = _width(title, values) if i != due else 14  # `yyyy-mm-dd` and the button
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
+        if width == MAX_WIDTH:  # a column of long text: its cells wrap
+            for cell in ws[get_column_letter(i + 1)][1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     scales = wb.create_sheet("Scales")
-    scales.append(["Rating", "Severity", "Occurrence", "Detection"])
+    _put_row(scales, 1, ["Rating", "Severity", "Occurrence", "Detection"])
     for cell in scales[1]:
         cell.font = Font(bold=True)
-    for rating in range(10, 0, -1):
-        scales.append(
-            [
-                rating,
-                *(
-                    reg.scales.get(k, {}).get(rating, "")
-                    for k in ("severity", "occurrence", "detection")
-                ),
-            ]
-        )
+    for r, rating in enumerate(range(10, 0, -1), start=2):
+        _put_row(scales, r, [rating, *(reg.scales.get(k, {}).get(rating, "") for k in SCALES)])
     for col, width in zip("ABCD", (8, 60, 45, 60), strict=True):
         scales.column_dimensions[col].width = width
         for cell in scales[col]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     about = wb.create_sheet("About")
-    about.append(["Enterprise", reg.enterprise])
-    about.append(["Action priority table", reg.ap_source])
-    about.append(["Fail points", len(reg.rows)])
+    _put_row(about, 1, ["Enterprise", reg.enterprise])
+    _put_row(about, 2, ["Action priority table", reg.ap_source])
+    _put_row(about, 3, ["Fail points", len(reg.rows)])
     about.column_dimensions["A"].width = 24
     about.column_dimensions["B"].width = 70
     wb.save(path)
+
+
+def _put_row(ws: Any, row: int, values: list[Any]) -> None:
+    """One row of a sheet, each value through `bpql.safe.xlsx_cell` (openpyxl's own `append`
+    makes any text starting with `=` a formula)."""
+    for column, value in enumerate(values, start=1):
+        xlsx_cell(ws.cell(row=row, column=column), value)
 
 
 def write_csv(reg: Register, path: Path) -> None:

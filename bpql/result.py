@@ -6,13 +6,12 @@ the CLI, JSON, the differential tests and the visualisation never see a driver t
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from bpql.durations import Duration
+from bpql.safe import csv_text
 
 
 class Mark:
@@ -77,12 +76,10 @@ class Table:
         return out
 
     def to_csv(self) -> str:
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(self.columns)
-        for r in self.rows:
-            w.writerow([_cell(v) for v in r])
-        return buf.getvalue()
+        """CSV for a spreadsheet (`bpql.safe.csv_text`): durations as numbers, their unit in
+        the header (`max_wait (minutes)`), so a spreadsheet sums them."""
+        heads = [f"{c} ({self.units[c]})" if c in self.units else c for c in self.columns]
+        return csv_text(heads, self.rows)
 
 
 @dataclass
@@ -212,11 +209,13 @@ def _cell(v: Any) -> str:
     if isinstance(v, Duration):
         return str(v)
     if isinstance(v, float):
-        return f"{v:g}"
+        return f"{v:.15g}"  # `:g` printed 1234567.0 as 1.23457e+06
     return str(v)
 
 
 def cell_text(v: Any) -> str:
+    """A value as plain text (a list as `a; b`, a duration with units); a terminal gets it
+    through `bpql.safe.terminal_text`, a spreadsheet through `bpql.safe.spreadsheet_cell`."""
     return _cell(v)
 
 

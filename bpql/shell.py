@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bpql.complete import Entries, StoreEntries, complete, is_unfinished, vocabulary
+from bpql.safe import terminal_text
 
 if TYPE_CHECKING:
     from prompt_toolkit.completion import CompleteEvent
@@ -62,7 +63,11 @@ class Shell:
         self.folder: Path | None = None
 
     def say(self, text: str) -> None:
-        self.console.print(text, markup=False, highlight=False)
+        """A line of the shell's own (help, errors, `viz`'s page) as plain text: nothing in it
+        is rich markup or reaches the terminal as a control character."""
+        from rich.text import Text
+
+        self.console.print(Text(terminal_text(text, keep_newlines=True)))
 
     def run(self, text: str) -> None:
         from bpql.engine import Engine

@@ -83,4 +83,4 @@ def test_csv_refuses_several_answers_and_stdin_works(loaded: str) -> None:
     assert r.returncode == 2 and r.stdout == ""
     assert "CSV holds one table" in r.stderr
     r = bpql("query", "-f", "-", "--format", "csv", "--db", loaded, stdin="find services\n")
-    assert r.returncode == 0 and r.stdout.splitlines()[0] == "id,name"
+    assert r.returncode == 0 and r.stdout.splitlines()[0] == '"id","name"'

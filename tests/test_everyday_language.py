@@ -140,11 +140,36 @@ def test_answers_print_durations_with_units(embedded: str) -> None:
     assert re.search(r"claims\.call-claims-line\s+│\s+2w\b", table.stdout), table.stdout
     assert re.search(r"quote\.refer-underwriting\s+│\s+1d\b", table.stdout), table.stdout
     assert "20160" not in table.stdout
-    csv = bpql("query", query, "--db", embedded, "--format", "csv").stdout
-    assert "claims.call-claims-line,2w" in csv.splitlines()
+    # CSV is for spreadsheets: a number they sum, its unit in the header
+    csv = bpql("query", query, "--db", embedded, "--format", "csv").stdout.splitlines()
+    assert csv[0] == '"id","max_wait (minutes)"'
+    assert '"claims.call-claims-line",20160' in csv
     doc = json.loads(bpql("query", query, "--db", embedded, "--format", "json").stdout)
     assert doc["units"] == {"max_wait": "minutes"}
     assert ["claims.call-claims-line", 20160.0] in doc["rows"]
+
+
+@pytest.mark.parametrize(
+    ("written", "printed"),
+    [
+        ("10d", "10d"),  # issue 21, item 12: not `1w3d`
+        ("1w3d", "10d"),
+        ("2w", "2w"),
+        ("14d", "2w"),  # a whole number of weeks reads as weeks
+        ("1w2h", "7d2h"),
+        ("1h30m", "1h30m"),
+        ("90s", "1m30s"),
+        ("30s", "30s"),
+    ],
+)
+def test_durations_print_in_days_unless_whole_weeks(written: str, printed: str) -> None:
+    """Weeks only for a whole number of weeks; what is printed reads back the same."""
+    from bpql.durations import format_minutes, parse_duration
+
+    minutes = parse_duration(written)
+    assert minutes is not None
+    assert format_minutes(minutes) == printed
+    assert parse_duration(printed) == minutes
 
 
 def test_views_show_durations_with_units(embedded: str, tmp_path: Path) -> None:

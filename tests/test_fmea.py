@@ -264,6 +264,11 @@ def test_the_register_opens_in_a_spreadsheet_reader(tmp_path: Path) -> None:
     assert first[:3] == ("high", 336, "Dissatisfaction not recognised as a complaint")
     assert ws["A2"].fill.fgColor.rgb.endswith("F8CBAD")  # high is red
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    # columns fitted to what they hold (issue 21, item 11: Service and Id were 10 wide)
+    for i, title in enumerate(header):
+        longest = max(len(str(v)) for v in [title, *(row[i] for row in body)] if v is not None)
+        width = ws.column_dimensions[ws.cell(row=1, column=i + 1).column_letter].width
+        assert min(longest, 58) < width <= 60, (title, longest, width)
     scales = list(wb["Scales"].iter_rows(values_only=True))
     assert scales[0] == ("Rating", "Severity", "Occurrence", "Detection")
     assert [row[0] for row in scales[1:]] == list(range(10, 0, -1))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bpql.lint.registry import RULES
 from bpql.lint.run import Report
+from bpql.safe import json_text, terminal_text
 
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -16,7 +16,9 @@ SARIF_SCHEMA = (
 
 
 def text(report: Report) -> str:
-    return "".join(f.line() + "\n" for f in report.findings)
+    """One line per finding, through `bpql.safe.terminal_text`: a name quoted in a message
+    prints as the characters it holds."""
+    return "".join(terminal_text(f.line()) + "\n" for f in report.findings)
 
 
 def summary(report: Report) -> str:
@@ -38,7 +40,7 @@ def as_json(report: Report) -> str:
         "files": report.files,
         "config": report.config.source,
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_text(data) + "\n"
 
 
 def _uri(file: str) -> str:
@@ -104,7 +106,7 @@ def sarif(report: Report) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log) + "\n"
 
 
 FORMATS: dict[str, Callable[[Report], str]] = {"text": text, "json": as_json, "sarif": sarif}
