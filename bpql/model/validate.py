@@ -31,51 +31,15 @@ from bpql.fmea import (
 )
 from bpql.graphdata import Enterprise, GraphData
 from bpql.ids import blueprint_id, member_id, member_prefix, system_member_id
+from bpql.model.files import FileRefused, collect_files, read_regular
 from bpql.model.format import BlueprintFile, EnterpriseFile, FailPoint
 from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml, read_yaml_fast
 from bpql.schema import LANE_BY_KEY
-
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def collect_files(paths: Sequence[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            # not `is_file()`: a dangling link or an unreadable entry must fail, not vanish
-            found = sorted(
-                p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and not p.is_dir()
-            )
-            if not found:
-                raise BpqlError(f"{path}: no .yaml files in this folder", code="BPQL-F001")
-            files.extend(found)
-        elif path.is_file() or path.is_symlink():
-            files.append(path)
-        else:
-            raise BpqlError(f"{path}: no such file or folder", code="BPQL-F002")
-    seen: set[object] = set()
-    unique = []
-    for f in files:
-        key = _identity(f)
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    return unique
-
-
-def _identity(f: Path) -> object:
-    """The file a path names, so a file named twice (a link, `a/../a`) is read once: its
-    device and inode (one call; resolving the path took one per folder in it)."""
-    try:
-        st = f.stat()
-    except OSError:
-        return f.resolve()
-    return (st.st_dev, st.st_ino)
 
 
 _FRIENDLY = {
@@ -699,8 +663,8 @@ def parse_files(
             key = None
             doc = None
             if cache is not None:
-                with suppress(OSError):  # unreadable: the reader says so, with its code
-                    key = file_key(f, f.read_bytes())
+                with suppress(OSError, FileRefused):  # the reader says why, with its code
+                    key = file_key(f, read_regular(f))
                 doc = cache.get(key) if key is not None else None
             try:
                 if doc is None:
