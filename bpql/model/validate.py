@@ -70,6 +70,8 @@ def _kind_of(value: Any) -> str:
         return "a list"
     if isinstance(value, bool):
         return str(value).lower()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))  # a duration read as minutes: 0, not 0.0
     text = repr(value)
     # one line stays one line: a 5,000-digit value is shown by its start and its length
     return text if len(text) <= 40 else f"{text[:30]}... ({len(text)} characters)"
@@ -111,7 +113,10 @@ def _pydantic_problems(
         elif kind == "extra_forbidden":
             allowed = _fields_at(model, loc[:-1])
             msg = f"{where}: unknown field '{field_name}'{did_you_mean(str(field_name), allowed)}"
-            if allowed:
+            trap = _comma_trap(doc, loc)
+            if trap:
+                msg += trap
+            elif allowed:
                 msg += f"; expected one of: {', '.join(allowed)}"
             span = doc.span(loc, key=True)
         elif kind == "string_pattern_mismatch":
@@ -133,7 +138,7 @@ def _pydantic_problems(
             key, words = _BOUNDS[kind]
             bound = ctx.get(key)
             what = "a duration" if field_name in _DURATION_FIELDS else "a number"
-            msg = f"{where}: expected {what} {words} {bound}, got {_kind_of(got)}"
+            msg = f"{where}: expected {what} {words} {_kind_of(bound)}, got {_kind_of(got)}"
         elif field_name in _DURATION_FIELDS and kind in ("float_type", "float_parsing"):
             example = f"a duration such as {DURATION_EXAMPLES}"
             msg = f"{where}: expected {example}, got {_kind_of(got)}"
@@ -149,6 +154,48 @@ def _pydantic_problems(
             msg = f"{where}: {err['msg']}"
         problems.append(BpqlError(msg, span, code="BPQL-F003"))
     return problems
+
+
+def _comma_trap(doc: SourceDoc, loc: PathKey) -> str:
+    """The hint for YAML's comma trap: in `{description: a, b}` the comma ends the value, and
+    `b` becomes a key with no value. Recognised as a key written with no ':' (its value
+    starts where the key ends) after a key whose value is text, with maybe more such keys
+    in between (`{description: a, b, c}`)."""
+    parent: Any = doc.data
+    for part in loc[:-1]:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return ""
+    if not isinstance(parent, dict) or loc[-1] not in parent:
+        return ""
+
+    def bare(key: str) -> bool:
+        written, value_at = (
+            doc.key_positions.get((*loc[:-1], key)),
+            doc.positions.get((*loc[:-1], key)),
+        )
+        return (
+            parent[key] is None
+            and written is not None
+            and value_at == (written[0], written[1] + len(key))
+        )
+
+    keys = list(parent)
+    at = keys.index(loc[-1])
+    if not bare(keys[at]):
+        return ""
+    first = at
+    while first > 0 and bare(keys[first - 1]):
+        first -= 1
+    if first == 0 or not isinstance(parent[keys[first - 1]], str):
+        return ""
+    owner = keys[first - 1]
+    text = ", ".join([parent[owner], *keys[first : at + 1]])
+    return (
+        f"; the ',' before it ends the value of '{owner}' inside {{...}}: if '{loc[-1]}' is "
+        f'part of that text, put it in quotes: {owner}: "{text}"'
+    )
 
 
 def _fields_at(model: type[BaseModel], path: PathKey) -> list[str]:

@@ -217,6 +217,57 @@ def _text(path: Path, name: str) -> str:
     return decode(raw, name)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text_value(value: str, doc: SourceDoc, path: PathKey, key: bool) -> str:
+    """A text with the surrogate pairs of `\\ud83d\\ude00` escapes joined into the one
+    character they mean, as JSON reads them (YAML readers leave two halves that no store can
+    hold); a half with no partner is refused where it is written."""
+    if not _SURROGATE.search(value):
+        return value
+    joined = value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
+    lone = _SURROGATE.search(joined)
+    if lone is None:
+        return joined
+    raise BpqlError(
+        f"a lone surrogate (U+{ord(lone.group()):04X}), half of a character written as two "
+        "\\u escapes; no store can hold it: write the character itself, or one \\U escape "
+        "(\\U0001F600)",
+        doc.span(path, key=key),
+        code="BPQL-F038",
+    )
+
+
+def _whole_characters(doc: SourceDoc, node: Any, path: PathKey) -> Any:
+    """The data with every text checked by `_text_value` (keys too)."""
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            child = (*path, k)
+            fixed = _text_value(k, doc, child, True)
+            renamed: PathKey = (*path, fixed)
+            if fixed != k:
+                for table in (doc.positions, doc.key_positions):
+                    if child in table:
+                        table[renamed] = table[child]
+            out[fixed] = _whole_characters(doc, v, renamed)
+        return out
+    if isinstance(node, list):
+        return [_whole_characters(doc, v, (*path, i)) for i, v in enumerate(node)]
+    if isinstance(node, str):
+        return _text_value(node, doc, path, False)
+    return node
+
+
+def _escapes_checked(doc: SourceDoc, text: str) -> SourceDoc:
+    """Only a `\\u` escape makes a surrogate (UTF-8 text cannot hold one): most files skip
+    the walk."""
+    if "\\u" in text or "\\U" in text:
+        doc.data = _whole_characters(doc, doc.data, ())
+    return doc
+
+
 def _start(data: Any) -> tuple[int, int]:
     """Where the content of a file begins, after any leading comments."""
     try:
@@ -287,7 +338,7 @@ def read_yaml(path: Path, display: str | None = None) -> SourceDoc:
     doc = SourceDoc(name, None)
     doc.positions[()] = _start(data)
     doc.data = _plain(data, (), doc)
-    return doc
+    return _escapes_checked(doc, text)
 
 
 # --- a faster reader for many files (lint) ---------------------------------------------------
@@ -425,6 +476,6 @@ def read_yaml_fast(path: Path, display: str | None = None) -> SourceDoc:
         mark = start.start_mark
         doc.positions[()] = (mark.line + 1, mark.column + 1) if start is not root else (1, 1)
         doc.data = _fast_plain(root, (), doc)
-        return doc
     except Exception:
         return read_yaml(path, display)
+    return _escapes_checked(doc, text)
