@@ -802,3 +802,19 @@ def test_hostile_settings_are_one_line(case: str, tmp_path: Path) -> None:
     with deadline(), pytest.raises(BpqlError) as exc:
         load(start=folder)
     assert exc.value.code == code, exc.value.message
+
+
+def test_the_sample_output_in_docs_lint_md_is_what_lint_prints() -> None:
+    """docs/lint.md's first example: its lines are printed, in that order, and its count is
+    the count (a new rule or a changed example makes this fail until the page is updated)."""
+    page = (ROOT / "docs" / "lint.md").read_text(encoding="utf-8")
+    block = re.search(r"```console\n\$ bpql lint examples/insurer\n(.*?)```", page, re.S)
+    assert block
+    shown = block[1].splitlines()
+    r = bpql("lint", "examples/insurer")
+    assert r.returncode == 0
+    printed = r.stdout.splitlines()
+    lines = [ln for ln in shown[:-1] if ln != "..."]
+    assert lines and all(ln in printed for ln in lines), lines
+    assert [printed.index(ln) for ln in lines] == sorted(printed.index(ln) for ln in lines)
+    assert shown[-1] + "\n" == r.stderr

@@ -285,3 +285,13 @@ def test_the_enterprise_may_be_a_mapping(validator: Any, tmp_path: Path) -> None
     f.write_text("enterprise: {id: harbour}\n", encoding="utf-8")
     assert _shape_problem(f) is True
     assert _errors(validator, read_yaml_fast(f).data) != []
+
+
+def test_the_docs_files_are_accepted(validator: Any, tmp_path: Path) -> None:
+    """docs/format.md's complete enterprise and blueprint files, which use every field."""
+    from tests.test_validation import docs_files
+
+    files = docs_files(tmp_path)
+    assert len(files) == 2
+    for f in files:
+        assert _errors(validator, read_yaml_fast(f).data) == [], f.name

@@ -190,8 +190,11 @@ def _comma_trap(doc: SourceDoc, loc: PathKey) -> str:
         first -= 1
     if first == 0 or not isinstance(parent[keys[first - 1]], str):
         return ""
+    last = at
+    while last + 1 < len(keys) and bare(keys[last + 1]):
+        last += 1
     owner = keys[first - 1]
-    text = ", ".join([parent[owner], *keys[first : at + 1]])
+    text = ", ".join([parent[owner], *keys[first : last + 1]])
     return (
         f"; the ',' before it ends the value of '{owner}' inside {{...}}: if '{loc[-1]}' is "
         f'part of that text, put it in quotes: {owner}: "{text}"'
