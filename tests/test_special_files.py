@@ -263,3 +263,50 @@ def test_a_regular_file_is_read_whole(tmp_path: Path) -> None:
     data = bytes(range(256)) * 5000  # more than one read's chunk
     f.write_bytes(data)
     assert read_regular(f) == data
+
+
+def _ap_fifo(folder: Path) -> str:
+    os.mkfifo(folder / "ap.csv")
+    return "ap.csv"
+
+
+def _ap_outside(folder: Path) -> str:
+    shutil.copy(ROOT / "bpql" / "data" / "action_priority.csv", folder.parent / "ap.csv")
+    return "../ap.csv"
+
+
+def _ap_linked_out(folder: Path) -> str:
+    (folder / "ap.csv").symlink_to("/etc/hostname")
+    return "ap.csv"
+
+
+def _ap_large(folder: Path) -> str:
+    with (folder / "ap.csv").open("wb") as f:
+        f.truncate(2 << 20)
+    return "ap.csv"
+
+
+AP_TABLES: dict[str, tuple[Callable[[Path], str], str]] = {
+    "a-fifo": (_ap_fifo, "a named pipe (FIFO), not a file"),
+    "outside-the-folder": (_ap_outside, "is outside the enterprise file's folder"),
+    "a-link-out-of-the-folder": (_ap_linked_out, "is outside the enterprise file's folder"),
+    "too-large": (_ap_large, "the file is 2.0 MB; files are read up to 1.0 MB"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(AP_TABLES))
+def test_the_action_priority_table_is_read_as_safely(case: str, tmp_path: Path) -> None:
+    """The one other file an enterprise names (`fmea: {action_priority: ap.csv}`): a regular
+    file of at most 1 MB beside the enterprise file, or one line at the field."""
+    folder = enterprise(tmp_path)
+    make, words = AP_TABLES[case]
+    name = make(folder)
+    ent = folder / "enterprise.yaml"
+    text = ent.read_text(encoding="utf-8")
+    ent.write_text(text + f"fmea:\n  action_priority: {name}\n", encoding="utf-8")
+    line = text.count("\n") + 2
+    r = guarded("validate", str(folder))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    (shown,) = r.stderr.splitlines()
+    assert shown.startswith(f"error: {ent}:{line}:20: fmea.action_priority: "), shown
+    assert words in shown

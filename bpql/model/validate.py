@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import gc
 import hashlib
+import os
 import pickle
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -31,7 +32,7 @@ from bpql.fmea import (
 )
 from bpql.graphdata import Enterprise, GraphData
 from bpql.ids import blueprint_id, member_id, member_prefix, system_member_id
-from bpql.model.files import FileRefused, collect_files, read_regular
+from bpql.model.files import FileRefused, check_regular, collect_files, read_regular
 from bpql.model.format import BlueprintFile, EnterpriseFile, FailPoint
 from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml, read_yaml_fast
 from bpql.schema import LANE_BY_KEY
@@ -610,20 +611,45 @@ def _check_blueprint(
                 g.add_rel("MEASURES", gid(m.id), gid(step_id))
 
 
+#: the largest action priority table read: the AIAG-VDA table is 1,000 rows of a few bytes
+MAX_TABLE_BYTES = 1024 * 1024
+
+
 def _ap_table(doc: SourceDoc, ent: EnterpriseFile) -> ActionPriorityTable:
-    """The enterprise's own action priority table, if its file names one."""
+    """The enterprise's own action priority table, if its file names one: a regular file of
+    at most 1 MB in the enterprise file's folder (or below it), read as files in a folder
+    are (docs/format.md)."""
     name = ent.fmea.action_priority if ent.fmea else None
     if name is None:
         return default_table()
-    where = Path(doc.file).parent / name
-    if not where.is_file():
+    folder = Path(doc.file).parent
+    where = folder / name
+    span = doc.span(("fmea", "action_priority"))
+    if not os.path.lexists(where):
         raise BlueprintError(
             [
                 BpqlError(
                     f"fmea.action_priority: no file '{where}'; expected a CSV table beside the "
                     "enterprise file",
-                    doc.span(("fmea", "action_priority")),
+                    span,
                     code="BPQL-F088",
+                )
+            ]
+        )
+    try:
+        check_regular(where, MAX_TABLE_BYTES)
+    except FileRefused as exc:
+        raise BlueprintError(
+            [BpqlError(f"fmea.action_priority: '{where}': {exc.reason}", span, code="BPQL-F039")]
+        ) from None
+    if not where.resolve().is_relative_to(folder.resolve()):
+        raise BlueprintError(
+            [
+                BpqlError(
+                    f"fmea.action_priority: '{where}' is outside the enterprise file's folder; "
+                    "expected a CSV table beside the enterprise file",
+                    span,
+                    code="BPQL-F039",
                 )
             ]
         )
