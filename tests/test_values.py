@@ -360,3 +360,8 @@ def test_values_just_over_the_bounds_are_refused_by_validate(
     (line,) = [ln for ln in r.stderr.splitlines() if words in ln]
     path = folder / "services" / "claims.yaml"
     assert re.match(rf"error: {re.escape(str(path))}:\d+:{column}: ", line), line
+
+
+def test_the_spaces_a_name_may_not_start_or_end_with() -> None:
+    """Every character Python calls whitespace, and the byte order mark."""
+    assert set(SPACES) == {c for c in map(chr, range(0x110000)) if c.isspace()} | {"\ufeff"}
