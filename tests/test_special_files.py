@@ -135,13 +135,14 @@ REFUSED: dict[str, tuple[Callable[[Path], str], str, str]] = {
 
 
 @pytest.mark.parametrize("case", sorted(REFUSED))
-@pytest.mark.parametrize("command", ["validate", "lint", "load", "register"])
+@pytest.mark.parametrize("command", ["validate", "lint", "load", "register", "diff"])
 def test_special_files_are_one_line_each(command: str, case: str, tmp_path: Path) -> None:
+    """Every command that reads an enterprise folder (`diff` compares it with another)."""
     folder = enterprise(tmp_path)
     make, _, words = REFUSED[case]
     named = make(folder)
     db = tmp_path / "db" / "graph.lbdb"
-    extra = ["--db", f"embedded:{db}"] if command == "load" else []
+    extra = {"load": ["--db", f"embedded:{db}"], "diff": [GOOD]}.get(command, [])
     r = guarded(command, str(folder), *extra)
     assert r.returncode == 2, r.stdout
     assert "Traceback" not in r.stderr and r.stdout == ""
