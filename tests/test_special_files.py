@@ -289,8 +289,8 @@ def _ap_large(folder: Path) -> str:
 
 AP_TABLES: dict[str, tuple[Callable[[Path], str], str]] = {
     "a-fifo": (_ap_fifo, "a named pipe (FIFO), not a file"),
-    "outside-the-folder": (_ap_outside, "is outside the enterprise file's folder"),
-    "a-link-out-of-the-folder": (_ap_linked_out, "is outside the enterprise file's folder"),
+    "outside-the-folder": (_ap_outside, "': outside the enterprise file's folder; expected"),
+    "a-link-out-of-the-folder": (_ap_linked_out, "': outside the enterprise file's folder"),
     "too-large": (_ap_large, "the file is 2.0 MB; files are read up to 1.0 MB"),
 }
 
@@ -311,3 +311,25 @@ def test_the_action_priority_table_is_read_as_safely(case: str, tmp_path: Path) 
     (shown,) = r.stderr.splitlines()
     assert shown.startswith(f"error: {ent}:{line}:20: fmea.action_priority: "), shown
     assert words in shown
+
+
+def test_a_folder_that_cannot_be_read_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(As root, permissions cannot make one: the listing is made to fail instead.)"""
+    folder = enterprise(tmp_path)
+    real = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if Path(path).name == "services":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(files.os, "scandir", scandir)
+    with pytest.raises(BlueprintError) as info:
+        collect_files([folder])
+    (problem,) = info.value.problems
+    assert problem.code == "BPQL-F036"
+    assert (
+        problem.one_line() == f"{folder / 'services'}: cannot read this folder: Permission denied"
+    )

@@ -280,13 +280,9 @@ def _read(path: Path) -> tuple[dict[str, Any], str]:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         at = _TOML_AT.search(message)
-        if at is None:
-            raise BpqlError(f"{name}: invalid TOML: {message}", code="BPQL-C041") from None
-        raise BpqlError(
-            f"invalid TOML: {message[: at.start()]}",
-            Span(int(at[1]), int(at[2]), file=name),
-            code="BPQL-C041",
-        ) from None
+        span = Span(int(at[1]), int(at[2]), file=name) if at else None
+        shown = f"invalid TOML: {message[: at.start()] if at else message}"
+        raise BpqlError(shown if span else f"{name}: {shown}", span, code="BPQL-C041") from None
     except RecursionError:
         raise BpqlError(
             f"{name}: invalid TOML: arrays or tables nested too deeply to read",

@@ -638,16 +638,16 @@ def _ap_table(doc: SourceDoc, ent: EnterpriseFile) -> ActionPriorityTable:
         )
     try:
         check_regular(where, MAX_TABLE_BYTES)
+        inside = where.resolve().is_relative_to(folder.resolve())
+        problem = None if inside else "outside the enterprise file's folder"
     except FileRefused as exc:
-        raise BlueprintError(
-            [BpqlError(f"fmea.action_priority: '{where}': {exc.reason}", span, code="BPQL-F039")]
-        ) from None
-    if not where.resolve().is_relative_to(folder.resolve()):
+        problem = exc.reason
+    if problem is not None:
         raise BlueprintError(
             [
                 BpqlError(
-                    f"fmea.action_priority: '{where}' is outside the enterprise file's folder; "
-                    "expected a CSV table beside the enterprise file",
+                    f"fmea.action_priority: '{where}': {problem}; expected a CSV table beside "
+                    "the enterprise file",
                     span,
                     code="BPQL-F039",
                 )
