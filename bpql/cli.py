@@ -151,7 +151,7 @@ def cmd_register(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from bpql.model.format import json_schema
 
-    print(json.dumps(json_schema(), indent=2))
+    print(json.dumps(json_schema(args.draft), indent=2, ensure_ascii=False))
     return 0
 
 
@@ -485,7 +485,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="enterprise folders or files")
     p.add_argument("-o", "--output", help="write it to a .xlsx or .csv file")
     p.add_argument("--format", choices=["text", "csv"], default="text")
-    add("schema", cmd_schema, "print the JSON Schema of the blueprint file format")
+    p = add(
+        "schema",
+        cmd_schema,
+        "print the JSON Schema of the blueprint file format, for editors (it accepts every "
+        "file `bpql validate` accepts, before cross-file checks)",
+    )
+    p.add_argument(
+        "--draft",
+        choices=["2020-12", "07"],
+        default="2020-12",
+        help="the JSON Schema dialect (default 2020-12; 07 for editors that read draft-07)",
+    )
     p = add(
         "load",
         cmd_load,

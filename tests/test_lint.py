@@ -719,3 +719,102 @@ def test_the_blueprint_view_marks_flagged_elements(tmp_path: Path) -> None:
     # the tooltip lists every property of the node, the messages among them
     assert answer["props"]["lint"].startswith("lanes/frontstage-without-touchpoint: ")
     assert "Lint finding" in html
+
+
+# --- hostile settings (issue 19, item 6) ---------------------------------------------------
+
+
+def _deep(depth: int) -> bytes:
+    return b"[lint]\nextends = " + b"[" * depth + b"]" * depth + b"\n"
+
+
+#: case -> (file name, its bytes or how to make it, code, what the line starts with after
+#: "error: <file>", words in it)
+HOSTILE: dict[str, tuple[str, Any, str, str, str]] = {
+    "extends-a-number": ("bpql.toml", b"[lint]\nextends = 5\n", "BPQL-C055", ":2:1: ", "got 5"),
+    "extends-numbers": ("bpql.toml", b"[lint]\nextends = [5]\n", "BPQL-C055", ":2:1:", "got 5"),
+    "tool-a-string": ("pyproject.toml", b'tool = "x"\n', "BPQL-C045", ":1:1: ", "tool: expected"),
+    "tool-bpql-a-number": ("pyproject.toml", b"[tool]\nbpql = 3\n", "BPQL-C045", ":2:1:", "got 3"),
+    "lint-an-array": (
+        "pyproject.toml",
+        b"[tool.bpql]\nlint = [1]\n",
+        "BPQL-C045",
+        ":2:1: ",
+        "tool.bpql.lint: expected a table, got an array",
+    ),
+    "lint-a-number": ("bpql.toml", b"lint = 5\n", "BPQL-C045", ":1:1: ", "lint: expected a table"),
+    "store-a-string": ("bpql.toml", b'[lint]\nstore = "yes"\n', "BPQL-C050", ":2:1: ", "'yes'"),
+    "rules-a-number": ("bpql.toml", b"[lint]\nrules = 5\n", "BPQL-C049", ":2:1: ", "got 5"),
+    "level-a-number": (
+        "bpql.toml",
+        b'[lint]\nrules = {"shared/unused-role" = 3}\n',
+        "BPQL-C046",
+        ":2:10: ",
+        "'shared/unused-role' = 3; expected one of off, warn, error",
+    ),
+    "level-a-table": (
+        "bpql.toml",
+        b'[lint.rules]\n"shared/unused-role" = {a = 1}\n',
+        "BPQL-C046",
+        ":2:1: ",
+        "= a table",
+    ),
+    "unknown-key": ("bpql.toml", b"[lint]\nextnds = []\n", "BPQL-C042", ":2:1: ", "'extends'"),
+    "unknown-preset": ("bpql.toml", b'[lint]\nextends = "x"\n', "BPQL-C043", ":2:1: ", "'x'"),
+    "unknown-rule": ("bpql.toml", b'[lint.rules]\n"a/b" = "off"\n', "BPQL-C044", ":2:1: ", "'a/b'"),
+    "not-utf-8": ("bpql.toml", b'[lint]\nextends = "\xff"\n', "BPQL-C053", ":2:12: ", "0xFF"),
+    "not-toml": ("bpql.toml", b"[lint\n", "BPQL-C041", ":1:6: ", "invalid TOML: Expected ']'"),
+    "deep-array": ("bpql.toml", _deep(50_000), "BPQL-C054", ": ", "nested too deeply"),
+    "deep-array-within-reach": ("bpql.toml", _deep(200), "BPQL-C055", ":2:1: ", "an array"),
+    "too-large": ("bpql.toml", b"#" * (2 << 20), "BPQL-C052", ": ", "the file is 2.0 MB"),
+    "a-fifo": ("bpql.toml", os.mkfifo, "BPQL-C051", ": ", "a named pipe (FIFO), not a file"),
+    "a-folder": ("bpql.toml", os.mkdir, "BPQL-C051", ": ", "a folder, not a file"),
+    "a-pyproject-folder": ("pyproject.toml", os.mkdir, "BPQL-C051", ": ", "a folder"),
+    "a-link-loop": ("bpql.toml", lambda p: p.symlink_to(p.name), "BPQL-C051", ": ", "link loop"),
+    "a-dangling-link": ("bpql.toml", lambda p: p.symlink_to("no"), "BPQL-C051", ": ", "'no'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_settings_are_one_line(case: str, tmp_path: Path) -> None:
+    """Each through `bpql lint` and `bpql load` (which reads the settings for `store`): one
+    line naming the file (at line:col where the parser or the file shows it), no traceback,
+    exit 2, and the load writes nothing; the code from the Python API."""
+    from tests.test_special_files import deadline, guarded
+
+    name, content, code, at, words = HOSTILE[case]
+    folder = tmp_path / "ent"
+    shutil.copytree(BASE, folder)
+    settings = folder / name
+    if isinstance(content, bytes):
+        settings.write_bytes(content)
+    else:
+        content(settings)
+    db = tmp_path / "db" / "graph.lbdb"
+    for args in (["lint", str(folder)], ["load", str(folder), "--db", f"embedded:{db}"]):
+        r = guarded(*args)
+        assert r.returncode == 2 and r.stdout == "", (args, r.stdout)
+        assert "Traceback" not in r.stderr
+        assert r.stderr.count("\n") == 1, r.stderr
+        assert r.stderr.startswith(f"error: {settings}{at}"), r.stderr
+        assert words in r.stderr, r.stderr
+    assert not db.parent.exists(), "the load wrote nothing"
+    with deadline(), pytest.raises(BpqlError) as exc:
+        load(start=folder)
+    assert exc.value.code == code, exc.value.message
+
+
+def test_the_sample_output_in_docs_lint_md_is_what_lint_prints() -> None:
+    """docs/lint.md's first example: its lines are printed, in that order, and its count is
+    the count (a new rule or a changed example makes this fail until the page is updated)."""
+    page = (ROOT / "docs" / "lint.md").read_text(encoding="utf-8")
+    block = re.search(r"```console\n\$ bpql lint examples/insurer\n(.*?)```", page, re.S)
+    assert block
+    shown = block[1].splitlines()
+    r = bpql("lint", "examples/insurer")
+    assert r.returncode == 0
+    printed = r.stdout.splitlines()
+    lines = [ln for ln in shown[:-1] if ln != "..."]
+    assert lines and all(ln in printed for ln in lines), lines
+    assert [printed.index(ln) for ln in lines] == sorted(printed.index(ln) for ln in lines)
+    assert shown[-1] + "\n" == r.stderr

@@ -117,3 +117,87 @@ def test_bad_loads_leave_neo4j_unchanged(
     load_every_bad_case(store.uri, store.env)
     assert store.stats() == stats
     assert dump(store.uri) == graph
+
+
+# --- docs/format.md: its complete files validate, its comma trap is what validate says ------
+
+DOCS = ROOT / "docs" / "format.md"
+
+
+def docs_files(into: Path) -> list[Path]:
+    """The complete files of docs/format.md (yaml blocks opening with `# <path>.yaml`),
+    written under `into`."""
+    written = []
+    for block in re.findall(r"```yaml\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S):
+        name = re.fullmatch(r"# (\S+\.yaml)", block.split("\n", 1)[0])
+        if name:
+            path = into / name[1]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(block, encoding="utf-8")
+            written.append(path)
+    return written
+
+
+def test_the_docs_enterprise_and_blueprint_are_complete_and_valid(tmp_path: Path) -> None:
+    files = docs_files(tmp_path)
+    assert [f.relative_to(tmp_path).as_posix() for f in files] == [
+        "enterprise.yaml",
+        "services/claims.yaml",
+    ]
+    r = bpql("validate", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "ok: Northwind Mutual: 2 files, 1 service, 1 blueprint, 4 steps\n"
+    # every field of the format appears in them, so the sample cannot fall behind it
+    from bpql.model.format import BlueprintFile, EnterpriseFile
+
+    text = "\n".join(f.read_text(encoding="utf-8") for f in files)
+    written = set(re.findall(r"([a-z_]+):", text))
+    models: list[Any] = [EnterpriseFile, BlueprintFile]
+    missing = set()
+    while models:
+        model = models.pop()
+        for name, info in model.model_fields.items():
+            if name not in written:
+                missing.add(f"{model.__name__}.{name}")
+            for inner in getattr(info.annotation, "__args__", (info.annotation,)):
+                args = getattr(inner, "__args__", (inner,))
+                models += [a for a in args if isinstance(a, type) and hasattr(a, "model_fields")]
+    assert missing == set()
+
+
+def test_the_comma_trap_says_to_quote_the_value(tmp_path: Path) -> None:
+    """docs/format.md's example, as validate prints it, and its variants."""
+    docs_files(tmp_path)
+    blueprint = tmp_path / "services" / "claims.yaml"
+    text = blueprint.read_text(encoding="utf-8")
+    page = DOCS.read_text(encoding="utf-8")
+    snippet = re.search(r"```yaml\nsteps:\n(.*?)```", page, re.S)
+    said = re.search(
+        r"it \(here with that step first in the blueprint above\):\n\n```\n(.*?)```", page, re.S
+    )
+    assert snippet and said
+    anchor = "steps:                     # in time order; the file order is the time order\n"
+    blueprint.write_text(text.replace(anchor, anchor + snippet[1]), encoding="utf-8")
+    r = bpql("validate", str(tmp_path))
+    assert r.returncode == 2
+    assert r.stderr.replace(f"{tmp_path}/", "") == said[1].replace("\n", " ").strip() + "\n"
+    # several keys after the comma: the text they came from, whole
+    blueprint.write_text(
+        text.replace(
+            anchor, anchor + "  - {id: t, name: Sort, rank, file, lane: backstage, phase: report}\n"
+        ),
+        encoding="utf-8",
+    )
+    lines = bpql("validate", str(tmp_path)).stderr.splitlines()
+    assert len(lines) == 2 and all(
+        'put it in quotes: name: "Sort, rank, file"' in ln for ln in lines
+    )
+    # a key with a value after the comma is no trap: the usual list of fields
+    blueprint.write_text(
+        text.replace(
+            anchor, anchor + "  - {id: t, name: Sort, rank: 2, lane: backstage, phase: report}\n"
+        ),
+        encoding="utf-8",
+    )
+    (line,) = bpql("validate", str(tmp_path)).stderr.splitlines()
+    assert "unknown field 'rank'; expected one of: lint, id, name" in line and "quotes" not in line

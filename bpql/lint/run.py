@@ -14,11 +14,11 @@ from bpql.graphdata import GraphData
 from bpql.lint import rules as _rules  # noqa: F401  (registers the catalogue)
 from bpql.lint.config import Config, default
 from bpql.lint.registry import RULES, Blueprint, Enterprise, Finding, ignored_at, label_of
+from bpql.model.files import collect_files
 from bpql.model.format import BlueprintFile, EnterpriseFile
 from bpql.model.validate import (
     Parsed,
     check_parsed,
-    collect_files,
     did_you_mean,
     parse_files,
     paused_gc,

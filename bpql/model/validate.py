@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import gc
 import hashlib
+import os
 import pickle
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -31,51 +32,15 @@ from bpql.fmea import (
 )
 from bpql.graphdata import Enterprise, GraphData
 from bpql.ids import blueprint_id, member_id, member_prefix, system_member_id
+from bpql.model.files import FileRefused, check_regular, collect_files, read_regular
 from bpql.model.format import BlueprintFile, EnterpriseFile, FailPoint
 from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml, read_yaml_fast
 from bpql.schema import LANE_BY_KEY
-
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def collect_files(paths: Sequence[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            # not `is_file()`: a dangling link or an unreadable entry must fail, not vanish
-            found = sorted(
-                p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and not p.is_dir()
-            )
-            if not found:
-                raise BpqlError(f"{path}: no .yaml files in this folder", code="BPQL-F001")
-            files.extend(found)
-        elif path.is_file() or path.is_symlink():
-            files.append(path)
-        else:
-            raise BpqlError(f"{path}: no such file or folder", code="BPQL-F002")
-    seen: set[object] = set()
-    unique = []
-    for f in files:
-        key = _identity(f)
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    return unique
-
-
-def _identity(f: Path) -> object:
-    """The file a path names, so a file named twice (a link, `a/../a`) is read once: its
-    device and inode (one call; resolving the path took one per folder in it)."""
-    try:
-        st = f.stat()
-    except OSError:
-        return f.resolve()
-    return (st.st_dev, st.st_ino)
 
 
 _FRIENDLY = {
@@ -106,6 +71,8 @@ def _kind_of(value: Any) -> str:
         return "a list"
     if isinstance(value, bool):
         return str(value).lower()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))  # a duration read as minutes: 0, not 0.0
     text = repr(value)
     # one line stays one line: a 5,000-digit value is shown by its start and its length
     return text if len(text) <= 40 else f"{text[:30]}... ({len(text)} characters)"
@@ -147,7 +114,10 @@ def _pydantic_problems(
         elif kind == "extra_forbidden":
             allowed = _fields_at(model, loc[:-1])
             msg = f"{where}: unknown field '{field_name}'{did_you_mean(str(field_name), allowed)}"
-            if allowed:
+            trap = _comma_trap(doc, loc)
+            if trap:
+                msg += trap
+            elif allowed:
                 msg += f"; expected one of: {', '.join(allowed)}"
             span = doc.span(loc, key=True)
         elif kind == "string_pattern_mismatch":
@@ -169,7 +139,7 @@ def _pydantic_problems(
             key, words = _BOUNDS[kind]
             bound = ctx.get(key)
             what = "a duration" if field_name in _DURATION_FIELDS else "a number"
-            msg = f"{where}: expected {what} {words} {bound}, got {_kind_of(got)}"
+            msg = f"{where}: expected {what} {words} {_kind_of(bound)}, got {_kind_of(got)}"
         elif field_name in _DURATION_FIELDS and kind in ("float_type", "float_parsing"):
             example = f"a duration such as {DURATION_EXAMPLES}"
             msg = f"{where}: expected {example}, got {_kind_of(got)}"
@@ -185,6 +155,51 @@ def _pydantic_problems(
             msg = f"{where}: {err['msg']}"
         problems.append(BpqlError(msg, span, code="BPQL-F003"))
     return problems
+
+
+def _comma_trap(doc: SourceDoc, loc: PathKey) -> str:
+    """The hint for YAML's comma trap: in `{description: a, b}` the comma ends the value, and
+    `b` becomes a key with no value. Recognised as a key written with no ':' (its value
+    starts where the key ends) after a key whose value is text, with maybe more such keys
+    in between (`{description: a, b, c}`)."""
+    parent: Any = doc.data
+    for part in loc[:-1]:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return ""
+    if not isinstance(parent, dict) or loc[-1] not in parent:
+        return ""
+
+    def bare(key: str) -> bool:
+        written, value_at = (
+            doc.key_positions.get((*loc[:-1], key)),
+            doc.positions.get((*loc[:-1], key)),
+        )
+        return (
+            parent[key] is None
+            and written is not None
+            and value_at == (written[0], written[1] + len(key))
+        )
+
+    keys = list(parent)
+    at = keys.index(loc[-1])
+    if not bare(keys[at]):
+        return ""
+    first = at
+    while first > 0 and bare(keys[first - 1]):
+        first -= 1
+    if first == 0 or not isinstance(parent[keys[first - 1]], str):
+        return ""
+    last = at
+    while last + 1 < len(keys) and bare(keys[last + 1]):
+        last += 1
+    owner = keys[first - 1]
+    text = ", ".join([parent[owner], *keys[first : last + 1]])
+    return (
+        f"; the ',' before it ends the value of '{owner}' inside {{...}}: if '{loc[-1]}' is "
+        f'part of that text, put it in quotes: {owner}: "{text}"'
+    )
 
 
 def _fields_at(model: type[BaseModel], path: PathKey) -> list[str]:
@@ -596,20 +611,45 @@ def _check_blueprint(
                 g.add_rel("MEASURES", gid(m.id), gid(step_id))
 
 
+#: the largest action priority table read: the AIAG-VDA table is 1,000 rows of a few bytes
+MAX_TABLE_BYTES = 1024 * 1024
+
+
 def _ap_table(doc: SourceDoc, ent: EnterpriseFile) -> ActionPriorityTable:
-    """The enterprise's own action priority table, if its file names one."""
+    """The enterprise's own action priority table, if its file names one: a regular file of
+    at most 1 MB in the enterprise file's folder (or below it), read as files in a folder
+    are (docs/format.md)."""
     name = ent.fmea.action_priority if ent.fmea else None
     if name is None:
         return default_table()
-    where = Path(doc.file).parent / name
-    if not where.is_file():
+    folder = Path(doc.file).parent
+    where = folder / name
+    span = doc.span(("fmea", "action_priority"))
+    if not os.path.lexists(where):
         raise BlueprintError(
             [
                 BpqlError(
                     f"fmea.action_priority: no file '{where}'; expected a CSV table beside the "
                     "enterprise file",
-                    doc.span(("fmea", "action_priority")),
+                    span,
                     code="BPQL-F088",
+                )
+            ]
+        )
+    try:
+        check_regular(where, MAX_TABLE_BYTES)
+        inside = where.resolve().is_relative_to(folder.resolve())
+        problem = None if inside else "outside the enterprise file's folder"
+    except FileRefused as exc:
+        problem = exc.reason
+    if problem is not None:
+        raise BlueprintError(
+            [
+                BpqlError(
+                    f"fmea.action_priority: '{where}': {problem}; expected a CSV table beside "
+                    "the enterprise file",
+                    span,
+                    code="BPQL-F039",
                 )
             ]
         )
@@ -699,8 +739,8 @@ def parse_files(
             key = None
             doc = None
             if cache is not None:
-                with suppress(OSError):  # unreadable: the reader says so, with its code
-                    key = file_key(f, f.read_bytes())
+                with suppress(OSError, FileRefused):  # the reader says why, with its code
+                    key = file_key(f, read_regular(f))
                 doc = cache.get(key) if key is not None else None
             try:
                 if doc is None:

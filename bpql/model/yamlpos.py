@@ -18,6 +18,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from bpql.errors import BpqlError, Span
+from bpql.model.files import FileRefused, read_regular, refused_file
 
 PathKey = tuple[str | int, ...]
 
@@ -173,31 +174,98 @@ def yaml_problem(exc: MarkedYAMLError) -> tuple[str, Any]:
     return problem, mark
 
 
-def _text(path: Path, name: str) -> str:
-    if path.is_symlink() and not path.exists():
-        raise BpqlError(
-            f"a link to {str(path.readlink())!r}, which does not exist; the enterprise would "
-            "load without this file",
-            Span(1, 1, file=name),
-            code="BPQL-F031",
-        )
+def _position(text: str, index: int) -> tuple[int, int]:
+    """The line and column of `text[index]`, counting lines as an editor does (at LF)."""
+    before = text[:index]
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+def decode(raw: bytes, name: str) -> str:
+    """A file's bytes as text, or a one-line error at the first byte that is not UTF-8, or
+    at a NEL character.
+
+    YAML readers take a raw U+0085 (NEL) for a line break, so inside a value it silently
+    becomes a space or ends the line; refuse it where it stands (written `\\N` inside a
+    double-quoted value, it is kept)."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BpqlError(
-            f"cannot read file: {exc.strerror}", Span(1, 1, file=name), code="BPQL-F012"
-        ) from None
-    try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start].decode("utf-8")
-        line = before.count("\n") + 1
-        col = len(before) - (before.rfind("\n") + 1) + 1
+        line, col = _position(before, len(before))
         raise BpqlError(
             f"not UTF-8 text: byte 0x{raw[exc.start]:02X} cannot be read; save the file as UTF-8",
             Span(line, col, file=name),
             code="BPQL-F013",
         ) from None
+    nel = text.find("\x85")
+    if nel >= 0:
+        line, col = _position(text, nel)
+        raise BpqlError(
+            "a NEL character (U+0085), which YAML reads as a line break: the value would "
+            'change; remove it, or write it as \\N inside a "double-quoted" value',
+            Span(line, col, file=name),
+            code="BPQL-F037",
+        )
+    return text
+
+
+def _text(path: Path, name: str) -> str:
+    try:
+        raw = read_regular(path)
+    except FileRefused as exc:
+        raise refused_file(exc, name) from None
+    return decode(raw, name)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _text_value(value: str, doc: SourceDoc, path: PathKey, key: bool) -> str:
+    """A text with the surrogate pairs of `\\ud83d\\ude00` escapes joined into the one
+    character they mean, as JSON reads them (YAML readers leave two halves that no store can
+    hold); a half with no partner is refused where it is written."""
+    if not _SURROGATE.search(value):
+        return value
+    joined = value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
+    lone = _SURROGATE.search(joined)
+    if lone is None:
+        return joined
+    raise BpqlError(
+        f"a lone surrogate (U+{ord(lone.group()):04X}), half of a character written as two "
+        "\\u escapes; no store can hold it: write the character itself, or one \\U escape "
+        "(\\U0001F600)",
+        doc.span(path, key=key),
+        code="BPQL-F038",
+    )
+
+
+def _whole_characters(doc: SourceDoc, node: Any, path: PathKey) -> Any:
+    """The data with every text checked by `_text_value` (keys too)."""
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            child = (*path, k)
+            fixed = _text_value(k, doc, child, True)
+            renamed: PathKey = (*path, fixed)
+            if fixed != k:
+                for table in (doc.positions, doc.key_positions):
+                    if child in table:
+                        table[renamed] = table[child]
+            out[fixed] = _whole_characters(doc, v, renamed)
+        return out
+    if isinstance(node, list):
+        return [_whole_characters(doc, v, (*path, i)) for i, v in enumerate(node)]
+    if isinstance(node, str):
+        return _text_value(node, doc, path, False)
+    return node
+
+
+def _escapes_checked(doc: SourceDoc, text: str) -> SourceDoc:
+    """Only a `\\u` escape makes a surrogate (UTF-8 text cannot hold one): most files skip
+    the walk."""
+    if "\\u" in text or "\\U" in text:
+        doc.data = _whole_characters(doc, doc.data, ())
+    return doc
 
 
 def _start(data: Any) -> tuple[int, int]:
@@ -251,8 +319,7 @@ def read_yaml(path: Path, display: str | None = None) -> SourceDoc:
             f"invalid YAML: {problem}", Span(line, col, file=name), code="BPQL-F014"
         ) from None
     except ReaderError as exc:
-        before = text[: exc.position]
-        line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        line, col = _position(text, exc.position)
         raise BpqlError(
             f"invalid YAML: a control character (U+{ord(text[exc.position]):04X}) that YAML "
             "files cannot hold",
@@ -271,7 +338,7 @@ def read_yaml(path: Path, display: str | None = None) -> SourceDoc:
     doc = SourceDoc(name, None)
     doc.positions[()] = _start(data)
     doc.data = _plain(data, (), doc)
-    return doc
+    return _escapes_checked(doc, text)
 
 
 # --- a faster reader for many files (lint) ---------------------------------------------------
@@ -324,6 +391,7 @@ def _fast_loader() -> Any:
 
 
 _FAST: dict[str, Any] = {}
+_OTHER_BREAKS = re.compile("[\u2028\u2029]")
 _STR = "tag:yaml.org,2002:str"
 _RT_TAGS = {"tag:yaml.org,2002:" + t for t in ("null", "bool", "int", "float", "timestamp", "str")}
 
@@ -389,9 +457,11 @@ def read_yaml_fast(path: Path, display: str | None = None) -> SourceDoc:
             import yaml
 
             _FAST["nodes"] = (yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode)
-        text = path.read_bytes().decode("utf-8")
-        if "&" in text or "\t" in text:
-            raise _Unusual("anchors or tabs")
+        text = decode(read_regular(path), name)
+        if "&" in text or "\t" in text or _OTHER_BREAKS.search(text):
+            # libyaml counts U+2028 and U+2029 as line breaks; editors and ruamel do not, so
+            # every position after one would be a line off
+            raise _Unusual("anchors, tabs or Unicode line separators")
         loader = _FAST["loader"](text)
         try:
             root = loader.get_single_node()
@@ -406,6 +476,6 @@ def read_yaml_fast(path: Path, display: str | None = None) -> SourceDoc:
         mark = start.start_mark
         doc.positions[()] = (mark.line + 1, mark.column + 1) if start is not root else (1, 1)
         doc.data = _fast_plain(root, (), doc)
-        return doc
     except Exception:
         return read_yaml(path, display)
+    return _escapes_checked(doc, text)
