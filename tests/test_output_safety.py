@@ -69,13 +69,19 @@ class Hostile:
         self.extras = extras
         self.given: list[str] = []
 
-    def __call__(self) -> str:
+    def __call__(self, *, name: bool = False) -> str:
         self.n += 1
-        value = (
-            f"{FORMULAS[self.n % len(FORMULAS)]}{self.extras[self.n % len(self.extras)]} {self.n}"
-        )
+        formula = FORMULAS[self.n % len(FORMULAS)]
+        if name:  # a name is refused with a space or line break at either end (F-codes)
+            formula = formula.lstrip()
+        value = f"{formula}{self.extras[self.n % len(self.extras)]} {self.n}"
         self.given.append(value)
         return json.dumps(value)  # a JSON string is a YAML double-quoted scalar
+
+    def name(self) -> str:
+        """A hostile name: formula-like, with what a terminal acts on, but no whitespace at
+        its ends (validate refuses that; free text keeps the leading whitespace cases)."""
+        return self(name=True)
 
 
 def write_enterprise(folder: Path, extras: list[str] = EXTRAS) -> None:
@@ -87,21 +93,21 @@ def write_enterprise(folder: Path, extras: list[str] = EXTRAS) -> None:
         f"""enterprise: {h()}
 description: {h()}
 departments:
-  - {{id: ops, name: {h()}}}
+  - {{id: ops, name: {h.name()}}}
 roles:
-  - {{id: agent, name: {h()}, department: ops}}
+  - {{id: agent, name: {h.name()}, department: ops}}
 systems:
   - id: crm
-    name: {h()}
+    name: {h.name()}
     kind: {h()}
     owner: ops
     fail_points:
-      - {{id: down, name: {h()}, severity: 9, occurrence: 5, detection: 7, effect: svc.call,
+      - {{id: down, name: {h.name()}, severity: 9, occurrence: 5, detection: 7, effect: svc.call,
          action: {h()}, owner: agent}}
 touchpoints:
-  - {{id: phone, name: {h()}, channel: phone}}
+  - {{id: phone, name: {h.name()}, channel: phone}}
 personas:
-  - {{id: p, name: {h()}, description: {h()}}}
+  - {{id: p, name: {h.name()}, description: {h()}}}
 fmea:
   severity:
     10: {h()}
@@ -109,7 +115,7 @@ fmea:
     1: {h()}
 """
     )
-    service, about = h(), h()
+    service, about = h.name(), h()
     for scenario in ("as-is", "to-be"):
         answer = "answer" if scenario == "as-is" else "answer-now"
         occurrence = 4 if scenario == "as-is" else 2
@@ -119,12 +125,12 @@ scenario: {scenario}
 version: {h()}
 personas: [p]
 phases:
-  - {{id: one, name: {h()}}}
+  - {{id: one, name: {h.name()}}}
 evidence:
-  - {{id: ev, name: {h()}, kind: {h()}}}
+  - {{id: ev, name: {h.name()}, kind: {h()}}}
 steps:
   - id: call
-    name: {h()}
+    name: {h.name()}
     lane: customer
     phase: one
     touchpoint: phone
@@ -132,7 +138,7 @@ steps:
     moment_of_truth: true
     max_wait: 10d
   - id: {answer}
-    name: {h()}
+    name: {h.name()}
     lane: frontstage
     phase: one
     touchpoint: phone
@@ -143,7 +149,7 @@ steps:
     target_time: 1w3d
     fail_points:
       - id: wrong
-        name: {h()}
+        name: {h.name()}
         severity: 8
         occurrence: {occurrence}
         detection: 6
@@ -156,7 +162,7 @@ steps:
         status: in progress
         after: {{severity: 8, occurrence: 2, detection: 3}}
 metrics:
-  - {{id: m, name: {h()}, target: -3, unit: {h()}, measures: [call]}}
+  - {{id: m, name: {h.name()}, target: -3, unit: {h()}, measures: [call]}}
 """
         )
 
@@ -297,7 +303,7 @@ def test_the_register_workbook_holds_no_formula(
         if want["due"]:
             assert cells["Due"].is_date and cells["Due"].value.date().isoformat() == want["due"]
     scales = [c.value for row in wb["Scales"].iter_rows(min_row=2) for c in row]
-    assert any(isinstance(v, str) and v.startswith("=") for v in scales)  # the wording, exact
+    assert any(isinstance(v, str) and looks_like_formula(v) for v in scales)  # the wording, exact
     about = {row[0].value: row[1] for row in wb["About"].iter_rows()}
     assert about["Enterprise"].quotePrefix and about["Fail points"].value == 3
 
