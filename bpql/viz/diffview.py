@@ -141,7 +141,9 @@ def figures(d: BlueprintDiff) -> dict[str, Any]:
     left, right = d.heads
     return {
         "title": f"{d.after.service}: {d.before.blueprint} -> {d.after.blueprint}",
-        "columns": ["figure", left, right, "change"],
+        "caption": f"before: {left}; after: {right}",
+        "columns": ["figure", "before", "after", "change"],
+        "heads": ["figure", left, right, "change"],
         "rows": rows,
     }
 
@@ -220,7 +222,7 @@ def _figures_svg(tables: list[dict[str, Any]], x: float, y: float) -> tuple[str,
     for table in tables:
         out.append(lines_text([table["title"]], x, y + 16, 14, 16, fill=INK, font_weight="bold"))
         y += 30
-        rows = [{"cells": table["columns"], "changed": False, "head": True}, *table["rows"]]
+        rows = [{"cells": table["heads"], "changed": False, "head": True}, *table["rows"]]
         for row in rows:
             cx = x
             if row["changed"]:

@@ -109,7 +109,8 @@ class Drawn:
 def hover(node: GraphNode, graph: Graph) -> list[str]:
     """A thing's hover, as lines: its name, kind and id, then its facts in words."""
     look = LOOKS[look_key(node)]
-    out = [node.name, f"{look.title} \u00b7 {node.id}"]
+    # a diff drawing's ids carry their side's tag (`0-old|claims.submit`): not a real id
+    out = [node.name, f"{look.title} \u00b7 {node.id.split('|', 1)[-1]}"]
     for k, v in hover_facts(node).items():
         if k == "phase" and f"Phase:{v}" in graph.nodes:
             v = graph.nodes[f"Phase:{v}"].name
@@ -267,9 +268,10 @@ def _node(
 ) -> str:
     key = node.key
     props = node.properties
-    title = "\n".join(hover(node, graph))
+    # each line escaped on its own: a line break inside a user's text is shown as `\n`
+    title = "\n".join(xml(line) for line in hover(node, graph))
     if mark is not None and mark.words:
-        title += "\n" + mark.words
+        title += "\n" + xml(mark.words)
     opacity = ' opacity="0.5"' if faded else ""
     data = f'data-key="{xml(key)}" data-kind="{look_key(node)}"'
     if mark is not None:
@@ -287,7 +289,7 @@ def _node(
             f'<g class="bpql-step" {data}'
             + (' data-moment="true"' if moment else "")
             + (' data-lint="true"' if lint else "")
-            + f"{opacity}><title>{xml(title)}</title>"
+            + f"{opacity}><title>{title}</title>"
         ]
         if lint:  # a dashed red ring outside the box: the moment's gold border stays
             ring = body.grow(4.5)
@@ -350,7 +352,7 @@ def _node(
         colour, _ = ap_look(props.get("ap"))
         lab = plan.label_boxes[key]
         out = [
-            f'<g class="bpql-failpoint" {data}{opacity}><title>{xml(title)}</title>',
+            f'<g class="bpql-failpoint" {data}{opacity}><title>{title}</title>',
             f'<polygon points="{_fmt(x)},{_fmt(body.y0)} {_fmt(body.x0)},{_fmt(body.y1)} '
             f'{_fmt(body.x1)},{_fmt(body.y1)}" fill="{colour}"/>',
             lines_text(
@@ -371,7 +373,7 @@ def _node(
     if node.label == "Phase":
         x, y = plan.positions[key]
         return (
-            f'<g class="bpql-phase" {data}><title>{xml(title)}</title>'
+            f'<g class="bpql-phase" {data}><title>{title}</title>'
             + lines_text(
                 [node.name],
                 x,
@@ -402,7 +404,7 @@ def _node(
             f'fill="{look.color}"/>'
         )
     return (
-        f'<g class="bpql-thing" {data}{opacity}><title>{xml(title)}</title>{shape}'
+        f'<g class="bpql-thing" {data}{opacity}><title>{title}</title>{shape}'
         + lines_text(
             plan.labels[key],
             lab.x0 + 1,

@@ -104,10 +104,10 @@ def rasterise(svg: str) -> bytes:
 
 def page_png(view: View) -> bytes:
     """A PNG of a page once it is drawn, taken by headless Chromium: for views with no SVG."""
+    from bpql.viz.browser import BrowserMissing, chromium, chromium_path
+
     try:
         import playwright.sync_api  # noqa: F401
-
-        from bpql.viz.browser import BrowserMissing, chromium, chromium_path
 
         chromium_path()
     except (ImportError, BrowserMissing) as exc:
