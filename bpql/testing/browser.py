@@ -31,6 +31,7 @@ __all__ = [
     "watched_page",
 ]
 
+
 @dataclass
 class PageReport:
     """What a page did and held once its first stable frame was drawn."""
