@@ -599,3 +599,75 @@ def test_matrix_rows_are_the_departments_performing_the_steps(
     performed = sum(1 for r in result.steps.rows if performers.get(str(r[cols.index("step")])))
     assert sum(got.values()) >= performed
     assert len({d for d, _ in expected}) >= 4  # more than the changed department's own row
+
+
+def _small_blueprint() -> Any:
+    """Two steps, no evidence, no touchpoint, no support system: a moment of truth with a
+    lint finding, and a step with a longest wait."""
+    from bpql.result import Graph, GraphEdge, GraphNode
+
+    g = Graph()
+    g.add_node(GraphNode("Phase", "s.p", ("Phase",), {"name": "Ask", "order": 1}))
+    g.add_node(
+        GraphNode(
+            "Step",
+            "s.ask",
+            ("Step",),
+            {
+                "name": "Ask for help",
+                "lane": "customer",
+                "seq": 1,
+                "phase": "s.p",
+                "moment_of_truth": True,
+                "lint": "lanes/customer-step-without-touchpoint: no touchpoint",
+            },
+        )
+    )
+    g.add_node(
+        GraphNode(
+            "Step",
+            "s.answer",
+            ("Step",),
+            {"name": "Answer", "lane": "frontstage", "seq": 2, "phase": "s.p", "max_wait": 90.0},
+        )
+    )
+    g.add_edge(GraphEdge("Step:s.answer", "Step:s.ask", "SUPPORTS"))
+    return g
+
+
+def test_a_moment_with_a_lint_finding_shows_both_and_empty_bands_are_thin() -> None:
+    from bpql.viz import drawing, layout
+
+    graph = _small_blueprint()
+    svg = drawing.blueprint_svg(graph, "Small", "")
+    root = ET.fromstring(svg.split("\n", 1)[1])
+    groups = {g.get("data-key"): g for g in root.iter(f"{SVG}g") if g.get("data-key")}
+    ask = groups["Step:s.ask"]
+    box = next(r for r in ask.iter(f"{SVG}rect") if r.get("class") == "bpql-box")
+    ring = next(r for r in ask.iter(f"{SVG}rect") if r.get("class") == "bpql-lint")
+    assert box.get("stroke") == drawing.MOMENT_RING  # the gold border stays...
+    assert ring.get("stroke") == drawing.LINT_COLOR  # ...and the lint ring is beside it
+    assert ask.get("data-moment") == "true" and ask.get("data-lint") == "true"
+    hover = ask.find(f"{SVG}title")
+    assert hover is not None and "moment of truth: yes" in (hover.text or "")
+    assert "lint: lanes/customer-step-without-touchpoint" in (hover.text or "")
+    # the longest wait, with its unit and its mark
+    answer = groups["Step:s.answer"]
+    texts = [t.text for t in answer.iter(f"{SVG}tspan")]
+    assert "wait up to 1h30m" in texts
+    assert any(p.get("class") == "bpql-wait" for p in answer.iter(f"{SVG}path"))
+    # bands with nothing in them are thin; the lanes holding steps are not
+    plan = layout.blueprint_layout(graph)
+    height = {b.key: b.bottom - b.top for b in plan.bands}
+    for empty in ("evidence", "touchpoints", "backstage", "support", "systems"):
+        assert height[empty] == layout.THIN, empty
+    assert height["customer"] > 2 * layout.THIN and height["frontstage"] > 2 * layout.THIN
+    # the exported picture has its legend, naming both marks and the wait, and the arrowhead
+    legend = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "bpql-legend")
+    words = " ".join(t.text or "" for t in legend.iter(f"{SVG}tspan"))
+    for item in ("Moment of truth", "Lint finding", "max_wait", "Supports"):
+        assert item in words, item
+    markers = {m.get("id") for m in root.iter(f"{SVG}marker")}
+    assert "bpql-arrow-SUPPORTS" in markers
+    (line,) = [p for p in root.iter(f"{SVG}path") if p.get("data-type") == "SUPPORTS"]
+    assert line.get("marker-end") == "url(#bpql-arrow-SUPPORTS)"
