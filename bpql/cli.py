@@ -394,7 +394,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
             write(result, view, Path(args.view))
         except OSError as exc:
             raise BpqlError(
-                f"{args.view}: cannot write the view: {exc.strerror}", code="BPQL-C007"
+                f"{args.view}: cannot write the view: {exc.strerror}", code="BPQL-C130"
             ) from None
         print(f"wrote {args.view}", file=sys.stderr)
     if args.format == "json":

@@ -19,7 +19,7 @@ from typing import Any
 from bpql.result import Graph, GraphNode
 from bpql.schema import LANES
 from bpql.viz import layout, route
-from bpql.viz.base import hover_facts
+from bpql.viz.base import hover_facts, jsonable
 from bpql.viz.layout import BlueprintLayout, Rect
 from bpql.viz.style import AP_LOOKS, EDGE_LOOKS, LOOKS, ap_look, look_key
 from bpql.viz.text import FONT, xml
@@ -106,14 +106,22 @@ class Drawn:
     edges: list[dict[str, Any]] = field(default_factory=list)
 
 
+def facts(node: GraphNode, graph: Graph) -> dict[str, Any]:
+    """A thing's facts as its hover shows them: durations with units, a phase by its name."""
+    out = {}
+    for k, v in hover_facts(node).items():
+        if k == "phase" and f"Phase:{v}" in graph.nodes:
+            v = graph.nodes[f"Phase:{v}"].name
+        out[k] = jsonable(v)
+    return out
+
+
 def hover(node: GraphNode, graph: Graph) -> list[str]:
     """A thing's hover, as lines: its name, kind and id, then its facts in words."""
     look = LOOKS[look_key(node)]
     # a diff drawing's ids carry their side's tag (`0-old|claims.submit`): not a real id
     out = [node.name, f"{look.title} \u00b7 {node.id.split('|', 1)[-1]}"]
-    for k, v in hover_facts(node).items():
-        if k == "phase" and f"Phase:{v}" in graph.nodes:
-            v = graph.nodes[f"Phase:{v}"].name
+    for k, v in facts(node, graph).items():
         shown = ", ".join(map(str, v)) if isinstance(v, list) else v
         shown = "yes" if shown is True else "no" if shown is False else shown
         out.append(f"{k.replace('_', ' ')}: {shown}")
@@ -201,6 +209,7 @@ def draw_blueprint(
                 "kind": look_key(node),
                 "name": node.name,
                 "lines": hover(node, graph),
+                "props": facts(node, graph),
                 **({"diff": mark.kind} if mark else {}),
             }
         )

@@ -94,7 +94,7 @@ def rasterise(svg: str) -> bytes:
         raise BpqlError(
             "PNG export needs the resvg-py package, which BPQL installs with it: "
             "pip install resvg-py (or write .svg)",
-            code="BPQL-V023",
+            code="BPQL-V030",
         ) from None
     found = _SIZE.search(svg)
     side = max(float(found.group(1)), float(found.group(2))) if found else 1.0

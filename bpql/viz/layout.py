@@ -86,11 +86,6 @@ def step_facts(node: GraphNode) -> list[tuple[str, str]]:
     return out
 
 
-def step_label(node: GraphNode) -> str:
-    """A step's name and standards, one line each, as its box shows them."""
-    return "\n".join([*step_lines(node), *(w for _, w in step_facts(node))])
-
-
 AP_WORDS = {"high": "High AP", "medium": "Medium AP", "low": "Low AP"}
 
 
@@ -102,10 +97,6 @@ def failpoint_lines(node: GraphNode) -> list[str]:
     if rpn is not None:
         tail += f" \u00b7 RPN {rpn}"
     return [*text.wrap(node.name, BOX_W + 8, FP_FONT), tail]
-
-
-def failpoint_label(node: GraphNode) -> str:
-    return "\n".join(failpoint_lines(node))
 
 
 def box_height(lines: int) -> float:
@@ -187,10 +178,6 @@ class BlueprintLayout:
         below = [r.y1 for r in (*self.bodies.values(), *self.label_boxes.values())]
         return max([self.bands[-1].bottom, *(y + 10 for y in below)])
 
-    @property
-    def boxes(self) -> dict[str, float]:
-        """The height of each step's box."""
-        return {k: r.y1 - r.y0 for k, r in self.bodies.items() if k.startswith("Step:")}
 
 
 def _bands(heights: dict[str, float]) -> list[Band]:
