@@ -179,7 +179,6 @@ class BlueprintLayout:
         return max([self.bands[-1].bottom, *(y + 10 for y in below)])
 
 
-
 def _bands(heights: dict[str, float]) -> list[Band]:
     out, y = [], 0.0
     for key, title in BANDS:
