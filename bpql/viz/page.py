@@ -29,7 +29,6 @@ from bpql.viz.base import (
     template,
 )
 from bpql.viz.blueprint import blueprint_view
-from bpql.viz.diffview import diff_result_view
 from bpql.viz.drawing import LINT_COLOR, MOMENT_RING
 from bpql.viz.style import (
     EDGE_LOOKS,
@@ -413,8 +412,16 @@ VIEWS: dict[str, Callable[..., View]] = {
 }
 
 
+def _diff_view(result: Result, **options: Any) -> View:
+    """The redesign diff view, imported when drawn: it reads `bpql.compare`, which a query's
+    view has no need of (diffview imports nothing of this module)."""
+    from bpql.viz.diffview import diff_result_view
+
+    return diff_result_view(result, **options)
+
+
 #: the redesign's results: the diff of two blueprints, and what-if answers (drawn as impact)
-VIEWS.update(diff=diff_result_view, whatif=impact_view)
+VIEWS.update(diff=_diff_view, whatif=impact_view)
 
 #: names kept here for the modules that import them from this one
 __all__ += ["LINT_COLOR", "MOMENT_RING", "PAGE_CSP", "SERVED_CSP", "TEMPLATES", "served"]
