@@ -9,6 +9,7 @@ uses, and on no other view. Reads a `Comparison` only, never a store.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bpql.compare import (
@@ -27,15 +28,15 @@ from bpql.schema import RELS
 from bpql.viz import drawing, layout
 from bpql.viz.base import View, drawing_page
 from bpql.viz.blueprint import keys
-from bpql.viz.drawing import INK, MUTED, Drawn, Mark, lines_text
+from bpql.viz.drawing import INK, MUTED, DiffMark, Drawn, lines_text
 from bpql.viz.layout import Rect
 from bpql.viz.style import LOOKS
 
 #: the marks: colour and sign, so that a reader who cannot tell the colours apart reads signs
-MARKS: dict[str, Mark] = {
-    "added": Mark("added", "#2b8a3e", "+", "Added (green, +)"),
-    "removed": Mark("removed", "#c92a2a", "\u2212", "Removed (red, \u2212, struck through)"),
-    "changed": Mark("changed", "#e67700", "~", "Changed (amber, ~; hover for what)"),
+MARKS: dict[str, DiffMark] = {
+    "added": DiffMark("added", "#2b8a3e", "+", "Added (green, +)"),
+    "removed": DiffMark("removed", "#c92a2a", "\u2212", "Removed (red, \u2212, struck through)"),
+    "changed": DiffMark("changed", "#e67700", "~", "Changed (amber, ~; hover for what)"),
 }
 #: the room for a drawing's heading above its bands, and between two pairs
 HEADING = 64.0
@@ -89,35 +90,35 @@ def field_words(name: str, old: Any, new: Any) -> str:
     return f"{FIELD_WORDS.get(name, name)} {_value(old)} -> {_value(new)}"
 
 
-def _marks(d: BlueprintDiff, old_tag: str, new_tag: str) -> tuple[dict[str, Mark], ...]:
+def _marks(d: BlueprintDiff, old_tag: str, new_tag: str) -> tuple[dict[str, DiffMark], ...]:
     """The mark of each marked node on the old side (removed, changed) and on the new (added,
     changed), with its words for the hover and the list of changes."""
-    old: dict[str, Mark] = {}
-    new: dict[str, Mark] = {}
-    a, r, c = MARKS["added"], MARKS["removed"], MARKS["changed"]
+    old: dict[str, DiffMark] = {}
+    new: dict[str, DiffMark] = {}
+
+    def mark(kind: str, words: str) -> DiffMark:
+        return replace(MARKS[kind], words=words)
+
     for x in d.removed:
-        old[node_key("Step", f"{old_tag}|{x.id}")] = Mark(r.kind, r.colour, r.sign, "removed")
+        old[node_key("Step", f"{old_tag}|{x.id}")] = mark("removed", "removed")
     for x in d.added:
-        new[node_key("Step", f"{new_tag}|{x.id}")] = Mark(a.kind, a.colour, a.sign, "added")
+        new[node_key("Step", f"{new_tag}|{x.id}")] = mark("added", "added")
     for ch in d.changed:
         words = "; ".join(field_words(k, *v) for k, v in ch.fields.items())
         if ch.matched_by == "name":
             words = f"id {ch.before.local} -> {ch.after.local}" + (f"; {words}" if words else "")
-        words = f"changed: {words or 'id only'}"
-        old[node_key("Step", f"{old_tag}|{ch.before.id}")] = Mark(c.kind, c.colour, c.sign, words)
-        new[node_key("Step", f"{new_tag}|{ch.after.id}")] = Mark(c.kind, c.colour, c.sign, words)
+        changed = mark("changed", f"changed: {words or 'id only'}")
+        old[node_key("Step", f"{old_tag}|{ch.before.id}")] = changed
+        new[node_key("Step", f"{new_tag}|{ch.after.id}")] = changed
     for f in d.fail_removed:
-        old[node_key("FailPoint", f"{old_tag}|{f.id}")] = Mark(r.kind, r.colour, r.sign, "removed")
+        old[node_key("FailPoint", f"{old_tag}|{f.id}")] = mark("removed", "removed")
     for f in d.fail_added:
-        new[node_key("FailPoint", f"{new_tag}|{f.id}")] = Mark(a.kind, a.colour, a.sign, "added")
+        new[node_key("FailPoint", f"{new_tag}|{f.id}")] = mark("added", "added")
     for fc in d.fail_changed:
-        words = "changed: " + "; ".join(f"{k} {o} -> {n}" for k, (o, n) in fc.fields.items())
-        old[node_key("FailPoint", f"{old_tag}|{fc.before.id}")] = Mark(
-            c.kind, c.colour, c.sign, words
-        )
-        new[node_key("FailPoint", f"{new_tag}|{fc.after.id}")] = Mark(
-            c.kind, c.colour, c.sign, words
-        )
+        words = "; ".join(f"{k} {o} -> {n}" for k, (o, n) in fc.fields.items())
+        changed = mark("changed", f"changed: {words}")
+        old[node_key("FailPoint", f"{old_tag}|{fc.before.id}")] = changed
+        new[node_key("FailPoint", f"{new_tag}|{fc.after.id}")] = changed
     return old, new
 
 

@@ -84,7 +84,7 @@ def defs() -> str:
 
 
 @dataclass(frozen=True)
-class Mark:
+class DiffMark:
     """How the diff view marks a thing: its kind (added, removed, changed), colour, the sign
     on its badge, and what changed, for the hover."""
 
@@ -131,7 +131,7 @@ def hover(node: GraphNode, graph: Graph) -> list[str]:
 def draw_blueprint(
     graph: Graph,
     frame: dict[str, tuple[int, int]] | None = None,
-    marks: dict[str, Mark] | None = None,
+    marks: dict[str, DiffMark] | None = None,
 ) -> Drawn:
     """One blueprint's bands, phases, lines, boxes and names, in the layout's coordinates.
 
@@ -225,7 +225,7 @@ def _edge(
     link: route.Link,
     points: list[route.Point],
     graph: Graph,
-    marks: dict[str, Mark] | None,
+    marks: dict[str, DiffMark] | None,
 ) -> str:
     colour, width, dash, arrow, words = EDGE_STYLES.get(link.type, OTHER_EDGE)
     d = " ".join(f"{'M' if i == 0 else 'L'}{_fmt(x)},{_fmt(y)}" for i, (x, y) in enumerate(points))
@@ -244,7 +244,7 @@ def _edge(
     )
 
 
-def _badge(mark: Mark, x: float, y: float) -> str:
+def _badge(mark: DiffMark, x: float, y: float) -> str:
     """A diff mark's badge: its colour and its sign, readable without the colour."""
     return (
         f'<g class="bpql-badge" data-diff="{mark.kind}">'
@@ -273,7 +273,7 @@ def hourglass(x: float, y: float, colour: str = WAIT_COLOR) -> str:
 
 
 def _node(
-    node: GraphNode, plan: BlueprintLayout, graph: Graph, mark: Mark | None, faded: bool
+    node: GraphNode, plan: BlueprintLayout, graph: Graph, mark: DiffMark | None, faded: bool
 ) -> str:
     key = node.key
     props = node.properties
@@ -430,7 +430,7 @@ def _node(
 # --- the legend -----------------------------------------------------------------------------
 
 
-def legend_items(graph: Graph, marks: Iterable[Mark] = ()) -> list[tuple[str, str]]:
+def legend_items(graph: Graph, marks: Iterable[DiffMark] = ()) -> list[tuple[str, str]]:
     """(swatch SVG at (0, 0), words) of everything the drawing of `graph` uses."""
     kinds = Counter(look_key(n) for n in graph.nodes.values())
     types = {e.type for e in graph.edges}
@@ -579,8 +579,8 @@ def counts(graph: Graph) -> dict[str, int]:
 
 
 __all__ = [
+    "DiffMark",
     "Drawn",
-    "Mark",
     "blueprint_svg",
     "draw_blueprint",
     "legend",
