@@ -400,8 +400,16 @@ def cmd_diff(args: argparse.Namespace) -> int:
     assert result.comparison is not None
     if args.view:
         from bpql.viz.diffview import diff_view
+        from bpql.viz.export import check_output, write
 
-        diff_view(result.comparison).save(args.view)
+        check_output(Path(args.view))
+        view = diff_view(result.comparison)
+        try:
+            write(result, view, Path(args.view))
+        except OSError as exc:
+            raise BpqlError(
+                f"{args.view}: cannot write the view: {exc.strerror}", code="BPQL-C130"
+            ) from None
         print(terminal_text(f"wrote {args.view}"), file=sys.stderr)
     if args.format == "json":
         print(json_text(result.to_json()))
@@ -588,7 +596,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(repeat for more files)",
     )
     p.add_argument("--rev", help="a git revision: compare PATH's files then and now (no store)")
-    p.add_argument("--view", metavar="FILE", help="also write the diff view, an HTML page")
+    p.add_argument(
+        "--view", metavar="FILE", help="also write the diff view: .html (a page), .svg or .png"
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--db", help=DB_HELP)
     p = add("shell", cmd_shell, "an interactive BPQL prompt with history and completion")

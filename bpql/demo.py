@@ -6,6 +6,10 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bpql.result import Result
 
 #: the example enterprises ship in the package; the top-level examples/ of a checkout links here
 EXAMPLES_CANDIDATES = (Path(__file__).resolve().parent / "examples",)
@@ -50,14 +54,83 @@ def examples_dir() -> Path:
     )
 
 
+#: the jobs whose answers are drawn, and the file each view is written to
+DRAWN = {
+    'impact of department "billing"': "billing-impact.html",
+    'show system "crm" depth 1': "crm.html",
+}
+#: rows of an answer shown on the first screen
+TOP_ROWS = 4
+
+
+def _fit(text: str, width: int) -> str:
+    from bpql.errors import escape_breaks
+
+    text = escape_breaks(text)
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def summary(result: Result, width: int = 80, rows: int = TOP_ROWS) -> list[str]:
+    """An answer in a few lines: its headline figures, then its top rows."""
+    from collections import Counter
+
+    from bpql.result import cell_text
+
+    out: list[str] = []
+    table = result.table
+    if result.kind in ("impact", "whatif") and table is not None and result.steps is not None:
+        cols = table.columns
+        visible = cols.index("visible") if "visible" in cols else None
+        n_visible = sum(int(r[visible] or 0) for r in table.rows) if visible is not None else 0
+        out.append(
+            f"reaches {len(table.rows)} services, {len(result.steps.rows)} steps "
+            f"({n_visible} customer-visible); most affected:"
+        )
+        steps = cols.index("steps")
+        top = sorted(table.rows, key=lambda r: (-int(r[steps] or 0), str(r[0])))[:rows]
+        for r in top:
+            extra = f", {r[visible]} visible" if visible is not None else ""
+            out.append(_fit(f"  {r[0]}: {r[steps]} steps{extra}", width))
+        if "touchpoints" in cols:
+            i = cols.index("touchpoints")
+            seen = sorted({str(t) for r in table.rows for t in (r[i] or [])})
+            out.append(_fit(f"touchpoints reached: {', '.join(seen)}", width))
+    elif result.kind == "graph" and result.graph is not None:
+        kinds = Counter(n.label for n in result.graph.nodes.values())
+        parts = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+        out.append(
+            _fit(
+                f"graph: {len(result.graph.nodes)} nodes, {len(result.graph.edges)} edges "
+                f"({parts})",
+                width,
+            )
+        )
+    elif table is not None:
+        n = len(table.rows)
+        dot = " \u00b7 "
+        out.append(_fit(f"{n} row{'' if n == 1 else 's'} ({dot.join(table.columns)}):", width))
+        for r in table.rows[:rows]:
+            out.append(_fit("  " + dot.join(cell_text(v) for v in r), width))
+        if n > rows:
+            out.append(f"  ... {n - rows} more")
+    return out
+
+
+def _quoted(query: str) -> str:
+    return "'" + query.replace("'", "'\\''") + "'"
+
+
 def run_demo(store: Path | None = None) -> int:
     from rich.console import Console
+    from rich.markup import escape
 
     from bpql.api import connect
-    from bpql.present import show
 
-    console = Console()
+    console = Console(highlight=False)
+    width = max(40, console.width)
     root = examples_dir()
+    views = store / "views" if store else Path(tempfile.mkdtemp(prefix="bpql-demo-views-"))
+    views.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bpql-demo-") as tmp:
         base = store or Path(tmp)
         clients = {}
@@ -73,23 +146,43 @@ def run_demo(store: Path | None = None) -> int:
             ent = client.load(root / name)
             n = ent.graph.counts()["nodes"]
             console.print(
-                f"[green]loaded[/green] {ent.name}: {n['Service']} services, {n['Step']} steps, "
-                f"{n['System']} systems in {time.perf_counter() - started:.2f} s"
+                f"[green]loaded[/green] {escape(ent.name)}: {n['Service']} services, "
+                f"{n['Step']} steps in {time.perf_counter() - started:.1f} s"
             )
             clients[name] = client
         for enterprise, title, query in SHOWCASE:
             if enterprise not in clients:
                 continue
+            client = clients[enterprise]
+            result = client.query(query)
             console.print()
-            console.rule(f"[bold]{title}")
-            console.print(f"[cyan]bpql>[/cyan] {query}", highlight=False)
-            show(clients[enterprise].query(query), console)
+            console.rule(f"[bold]{escape(title.strip())}", style="dim")
+            console.print(f"[cyan]bpql>[/cyan] {escape(query)}")
+            for line in summary(result, width):
+                console.print(escape(line))
+            db = f" --db embedded:{base / f'{enterprise}.lbdb'}" if store else ""
+            more = f"bpql query {_quoted(query)}{db}"
+            # a command to copy is never cut: the terminal wraps it
+            console.print(f"[dim]whole answer:[/dim] {escape(more)}", soft_wrap=True)
+            if query in DRAWN:
+                path = client.viz(result, title=query).save(views / DRAWN[query])
+                console.print(f"[dim]drawn:[/dim] {escape(str(path))}", soft_wrap=True)
+        if "insurer" in clients:
+            blueprint = clients["insurer"].blueprint("claims")
+            path = clients["insurer"].viz(blueprint).save(views / "claims-blueprint.html")
+            diff = clients["insurer"].diff("claims")
+            diff_path = clients["insurer"].viz(diff).save(views / "claims-diff.html")
         for client in clients.values():
             client.close()
     console.print()
-    console.print('Next: bpql load examples/insurer, then bpql shell, or bpql query "..."')
-    console.print(
-        "Draw it: bpql viz --blueprint claims -o claims.html, or "
-        "bpql viz 'impact of department \"billing\"' -o impact.html"
-    )
+    console.rule("[bold]Further", style="dim")
+    if "insurer" in clients:
+        console.print(f"blueprint of Motor claims: {escape(str(path))}", soft_wrap=True)
+        console.print(f"its as-is against its to-be: {escape(str(diff_path))}", soft_wrap=True)
+    if not store:
+        console.print(
+            f"The demo's stores are gone; for your own: bpql load {escape(str(root / 'insurer'))}",
+            soft_wrap=True,
+        )
+    console.print("Then bpql shell, bpql serve (the explorer), or the queries above.")
     return 0

@@ -133,6 +133,11 @@ class Graph:
         }
 
 
+#: how many rows a result's text form and HTML table show
+REPR_ROWS = 8
+REPR_HTML_ROWS = 50
+
+
 @dataclass
 class Result:
     """What a query returns: a table, a graph, or both (`impact of`)."""
@@ -181,6 +186,101 @@ class Result:
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2, ensure_ascii=False)
+
+    # --- in a notebook or a REPL: a short text, an HTML table; never a dataclass dump --------
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # a dataclass subclass (compare.DiffResult) would write its own field-by-field repr
+        super().__init_subclass__(**kwargs)
+        if "__repr__" not in cls.__dict__:
+            cls.__repr__ = Result.__repr__  # type: ignore[method-assign]
+
+    def counts(self) -> str:
+        """What the answer holds, in words: `3 rows`, `23 nodes, 30 edges`."""
+        out = []
+        if self.table is not None:
+            n = len(self.table.rows)
+            out.append(f"{n} row{'' if n == 1 else 's'}")
+        if self.steps is not None:
+            out.append(f"{len(self.steps.rows)} steps")
+        if self.graph is not None:
+            out.append(f"{len(self.graph.nodes)} nodes, {len(self.graph.edges)} edges")
+        return ", ".join(out) or "empty"
+
+    def __repr__(self) -> str:
+        title = f" {_shown(self.title)!r}" if self.title else ""
+        return f"<Result {self.kind}{title}: {self.counts()}>"
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(self.summary())
+
+    def summary(self, rows: int = REPR_ROWS, width: int = 100) -> str:
+        """A few lines: kind, title and counts, then the table's first rows (or, for a graph,
+        its nodes per kind)."""
+        lines = [repr(self)]
+        table = self.table
+        if table is None and self.graph is not None:
+            table = _kinds(self.graph)
+        if table is not None and table.columns:
+            shown = [[_short(c) for c in table.columns]]
+            shown += [[_short(cell_text(v)) for v in r] for r in table.rows[:rows]]
+            widths = [max(len(r[i]) for r in shown) for i in range(len(table.columns))]
+            for r in shown:
+                line = "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip()
+                lines.append("  " + (line if len(line) <= width else line[: width - 1] + "\u2026"))
+            if len(table.rows) > rows:
+                lines.append(f"  ... {len(table.rows) - rows} more rows")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """The answer as a notebook shows it: a heading, then an HTML table (the first
+        `REPR_HTML_ROWS` rows; a graph answer's nodes per kind)."""
+        from html import escape
+
+        def cell(v: Any) -> str:
+            return escape(_shown(cell_text(v)))
+
+        head = escape(f"{self.kind}" + (f": {_shown(self.title)}" if self.title else ""))
+        out = [f'<div class="bpql-result"><p><b>{head}</b> ({escape(self.counts())})</p>']
+        table = self.table
+        if table is None and self.graph is not None:
+            table = _kinds(self.graph)
+        if table is not None:
+            out.append("<table><thead><tr>")
+            out.extend(f"<th>{cell(c)}</th>" for c in table.columns)
+            out.append("</tr></thead><tbody>")
+            for r in table.rows[:REPR_HTML_ROWS]:
+                out.append("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in r) + "</tr>")
+            out.append("</tbody></table>")
+            if len(table.rows) > REPR_HTML_ROWS:
+                out.append(f"<p>... {len(table.rows) - REPR_HTML_ROWS} more rows</p>")
+        if self.graph is not None and self.kind in ("graph", "impact", "blueprint", "whatif"):
+            out.append("<p><code>viz()</code> draws it.</p>")
+        out.append("</div>")
+        return "".join(out)
+
+
+def _shown(text: str) -> str:
+    """Text kept on one line, controls written as escapes."""
+    from bpql.errors import escape_breaks
+
+    return escape_breaks(str(text))
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = _shown(text)
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _kinds(graph: Graph) -> Table:
+    """A graph's nodes per kind and relationships per type, as a table."""
+    from collections import Counter
+
+    nodes = Counter(n.label for n in graph.nodes.values())
+    edges = Counter(e.type for e in graph.edges)
+    rows: list[list[Any]] = [["node", k, n] for k, n in sorted(nodes.items())]
+    rows += [["relationship", k, n] for k, n in sorted(edges.items())]
+    return Table(["what", "kind", "count"], rows)
 
 
 def _props(p: dict[str, Any]) -> dict[str, Any]:

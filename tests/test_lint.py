@@ -712,12 +712,13 @@ def test_the_blueprint_view_marks_flagged_elements(tmp_path: Path) -> None:
     with connect(db) as client:
         html = viz.render(client.blueprint("claims")).html
     nodes = json.loads(html.split('id="bpql-nodes">', 1)[1].split("</script>", 1)[0])
-    marked = {n["id"]: n for n in nodes if n.get("shapeProperties", {}).get("borderDashes")}
-    assert set(marked) == {"Step:claims.answer", "Step:claims.pay"}
-    answer = marked["Step:claims.answer"]
-    assert answer["color"]["border"] == viz.page.LINT_COLOR
-    # the tooltip lists every property of the node, the messages among them
-    assert answer["props"]["lint"].startswith("lanes/frontstage-without-touchpoint: ")
+    # the drawing rings a flagged step in dashed red (a moment of truth keeps its gold border)
+    flagged = set(re.findall(r'data-key="([^"]+)" data-kind="[^"]+"[^>]*data-lint="true"', html))
+    assert flagged == {"Step:claims.answer", "Step:claims.pay"}
+    assert 'class="bpql-lint"' in html and f'stroke="{viz.page.LINT_COLOR}"' in html
+    # the hover lists every property of the node, the messages among them
+    answer = next(n for n in nodes if n["id"] == "Step:claims.answer")
+    assert any(x.startswith("lint: lanes/frontstage-without-touchpoint: ") for x in answer["lines"])
     assert "Lint finding" in html
 
 

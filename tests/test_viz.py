@@ -129,6 +129,31 @@ def page_data(page: Any) -> dict[str, Any]:
     )
 
 
+#: the blueprint drawing in its own units: bands, lines, phases, and each thing's place
+SHEET_READ = """() => {
+    const svg = document.querySelector("#bpql-canvas > svg");
+    const box = (e) => { const b = e.getBBox();
+        return {x: b.x + b.width / 2, y: b.y + b.height / 2, top: b.y, bottom: b.y + b.height}; };
+    const body = (g) => g.querySelector(".bpql-box, polygon, rect") || g.querySelector("text");
+    return {
+        bands: [...svg.querySelectorAll("rect.bpql-band")].map(r => ({key: r.dataset.band,
+            top: r.y.baseVal.value, bottom: r.y.baseVal.value + r.height.baseVal.value})),
+        titles: [...svg.querySelectorAll("text.bpql-band-title")].map(t => t.textContent),
+        lines: [...svg.querySelectorAll("line.bpql-line")].map(l => l.y1.baseVal.value),
+        lineTitles: [...svg.querySelectorAll("text.bpql-line-title")].map(t => t.textContent),
+        phases: [...svg.querySelectorAll("g.bpql-phase")].map(g => ({
+            name: g.querySelector("text").textContent, x: box(g).x})),
+        nodes: [...svg.querySelectorAll("g[data-key]")].map(g => ({id: g.dataset.key,
+            kind: g.dataset.kind, at: box(body(g)), fill: (g.querySelector("polygon") || {
+                getAttribute: () => null}).getAttribute("fill"),
+            label: [...(g.querySelector("text.bpql-label") || g).querySelectorAll("tspan")]
+                .map(t => t.textContent),
+            facts: [...g.querySelectorAll(".bpql-fact")].map(t => t.textContent),
+            hover: g.querySelector("title").textContent})),
+    };
+}"""
+
+
 def test_blueprint_is_drawn_in_bands_lines_and_phases(
     stores: dict[str, Client], browser: Any, tmp_path: Path
 ) -> None:
@@ -136,12 +161,10 @@ def test_blueprint_is_drawn_in_bands_lines_and_phases(
     assert result.graph is not None
     path = stores["insurer"].viz(result).save(tmp_path / "bp.html")
     with viewed(browser, path) as (page, report):
-        data = page_data(page)
+        data = page.evaluate(SHEET_READ)
     clean(report)
-    view, pos = data["view"], data["positions"]
-    assert data["physics"] is False
-    bands = {b["title"]: (b["top"], b["bottom"]) for b in view["bands"]}
-    assert list(bands) == [
+    bands = {b["key"]: (b["top"], b["bottom"]) for b in data["bands"]}
+    assert data["titles"] == [
         "Physical evidence",
         "Touchpoints",
         "Customer actions",
@@ -150,58 +173,61 @@ def test_blueprint_is_drawn_in_bands_lines_and_phases(
         "Support processes",
         "Support systems",
     ]
-    lines = {line["title"]: line["y"] for line in view["lines"]}
-    assert lines == {
-        "Line of interaction": bands["Customer actions"][1],
-        "Line of visibility": bands["Frontstage actions"][1],
-        "Line of internal interaction": bands["Backstage actions"][1],
-    }
+    assert data["lines"] == [bands["customer"][1], bands["frontstage"][1], bands["backstage"][1]]
+    assert data["lineTitles"] == [
+        "Line of interaction",
+        "Line of visibility",
+        "Line of internal interaction",
+    ]
     band_of = {
-        "Step:customer": "Customer actions",
-        "Step:frontstage": "Frontstage actions",
-        "Step:backstage": "Backstage actions",
-        "Step:support": "Support processes",
-        "Evidence": "Physical evidence",
-        "Touchpoint": "Touchpoints",
-        "System": "Support systems",
-        "FailPoint": None,
-        "Phase": None,
+        "Step:customer": "customer",
+        "Step:frontstage": "frontstage",
+        "Step:backstage": "backstage",
+        "Step:support": "support",
+        "Evidence": "evidence",
+        "Touchpoint": "touchpoints",
+        "System": "systems",
     }
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert set(nodes) == set(result.graph.nodes)
     for n in data["nodes"]:
-        band = band_of[n["kind"]]
+        band = band_of.get(n["kind"])
         if band is not None:
             top, bottom = bands[band]
-            assert top < pos[n["id"]]["y"] < bottom, n["id"]
+            assert top < n["at"]["top"] and n["at"]["bottom"] < bottom, n["id"]
     # the 15 steps of the as-is claims blueprint, and its phases in time order, left to right
     steps = [n for n in data["nodes"] if n["kind"].startswith("Step:")]
     assert len(steps) == 15
-    order = ["Report", "Assess", "Settle", "Close"]  # the hover names a step's phase
-    xs = [[pos[s["id"]]["x"] for s in steps if s["props"]["phase"] == p] for p in order]
+    order = ["Report", "Assess", "Settle", "Close"]
+    assert [p["name"] for p in sorted(data["phases"], key=lambda p: p["x"])] == order
+    phase_of = {
+        s["id"]: next(line.split(": ", 1)[1] for line in s["hover"].split("\n") if "phase:" in line)
+        for s in steps
+    }
+    xs = [[s["at"]["x"] for s in steps if phase_of[s["id"]] == p] for p in order]
     for before, after in itertools.pairwise(xs):
         assert max(before) < min(after)
-    phases = [p["title"] for p in view["phases"]]
-    assert phases == ["Report", "Assess", "Settle", "Close"]
-    # time runs left to right along each lane; a supporting step never sits right of a later one
+    # time runs left to right along each lane
     for e in result.graph.edges:
         if e.type == "NEXT":
-            assert pos[e.source]["x"] < pos[e.target]["x"], (e.source, e.target)
+            assert nodes[e.source]["at"]["x"] < nodes[e.target]["at"]["x"], (e.source, e.target)
     # fail points sit right under their step, named, coloured by action priority (not RPN)
+    colours = {ap: colour for ap, colour, _ in AP_LOOKS}
     for e in result.graph.edges:
         if e.type == "HAS_FAIL_POINT":
-            dx = pos[e.target]["x"] - pos[e.source]["x"]
-            dy = pos[e.target]["y"] - pos[e.source]["y"]
-            assert dx == 0 and 0 < dy < 120
-    colours = {ap: colour for ap, colour, _ in AP_LOOKS}
+            step, fp = nodes[e.source]["at"], nodes[e.target]["at"]
+            assert abs(fp["x"] - step["x"]) < 0.5 and 0 < fp["top"] - step["bottom"] < 120
     fail_points = [n for n in data["nodes"] if n["kind"] == "FailPoint"]
     assert len(fail_points) == 6
     for n in fail_points:
-        props = n["props"]
-        *name, rating = n["label"].split("\n")
+        props = result.graph.nodes[n["id"]].properties
+        *name, rating = n["label"]
         assert " ".join(name) == result.graph.nodes[n["id"]].name  # the whole name, wrapped
         assert rating == f"{props['ap'].capitalize()} AP · RPN {props['rpn']}"
-        assert n["color"] == colours[props["ap"]]
-    legend = [item["title"] for item in view["extra"]["items"]]
-    assert "High action priority" in legend and not any("RPN" in t for t in legend)
+        assert n["fill"] == colours[props["ap"]]
+    # a step's longest wait is drawn on it, with its unit
+    assert nodes["Step:claims.call-claims-line"]["facts"] == ["wait up to 10m"]
+    assert nodes["Step:claims.register-claim"]["facts"] == ["target 1h"]
 
 
 def test_click_highlights_the_neighbourhood_and_kinds_filter(

@@ -1,38 +1,50 @@
-"""The diff view: each compared pair of blueprints drawn in the blueprint layout, the old one
-above the new, with what was added (green), removed (red) and changed (amber) marked.
+"""The diff view: each compared pair of blueprints drawn as the blueprint view draws one (boxes
+holding whole names, lines routed around them), the old one above the new with each phase in
+the same columns, what was added, removed and changed marked by colour and by a sign, the
+changed fields on hover, and the figures of `bpql diff` beside it.
 
-It reuses the blueprint layout (`layout.blueprint_layout`) and the page machinery of
-`bpql.viz.page` (the same template, inline assets and Content-Security-Policy), so it opens
-offline like every other view. Reads a `Comparison` only, never a store.
+It builds on the drawing (`bpql.viz.drawing`) and the page (`bpql.viz.base`) the blueprint view
+uses, and on no other view. Reads a `Comparison` only, never a store.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from bpql.compare import BlueprintDiff, Comparison, Side
+from bpql.compare import (
+    FIELD_WORDS,
+    FIGURE_WORDS,
+    BlueprintDiff,
+    Comparison,
+    Side,
+    metrics,
+)
+from bpql.durations import Duration
 from bpql.errors import BpqlError
 from bpql.ids import node_key
 from bpql.result import Graph, GraphEdge, GraphNode, Result
 from bpql.schema import RELS
-from bpql.viz import layout
-from bpql.viz.page import View, _label, _Page
-from bpql.viz.style import look_of
+from bpql.viz import drawing, layout
+from bpql.viz.base import View, drawing_page
+from bpql.viz.blueprint import keys
+from bpql.viz.drawing import INK, MUTED, DiffMark, Drawn, lines_text
+from bpql.viz.layout import Rect
+from bpql.viz.style import LOOKS
 
-#: the marks, as (diff key, words, colour)
-MARKS: tuple[tuple[str, str, str], ...] = (
-    ("added", "Added (green)", "#2b9348"),
-    ("removed", "Removed (red)", "#d62828"),
-    ("changed", "Changed (amber)", "#f4a100"),
-)
-COLOURS = {k: c for k, _, c in MARKS}
-#: an unchanged fail point: grey, as red means removed here
-UNCHANGED = "#adb5bd"
-#: the room for a diagram's heading above its bands, and between two diagrams
-HEADING = 120
-GAP = 160
+#: the marks: colour and sign, so that a reader who cannot tell the colours apart reads signs
+MARKS: dict[str, DiffMark] = {
+    "added": DiffMark("added", "#2b8a3e", "+", "Added (green, +)"),
+    "removed": DiffMark("removed", "#c92a2a", "\u2212", "Removed (red, \u2212, struck through)"),
+    "changed": DiffMark("changed", "#e67700", "~", "Changed (amber, ~; hover for what)"),
+}
+#: the room for a drawing's heading above its bands, and between two pairs
+HEADING = 64.0
+GAP = 40.0
 #: the relationships the diagram draws between its things
 DRAWN = ("NEXT", "SUPPORTS", "SHOWS", "AT_TOUCHPOINT", "USES", "HAS_FAIL_POINT")
+#: the figures the side table shows first: those the redesign is judged by
+FIRST = ("handoffs", "target_time", "total_wait", "longest_wait", "max_rpn")
 
 
 def side_graph(side: Side, tag: str) -> Graph:
@@ -58,127 +70,279 @@ def side_graph(side: Side, tag: str) -> Graph:
     return out
 
 
-def _marks(d: BlueprintDiff) -> tuple[dict[str, str], dict[str, str]]:
-    """The mark of each marked node: on the old side (removed, changed) and the new (added,
-    changed). A change is counted on the new side only."""
-    old: dict[str, str] = {}
-    new: dict[str, str] = {}
-    for label, removed, added, changed in (
-        ("Step", d.removed, d.added, d.changed),
-        ("FailPoint", d.fail_removed, d.fail_added, d.fail_changed),
-    ):
-        for x in removed:
-            old[node_key(label, f"old|{x.id}")] = "removed"
-        for x in added:
-            new[node_key(label, f"new|{x.id}")] = "added"
-        for c in changed:
-            old[node_key(label, f"old|{c.before.id}")] = "changed"
-            new[node_key(label, f"new|{c.after.id}")] = "changed"
+def _value(v: Any) -> str:
+    if isinstance(v, tuple):
+        return ", ".join(map(str, v)) if v else "none"
+    if v is None:
+        return "none"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return str(v)
+
+
+def field_words(name: str, old: Any, new: Any) -> str:
+    """One changed field in words, durations with units: `target time 1h -> 30m`."""
+    if name in ("target_time", "max_wait"):
+        old = Duration(old) if old is not None else None
+        new = Duration(new) if new is not None else None
+    if name == "name":
+        return f'renamed "{old}" -> "{new}"'
+    return f"{FIELD_WORDS.get(name, name)} {_value(old)} -> {_value(new)}"
+
+
+def _marks(d: BlueprintDiff, old_tag: str, new_tag: str) -> tuple[dict[str, DiffMark], ...]:
+    """The mark of each marked node on the old side (removed, changed) and on the new (added,
+    changed), with its words for the hover and the list of changes."""
+    old: dict[str, DiffMark] = {}
+    new: dict[str, DiffMark] = {}
+
+    def mark(kind: str, words: str) -> DiffMark:
+        return replace(MARKS[kind], words=words)
+
+    for x in d.removed:
+        old[node_key("Step", f"{old_tag}|{x.id}")] = mark("removed", "removed")
+    for x in d.added:
+        new[node_key("Step", f"{new_tag}|{x.id}")] = mark("added", "added")
+    for ch in d.changed:
+        words = "; ".join(field_words(k, *v) for k, v in ch.fields.items())
+        if ch.matched_by == "name":
+            words = f"id {ch.before.local} -> {ch.after.local}" + (f"; {words}" if words else "")
+        changed = mark("changed", f"changed: {words or 'id only'}")
+        old[node_key("Step", f"{old_tag}|{ch.before.id}")] = changed
+        new[node_key("Step", f"{new_tag}|{ch.after.id}")] = changed
+    for f in d.fail_removed:
+        old[node_key("FailPoint", f"{old_tag}|{f.id}")] = mark("removed", "removed")
+    for f in d.fail_added:
+        new[node_key("FailPoint", f"{new_tag}|{f.id}")] = mark("added", "added")
+    for fc in d.fail_changed:
+        words = "; ".join(f"{k} {o} -> {n}" for k, (o, n) in fc.fields.items())
+        changed = mark("changed", f"changed: {words}")
+        old[node_key("FailPoint", f"{old_tag}|{fc.before.id}")] = changed
+        new[node_key("FailPoint", f"{new_tag}|{fc.after.id}")] = changed
     return old, new
 
 
-def diff_view(comparison: Comparison, *, title: str | None = None) -> View:
-    """Every pair, one under the other: the old blueprint, then the new, then the next pair."""
-    heading = title or (
+def figures(d: BlueprintDiff) -> dict[str, Any]:
+    """The figures of `bpql diff` for one pair, as the side table and the picture show them:
+    the redesign's headline figures first, every one before -> after with its change."""
+    before, after = metrics(d.before).figures(), metrics(d.after).figures()
+    order = [*FIRST, *(k for k in FIGURE_WORDS if k not in FIRST)]
+    rows = []
+    for k in order:
+        b, a = before[k], after[k]
+        change = a - b
+        if isinstance(change, float) and not isinstance(change, Duration):
+            change = Duration(change)
+        shown = "0" if not change else ("+" if change > 0 else "") + str(change)
+        if isinstance(change, Duration) and change < 0:
+            shown = "-" + str(Duration(-change))
+        rows.append(
+            {"cells": [FIGURE_WORDS[k].strip(), str(b), str(a), shown], "changed": bool(change)}
+        )
+    left, right = d.heads
+    return {
+        "title": f"{d.after.service}: {d.before.blueprint} -> {d.after.blueprint}",
+        "caption": f"before: {left}; after: {right}",
+        "columns": ["figure", "before", "after", "change"],
+        "heads": ["figure", left, right, "change"],
+        "rows": rows,
+    }
+
+
+class _Diagram:
+    """Every pair's two drawings stacked, in one SVG coordinate space."""
+
+    def __init__(self, comparison: Comparison) -> None:
+        self.comparison = comparison
+        self.parts: list[str] = []
+        self.nodes: list[dict[str, Any]] = []
+        self.edges: list[dict[str, Any]] = []
+        self.graphs: list[Graph] = []
+        self.changes: list[dict[str, str]] = []
+        self.counted = {k: 0 for k in MARKS}
+        self.left = 0.0
+        self.right = 0.0
+        self.top = 0.0
+        y = 0.0
+        for i, d in enumerate(comparison.blueprints):
+            tags = (f"{i}-old", f"{i}-new")
+            graphs = (side_graph(d.before, tags[0]), side_graph(d.after, tags[1]))
+            frame = layout.merged_frame(*(layout.phase_frame(g) for g in graphs))
+            marks = _marks(d, *tags)
+            for side, words, graph, marked in zip(
+                (d.before, d.after), d.heads, graphs, marks, strict=True
+            ):
+                drawn = drawing.draw_blueprint(graph, frame, marked)
+                y = self._place(drawn, f"{words}: {side.title} ({side.blueprint})", y)
+                self.graphs.append(graph)
+                for key, mark in marked.items():
+                    new_side = side is d.after
+                    if (new_side and mark.kind != "removed") or mark.kind == "removed":
+                        self.counted[mark.kind] += 1
+                        node = graph.nodes[key]
+                        what = "fail point" if node.label == "FailPoint" else "step"
+                        self.changes.append(
+                            {
+                                "kind": mark.kind,
+                                "sign": mark.sign,
+                                "words": f"{what} {node.name}: {mark.words}",
+                            }
+                        )
+            y += GAP
+        self.bottom = y
+
+    def _place(self, drawn: Drawn, heading: str, y: float) -> float:
+        plan = drawn.plan
+        shift = y + HEADING - plan.top
+        self.left = min(self.left, plan.left)
+        self.right = max(self.right, plan.width)
+        self.parts.append(
+            lines_text(
+                [heading],
+                plan.left + 12,
+                y + 30,
+                16,
+                18,
+                fill=INK,
+                font_weight="bold",
+                class_="bpql-side-title",
+            )
+        )
+        self.parts.append(f'<g class="bpql-side" transform="translate(0,{shift:.1f})">')
+        self.parts.extend(drawn.parts)
+        self.parts.append("</g>")
+        self.nodes.extend(drawn.nodes)
+        self.edges.extend(drawn.edges)
+        return shift + plan.bottom + 10
+
+
+def _figures_svg(tables: list[dict[str, Any]], x: float, y: float) -> tuple[str, float]:
+    """The figures tables drawn in SVG, for the exported picture; their height."""
+    widths = (300.0, 150.0, 150.0, 90.0)
+    out = []
+    for table in tables:
+        out.append(lines_text([table["title"]], x, y + 16, 14, 16, fill=INK, font_weight="bold"))
+        y += 30
+        rows = [{"cells": table["heads"], "changed": False, "head": True}, *table["rows"]]
+        for row in rows:
+            cx = x
+            if row["changed"]:
+                out.append(
+                    f'<rect x="{x - 4:.1f}" y="{y - 13:.1f}" width="{sum(widths) + 8:.1f}" '
+                    'height="18" fill="#fff9db"/>'
+                )
+            for i, (cell, w) in enumerate(zip(row["cells"], widths, strict=True)):
+                anchor = "start" if i == 0 else "end"
+                tx = cx if i == 0 else cx + w - 6
+                out.append(
+                    lines_text(
+                        [str(cell)],
+                        tx,
+                        y,
+                        12.5,
+                        15,
+                        fill=MUTED if row.get("head") else INK,
+                        text_anchor=anchor,
+                        font_weight="bold" if row.get("head") or row["changed"] else None,
+                    )
+                )
+                cx += w
+            y += 19
+        y += 16
+    return "".join(out), y
+
+
+def _heading(comparison: Comparison, title: str | None) -> str:
+    return title or (
         f"diff: {comparison.before_label} -> {comparison.after_label}"
         if comparison.mode == "versions"
         else "diff: as-is -> to-be"
     )
-    page = _Page("diff", heading, physics=False, edge_labels=False)
-    bands: list[dict[str, Any]] = []
-    lines: list[dict[str, Any]] = []
-    width = 0.0
-    top = 0.0
-    counted = {k: 0 for k, _, _ in MARKS}
-    edges: list[GraphEdge] = []
-    for d in comparison.blueprints:
-        marks = _marks(d)
-        sides = (("old", d.before, d.heads[0], marks[0]), ("new", d.after, d.heads[1], marks[1]))
-        for tag, side, words, marked in sides:
-            graph = side_graph(side, tag)
-            plan = layout.blueprint_layout(graph)
-            shift = top + HEADING - plan.bands[0].top
-            bands.append(
-                {
-                    "title": f"{words}: {side.title} ({side.blueprint})",
-                    "top": top,
-                    "bottom": top + HEADING,
-                }
-            )
-            for b in plan.bands:
-                bands.append({"title": b.title, "top": b.top + shift, "bottom": b.bottom + shift})
-            lines.extend({"title": t.capitalize(), "y": y + shift} for t, y in plan.lines)
-            width = max(width, plan.width)
-            for key in sorted(graph.nodes):
-                node = graph.nodes[key]
-                x, y = plan.positions[key]
-                real = node.id.split("|", 1)[1]
-                extra: dict[str, Any] = {
-                    "x": x,
-                    "y": y + shift,
-                    "fixed": True,
-                    # the hover names the real id and the side, not the tag that keeps the
-                    # two sides' shared things apart
-                    "kindTitle": f"{look_of(node).title} \u00b7 {real} ({words})",
-                }
-                mark = marked.get(key)
-                if (tag == "new" and mark in ("added", "changed")) or mark == "removed":
-                    counted[mark] += 1
-                if mark is not None:
-                    extra.update(
-                        diff=mark,
-                        borderWidth=5,
-                        size=look_of(node).size + 6,
-                        color={"background": COLOURS[mark], "border": COLOURS[mark]},
-                        font={"size": 14, "bold": True},
-                    )
-                elif node.label != "Phase":
-                    # what did not change steps back, so the marks stand out (and a fail
-                    # point's own red is not read as "removed")
-                    extra["opacity"] = 0.4
-                    if node.label == "FailPoint":
-                        extra["color"] = UNCHANGED
-                if node.label == "Phase":
-                    extra.update(shape="box", color="#e9ecef", font={"size": 16, "bold": True})
-                if node.label == "FailPoint":
-                    extra["label"] = _label(node.name, 32)
-                page.node(node, **extra)
-            edges.extend(graph.edges)
-            top = shift + plan.bands[-1].bottom + GAP
-    for e in sorted(edges, key=lambda e: (e.source, e.type, e.target)):
-        page.edge(
-            e, **({"smooth": {"type": "curvedCW", "roundness": 0.15}} if e.type == "NEXT" else {})
-        )
+
+
+def _legend(diagram: _Diagram) -> list[tuple[str, str]]:
+    union = Graph()
+    for g in diagram.graphs:
+        for n in g.nodes.values():
+            union.add_node(n)
+        for e in g.edges:
+            union.add_edge(e)
+    return drawing.legend_items(union, MARKS.values())
+
+
+def diff_svg(
+    comparison: Comparison, title: str | None = None, diagram: _Diagram | None = None
+) -> str:
+    """The diff view as one standalone SVG document: heading, every pair's two drawings, the
+    figures of each pair, the legend (for `--view d.svg` and `d.png`)."""
+    diagram = diagram or _Diagram(comparison)
     counts = comparison.counts()
-    assert counted == counts, (counted, counts)  # the page marks exactly what the diff found
-    view = {
+    left, right = diagram.left, diagram.right
+    head = [
+        lines_text(
+            [_heading(comparison, title)], left + 12, -52, 20, 22, fill=INK, font_weight="bold"
+        ),
+        lines_text(
+            [
+                f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} "
+                "changed (steps and fail points)"
+            ],
+            left + 12,
+            -28,
+            13,
+            15,
+            fill=MUTED,
+        ),
+    ]
+    tables, y = _figures_svg([figures(d) for d in comparison.blueprints], left + 12, diagram.bottom)
+    legend, height = drawing.legend(_legend(diagram), left + 12, y, right - left - 24)
+    box = Rect(left, -80, right, y + height + 16)
+    return drawing.document([*head, *diagram.parts, tables, legend], box)
+
+
+def diff_view(comparison: Comparison, *, title: str | None = None) -> View:
+    """Every pair, one under the other: the old blueprint, then the new, phases aligned."""
+    heading = _heading(comparison, title)
+    diagram = _Diagram(comparison)
+    counts = comparison.counts()
+    assert diagram.counted == counts, (diagram.counted, counts)  # it marks what the diff found
+    box = Rect(diagram.left, 0, diagram.right, max(diagram.bottom, 40.0))
+    svg = drawing.document(diagram.parts, box, inline=True)
+    union: dict[str, int] = {}
+    for g in diagram.graphs:
+        for key, n in drawing.counts(g).items():
+            union[key] = union.get(key, 0) + n
+    kinds = [
+        {"key": key, "title": look.title, "color": look.color, "count": union[key]}
+        for key, look in LOOKS.items()
+        if union.get(key)
+    ]
+    legend = keys(_legend(diagram))
+    for item in legend:
+        for mark in MARKS.values():
+            if item["words"] == mark.words:
+                item["count"] = counts[mark.kind]
+    side = {
         "subtitle": f"{counts['added']} added, {counts['removed']} removed, "
         f"{counts['changed']} changed (steps and fail points)",
-        "bands": bands,
-        "lines": lines,
-        "phases": [],
-        "left": -layout.COLUMN * 1.6,
-        "width": width,
-        # what the page fits into its frame, as the blueprint view gives it
-        "top": (bands[0]["top"] if bands else 0.0) - 40,
-        "bottom": bands[-1]["bottom"] if bands else 0.0,
         "diff": counts,
-        "extra": {
-            "title": "Changes",
-            "items": [
-                {"title": words, "color": colour, "style": "ring", "count": counts[key]}
-                for key, words, colour in MARKS
-            ],
-        },
-        "summary": {
-            "columns": ["blueprints", "added", "removed", "changed"],
-            "rows": [
-                [f"{d.before.blueprint} -> {d.after.blueprint}", *d.counts().values()]
-                for d in comparison.blueprints
-            ],
-        },
+        "kinds": kinds,
+        "tables": [figures(d) for d in comparison.blueprints],
+        "changes": diagram.changes,
+        "marks_title": "Marks and legend",
     }
-    return page.render(view)
+    message = None if comparison.blueprints else "No blueprint in both versions to compare."
+    return drawing_page(
+        "diff",
+        heading,
+        svg,
+        side,
+        legend,
+        diagram.nodes,
+        diagram.edges,
+        message=message,
+        picture=diff_svg(comparison, title, diagram),
+    )
 
 
 def diff_result_view(result: Result, *, title: str | None = None, **_: Any) -> View:
@@ -189,4 +353,4 @@ def diff_result_view(result: Result, *, title: str | None = None, **_: Any) -> V
     return diff_view(comparison, title=title or result.title or None)
 
 
-__all__ = ["diff_result_view", "diff_view", "side_graph"]
+__all__ = ["MARKS", "diff_result_view", "diff_svg", "diff_view", "field_words", "side_graph"]

@@ -1,43 +1,30 @@
-"""A view written as HTML, SVG or PNG, by the file name's suffix (`bpql viz ... -o claims.svg`).
+"""A view written as HTML, SVG or PNG, by the file name's suffix (`bpql viz ... -o claims.png`).
 
-SVG is drawn in Python from the view's own layout (`bpql.viz.svg`), so it needs nothing else
-and opens in any drawing tool or slide deck. PNG is taken by headless Chromium, when one is
-installed (found as the tests find it: `BPQL_CHROMIUM`, `chromium`), from the SVG for the
-views that have one, else from the page itself; without Chromium it is a one-line error.
+SVG is drawn in Python (the blueprint and diff views are SVG already; an impact answer exports
+its bands, `bpql.viz.svg`), so it needs nothing else and opens in any drawing tool or slide
+deck. PNG is that SVG rasterised by resvg (the `resvg-py` wheel, a dependency: MIT, resvg's
+Rust renderer inside, wheels for Linux, macOS and Windows), at twice its size, so a plain
+`pip install bpql` writes PNGs. A view with no SVG drawing (a graph view is a page laid out by
+the browser) is photographed by headless Chromium through Playwright, when both are there;
+without them it is one line saying what to install (`BPQL-V023`), and nothing is written.
 """
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from bpql.errors import BpqlError
 from bpql.result import Result
-from bpql.viz.page import View
-
-#: the SVG drawing of each result kind that has one
-SVG_EXPORTS: dict[str, Callable[[Result, str], str]] = {}
+from bpql.viz.base import View
 
 #: how a PNG of a page is taken: the window's size, and pixels per CSS pixel
 PNG_VIEWPORT = (1920, 1080)
 PNG_SCALE = 2
-
-
-def _blueprint(result: Result, title: str) -> str:
-    from bpql.viz.svg import blueprint_svg
-
-    assert result.graph is not None
-    return blueprint_svg(result.graph, title, result.subtitle)
-
-
-def _impact(result: Result, title: str) -> str:
-    from bpql.viz.svg import impact_svg
-
-    return impact_svg(result, title)
-
-
-SVG_EXPORTS.update({"blueprint": _blueprint, "impact": _impact})
+#: the longest side of a PNG, in pixels: a larger drawing is rasterised at less than twice
+PNG_MAX_SIDE = 16_000
 
 SUFFIXES = (".html", ".svg", ".png")
 
@@ -55,62 +42,102 @@ def check_output(path: Path) -> str:
     return suffix
 
 
-def svg_of(result: Result, title: str) -> str:
+def _impact(result: Result, title: str) -> str:
+    from bpql.viz.svg import impact_svg
+
+    return impact_svg(result, title)
+
+
+#: the SVG drawing of a result kind whose view is a page of another kind
+SVG_EXPORTS: dict[str, Callable[[Result, str], str]] = {"impact": _impact, "whatif": _impact}
+
+
+def svg_of(result: Result, view: View) -> str:
+    """The view's SVG drawing: its own (blueprint, diff), or the one its result kind has."""
+    if view.svg is not None:
+        return view.svg
     draw = SVG_EXPORTS.get(result.kind)
     if draw is None:
-        kinds = ", ".join(sorted(SVG_EXPORTS))
         raise BpqlError(
-            f"a {result.kind} view has no SVG drawing (only {kinds} views have); write .png "
-            "for a picture of the page, or .html",
+            f"a {view.kind} view has no SVG drawing (blueprint, diff and impact views have); "
+            "write .png for a picture of the page, or .html",
             code="BPQL-V022",
         )
-    return draw(result, title)
+    return draw(result, view.title)
 
 
 def write(result: Result, view: View, path: Path) -> str:
     """Write `view` (drawn from `result`) to `path` in the format its suffix asks for; the
-    format written."""
+    format written. Everything is made before the file is opened, so a failure writes
+    nothing."""
     fmt = check_output(path)
     if fmt == ".html":
         view.save(path)
     elif fmt == ".svg":
-        path.write_text(svg_of(result, view.title), encoding="utf-8")
+        picture = svg_of(result, view)
+        path.write_text(picture, encoding="utf-8")
     else:
-        picture = svg_of(result, view.title) if result.kind in SVG_EXPORTS else None
-        png(view, path, picture)
+        has_svg = view.svg is not None or result.kind in SVG_EXPORTS
+        data = rasterise(svg_of(result, view)) if has_svg else page_png(view)
+        path.write_bytes(data)
     return fmt
 
 
-def png(view: View, path: Path, svg: str | None = None) -> None:
-    """A PNG of an SVG drawing (at twice its size), or of the page once it is drawn."""
+_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)"[^>]*?\bheight="([\d.]+)"')
+
+
+def rasterise(svg: str) -> bytes:
+    """A PNG of an SVG document, at twice its size (less for a very large drawing)."""
     try:
-        from bpql.testing.browser import BrowserMissing, chromium, chromium_path, viewed
+        import resvg_py
+    except ImportError:
+        raise BpqlError(
+            "PNG export needs the resvg-py package, which BPQL installs with it: "
+            "pip install resvg-py (or write .svg)",
+            code="BPQL-V030",
+        ) from None
+    found = _SIZE.search(svg)
+    side = max(float(found.group(1)), float(found.group(2))) if found else 1.0
+    zoom = min(float(PNG_SCALE), PNG_MAX_SIDE / max(side, 1.0))
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg, zoom=zoom))
+
+
+def page_png(view: View) -> bytes:
+    """A PNG of a page once it is drawn, taken by headless Chromium: for views with no SVG."""
+    from bpql.viz.browser import BrowserMissing, chromium, chromium_path
+
+    try:
+        import playwright.sync_api  # noqa: F401
 
         chromium_path()
     except (ImportError, BrowserMissing) as exc:
+        missing = "Playwright" if isinstance(exc, ImportError) else "Chromium"
         raise BpqlError(
-            "PNG export needs headless Chromium and Playwright (Debian: apt install chromium; "
-            "pip install playwright), or BPQL_CHROMIUM naming a Chromium; write .svg instead "
-            f"({exc.__class__.__name__})",
+            f"PNG export of a {view.kind} view needs headless Chromium and Playwright ({missing} "
+            "is missing: pip install playwright; Debian: apt install chromium, or set "
+            "BPQL_CHROMIUM); blueprint, diff and impact views export PNG without them; "
+            "or write .html",
             code="BPQL-V023",
         ) from None
     with tempfile.TemporaryDirectory() as tmp, chromium() as browser:
-        if svg is not None:
-            source = Path(tmp) / "drawing.svg"
-            source.write_text(svg, encoding="utf-8")
-            context = browser.new_context(device_scale_factor=PNG_SCALE)
-            try:
-                page = context.new_page()
-                page.route("**/*", _only(source.resolve().as_uri()))
-                page.goto(source.resolve().as_uri())
-                page.locator("svg").first.screenshot(path=str(path))
-            finally:
-                context.close()
-            return
         source = view.save(Path(tmp) / "view.html")
-        with viewed(browser, source, PNG_VIEWPORT) as (page, _):
+        out = Path(tmp) / "view.png"
+        context = browser.new_context(
+            viewport={"width": PNG_VIEWPORT[0], "height": PNG_VIEWPORT[1]},
+            device_scale_factor=PNG_SCALE,
+        )
+        try:
+            page = context.new_page()
+            page.route("**/*", _only(source.resolve().as_uri()))
+            page.goto(source.resolve().as_uri())
+            page.wait_for_function(
+                "() => window.bpql !== undefined && window.bpql.ready === true", timeout=120_000
+            )
             page.wait_for_timeout(300)
-            page.screenshot(path=str(path))
+            page.screenshot(path=str(out))
+        finally:
+            context.close()
+        return out.read_bytes()
 
 
 def _only(url: str) -> Callable[..., None]:

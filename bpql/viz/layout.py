@@ -19,54 +19,103 @@ from bpql.durations import format_minutes
 from bpql.ids import service_of
 from bpql.result import Graph, GraphEdge, GraphNode
 from bpql.schema import LANES, LINES, NODES
+from bpql.viz import text
 
 # --- the blueprint diagram ----------------------------------------------------------------
 
-COLUMN = 200  # px between two columns of steps
-MIN_GAP = 150  # px between two shared things in one band
-#: a step's box: its width, and the characters of its name one line holds at 13 px
-BOX_W = 160
-CHARS = 21
+COLUMN = 216  # px between two columns of steps
+#: a step's box; the 44 px between two boxes are the channels lines run in
+BOX_W = 172
+STEP_FONT = 13
 LINE = 16  # px per line of a step's label
+BOX_PAD = 9  # px of room left and right of a box's text
+FP_FONT = 12
 FP_LINE = 14  # px per line of a fail point's label
-FP_CHARS = 24
-LANE_TOP = 30  # px above a lane's first box, for the lane's title
+THING_FONT = 12
+THING_LINE = 14
+MIN_GAP = 160  # px between two shared things in one row
+THING_ROOM = MIN_GAP - 22  # px a shared thing's label may take
+LANE_TOP = 30  # px above a lane's boxes: a free corridor for lines
+LANE_FOOT = 30  # px under a lane's lowest label: another
+THIN = 44  # px of a band with nothing in it: its title and nothing else
+TITLE_ROOM = 150  # px for the bands' titles, left of the first column
+PHASE_ROW = 44  # px above the bands for the phases' titles
+ICON = 14  # px of a shared thing's square marker
 
 
-def wrap(text: str, chars: int = CHARS) -> list[str]:
-    """A name as lines of at most `chars` characters (a longer word stands on its own line)."""
+@dataclass(frozen=True)
+class Rect:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def grow(self, by: float) -> Rect:
+        return Rect(self.x0 - by, self.y0 - by, self.x1 + by, self.y1 + by)
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+def wrap(text: str, chars: int = 21) -> list[str]:
+    """A name as lines of at most `chars` characters (a longer word stands on its own line);
+    the impact view's bands wrap so."""
     return textwrap.wrap(text, chars, break_long_words=False, break_on_hyphens=False) or [""]
 
 
-def step_label(node: GraphNode) -> str:
-    """A step's full name wrapped, and its target time with units when it has one."""
-    lines = wrap(node.name)
-    target = node.properties.get("target_time")
-    if isinstance(target, (int, float)) and not isinstance(target, bool):
-        lines.append(f"target {format_minutes(target)}")
-    return "\n".join(lines)
+def step_lines(node: GraphNode) -> list[str]:
+    """A step's whole name, wrapped to its box."""
+    return text.wrap(node.name, BOX_W - 2 * BOX_PAD, STEP_FONT)
+
+
+def step_facts(node: GraphNode) -> list[tuple[str, str]]:
+    """The standards a step's box shows under its name: (kind, words)."""
+    out = []
+    for key, kind, words in (
+        ("target_time", "target", "target"),
+        ("max_wait", "wait", "wait up to"),
+    ):
+        v = node.properties.get(key)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            out.append((kind, f"{words} {format_minutes(v)}"))
+    return out
 
 
 AP_WORDS = {"high": "High AP", "medium": "Medium AP", "low": "Low AP"}
 
 
-def failpoint_label(node: GraphNode) -> str:
-    """A fail point's full name wrapped, then its action priority and RPN."""
+def failpoint_lines(node: GraphNode) -> list[str]:
+    """A fail point's whole name wrapped, then its action priority and RPN."""
     ap = node.properties.get("ap")
     tail = AP_WORDS.get(str(ap), "AP not rated")
     rpn = node.properties.get("rpn")
     if rpn is not None:
         tail += f" \u00b7 RPN {rpn}"
-    return "\n".join([*wrap(node.name, FP_CHARS), tail])
+    return [*text.wrap(node.name, BOX_W + 8, FP_FONT), tail]
 
 
-def box_height(label: str) -> float:
-    return label.count("\n") * LINE + LINE + 14
+def box_height(lines: int) -> float:
+    return 12 + lines * LINE + 6
 
 
-def failpoint_height(label: str) -> float:
-    """A fail point's marker and the label under it."""
-    return 22 + (label.count("\n") + 1) * FP_LINE + 10
+#: a fail point's marker (a triangle) from its centre, and where its label starts under it
+FP_MARK = 9
+FP_GAP = 28  # px from one fail point's label to the next marker
+
+
+def failpoint_height(lines: int) -> float:
+    """A fail point's marker and the label under it, and the room before the next one."""
+    return 2 * FP_MARK + 4 + lines * FP_LINE + FP_GAP - 12
+
+
+def _label_rect(x: float, top: float, lines: list[str], size: float, line: float) -> Rect:
+    w = max(text.width(s, size) for s in lines) / text.FIT
+    return Rect(x - w / 2, top, x + w / 2, top + len(lines) * line + 3)
 
 
 @dataclass(frozen=True)
@@ -81,14 +130,18 @@ class Band:
         return (self.top + self.bottom) / 2
 
 
-#: bands from top to bottom: (key, title, least height); a lane grows to hold its steps' boxes
-#: and the fail points listed under them
-BANDS: tuple[tuple[str, str, int], ...] = (
-    ("evidence", "Physical evidence", 140),
-    ("touchpoints", "Touchpoints", 130),
-    *((lane.key, lane.title, 120) for lane in LANES),
-    ("systems", "Support systems", 170),
+#: bands from top to bottom: (key, title); a band grows to hold what it draws, and one with
+#: nothing in it is a thin band
+BANDS: tuple[tuple[str, str], ...] = (
+    ("evidence", "Physical evidence"),
+    ("touchpoints", "Touchpoints"),
+    *((lane.key, lane.title) for lane in LANES),
+    ("systems", "Support systems"),
 )
+SHARED_BANDS = {"evidence": "SHOWS", "touchpoints": "AT_TOUCHPOINT", "systems": "USES"}
+#: where a shared thing sits from the middle of its steps: evidence a little left, so that
+#: its line passes beside the touchpoint's marker and name
+SHARED_SHIFT = {"evidence": -BOX_W / 4, "touchpoints": 0.0, "systems": 0.0}
 
 
 @dataclass
@@ -99,32 +152,65 @@ class BlueprintLayout:
     lines: list[tuple[str, float]]
     #: (title, left x, right x) of each phase, in time order
     phases: list[tuple[str, float, float]]
+    #: the right edge of the drawing
     width: float = 0.0
-    #: the wrapped label of each step and fail point, as drawn
-    labels: dict[str, str] = field(default_factory=dict)
-    #: the height of each step's box
-    boxes: dict[str, float] = field(default_factory=dict)
+    #: the lines of each step's name and each fail point's and shared thing's label
+    labels: dict[str, list[str]] = field(default_factory=dict)
+    #: what each node is drawn as (a step's box, a fail point's or shared thing's marker)
+    bodies: dict[str, Rect] = field(default_factory=dict)
+    #: where each label is written (fail points and shared things: under their marker)
+    label_boxes: dict[str, Rect] = field(default_factory=dict)
+    #: the standards a step's box shows under its name: (kind, words)
+    facts: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     #: the left edge of the drawing (room for the bands' titles)
     left: float = 0.0
+    #: the columns of the phases, by phase title: (first column, columns)
+    frame: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: the region lines may be routed in
+    field_: Rect = Rect(0, 0, 0, 0)
+
+    @property
+    def top(self) -> float:
+        return self.bands[0].top - PHASE_ROW
+
+    @property
+    def bottom(self) -> float:
+        below = [r.y1 for r in (*self.bodies.values(), *self.label_boxes.values())]
+        return max([self.bands[-1].bottom, *(y + 10 for y in below)])
 
 
 def _bands(heights: dict[str, float]) -> list[Band]:
     out, y = [], 0.0
-    for key, title, least in BANDS:
-        height = max(float(least), heights.get(key, 0.0))
+    for key, title in BANDS:
+        height = heights.get(key) or THIN
         out.append(Band(key, title, y, y + height))
         y += height
     return out
 
 
-def blueprint_layout(graph: Graph) -> BlueprintLayout:
+def _phase_key(node: GraphNode) -> str:
+    return node.name
+
+
+def phase_frame(graph: Graph) -> list[tuple[str, int]]:
+    """Each phase's title and how many columns its steps take, in time order: what two
+    drawings share to put the same phase in the same columns."""
+    plan = blueprint_layout(graph)
+    return [(title, plan.frame[title][1]) for title, _, _ in plan.phases]
+
+
+def blueprint_layout(
+    graph: Graph, frame: dict[str, tuple[int, int]] | None = None
+) -> BlueprintLayout:
     """The classic diagram: a band per lane, x by phase and time order.
 
     A step goes in the next free column of its lane, but no further left than the start of
     its phase and, where it can, right under the step it supports, so the lanes line up the
     way a designer draws them on a wall. Each step is a box holding its whole name; its fail
-    points are listed under it, named; a lane is as tall as its tallest such stack. Support
-    systems sit in the phase whose steps use them most, so their lines stay short.
+    points are listed under it, named; a lane is as tall as its tallest such stack, and a band
+    with nothing in it is thin. Support systems sit in the phase whose steps use them most, so
+    their lines stay short. `frame` gives phases (by title) their first column and width, so
+    that two drawings (as-is and to-be) put a phase in the same columns.
     """
     nodes = graph.nodes
     by_type: defaultdict[str, list[GraphEdge]] = defaultdict(list)
@@ -145,16 +231,24 @@ def blueprint_layout(graph: Graph) -> BlueprintLayout:
     by_phase: defaultdict[int, list[GraphNode]] = defaultdict(list)
     for s in steps:
         by_phase[phase_rank.get(f"Phase:{s.properties.get('phase')}", len(phases))].append(s)
+    ranks = sorted(set(by_phase) | set(range(len(phases))))
+    frame = dict(frame or {})
 
     column: dict[str, int] = {}
     cursor: defaultdict[str, int] = defaultdict(int)
     phase_spans: list[tuple[str, float, float]] = []
+    used: dict[str, tuple[int, int]] = {}
     centre: dict[str, float] = {}
     span_of_rank: dict[int, tuple[float, float]] = {}
     start = 0
-    for rank in sorted(by_phase):
+    for rank in ranks:
+        title = _phase_key(phases[rank]) if rank < len(phases) else "(no phase)"
+        if title in frame:
+            start = frame[title][0]
+        elif frame:
+            start = max([start, *(a + w for a, w in frame.values())])
         end = start
-        for s in by_phase[rank]:
+        for s in by_phase.get(rank, []):
             lane = str(s.properties.get("lane"))
             col = max(cursor[lane], start)
             above = [column[t] for t in supports[s.key] if t in column]
@@ -163,98 +257,186 @@ def blueprint_layout(graph: Graph) -> BlueprintLayout:
             column[s.key] = col
             cursor[lane] = col + 1
             end = max(end, col + 1)
-        title = phases[rank].name if rank < len(phases) else "(no phase)"
+        if rank >= len(phases) and end == start:
+            continue  # no step outside a phase: no "(no phase)" column
+        end = max(end, start + 1, start + (frame[title][1] if title in frame else 0))
         left, right = start * COLUMN - COLUMN / 2, (end - 1) * COLUMN + COLUMN / 2
         phase_spans.append((title, left, right))
+        used[title] = (start, end - start)
         span_of_rank[rank] = (left, right)
         if rank < len(phases):
             centre[phases[rank].key] = (left + right) / 2
         start = end
+        for lane in list(cursor):
+            cursor[lane] = max(cursor[lane], start)
 
     # labels and heights: each step's box, and its fail points stacked under it
-    labels: dict[str, str] = {}
-    boxes: dict[str, float] = {}
+    labels: dict[str, list[str]] = {}
+    facts: dict[str, list[tuple[str, str]]] = {}
+    heights_of: dict[str, float] = {}
     failpoints: defaultdict[str, list[str]] = defaultdict(list)
     for e in sorted(by_type["HAS_FAIL_POINT"], key=lambda e: e.target):
         if e.source in column and e.target in nodes and e.target not in labels:
             failpoints[e.source].append(e.target)
-            labels[e.target] = failpoint_label(nodes[e.target])
+            labels[e.target] = failpoint_lines(nodes[e.target])
     stack: dict[str, float] = {}
     for s in steps:
-        labels[s.key] = step_label(s)
-        boxes[s.key] = box_height(labels[s.key])
-        stack[s.key] = boxes[s.key] + sum(failpoint_height(labels[f]) for f in failpoints[s.key])
-    heights: defaultdict[str, float] = defaultdict(float)
+        labels[s.key] = step_lines(s)
+        facts[s.key] = step_facts(s)
+        heights_of[s.key] = box_height(len(labels[s.key]) + len(facts[s.key]))
+        stack[s.key] = heights_of[s.key] + sum(
+            failpoint_height(len(labels[f])) for f in failpoints[s.key]
+        )
+    heights: dict[str, float] = {}
     for s in steps:
         lane = str(s.properties.get("lane"))
-        # room under the lowest label for the line drawn at the lane's foot and its title
-        heights[lane] = max(heights[lane], LANE_TOP + stack[s.key] + 34)
-    band_list = _bands(heights)
-    bands = {b.key: b for b in band_list}
-
-    positions: dict[str, tuple[float, float]] = {}
-    for s in steps:
-        band = bands.get(str(s.properties.get("lane")), bands["customer"])
-        x = column[s.key] * COLUMN
-        y = band.top + LANE_TOP + boxes[s.key] / 2
-        positions[s.key] = (x, y)
-        below = y + boxes[s.key] / 2 + 24
-        for f in failpoints[s.key]:
-            positions[f] = (x, below)
-            below += failpoint_height(labels[f])
+        heights[lane] = max(heights.get(lane, 0.0), LANE_TOP + stack[s.key] + LANE_FOOT)
 
     def beside(edge_type: str) -> dict[str, list[str]]:
         """Things attached to steps by `edge_type`, with the steps they are attached to."""
         attached: defaultdict[str, list[str]] = defaultdict(list)
         for e in by_type[edge_type]:
-            if e.source in column:
+            if e.source in column and e.target in nodes:
                 attached[e.target].append(e.source)
         return attached
 
-    for band_key, edge_type in (("evidence", "SHOWS"), ("touchpoints", "AT_TOUCHPOINT")):
-        attached = beside(edge_type)
-        wanted = {
-            thing: sum(positions[s][0] for s in ss) / len(ss) for thing, ss in attached.items()
-        }
-        positions.update(_spread(wanted, bands[band_key]))
-    # a support system goes to the phase most of its steps are in, near them within it
     rank_of = {
         s.key: phase_rank.get(f"Phase:{s.properties.get('phase')}", len(phases)) for s in steps
     }
-    wanted = {}
-    for system, ss in beside("USES").items():
-        ranks = Counter(rank_of[s] for s in ss)
-        home = min(ranks, key=lambda r: (-ranks[r], r))
-        xs = [positions[s][0] for s in ss if rank_of[s] == home]
-        lo, hi = span_of_rank.get(home, (min(xs), max(xs)))
-        wanted[system] = min(max(sum(xs) / len(xs), lo + COLUMN / 2), hi - COLUMN / 2)
-    positions.update(_spread(wanted, bands["systems"]))
-    top = bands["evidence"].top - 55
+    # a shared band: its markers in one row, or two staggered rows where one would push them
+    # far from their steps; each marker's label to its right, so lines reach it from above
+    # and below
+    placed: dict[str, dict[str, tuple[float, int]]] = {}
+    row_h: dict[str, float] = {}
+    for band_key, edge_type in SHARED_BANDS.items():
+        wanted: dict[str, float] = {}
+        for thing, ss in beside(edge_type).items():
+            labels[thing] = text.wrap(nodes[thing].name, THING_ROOM, THING_FONT)
+            xs = [column[s] * COLUMN for s in ss]
+            if band_key == "systems":
+                # a support system goes to the phase most of its steps are in, near them
+                counts = Counter(rank_of[s] for s in ss)
+                home = min(counts, key=lambda r: (-counts[r], r))
+                xs = [column[s] * COLUMN for s in ss if rank_of[s] == home]
+                lo, hi = span_of_rank.get(home, (min(xs), max(xs)))
+                wanted[thing] = min(max(sum(xs) / len(xs), lo + COLUMN / 2), hi - COLUMN / 2)
+            else:
+                wanted[thing] = sum(xs) / len(xs) + SHARED_SHIFT[band_key]
+        if not wanted:
+            continue
+        placed[band_key] = _spread(wanted, 1)
+        if max(abs(x - wanted[k]) for k, (x, _) in placed[band_key].items()) > COLUMN * 0.6:
+            placed[band_key] = _spread(wanted, 2)
+        rows = 1 + max(r for _, r in placed[band_key].values())
+        row_h[band_key] = max(ICON, max(len(labels[t]) for t in wanted) * THING_LINE + 2) + 18
+        heights[band_key] = LANE_TOP + rows * row_h[band_key] + LANE_FOOT - 12
+    band_list = _bands(heights)
+    bands = {b.key: b for b in band_list}
+
+    positions: dict[str, tuple[float, float]] = {}
+    bodies: dict[str, Rect] = {}
+    label_boxes: dict[str, Rect] = {}
+    for s in steps:
+        band = bands.get(str(s.properties.get("lane")), bands["customer"])
+        x = column[s.key] * COLUMN
+        top = band.top + LANE_TOP
+        h = heights_of[s.key]
+        positions[s.key] = (x, top + h / 2)
+        bodies[s.key] = Rect(x - BOX_W / 2, top, x + BOX_W / 2, top + h)
+        below = top + h + 8 + FP_MARK
+        for f in failpoints[s.key]:
+            positions[f] = (x, below)
+            bodies[f] = Rect(x - FP_MARK, below - FP_MARK, x + FP_MARK, below + FP_MARK)
+            label_boxes[f] = _label_rect(x, below + FP_MARK + 3, labels[f], FP_FONT, FP_LINE)
+            below += failpoint_height(len(labels[f]))
+
+    for band_key, things in placed.items():
+        band = bands[band_key]
+        for key, (at, row) in things.items():
+            y = band.top + LANE_TOP + row * row_h[band_key] + (row_h[band_key] - 18) / 2
+            _thing(key, at, y, labels[key], positions, bodies, label_boxes)
+
+    top = band_list[0].top - PHASE_ROW / 2
+    last = max((r for _, _, r in phase_spans), default=COLUMN / 2)
     for i, phase in enumerate(phases):
         # a phase with no step in this view still gets a place, after the last column
-        positions[phase.key] = (centre.get(phase.key, start * COLUMN + i * MIN_GAP), top)
+        positions[phase.key] = (centre.get(phase.key, last + (i + 0.5) * MIN_GAP), top)
     # anything the view holds that the diagram has no place for sits in a row below
     leftover = [k for k in nodes if k not in positions]
-    below_all = bands["systems"].bottom + 60
+    below_all = band_list[-1].bottom + 60
     for i, key in enumerate(sorted(leftover)):
-        positions[key] = (i * MIN_GAP, below_all)
+        labels[key] = text.wrap(nodes[key].name, THING_ROOM, THING_FONT)
+        _thing(key, i * MIN_GAP, below_all, labels[key], positions, bodies, label_boxes)
     lines = [(line.title, bands[line.above].bottom) for line in LINES]
-    width = max((x for x, _ in positions.values()), default=0.0) + COLUMN
+    drawn = [*bodies.values(), *label_boxes.values()]
+    right = max([last, *(r.x1 for r in drawn)]) + COLUMN / 2
+    left = -COLUMN / 2 - 12 - TITLE_ROOM
+    bottom = max([band_list[-1].bottom, *(r.y1 + 20 for r in drawn)])
+    field_ = Rect(-COLUMN / 2 - 6, band_list[0].top, right - 8, bottom)
     return BlueprintLayout(
-        positions, band_list, lines, phase_spans, width, labels, boxes, left=-COLUMN * 1.25
+        positions,
+        band_list,
+        lines,
+        phase_spans,
+        right,
+        labels,
+        bodies,
+        label_boxes,
+        facts,
+        left,
+        used,
+        field_,
     )
 
 
-def _spread(wanted: dict[str, float], band: Band) -> dict[str, tuple[float, float]]:
-    """Shared things in one band, as near their steps as two staggered rows allow."""
-    rows = [band.top + 38, band.top + 100]
-    last = [-math.inf, -math.inf]
+def _spread(wanted: dict[str, float], rows: int) -> dict[str, tuple[float, int]]:
+    """Shared things in one band, as near their steps as `rows` staggered rows allow: each
+    thing's x and row."""
+    last = [-math.inf] * rows
     out = {}
     for key, x in sorted(wanted.items(), key=lambda kv: (kv[1], kv[0])):
-        row = min(range(2), key=lambda r: (max(x, last[r] + MIN_GAP), r))
-        placed = max(x, last[row] + MIN_GAP)
-        last[row] = placed
-        out[key] = (placed, rows[row])
+        row = min(range(rows), key=lambda r: (max(x, last[r] + MIN_GAP), r))
+        at = max(x, last[row] + MIN_GAP)
+        last[row] = at
+        out[key] = (at, row)
+    return out
+
+
+def _thing(
+    key: str,
+    x: float,
+    y: float,
+    lines: list[str],
+    positions: dict[str, tuple[float, float]],
+    bodies: dict[str, Rect],
+    label_boxes: dict[str, Rect],
+) -> None:
+    """A shared thing's marker at (x, y), its label to the right."""
+    positions[key] = (x, y)
+    bodies[key] = Rect(x - ICON / 2, y - ICON / 2, x + ICON / 2, y + ICON / 2)
+    w = max(text.width(s, THING_FONT) for s in lines) / text.FIT
+    h = len(lines) * THING_LINE + 3
+    label_boxes[key] = Rect(x + ICON / 2 + 5, y - h / 2, x + ICON / 2 + 5 + w, y + h / 2)
+
+
+def merged_frame(*frames: list[tuple[str, int]]) -> dict[str, tuple[int, int]]:
+    """One frame for several drawings: each phase once, as wide as its widest drawing needs,
+    in the order the drawings give (a phase only one of them has goes where it has it)."""
+    order: list[str] = []
+    width: dict[str, int] = {}
+    for frame in frames:
+        at = 0
+        for title, cols in frame:
+            width[title] = max(width.get(title, 0), cols)
+            if title in order:
+                at = order.index(title) + 1
+            else:
+                order.insert(at, title)
+                at += 1
+    out, start = {}, 0
+    for title in order:
+        out[title] = (start, width[title])
+        start += width[title]
     return out
 
 

@@ -8,31 +8,36 @@ with a Content-Security-Policy that forbids any fetch, so a page opens offline, 
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from bpql.durations import format_minutes
 from bpql.errors import BpqlError
 from bpql.result import Graph, GraphEdge, GraphNode, Mark, Result
-from bpql.schema import NODES
 from bpql.viz import layout
+from bpql.viz.base import (
+    PAGE_CSP,
+    SERVED_CSP,
+    TEMPLATES,
+    View,
+    asset,
+    hover_facts,
+    jsonable,
+    served,
+    template,
+)
+from bpql.viz.blueprint import blueprint_view
+from bpql.viz.drawing import LINT_COLOR, MOMENT_RING
 from bpql.viz.style import (
-    AP_LOOKS,
     EDGE_LOOKS,
     FOCUS_RING,
     IMPACT_ROLES,
     LOOKS,
     Look,
-    ap_look,
     look_of,
 )
-
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 #: up to this many nodes the browser lays the graph out with live physics
 LIVE_PHYSICS_LIMIT = 300
@@ -40,31 +45,6 @@ LIVE_PHYSICS_LIMIT = 300
 DEFAULT_MAX_NODES = 3000
 #: above this many nodes edge labels are left to the tooltips
 EDGE_LABEL_LIMIT = 300
-
-
-@dataclass
-class View:
-    """One rendered page: write it to a file, or show it inline in Jupyter."""
-
-    kind: str
-    title: str
-    html: str
-    nodes: int
-    edges: int
-    message: str | None = None
-
-    def save(self, path: str | Path) -> Path:
-        out = Path(path)
-        out.write_text(self.html, encoding="utf-8")
-        return out
-
-    def _repr_html_(self) -> str:
-        # an iframe keeps the page's script and styles apart from the notebook's own
-        return (
-            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
-            f'title="{html.escape(self.title, quote=True)}" '
-            'style="width: 100%; height: 680px; border: 1px solid #dee2e6;"></iframe>'
-        )
 
 
 @cache
@@ -75,36 +55,17 @@ def _assets() -> dict[str, str]:
     out = {
         "vis_js": (vis / "vis-network.min.js").read_text(encoding="utf-8"),
         "vis_css": (vis / "vis-network.css").read_text(encoding="utf-8"),
-        "page_js": (TEMPLATES / "page.js").read_text(encoding="utf-8"),
-        "page_css": (TEMPLATES / "page.css").read_text(encoding="utf-8"),
     }
     # a literal "</script" or "</style" would end the inline element early
-    return {
+    out = {
         k: v.replace("</script", "<\\/script").replace("</style", "<\\/style")
         for k, v in out.items()
     }
+    return {**out, "page_js": asset("page.js"), "page_css": asset("page.css")}
 
 
 def _label(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
-
-
-#: properties a hover leaves out: sort keys and positions, not facts a designer reads
-HOVER_HIDDEN = frozenset({"ap_order", "ap_after_order", "seq", "order", "id"})
-
-
-def _props(node: GraphNode) -> dict[str, Any]:
-    """What a node's hover shows: durations with units (`2d`), as in tables; no sort keys
-    (the page writes keys and yes/no in words)."""
-    kind = NODES.get(node.label)
-    out: dict[str, Any] = {}
-    for k, v in sorted(node.properties.items()):
-        if v is None or v == "" or k == "name" or k in HOVER_HIDDEN:
-            continue
-        prop = kind.prop(k) if kind is not None else None
-        is_number = isinstance(v, (int, float)) and not isinstance(v, bool)
-        out[k] = format_minutes(v) if prop and prop.unit == "minutes" and is_number else v
-    return out
 
 
 class _Page:
@@ -133,7 +94,7 @@ class _Page:
             "kind": look.key,
             "kindTitle": f"{look.title} \u00b7 {node.id}",
             "fullName": node.name,
-            "props": {k: _jsonable(v) for k, v in _props(node).items()},
+            "props": {k: jsonable(v) for k, v in hover_facts(node).items()},
         }
         options.update(extra)
         color = options.pop("color", look.color)
@@ -147,7 +108,7 @@ class _Page:
             "type": edge.type,
             "fromName": self.names.get(edge.source, edge.source),
             "toName": self.names.get(edge.target, edge.target),
-            "props": {k: _jsonable(v) for k, v in sorted(edge.properties.items())},
+            "props": {k: jsonable(v) for k, v in sorted(edge.properties.items())},
             "color": color,
             "dashes": dashed,
         }
@@ -168,8 +129,6 @@ class _Page:
     ) -> View:
         """The page; `parts` are pieces of markup made (and escaped) in Python, such as the
         impact view's SVG bands, placed by the template rather than sent as data."""
-        from jinja2 import Environment, FileSystemLoader, select_autoescape
-
         options: dict[str, Any] = {
             "autoResize": True,
             "nodes": {"font": {"size": 13, "color": "#212529"}, "borderWidth": 1},
@@ -196,14 +155,10 @@ class _Page:
         else:
             options["physics"] = {"enabled": False}
         self.net.set_options(json.dumps(options))
-        env = Environment(
-            loader=FileSystemLoader(str(TEMPLATES)),
-            autoescape=select_autoescape(["html"]),
-        )
         page = {"kind": self.kind, "title": self.title, "message": message, **view}
         page.setdefault("legend", self.legend())
         nodes, edges, _, _, _, options_json = self.net.get_network_data()
-        text = env.get_template("page.html").render(
+        text = template("page.html").render(
             view=page,
             nodes=nodes,
             edges=edges,
@@ -225,28 +180,6 @@ def vis_items(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
         page.edge(e)
     nodes, edges, *_ = page.net.get_network_data()
     return list(nodes), list(edges)
-
-
-#: the policy every saved page carries: nothing may be fetched
-PAGE_CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src data:; font-src data:"
-)
-#: a page served by `bpql serve` may also ask its own server (for a node's neighbours)
-SERVED_CSP = PAGE_CSP + "; connect-src 'self'"
-
-
-def served(view: View) -> str:
-    """A view's page as `bpql serve` sends it: the same page, allowed to call its server."""
-    return view.html.replace(f'content="{PAGE_CSP}"', f'content="{SERVED_CSP}"', 1)
-
-
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, (str, int, float, bool)) or v is None:
-        return v
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
-    return str(v)
 
 
 # --- the views ------------------------------------------------------------------------------
@@ -468,123 +401,6 @@ def impact_view(
     )
 
 
-#: the border of an element `bpql lint` found a problem with (stored with `store = true`)
-LINT_COLOR = "#d62828"
-
-
-def _tint(colour: str, keep: float = 0.22) -> str:
-    """A light version of a colour (mixed with white), for a box's fill."""
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    mix = [round(255 - (255 - c) * keep) for c in (r, g, b)]
-    return "#" + "".join(f"{c:02x}" for c in mix)
-
-
-#: the gold ring of a moment of truth
-MOMENT_RING = "#ffb703"
-
-
-def blueprint_view(result: Result, *, title: str | None = None) -> View:
-    """One blueprint as the classic diagram: fixed positions, bands, lines, phases; steps as
-    boxes holding their whole name, fail points named under their step."""
-    assert result.graph is not None
-    graph = result.graph
-    plan = layout.blueprint_layout(graph)
-    page = _Page("blueprint", title or result.title, physics=False, edge_labels=False)
-    for key in sorted(graph.nodes):
-        node = graph.nodes[key]
-        x, y = plan.positions[key]
-        extra: dict[str, Any] = {"x": x, "y": y, "fixed": True}
-        if node.label == "FailPoint":
-            props = node.properties
-            colour, size = ap_look(props.get("ap"))
-            # the marker in its priority's colour, the name and rating under it
-            font = {"size": 12, "color": "#212529", "multi": False}
-            extra.update(
-                color=colour,
-                size=min(size, 12),
-                label=plan.labels.get(key, node.name),
-                font=font,
-                widthConstraint={"maximum": layout.BOX_W + 10},
-            )
-        elif node.label == "Step":
-            lane_colour = look_of(node).color
-            moment = bool(node.properties.get("moment_of_truth"))
-            hover = {k: _jsonable(v) for k, v in _props(node).items()}
-            if f"Phase:{hover.get('phase')}" in graph.nodes:  # the phase's name, not its id
-                hover["phase"] = graph.nodes[f"Phase:{hover['phase']}"].name
-            extra.update(
-                props=hover,
-                shape="box",
-                label=plan.labels.get(key, node.name),
-                widthConstraint={"minimum": layout.BOX_W, "maximum": layout.BOX_W},
-                heightConstraint={"minimum": plan.boxes.get(key, 40) - 12, "valign": "top"},
-                margin={"top": 7, "bottom": 7, "left": 8, "right": 8},
-                font={"size": 13, "color": "#212529", "align": "left"},
-                borderWidth=4 if moment else 2,
-                color={
-                    "background": _tint(lane_colour),
-                    "border": MOMENT_RING if moment else lane_colour,
-                    "highlight": {"background": _tint(lane_colour, 0.4), "border": "#212529"},
-                },
-            )
-        elif node.label == "Phase":
-            extra.update(shape="box", color="#e9ecef", font={"size": 16, "bold": True})
-        else:
-            extra.update(
-                label=node.name,
-                widthConstraint={"maximum": layout.MIN_GAP - 14},
-                font={"size": 12},
-            )
-        if node.properties.get("lint"):
-            # a lint finding: a dashed red border; the tooltip lists the `lint` messages
-            fill = extra.get("color", look_of(node).color)
-            extra.update(
-                borderWidth=4,
-                shapeProperties={"borderDashes": [6, 4]},
-                color={
-                    "background": fill["background"] if isinstance(fill, dict) else fill,
-                    "border": LINT_COLOR,
-                },
-            )
-        page.node(node, **extra)
-    for e in sorted(graph.edges, key=lambda e: (e.source, e.type, e.target)):
-        if e.type == "HAS_FAIL_POINT":
-            # a fail point sits right under its step: a line would only cross its own label
-            page.edge(e, hidden=True)
-            continue
-        page.edge(
-            e, **({"smooth": {"type": "curvedCW", "roundness": 0.15}} if e.type == "NEXT" else {})
-        )
-    view = {
-        "subtitle": result.subtitle,
-        "bands": [{"title": b.title, "top": b.top, "bottom": b.bottom} for b in plan.bands],
-        "lines": [{"title": t.capitalize(), "y": y} for t, y in plan.lines],
-        "phases": [{"title": t, "left": a, "right": b} for t, a, b in plan.phases],
-        "left": plan.left,
-        "width": plan.width,
-        "top": plan.bands[0].top - 90,
-        "bottom": plan.bands[-1].bottom,
-        "extra": {
-            "title": "Marks",
-            "items": [
-                {"title": "Moment of truth (gold border)", "color": MOMENT_RING, "style": "ring"},
-                {
-                    "title": "Lint finding (dashed red ring; hover for the message)",
-                    "color": LINT_COLOR,
-                    "style": "ring",
-                },
-                *({"title": words, "color": colour} for _, colour, words in AP_LOOKS),
-                {
-                    "title": "Supports (dashed arrow)",
-                    "color": EDGE_LOOKS["SUPPORTS"][0],
-                    "style": "line",
-                },
-            ],
-        },
-    }
-    return page.render(view)
-
-
 __all__ = ["View", "blueprint_view", "graph_view", "impact_view", "render"]
 
 
@@ -597,7 +413,8 @@ VIEWS: dict[str, Callable[..., View]] = {
 
 
 def _diff_view(result: Result, **options: Any) -> View:
-    """The redesign diff view; imported when drawn, as bpql/viz/diffview.py imports this."""
+    """The redesign diff view, imported when drawn: it reads `bpql.compare`, which a query's
+    view has no need of (diffview imports nothing of this module)."""
     from bpql.viz.diffview import diff_result_view
 
     return diff_result_view(result, **options)
@@ -605,3 +422,6 @@ def _diff_view(result: Result, **options: Any) -> View:
 
 #: the redesign's results: the diff of two blueprints, and what-if answers (drawn as impact)
 VIEWS.update(diff=_diff_view, whatif=impact_view)
+
+#: names kept here for the modules that import them from this one
+__all__ += ["LINT_COLOR", "MOMENT_RING", "PAGE_CSP", "SERVED_CSP", "TEMPLATES", "served"]

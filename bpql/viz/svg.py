@@ -1,4 +1,5 @@
-"""Blueprints as SVG, drawn in Python: the impact view's bands and the blueprint export.
+"""The impact view's bands as SVG, drawn in Python: one band per affected service, and the
+impact export. (The blueprint drawing is `bpql.viz.drawing`.)
 
 SVG rather than a canvas, so that a picture is text (diffable, printable, pasted into slides at
 any size) and every step is an element a test can measure. Positions come from
@@ -9,18 +10,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 from bpql.ids import service_of
 from bpql.language import SUPPORTED_ROUTE
-from bpql.result import Graph, GraphNode, Mark, Result
+from bpql.result import GraphNode, Mark, Result
 from bpql.schema import LANES, LINES, VISIBLE_LANES
-from bpql.viz import layout
 from bpql.viz.layout import wrap
-from bpql.viz.style import LOOKS, ap_look
+from bpql.viz.style import LOOKS
+from bpql.viz.text import FONT, xml
 
-FONT = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif"
 #: a step's box, and how many characters of its name a line holds at 12 px
 BOX_W = 150
 CHARS = 19
@@ -48,19 +47,12 @@ OTHER_ROUTE = ("#495057", "", "other")
 def _text(
     lines: list[str], x: float, y: float, size: int = 12, line_h: float = LINE_H, **attrs: Any
 ) -> str:
-    extra = "".join(
-        f' {k.rstrip("_").replace("_", "-")}="{escape(str(v))}"' for k, v in attrs.items()
-    )
+    extra = "".join(f' {k.rstrip("_").replace("_", "-")}="{xml(v)}"' for k, v in attrs.items())
     spans = "".join(
-        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else line_h}">{escape(line)}</tspan>'
+        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else line_h}">{xml(line)}</tspan>'
         for i, line in enumerate(lines)
     )
     return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}"{extra}>{spans}</text>'
-
-
-def _tint(colour: str, keep: float = 0.22) -> str:
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return "#" + "".join(f"{round(255 - (255 - c) * keep):02x}" for c in (r, g, b))
 
 
 def _lane_fill(lane: str) -> str:
@@ -149,9 +141,9 @@ def _band(
         y += heights[lane]
     height = y + PAD
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="bpql-band" data-service="{escape(sid)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="bpql-band" data-service="{xml(sid)}" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
-        f'font-family="{FONT}" role="img" aria-label="{escape(name)}">',
+        f'font-family="{xml(FONT)}" role="img" aria-label="{xml(name)}">',
         _text([name], PAD, 20, 15, font_weight="bold", fill="#212529", class_="bpql-band-title"),
     ]
     for i, lane_kind in enumerate(LANES):
@@ -196,9 +188,9 @@ def _band(
         if s.get("hops"):
             title += f", {s['hops']} dependency hop" + ("s" if s["hops"] != 1 else "")
         out.append(
-            f'<g class="bpql-step" data-step="{escape(str(s["step"]))}" '
-            f'data-route="{escape(route)}" data-visible="{str(visible).lower()}">'
-            f"<title>{escape(title)}</title>"
+            f'<g class="bpql-step" data-step="{xml(str(s["step"]))}" '
+            f'data-route="{xml(route)}" data-visible="{str(visible).lower()}">'
+            f"<title>{xml(title)}</title>"
         )
         if visible:
             out.append(
@@ -322,129 +314,6 @@ def route_legend(result: Result) -> list[dict[str, Any]]:
     return out
 
 
-# --- the blueprint, for export ----------------------------------------------------------
-
-
-def blueprint_svg(graph: Graph, title: str, subtitle: str = "") -> str:
-    """One blueprint as a standalone SVG document, from the view's own layout."""
-    plan = layout.blueprint_layout(graph)
-    nodes = graph.nodes
-    left = plan.left
-    right = plan.width
-    top = plan.bands[0].top - 135
-    bottom = max([b.bottom for b in plan.bands] + [y + 40 for _, y in plan.positions.values()])
-    width, height = right - left, bottom - top + 20
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:.0f} {top:.0f} {width:.0f} '
-        f'{height:.0f}" width="{width:.0f}" height="{height:.0f}" font-family="{FONT}">',
-        f'<rect x="{left:.0f}" y="{top:.0f}" width="{width:.0f}" height="{height:.0f}" '
-        'fill="#ffffff"/>',
-        _text([title], left + 16, top + 26, 18, font_weight="bold", fill="#212529"),
-    ]
-    if subtitle:
-        out.append(_text([subtitle], left + 16, top + 46, 12, fill="#495057"))
-    for i, band in enumerate(plan.bands):
-        fill = "#f1f3f5" if i % 2 else "#ffffff"
-        out.append(
-            f'<rect x="{left:.0f}" y="{band.top:.0f}" width="{width:.0f}" '
-            f'height="{band.bottom - band.top:.0f}" fill="{fill}"/>'
-        )
-        out.append(
-            _text(
-                wrap(band.title, 14),
-                left + 12,
-                band.top + 18,
-                12,
-                font_weight="bold",
-                fill="#343a40",
-            )
-        )
-    for _, a, b in plan.phases:
-        out.append(
-            f'<line x1="{b:.0f}" x2="{b:.0f}" y1="{plan.bands[0].top - 80:.0f}" '
-            f'y2="{plan.bands[-1].bottom:.0f}" stroke="#adb5bd" stroke-dasharray="6 6"/>'
-        )
-        del a
-    for line_title, y in plan.lines:
-        out.append(
-            f'<line x1="{left:.0f}" x2="{right:.0f}" y1="{y:.0f}" y2="{y:.0f}" stroke="#c1121f" '
-            'stroke-width="2" stroke-dasharray="14 8"/>'
-        )
-        out.append(
-            _text(
-                [line_title.capitalize()],
-                right - 12,
-                y - 5,
-                11,
-                fill="#c1121f",
-                text_anchor="end",
-                font_style="italic",
-            )
-        )
-    pos = plan.positions
-    for e in graph.edges:
-        if e.source not in pos or e.target not in pos or e.type == "HAS_FAIL_POINT":
-            continue
-        (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
-        dash = ' stroke-dasharray="5 4"' if e.type in ("SUPPORTS", "USES") else ""
-        colour = "#6c757d" if e.type == "NEXT" else "#adb5bd"
-        out.append(
-            f'<line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" stroke="{colour}" '
-            f'stroke-width="1.2"{dash}/>'
-        )
-    for key in sorted(nodes):
-        out.append(_blueprint_node(nodes[key], pos[key], plan))
-    out.append("</svg>\n")
-    return "".join(out)
-
-
-def _blueprint_node(node: GraphNode, at: tuple[float, float], plan: layout.BlueprintLayout) -> str:
-    x, y = at
-    props = node.properties
-    bw = layout.BOX_W
-    if node.label == "Step":
-        lines = plan.labels[node.key].split("\n")
-        h = plan.boxes[node.key]
-        ring = ""
-        if props.get("moment_of_truth"):
-            ring = ' stroke="#ffb703" stroke-width="4"'
-        else:
-            ring = f' stroke="{_lane_fill(str(props.get("lane")))}" stroke-width="2"'
-        fill = _tint(_lane_fill(str(props.get("lane"))))
-        return (
-            f'<g class="bpql-step" data-key="{escape(node.key)}">'
-            f'<rect x="{x - bw / 2:.1f}" y="{y - h / 2:.1f}" width="{bw}" height="{h:.1f}" '
-            f'rx="6" fill="{fill}"{ring}/>'
-            + _text(lines, x - bw / 2 + 9, y - h / 2 + 19, 13, fill="#212529", line_h=layout.LINE)
-            + "</g>"
-        )
-    if node.label == "FailPoint":
-        colour, _ = ap_look(props.get("ap"))
-        label = plan.labels[node.key].split("\n")
-        return (
-            f'<g class="bpql-failpoint" data-key="{escape(node.key)}">'
-            f'<polygon points="{x:.1f},{y - 9:.1f} {x - 9:.1f},{y + 7:.1f} '
-            f'{x + 9:.1f},{y + 7:.1f}" fill="{colour}"/>'
-            + _text(
-                label, x, y + 24, 12, fill="#212529", text_anchor="middle", line_h=layout.FP_LINE
-            )
-            + "</g>"
-        )
-    if node.label == "Phase":
-        return _text(
-            [node.name], x, y, 15, font_weight="bold", fill="#343a40", text_anchor="middle"
-        )
-    look = LOOKS.get(node.label, LOOKS["System"])
-    lines = wrap(node.name, 20)
-    return (
-        f'<g data-key="{escape(node.key)}"><rect x="{x - 7:.1f}" y="{y - 7:.1f}" width="14" '
-        f'height="14" rx="2" fill="{look.color}"/>'
-        + _text(lines, x, y + 22, 11, fill="#212529", text_anchor="middle")
-        + "</g>"
-    )
-
-
 def impact_svg(result: Result, title: str) -> str:
     """The impact view's bands, one under another, with the routes' legend: for slides."""
     bands = impact_bands(result)
@@ -470,7 +339,7 @@ def impact_svg(result: Result, title: str) -> str:
     head = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {y:.0f}" '
-        f'width="{width:.0f}" height="{y:.0f}" font-family="{FONT}">'
+        f'width="{width:.0f}" height="{y:.0f}" font-family="{xml(FONT)}">'
         f'<rect width="{width:.0f}" height="{y:.0f}" fill="#ffffff"/>'
         + _text([title], PAD, 26, 18, font_weight="bold", fill="#212529")
     )

@@ -1,6 +1,7 @@
-// BPQL views: legend and filter by kind, neighbourhood highlight, tooltips, blueprint bands,
-// impact highlighting. Every string from the data reaches the page through textContent, never
-// as HTML. window.bpql tells tests and benchmarks what the page holds and when it is drawn.
+// BPQL graph and impact views: legend and filter by kind, neighbourhood highlight, tooltips,
+// impact highlighting (the blueprint and diff views are drawings: drawing.js). Every string
+// from the data reaches the page through textContent, never as HTML. window.bpql tells tests
+// and benchmarks what the page holds and when it is drawn.
 (function () {
   "use strict";
   const read = (id) => JSON.parse(document.getElementById(id).textContent);
@@ -252,73 +253,6 @@
     });
   }
 
-  // --- blueprint bands, lines and phases -------------------------------------------------------
-  const scale0 = () => 1 / network.getScale();
-  if (view.bands) {
-    network.on("beforeDrawing", (ctx) => {
-      const left = view.left;
-      const right = view.width;
-      // titles stay at the left edge of the window while the diagram pans under them
-      const edge = Math.max(left, network.DOMtoCanvas({ x: 0, y: 0 }).x) + 8 * scale0();
-      const scale = 1 / network.getScale();
-      view.bands.forEach((b, i) => {
-        ctx.fillStyle = i % 2 ? "#f1f3f5" : "#ffffff";
-        ctx.fillRect(left, b.top, right - left, b.bottom - b.top);
-      });
-      view.bands.forEach((b) => {
-        ctx.fillStyle = "#343a40";
-        ctx.font = "bold " + Math.round(13 * scale) + "px system-ui, sans-serif";
-        ctx.textBaseline = "top";
-        ctx.fillText(b.title, edge, b.top + 6 * scale);
-      });
-      ctx.save();
-      ctx.strokeStyle = "#adb5bd";
-      ctx.setLineDash([6, 6]);
-      ctx.lineWidth = 1.5;
-      for (const p of view.phases) {
-        ctx.beginPath();
-        ctx.moveTo(p.right, view.bands[0].top - 80);
-        ctx.lineTo(p.right, view.bands[view.bands.length - 1].bottom);
-        ctx.stroke();
-      }
-      ctx.restore();
-      for (const line of view.lines) {
-        ctx.save();
-        ctx.strokeStyle = "#c1121f";
-        ctx.lineWidth = 2.5;
-        ctx.setLineDash([14, 8]);
-        ctx.beginPath();
-        ctx.moveTo(left, line.y);
-        ctx.lineTo(right, line.y);
-        ctx.stroke();
-        ctx.restore();
-        ctx.fillStyle = "#c1121f";
-        ctx.font = "italic " + Math.round(12 * scale) + "px system-ui, sans-serif";
-        ctx.textBaseline = "bottom";
-        const width = ctx.measureText(line.title).width;
-        const at = Math.min(right, network.DOMtoCanvas({ x: container.clientWidth, y: 0 }).x);
-        ctx.fillText(line.title, at - width - 8 * scale, line.y - 3 * scale);
-      }
-    });
-  }
-
-  // --- the blueprint fits its frame: bands, their titles and every column in sight ------------
-  function fitBlueprint() {
-    const w = container.clientWidth;
-    const h = container.clientHeight;
-    const spanX = view.width - view.left;
-    const spanY = view.bottom - view.top;
-    const scale = Math.min(w / spanX, h / spanY);
-    network.moveTo({
-      position: { x: (view.left + view.width) / 2, y: (view.top + view.bottom) / 2 },
-      scale: scale,
-      animation: false,
-    });
-  }
-  if (view.bands) {
-    fitBlueprint();
-    window.addEventListener("resize", fitBlueprint);
-  }
   const toggle = document.getElementById("bpql-toggle");
   if (toggle) {
     toggle.addEventListener("click", () => {
@@ -327,7 +261,6 @@
         ? "Show panel"
         : "Hide panel";
       network.redraw();
-      if (view.bands) setTimeout(fitBlueprint, 0);
     });
   }
 
