@@ -218,6 +218,8 @@ def caret_lines(line: str, column: int, width: int = 1) -> tuple[str, str]:
     character (Unicode Cf: U+200B, U+FEFF, U+202E, ...): a terminal draws those as nothing,
     which put the caret one column right of the fault, or reorders the line; shown, they
     take one column and the user sees the invisible character that is often the mistake.
+    So is a code point this Python's Unicode has not assigned (Cn): terminals with newer
+    tables draw it as a mark or a wide character, so no width for it is right everywhere.
     A mark that combines (U+0301) is pointed at in its base character's cells.
     A line longer than SHOWN_CHARS is cut to the part around the column, so a refused
     megabyte prints one short line."""
@@ -228,7 +230,7 @@ def caret_lines(line: str, column: int, width: int = 1) -> tuple[str, str]:
     head = CUT if start > 0 else ""
     tail = CUT if end < len(line) else ""
     # one shown character per character of the line, so the window is cut first
-    shown = "".join("\ufffd" if _is_format(ch) else ch for ch in shown_line(line[start:end]))
+    shown = "".join("\ufffd" if _hidden(ch) else ch for ch in shown_line(line[start:end]))
     at = column - 1 - start
     if at < len(shown) and not _pad(shown[at]):
         # a mark that combines is drawn in its base character's cells: point at those
@@ -240,8 +242,9 @@ def caret_lines(line: str, column: int, width: int = 1) -> tuple[str, str]:
     return head + shown + tail, pad + "^" * carets
 
 
-def _is_format(ch: str) -> bool:
-    return unicodedata.category(ch) == "Cf"
+def _hidden(ch: str) -> bool:
+    """A format character or an unassigned code point: shown as '\ufffd' above a caret."""
+    return unicodedata.category(ch) in ("Cf", "Cn")
 
 
 def _pad(ch: str) -> str:
