@@ -47,7 +47,12 @@ class _Tree(Tree[Token]):
 
     def __init__(self, data: str, children: list[Any], meta: Meta | None = None) -> None:
         super().__init__(data, children, meta)
-        self.height: int = 1 + max((c.height for c in children if isinstance(c, _Tree)), default=0)
+        self.height: int = 0
+        if str(data).startswith("__"):
+            # Lark's helper for a repetition (`(COMMA value)*`), made again at every item
+            # and spliced into its rule: measured there, once, not at every item
+            return
+        self.height = 1 + max((c.height for c in children if isinstance(c, _Tree)), default=0)
 
 
 @functools.lru_cache(maxsize=1)
