@@ -88,8 +88,8 @@ MAX_NUMBER = 2**53
 #: conditions nested deeper than this (parentheses, `not`, `and`/`or` chains) are refused
 #: before any recursive stage sees them; Python's stack would overflow near 300
 MAX_NESTING = 100
-#: characters in a query: a hundred times the longest query of the corpus, and room for a
-#: list of MAX_LIST ids at their longest (80 characters); checked before anything else
+#: characters in a query: nearly a thousand times the longest query of the corpus (108), and
+#: room for a list of MAX_LIST ids at their longest (80 characters); checked first
 MAX_QUERY_CHARS = 100_000
 #: statements in one query text: a script of queries is a few dozen; each runs on the store
 MAX_STATEMENTS = 100
