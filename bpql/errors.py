@@ -159,13 +159,12 @@ class QueryError(BpqlError):
             return f"error: {escape_breaks(self.message)}"
         lines = split_lines(self.source) or [""]
         line_no = min(self.span.line, len(lines))
-        text = shown_line(lines[line_no - 1])
         width = 1
         if self.span.end_column and (self.span.end_line in (None, self.span.line)):
             width = max(1, self.span.end_column - self.span.column)
         gutter = f"{line_no} | "
-        pad = "".join(_pad(ch) for ch in text[: self.span.column - 1])
-        caret = " " * len(gutter) + pad + "^" * width
+        text, under = caret_lines(lines[line_no - 1], self.span.column, width)
+        caret = " " * len(gutter) + under
         hints = "".join(f"\nhint: {escape_breaks(h)}" for h in self.hints)
         return (
             f"error at line {self.span.line}, column {self.span.column}: "
@@ -205,11 +204,55 @@ def escape_breaks(text: str) -> str:
     return terminal_text(text)
 
 
+#: the most characters of a query line shown above a caret; a longer line is cut around it
+SHOWN_CHARS = 100
+#: what stands for the cut part of a long line
+CUT = "..."
+
+
+def caret_lines(line: str, column: int, width: int = 1) -> tuple[str, str]:
+    """A query line as printed above its caret, and the caret line, whose `^` sits under the
+    line's `column`th character (1-based) as a terminal draws it.
+
+    Controls and separators are one visible '\ufffd' (`shown_line`), and so is each format
+    character (Unicode Cf: U+200B, U+FEFF, U+202E, ...): a terminal draws those as nothing,
+    which put the caret one column right of the fault, or reorders the line; shown, they
+    take one column and the user sees the invisible character that is often the mistake.
+    So is a code point this Python's Unicode has not assigned (Cn): terminals with newer
+    tables draw it as a mark or a wide character, so no width for it is right everywhere.
+    A mark that combines (U+0301) is pointed at in its base character's cells.
+    A line longer than SHOWN_CHARS is cut to the part around the column, so a refused
+    megabyte prints one short line."""
+    start, end = 0, len(line)
+    if end > SHOWN_CHARS:
+        start = max(0, min(column - 1 - SHOWN_CHARS // 2, end - SHOWN_CHARS))
+        end = start + SHOWN_CHARS
+    head = CUT if start > 0 else ""
+    tail = CUT if end < len(line) else ""
+    # one shown character per character of the line, so the window is cut first
+    shown = "".join("\ufffd" if _hidden(ch) else ch for ch in shown_line(line[start:end]))
+    at = column - 1 - start
+    if at < len(shown) and not _pad(shown[at]):
+        # a mark that combines is drawn in its base character's cells: point at those
+        while at > 0 and not _pad(shown[at - 1]):
+            at -= 1
+        at = max(0, at - 1)
+    pad = "".join(_pad(ch) for ch in head + shown[:at])
+    carets = max(1, min(width, end - (column - 1)))
+    return head + shown + tail, pad + "^" * carets
+
+
+def _hidden(ch: str) -> bool:
+    """A format character or an unassigned code point: shown as '\ufffd' above a caret."""
+    return unicodedata.category(ch) in ("Cf", "Cn")
+
+
 def _pad(ch: str) -> str:
-    """What goes under a character on the caret line: a tab under a tab, two spaces under a
-    wide character, nothing under a combining mark."""
+    """What goes under a character on the caret line: a tab under a tab, else as many spaces
+    as the terminal cells the character takes (rich's measure, the one our tables are laid
+    out by): two under a wide character, none under a combining mark."""
     if ch == "\t":
         return "\t"
-    if unicodedata.combining(ch):
-        return ""
-    return "  " if unicodedata.east_asian_width(ch) in ("W", "F") else " "
+    from rich.cells import cell_len
+
+    return " " * cell_len(ch)

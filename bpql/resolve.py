@@ -152,11 +152,19 @@ class Resolver:
 
     def _path(self, stmt: ast.PathQuery) -> ir.PathIR:
         self._refuse_scenario(stmt.scenario, "path", "a path may cross as-is and to-be")
-        return ir.PathIR(
-            self._ref(stmt.source, None, "path from"),
-            self._ref(stmt.target, None, "to"),
-            self._bound(stmt.within, DEFAULT_PATH_WITHIN),
-        )
+        source = self._ref(stmt.source, None, "path from")
+        target = self._ref(stmt.target, None, "to")
+        if (source.label, source.id) == (target.label, target.id):
+            # a shortest path has two ends: Neo4j refuses one from a node to itself, and the
+            # embedded store answers nothing; what is around a thing is `show`
+            kind = NODES[source.label].singular
+            raise QueryError(
+                f'a path goes from one thing to another; {kind} "{source.id}" is both ends',
+                stmt.target.value.span,
+                code="BPQL-Q046",
+                hints=[f'to see what is around it: show {kind} "{source.id}"'],
+            )
+        return ir.PathIR(source, target, self._bound(stmt.within, DEFAULT_PATH_WITHIN))
 
     def _show(self, stmt: ast.Show) -> ir.ShowIR:
         # no clause: every blueprint around the thing; a clause keeps to that scenario
@@ -206,10 +214,9 @@ class Resolver:
         scenario = self._reads(stmt.scenario)
         kind = self._entity(stmt.entity)
         cond = self._cond(kind, stmt.where) if stmt.where else None
-        names = [w for w in stmt.returns]
         columns = (
-            tuple(self._field(kind, w) for w in names)
-            if names
+            self._returns(kind, stmt.returns)
+            if stmt.returns
             else tuple(self._field_named(kind, n) for n in DEFAULT_COLUMNS[kind.label])
         )
         order = self._field(kind, stmt.order.field) if stmt.order else None
@@ -236,6 +243,22 @@ class Resolver:
             limit,
             scenario,
         )
+
+    def _returns(self, kind: NodeKind, words: tuple[ast.Word, ...]) -> tuple[ir.Field, ...]:
+        """The fields of `return`, each once: a table's columns are named by their fields,
+        and a second column of the same name is a slip (a store refuses it, or answers two
+        equal columns), so it is refused where it is written rather than quietly dropped."""
+        fields: list[ir.Field] = []
+        for word in words:
+            f = self._field(kind, word)
+            if any(seen.name == f.name for seen in fields):
+                raise QueryError(
+                    f"'{f.name}' is returned twice; name each field once",
+                    word.span,
+                    code="BPQL-Q045",
+                )
+            fields.append(f)
+        return tuple(fields)
 
     def _count(self, stmt: ast.Count) -> ir.FindIR:
         scenario = self._reads(stmt.scenario)

@@ -1,7 +1,8 @@
 """The query fuzzer, seeded and bounded (scripts/fuzz.py is the long run): texts from the
 grammar (hypothesis over the parser's own Lark grammar) and mutations of the query corpora
 must compile or raise a `BpqlError` whose caret sits where Lark meant; a sample of those that
-compile also runs on an embedded store and answers or raises a `BpqlError`.
+compile also runs on an embedded store and answers or raises a `BpqlError`. On Neo4j (marked
+`neo4j`), 3,000 compiled queries run through the same generator and oracle.
 
 Below them, one plain test per defect the fuzzer found, with the smallest query that shows it.
 """
@@ -27,6 +28,7 @@ from bpql.testing.fuzz import (
     check_caret,
     check_query,
     corpus,
+    fuzz,
     grammar_queries,
     lark_position,
     mutate,
@@ -90,6 +92,38 @@ def test_the_fuzz_runs_reach_every_stage() -> None:
     both = GENERATED.carets + MUTATED.carets
     assert MUTATED.compiled > 0 and MUTATED.ran > 0, MUTATED.report()
     assert both > 100 and len(GENERATED.errors) > 3 and len(MUTATED.errors) > 5
+
+
+#: compiled queries run on Neo4j per suite: the probe of issue 19 saw 116 driver tracebacks
+#: in 3,000 such runs
+NEO4J_RUNS = 3_000
+
+
+def test_compiled_queries_run_on_neo4j(insurer: dict[str, Client], catalog: GraphCatalog) -> None:
+    """The fuzzer's cases (`bpql.testing.fuzz.fuzz`, the long run's too), checked by the
+    same oracle, each query that compiles run on Neo4j until NEO4J_RUNS have run: an answer
+    or a `BpqlError`, never a driver's `CypherSyntaxError` or `DatabaseError`. Mutations of
+    the good corpus only: the grammar's own texts and mutations of bad queries almost never
+    compile, so the embedded run above has them. Seeded: a failure names its query and
+    reproduces."""
+
+    def compile_one(query: str, dialect: str) -> Any:
+        return compile_text(query, catalog, dialect)
+
+    counts = fuzz(
+        NEO4J_RUNS * 20,
+        19,
+        corpus(ROOT, bad=False),
+        compile_one,
+        DIALECTS,
+        run=insurer["neo4j"].query_all,
+        generated=0.0,
+        runs=NEO4J_RUNS,
+    )
+    failures = "\n".join(f"{reason}\n  query: {text!r}" for text, reason in counts.failures)
+    assert not counts.failures, f"{len(counts.failures)} failures:\n{failures}"
+    assert counts.ran == NEO4J_RUNS, counts.report()
+    assert len(counts.errors) > 10, counts.report()  # the cases reached many refusals too
 
 
 # --- the oracles themselves fail when they should -------------------------------------------
@@ -192,6 +226,42 @@ def test_the_caret_follows_tabs_and_wide_characters(catalog: GraphCatalog) -> No
     shown, caret = err.for_terminal().split("\n")[1:3]
     assert shown == '1 | find steps where name = "漢字"\t@'
     assert caret == "    " + " " * 25 + "    " + " " + "\t" + "^"
+
+
+@pytest.mark.parametrize(
+    ("query", "code", "column"),
+    [
+        ("find personas return id, id", "BPQL-Q045", 26),
+        ("find blueprints return id, personas, PERSONAS", "BPQL-Q045", 38),
+        ('path from system "crm" to system "crm"', "BPQL-Q046", 34),
+        ('path from system "crm" to system "Customer CRM" within 4', "BPQL-Q046", 34),
+    ],
+)
+def test_what_neo4j_refused_the_resolver_refuses_first(
+    catalog: GraphCatalog, query: str, code: str, column: int
+) -> None:
+    """A field returned twice (CypherSyntaxError on Neo4j: two columns of one name) and a
+    path from a thing to itself (DatabaseError: Neo4j's shortest path needs two nodes), by
+    id or by name, refused where the second one is written."""
+    err = _error(query, catalog)
+    assert err.code == code and err.span is not None and err.span.column == column
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("find personas return id, id", "BPQL-Q045"),
+        ('path from system "crm" to system "crm"', "BPQL-Q046"),
+    ],
+)
+def test_both_stores_refuse_the_same_way(insurer: dict[str, Client], query: str, code: str) -> None:
+    messages = set()
+    for client in insurer.values():
+        with pytest.raises(QueryError) as info:
+            client.query_all(query)
+        assert info.value.code == code
+        messages.add(info.value.pretty())
+    assert len(messages) == 1
 
 
 def test_the_cli_prints_a_value_with_a_line_break_on_one_line(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.parsers.lalr_interactive_parser import InteractiveParser
 from lark.tree import Meta
 
 from bpql.durations import EXAMPLES as DURATION_EXAMPLES
@@ -40,6 +41,20 @@ STATEMENT_WORDS = "find, count, impact of, risk of, path from, show or explain"
 STATEMENTS = ("find", "count", "impact", "risk", "path", "show", "explain")
 
 
+class _Tree(Tree[Token]):
+    """A parse tree node that knows its height as the parser builds it, so that nesting is
+    bounded while parsing, before any recursive stage walks the tree."""
+
+    def __init__(self, data: str, children: list[Any], meta: Meta | None = None) -> None:
+        super().__init__(data, children, meta)
+        self.height: int = 0
+        if str(data).startswith("__"):
+            # Lark's helper for a repetition (`(COMMA value)*`), made again at every item
+            # and spliced into its rule: measured there, once, not at every item
+            return
+        self.height = 1 + max((c.height for c in children if isinstance(c, _Tree)), default=0)
+
+
 @functools.lru_cache(maxsize=1)
 def _parser() -> Lark:
     path = next(p for p in _GRAMMAR_CANDIDATES if p.exists())
@@ -48,6 +63,7 @@ def _parser() -> Lark:
         parser="lalr",
         propagate_positions=True,
         maybe_placeholders=False,
+        tree_class=_Tree,
     )
 
 
@@ -68,9 +84,30 @@ def _tok(token: Token) -> Span:
 MAX_NUMBER = 2**53
 
 
+# --- bounds: what no real query comes near, refused at once with the place that passes them --
 #: conditions nested deeper than this (parentheses, `not`, `and`/`or` chains) are refused
 #: before any recursive stage sees them; Python's stack would overflow near 300
 MAX_NESTING = 100
+#: characters in a query: nearly a thousand times the longest query of the corpus (108), and
+#: room for a list of MAX_LIST ids at their longest (80 characters); checked first
+MAX_QUERY_CHARS = 100_000
+#: statements in one query text: a script of queries is a few dozen; each runs on the store
+MAX_STATEMENTS = 100
+#: values in one `in [...]` list: more ids or names than anyone types or pastes; past it a
+#: condition on a field (lane, service, scenario) says the same in fewer words
+MAX_LIST = 1_000
+#: characters of one quoted value, as written: ids hold at most 80 and Neo4j refuses to index
+#: a name past 8 KB, so a longer value can name nothing
+MAX_STRING = 10_000
+#: how deep the parser's stack may grow: each level of nesting (a parenthesis, a `not`, an
+#: `and`/`or` with its left side) holds at most two entries, and a statement a dozen more, so
+#: a query within MAX_NESTING never comes near it; a flood of `(` is refused at this depth
+#: instead of after the parser has read all of it
+MAX_STACK = 2 * MAX_NESTING + 30
+#: terminals that start a statement (as the grammar reads them where a statement may start)
+_STATEMENT_STARTS = frozenset({"FIND", "COUNT", "IMPACT", "RISK", "PATH", "SHOW"})
+#: terminals that are a value in a list
+_VALUES = frozenset({"STRING", "DURATION", "NUMBER", "INT", "TRUE", "FALSE", "NAME"})
 
 
 def _short(text: str) -> str:
@@ -365,7 +402,7 @@ def _describe(token: Token) -> str:
 def parse(text: str) -> list[ast.Statement]:
     """Parse one or more statements; raise QueryError pointing at the fault."""
     try:
-        tree = _parser().parse(text)
+        tree, _ = parse_tree(text)
     except UnexpectedEOF as exc:  # pragma: no cover - LALR reports the end as a $END token
         raise QueryError(
             f"the query ends too early; expected {_expected_words(set(exc.expected), text)}",
@@ -410,7 +447,6 @@ def parse(text: str) -> list[ast.Statement]:
         raise QueryError(
             str(exc).splitlines()[0], Span(exc.line, exc.column), text, code="BPQL-Q036"
         ) from None
-    _check_nesting(tree, text)
     try:
         statements: list[ast.Statement] = _ToAst().transform(tree)
     except QueryError as exc:
@@ -438,18 +474,106 @@ def _end_span(end: Token) -> Span:
     return Span(end.end_line, end.end_column)
 
 
-def _check_nesting(tree: Tree[Token], text: str) -> None:
-    """Refuse a tree deeper than MAX_NESTING conditions, found without recursion, so that no
-    later stage overflows Python's stack."""
-    stack: list[tuple[Tree[Token], int]] = [(tree, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_NESTING:
-            raise QueryError(
-                f"conditions are nested more than {MAX_NESTING} deep; write fewer "
-                "parentheses, `not`s or chained `and`/`or`s, or split the query",
-                _span(node.meta),
-                text,
-                code="BPQL-Q070",
-            )
-        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of an offset, lines ended by LF only (as Lark counts)."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _too_deep(span: Span, text: str) -> QueryError:
+    return QueryError(
+        f"conditions are nested more than {MAX_NESTING} deep; write fewer parentheses, "
+        "`not`s or chained `and`/`or`s, or split the query",
+        span,
+        text,
+        code="BPQL-Q070",
+    )
+
+
+def parse_tree(text: str) -> tuple[Tree[Token], int]:
+    """Lark's LALR loop (as `parse_from_state`), token by token, with every bound checked as
+    the parser goes: the first one passed is refused at its token, before the rest of the
+    text is read, so a megabyte of statements or a list of 262,000 values costs no more than
+    the query up to the bound. A syntax error before that point is Lark's, as before.
+    Returns the tree and the number of statements."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"the query is {len(text):,} characters long; a query holds at most "
+            f"{MAX_QUERY_CHARS:,}: split it into several",
+            Span(*_position(text, MAX_QUERY_CHARS)),
+            text,
+            code="BPQL-Q071",
+        )
+    ip = _parser().parse_interactive(text)
+    state = ip.parser_state
+    table = state.parse_conf.states
+    stack = state.value_stack
+    statements = values = 0
+    in_list = False
+    token: Token | None = None
+    try:
+        for token in ip.lexer_thread.lex(state):  # type: ignore[no-untyped-call]
+            # a statement starts where the grammar would take `find`: `count` and `path`
+            # elsewhere are fields, and `explain` is followed by the statement it explains
+            starts = token.type in _STATEMENT_STARTS and "FIND" in table[state.position]
+            state.feed_token(token)
+            kind = token.type
+            if starts:
+                statements += 1
+                if statements > MAX_STATEMENTS:
+                    raise QueryError(
+                        f"more than {MAX_STATEMENTS} statements in one query; run them in parts",
+                        _tok(token),
+                        text,
+                        code="BPQL-Q072",
+                    )
+            elif kind == "LSQB":
+                in_list, values = True, 0
+            elif kind == "RSQB":
+                in_list = False
+            elif in_list and kind in _VALUES:
+                values += 1
+                if values > MAX_LIST:
+                    raise QueryError(
+                        f"a list holds at most {MAX_LIST:,} values; this is value "
+                        f"{values:,}: narrow the query with another condition instead",
+                        _tok(token),
+                        text,
+                        code="BPQL-Q073",
+                    )
+            if kind == "STRING" and len(token) - 2 > MAX_STRING:
+                raise QueryError(
+                    f"a quoted value holds at most {MAX_STRING:,} characters; this one holds "
+                    f"{len(token) - 2:,}",
+                    _tok(token),
+                    text,
+                    code="BPQL-Q074",
+                )
+            if len(stack) > MAX_STACK:
+                raise _too_deep(_tok(token), text)
+            # the tree the parser has just built, if any, sits under the token it read
+            built = stack[-2] if len(stack) > 1 else None
+            if isinstance(built, _Tree) and built.height > MAX_NESTING + 1:
+                raise _too_deep(_span(_deepest(built).meta), text)
+        end = (
+            Token.new_borrow_pos("$END", "", token)
+            if token is not None
+            else Token("$END", "", 0, 1, 1)
+        )
+        tree = state.feed_token(end, True)
+    except UnexpectedInput as exc:
+        # as Lark's own loop does: the error knows the parser, so it can say what it expected
+        exc.interactive_parser = InteractiveParser(ip.parser, state, ip.lexer_thread)
+        raise
+    # the whole tree, as the parser reads it: at most MAX_NESTING levels below the root
+    if isinstance(tree, _Tree) and tree.height > MAX_NESTING + 1:
+        raise _too_deep(_span(_deepest(tree).meta), text)
+    return tree, statements
+
+
+def _deepest(tree: _Tree) -> _Tree:
+    """The node MAX_NESTING levels below the top of a tree taller than that, down its
+    tallest children (no recursion): where the nesting passes the bound."""
+    node = tree
+    for _ in range(MAX_NESTING):
+        node = max((c for c in node.children if isinstance(c, _Tree)), key=lambda c: c.height)
+    return node

@@ -20,8 +20,12 @@ from typing import Any
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from bpql.errors import BpqlError, QueryError, split_lines
-from bpql.syntax.parser import _parser
+from bpql.errors import CUT, SHOWN_CHARS, BpqlError, QueryError, split_lines
+from bpql.syntax.parser import MAX_QUERY_CHARS, _parser
+
+#: the bounds' codes (bpql/syntax/parser.py): a bound is refused where it is passed, which may
+#: come before a syntax error further on, and the text's length where the text is too long
+BOUND_CODES = frozenset({"BPQL-Q070", "BPQL-Q071", "BPQL-Q072", "BPQL-Q073", "BPQL-Q074"})
 
 #: characters a mutation inserts: line breaks of every definition, controls, quotes, escapes,
 #: brackets, a lone surrogate, wide and combining characters
@@ -66,6 +70,16 @@ ODD_CHARACTERS = (
     "漢",
     "😀",
     "\ufeff",
+    # format characters a terminal draws as nothing (or reorders the line by), a variation
+    # selector and a soft hyphen
+    "\u200b",
+    "\u202e",
+    "\u200d",
+    "\u2060",
+    "\ufe0f",
+    "\u00ad",
+    # unassigned in Python 3.11's Unicode 14, a mark in newer tables (rich's)
+    "\u1ae2",
     "a",
     "Z",
     "_",
@@ -115,10 +129,10 @@ WORDS = (
 )
 
 
-def corpus(root: Path) -> list[str]:
-    """The good and the bad query corpus, one query per line."""
+def corpus(root: Path, bad: bool = True) -> list[str]:
+    """The good and (with `bad`) the bad query corpus, one query per line."""
     out = []
-    for name in ("corpus.bpql", "bad.bpql"):
+    for name in ("corpus.bpql", "bad.bpql") if bad else ("corpus.bpql",):
         for line in (root / "tests" / "queries" / name).read_text().split("\n"):
             if line.strip() and not line.startswith("#"):
                 out.append(line)
@@ -217,6 +231,30 @@ def _case(text: str, rng: random.Random) -> str:
     return "".join(toks)
 
 
+def _repeat(text: str, rng: random.Random) -> str:
+    """A word or a value said twice, as a list or side by side (`return id, id`)."""
+    toks = _tokens(text)
+    words = [i for i, t in enumerate(toks) if not t.isspace()]
+    if not words:
+        return text
+    i = rng.choice(words)
+    toks.insert(i + 1, rng.choice((", ", " ", ",")) + toks[i])
+    return "".join(toks)
+
+
+_REFERENCE = re.compile(r'[A-Za-z_]+\s+"(?:[^"\\\n]|\\.)*"')
+
+
+def _echo(text: str, rng: random.Random) -> str:
+    """A reference of the query in place of another (`path from system "crm" to system
+    "crm"`): the same thing twice where two are meant."""
+    refs = list(_REFERENCE.finditer(text))
+    if len(refs) < 2:
+        return text
+    a, b = rng.sample(refs, 2)
+    return text[: a.start()] + b.group() + text[a.end() :]
+
+
 #: mutations after which a query that compiled still means the same (or nearly)
 GENTLE = ("blank", "case", "separators", "statements")
 
@@ -233,6 +271,8 @@ MUTATIONS: dict[str, Callable[[str, random.Random], str]] = {
     "nest": _nest,
     "long_string": _long_string,
     "statements": _statements,
+    "repeat": _repeat,
+    "echo": _echo,
 }
 
 
@@ -295,12 +335,25 @@ def lark_position(text: str) -> tuple[int, int] | None:
     return None
 
 
+def prefix_error(prefix: str) -> tuple[int, int] | None:
+    """Where Lark finds an error in `prefix` other than its ending too early, or None when
+    it is the start of a query."""
+    try:
+        _parser().parse(prefix)
+    except UnexpectedToken as exc:
+        if exc.token.type != "$END":
+            return (exc.token.line or 0, exc.token.column or 0)
+    except UnexpectedInput as exc:
+        return (exc.line, exc.column)
+    return None
+
+
 _HEAD = re.compile(r"^error at line (\d+), column (\d+): ")
 
 
 def check_caret(text: str, err: QueryError) -> bool:
-    """Raise FuzzFailure unless the printed caret is where the parser meant; False when the
-    error has no position to check."""
+    """Raise FuzzFailure unless the printed caret is where the parser meant, as a terminal
+    draws the line; False when the error has no position to check."""
     if err.span is None:
         return False
     printed = err.for_terminal().split("\n")
@@ -311,32 +364,77 @@ def check_caret(text: str, err: QueryError) -> bool:
     if (line, column) != (err.span.line, err.span.column):
         raise FuzzFailure(f"message says {line}:{column}, span says {err.span}")
     offset = offset_of(text, line, column)
-    expected = lark_position(text)
-    if expected is not None and (line, column) != expected:
-        raise FuzzFailure(f"caret at {line}:{column}, Lark reported {expected[0]}:{expected[1]}")
-    if expected is None and (offset >= len(text) or text[offset].isspace()):
-        raise FuzzFailure(f"caret at {line}:{column} points at no word of the query")
+    if err.code == "BPQL-Q071":  # too long to be read at all: refused at the bound
+        if offset != MAX_QUERY_CHARS or len(text) <= MAX_QUERY_CHARS:
+            raise FuzzFailure(f"a text of {len(text):,} characters refused at {line}:{column}")
+    elif err.code in BOUND_CODES:
+        # refused where the bound is passed, the text before it the start of a query (and
+        # Lark is not asked to read the rest: it reads a long list slower than linearly)
+        if (wrong := prefix_error(text[:offset])) is not None:
+            raise FuzzFailure(f"a bound at {line}:{column}, after Lark's error at {wrong}")
+    else:
+        expected = lark_position(text)
+        if expected is not None and (line, column) != expected:
+            raise FuzzFailure(
+                f"caret at {line}:{column}, Lark reported {expected[0]}:{expected[1]}"
+            )
+        if expected is None and (offset >= len(text) or text[offset].isspace()):
+            raise FuzzFailure(f"caret at {line}:{column} points at no word of the query")
     gutter = f"{line} | "
     shown, caret = printed[1], printed[2]
     source_line = split_lines(text)[line - 1]
-    if not shown.startswith(gutter) or len(shown) - len(gutter) != len(source_line):
+    if not shown.startswith(gutter):
         raise FuzzFailure(f"line {line} is shown as {shown!r}")
-    if any(_breaks_a_line(ch) for ch in shown):
-        raise FuzzFailure(f"the shown line {shown!r} moves a terminal's cursor")
-    pad = " " * len(gutter) + "".join(_pad(ch) for ch in shown[len(gutter) :][: column - 1])
+    start, window = _window(shown[len(gutter) :], source_line, column)
+    if any(_breaks_a_line(ch) or unicodedata.category(ch) in ("Cf", "Cn") for ch in shown):
+        raise FuzzFailure(
+            f"the shown line {shown!r} moves a terminal's cursor or hides a character"
+        )
+    head_cut = CUT if start else ""
+    at = column - 1 - start
+    if at < len(window) and not _cells(window[at]):  # a mark: under its base character
+        while at > 0 and not _cells(window[at - 1]):
+            at -= 1
+        at = max(0, at - 1)
+    pad = " " * len(gutter) + "".join(_cells(ch) for ch in head_cut + window[:at])
     if not caret.startswith(pad + "^"):
         raise FuzzFailure(f"caret line {caret!r} does not start with {pad!r}^")
     return True
+
+
+def _window(body: str, source_line: str, column: int) -> tuple[int, str]:
+    """Where the shown part of a line starts in it, and that part: the whole line, or
+    SHOWN_CHARS characters around the column between CUT marks; each character shown as
+    itself or as one '\ufffd'. Raise FuzzFailure if the shown text is none of these."""
+    start = 0
+    if len(source_line) > SHOWN_CHARS:
+        start = max(0, min(column - 1 - SHOWN_CHARS // 2, len(source_line) - SHOWN_CHARS))
+    end = min(len(source_line), start + SHOWN_CHARS)
+    head = CUT if start else ""
+    tail = CUT if end < len(source_line) else ""
+    window = body[len(head) : len(body) - len(tail)]
+    part = source_line[start:end]
+    if (
+        not body.startswith(head)
+        or not body.endswith(tail)
+        or len(window) != len(part)
+        or any(s != p and s != "\ufffd" for s, p in zip(window, part, strict=True))
+    ):
+        raise FuzzFailure(f"line {source_line[:80]!r}... is shown as {body[:120]!r}")
+    return start, window
 
 
 def _breaks_a_line(ch: str) -> bool:
     return ch != "\t" and unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp")
 
 
-def _pad(ch: str) -> str:
+def _cells(ch: str) -> str:
+    """The cells a terminal gives a character, as spaces (a tab as a tab), by Unicode's own
+    tables rather than the measure bpql.errors uses: none for a format character or a mark
+    that combines, two for a wide one."""
     if ch == "\t":
         return "\t"
-    if unicodedata.combining(ch):
+    if unicodedata.category(ch) in ("Cf", "Mn", "Me") or unicodedata.combining(ch):
         return ""
     return "  " if unicodedata.east_asian_width(ch) in ("W", "F") else " "
 
@@ -456,3 +554,93 @@ def grammar_queries(queries: Iterable[str]) -> Any:
         base = st.one_of(*[favoured[term.name]] * 4, own) if term.name in favoured else own
         explicit[term.name] = st.tuples(base, sep).map("".join)
     return from_lark(parser, start="_statement", explicit=explicit)
+
+
+# --- one run: the cases and the oracle, for the test suite and scripts/fuzz.py alike --------
+
+#: grammar examples per hypothesis run: one long run keeps every choice it made and grows
+#: past a gigabyte
+BATCH = 500
+
+
+def fuzz_cases(
+    n: int,
+    seed: int,
+    queries: list[str],
+    visit: Callable[[str, bool], None],
+    generated: float = 0.2,
+    enough: Callable[[], bool] = lambda: False,
+) -> None:
+    """Give `visit(text, from_grammar)` `n` texts, seeded by `seed`: a `generated` share from
+    the grammar (hypothesis, generation only, no shrinking: `visit` records a failure and the
+    run goes on), the rest mutations of `queries` (random.Random(seed)), until `enough()`.
+    The same seed gives the same texts, so a failure reproduces."""
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as hseed
+
+    from_grammar = round(n * generated)
+    strategy = grammar_queries(queries)
+    for batch in range(0, from_grammar, BATCH):
+        if enough():
+            return
+
+        @settings(
+            max_examples=min(BATCH, from_grammar - batch),
+            database=None,
+            deadline=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @hseed(seed * 1_000_003 + batch)
+        @given(strategy)
+        def case(text: str) -> None:
+            visit(text, True)
+
+        case()
+    rng = random.Random(seed)
+    for _ in range(n - from_grammar):
+        if enough():
+            return
+        visit(mutate(rng.choice(queries), rng), False)
+
+
+def fuzz(
+    n: int,
+    seed: int,
+    queries: list[str],
+    compile_one: Callable[[str, str], Any],
+    dialects: Iterable[str],
+    *,
+    run: Callable[[str], Any] | None = None,
+    run_every: int = 1,
+    generated: float = 0.2,
+    runs: int | None = None,
+    failed: Callable[[str, str], None] | None = None,
+    progress: Callable[[Counts], None] | None = None,
+) -> Counts:
+    """Up to `n` cases (`fuzz_cases`) through `check_query`: each compiled for every dialect,
+    every `run_every`-th query that compiles also run by `run` (an embedded store's or a
+    Neo4j's `query_all`). With `runs`, the cases stop counting once that many have run. A
+    failure is kept in the counts (and given to `failed`), and the run goes on."""
+    counts = Counts()
+    dialects = tuple(dialects)
+
+    def visit(text: str, from_grammar: bool) -> None:
+        if runs is not None and counts.ran >= runs:
+            return  # the rest of a hypothesis batch, generated and left alone
+        if from_grammar:
+            counts.generated += 1
+        else:
+            counts.mutated += 1
+        runner = run if run is not None and (counts.compiled + 1) % run_every == 0 else None
+        try:
+            check_query(text, compile_one, dialects, counts, runner)
+        except FuzzFailure as exc:
+            counts.failures.append((text, str(exc)))
+            if failed is not None:
+                failed(text, str(exc))
+        if progress is not None:
+            progress(counts)
+
+    fuzz_cases(n, seed, queries, visit, generated, lambda: runs is not None and counts.ran >= runs)
+    return counts
