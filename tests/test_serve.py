@@ -110,11 +110,15 @@ def test_a_port_in_use_is_a_one_line_error(store: tuple[str, Client]) -> None:
 
 
 def _app_client(uri: str) -> Any:
+    """The app in-process, asked as the explorer's page asks it: its own Host, its token."""
     from starlette.testclient import TestClient
 
     from bpql.backends import connect as backend
 
-    return TestClient(make_app(lambda: backend(uri, read_only=True), uri))
+    app = make_app(lambda: backend(uri, read_only=True), uri, port=8765)
+    return TestClient(
+        app, base_url="http://127.0.0.1:8765", headers={"X-BPQL-Token": app.state.token}
+    )
 
 
 @pytest.mark.parametrize("kind", ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
