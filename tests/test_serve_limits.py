@@ -178,7 +178,7 @@ def test_a_query_past_the_time_limit_ends_with_the_message(
     assert error["message"] == "the query ran past its time limit of 1e-06 s and was stopped"
     view = http.get("/view", params={"q": IMPACT})
     assert view.status_code == 400 and "time limit" in view.text
-    http, _ = explorer(uri)  # the default limit, on the same store
+    http, _ = explorer(uri, query_timeout=120)  # a generous limit, on the same store
     assert http.get("/api/query", params={"q": IMPACT}).json()["kind"] == "impact"
 
 
