@@ -103,11 +103,15 @@ def main() -> None:
             shared = base + "?q=" + urllib.parse.quote(QUERY)
 
             served_view = []
+            headers = _token_headers(base)
             for i in range(args.runs):
                 # a text of its own each time (trailing spaces), so no answer is reused
                 text = QUERY + " " * (i + 1)
                 started = time.perf_counter()
-                with urllib.request.urlopen(base + "view?q=" + urllib.parse.quote(text)) as r:
+                asked = urllib.request.Request(
+                    base + "view?q=" + urllib.parse.quote(text), headers=headers
+                )
+                with urllib.request.urlopen(asked) as r:
                     r.read()
                 served_view.append(time.perf_counter() - started)
 
@@ -222,6 +226,15 @@ def memory(services: int, seconds: float, clients: int) -> None:
         )
 
 
+def _token_headers(base: str) -> dict[str, str]:
+    """The token header the explorer's page sends, read from that page; none from a server of
+    before tokens (PYTHONPATH=an older checkout, for the figures before), asked as its own
+    page asked it."""
+    with urllib.request.urlopen(base) as r:
+        token = re.search(r'name="bpql-token" content="([^"]+)"', r.read().decode())
+    return {"X-BPQL-Token": token.group(1)} if token else {}
+
+
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -248,11 +261,7 @@ def _load_server(uri: str, clients: int, seconds: float, services: int) -> dict[
         found = re.search(r"http://(\S+?)/ on ", proc.stdout.readline())
         assert found, "no address from bpql serve"
         base = f"http://{found.group(1)}/"
-        with urllib.request.urlopen(base) as r:
-            token = re.search(r'name="bpql-token" content="([^"]+)"', r.read().decode())
-        # a server from before tokens and tickets (PYTHONPATH=an older checkout) is asked the
-        # way its own page asked it, for the figures before
-        headers = {"X-BPQL-Token": token.group(1)} if token else {}
+        headers = _token_headers(base)
         start = _rss_mb(proc.pid)
         stop = time.monotonic() + seconds
         counts = {"requests": 0, "answers": 0, "views": 0}
