@@ -578,8 +578,8 @@ def _malloc_trim() -> Callable[[int], int] | None:
 def _trimmed(fn: Callable[[], T]) -> Callable[[], T]:
     """`fn`, then the memory it freed given back to the system: an answer's objects are freed
     once sent, but the C allocator keeps the pages in its thread's arena, so a server that drew
-    one big answer stayed 100-250 MB larger for good (bench/serve.py --memory: one client's
-    median 517 MB without, 274 MB with)."""
+    one big answer stayed 100-250 MB larger for good (bench/serve.py --memory, runs on one
+    day: one client's median 505-517 MB without, 274-308 MB with)."""
 
     def run() -> T:
         try:
