@@ -356,15 +356,12 @@ class Explorer:
 
     def _query(self, text: str) -> Result:
         from bpql.engine import Engine
-        from bpql.ir import Compiled
 
         one_statement(text)
         with self.lock, self.open_store() as backend:
             results = Engine(backend).run(text)
         answer = results[0]
-        if isinstance(answer, Compiled):  # pragma: no cover - refused by one_statement
-            raise QueryError(_EXPLAIN_HAS_NO_VIEW, code="BPQL-Q161")
-        assert isinstance(answer, Result)
+        assert isinstance(answer, Result)  # `explain` was refused by one_statement
         return answer
 
     def _blueprint(self, service: str, scenario: str, variant: str | None) -> Result:
