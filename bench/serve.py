@@ -13,6 +13,14 @@ store and served by a real `bpql serve` process on a free loopback port. Headles
 
     python bench/serve.py [--runs 5] [--services 82]
 
+With `--memory`, the server's memory under load instead: a 1,000-service store, one client and
+then 20 concurrent clients, each for 60 s against a fresh `bpql serve` process, asking what the
+explorer asks (an answer, then its view by ticket when it is drawn; completions; searches), and
+the server's resident memory sampled every half second (median and peak; the target: 20 clients
+within 1.5x of one).
+
+    python bench/serve.py --memory [--services 1000] [--seconds 60] [--clients 20]
+
 Prints medians from one run; the machine is noisy, so compare figures from the same run.
 """
 
@@ -30,6 +38,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from bpql import connect, viz
 from bpql.testing.browser import chromium, open_view, watched_page
@@ -46,8 +55,15 @@ BARE = (
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--services", type=int, default=82)
+    ap.add_argument("--services", type=int, default=None)
+    ap.add_argument("--memory", action="store_true", help="the server's memory under load")
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--clients", type=int, default=20)
     args = ap.parse_args()
+    if args.memory:
+        memory(args.services or 1000, args.seconds, args.clients)
+        return
+    args.services = args.services or 82
     med = statistics.median
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -87,11 +103,15 @@ def main() -> None:
             shared = base + "?q=" + urllib.parse.quote(QUERY)
 
             served_view = []
+            headers = _token_headers(base)
             for i in range(args.runs):
                 # a text of its own each time (trailing spaces), so no answer is reused
                 text = QUERY + " " * (i + 1)
                 started = time.perf_counter()
-                with urllib.request.urlopen(base + "view?q=" + urllib.parse.quote(text)) as r:
+                asked = urllib.request.Request(
+                    base + "view?q=" + urllib.parse.quote(text), headers=headers
+                )
+                with urllib.request.urlopen(asked) as r:
                     r.read()
                 served_view.append(time.perf_counter() - started)
 
@@ -162,6 +182,137 @@ def main() -> None:
         f"by hand in-process (query + render, no HTTP): {med(by_hand) * 1000:.0f} ms; ratio "
         f"{med(served_view) / med(by_hand):.2f}x"
     )
+
+
+#: what the clients of the memory benchmark ask, `{n}` a random number (as an id's digits)
+ASKED = [
+    "find services",
+    'show system "sys-0{n:02d}" depth 1',
+    'impact of system "sys-0{n:02d}"',
+    'risk of system "sys-0{n:02d}"',
+    'show service "svc-{n:03d}" depth 2',
+    'impact of retiring system "sys-0{n:02d}"',
+    "find failpoints where rpn >= 200 order by rpn desc limit 10",
+    "count steps by lane",
+]
+
+
+def memory(services: int, seconds: float, clients: int) -> None:
+    """The server's resident memory with one client, then with `clients` at once."""
+    med = statistics.median
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        folder = write_enterprise(tmp / "enterprise", services=services)
+        uri = f"embedded:{tmp / 'graph.lbdb'}"
+        with connect(uri) as db:
+            db.load(folder)
+            nodes = sum(db.stats()["nodes"].values())
+        print(f"store: {services} synthetic services, {nodes} nodes; {seconds:.0f} s per run")
+        figures = {}
+        for n in (1, clients):
+            figures[n] = _load_server(uri, n, seconds, services)
+            f = figures[n]
+            errors = ", ".join(f"{k} x{v}" for k, v in sorted(f["errors"].items())) or "none"
+            print(
+                f"{n:>2} client{'s' if n > 1 else ' '}: RSS median {med(f['rss']):.0f} MB, peak "
+                f"{max(f['rss']):.0f} MB, at start {f['start']:.0f} MB, idle after "
+                f"{f['idle']:.0f} MB; {f['requests']} requests ({f['answers']} answers, "
+                f"{f['views']} views); errors: {errors}"
+            )
+        one, many = figures[1], figures[clients]
+        print(
+            f"ratio {clients} clients / 1: median {med(many['rss']) / med(one['rss']):.2f}x, "
+            f"peak {max(many['rss']) / max(one['rss']):.2f}x (target <= 1.5x)"
+        )
+
+
+def _token_headers(base: str) -> dict[str, str]:
+    """The token header the explorer's page sends, read from that page; none from a server of
+    before tokens (PYTHONPATH=an older checkout, for the figures before), asked as its own
+    page asked it."""
+    with urllib.request.urlopen(base) as r:
+        token = re.search(r'name="bpql-token" content="([^"]+)"', r.read().decode())
+    return {"X-BPQL-Token": token.group(1)} if token else {}
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _load_server(uri: str, clients: int, seconds: float, services: int) -> dict[str, Any]:
+    """A fresh server, `clients` threads asking it for `seconds`, its RSS sampled meanwhile."""
+    import json
+    import random
+
+    import bpql
+
+    # the server runs the checkout this script imported (`python -m` puts its folder first)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bpql.cli", "serve", "--db", uri, "--port", "0"],
+        cwd=Path(bpql.__file__).resolve().parents[1],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        found = re.search(r"http://(\S+?)/ on ", proc.stdout.readline())
+        assert found, "no address from bpql serve"
+        base = f"http://{found.group(1)}/"
+        headers = _token_headers(base)
+        start = _rss_mb(proc.pid)
+        stop = time.monotonic() + seconds
+        counts = {"requests": 0, "answers": 0, "views": 0}
+        errors: dict[str, int] = {}
+        lock = threading.Lock()
+
+        def get(path: str) -> bytes:
+            request = urllib.request.Request(base + path, headers=headers)
+            with urllib.request.urlopen(request, timeout=600) as r:
+                body: bytes = r.read()
+            with lock:
+                counts["requests"] += 1
+            return body
+
+        def client(seed: int) -> None:
+            rnd = random.Random(seed)
+            while time.monotonic() < stop:
+                text = rnd.choice(ASKED).format(n=rnd.randrange(min(services, 80)))
+                try:
+                    for i in range(1, len(text), 6):  # typing, with completion
+                        get("api/complete?q=" + urllib.parse.quote(text[:i]))
+                    answer = json.loads(get("api/query?q=" + urllib.parse.quote(text)))
+                    with lock:
+                        counts["answers"] += 1
+                    if "error" in answer:
+                        with lock:
+                            errors[answer["error"]["code"]] = (
+                                errors.get(answer["error"]["code"], 0) + 1
+                            )
+                    elif answer.get("drawn"):
+                        get(answer.get("view", "/view?q=" + urllib.parse.quote(text)).lstrip("/"))
+                        with lock:
+                            counts["views"] += 1
+                    get("api/search?name=" + urllib.parse.quote(text.split()[-1].strip('"')[:4]))
+                except OSError as exc:  # urllib's HTTP errors and timeouts
+                    with lock:
+                        errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+        for t in threads:
+            t.start()
+        rss = []
+        while any(t.is_alive() for t in threads):
+            rss.append(_rss_mb(proc.pid))
+            time.sleep(0.5)
+        time.sleep(3)
+        idle = _rss_mb(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    return {"rss": rss, "start": start, "idle": idle, "errors": errors, **counts}
 
 
 def _quiet_handler(folder: str) -> type[http.server.SimpleHTTPRequestHandler]:

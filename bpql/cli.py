@@ -428,20 +428,37 @@ def cmd_shell(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import math
+
     from bpql.errors import BpqlError
-    from bpql.serve import exposure_warning, run_server
+    from bpql.serve import exposure_warning, host_entry, run_server
 
     if not 0 <= args.port < 65536:
         raise BpqlError(
             f"--port: expected 0 (any free port) to 65535, got {args.port}", code="BPQL-C102"
         )
+    timeout = args.query_timeout
+    if not (math.isfinite(timeout) and 0 <= timeout <= 86_400):
+        raise BpqlError(
+            f"--query-timeout: expected seconds, 0 (no limit) to 86400; got {timeout:g}",
+            code="BPQL-C105",
+        )
+    for entry in args.allow_host or ():
+        host_entry(entry)  # one line for a bad name, before the store is opened
     # the store is checked once, then opened read-only per request, never held in between
     with _loaded(_backend(args)) as backend:
         uri = backend.uri
     warning = exposure_warning(args.host)
     if warning:
         print(warning, file=sys.stderr, flush=True)
-    run_server(lambda: _backend(args), uri, args.host, args.port)
+    run_server(
+        lambda: _backend(args),
+        uri,
+        args.host,
+        args.port,
+        allow_hosts=args.allow_host or (),
+        query_timeout=timeout or None,
+    )
     return 0
 
 
@@ -616,6 +633,20 @@ def build_parser() -> argparse.ArgumentParser:
         default="127.0.0.1",
         help="address to bind (default 127.0.0.1; anything else is reachable by others, with "
         "no authentication)",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="NAME",
+        help="also answer requests for this host name (NAME or NAME:PORT; repeatable): by "
+        "default only localhost, 127.0.0.1, [::1] and the bound address are answered",
+    )
+    p.add_argument(
+        "--query-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="stop a request's work on the store after this long (default 10; 0: no limit)",
     )
     p = add(
         "demo",

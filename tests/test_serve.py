@@ -35,9 +35,14 @@ class Server:
     proc: subprocess.Popen[str]
 
 
-def start_server(uri: str, env: dict[str, str] | None = None, host: str = "127.0.0.1") -> Server:
+def start_server(
+    uri: str, env: dict[str, str] | None = None, host: str = "127.0.0.1", *extra: str
+) -> Server:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bpql.cli", "serve", "--db", uri, "--port", "0", "--host", host],
+        [
+            *(sys.executable, "-m", "bpql.cli", "serve", "--db", uri, "--port", "0"),
+            *("--host", host, *extra),
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -110,11 +115,15 @@ def test_a_port_in_use_is_a_one_line_error(store: tuple[str, Client]) -> None:
 
 
 def _app_client(uri: str) -> Any:
+    """The app in-process, asked as the explorer's page asks it: its own Host, its token."""
     from starlette.testclient import TestClient
 
     from bpql.backends import connect as backend
 
-    return TestClient(make_app(lambda: backend(uri, read_only=True), uri))
+    app = make_app(lambda: backend(uri, read_only=True), uri, port=8765)
+    return TestClient(
+        app, base_url="http://127.0.0.1:8765", headers={"X-BPQL-Token": app.state.token}
+    )
 
 
 @pytest.mark.parametrize("kind", ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
@@ -199,6 +208,14 @@ def test_explorer_end_to_end(server: Server, store: tuple[str, Client], browser:
         page.goto(server.base)
         page.wait_for_function("() => window.bpqlExplorer && window.bpqlExplorer.ready")
 
+        # the home page: examples naming what is loaded, and every service to open
+        page.wait_for_function("() => window.bpqlExplorer.home !== null")
+        services = page.eval_on_selector_all("#services li", "l => l.map(li => li.dataset.key)")
+        _, stored = client.backend.read("MATCH (s:Service) RETURN s.id ORDER BY s.id", {})
+        assert services == [f"Service:{i}" for (i,) in stored]
+        examples = page.eval_on_selector_all("#examples a", "l => l.map(a => a.textContent)")
+        assert examples[0] == "find services" and len(examples) >= 5
+
         # type a query with completion: Tab takes the first suggestion
         page.click("#q")
         page.keyboard.type("impact of dep")
@@ -276,6 +293,14 @@ def test_explorer_end_to_end(server: Server, store: tuple[str, Client], browser:
         page.mouse.dblclick(box["x"] + at["x"], box["y"] + at["y"])
         want = len(shown.graph.nodes) + len(new)
         view.wait_for_function(f"() => window.bpql.nodes.length === {want}", timeout=30_000)
+        # the explorer's counts and the view's legend follow the expansion
+        edges = view.evaluate("() => window.bpql.edges.length")
+        assert page.inner_text("#summary").startswith(f"{want} nodes, {edges} edges")
+        legend = view.eval_on_selector_all(
+            "#bpql-legend li",
+            "items => items.map(li => Number(li.querySelector('.n').textContent))",
+        )
+        assert sum(legend) == want
 
         # search by name, open a service as its blueprint
         page.fill("#name", "motor")

@@ -6,7 +6,9 @@ between Neo4j and LadybugDB (labels per lane, schema DDL, driver value types) st
 
 from __future__ import annotations
 
+import math
 import os
+import time
 import uuid
 from abc import ABC, abstractmethod
 from collections import Counter
@@ -15,6 +17,7 @@ from typing import Any
 
 from bpql.backends import writes
 from bpql.backends.writes import Capabilities
+from bpql.errors import BackendError
 from bpql.graphdata import GraphData
 from bpql.schema import LANES, NODES, RELS
 
@@ -41,6 +44,9 @@ class Backend(ABC):
     #: opening it brought an older store's schema up to date (tables or columns added), so
     #: what a saved load state says the store holds no longer stands
     altered: bool = False
+    #: the time limit set by `set_time_limit`, in seconds, and when it runs out (monotonic)
+    time_limit: float | None = None
+    deadline: float | None = None
 
     @classmethod
     @abstractmethod
@@ -53,6 +59,32 @@ class Backend(ABC):
     @abstractmethod
     def read(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
         """Run a read query; values come back as plain Python or bpql.result graph types."""
+
+    def set_time_limit(self, seconds: float | None) -> None:
+        """Stop every read from now on once `seconds` have passed (None: no limit): the store
+        itself interrupts the statement running then, so a caller that must not wait long (the
+        explorer, which serves one request at a time) is never held past it. A read past the
+        limit raises BPQL-S070."""
+        self.time_limit = seconds
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+
+    def time_left(self) -> float | None:
+        """Seconds left before the time limit (None: no limit); past it, the error."""
+        if self.deadline is None:
+            return None
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise self.timed_out()
+        return left
+
+    def timed_out(self) -> BackendError:
+        limit = self.time_limit or 0.0
+        shown = f"{limit:g} s" if limit < 10 else f"{math.ceil(limit)} s"
+        return BackendError(
+            f"the query ran past its time limit of {shown} and was stopped",
+            code="BPQL-S070",
+            hints=("ask for less (a narrower reference, a `limit`), or raise the limit",),
+        )
 
     @abstractmethod
     def write_transaction(self, work: Callable[[Run], None]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import math
 import os
 import re
 import shutil
@@ -194,10 +195,20 @@ class LadybugBackend(Backend):
             raise _open_error(self.uri, exc) from None
         self._conn = ladybug.Connection(self._db)
 
+    def set_time_limit(self, seconds: float | None) -> None:
+        super().set_time_limit(seconds)
+        if seconds is None:
+            self._conn.set_query_timeout(0)  # no limit
+
     def read(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+        left = self.time_left()
+        if left is not None:  # LadybugDB interrupts the statement itself when time is up
+            self._conn.set_query_timeout(max(1, math.ceil(left * 1000)))
         try:
             result = self._conn.execute(cypher, params)
         except RuntimeError as exc:
+            if left is not None and str(exc).startswith("Interrupted"):
+                raise self.timed_out() from None
             if _OLD_SCHEMA.search(str(exc)):
                 raise BackendError(
                     f"the store at {self.path} was written by an older BPQL ({exc}); load the "

@@ -143,19 +143,39 @@ class Neo4jBackend(Backend):
     def read(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
         import neo4j
 
-        with self._lost(writing=False):
+        left = self.time_left()
+        with self._lost(writing=False), self._timed(left):
             form = collected(cypher)
             if form is not None:
                 # the rows as one list (bpql/backends/collect.py): the driver makes objects
                 # of each record, slowly, and of a list's items quickly
                 records, _, _ = self._driver.execute_query(
-                    form[0], params, database_=self._database, routing_=neo4j.RoutingControl.READ
+                    _limited(form[0], left),
+                    params,
+                    database_=self._database,
+                    routing_=neo4j.RoutingControl.READ,
                 )
                 return form[1], [_row(row) for row in records[0][0]]
             records, _, keys = self._driver.execute_query(
-                cypher, params, database_=self._database, routing_=neo4j.RoutingControl.READ
+                _limited(cypher, left),
+                params,
+                database_=self._database,
+                routing_=neo4j.RoutingControl.READ,
             )
         return list(keys), [[_normalise(v) for v in r.values()] for r in records]
+
+    @contextlib.contextmanager
+    def _timed(self, left: float | None) -> Iterator[None]:
+        """The server ends a transaction past its timeout (`_limited`): that is our time
+        limit's error, not a failed query."""
+        from neo4j.exceptions import ClientError
+
+        try:
+            yield
+        except ClientError as exc:
+            if left is not None and "TransactionTimedOut" in (exc.code or ""):
+                raise self.timed_out() from None
+            raise
 
     def ensure_schema(self) -> None:
         with self._driver.session(database=self._database) as session:
@@ -172,6 +192,15 @@ class Neo4jBackend(Backend):
 
             with self._driver.session(database=self._database) as session:
                 session.execute_write(unit)
+
+
+def _limited(cypher: str, left: float | None) -> Any:
+    """The statement, with a server-side transaction timeout when a time limit is set."""
+    if left is None:
+        return cypher
+    import neo4j
+
+    return neo4j.Query(cypher, timeout=max(left, 0.001))
 
 
 def _first_line(exc: BaseException) -> str:

@@ -1,12 +1,16 @@
 // The BPQL explorer (bpql serve): a query box with completion, answers as a view, a table and
 // their Cypher, search by name, shareable URLs. Strings from the store reach the page through
 // textContent only. window.bpqlExplorer tells tests and benchmarks what the page holds.
+// Every request to the API carries the server's token (X-BPQL-Token, from this page's meta):
+// the server refuses any that does not, so no other site can make a browser ask it. Views
+// open by the ticket an answer comes with (an iframe cannot send a header).
 (function () {
   "use strict";
   const $ = (id) => document.getElementById(id);
   const q = $("q");
   const suggest = $("suggest");
-  const state = { ready: false, answer: null, error: null, busy: 0, view: null };
+  const token = document.querySelector('meta[name="bpql-token"]').content;
+  const state = { ready: false, answer: null, error: null, busy: 0, view: null, home: null };
   window.bpqlExplorer = state;
 
   function el(tag, text, cls) {
@@ -20,8 +24,14 @@
     const url = path + "?" + new URLSearchParams(params).toString();
     state.busy++;
     try {
-      const r = await fetch(url);
-      const body = await r.json();
+      const r = await fetch(url, { headers: { "X-BPQL-Token": token } });
+      let body;
+      try {
+        body = await r.json();
+      } catch (e) {
+        const text = "error: the server answered " + r.status + " " + r.statusText;
+        body = { error: { message: text, pretty: text } };
+      }
       return { ok: r.ok && !body.error, body: body };
     } finally {
       state.busy--;
@@ -57,17 +67,35 @@
     $("error").hidden = false;
   }
 
+  // a cell as text: the answer keeps JSON values (numbers stay numbers); a list is joined
+  function cell(v) {
+    if (v === null || v === undefined) return "";
+    if (Array.isArray(v)) return v.map(cell).join("; ");
+    return String(v);
+  }
+
   function fillTable(answer) {
     const table = $("table");
     table.replaceChildren();
     const head = el("tr");
-    for (const c of answer.columns) head.appendChild(el("th", c));
+    const units = answer.units || {};
+    for (const c of answer.columns) head.appendChild(el("th", units[c] ? c + " (" + units[c] + ")" : c));
     table.appendChild(head);
     for (const row of answer.rows) {
       const tr = el("tr");
-      for (const v of row) tr.appendChild(el("td", v));
+      for (const v of row) {
+        const td = el("td", cell(v));
+        if (typeof v === "number") td.className = "num";
+        tr.appendChild(td);
+      }
       table.appendChild(tr);
     }
+  }
+
+  // the summary above the answer: the drawing's counts, kept up to date as nodes are expanded
+  let rowsShown = "";
+  function summarise(nodes, edges) {
+    $("summary").textContent = nodes + " nodes, " + edges + " edges" + rowsShown;
   }
 
   function showView(src) {
@@ -76,6 +104,15 @@
     frame.src = src;
   }
 
+  $("view").addEventListener("load", () => {
+    const w = $("view").contentWindow;
+    const drawing = w && w.bpql;
+    if (!drawing || !drawing.nodes || !drawing.edges) return;
+    const update = () => summarise(drawing.nodes.length, drawing.edges.length);
+    drawing.nodes.on("add", update);
+    drawing.edges.on("add", update);
+  });
+
   async function run(text, push) {
     text = text.trim();
     if (!text) return;
@@ -83,6 +120,7 @@
     state.query = text;
     state.answer = null;
     state.error = null;
+    state.view = null;
     cypherFor = null;
     $("error").hidden = true;
     $("welcome").hidden = true;
@@ -101,32 +139,43 @@
     document.querySelector('#tabs [data-tab="graph"]').hidden = !answer.drawn;
     document.querySelector('#tabs [data-tab="cypher"]').hidden = false;
     const shown = answer.rows.length < answer.total ? " (first " + answer.rows.length + ")" : "";
-    $("summary").textContent = answer.drawn
-      ? answer.nodes + " nodes, " + answer.edges + " edges; " + answer.total + " rows" + shown
-      : answer.total + (answer.total === 1 ? " row" : " rows") + shown;
+    const rows = answer.total + (answer.total === 1 ? " row" : " rows") + shown;
     if (answer.drawn) {
-      showView("/view?q=" + encodeURIComponent(text));
+      rowsShown = "; " + rows;
+      summarise(answer.nodes, answer.edges);
+      showView(answer.view);
       tab("graph");
     } else {
+      $("summary").textContent = rows;
       tab("table");
     }
   }
 
   // a drawing with no query behind it (a blueprint, a diff): only its view, no table or Cypher
-  function openDrawing(params, summary, push) {
+  async function openDrawing(params, summary, push) {
     closeSuggest();
     state.query = null;
     state.answer = null;
+    state.error = null;
+    state.view = null; // until the new view is asked for
     $("error").hidden = true;
     $("welcome").hidden = true;
     const qs = new URLSearchParams(params).toString();
     if (push) history.pushState(params, "", "?" + qs);
+    const got = await getJSON("/api/drawing", params);
+    if (!got.ok) {
+      $("tabs").hidden = true;
+      for (const t of ["graph", "table", "cypher"]) $("tab-" + t).hidden = true;
+      showError(got.body.error);
+      return;
+    }
     $("tabs").hidden = false;
     document.querySelector('#tabs [data-tab="graph"]').hidden = false;
     document.querySelector('#tabs [data-tab="table"]').hidden = true;
     document.querySelector('#tabs [data-tab="cypher"]').hidden = true;
-    $("summary").textContent = summary;
-    showView("/view?" + qs);
+    rowsShown = "; " + summary;
+    summarise(got.body.nodes, got.body.edges);
+    showView(got.body.view);
     tab("graph");
   }
 
@@ -286,23 +335,59 @@
     find($("name").value);
   });
 
-  // --- examples, then whatever the URL asks ----------------------------------------------
-  for (const text of [
-    "find services",
-    "find systems",
-    "count steps by lane",
-  ]) {
-    const li = el("li");
+  // --- the home page: examples made of what is loaded, the services to open ---------------
+  function link(text, href, action) {
     const a = el("a", text);
-    a.href = "?q=" + encodeURIComponent(text);
+    a.href = href;
     a.addEventListener("click", (ev) => {
       ev.preventDefault();
-      q.value = text;
-      run(text, true);
+      action();
     });
-    li.appendChild(a);
-    $("examples").appendChild(li);
+    return a;
   }
+
+  async function fillHome() {
+    const got = await getJSON("/api/home", {});
+    if (!got.ok) return;
+    const home = got.body;
+    for (const text of home.examples) {
+      const li = el("li");
+      li.appendChild(
+        link(text, "?q=" + encodeURIComponent(text), () => {
+          q.value = text;
+          run(text, true);
+        })
+      );
+      $("examples").appendChild(li);
+    }
+    if (home.examples.length > 1) q.placeholder = home.examples[1] + "   (Tab completes)";
+    for (const s of home.services) {
+      const li = el("li");
+      li.dataset.key = "Service:" + s.id;
+      li.append(el("b", s.name), el("span", " (" + s.id + ") "));
+      li.appendChild(
+        link("blueprint", "?blueprint=" + encodeURIComponent(s.id), () =>
+          openBlueprint(s.id, null, true)
+        )
+      );
+      if (s.redesigned) {
+        li.appendChild(
+          link("compare", "?diff=" + encodeURIComponent(s.id), () => openDiff(s.id, null, true))
+        );
+      }
+      $("services").appendChild(li);
+    }
+    $("services-title").hidden = home.services.length === 0;
+    if (home.total > home.services.length) {
+      $("services-more").textContent =
+        "and " + (home.total - home.services.length) + " more: search for them by name above";
+      $("services-more").hidden = false;
+    }
+    state.home = home;
+  }
+
+  // --- then whatever the URL asks ----------------------------------------------------------
+  fillHome();
   fromLocation();
   requestAnimationFrame(() => {
     state.firstPaintMs = performance.now();

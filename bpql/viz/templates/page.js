@@ -72,7 +72,7 @@
 
   const hiddenKinds = new Set();
   const legend = document.querySelector("#bpql-legend ul");
-  for (const item of view.legend) {
+  function legendItem(item) {
     const li = el("li");
     const label = el("label");
     const box = el("input");
@@ -87,6 +87,21 @@
     label.append(box, swatch(item), el("span", item.title), el("span", item.count, "n"));
     li.appendChild(label);
     legend.appendChild(li);
+  }
+  view.legend.forEach(legendItem);
+
+  // nodes added by expanding one: counted in their kind's entry, or a new entry for a new kind
+  function addToLegend(added) {
+    for (const n of added) {
+      const box = [...legend.querySelectorAll("input")].find((b) => b.dataset.kind === n.kind);
+      if (box) {
+        const count = box.parentNode.querySelector(".n");
+        count.textContent = String(Number(count.textContent) + 1);
+      } else {
+        const title = String(n.kindTitle || n.kind).split(" \u00b7 ")[0];
+        legendItem({ key: n.kind, title: title, color: n.color, count: 1 });
+      }
+    }
   }
 
   function applyFilter() {
@@ -185,8 +200,13 @@
   const served = location.protocol === "http:" || location.protocol === "https:";
   const selected = document.getElementById("bpql-selected");
 
+  // the explorer's token, which its server wants on every request (none in a saved file)
+  const token = document.querySelector('meta[name="bpql-token"]');
+
   async function expand(id) {
-    const answer = await fetch("/api/expand?node=" + encodeURIComponent(id));
+    const answer = await fetch("/api/expand?node=" + encodeURIComponent(id), {
+      headers: token ? { "X-BPQL-Token": token.content } : {},
+    });
     const data = await answer.json();
     if (!answer.ok || data.error) {
       throw new Error(data.error ? data.error.message : answer.statusText);
@@ -210,6 +230,7 @@
     }
     nodes.add(added);
     edges.add(newEdges);
+    addToLegend(added);
     document.getElementById("bpql-counts").textContent =
       nodes.length + " nodes, " + edges.length + " edges";
     return added.length;
