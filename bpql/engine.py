@@ -96,11 +96,13 @@ class Engine:
         """Each statement's answer; without `draw`, an answer that is more than its drawing
         (`impact of`, `risk of`, what-if) comes with its tables and no subgraph."""
         results: list[Result | ir.Plan] = []
-        for p in self.prepare(text):
-            if isinstance(p.query, ir.ExplainIR):
-                results.append(self.compile(p.query.query))
-            else:
-                results.append(self.execute(p.query, draw))
+        # the catalog's reads (references resolved) and every plan's statements see one graph
+        with self.backend.reading():
+            for p in self.prepare(text):
+                if isinstance(p.query, ir.ExplainIR):
+                    results.append(self.compile(p.query.query))
+                else:
+                    results.append(self.execute(p.query, draw))
         return results
 
     def run_plan(
@@ -110,17 +112,20 @@ class Engine:
         column (or the column named, `statement#column`) of the earlier statements it names,
         less those of its `without`. `check` sees
         the rows so far after each statement and may stop the plan. Without `draw`, the
-        drawing's statements (`Statement.draws`) are left out."""
+        drawing's statements (`Statement.draws`) are left out. All of them run in one read
+        transaction (`Backend.reading`), so a load committing meanwhile is seen by none or
+        by all."""
         out: dict[str, Rows] = {}
-        for st in plan.statements:
-            if st.draws and not draw:
-                continue
-            params = dict(st.params)
-            for param in st.inputs:
-                params[param] = st.input_values(param, out)
-            out[st.name] = self.backend.read(st.cypher, params)
-            if check is not None:
-                check(st.name, out)
+        with self.backend.reading():
+            for st in plan.statements:
+                if st.draws and not draw:
+                    continue
+                params = dict(st.params)
+                for param in st.inputs:
+                    params[param] = st.input_values(param, out)
+                out[st.name] = self.backend.read(st.cypher, params)
+                if check is not None:
+                    check(st.name, out)
         return out
 
     def execute(self, query: ir.QueryIR, draw: bool = True) -> Result:

@@ -64,7 +64,7 @@ def test_a_reload_parses_only_the_edited_file(tmp_path: Path) -> None:
     first = validate_paths([folder], cache)
     assert len(cache.fresh) == len(first.files)
     rename_step(folder, "Call the customer back", "Ring the customer back")
-    cache = ParseCache(cache.pickled())
+    cache = ParseCache(cache.entries())
     second = validate_paths([folder], cache)
     assert list(cache.fresh) == [k for k in cache.used if k not in cache.saved]
     assert len(cache.fresh) == 1

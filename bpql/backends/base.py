@@ -6,23 +6,40 @@ between Neo4j and LadybugDB (labels per lane, schema DDL, driver value types) st
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from bpql.backends import writes
 from bpql.backends.writes import Capabilities
+from bpql.errors import BackendError
 from bpql.graphdata import GraphData
 from bpql.schema import LANES, NODES, RELS
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) units of work as a load proceeds."""
 
-Run = Callable[[str, dict[str, Any]], None]
-"""Runs one write statement with its parameters inside the open transaction."""
+Run = Callable[[str, dict[str, Any]], list[list[Any]]]
+"""Runs one statement with its parameters inside the open transaction; its rows (none for
+most writes)."""
+
+Fingerprint = dict[str, dict[str, int]]
+"""Nodes per label and relationships per type, as `Backend.counts` gives them: what a load
+wrote, kept in its saved state and compared with the store at the next load."""
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The load token a load read from the store before it worked out what to write (None:
+    the store had none). The write goes ahead only if the store still holds it."""
+
+    token: str | None
+
 
 BATCH = 10_000
 
@@ -52,7 +69,17 @@ class Backend(ABC):
 
     @abstractmethod
     def read(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-        """Run a read query; values come back as plain Python or bpql.result graph types."""
+        """Run a read query; values come back as plain Python or bpql.result graph types.
+
+        A statement that writes is refused (`BPQL-S022`) on a store opened read-only."""
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Every `read` inside runs in one read transaction, so that the statements of a plan,
+        or the counts of `bpql stats`, see one graph even while a load commits beside them.
+        Nested uses share the outer one. A store whose opens already see one snapshot (the
+        embedded store) needs nothing more."""
+        yield
 
     @abstractmethod
     def write_transaction(self, work: Callable[[Run], None]) -> None:
@@ -67,8 +94,10 @@ class Backend(ABC):
         progress: Progress | None = None,
         old: GraphData | None = None,
         token: str | None = None,
-    ) -> None:
-        """Make the stored graph exactly `data`, atomically: all of it or none of it.
+        expect: Expected | None = None,
+    ) -> Fingerprint:
+        """Make the stored graph exactly `data`, atomically: all of it or none of it; return
+        the fingerprint of what the store then holds, counted inside the same transaction.
 
         Without `old`: per label, delete the nodes no longer in `data`, then upsert the rest
         batch by batch; per relationship type, delete them all, then create `data`'s batch by
@@ -77,19 +106,25 @@ class Backend(ABC):
         ticks once per batch (an empty label or type counts as one). `token` names this
         load in the store, written in the same transaction (see `load_token`); without one a
         new one is made, so a state saved for the graph before is never taken for this one.
+        With `expect`, the transaction first checks that the store still holds the token the
+        caller read (`claim`): if another load wrote meanwhile, nothing is written.
         """
         caps = self.capabilities
         token = token or new_token()
+        data = distinct(data)
+        counted: list[Fingerprint] = []
 
         def work(run: Run) -> None:
+            claim(run, caps, expect, token, self.uri)
             if old is None:
                 _write_graph(run, data, caps, progress)
             else:
                 write_changes(run, old, data, caps, progress)
-            if token is not None:
-                run(writes.set_load_token(), {"token": token})
+            run(writes.set_load_token(), {"token": token})
+            counted[:] = [fingerprint(run)]
 
         self.write_transaction(work)
+        return counted[0]
 
     def load_token(self) -> str | None:
         """The token the last load wrote, or None (none yet, or a store from before tokens)."""
@@ -99,6 +134,15 @@ class Backend(ABC):
             return None
         return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
+    def fingerprint(self) -> Fingerprint:
+        """What the store holds, counted (see `Fingerprint`)."""
+        return fingerprint(lambda cypher, params: self.read(cypher, params)[1])
+
+    def replaced(self) -> bool:
+        """Whether a load elsewhere has replaced the store since this open, which then still
+        reads the graph from before (an embedded store is switched by a rename)."""
+        return False
+
     @abstractmethod
     def server_info(self) -> str: ...
 
@@ -106,17 +150,19 @@ class Backend(ABC):
     def close(self) -> None: ...
 
     def counts(self) -> dict[str, dict[str, int]]:
-        """Node counts per label and relationship counts per type (schema labels only)."""
+        """Node counts per label and relationship counts per type (schema labels only), all
+        read in one read transaction, so they are the counts of one graph."""
         nodes = {}
-        for label in sorted(NODES):
-            _, rows = self.read(f"MATCH (n:{label}) RETURN count(n) AS c", {})
-            nodes[label] = int(rows[0][0])
         rels = {}
-        for t, kind in sorted(RELS.items()):
-            _, rows = self.read(
-                f"MATCH (:{kind.src})-[r:{t}]->(:{kind.dst}) RETURN count(r) AS c", {}
-            )
-            rels[t] = int(rows[0][0])
+        with self.reading():
+            for label in sorted(NODES):
+                _, rows = self.read(f"MATCH (n:{label}) RETURN count(n) AS c", {})
+                nodes[label] = int(rows[0][0])
+            for t, kind in sorted(RELS.items()):
+                _, rows = self.read(
+                    f"MATCH (:{kind.src})-[r:{t}]->(:{kind.dst}) RETURN count(r) AS c", {}
+                )
+                rels[t] = int(rows[0][0])
         return {"nodes": nodes, "relationships": rels}
 
     def __enter__(self) -> Backend:
@@ -129,6 +175,56 @@ class Backend(ABC):
 def new_token() -> str:
     """A name for one load written (see `Backend.load_token`)."""
     return uuid.uuid4().hex
+
+
+def claim(run: Run, caps: Capabilities, expect: Expected | None, token: str, uri: str) -> None:
+    """The compare-and-set of every load, first in its write transaction (or, on a store
+    that one process writes at a time, just before its switch): take the load-state node's
+    write lock where writers share the store, then check that the store still holds the
+    token `expect` names. Another load that committed since the caller read it means the
+    difference was worked out against a graph the store no longer holds: nothing is written,
+    and the user is told to run the load again (it then reads the new graph)."""
+    if caps.row_locks:
+        run(writes.lock_load_state(), {"claim": token})
+    if expect is None:
+        return
+    rows = run(writes.load_token(), {})
+    found = rows[0][0] if rows and rows[0] else None
+    if (None if found is None else str(found)) != expect.token:
+        raise lost_race(uri)
+
+
+def lost_race(uri: str) -> BackendError:
+    """What a load says when another load wrote the store between its reading and its
+    writing (or, on Neo4j, made the same nodes at the same moment)."""
+    return BackendError(
+        f"another load changed the store since this one read it; run it again ({uri}: "
+        "nothing was written by this one)",
+        code="BPQL-S032",
+    )
+
+
+def fingerprint(query: Callable[[str, dict[str, Any]], list[list[Any]]]) -> Fingerprint:
+    """Nodes per label and relationships per type, counted by one statement (`query` runs
+    it: inside a load's transaction, or as a read)."""
+    out: Fingerprint = {"nodes": dict.fromkeys(sorted(NODES), 0)}
+    out["relationships"] = dict.fromkeys(sorted(RELS), 0)
+    for kind, name, count in query(writes.count_all(), {}):
+        out[str(kind)][str(name)] = int(count)
+    return out
+
+
+def distinct(data: GraphData) -> GraphData:
+    """`data` with each relationship pair once per type: a relationship type holds a pair at
+    most once (`uses: [crm, crm]` is one USES), so loading never makes a pair twice and the
+    graph written is the graph compared at the next load."""
+    rels = {}
+    for type_, pairs in data.rels.items():
+        unique = list(dict.fromkeys(pairs))
+        rels[type_] = pairs if len(unique) == len(pairs) else unique
+    if all(rels[t] is data.rels[t] for t in rels):
+        return data
+    return GraphData(nodes=data.nodes, rels=rels)
 
 
 def alive(pid: int) -> bool:
