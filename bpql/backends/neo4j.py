@@ -11,7 +11,7 @@ from typing import Any
 
 from bpql.backends.base import Backend, Run, lost_race
 from bpql.backends.collect import collected
-from bpql.backends.registry import redact, scrub, secret_of
+from bpql.backends.registry import has_userinfo, redact, scrub, secret_of
 from bpql.backends.writes import NEO4J
 from bpql.errors import BackendError
 from bpql.result import GraphEdge, GraphNode, GraphPath
@@ -79,7 +79,7 @@ class Neo4jBackend(Backend):
         user = os.environ.get("NEO4J_USER", "neo4j")
         password = os.environ.get("NEO4J_PASSWORD")
         self._secrets = (secret_of(uri), password)
-        if self.uri != uri or "@" in uri.partition("//")[2].split("/")[0]:
+        if has_userinfo(uri):
             raise BackendError(
                 f"bad Neo4j URI {self.uri}: credentials do not go in the URI (a command line "
                 "shows in process lists and shell history); set NEO4J_USER and NEO4J_PASSWORD",

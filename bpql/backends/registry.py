@@ -42,41 +42,42 @@ SCHEMES: dict[str, Scheme] = {
 }
 
 
-def redact(uri: str) -> str:
-    """`uri` as it may be shown: the password of any userinfo replaced by `***`
-    (`bolt://neo4j:***@host:7687`). Every message that names a store shows this form.
-
-    The userinfo ends at the last `@` before the host, so a password holding `@`, `:` or `/`
-    is hidden whole; a local store's URI has none and is returned as it is."""
+def _userinfo(uri: str) -> tuple[str, str, str] | None:
+    """`scheme://USERINFO@rest` split as (scheme, userinfo, "@rest"); None without userinfo.
+    The userinfo ends at the last `@` before the query or fragment (a server URI of ours has
+    no path), so a password holding `@`, `:` or `/` is taken whole."""
     name, colon, rest = uri.partition(":")
     if not colon or not rest.startswith("//"):
-        return uri
-    authority_end = len(rest)
-    for mark in "?#":
-        at = rest.find(mark, 2)
-        if at >= 0:
-            authority_end = min(authority_end, at)
-    head = rest[:authority_end]
-    at = head.rfind("@")
+        return None
+    authority = re.split(r"[?#]", rest[2:], maxsplit=1)[0]
+    at = authority.rfind("@")
     if at < 0:
+        return None
+    return name, authority[:at], rest[2 + at :]
+
+
+def has_userinfo(uri: str) -> bool:
+    """Whether `uri` names a user (and maybe a password) before its host."""
+    return _userinfo(uri) is not None
+
+
+def redact(uri: str) -> str:
+    """`uri` as it may be shown: the password of any userinfo replaced by `***`
+    (`bolt://neo4j:***@host:7687`). Every message that names a store shows this form; a
+    local store's URI has no userinfo and is returned as it is."""
+    parts = _userinfo(uri)
+    if parts is None:
         return uri
-    userinfo = head[2:at]
+    name, userinfo, rest = parts
     user, has_password, _ = userinfo.partition(":")
-    shown = f"{user}:***" if has_password else user
-    return f"{name}://{shown}{rest[at:]}"
+    return f"{name}://{user}:***{rest}" if has_password else uri
 
 
 def secret_of(uri: str) -> str | None:
     """The password in `uri`'s userinfo, if it has one (what `redact` hides)."""
-    _, colon, rest = uri.partition(":")
-    if not colon or not rest.startswith("//"):
-        return None
-    head = re.split(r"[?#]", rest[2:], maxsplit=1)[0]
-    at = head.rfind("@")
-    if at < 0:
-        return None
-    _, has_password, password = head[:at].partition(":")
-    return password if has_password and password else None
+    parts = _userinfo(uri)
+    password = parts[1].partition(":")[2] if parts is not None else ""
+    return password or None
 
 
 def scrub(text: str, uri: str, *secrets: str | None) -> str:
