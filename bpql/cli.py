@@ -225,8 +225,8 @@ def _stored_or_empty(args: argparse.Namespace) -> tuple[str, GraphData]:
         from bpql.backends.base import default_db
 
         return args.db or default_db(), GraphData()
-    with backend, backend.reading():  # one graph, even while a load commits
-        return backend.uri, stored_graph(backend)
+    with backend:  # one graph, even while a load commits
+        return backend.uri, backend.consistent(lambda: stored_graph(backend))
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

@@ -95,15 +95,24 @@ class Engine:
     def run(self, text: str, draw: bool = True) -> list[Result | ir.Plan]:
         """Each statement's answer; without `draw`, an answer that is more than its drawing
         (`impact of`, `risk of`, what-if) comes with its tables and no subgraph."""
-        results: list[Result | ir.Plan] = []
-        # the catalog's reads (references resolved) and every plan's statements see one graph
-        with self.backend.reading():
+
+        tries = 0
+
+        def answer() -> list[Result | ir.Plan]:
+            nonlocal tries
+            if tries:  # read again after a load: its ids and names too
+                self.catalog.clear()
+            tries += 1
+            results: list[Result | ir.Plan] = []
             for p in self.prepare(text):
                 if isinstance(p.query, ir.ExplainIR):
                     results.append(self.compile(p.query.query))
                 else:
                     results.append(self.execute(p.query, draw))
-        return results
+            return results
+
+        # the catalog's reads (references resolved) and every plan's statements: one graph
+        return self.backend.consistent(answer)
 
     def run_plan(
         self, plan: ir.Plan, check: Check | None = None, draw: bool = True
@@ -112,11 +121,11 @@ class Engine:
         column (or the column named, `statement#column`) of the earlier statements it names,
         less those of its `without`. `check` sees
         the rows so far after each statement and may stop the plan. Without `draw`, the
-        drawing's statements (`Statement.draws`) are left out. All of them run in one read
-        transaction (`Backend.reading`), so a load committing meanwhile is seen by none or
-        by all."""
-        out: dict[str, Rows] = {}
-        with self.backend.reading():
+        drawing's statements (`Statement.draws`) are left out. All of them read one graph
+        (`Backend.consistent`): a load committing meanwhile is seen by none or by all."""
+
+        def run() -> dict[str, Rows]:
+            out: dict[str, Rows] = {}
             for st in plan.statements:
                 if st.draws and not draw:
                     continue
@@ -126,7 +135,9 @@ class Engine:
                 out[st.name] = self.backend.read(st.cypher, params)
                 if check is not None:
                     check(st.name, out)
-        return out
+            return out
+
+        return self.backend.consistent(run)
 
     def execute(self, query: ir.QueryIR, draw: bool = True) -> Result:
         plan = self.compile(query)

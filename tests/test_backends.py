@@ -322,3 +322,24 @@ def test_a_plan_and_its_references_run_in_one_read_transaction(
         seen.clear()
         client.stats()
         assert len(seen) > 20 and seen[0] is not None and all(tx is seen[0] for tx in seen)
+
+
+def test_a_read_that_a_load_overtook_runs_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`consistent` reads the load token before and after: a different one (a load
+    committed in between) runs the reads again, and loads that never stop end in one line."""
+    import itertools
+
+    from bpql.backends.ladybug import LadybugBackend
+
+    with LadybugBackend(str(tmp_path / "g.lbdb")) as backend:
+        tokens = iter(["a", "b", "b", "b"])
+        monkeypatch.setattr(backend, "load_token", lambda: next(tokens))
+        runs: list[int] = []
+        assert backend.consistent(lambda: runs.append(1) or len(runs)) == 2
+        counter = itertools.count()
+        monkeypatch.setattr(backend, "load_token", lambda: str(next(counter)))
+        with pytest.raises(BackendError) as info:
+            backend.consistent(lambda: 1)
+        assert info.value.code == "BPQL-S034" and "\n" not in str(info.value)

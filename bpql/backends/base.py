@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from bpql.backends import writes
 from bpql.backends.writes import Capabilities
@@ -43,6 +43,11 @@ class Expected:
 
 BATCH = 10_000
 
+T = TypeVar("T")
+
+#: how many times `Backend.consistent` reads again when loads keep committing beside it
+READ_TRIES = 5
+
 
 def default_db() -> str:
     return os.environ.get("BPQL_DB") or "embedded:.bpql/graph.lbdb"
@@ -58,6 +63,8 @@ class Backend(ABC):
     #: opening it brought an older store's schema up to date (tables or columns added), so
     #: what a saved load state says the store holds no longer stands
     altered: bool = False
+    #: inside `consistent` (nested calls do not check again)
+    _consistent: bool = False
 
     @classmethod
     @abstractmethod
@@ -75,11 +82,36 @@ class Backend(ABC):
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
-        """Every `read` inside runs in one read transaction, so that the statements of a plan,
-        or the counts of `bpql stats`, see one graph even while a load commits beside them.
+        """Every `read` inside runs in one read transaction (READ access mode on Neo4j).
         Nested uses share the outer one. A store whose opens already see one snapshot (the
         embedded store) needs nothing more."""
         yield
+
+    def consistent(self, work: Callable[[], T]) -> T:
+        """`work`'s reads as one graph: in one read transaction, with the load token read
+        before and after. Neo4j's transactions are read-committed, so a load committing
+        in the middle of several statements is seen by the later ones only; every load that
+        writes changes the token, so a different token after means `work` runs again (up to
+        READ_TRIES times; `retry` is called before each new try). Nested calls run once,
+        inside the outer one's check."""
+        if self._consistent:
+            return work()
+        self._consistent = True
+        try:
+            for _ in range(READ_TRIES):
+                with self.reading():
+                    before = self.load_token()
+                    result = work()
+                    after = self.load_token()
+                if before == after:
+                    return result
+        finally:
+            self._consistent = False
+        raise BackendError(
+            f"the store {self.uri} was written {READ_TRIES} times while this read it (loads "
+            "one after another?); try again when they have finished",
+            code="BPQL-S034",
+        )
 
     @abstractmethod
     def write_transaction(self, work: Callable[[Run], None]) -> None:
@@ -150,11 +182,12 @@ class Backend(ABC):
     def close(self) -> None: ...
 
     def counts(self) -> dict[str, dict[str, int]]:
-        """Node counts per label and relationship counts per type (schema labels only), all
-        read in one read transaction, so they are the counts of one graph."""
-        nodes = {}
-        rels = {}
-        with self.reading():
+        """Node counts per label and relationship counts per type (schema labels only), read
+        as one graph (`consistent`), so they are the counts of one load."""
+
+        def count() -> dict[str, dict[str, int]]:
+            nodes = {}
+            rels = {}
             for label in sorted(NODES):
                 _, rows = self.read(f"MATCH (n:{label}) RETURN count(n) AS c", {})
                 nodes[label] = int(rows[0][0])
@@ -163,7 +196,9 @@ class Backend(ABC):
                     f"MATCH (:{kind.src})-[r:{t}]->(:{kind.dst}) RETURN count(r) AS c", {}
                 )
                 rels[t] = int(rows[0][0])
-        return {"nodes": nodes, "relationships": rels}
+            return {"nodes": nodes, "relationships": rels}
+
+        return self.consistent(count)
 
     def __enter__(self) -> Backend:
         return self
