@@ -303,6 +303,7 @@ def _write_graph(run: Run, data: GraphData, caps: Capabilities, progress: Progre
             _upsert(run, label, chunk, caps)
             tick()
     for type_, pairs in data.rels.items():
+        # none of the type left and the pairs distinct: CREATE cannot make a pair twice
         run(writes.delete_relationships(type_), {})
         create = writes.create_relationships(type_)
         for chunk in batches(pairs):
@@ -417,10 +418,16 @@ def write_changes(
             if chunk:
                 rows = [{"s": s, "d": d} for s, d in chunk]
                 run(writes.delete_relationship_pairs(type_), {"rows": rows})
+        # a type the store held none of (a first load) is cleared and created, which cannot
+        # make a pair twice and is the fast path; other additions are MERGEd
+        first = bool(made) and not old.rels.get(type_)
+        if first:
+            run(writes.delete_relationships(type_), {})
+        write = writes.create_relationships if first else writes.merge_relationships
         for chunk in batches(made):
             if chunk:
                 rows = [{"s": s, "d": d} for s, d in chunk]
-                run(writes.create_relationships(type_), {"rows": rows})
+                run(write(type_), {"rows": rows})
             done += 1
             if progress:
                 progress(done, total)

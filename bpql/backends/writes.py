@@ -114,9 +114,20 @@ def delete_relationships(type_: str) -> str:
 
 
 def create_relationships(type_: str) -> str:
-    """Make one `type_` relationship per `{s, d}` pair of ids in `$rows`, unless the pair
-    already has one (MERGE): a pair is never written twice, whatever the store held. Two
-    MATCH clauses, each an index lookup (one MATCH of two patterns made LadybugDB join them)."""
+    """Create one `type_` relationship per `{s, d}` pair of ids in `$rows`: two MATCH
+    clauses, each an index lookup (one MATCH of two patterns made LadybugDB join them). Only
+    where the store holds no relationship of the type (deleted in the same transaction) and
+    the pairs are distinct: the fast path of a full load (MERGE costs 1.43x on Neo4j)."""
+    rel = _rel(type_)
+    return (
+        f"UNWIND $rows AS row MATCH (a:{rel.src} {{id: row.s}}) "
+        f"MATCH (b:{rel.dst} {{id: row.d}}) CREATE (a)-[:{rel.type}]->(b)"
+    )
+
+
+def merge_relationships(type_: str) -> str:
+    """Make one `type_` relationship per `{s, d}` pair of ids in `$rows` unless the pair
+    already has one: the pairs a reload adds, never written twice whatever the store held."""
     rel = _rel(type_)
     return (
         f"UNWIND $rows AS row MATCH (a:{rel.src} {{id: row.s}}) "
