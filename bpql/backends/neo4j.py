@@ -83,7 +83,7 @@ class Neo4jBackend(Backend):
             raise BackendError(
                 f"bad Neo4j URI {self.uri}: credentials do not go in the URI (a command line "
                 "shows in process lists and shell history); set NEO4J_USER and NEO4J_PASSWORD",
-                code="BPQL-S006",
+                code="BPQL-S012",
             )
         auth = (user, password) if password is not None else None
         try:
@@ -188,7 +188,7 @@ class Neo4jBackend(Backend):
                 raise BackendError(
                     f"Neo4j at {self.uri} refused a write in a read: this connection only "
                     "reads (load files with `bpql load` or `Client.load`)",
-                    code="BPQL-S022",
+                    code="BPQL-S023",
                 ) from None
             if not writing:
                 raise
@@ -233,7 +233,7 @@ class Neo4jBackend(Backend):
         """One managed write transaction: a crash or a kill at any point commits nothing."""
         if self.read_only:
             raise BackendError(
-                f"internal: the store {self.uri} was opened read-only", code="BPQL-S050"
+                f"internal: the store {self.uri} was opened read-only", code="BPQL-S055"
             )
         with self._lost(writing=True):
             self.ensure_schema()
