@@ -3,6 +3,9 @@ beside hand-written loaders of the same graph, in one run.
 
     python bench/load.py [--services 1000] [--runs 3] [--no-neo4j] [--naive-sample 3000]
 
+The load state (what a reload reads instead of parsing every file) is also written and read
+back in this process, as `bpql load` does, for its own figure.
+
 Each `bpql` figure is a whole command in a process of its own (`python -m bpql.cli ...`), as a
 user runs it: interpreter start, reading and validating the files, the store's write. Stores
 start empty for a full load; a reload follows a full load after one service file was edited
@@ -45,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from bpql.backends.base import batches  # noqa: E402
 from bpql.graphdata import GraphData  # noqa: E402
+from bpql.load import read_state, save_state  # noqa: E402
 from bpql.model.validate import collect_files, validate_paths  # noqa: E402
 from bpql.schema import LANES, NODE_KINDS, NODES, REL_KINDS, RELS  # noqa: E402
 from bpql.testing.synthetic import write_enterprise  # noqa: E402
@@ -282,6 +286,16 @@ class Table:
         return statistics.median(c for _, c in self.rows[name])
 
 
+def state_of(folder: Path) -> Any:
+    """The load state a load of `folder` saves: its graph, the files' data, counts."""
+    from bpql.load import LoadState
+    from bpql.model.validate import ParseCache
+
+    cache = ParseCache()
+    graph = validate_paths([folder], cache).graph
+    return LoadState("bench", graph, cache.entries(), graph.counts())
+
+
 def edit(folder: Path, run: int) -> None:
     """Rename one step of one service file, differently each run."""
     f = folder / "services" / "svc-005.yaml"
@@ -314,6 +328,13 @@ def main() -> None:
         print("validate")
         for _ in range(args.runs):
             t.add("bpql validate", bpql("validate", str(folder), env=env))
+
+        print("load state (in this process)")
+        state = state_of(folder)
+        path = tmp / "state" / "graph.lbdb.state"
+        for _ in range(args.runs):
+            t.add("load state written (JSON)", timed(lambda: save_state(path, state)))
+            t.add("load state read and checked", timed(lambda: read_state(path)))
 
         store = tmp / "store" / "graph.lbdb"
         store.parent.mkdir()

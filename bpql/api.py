@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bpql import ir
-from bpql.backends.base import Backend, Progress
+from bpql.backends.base import Backend, Progress, default_db
 from bpql.backends.registry import connect as _connect
 from bpql.engine import Engine
 from bpql.errors import QueryError
@@ -29,19 +29,50 @@ if TYPE_CHECKING:
 
 
 class Client:
-    """One open store and the compiler bound to its dialect."""
+    """One store, open for reading, and the compiler bound to its dialect.
 
-    def __init__(self, backend: Backend) -> None:
-        self.backend = backend
-        self.engine = Engine(backend)
+    The store is opened read-only (a notebook holding a client never locks a load out, and a
+    read cannot write); `load` opens it for writing for the load alone. An embedded store
+    that a load elsewhere replaced is opened again before the next query, so the client
+    reads what was loaded last."""
+
+    def __init__(self, backend: Backend | None, uri: str | None = None) -> None:
+        self.uri = uri or (backend.uri if backend is not None else default_db())
+        self._backend = backend
+        self._engine: Engine | None = None
+
+    @property
+    def backend(self) -> Backend:
+        """The store, open for reading (opened now if it did not exist at `connect`)."""
+        if self._backend is None:
+            self._backend = _connect(self.uri, create=False, read_only=True)
+            self._engine = None
+        elif self._backend.replaced():
+            self._backend.close()
+            self._backend = _connect(self.uri, create=False, read_only=True)
+            self._engine = None
+        return self._backend
+
+    @property
+    def engine(self) -> Engine:
+        backend = self.backend
+        if self._engine is None or self._engine.backend is not backend:
+            self._engine = Engine(backend)
+        return self._engine
 
     @property
     def dialect(self) -> str:
         return self.backend.dialect
 
     def load(self, *paths: str | Path, progress: Progress | None = None) -> Enterprise:
-        ent = _load(self.backend, [Path(p) for p in paths], progress)
-        self.engine.catalog.clear()
+        """Make the store hold exactly the enterprise in `paths` (see `bpql load`): the store
+        is opened for writing for the load alone, then for reading again."""
+        with _connect(self.uri, create=True) as writer:
+            ent = _load(writer, [Path(p) for p in paths], progress)
+        if self._backend is not None:
+            self._backend.close()
+            self._backend = None
+        self._engine = None
         return ent
 
     def query(self, text: str, draw: bool = True) -> Result:
@@ -95,7 +126,9 @@ class Client:
         return self.backend.counts()
 
     def close(self) -> None:
-        self.backend.close()
+        if self._backend is not None:
+            self._backend.close()
+            self._backend = None
 
     def __enter__(self) -> Client:
         return self
@@ -105,8 +138,18 @@ class Client:
 
 
 def connect(db: str | None = None) -> Client:
-    """Open a store: `bolt://…`/`neo4j://…` (NEO4J_USER/NEO4J_PASSWORD) or `embedded:PATH`."""
-    return Client(_connect(db))
+    """Open a store for reading: `bolt://…`/`neo4j://…` (NEO4J_USER/NEO4J_PASSWORD) or
+    `embedded:PATH`. An embedded store that does not exist yet is made by the first
+    `Client.load`; a query before that says there is none."""
+    from bpql.errors import BackendError
+
+    uri = db or default_db()
+    try:
+        return Client(_connect(uri, create=False, read_only=True), uri)
+    except BackendError as exc:
+        if exc.code != "BPQL-S020":  # no embedded store there yet
+            raise
+        return Client(None, uri)
 
 
 def diff_scenarios(

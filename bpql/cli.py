@@ -159,14 +159,14 @@ def cmd_load(args: argparse.Namespace) -> int:
     import time
     from concurrent.futures import ThreadPoolExecutor
 
-    from bpql.backends.base import default_db, new_token
-    from bpql.diff import diff, stored_graph
-    from bpql.load import LoadState, prepare, read_state, save_state, state_file, write
+    from bpql.backends.base import default_db
+    from bpql.diff import diff
+    from bpql.load import LoadState, apply, prepare, read_state, save_state, state_file
     from bpql.model.validate import ParseCache, validate_paths
 
     _no_cycle_collector()
     state_path = state_file(args.db or default_db())
-    state = read_state(state_path)
+    state = read_state(state_path, lambda line: print(line, file=sys.stderr))
     cache = ParseCache(state.parsed if state else None)
     # validated once, before connecting: a bad file must not even create a store
     ent = prepare(validate_paths([Path(p) for p in args.paths], cache))
@@ -176,20 +176,15 @@ def cmd_load(args: argparse.Namespace) -> int:
         changes = diff(old, ent.graph)
     else:
         with ThreadPoolExecutor(1) as pool, _backend(args, create=True) as backend:
-            # the files parsed now are pickled for the next load while the store is written
-            parsed = pool.submit(cache.pickled)
+            # the files read now are made data for the next load while the store is written
+            parsed = pool.submit(cache.entries)
             uri = backend.uri
-            token = backend.load_token()
-            trusted = state is not None and token is not None and state.token == token
-            trusted = trusted and not backend.altered
-            # the saved graph is what the store holds when the store names the same load
-            old = state.graph if trusted and state else stored_graph(backend)
-            changes = diff(old, ent.graph)
-            if changes.touched or not trusted or token is None:
-                token = new_token()
-                # only the difference, still all or nothing
-                write(backend, ent, _progress(), old, token)
-            save_state(state_path, LoadState(token, ent.graph, parsed.result()))
+            # only the difference, all or nothing, and only if no other load wrote meanwhile
+            done = apply(backend, ent, state, _progress())
+            changes = done.changes
+            save_state(
+                state_path, LoadState(done.token, ent.graph, parsed.result(), done.fingerprint)
+            )
     n = ent.graph.counts()
     if args.format == "json":
         doc: dict[str, object] = {"loaded": None if args.dry_run else ent.name}
@@ -240,8 +235,8 @@ def _stored_or_empty(args: argparse.Namespace) -> tuple[str, GraphData]:
         from bpql.backends.base import default_db
 
         return args.db or default_db(), GraphData()
-    with backend:
-        return backend.uri, stored_graph(backend)
+    with backend:  # one graph, even while a load commits
+        return backend.uri, backend.consistent(lambda: stored_graph(backend))
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

@@ -95,13 +95,24 @@ class Engine:
     def run(self, text: str, draw: bool = True) -> list[Result | ir.Plan]:
         """Each statement's answer; without `draw`, an answer that is more than its drawing
         (`impact of`, `risk of`, what-if) comes with its tables and no subgraph."""
-        results: list[Result | ir.Plan] = []
-        for p in self.prepare(text):
-            if isinstance(p.query, ir.ExplainIR):
-                results.append(self.compile(p.query.query))
-            else:
-                results.append(self.execute(p.query, draw))
-        return results
+
+        tries = 0
+
+        def answer() -> list[Result | ir.Plan]:
+            nonlocal tries
+            if tries:  # read again after a load: its ids and names too
+                self.catalog.clear()
+            tries += 1
+            results: list[Result | ir.Plan] = []
+            for p in self.prepare(text):
+                if isinstance(p.query, ir.ExplainIR):
+                    results.append(self.compile(p.query.query))
+                else:
+                    results.append(self.execute(p.query, draw))
+            return results
+
+        # the catalog's reads (references resolved) and every plan's statements: one graph
+        return self.backend.consistent(answer)
 
     def run_plan(
         self, plan: ir.Plan, check: Check | None = None, draw: bool = True
@@ -110,18 +121,23 @@ class Engine:
         column (or the column named, `statement#column`) of the earlier statements it names,
         less those of its `without`. `check` sees
         the rows so far after each statement and may stop the plan. Without `draw`, the
-        drawing's statements (`Statement.draws`) are left out."""
-        out: dict[str, Rows] = {}
-        for st in plan.statements:
-            if st.draws and not draw:
-                continue
-            params = dict(st.params)
-            for param in st.inputs:
-                params[param] = st.input_values(param, out)
-            out[st.name] = self.backend.read(st.cypher, params)
-            if check is not None:
-                check(st.name, out)
-        return out
+        drawing's statements (`Statement.draws`) are left out. All of them read one graph
+        (`Backend.consistent`): a load committing meanwhile is seen by none or by all."""
+
+        def run() -> dict[str, Rows]:
+            out: dict[str, Rows] = {}
+            for st in plan.statements:
+                if st.draws and not draw:
+                    continue
+                params = dict(st.params)
+                for param in st.inputs:
+                    params[param] = st.input_values(param, out)
+                out[st.name] = self.backend.read(st.cypher, params)
+                if check is not None:
+                    check(st.name, out)
+            return out
+
+        return self.backend.consistent(run)
 
     def execute(self, query: ir.QueryIR, draw: bool = True) -> Result:
         plan = self.compile(query)

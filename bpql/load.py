@@ -1,28 +1,50 @@
 """Loading: validate every file, then write the whole enterprise in one atomic step.
 
 A reload reads and writes only what changed. The state of the last load is kept beside the
-store (`state_file`): what each file parsed to, keyed by its path and content hash, and the
-graph written, under a token that the same write stored in the store. When the store's token
-is the saved one, the saved graph is what the store holds, so the difference is worked out
-without reading the store back, and unchanged files are not parsed again.
+store (`state_file`): what each file parsed to, keyed by its path and content hash, the graph
+written, a fingerprint of the store after the write (counts per label and type), and a token
+that the same write stored in the store. When the store's token is the saved one and the
+store's counts are the saved ones, the saved graph is what the store holds, so the difference
+is worked out without reading the store back, and unchanged files are not parsed again.
+
+The state is data, never code: one JSON document, read without following a link or opening
+anything but a regular file, bounded in size, and checked field by field (format, version,
+shape, types) before any of it is used. Anything else costs the next load its shortcut, and
+the load says so in one line. Loads that race each other are settled by the store: the write
+checks that the token read at the start is still there (`bpql.backends.base.claim`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import hashlib
+import itertools
+import operator
 import os
-import pickle
-from collections.abc import Sequence
+import stat
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
-from bpql.backends.base import Backend, Progress, alive
+from bpql.backends.base import Backend, Expected, Fingerprint, Progress, alive, new_token
 from bpql.graphdata import Enterprise, GraphData
+from bpql.schema import NODES, RELS
 
-#: bumped when what a state file holds changes shape; a state of another version is ignored
-STATE_VERSION = 1
+if TYPE_CHECKING:
+    from bpql.diff import Changes
+
+#: bumped when what a state file holds changes shape; a state of another version is not used
+STATE_VERSION = 2
+#: what a state file says it is, first thing
+STATE_FORMAT = "bpql-load-state"
+#: the largest state file read (1,000 services make about 30 MB; 10,000 about ten times that)
+MAX_STATE_BYTES = 1 << 30
+
+#: one line for the user, as `note(...)` receives it
+Note = Callable[[str], None]
 
 
 def load(backend: Backend, paths: Sequence[Path], progress: Progress | None = None) -> Enterprise:
@@ -39,12 +61,15 @@ def load(backend: Backend, paths: Sequence[Path], progress: Progress | None = No
 
 def prepare(enterprise: Enterprise) -> Enterprise:
     """The graph as it will be written: with its lint findings when the lint settings say
-    `store = true` (worked out once, so the difference a load reports includes them)."""
+    `store = true` (worked out once, so the difference a load reports includes them), and
+    each relationship pair once per type (a store holds a pair at most once)."""
+    from bpql.backends.base import distinct
     from bpql.lint.store import annotate
 
     if not enterprise.annotated:
         annotate(enterprise)
         enterprise.annotated = True
+    enterprise.graph = distinct(enterprise.graph)
     return enterprise
 
 
@@ -54,13 +79,58 @@ def write(
     progress: Progress | None = None,
     old: GraphData | None = None,
     token: str | None = None,
+    expect: Expected | None = None,
 ) -> Enterprise:
     """Make the store hold exactly `enterprise`, already validated, in one transaction
     (with its lint findings when the lint settings say `store = true`). With `old`, the
-    graph the store holds now, only the difference is written; `token` names the load."""
+    graph the store holds now, only the difference is written; `token` names the load;
+    `expect` is the token read before `old` was (see `Backend.replace_graph`)."""
     prepare(enterprise)
-    backend.replace_graph(enterprise.graph, progress, old, token)
+    backend.replace_graph(enterprise.graph, progress, old, token, expect)
     return enterprise
+
+
+@dataclass
+class Applied:
+    """What `apply` did: the changes, and the state the store is in after it."""
+
+    changes: Changes
+    token: str
+    fingerprint: Fingerprint
+    written: bool
+
+
+def apply(
+    backend: Backend,
+    enterprise: Enterprise,
+    state: LoadState | None,
+    progress: Progress | None = None,
+) -> Applied:
+    """A load against the store as it is: the saved `state` is trusted only when the store
+    still holds its token and its fingerprint; otherwise the store is read back (a full
+    difference, which also repairs a store changed behind the state). The token, the counts
+    and the graph are read in one read transaction, and the write goes ahead only if the
+    token is still the one read (another load may have written meanwhile)."""
+    from bpql.diff import diff, stored_graph
+
+    prepare(enterprise)
+    with backend.reading():
+        token = backend.load_token()
+        now = backend.fingerprint()
+        trusted = (
+            state is not None
+            and token is not None
+            and state.token == token
+            and state.fingerprint == now
+            and not backend.altered
+        )
+        old = state.graph if trusted and state is not None else stored_graph(backend)
+    changes = diff(old, enterprise.graph)
+    if trusted and token is not None and not changes.touched:
+        return Applied(changes, token, now, written=False)
+    made = new_token()
+    counted = backend.replace_graph(enterprise.graph, progress, old, made, Expected(token))
+    return Applied(changes, made, counted, written=True)
 
 
 @dataclass
@@ -69,8 +139,10 @@ class LoadState:
 
     token: str
     graph: GraphData
-    #: `bpql.model.validate.file_key` -> the parsed file, pickled
-    parsed: dict[str, bytes] = field(default_factory=dict)
+    #: `bpql.model.validate.file_key` -> what the file was read as (`ParseCache.entries`)
+    parsed: dict[str, Any] = field(default_factory=dict)
+    #: the store's counts right after the write (`Backend.fingerprint`)
+    fingerprint: Fingerprint = field(default_factory=dict)
 
 
 def state_file(uri: str) -> Path:
@@ -89,30 +161,189 @@ def state_file(uri: str) -> Path:
     return Path(folder) / f"{hashlib.sha256(name.encode()).hexdigest()[:24]}.state"
 
 
-def read_state(path: Path) -> LoadState | None:
-    """The saved state, or None when there is none or it cannot be read (it is only ever a
-    shortcut: without it, a load reads the store and parses every file)."""
+class _Unusable(Exception):
+    """Why a state file cannot be used, in words for the one line a load prints."""
+
+
+def read_state(path: Path, note: Note | None = None) -> LoadState | None:
+    """The saved state, or None when there is none or it cannot be used (it is only ever a
+    shortcut: without it, a load reads the store and parses every file). A state that is
+    there but cannot be used is told to `note` in one line; a missing one is not."""
+    try:
+        raw = _read_regular(path)
+        if raw is None:
+            return None
+        return _decode(raw)
+    except _Unusable as exc:
+        if note is not None:
+            from bpql.errors import escape_breaks
+
+            note(
+                escape_breaks(
+                    f"note: the saved load state {path} cannot be used ({exc}); this load "
+                    "reads the store and every file"
+                )
+            )
+        return None
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """The bytes of the regular file at `path` (None: no file), read without following a
+    link, without waiting on a FIFO or a device, and no more than MAX_STATE_BYTES."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _Unusable("it is a link, and a state file never is") from None
+        raise _Unusable(f"cannot open it: {exc.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _Unusable("it is not a regular file")
+        if info.st_size > MAX_STATE_BYTES:
+            raise _Unusable(f"it is larger than {MAX_STATE_BYTES >> 20} MB")
+        chunks = []
+        left = MAX_STATE_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 24))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0:
+            raise _Unusable(f"it is larger than {MAX_STATE_BYTES >> 20} MB")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise _Unusable(f"cannot read it: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+
+
+#: the types a node property may have in a state (JSON's scalars)
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+#: a state's fields, all required, none other
+_FIELDS = frozenset({"format", "version", "code", "token", "fingerprint", "graph", "parsed"})
+
+
+def _decode(raw: bytes) -> LoadState:
+    """A state document checked field by field (format, version, shape, types) and turned
+    back into a `LoadState`. orjson parses (it refuses nesting deeper than 1,024 and anything
+    but JSON); the checks are plain loops, as fast as the parse."""
+    import orjson
+
     from bpql.model.validate import paused_gc
 
-    try:
-        raw = path.read_bytes()
-        with paused_gc():
-            doc = pickle.loads(raw)
-        if doc.get("version") != _version():
-            return None
-        state = doc["state"]
-    except Exception:  # missing, truncated or foreign: ignore it
-        return None
-    return state if isinstance(state, LoadState) else None
+    with paused_gc():
+        try:
+            doc = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise _Unusable("it is not a BPQL load state") from None
+        if type(doc) is not dict or doc.get("format") != STATE_FORMAT:
+            raise _Unusable("it is not a BPQL load state")
+        if doc.get("version") != STATE_VERSION or doc.get("code") != _code():
+            raise _Unusable("another version of BPQL wrote it")
+        if set(doc) != _FIELDS:
+            raise _Unusable(f"expected the fields {', '.join(sorted(_FIELDS))}")
+        token = doc["token"]
+        if type(token) is not str or not token:
+            raise _Unusable("token: not a text")
+        return LoadState(token, _graph(doc["graph"]), _parsed(doc["parsed"]), _counts(doc))
+
+
+def _graph(doc: Any) -> GraphData:
+    """`graph`: per label, the schema's columns and rows of scalars of that width; per
+    relationship type, pairs of ids."""
+    if type(doc) is not dict or set(doc) != {"nodes", "rels"}:
+        raise _Unusable("graph: expected nodes and rels")
+    nodes, rels = doc["nodes"], doc["rels"]
+    if type(nodes) is not dict or set(nodes) != set(NODES):
+        raise _Unusable("graph.nodes: not this schema's labels")
+    if type(rels) is not dict or set(rels) != set(RELS):
+        raise _Unusable("graph.rels: not this schema's relationship types")
+    graph = GraphData()
+    for label, table in nodes.items():
+        columns = NODES[label].prop_names
+        if type(table) is not dict or table.get("columns") != list(columns):
+            raise _Unusable(f"graph.nodes.{label}: not this schema's columns")
+        rows = table.get("rows")
+        # whole-list checks through builtins: a reload at 1,000 services reads 35,000 rows
+        if (
+            type(rows) is not list
+            or not set(map(type, rows)) <= {list}
+            or not set(map(len, rows)) <= {len(columns)}
+            or not set(map(type, itertools.chain.from_iterable(rows))) <= _SCALARS
+        ):
+            raise _Unusable(f"graph.nodes.{label}: a row that is not {len(columns)} plain values")
+        # every row has the columns' width (checked above)
+        graph.nodes[label] = [dict(zip(columns, row, strict=False)) for row in rows]
+    for type_, pairs in rels.items():
+        if (
+            type(pairs) is not list
+            or not set(map(type, pairs)) <= {list}
+            or not set(map(len, pairs)) <= {2}
+            or not set(map(type, itertools.chain.from_iterable(pairs))) <= {str}
+        ):
+            raise _Unusable(f"graph.rels.{type_}: not a list of pairs of ids")
+        graph.rels[type_] = list(map(tuple, pairs))
+    return graph
+
+
+def _parsed(doc: Any) -> dict[str, Any]:
+    """`parsed`: per file key, the file's name and its data (any JSON: it is checked
+    against the file format again when it is used, like a file just read)."""
+    if type(doc) is not dict or not all(
+        type(e) is dict and set(e) == {"file", "data"} and type(e["file"]) is str
+        for e in doc.values()
+    ):
+        raise _Unusable("parsed: not a map of files to their data")
+    return cast("dict[str, Any]", doc)
+
+
+def _counts(doc: dict[str, Any]) -> Fingerprint:
+    """`fingerprint`: a count (a whole number) per label and per relationship type."""
+    counts = doc["fingerprint"]
+    if (
+        type(counts) is not dict
+        or set(counts) != {"nodes", "relationships"}
+        or type(counts["nodes"]) is not dict
+        or type(counts["relationships"]) is not dict
+        or set(counts["nodes"]) != set(NODES)
+        or set(counts["relationships"]) != set(RELS)
+        or not all(type(n) is int for part in counts.values() for n in part.values())
+    ):
+        raise _Unusable("fingerprint: not a count per label and relationship type")
+    return cast(Fingerprint, counts)
 
 
 def save_state(path: Path, state: LoadState) -> None:
     """Write the state atomically (a kill leaves the old file or the new); a folder that
-    cannot take it costs the next load its shortcut, not this load."""
-    raw = pickle.dumps(
-        {"version": _version(), "state": state},
-        protocol=pickle.HIGHEST_PROTOCOL,
-    )
+    cannot take it costs the next load its shortcut, not this load, and so does a value JSON
+    cannot hold (none that validated files give)."""
+    import orjson
+
+    from bpql.model.validate import paused_gc
+
+    nodes = {}
+    for label, rows in state.graph.nodes.items():
+        columns = NODES[label].prop_names
+        nodes[label] = {"columns": columns, "rows": _rows(rows, columns)}
+    doc = {
+        "format": STATE_FORMAT,
+        "version": STATE_VERSION,
+        "code": _code(),
+        "token": state.token,
+        "fingerprint": state.fingerprint,
+        "graph": {"nodes": nodes, "rels": state.graph.rels},
+        "parsed": state.parsed,
+    }
+    with paused_gc():
+        try:
+            raw = orjson.dumps(doc, default=_plain)
+        except TypeError:  # a number beyond 64 bits, say
+            return
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -120,31 +351,57 @@ def save_state(path: Path, state: LoadState) -> None:
             pid = stale.name[len(path.name) + 1 : -len(".tmp")]
             if pid.isdigit() and not alive(int(pid)):
                 stale.unlink(missing_ok=True)
-        tmp.write_bytes(raw)
+        tmp.unlink(missing_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(tmp, flags, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(raw)
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
 
 
-def _version() -> tuple[int, str, str]:
-    """What a state must have been written by: this format, and this exact code for reading
-    files and for the graph (a parsed file pickled by other code could unpickle wrongly)."""
-    import bpql
+def _plain(value: Any) -> Any:
+    """What orjson does not take as it is: the YAML reader's numbers and strings that keep
+    their formatting (ruamel's ScalarFloat, ...), as the plain value."""
+    for kind in (bool, int, float, str):
+        if isinstance(value, kind):
+            return kind(value)
+    raise TypeError(type(value).__name__)
 
-    digest = hashlib.sha256(bpql.__version__.encode())
-    root = Path(bpql.__file__).parent
-    for name in (
-        "schema.py",
-        "graphdata.py",
-        "model/format.py",
-        "model/validate.py",
-        "model/yamlpos.py",
-        "fmea.py",
-        "criticality.py",
-        "ids.py",
-        "durations.py",
-    ):
-        with contextlib.suppress(OSError):
-            digest.update((root / name).read_bytes())
-    return (STATE_VERSION, bpql.__version__, digest.hexdigest())
+
+def _rows(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[Any]:
+    """Node rows as lists of their columns' values (a row lacking one has None there)."""
+    if len(columns) > 1:
+        with contextlib.suppress(KeyError):
+            return list(map(operator.itemgetter(*columns), rows))
+    return [[r.get(c) for c in columns] for r in rows]
+
+
+def _code() -> str:
+    """What a state must have been written by: this exact code for reading files and for the
+    graph (a file read by other code may have read differently)."""
+    if not _CODE:
+        import bpql
+
+        digest = hashlib.sha256(f"{STATE_VERSION}|{bpql.__version__}".encode())
+        root = Path(bpql.__file__).parent
+        for name in (
+            "schema.py",
+            "graphdata.py",
+            "model/format.py",
+            "model/validate.py",
+            "model/yamlpos.py",
+            "fmea.py",
+            "criticality.py",
+            "ids.py",
+            "durations.py",
+        ):
+            with contextlib.suppress(OSError):
+                digest.update((root / name).read_bytes())
+        _CODE.append(digest.hexdigest())
+    return _CODE[0]
+
+
+_CODE: list[str] = []

@@ -98,7 +98,9 @@ AWKWARD = [
 
 def test_the_bulk_build_keeps_every_value_as_it_was(tmp_path: Path) -> None:
     """The embedded store is built from staged CSV files: strings that need quoting, empty
-    strings (not NULL), NULLs, numbers and flags all come back as they went in."""
+    strings (not NULL), NULLs, numbers and flags all come back as they went in; a pair given
+    twice is one relationship."""
+    from bpql.backends.base import distinct
     from bpql.backends.ladybug import LadybugBackend
     from bpql.diff import diff, stored_graph
     from bpql.graphdata import GraphData
@@ -117,17 +119,20 @@ def test_the_bulk_build_keeps_every_value_as_it_was(tmp_path: Path) -> None:
             moment_of_truth=bool(i % 2),
         )
     data.add_rel("NEXT", "svc-0.s", "svc-1.s")
-    data.add_rel("NEXT", "svc-0.s", "svc-1.s")  # a pair twice is two relationships
+    data.add_rel("NEXT", "svc-0.s", "svc-1.s")  # a pair twice is one relationship
     with LadybugBackend(str(tmp_path / "g.lbdb")) as backend:
-        backend.replace_graph(data)
+        written = backend.replace_graph(data)
         back = stored_graph(backend)
         assert backend.load_token() is not None
-    assert not diff(back, data).touched
+        assert backend.fingerprint() == written
+    assert not diff(back, distinct(data)).touched
+    assert written["relationships"]["NEXT"] == 1 and written["nodes"]["Step"] == len(AWKWARD)
     names = {r["id"]: r["name"] for r in back.nodes["Service"]}
     assert names == {f"svc-{i}": text for i, text in enumerate(AWKWARD)}
     assert back.nodes["Service"][0]["description"] == ""
-    assert back.rels["NEXT"] == [("svc-0.s", "svc-1.s")] * 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.lbdb"]
+    assert back.rels["NEXT"] == [("svc-0.s", "svc-1.s")]
+    # the load lock's file stays (removing it would let two writers lock two files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.lbdb", "g.lbdb.lock"]
 
 
 def test_a_small_change_patches_a_copy_and_switches_it_in(tmp_path: Path) -> None:
@@ -211,3 +216,130 @@ def test_a_writer_that_takes_the_lock_after_the_switch_does_not_undo_the_load(
     monkeypatch.undo()
     with lb.LadybugBackend(str(path), read_only=True) as reader:
         assert stored_graph(reader).nodes["Service"] == data.nodes["Service"]
+
+
+@pytest.mark.parametrize(
+    ("uri", "shown"),
+    [
+        ("bolt://neo4j:s3cret@db.example:7687", "bolt://neo4j:***@db.example:7687"),
+        ("neo4j+s://u:p@ss:w/rd@h:7687?x=1", "neo4j+s://u:***@h:7687?x=1"),
+        ("bolt://:pw@h", "bolt://:***@h"),
+        ("bolt://neo4j@h:1", "bolt://neo4j@h:1"),
+        ("bolt://h:1", "bolt://h:1"),
+        ("embedded:.bpql/a@b.lbdb", "embedded:.bpql/a@b.lbdb"),
+    ],
+)
+def test_a_uri_is_shown_without_its_password(uri: str, shown: str) -> None:
+    from bpql.backends.registry import redact, scrub
+
+    assert redact(uri) == shown
+    said = scrub(f"cannot reach {uri}: given URI {uri!r}", uri)
+    assert said == f"cannot reach {shown}: given URI {shown!r}"
+
+
+def test_a_driver_message_is_scrubbed_of_passwords_also_encoded() -> None:
+    from bpql.backends.registry import scrub
+
+    uri = "bolt://neo4j:p%40ss/w0rd@h:1"
+    text = "auth p%40ss/w0rd, p@ss/w0rd failed; env Tr1cky Secret and Tr1cky%20Secret; ab"
+    out = scrub(text, uri, "Tr1cky Secret", "ab", None)
+    assert "ss/w0rd" not in out and "Tr1cky" not in out and out.endswith("; ab")
+
+
+GOOD_FILES = Path(__file__).resolve().parent / "blueprints" / "good"
+INSURER_FILES = Path(__file__).resolve().parents[1] / "examples" / "insurer"
+
+
+def _client_reads_only(db: str) -> None:
+    """`bpql.connect` opens for reading: a write through the read path is refused with one
+    clear error, `Client.load` writes all the same, and a load by another process beside an
+    open client succeeds and is what the client's next query reads."""
+    import bpql as api
+    from tests.test_load import bpql
+
+    with api.connect(db) as client:
+        client.load(GOOD_FILES)
+        assert len(client.query("find services").table.rows) == 1
+        with pytest.raises(BackendError) as info:
+            client.backend.read("CREATE (:Service {id: 'sneaky', name: 'Sneaky'})", {})
+        assert info.value.code in ("BPQL-S022", "BPQL-S023") and "\n" not in str(info.value)
+        assert "read" in str(info.value)
+        r = bpql("load", str(INSURER_FILES), "--db", db, process=True)
+        assert r.returncode == 0, r.stderr
+        assert len(client.query("find services").table.rows) == 6
+        assert client.stats()["nodes"]["Service"] == 6
+    with api.connect(db) as client:  # nothing was written by the refused CREATE
+        assert "sneaky" not in {row[0] for row in client.query("find services").table.rows}
+
+
+def test_the_python_api_reads_only_embedded(tmp_path: Path) -> None:
+    import bpql as api
+
+    db = f"embedded:{tmp_path / 'store' / 'g.lbdb'}"
+    client = api.connect(db)  # no store yet: nothing made, a query says so
+    with pytest.raises(BackendError) as info:
+        client.query("find services")
+    assert info.value.code == "BPQL-S020"
+    assert not (tmp_path / "store").exists()
+    client.close()
+    _client_reads_only(db)
+
+
+@pytest.mark.neo4j
+def test_the_python_api_reads_only_neo4j(
+    neo4j_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEO4J_USER", neo4j_server.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_server.password)
+    _client_reads_only(neo4j_server.uri)
+
+
+@pytest.mark.neo4j
+def test_a_plan_and_its_references_run_in_one_read_transaction(
+    neo4j_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every read of `impact of` (the catalog's lookups and the plan's statements) runs in
+    the one transaction `Backend.reading` holds, in READ access mode."""
+    import bpql as api
+
+    monkeypatch.setenv("NEO4J_USER", neo4j_server.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_server.password)
+    with api.connect(neo4j_server.uri) as client:
+        client.load(INSURER_FILES)
+        backend = client.backend
+        read = backend.read
+        seen: list[Any] = []
+
+        def recording(cypher: str, params: dict[str, Any]) -> Any:
+            seen.append(backend._tx)  # type: ignore[attr-defined]
+            return read(cypher, params)
+
+        monkeypatch.setattr(backend, "read", recording)
+        client.engine.catalog.clear()
+        result = client.query('impact of department "billing"')
+        assert result.table is not None and result.table.rows
+        assert len(seen) > 5 and seen[0] is not None and all(tx is seen[0] for tx in seen)
+        seen.clear()
+        client.stats()
+        assert len(seen) > 20 and seen[0] is not None and all(tx is seen[0] for tx in seen)
+
+
+def test_a_read_that_a_load_overtook_runs_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`consistent` reads the load token before and after: a different one (a load
+    committed in between) runs the reads again, and loads that never stop end in one line."""
+    import itertools
+
+    from bpql.backends.ladybug import LadybugBackend
+
+    with LadybugBackend(str(tmp_path / "g.lbdb")) as backend:
+        tokens = iter(["a", "b", "b", "b"])
+        monkeypatch.setattr(backend, "load_token", lambda: next(tokens))
+        runs: list[int] = []
+        assert backend.consistent(lambda: runs.append(1) or len(runs)) == 2
+        counter = itertools.count()
+        monkeypatch.setattr(backend, "load_token", lambda: str(next(counter)))
+        with pytest.raises(BackendError) as info:
+            backend.consistent(lambda: 1)
+        assert info.value.code == "BPQL-S034" and "\n" not in str(info.value)

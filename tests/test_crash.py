@@ -260,4 +260,4 @@ def test_embedded_load_killed_at_any_moment_leaves_the_old_graph_or_the_new(
     store.load(sources["good"])
     assert _state(store, graphs) == "good"
     left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("graph.lbdb"))
-    assert left == ["graph.lbdb", "graph.lbdb.state"], left
+    assert left == ["graph.lbdb", "graph.lbdb.lock", "graph.lbdb.state"], left

@@ -49,9 +49,11 @@ def test_querying_a_missing_or_empty_store_says_how_to_load_one(tmp_path: Path) 
         assert not (tmp_path / "typo").exists()  # no folders made for a mistyped path
     empty = tmp_path / "empty" / "g.lbdb"
     assert bpql("stats", "--db", f"embedded:{empty}").returncode == 3  # stats creates nothing
-    from bpql.api import connect
+    from bpql.backends import connect
 
-    connect(f"embedded:{empty}").close()  # an empty store, as an aborted set-up leaves one
+    # an empty store, as an aborted set-up leaves one (the backend's connect makes one;
+    # bpql.connect opens for reading and makes nothing)
+    connect(f"embedded:{empty}").close()
     r = bpql("query", "find services", "--db", f"embedded:{empty}")
     assert r.returncode == 3 and "holds no enterprise: load one first" in r.stderr
 

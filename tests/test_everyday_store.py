@@ -170,7 +170,7 @@ def test_a_second_writer_is_told_which_process_holds_the_store(tmp_path: Path) -
     store = embedded_store(tmp_path)
     store.load(INSURER)
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import bpql, sys; c = bpql.connect(sys.argv[1]); "
+        [sys.executable, "-c", "import bpql.backends as b, sys; c = b.connect(sys.argv[1]); "
          "print('open', flush=True); sys.stdin.read()", store.uri],
         cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
@@ -180,7 +180,7 @@ def test_a_second_writer_is_told_which_process_holds_the_store(tmp_path: Path) -
         assert r.returncode == 3 and r.stdout == ""
         assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
         assert r.stderr.startswith(f"error: the embedded store {store.uri} is open for writing")
-        assert f"PID {holder.pid} (" in r.stderr and "bpql.connect" in r.stderr
+        assert f"PID {holder.pid} (" in r.stderr and "b.connect" in r.stderr
         r = bpql("load", str(INSURER), "--db", store.uri, "--format", "json")
         assert r.returncode == 3 and json.loads(r.stdout)["error"]["code"] == "BPQL-S030"
         # readers are not locked out by the writer

@@ -345,3 +345,62 @@ def test_wrong_password_is_one_line_naming_the_uri_not_the_password(neo4j_server
             assert lines[0].startswith("error: ") and neo4j_server.uri in lines[0]
         assert wrong not in r.stderr + r.stdout
         assert neo4j_server.password not in r.stderr + r.stdout
+
+
+SECRET = "Sup3r-Secret-Pw"
+
+
+def _no_secret(r: subprocess.CompletedProcess[str], fmt: str) -> str:
+    """The one-line error (or the error object), checked to hold no secret; its message."""
+    assert r.returncode != 0
+    assert SECRET not in r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    if fmt == "json":
+        assert r.stderr == ""
+        message: str = json.loads(r.stdout)["error"]["message"]
+        return message
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), r.stderr
+    return lines[0]
+
+
+def _as(fmt: str) -> list[str]:
+    return ["--format", "json"] if fmt == "json" else []
+
+
+@pytest.mark.parametrize("scheme", ["bolt", "neo4j"])
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_password_in_the_uri_is_never_shown_unreachable_host(scheme: str, fmt: str) -> None:
+    """Item 7: `--db bolt://neo4j:SECRET@host` names the store as `bolt://neo4j:***@host`,
+    through `stats` and `load`, as text and as JSON."""
+    port = free_port()
+    uri = f"{scheme}://neo4j:{SECRET}@127.0.0.1:{port}"
+    env = {**os.environ, "NEO4J_PASSWORD": SECRET}
+    for args in (
+        ["stats"],
+        ["load", GOOD],
+        ["load", GOOD, "--dry-run"],
+        ["query", "find services"],
+    ):
+        r = bpql(*args, "--db", uri, *_as(fmt), env=env, timeout=60)
+        message = _no_secret(r, fmt)
+        assert f"{scheme}://neo4j:***@127.0.0.1:{port}" in message, message
+    # nor where the scheme is not one BPQL knows
+    r = bpql("stats", "--db", f"http://neo4j:{SECRET}@127.0.0.1:{port}", *_as(fmt))
+    assert "http://neo4j:***@127.0.0.1" in _no_secret(r, fmt)
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_password_in_the_uri_is_never_shown_real_server(neo4j_server: Any, fmt: str) -> None:
+    """Item 7 against a real Neo4j: credentials in the URI are refused before the driver
+    sees them (wrong or right), and a wrong NEO4J_PASSWORD is refused without showing it."""
+    host = neo4j_server.uri.partition("//")[2]
+    env = {**os.environ, "NEO4J_USER": neo4j_server.user, "NEO4J_PASSWORD": SECRET}
+    for uri in (f"bolt://neo4j:{SECRET}@{host}", f"neo4j://{neo4j_server.user}:{SECRET}@{host}"):
+        for args in (["stats"], ["load", GOOD]):
+            r = bpql(*args, "--db", uri, *_as(fmt), env=env, timeout=60)
+            message = _no_secret(r, fmt)
+            assert ":***@" in message and "NEO4J_PASSWORD" in message, message
+    r = bpql("load", GOOD, "--db", neo4j_server.uri, *_as(fmt), env=env, timeout=60)
+    assert neo4j_server.uri in _no_secret(r, fmt)

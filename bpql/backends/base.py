@@ -6,14 +6,16 @@ between Neo4j and LadybugDB (labels per lane, schema DDL, driver value types) st
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import time
 import uuid
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from bpql.backends import writes
 from bpql.backends.writes import Capabilities
@@ -24,10 +26,29 @@ from bpql.schema import LANES, NODES, RELS
 Progress = Callable[[int, int], None]
 """Called with (done, total) units of work as a load proceeds."""
 
-Run = Callable[[str, dict[str, Any]], None]
-"""Runs one write statement with its parameters inside the open transaction."""
+Run = Callable[[str, dict[str, Any]], list[list[Any]]]
+"""Runs one statement with its parameters inside the open transaction; its rows (none for
+most writes)."""
+
+Fingerprint = dict[str, dict[str, int]]
+"""Nodes per label and relationships per type, as `Backend.counts` gives them: what a load
+wrote, kept in its saved state and compared with the store at the next load."""
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The load token a load read from the store before it worked out what to write (None:
+    the store had none). The write goes ahead only if the store still holds it."""
+
+    token: str | None
+
 
 BATCH = 10_000
+
+T = TypeVar("T")
+
+#: how many times `Backend.consistent` reads again when loads keep committing beside it
+READ_TRIES = 5
 
 
 def default_db() -> str:
@@ -47,6 +68,8 @@ class Backend(ABC):
     #: the time limit set by `set_time_limit`, in seconds, and when it runs out (monotonic)
     time_limit: float | None = None
     deadline: float | None = None
+    #: inside `consistent` (nested calls do not check again)
+    _consistent: bool = False
 
     @classmethod
     @abstractmethod
@@ -58,7 +81,42 @@ class Backend(ABC):
 
     @abstractmethod
     def read(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-        """Run a read query; values come back as plain Python or bpql.result graph types."""
+        """Run a read query; values come back as plain Python or bpql.result graph types.
+
+        A statement that writes is refused (`BPQL-S022`) on a store opened read-only."""
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Every `read` inside runs in one read transaction (READ access mode on Neo4j).
+        Nested uses share the outer one. A store whose opens already see one snapshot (the
+        embedded store) needs nothing more."""
+        yield
+
+    def consistent(self, work: Callable[[], T]) -> T:
+        """`work`'s reads as one graph: in one read transaction, with the load token read
+        before and after. Neo4j's transactions are read-committed, so a load committing
+        in the middle of several statements is seen by the later ones only; every load that
+        writes changes the token, so a different token after means `work` runs again (up to
+        READ_TRIES times; `retry` is called before each new try). Nested calls run once,
+        inside the outer one's check."""
+        if self._consistent:
+            return work()
+        self._consistent = True
+        try:
+            for _ in range(READ_TRIES):
+                with self.reading():
+                    before = self.load_token()
+                    result = work()
+                    after = self.load_token()
+                if before == after:
+                    return result
+        finally:
+            self._consistent = False
+        raise BackendError(
+            f"the store {self.uri} was written {READ_TRIES} times while this read it (loads "
+            "one after another?); try again when they have finished",
+            code="BPQL-S034",
+        )
 
     def set_time_limit(self, seconds: float | None) -> None:
         """Stop every read from now on once `seconds` have passed (None: no limit): the store
@@ -99,8 +157,10 @@ class Backend(ABC):
         progress: Progress | None = None,
         old: GraphData | None = None,
         token: str | None = None,
-    ) -> None:
-        """Make the stored graph exactly `data`, atomically: all of it or none of it.
+        expect: Expected | None = None,
+    ) -> Fingerprint:
+        """Make the stored graph exactly `data`, atomically: all of it or none of it; return
+        the fingerprint of what the store then holds, counted inside the same transaction.
 
         Without `old`: per label, delete the nodes no longer in `data`, then upsert the rest
         batch by batch; per relationship type, delete them all, then create `data`'s batch by
@@ -109,19 +169,25 @@ class Backend(ABC):
         ticks once per batch (an empty label or type counts as one). `token` names this
         load in the store, written in the same transaction (see `load_token`); without one a
         new one is made, so a state saved for the graph before is never taken for this one.
+        With `expect`, the transaction first checks that the store still holds the token the
+        caller read (`claim`): if another load wrote meanwhile, nothing is written.
         """
         caps = self.capabilities
         token = token or new_token()
+        data = distinct(data)
+        counted: list[Fingerprint] = []
 
         def work(run: Run) -> None:
+            claim(run, caps, expect, token, self.uri)
             if old is None:
                 _write_graph(run, data, caps, progress)
             else:
                 write_changes(run, old, data, caps, progress)
-            if token is not None:
-                run(writes.set_load_token(), {"token": token})
+            run(writes.set_load_token(), {"token": token})
+            counted[:] = [fingerprint(run)]
 
         self.write_transaction(work)
+        return counted[0]
 
     def load_token(self) -> str | None:
         """The token the last load wrote, or None (none yet, or a store from before tokens)."""
@@ -131,6 +197,15 @@ class Backend(ABC):
             return None
         return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
+    def fingerprint(self) -> Fingerprint:
+        """What the store holds, counted (see `Fingerprint`)."""
+        return fingerprint(lambda cypher, params: self.read(cypher, params)[1])
+
+    def replaced(self) -> bool:
+        """Whether a load elsewhere has replaced the store since this open, which then still
+        reads the graph from before (an embedded store is switched by a rename)."""
+        return False
+
     @abstractmethod
     def server_info(self) -> str: ...
 
@@ -138,18 +213,23 @@ class Backend(ABC):
     def close(self) -> None: ...
 
     def counts(self) -> dict[str, dict[str, int]]:
-        """Node counts per label and relationship counts per type (schema labels only)."""
-        nodes = {}
-        for label in sorted(NODES):
-            _, rows = self.read(f"MATCH (n:{label}) RETURN count(n) AS c", {})
-            nodes[label] = int(rows[0][0])
-        rels = {}
-        for t, kind in sorted(RELS.items()):
-            _, rows = self.read(
-                f"MATCH (:{kind.src})-[r:{t}]->(:{kind.dst}) RETURN count(r) AS c", {}
-            )
-            rels[t] = int(rows[0][0])
-        return {"nodes": nodes, "relationships": rels}
+        """Node counts per label and relationship counts per type (schema labels only), read
+        as one graph (`consistent`), so they are the counts of one load."""
+
+        def count() -> dict[str, dict[str, int]]:
+            nodes = {}
+            rels = {}
+            for label in sorted(NODES):
+                _, rows = self.read(f"MATCH (n:{label}) RETURN count(n) AS c", {})
+                nodes[label] = int(rows[0][0])
+            for t, kind in sorted(RELS.items()):
+                _, rows = self.read(
+                    f"MATCH (:{kind.src})-[r:{t}]->(:{kind.dst}) RETURN count(r) AS c", {}
+                )
+                rels[t] = int(rows[0][0])
+            return {"nodes": nodes, "relationships": rels}
+
+        return self.consistent(count)
 
     def __enter__(self) -> Backend:
         return self
@@ -161,6 +241,56 @@ class Backend(ABC):
 def new_token() -> str:
     """A name for one load written (see `Backend.load_token`)."""
     return uuid.uuid4().hex
+
+
+def claim(run: Run, caps: Capabilities, expect: Expected | None, token: str, uri: str) -> None:
+    """The compare-and-set of every load, first in its write transaction (or, on a store
+    that one process writes at a time, just before its switch): take the load-state node's
+    write lock where writers share the store, then check that the store still holds the
+    token `expect` names. Another load that committed since the caller read it means the
+    difference was worked out against a graph the store no longer holds: nothing is written,
+    and the user is told to run the load again (it then reads the new graph)."""
+    if caps.row_locks:
+        run(writes.lock_load_state(), {"claim": token})
+    if expect is None:
+        return
+    rows = run(writes.load_token(), {})
+    found = rows[0][0] if rows and rows[0] else None
+    if (None if found is None else str(found)) != expect.token:
+        raise lost_race(uri)
+
+
+def lost_race(uri: str) -> BackendError:
+    """What a load says when another load wrote the store between its reading and its
+    writing (or, on Neo4j, made the same nodes at the same moment)."""
+    return BackendError(
+        f"another load changed the store since this one read it; run it again ({uri}: "
+        "nothing was written by this one)",
+        code="BPQL-S032",
+    )
+
+
+def fingerprint(query: Callable[[str, dict[str, Any]], list[list[Any]]]) -> Fingerprint:
+    """Nodes per label and relationships per type, counted by one statement (`query` runs
+    it: inside a load's transaction, or as a read)."""
+    out: Fingerprint = {"nodes": dict.fromkeys(sorted(NODES), 0)}
+    out["relationships"] = dict.fromkeys(sorted(RELS), 0)
+    for kind, name, count in query(writes.count_all(), {}):
+        out[str(kind)][str(name)] = int(count)
+    return out
+
+
+def distinct(data: GraphData) -> GraphData:
+    """`data` with each relationship pair once per type: a relationship type holds a pair at
+    most once (`uses: [crm, crm]` is one USES), so loading never makes a pair twice and the
+    graph written is the graph compared at the next load."""
+    rels = {}
+    for type_, pairs in data.rels.items():
+        unique = list(dict.fromkeys(pairs))
+        rels[type_] = pairs if len(unique) == len(pairs) else unique
+    if all(rels[t] is data.rels[t] for t in rels):
+        return data
+    return GraphData(nodes=data.nodes, rels=rels)
 
 
 def alive(pid: int) -> bool:
@@ -204,6 +334,7 @@ def _write_graph(run: Run, data: GraphData, caps: Capabilities, progress: Progre
             _upsert(run, label, chunk, caps)
             tick()
     for type_, pairs in data.rels.items():
+        # none of the type left and the pairs distinct: CREATE cannot make a pair twice
         run(writes.delete_relationships(type_), {})
         create = writes.create_relationships(type_)
         for chunk in batches(pairs):
@@ -318,10 +449,16 @@ def write_changes(
             if chunk:
                 rows = [{"s": s, "d": d} for s, d in chunk]
                 run(writes.delete_relationship_pairs(type_), {"rows": rows})
+        # a type the store held none of (a first load) is cleared and created, which cannot
+        # make a pair twice and is the fast path; other additions are MERGEd
+        first = bool(made) and not old.rels.get(type_)
+        if first:
+            run(writes.delete_relationships(type_), {})
+        write = writes.create_relationships if first else writes.merge_relationships
         for chunk in batches(made):
             if chunk:
                 rows = [{"s": s, "d": d} for s, d in chunk]
-                run(writes.create_relationships(type_), {"rows": rows})
+                run(write(type_), {"rows": rows})
             done += 1
             if progress:
                 progress(done, total)

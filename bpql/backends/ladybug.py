@@ -13,6 +13,7 @@ import math
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -23,10 +24,15 @@ from typing import Any, cast
 from bpql.backends import writes
 from bpql.backends.base import (
     Backend,
+    Expected,
+    Fingerprint,
     Progress,
     Run,
     alive,
     change_size,
+    claim,
+    distinct,
+    fingerprint,
     new_token,
     write_changes,
 )
@@ -63,15 +69,22 @@ class LadybugBackend(Backend):
     def __init__(self, path: str, *, read_only: bool = False) -> None:
         """LadybugDB lets one process open a store for writing and any number open it
         read-only beside it (a read-only open sees what was committed when it opened), so
-        readers open read-only and never lock anyone out; two writers exclude each other."""
+        readers open read-only and never lock anyone out; two writers exclude each other.
+
+        A writer also holds an OS lock on `<store>.lock` from its open to its close: a load
+        closes the store itself to switch the new one in, and LadybugDB's own lock is free
+        in that moment, where another load would read a token about to be replaced."""
         import ladybug
 
         self.path = Path(path)
         self.uri = f"embedded:{path}"
         self.read_only = read_only
+        self._lock: int | None = None
+        self._opened = _identity(self.path)
         try:
             if not read_only:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._lock = _take_load_lock(self.path, self.uri)
             self._db = _open_read_only(self) if read_only else _open_writable(self)
             self._conn = ladybug.Connection(self._db)
             if not read_only:
@@ -85,7 +98,11 @@ class LadybugBackend(Backend):
                 self._add_missing_columns()
                 _remove_stale_builds(self.path)
         except (RuntimeError, OSError) as exc:
+            self._release()
             raise _open_error(self.uri, exc) from None
+        except BaseException:
+            self._release()
+            raise
 
     def _add_missing_columns(self) -> None:
         """A store written by an older BPQL lacks the properties added since (`CREATE ... IF
@@ -120,8 +137,22 @@ class LadybugBackend(Backend):
         return f"LadybugDB {ladybug.__version__} at {self.uri}"
 
     def close(self) -> None:
-        self._conn.close()
-        self._db.close()
+        try:
+            self._conn.close()
+            self._db.close()
+        finally:
+            self._release()
+
+    def replaced(self) -> bool:
+        """A read-only open holds the file it opened; a load renames a new one over it."""
+        return self.read_only and _identity(self.path) != self._opened
+
+    def _release(self) -> None:
+        """Let the next writer in (closing the lock file's descriptor drops the OS lock)."""
+        if self._lock is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._lock)
+            self._lock = None
 
     def replace_graph(
         self,
@@ -129,7 +160,8 @@ class LadybugBackend(Backend):
         progress: Progress | None = None,
         old: GraphData | None = None,
         token: str | None = None,
-    ) -> None:
+        expect: Expected | None = None,
+    ) -> Fingerprint:
         """Build the new store beside this one, check it, close it cleanly, then rename it
         over this one: a kill at any moment leaves a store that opens and holds the old graph
         or the new one, and readers (read-only opens) are never blocked.
@@ -137,12 +169,17 @@ class LadybugBackend(Backend):
         With `old` (the graph this store holds now) the new store is a copy of this one with
         only the difference written, in one transaction; without, it is built from staged CSV
         files with `COPY FROM` (LadybugDB's bulk path: the per-row MATCH of an UNWIND is what
-        made a 1,000-service load take minutes)."""
+        made a 1,000-service load take minutes).
+
+        This process holds the store's load lock throughout (see `__init__`); with `expect`,
+        the store's token is compared with it once more just before the store is closed for
+        the switch (`claim`), and a different one means nothing is switched in."""
         if self.read_only:
             raise BackendError(
                 f"internal: the store {self.uri} was opened read-only", code="BPQL-S050"
             )
         token = token or new_token()
+        data = distinct(data)
         if old is not None and change_size(old, data, PATCH_LIMIT) > PATCH_LIMIT:
             old = None  # a bulk build beats that many single writes
         beside = self.path.with_name(f"{self.path.name}.load-{os.getpid()}")
@@ -150,17 +187,19 @@ class LadybugBackend(Backend):
         closed = switched = False
         try:
             if old is None:
-                _build(beside, data, progress, token)
+                counted = _build(beside, data, progress, token)
+                claim(self._run, LADYBUG, expect, token, self.uri)
                 self._conn.close()
                 self._db.close()
                 closed = True
             else:
+                claim(self._run, LADYBUG, expect, token, self.uri)
                 # a copy of a store closed cleanly: checkpointed, no log beside it
                 self._conn.close()
                 self._db.close()
                 closed = True
                 shutil.copyfile(self.path, beside)
-                _patch(beside, old, data, progress, token)
+                counted = _patch(beside, old, data, progress, token)
             _check_closed(beside)
             marker = os.environ.get("BPQL_TEST_COMMIT_MARKER")
             if marker:  # the crash test kills the load from here on, through the switch
@@ -171,6 +210,12 @@ class LadybugBackend(Backend):
             _remove_store(beside)
             if closed:
                 self._reopen_after(switched)
+        return counted
+
+    def _run(self, cypher: str, params: dict[str, Any]) -> list[list[Any]]:
+        result = self._conn.execute(cypher, params)
+        assert not isinstance(result, list)
+        return cast(list[list[Any]], result.get_all())
 
     def _reopen_after(self, switched: bool) -> None:
         """Open the store again after a load closed it; another writer that took the lock
@@ -209,6 +254,12 @@ class LadybugBackend(Backend):
         except RuntimeError as exc:
             if left is not None and str(exc).startswith("Interrupted"):
                 raise self.timed_out() from None
+            if _READ_ONLY in str(exc):
+                raise BackendError(
+                    f"the embedded store {self.uri} is open for reading only here: a read "
+                    "cannot write to it (load files with `bpql load` or `Client.load`)",
+                    code="BPQL-S022",
+                ) from None
             if _OLD_SCHEMA.search(str(exc)):
                 raise BackendError(
                     f"the store at {self.path} was written by an older BPQL ({exc}); load the "
@@ -232,17 +283,22 @@ class LadybugBackend(Backend):
     def write_transaction(self, work: Callable[[Run], None]) -> None:
         """One transaction; a crash before COMMIT leaves the store as it was."""
         run = self._conn.execute
-
-        def statement(cypher: str, params: dict[str, Any]) -> None:
-            run(cypher, params)
-
         run("BEGIN TRANSACTION")
         try:
-            work(statement)
+            work(self._run)
         except BaseException:
             run("ROLLBACK")
             raise
         run("COMMIT")
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file `path` names now (device and inode), or None."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
 
 
 def _remove_store(path: Path) -> None:
@@ -298,9 +354,11 @@ def _literal(path: Path) -> str:
     return "'" + str(path).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _build(target: Path, data: GraphData, progress: Progress | None, token: str | None) -> None:
+def _build(
+    target: Path, data: GraphData, progress: Progress | None, token: str | None
+) -> Fingerprint:
     """A new store at `target` holding exactly `data`, through COPY FROM staged CSV files;
-    closed cleanly (checkpointed) before it returns."""
+    closed cleanly (checkpointed) before it returns, with what it holds counted."""
     kinds = list(NODE_KINDS)
     total = len(kinds) + len(REL_KINDS)
     done = 0
@@ -337,6 +395,7 @@ def _build(target: Path, data: GraphData, progress: Progress | None, token: str 
                     progress(done, total)
         if token is not None:
             conn.execute(writes.set_load_token(), {"token": token})
+        return fingerprint(lambda cypher, params: conn.execute(cypher, params).get_all())
     finally:
         conn.close()
         db.close()
@@ -355,9 +414,9 @@ def _expect(conn: Any, query: str, count: int, target: Path) -> None:
 
 def _patch(
     target: Path, old: GraphData, new: GraphData, progress: Progress | None, token: str | None
-) -> None:
+) -> Fingerprint:
     """Turn the copy at `target` (holding `old`) into `new`: only the difference, in one
-    transaction; closed cleanly before it returns."""
+    transaction; closed cleanly before it returns, with what it holds counted."""
     import ladybug
 
     db = ladybug.Database(str(target))
@@ -366,18 +425,22 @@ def _patch(
         for stmt in ddl():
             conn.execute(stmt)
 
-        def run(cypher: str, params: dict[str, Any]) -> None:
-            conn.execute(cypher, params)
+        def run(cypher: str, params: dict[str, Any]) -> list[list[Any]]:
+            result = conn.execute(cypher, params)
+            assert not isinstance(result, list)
+            return cast(list[list[Any]], result.get_all())
 
         conn.execute("BEGIN TRANSACTION")
         try:
             write_changes(run, old, new, LADYBUG, progress)
             if token is not None:
                 conn.execute(writes.set_load_token(), {"token": token})
+            counted = fingerprint(run)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+        return counted
     finally:
         conn.close()
         db.close()
@@ -481,6 +544,45 @@ def _open_writable(backend: LadybugBackend) -> Any:
         time.sleep(0.1)
 
 
+#: how a read on a read-only open that tries to write fails
+_READ_ONLY = "Cannot execute write operations in a read-only database"
+
+
+def _take_load_lock(path: Path, uri: str) -> int | None:
+    """The load lock of the store at `path`: an exclusive `flock` on `<store>.lock`, waited
+    for up to LOCK_WAIT seconds; the holder writes its PID in it, so the one that waits too
+    long can say who holds it (BPQL-S030). None where the OS has no `flock`."""
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system: LadybugDB's own lock is all there is
+        return None
+    lock = path.with_name(path.name + ".lock")
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(lock, flags | os.O_NONBLOCK, 0o644)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise BackendError(
+                f"the lock file {lock} of the embedded store {uri} is not a regular file",
+                code="BPQL-S033",
+            )
+        started = time.monotonic()
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() - started > LOCK_WAIT:
+                    holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                    raise _held_by(uri, holder if holder.isdigit() else None) from None
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 def _recover(path: str) -> None:
     """Open for writing and close, which completes a pending checkpoint; when another process
     holds the store for writing, it is that process's checkpoint, and the reader waits."""
@@ -501,12 +603,16 @@ def _open_error(uri: str, exc: BaseException) -> BackendError:
     if holder is None:
         first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
         return BackendError(f"cannot open the embedded store {uri}: {first}", code="BPQL-S002")
-    pid = holder.group(1)
-    command = _command_of(pid)
+    return _held_by(uri, holder.group(1))
+
+
+def _held_by(uri: str, pid: str | None) -> BackendError:
+    """Another process writes to the store (a load, or a program holding it for writing)."""
+    command = _command_of(pid) if pid else None
+    who = f", PID {pid}" + (f" ({command})" if command else "") if pid else ""
     return BackendError(
-        f"the embedded store {uri} is open for writing in another process, PID {pid}"
-        + (f" ({command})" if command else "")
-        + ": one process at a time may write to it; wait for that one to finish or end it",
+        f"the embedded store {uri} is open for writing in another process{who}"
+        ": one process at a time may write to it; wait for that one to finish or end it",
         code="BPQL-S030",
         hints=("queries, shells and views only read, and may run beside a load",),
     )

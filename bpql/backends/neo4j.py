@@ -9,12 +9,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bpql.backends.base import Backend, Run
+from bpql.backends.base import Backend, Run, lost_race
 from bpql.backends.collect import collected
+from bpql.backends.registry import has_userinfo, redact, scrub, secret_of
 from bpql.backends.writes import NEO4J
 from bpql.errors import BackendError
 from bpql.result import GraphEdge, GraphNode, GraphPath
-from bpql.schema import LANE_BY_LABEL, NODES
+from bpql.schema import LANE_BY_LABEL, LOAD_STATE, NODES
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "schema.cypher"
 # the driver logs what it also raises (such as "Unable to retrieve routing information"); with
@@ -49,24 +50,41 @@ NOTIFICATION_FILTERS: dict[str, Any] = {
 
 
 def schema_statements() -> list[str]:
+    """The constraints and indexes of data/schema.cypher, and the load-state node's own
+    uniqueness constraint: with it, two loads that MERGE that node at once make one, and the
+    second waits for the first (`bpql.backends.writes.lock_load_state`)."""
     text = "\n".join(
         line for line in SCHEMA_FILE.read_text().splitlines() if not line.strip().startswith("//")
     )
-    return [s.strip() for s in text.split(";") if s.strip()]
+    own = (
+        f"CREATE CONSTRAINT bpql_load_id IF NOT EXISTS FOR (n:{LOAD_STATE}) REQUIRE n.id IS UNIQUE"
+    )
+    return [s.strip() for s in text.split(";") if s.strip()] + [own]
 
 
 class Neo4jBackend(Backend):
     dialect = "neo4j"
     capabilities = NEO4J
 
-    def __init__(self, uri: str) -> None:
+    def __init__(self, uri: str, *, read_only: bool = False) -> None:
         import neo4j
         from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceUnavailable
 
-        self.uri = uri
+        #: what every message shows: never the password
+        self.uri = redact(uri)
+        self.read_only = read_only
         self._database = os.environ.get("NEO4J_DATABASE") or None
+        #: the read transaction `reading` holds open, if any
+        self._tx: Any = None
         user = os.environ.get("NEO4J_USER", "neo4j")
         password = os.environ.get("NEO4J_PASSWORD")
+        self._secrets = (secret_of(uri), password)
+        if has_userinfo(uri):
+            raise BackendError(
+                f"bad Neo4j URI {self.uri}: credentials do not go in the URI (a command line "
+                "shows in process lists and shell history); set NEO4J_USER and NEO4J_PASSWORD",
+                code="BPQL-S012",
+            )
         auth = (user, password) if password is not None else None
         try:
             self._driver = neo4j.GraphDatabase.driver(
@@ -75,26 +93,32 @@ class Neo4jBackend(Backend):
             self._driver.verify_connectivity()
         except AuthError:
             raise BackendError(
-                f"Neo4j at {uri} refused the credentials of user {user!r} "
+                f"Neo4j at {self.uri} refused the credentials of user {user!r} "
                 "(set NEO4J_USER and NEO4J_PASSWORD)",
                 code="BPQL-S004",
             ) from None
         except (ServiceUnavailable, OSError) as exc:
             raise BackendError(
-                f"cannot reach Neo4j at {uri}: {_first_line(exc)}", code="BPQL-S005"
+                f"cannot reach Neo4j at {self.uri}: {self._said(exc)}", code="BPQL-S005"
             ) from None
         except (ConfigurationError, ValueError) as exc:
             raise BackendError(
-                f"bad Neo4j URI {uri}: {_first_line(exc)}", code="BPQL-S006"
+                f"bad Neo4j URI {self.uri}: {self._said(exc)}", code="BPQL-S006"
             ) from None
         except Neo4jError as exc:
-            raise BackendError(f"Neo4j at {uri}: {_first_line(exc)}", code="BPQL-S007") from None
+            raise BackendError(
+                f"Neo4j at {self.uri}: {self._said(exc)}", code="BPQL-S007"
+            ) from None
+
+    def _said(self, exc: BaseException) -> str:
+        """The first line of what the driver or the server said, with no secret in it."""
+        return scrub(_first_line(exc), self.uri, *self._secrets)
 
     @classmethod
     def from_uri(cls, uri: str, *, create: bool = True, read_only: bool = False) -> Neo4jBackend:
-        """The server takes many readers and writers at once; reads already go to a reader
-        (`routing_=READ`), so `read_only` changes nothing here."""
-        return cls(uri)
+        """The server takes many readers and writers at once; every read already runs in READ
+        access mode, which the server holds to, and `read_only` also refuses loads."""
+        return cls(uri, read_only=read_only)
 
     def server_info(self) -> str:
         info = self._driver.get_server_info()
@@ -102,6 +126,35 @@ class Neo4jBackend(Backend):
 
     def close(self) -> None:
         self._driver.close()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """One READ transaction for every `read` inside (see `Backend.reading`)."""
+        if self._tx is not None:
+            yield
+            return
+        import neo4j
+
+        # the time limit (`set_time_limit`) bounds the transaction as a whole on the server
+        left = self.time_left()
+        with self._lost(writing=False), self._timed(left):
+            session = self._driver.session(
+                database=self._database, default_access_mode=neo4j.READ_ACCESS
+            )
+            try:
+                tx = session.begin_transaction(timeout=None if left is None else max(left, 0.001))
+            except BaseException:
+                session.close()
+                raise
+        self._tx = tx
+        try:
+            yield
+        finally:
+            self._tx = None
+            with contextlib.suppress(Exception):
+                tx.close()  # nothing to commit: a read transaction is rolled back
+            with contextlib.suppress(Exception):
+                session.close()
 
     @contextlib.contextmanager
     def _lost(self, writing: bool) -> Iterator[None]:
@@ -120,12 +173,12 @@ class Neo4jBackend(Backend):
         except IncompleteCommit as exc:
             raise BackendError(
                 f"lost Neo4j at {self.uri} while committing, so the load may or may not have "
-                f"been written ({_first_line(exc)}); loading again is safe",
+                f"been written ({self._said(exc)}); loading again is safe",
                 code="BPQL-S008",
             ) from None
         except (ServiceUnavailable, SessionExpired) as exc:
             raise BackendError(
-                f"lost the connection to Neo4j at {self.uri}: {_first_line(exc)}{outcome}",
+                f"lost the connection to Neo4j at {self.uri}: {self._said(exc)}{outcome}",
                 code="BPQL-S009",
             ) from None
         except AuthError:
@@ -133,10 +186,19 @@ class Neo4jBackend(Backend):
                 f"Neo4j at {self.uri} refused the credentials", code="BPQL-S010"
             ) from None
         except Neo4jError as exc:
+            if getattr(exc, "code", None) in _WRITE_IN_READ:
+                raise BackendError(
+                    f"Neo4j at {self.uri} refused a write in a read: this connection only "
+                    "reads (load files with `bpql load` or `Client.load`)",
+                    code="BPQL-S023",
+                ) from None
             if not writing:
                 raise
+            if getattr(exc, "code", None) == _SAME_NODE_TWICE:
+                # another load made the same node in the same moment (it won the store)
+                raise lost_race(self.uri) from None
             raise BackendError(
-                f"Neo4j at {self.uri} refused the load: {_first_line(exc)}{outcome}",
+                f"Neo4j at {self.uri} refused the load: {self._said(exc)}{outcome}",
                 code="BPQL-S011",
             ) from None
 
@@ -146,6 +208,13 @@ class Neo4jBackend(Backend):
         left = self.time_left()
         with self._lost(writing=False), self._timed(left):
             form = collected(cypher)
+            if self._tx is not None:  # inside `reading`: its one transaction
+                if form is not None:
+                    record = self._tx.run(form[0], params).single(strict=True)
+                    return form[1], [_row(row) for row in record[0]]
+                result = self._tx.run(cypher, params)
+                records = list(result)
+                return list(result.keys()), [[_normalise(v) for v in r.values()] for r in records]
             if form is not None:
                 # the rows as one list (bpql/backends/collect.py): the driver makes objects
                 # of each record, slowly, and of a list's items quickly
@@ -184,11 +253,18 @@ class Neo4jBackend(Backend):
 
     def write_transaction(self, work: Callable[[Run], None]) -> None:
         """One managed write transaction: a crash or a kill at any point commits nothing."""
+        if self.read_only:
+            raise BackendError(
+                f"internal: the store {self.uri} was opened read-only", code="BPQL-S055"
+            )
         with self._lost(writing=True):
             self.ensure_schema()
 
             def unit(tx: Any) -> None:
-                work(lambda cypher, params: tx.run(cypher, params).consume())
+                def run(cypher: str, params: dict[str, Any]) -> list[list[Any]]:
+                    return [list(r) for r in tx.run(cypher, params).values()]
+
+                work(run)
 
             with self._driver.session(database=self._database) as session:
                 session.execute_write(unit)
@@ -201,6 +277,12 @@ def _limited(cypher: str, left: float | None) -> Any:
     import neo4j
 
     return neo4j.Query(cypher, timeout=max(left, 0.001))
+
+
+#: the server's codes for a write in a READ transaction
+_WRITE_IN_READ = frozenset({"Neo.ClientError.Statement.AccessMode"})
+#: a uniqueness constraint broken: two loads creating the same node at once
+_SAME_NODE_TWICE = "Neo.ClientError.Schema.ConstraintValidationFailed"
 
 
 def _first_line(exc: BaseException) -> str:

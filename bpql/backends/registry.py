@@ -8,6 +8,7 @@ here plus a `Backend` subclass with a `from_uri` constructor.
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -41,6 +42,60 @@ SCHEMES: dict[str, Scheme] = {
 }
 
 
+def _userinfo(uri: str) -> tuple[str, str, str] | None:
+    """`scheme://USERINFO@rest` split as (scheme, userinfo, "@rest"); None without userinfo.
+    The userinfo ends at the last `@` before the query or fragment (a server URI of ours has
+    no path), so a password holding `@`, `:` or `/` is taken whole."""
+    name, colon, rest = uri.partition(":")
+    if not colon or not rest.startswith("//"):
+        return None
+    authority = re.split(r"[?#]", rest[2:], maxsplit=1)[0]
+    at = authority.rfind("@")
+    if at < 0:
+        return None
+    return name, authority[:at], rest[2 + at :]
+
+
+def has_userinfo(uri: str) -> bool:
+    """Whether `uri` names a user (and maybe a password) before its host."""
+    return _userinfo(uri) is not None
+
+
+def redact(uri: str) -> str:
+    """`uri` as it may be shown: the password of any userinfo replaced by `***`
+    (`bolt://neo4j:***@host:7687`). Every message that names a store shows this form; a
+    local store's URI has no userinfo and is returned as it is."""
+    parts = _userinfo(uri)
+    if parts is None:
+        return uri
+    name, userinfo, rest = parts
+    user, has_password, _ = userinfo.partition(":")
+    return f"{name}://{user}:***{rest}" if has_password else uri
+
+
+def secret_of(uri: str) -> str | None:
+    """The password in `uri`'s userinfo, if it has one (what `redact` hides)."""
+    parts = _userinfo(uri)
+    password = parts[1].partition(":")[2] if parts is not None else ""
+    return password or None
+
+
+def scrub(text: str, uri: str, *secrets: str | None) -> str:
+    """`text` (a driver's message, say) with `uri` shown redacted, and its password and any of
+    `secrets` replaced by `***`, also percent-encoded or decoded (secrets of four
+    characters or more: a shorter one would cut ordinary words)."""
+    from urllib.parse import quote, unquote
+
+    if uri:
+        text = text.replace(uri, redact(uri))
+    for secret in (secret_of(uri), *secrets):
+        if not secret or len(secret) < 4:
+            continue
+        for form in sorted({secret, quote(secret, safe=""), unquote(secret)}, key=len)[::-1]:
+            text = text.replace(form, "***")
+    return text
+
+
 def lookup(uri: str) -> Scheme | None:
     """The scheme entry `uri` names, or None when it names none (or lacks `//` for a server)."""
     name, colon, rest = uri.partition(":")
@@ -65,7 +120,7 @@ def connect(uri: str | None = None, *, create: bool = True, read_only: bool = Fa
     if entry is None:
         accepted = ", ".join(SCHEMES)
         raise BackendError(
-            f"unknown database URI {uri!r}: expected bolt://HOST:PORT, neo4j://HOST:PORT "
+            f"unknown database URI {redact(uri)!r}: expected bolt://HOST:PORT, neo4j://HOST:PORT "
             f"(also +s), or embedded:PATH (accepted schemes: {accepted})",
             code="BPQL-S001",
         )

@@ -10,7 +10,6 @@ import difflib
 import gc
 import hashlib
 import os
-import pickle
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -689,39 +688,114 @@ def paused_gc() -> Iterator[None]:
 
 
 class ParseCache:
-    """What reading each file produced (its data and position tables), by `file_key`:
-    entries pickled by an earlier load, and the files read now. Reading YAML with positions
-    is the costly part; a hit is unpickled (plain dicts and tuples, fast) and checked against
-    its model again like any file, so a file's problems are reported on every load."""
+    """What reading each file produced, by `file_key`: entries saved by an earlier load
+    (plain data, as `entries` gives them and the load state keeps them), and the files read
+    now. Reading YAML with positions is the costly part; a hit is rebuilt from its entry and
+    checked against its model again like any file, so a file's problems are reported on
+    every load. An entry keeps the file's data, not its position tables: a hit's positions
+    are read again from the file (unchanged, as its key says) only if a message needs one."""
 
-    def __init__(self, saved: dict[str, bytes] | None = None) -> None:
+    def __init__(self, saved: dict[str, Any] | None = None) -> None:
         self.saved = dict(saved or {})
         self.fresh: dict[str, SourceDoc] = {}
         self.used: set[str] = set()
 
     def get(self, key: str) -> SourceDoc | None:
-        raw = self.saved.get(key)
-        if raw is None:
+        entry = self.saved.get(key)
+        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
             return None
-        try:
-            file, data, positions, key_positions = pickle.loads(raw)
-        except Exception:  # a cache another version wrote: read the file again
+        if "data" not in entry:
             return None
+        positions, key_positions = _Positions.pair(entry["file"], key)
         self.used.add(key)
-        return SourceDoc(file, data, positions, key_positions)
+        return SourceDoc(entry["file"], entry["data"], positions, key_positions)
 
     def put(self, key: str, doc: SourceDoc) -> None:
         self.fresh[key] = doc
         self.used.add(key)
 
-    def pickled(self) -> dict[str, bytes]:
-        """The entries of the files seen, pickled: what a load saves for the next one (it
-        may run in a thread while the store is written)."""
+    def entries(self) -> dict[str, Any]:
+        """The entries of the files seen, as plain data (text, numbers, lists, maps): what a
+        load saves for the next one (it may run in a thread while the store is written)."""
         out = {k: self.saved[k] for k in self.used if k in self.saved}
         for key, doc in self.fresh.items():
-            parts = (doc.file, doc.data, doc.positions, doc.key_positions)
-            out[key] = pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
+            out[key] = {"file": doc.file, "data": doc.data}
         return out
+
+
+class _Positions(dict[PathKey, tuple[int, int]]):
+    """The position table of a file taken from a parse cache, filled on first use by reading
+    the file again (both tables of a file at once). Messages are rare and a reload of a
+    thousand files needs none, so a cache keeps no positions (half a million entries at
+    1,000 services, most of the time spent reading a state back). A file that changed or
+    went since its key was made leaves the tables empty: a message then points at line 1."""
+
+    __slots__ = ("_fill",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._fill: Callable[[], None] | None = None
+
+    @classmethod
+    def pair(cls, file: str, key: str) -> tuple[_Positions, _Positions]:
+        values, keys = cls(), cls()
+
+        def fill() -> None:
+            values._fill = keys._fill = None
+            path = Path(file)
+            with suppress(OSError, BpqlError):
+                if file_key(path, path.read_bytes()) == key:
+                    doc = read_yaml_fast(path, file)
+                    dict.update(values, doc.positions)
+                    dict.update(keys, doc.key_positions)
+
+        values._fill = keys._fill = fill
+        return values, keys
+
+    def _load(self) -> None:
+        if self._fill is not None:
+            self._fill()
+
+    def __contains__(self, key: object) -> bool:
+        self._load()
+        return super().__contains__(key)
+
+    def __getitem__(self, key: PathKey) -> tuple[int, int]:
+        self._load()
+        return super().__getitem__(key)
+
+    def get(self, key: PathKey, default: Any = None) -> Any:
+        self._load()
+        return super().get(key, default)
+
+    def __iter__(self) -> Iterator[PathKey]:
+        self._load()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._load()
+        return super().__len__()
+
+    def items(self) -> Any:
+        self._load()
+        return super().items()
+
+    def keys(self) -> Any:
+        self._load()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._load()
+        return super().values()
+
+    def __eq__(self, other: object) -> bool:
+        self._load()
+        if isinstance(other, _Positions):
+            other._load()
+        return super().__eq__(other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
 
 
 def parse_files(
