@@ -25,7 +25,13 @@ from bpql.ids import (
     scenario_of,
     service_of,
 )
-from bpql.language import IMPACT_ROUTES, SUPPORTED_ROUTE
+from bpql.language import (
+    IMPACT_ROUTES,
+    RISK_AT_RISK,
+    RISK_BROKEN,
+    RISK_HIT,
+    SUPPORTED_ROUTE,
+)
 from bpql.render.base import near_link
 from bpql.resolve import Resolver
 from bpql.result import (
@@ -625,9 +631,22 @@ def _shape_risk(query: ir.RiskIR, rows: dict[str, Rows]) -> Result:
     )
     what = f'{query.source.label.lower()} "{query.source.name}"'
     n_services = len({facts[s][0] for s in customer})
+
+    # every step the failure reaches, how it is reached, for the impact view's bands
+    def route(step: str) -> str:
+        if step in hit:
+            return RISK_HIT
+        return RISK_BROKEN if step in broken else RISK_AT_RISK
+
+    reached = sorted(blast.reach, key=lambda s: (facts[s][0], facts[s][4], s))
+    steps = Table(
+        ["service", "step", "lane", "route", "via", "hops"],
+        [[facts[s][0], s, sg.lane.get(s), route(s), None, None] for s in reached],
+    )
     return Result(
         "impact",
         table=table,
+        steps=steps,
         graph=pruned if drawn(rows) else None,
         title=(
             f"risk of {what}: {counted(len(customer), 'customer step')} in "

@@ -364,6 +364,11 @@ IMPACT_ROUTES: dict[str, tuple[ImpactRoute, ...]] = {
 }
 #: how a step is reached that a reached step supports (through `SUPPORTS`, lower lane first)
 SUPPORTED_ROUTE = "supporting step"
+#: how `risk of` reaches a step: the failure hits it, it breaks (no working route is left),
+#: or it can break (another route still works)
+RISK_HIT = "hit"
+RISK_BROKEN = "breaks"
+RISK_AT_RISK = "can break"
 
 RELATION_WORDS: dict[str, str] = {
     "uses": "uses",

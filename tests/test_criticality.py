@@ -12,6 +12,7 @@ from bpql.compiler import GraphCatalog, resolve_text
 from bpql.criticality import SupportGraph, system_figures
 from bpql.errors import QueryError
 from bpql.model.validate import validate_paths
+from tests.test_load import bpql
 
 ROOT = Path(__file__).resolve().parents[1]
 INSURER = ROOT / "examples" / "insurer"
@@ -133,3 +134,29 @@ def test_stored_figures_agree_with_the_walk_for_every_system(example: str) -> No
             "services_reach": len(b.services),
             "single_point_for": len(b.single_point_for),
         }, system
+
+
+def test_risk_of_is_drawn_with_each_reached_step_and_how(tmp_path: Path) -> None:
+    """`bpql viz 'risk of ...'` draws the impact view's bands: every step the failure reaches
+    (worked out by hand above), marked as hit, broken or able to break (it was a traceback:
+    the view drew `steps`, which risk did not give)."""
+    db = f"embedded:{tmp_path / 'graph.lbdb'}"
+    assert bpql("load", str(INSURER), "--db", db).returncode == 0
+    client = Client(None, db)
+    try:
+        result = client.query('risk of system "fraud-screening"')
+    finally:
+        client.close()
+    assert result.steps is not None
+    routes = {r[1]: r[3] for r in result.steps.rows}
+    assert routes == {
+        "claims.screen-fraud": "hit",
+        "claims.register-claim": "can break",
+        "claims.submit-claim": "can break",
+        "claims.take-fnol": "can break",
+        "claims.call-claims-line": "can break",
+    }
+    for out in ("risk.html", "risk.svg"):
+        r = bpql("viz", 'risk of system "fraud-screening"', "-o", str(tmp_path / out), "--db", db)
+        assert (r.returncode, r.stderr) == (0, ""), r.stderr
+        assert "Screen claim for fraud" in (tmp_path / out).read_text()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bpql.ids import service_of
-from bpql.language import SUPPORTED_ROUTE
+from bpql.language import RISK_AT_RISK, RISK_BROKEN, RISK_HIT, SUPPORTED_ROUTE
 from bpql.result import GraphNode, Mark, Result
 from bpql.schema import LANES, LINES, VISIBLE_LANES
 from bpql.viz.layout import wrap
@@ -33,6 +33,10 @@ ROUTE_LOOKS: dict[str, tuple[str, str, str]] = {
     "system": ("#1864ab", "", "uses the system"),
     "dependent system": ("#c92a2a", "6 3", "uses a system that depends on it"),
     SUPPORTED_ROUTE: ("#868e96", "2 3", "supports an affected step"),
+    # risk of (bpql/engine.py)
+    RISK_HIT: ("#c92a2a", "", "the failure hits it"),
+    RISK_BROKEN: ("#e8590c", "6 3", "no route that works is left"),
+    RISK_AT_RISK: ("#868e96", "2 3", "another route still works"),
     # what-if routes (bpql/whatif.py)
     "uses": ("#1864ab", "", "uses the system retired"),
     "uses, depends on": ("#c92a2a", "6 3", "uses a system that depends on the one retired"),

@@ -109,8 +109,10 @@
     const drawing = w && w.bpql;
     if (!drawing || !drawing.nodes || !drawing.edges) return;
     const update = () => summarise(drawing.nodes.length, drawing.edges.length);
-    drawing.nodes.on("add", update);
-    drawing.edges.on("add", update);
+    update();
+    // the network view grows as nodes are expanded; a blueprint or diff drawing is fixed
+    if (typeof drawing.nodes.on === "function") drawing.nodes.on("add", update);
+    if (typeof drawing.edges.on === "function") drawing.edges.on("add", update);
   });
 
   async function run(text, push) {
