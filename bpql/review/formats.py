@@ -50,12 +50,22 @@ PATH_WORDS = {
 
 
 def digest(review: Review) -> str:
-    """A hash of what the review says, not of which commits it compared: two pushes with the
-    same semantic change give the same digest."""
-    doc = review.to_json()
-    for k in ("base", "head"):
-        doc.pop(k)
+    """A hash of what the review says, not of where: the commits compared, the files whose
+    bytes differ and every line number are left out, so a push that only moves lines or
+    changes layout gives the same digest, and the comment is left as it is."""
+
+    def semantic(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: semantic(v) for k, v in value.items() if k not in _NOT_SEMANTIC}
+        if isinstance(value, list):
+            return [semantic(v) for v in value]
+        return value
+
+    doc = semantic(review.to_json())
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
+
+
+_NOT_SEMANTIC = frozenset({"base", "head", "files_changed", "at"})
 
 
 # --- shared wording ---------------------------------------------------------------------------
