@@ -41,6 +41,14 @@ class Session:
         self.versions: dict[str, int] = {}
         self.capabilities: t.ServerCapabilities | None = None
 
+        #: the server's log messages (a whole-enterprise check ends with one)
+        self.logs: list[tuple[float, str]] = []
+
+        @self.client.feature(t.WINDOW_LOG_MESSAGE)  # type: ignore[untyped-decorator]
+        def _log(params: t.LogMessageParams) -> None:
+            self.logs.append((time.monotonic(), params.message))
+            self.changed.set()
+
         @self.client.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # type: ignore[untyped-decorator]
         def _diagnostics(params: t.PublishDiagnosticsParams) -> None:
             self.diagnostics[params.uri] = list(params.diagnostics)
@@ -119,6 +127,21 @@ class Session:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError(f"{path}: diagnostics now {self.diagnostics.get(u)}")
+            self.changed.clear()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), left)
+
+    async def quiet(self, after: float, timeout: float = 600) -> float:
+        """Wait for the end of a whole-enterprise check that started after `after`; when it
+        ended (monotonic)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            done = [at for at, m in self.logs if at >= after and "checked" in m]
+            if done:
+                return done[0]
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("no whole-enterprise check ended")
             self.changed.clear()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), left)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,11 @@ class BpqlServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("bpql", __version__)
         self.model: Workspace | None = None
-        self.pending: dict[Path, asyncio.Task[None]] = {}
+        #: per enterprise folder: the timer of the next whole check, whether one runs, and
+        #: whether a change came since it started
+        self.timers: dict[Path, asyncio.TimerHandle] = {}
+        self.running: set[Path] = set()
+        self.dirty: set[Path] = set()
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -100,22 +105,42 @@ class BpqlServer(LanguageServer):
         )
 
     def schedule_full_check(self, ent: EnterpriseState) -> None:
-        """The whole enterprise again, in a thread, once changes stop for a moment."""
-        old = self.pending.pop(ent.root, None)
-        if old is not None:
-            old.cancel()
+        """The whole enterprise again, in a thread, once changes stop for a moment; one check
+        at a time per enterprise (a change during a check stops it at its next step, and the
+        check runs again)."""
+        loop = asyncio.get_running_loop()
+        self.dirty.add(ent.root)
+        timer = self.timers.pop(ent.root, None)
+        if timer is not None:
+            timer.cancel()
+        self.timers[ent.root] = loop.call_later(FULL_CHECK_DELAY, self._kick, ent)
 
-        async def later() -> None:
-            await asyncio.sleep(FULL_CHECK_DELAY)
-            assert self.model is not None
-            version = ent.version
-            found = await asyncio.get_running_loop().run_in_executor(
-                None, self.model.full_check, ent
-            )
-            if ent.version == version or found:
+    def _kick(self, ent: EnterpriseState) -> None:
+        if ent.root not in self.running:
+            self.running.add(ent.root)
+            asyncio.get_running_loop().create_task(self._run(ent))
+
+    async def _run(self, ent: EnterpriseState) -> None:
+        assert self.model is not None
+        loop = asyncio.get_running_loop()
+        try:
+            while ent.root in self.dirty:
+                self.dirty.discard(ent.root)
+                started = time.perf_counter()
+                found = await loop.run_in_executor(None, self.model.full_check, ent)
+                if found is None:  # overtaken by an edit: after a pause, again
+                    await asyncio.sleep(FULL_CHECK_DELAY)
+                    continue
                 self.publish(ent, found)
-
-        self.pending[ent.root] = asyncio.get_running_loop().create_task(later())
+                self.window_log_message(
+                    t.LogMessageParams(
+                        type=t.MessageType.Log,
+                        message=f"bpql: checked {ent.root} whole in "
+                        f"{time.perf_counter() - started:.2f} s",
+                    )
+                )
+        finally:
+            self.running.discard(ent.root)
 
     def changed(self, uri: str) -> None:
         assert self.model is not None
@@ -169,7 +194,7 @@ def initialized(ls: BpqlServer, params: t.InitializedParams) -> None:
     ls.model = Workspace(roots)
     ls.model.scan()
     for ent in ls.model.enterprises.values():
-        ls.publish(ent, ls.model.full_check(ent))
+        ls.publish(ent, ls.model.full_check(ent) or {})
     for uri in list(ls.workspace.text_documents):
         ls.changed(uri)
 
@@ -233,14 +258,12 @@ def completion(ls: BpqlServer, params: t.CompletionParams) -> t.CompletionList:
             for i, n in ls.model.ids(ent, label)
         ]
     own = OWN_FIELDS.get(ctx.field)
-    if own is not None:
-        f = ent.files.get(path)
-        prefix = _prefix_of(f)
-        if prefix is not None:
-            candidates += [
-                (i, f"{own.lower()}: {n}", t.CompletionItemKind.Reference)
-                for i, n in ls.model.ids(ent, own, prefix)
-            ]
+    f = ent.files.get(path)
+    if own is not None and f is not None and not f.is_enterprise:
+        candidates += [
+            (i, f"{own.lower()}: {n}", t.CompletionItemKind.Reference)
+            for i, n in ls.model.ids(ent, own, f)
+        ]
     candidates += [(w, ctx.field, t.CompletionItemKind.EnumMember) for w in fixed_words(ctx)]
     seen: set[str] = set()
     typed = ctx.typed.lower()
@@ -260,15 +283,6 @@ def completion(ls: BpqlServer, params: t.CompletionParams) -> t.CompletionList:
             )
         )
     return t.CompletionList(is_incomplete=False, items=items)
-
-
-def _prefix_of(f: Any) -> str | None:
-    from bpql.model.format import BlueprintFile
-    from bpql.model.validate import blueprint_key
-
-    if f is None or f.parsed is None or not isinstance(f.parsed.model, BlueprintFile):
-        return None
-    return blueprint_key(f.parsed.model)[1]
 
 
 def query_completion(
@@ -429,5 +443,10 @@ def code_action(ls: BpqlServer, params: t.CodeActionParams) -> list[t.CodeAction
 
 def serve() -> None:
     """Run over standard input and output until the client says exit."""
+    import sys
+
     os.environ.setdefault("BPQL_PROGRESS", "plain")
+    # the whole-enterprise check runs in a thread: hand the interpreter back to the thread
+    # answering the editor every millisecond, not every five
+    sys.setswitchinterval(0.001)
     SERVER.start_io()

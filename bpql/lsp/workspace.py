@@ -20,9 +20,10 @@ import re
 import tempfile
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,7 @@ class FileState:
     #: key -> fields of what it declares (hover)
     declared: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def lines(self) -> list[str]:
         return self.text.split("\n")
 
@@ -107,6 +108,12 @@ class EnterpriseState:
     index: defaultdict[str, dict[Path, list[Occurrence]]] = field(
         default_factory=lambda: defaultdict(dict)
     )
+    #: key -> file -> where it is declared there
+    decls: defaultdict[str, dict[Path, Occurrence]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    #: label -> keys declared with it (some perhaps no longer: check `decls`)
+    labels: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     #: bumped by every change: a background check of an older version is dropped
     version: int = 0
 
@@ -229,11 +236,16 @@ class Workspace:
         if old is not None:
             for o in old.occurrences:
                 ent.index[o.key].pop(path, None)
+                if o.declaration:
+                    ent.decls[o.key].pop(path, None)
         if new.parsed is not None:
             new.occurrences = occurrences(new.parsed.doc, new.text, self._roles(ent))
             new.declared = dict(names(new.parsed.doc))
         for o in new.occurrences:
             ent.index[o.key].setdefault(path, []).append(o)
+            if o.declaration:
+                ent.labels[o.label].add(o.key)
+                ent.decls[o.key].setdefault(path, o)
 
     # --- diagnostics ----------------------------------------------------------------------------
 
@@ -252,8 +264,13 @@ class Workspace:
             if state.is_enterprise or (before is not None and before.is_enterprise):
                 for f in ent.files.values():  # an owner may have turned from role to department
                     self._reindex(ent, f.path, f, f)
-                return ent, self._publish(ent, self._check_all(ent))
-            return ent, self._publish(ent, {path: self._check_one(ent, state)})
+                found = self._check_all(ent) or {}
+            else:
+                found = {path: self._check_one(ent, state)}
+            out = self._publish(ent, found)
+            # the changed file always: an editor shows its ranges anew after an edit
+            out[path] = ent.diagnostics[path] = found.get(path, [])
+            return ent, out
 
     def _publish(
         self, ent: EnterpriseState, found: dict[Path, list[Diag]]
@@ -265,10 +282,26 @@ class Workspace:
                 changed[path] = diags
         return changed
 
-    def full_check(self, ent: EnterpriseState) -> dict[Path, list[Diag]]:
-        """The whole enterprise checked as `bpql lint` does; the diagnostics that changed."""
+    def full_check(
+        self, ent: EnterpriseState, cancelled: Callable[[], bool] | None = None
+    ) -> dict[Path, list[Diag]] | None:
+        """The whole enterprise checked as `bpql lint` does; the diagnostics that changed.
+
+        Runs on a snapshot of the files without holding the workspace, so edits go on
+        meanwhile; a check overtaken by an edit stops at its next step (between lint rules)
+        and gives None: the edit schedules the next one."""
         with self.lock:
-            return self._publish(ent, self._check_all(ent))
+            version = ent.version
+            files = dict(ent.files)
+
+        def stale() -> bool:
+            return ent.version != version or (cancelled is not None and cancelled())
+
+        found = self._check_all(ent, files, stale)
+        with self.lock:
+            if found is None or ent.version != version:
+                return None
+            return self._publish(ent, found)
 
     def _shared(self, ent: EnterpriseState) -> dict[str, set[str]] | None:
         e = ent.enterprise_file
@@ -320,7 +353,7 @@ class Workspace:
                 )
         out = [self._diag(f, p, "bpql validate") for p in ck.problems]
         if ck.problems:
-            return out
+            return sorted(out, key=lambda d: (d.line, d.column, d.code))
         assert isinstance(e.parsed.model, EnterpriseFile)
         service = f.parsed.model.service.id
         same = [
@@ -353,15 +386,23 @@ class Workspace:
         for finding in lint_enterprise(lint_ent, config):
             if finding.span.file == str(f.path):
                 out.append(self._lint_diag(f, finding))
-        return out
+        return sorted(out, key=lambda d: (d.line, d.column, d.code))
 
-    def _check_all(self, ent: EnterpriseState) -> dict[Path, list[Diag]]:
-        ent.config = load_lint_config(None, ent.root)
-        out: dict[Path, list[Diag]] = {p: [] for p in ent.files}
-        for f in ent.files.values():
+    def _check_all(
+        self,
+        ent: EnterpriseState,
+        files: dict[Path, FileState] | None = None,
+        stale: Callable[[], bool] = lambda: False,
+    ) -> dict[Path, list[Diag]] | None:
+        """Validation and every lint rule over `files` (default all); None when `stale`
+        says the check was overtaken by an edit."""
+        files = ent.files if files is None else files
+        config = ent.config = load_lint_config(None, ent.root)
+        out: dict[Path, list[Diag]] = {p: [] for p in files}
+        for f in files.values():
             out[f.path] = [self._diag(f, p, "bpql validate") for p in f.problems]
-        good = {f.path: f for f in ent.files.values() if f.parsed is not None}
-        e = ent.enterprise_file
+        good = {f.path: f for f in files.values() if f.parsed is not None}
+        e = next((f for f in files.values() if f.is_enterprise), None)
         if e is None or e.parsed is None:
             return out
         assert isinstance(e.parsed.model, EnterpriseFile)
@@ -398,13 +439,23 @@ class Workspace:
                     out[where].append(self._diag(good[where], p, "bpql lint"))
                     bad.add(where)
                 lintable = [good[p].parsed for p in paths if p not in bad]
+            if stale():
+                return None
             lint_ent = enterprise_of([p for p in lintable if p is not None], self.today, graph)
-            for finding in lint_enterprise(lint_ent, ent.config):
+            findings = []
+            # `lint_enterprise` a rule at a time, so that an edit stops a check it overtook
+            for rule in config.enabled():
+                if stale():
+                    return None
+                findings += lint_enterprise(lint_ent, _only(config, rule))
+            for finding in findings:
                 where = Path(finding.span.file or "")
                 if where == e.path and bad:
                     continue  # an unused role may be used in a file that does not validate
                 if where in good:
                     out[where].append(self._lint_diag(good[where], finding))
+        for diags in out.values():
+            diags.sort(key=lambda d: (d.line, d.column, d.code))
         return out
 
     def _range(self, f: FileState, line: int, column: int) -> tuple[int, int, int, int]:
@@ -542,28 +593,31 @@ class Workspace:
     # --- completion -----------------------------------------------------------------------------
 
     def ids(
-        self, ent: EnterpriseState, label: str, prefix: str | None = None
+        self, ent: EnterpriseState, label: str, own: FileState | None = None
     ) -> list[tuple[str, str]]:
-        """(id as written, name) of every declared thing of a label; of one blueprint's own
-        things when `prefix` names it."""
+        """(id as written, name) of every declared thing of a label; of one blueprint file's
+        own things when `own` is that file."""
         out = []
-        for key in ent.index:
-            lab, _, id_ = key.partition(":")
-            if lab != label:
-                continue
-            decl = [o for path in ent.index[key] for o in ent.index[key][path] if o.declaration]
-            if not decl:
-                continue
-            if prefix is not None:
-                if id_.rsplit(".", 1)[0] != prefix:
-                    continue
-                id_ = id_.rsplit(".", 1)[1]
-            fields = ent.files[Path(decl[0].file)].declared.get(key, {})
-            out.append((id_, str(fields.get("name") or "")))
+        if own is not None:
+            for key, fields in own.declared.items():
+                lab, _, id_ = key.partition(":")
+                if lab == label:
+                    out.append((id_.rsplit(".", 1)[-1], str(fields.get("name") or "")))
+            return sorted(out)
+        for key in ent.labels.get(label, ()):
+            where = ent.decls.get(key)
+            if where:
+                fields = ent.files[next(iter(where))].declared.get(key, {})
+                out.append((key.partition(":")[2], str(fields.get("name") or "")))
         return sorted(out)
 
     def close(self) -> None:
         self.reader.close()
+
+
+def _only(config: LintConfig, rule: str) -> LintConfig:
+    """The configuration with one rule on, at its level."""
+    return LintConfig({rule: config.levels[rule]}, config.source, config.store)
 
 
 def _shown(v: Any) -> str:
