@@ -25,18 +25,18 @@ from typing import Any
 from bpql import compare
 from bpql.errors import BlueprintError, BpqlError, Span
 from bpql.graphdata import GraphData
-from bpql.ids import member_id, system_member_id
+from bpql.ids import SYSTEM_MEMBER, member_id, system_member_id
 from bpql.lint.config import Config as LintConfig
 from bpql.lint.config import load as load_lint_config
 from bpql.lint.registry import Finding
 from bpql.lint.run import check_ignores, enterprise_of, lint_enterprise
-from bpql.model.files import FileRefused, collect_files, read_regular, refused_file
+from bpql.model.files import FileRefused, read_regular, refused_file
 from bpql.model.format import BlueprintFile, EnterpriseFile
 from bpql.model.validate import Parsed, blueprint_key, check_doc, check_parsed, paused_gc
 from bpql.model.yamlpos import SourceDoc, read_yaml_fast
 from bpql.review import config as review_config
-from bpql.review.git import INDEX, WORK, Git, Revision, materialise, resolve_range
-from bpql.review.impact import KINDS, SHARED_LABELS, reach
+from bpql.review.git import INDEX, WORK, Git, Revision, resolve_range, snapshot
+from bpql.review.impact import KINDS, SHARED_LABELS, reach, subgraph
 from bpql.review.model import (
     At,
     BlueprintReview,
@@ -170,6 +170,7 @@ class Parses:
                 continue
             try:
                 p = check_doc(read_yaml_fast(f))
+                check_ignores([p])  # once per content: a misspelt rule id in `ignore`
             except BlueprintError as exc:
                 problems.extend(exc.problems)
                 continue
@@ -196,30 +197,63 @@ class Side:
     findings: list[Finding] = field(default_factory=list)
     #: file (relative to the repository's top) -> content hash
     keys: dict[str, str] = field(default_factory=dict)
-    #: (label, id) -> where it is written
-    spans: dict[tuple[str, str], At] = field(default_factory=dict)
+    #: path as read -> relative to the repository's top
+    names: dict[str, str] = field(default_factory=dict)
+    #: file (relative to the repository's top) -> what it parsed to
+    parsed: dict[str, Parsed] = field(default_factory=dict)
     #: blueprint id -> its file
     blueprint_files: dict[str, str] = field(default_factory=dict)
     enterprise_file: str | None = None
+    #: the part of the graph compared (the blueprints a change can move, and shared things)
+    part: GraphData | None = None
     index: compare.Index | None = None
 
+    def __post_init__(self) -> None:
+        self.spans = Locator(self)
+
     def shown(self, file: str | None) -> str:
-        """A path as read (in a temporary folder) as the repository names it."""
-        if file is None or self.folder is None:
-            return file or ""
-        prefix = str(self.folder)
-        if file.startswith(prefix):
-            rest = file[len(prefix) :].lstrip("/")
-            return f"{self.rel}/{rest}" if self.rel and rest else (self.rel or rest)
-        return file
+        """A path as read (the work tree, or a temporary copy) as the repository names it."""
+        if file is None:
+            return ""
+        return self.names.get(file, file)
 
     def at(self, span: Span) -> At:
         return At(self.shown(span.file), span.line, span.column)
 
+    def file_of(self, label: str, id_: str) -> str | None:
+        """The file a thing is written in, read from its id."""
+        if label in SHARED_LISTS or (label == "FailPoint" and SYSTEM_MEMBER in id_):
+            return self.enterprise_file
+        if label == "Blueprint":
+            return self.blueprint_files.get(id_)
+        prefix = id_.rsplit(".", 1)[0]
+        return self.blueprint_files.get(prefix if ":" in prefix else f"{prefix}:as-is")
+
     def ix(self) -> compare.Index:
         if self.index is None:
-            self.index = compare.Index(self.graph)
+            self.index = compare.Index(self.part if self.part is not None else self.graph)
         return self.index
+
+
+class Locator:
+    """Where things are written, worked out a file at a time when first asked: a review of
+    one changed service names things of a few files among a thousand."""
+
+    def __init__(self, side: Side) -> None:
+        self.side = side
+        self.table: dict[tuple[str, str], At] = {}
+        self.done: set[str] = set()
+
+    def get(self, key: tuple[str, str]) -> At | None:
+        found = self.table.get(key)
+        if found is not None:
+            return found
+        file = self.side.file_of(*key)
+        if file is None or file in self.done or file not in self.side.parsed:
+            return None
+        self.done.add(file)
+        _locate(self.side, self.side.parsed[file], self.table)
+        return self.table.get(key)
 
 
 def _relabelled(exc: BpqlError, side: Side) -> BpqlError:
@@ -233,7 +267,10 @@ def _relabelled(exc: BpqlError, side: Side) -> BpqlError:
             span = Span(
                 span.line, span.column, span.end_line, span.end_column, side.shown(span.file)
             )
-        message = side.shown(p.message) if p.span is None else p.message
+        message = p.message
+        if p.span is None:
+            for read, name in side.names.items():
+                message = message.replace(read, name)
         out.append(
             BpqlError(f"{message} (in {side.revision.label})", span, code=p.code, hints=p.hints)
         )
@@ -251,37 +288,41 @@ def read_side(
 ) -> Side:
     """A revision's files under `rel`: validated and linted (an empty side when it has none,
     as the base of a pull request that adds the enterprise)."""
+    if revision.spec == WORK and not (git.top / rel).exists():
+        return Side(revision, None, rel)
     try:
-        folder = materialise(git, revision, rel, into)
+        snap = snapshot(git, revision, rel, into)
     except BpqlError as exc:
         if exc.code == "BPQL-C310":
             return Side(revision, None, rel)
         raise
-    side = Side(revision, folder, rel)
-    if revision.spec == WORK and not folder.exists():
-        return Side(revision, None, rel)
+    side = Side(revision, snap.folder, rel)
+    side.names = {str(read): name for read, name in snap.files}
+    files = [read for read, _ in snap.files]
     try:
         with paused_gc():
-            files = collect_files([folder])
             parsed, keys = parses.parse(files)
             validated = check_parsed(files, parsed, figures=False)
-            check_ignores(parsed)
             side.findings = lint_enterprise(enterprise_of(parsed, today, validated.graph), lint)
     except BpqlError as exc:
         raise _relabelled(exc, side) from None
     side.graph, side.name = validated.graph, validated.name
     side.keys = {side.shown(f): k for f, k in keys.items()}
     for p in parsed:
-        _locate(side, p)
+        file = side.shown(p.doc.file)
+        side.parsed[file] = p
+        if isinstance(p.model, EnterpriseFile):
+            side.enterprise_file = file
+        else:
+            assert isinstance(p.model, BlueprintFile)
+            side.blueprint_files[blueprint_key(p.model)[0]] = file
     return side
 
 
-def _locate(side: Side, p: Parsed) -> None:
+def _locate(side: Side, p: Parsed, spans: dict[tuple[str, str], At]) -> None:
     """Where each thing of a file is written."""
-    doc, model, spans = p.doc, p.model, side.spans
-    file = side.shown(doc.file)
+    doc, model = p.doc, p.model
     if isinstance(model, EnterpriseFile):
-        side.enterprise_file = file
         for label, key in SHARED_LISTS.items():
             for i, item in enumerate(getattr(model, key)):
                 spans.setdefault((label, item.id), side.at(doc.span((key, i))))
@@ -292,7 +333,6 @@ def _locate(side: Side, p: Parsed) -> None:
         return
     assert isinstance(model, BlueprintFile)
     bid, prefix = blueprint_key(model)
-    side.blueprint_files[bid] = file
     spans[("Blueprint", bid)] = side.at(doc.span(("service",), key=True))
     for key, label in (("phases", "Phase"), ("evidence", "Evidence"), ("metrics", "Metric")):
         for i, item in enumerate(getattr(model, key)):
@@ -379,6 +419,10 @@ def _blueprints(
         for bid, file in side.blueprint_files.items()
         if (everything or file in changed) and inside(file)
     }
+    if not everything:  # only these blueprints are compared: index them, not everything
+        for side in (old, new):
+            side.part = subgraph(side.graph, candidates & side.blueprint_files.keys())
+            side.index = None
     out = []
     for bid in sorted(candidates, key=lambda b: (b.split(":", 1)[0], b)):
         if bid in old.blueprint_files and bid in new.blueprint_files:
@@ -423,7 +467,7 @@ def _service_name(side: Side, service: str) -> str:
 
 def _whole_blueprint(side: Side, bid: str, status: str) -> BlueprintReview:
     """A blueprint only one revision has: every step added (or removed)."""
-    s = compare.side_of(side.graph, bid, side.ix())
+    s = compare.side_of(side.part or side.graph, bid, side.ix())
     m = compare.metrics(s)
     items = [_step_item(side, f) for f in s.steps.values()]
     moments = [f.id for f in s.steps.values() if f.moment_of_truth]
@@ -449,8 +493,8 @@ def _whole_blueprint(side: Side, bid: str, status: str) -> BlueprintReview:
 
 
 def _changed_blueprint(old: Side, new: Side, bid: str) -> BlueprintReview | None:
-    before = compare.side_of(old.graph, bid, old.ix())
-    after = compare.side_of(new.graph, bid, new.ix())
+    before = compare.side_of(old.part or old.graph, bid, old.ix())
+    after = compare.side_of(new.part or new.graph, bid, new.ix())
     d = compare.compare(before, after)
     other = _other_changes(old, new, bid, before, after)
     if d.unchanged and not other:
@@ -671,62 +715,62 @@ def _reach(old: Side, new: Side, shared: list[SharedChange]) -> None:
         s.reach = found.get((s.label, s.id))
 
 
-def _fail_items(
-    side: Side, inside: Callable[[str | None], bool]
-) -> dict[str, tuple[FailItem, dict[str, Any]]]:
+def _fail_props(side: Side, inside: Callable[[str | None], bool]) -> dict[str, dict[str, Any]]:
+    """Each fail point in scope, its fields as compared (and the step or system it is on)."""
     on: dict[str, str] = {}
     for rel in ("HAS_FAIL_POINT", "CAN_FAIL"):
         for a, b in side.graph.rels.get(rel, ()):
             on[b] = a
     out = {}
     for n in side.graph.nodes["FailPoint"]:
-        at = side.spans.get(("FailPoint", n["id"]))
-        if at is None or not inside(at.file):
-            continue
-        item = FailItem(
-            n["id"],
-            str(n.get("name") or ""),
-            on.get(n["id"], ""),
-            n.get("severity"),
-            n.get("occurrence"),
-            n.get("detection"),
-            n.get("rpn"),
-            n.get("ap"),
-            n.get("action"),
-            n.get("owner"),
-            at,
-        )
-        out[n["id"]] = (item, {**_props(n, DERIVED), "on": item.on})
+        if inside(side.file_of("FailPoint", n["id"])):
+            out[n["id"]] = {**_props(n, DERIVED), "on": on.get(n["id"], "")}
     return out
 
 
+def _fail_item(side: Side, id_: str, props: dict[str, Any]) -> FailItem:
+    return FailItem(
+        id_,
+        str(props.get("name") or ""),
+        props["on"],
+        props.get("severity"),
+        props.get("occurrence"),
+        props.get("detection"),
+        props.get("rpn"),
+        props.get("ap"),
+        props.get("action"),
+        props.get("owner"),
+        side.spans.get(("FailPoint", id_)),
+    )
+
+
 def _risk(old: Side, new: Side, inside: Callable[[str | None], bool]) -> Risk:
-    before, after = _fail_items(old, inside), _fail_items(new, inside)
+    before, after = _fail_props(old, inside), _fail_props(new, inside)
     risk = Risk()
     touched: set[str] = set()
     for i in sorted(after.keys() - before.keys()):
-        risk.added.append(after[i][0])
+        risk.added.append(_fail_item(new, i, after[i]))
         touched.add(i)
     for i in sorted(before.keys() - after.keys()):
-        risk.removed.append(before[i][0])
+        risk.removed.append(_fail_item(old, i, before[i]))
     for i in sorted(before.keys() & after.keys()):
-        (fb, pb), (fa, pa) = before[i], after[i]
+        pb, pa = before[i], after[i]
+        if pb == pa:
+            continue
         diff = {
             k: (pb.get(k), pa.get(k))
             for k in sorted(pb.keys() | pa.keys())
             if pb.get(k) != pa.get(k)
         }
-        if not diff:
-            continue
-        change = FailChange(fb, fa, diff)
+        change = FailChange(_fail_item(old, i, pb), _fail_item(new, i, pa), diff)
         (risk.rerated if change.rerated else risk.changed).append(change)
         if change.rerated or diff.keys() & {"ap", "action", "owner"}:
             touched.add(i)
     for i in sorted(touched):
-        fa = after[i][0]
+        fa = _fail_item(new, i, after[i])
         if fa.ap != "high":
             continue
-        if i not in before or before[i][0].ap != "high":
+        if i not in before or before[i].get("ap") != "high":
             risk.new_high.append(fa)
         if not fa.action or not fa.owner:
             risk.attention.append(fa)

@@ -10,6 +10,7 @@ the file size limit are refused before they are read.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -17,7 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bpql.errors import BpqlError
-from bpql.model.files import MAX_FILE_BYTES
+from bpql.model.files import (
+    MAX_FILE_BYTES,
+    YAML_SUFFIXES,
+    FileRefused,
+    collect_files,
+    read_regular,
+)
 
 #: the two sides that are not commits
 WORK = ":work"
@@ -217,12 +224,47 @@ def _contents(git: Git, blobs: list[str]) -> dict[str, bytes]:
     return out
 
 
-def materialise(git: Git, rev: Revision, rel: str, into: Path) -> Path:
-    """The files under `rel` at `rev` written under `into` (as laid out in the repository);
-    returns the folder that holds `rel`. The working files are read where they are."""
+@dataclass(frozen=True)
+class Snapshot:
+    """A revision's YAML files: where each is read from (the work tree when its bytes are
+    the revision's, else a temporary copy) and what the repository calls it."""
+
+    #: (path to read, path relative to the repository's top), sorted by the latter
+    files: list[tuple[Path, str]]
+    #: the folder holding the enterprise, as read (for files named relative to it)
+    folder: Path
+
+
+def _blob_id(content: bytes, length: int) -> str:
+    """git's id of a blob with these bytes (SHA-1, or SHA-256 in a repository that uses it)."""
+    digest = hashlib.sha256 if length == 64 else hashlib.sha1
+    return digest(b"blob %d\0" % len(content) + content).hexdigest()
+
+
+def _same_in_work_tree(git: Git, e: Entry) -> Path | None:
+    """The work tree's file when it holds exactly the blob's bytes."""
+    path = git.top / e.path
+    try:
+        if not path.is_file() or path.is_symlink():
+            return None
+        content = read_regular(path)
+    except (OSError, FileRefused):
+        return None
+    return path if _blob_id(content, len(e.blob)) == e.blob else None
+
+
+def snapshot(git: Git, rev: Revision, rel: str, into: Path) -> Snapshot:
+    """The YAML files under `rel` at `rev`. Most files of a review are the same bytes in the
+    revision and in the work tree (a pull request's checkout is its head, and its base
+    differs in a few files): those are read where they are; the others are written under
+    `into`, laid out as in the repository. When a file other than YAML differs (an action
+    priority CSV, read relative to the enterprise file), every file is written, so that each
+    revision reads its own."""
     if rev.spec == WORK:
-        return git.top / rel if rel else git.top
-    entries = _entries(git, rev, rel)
+        folder = git.top / rel if rel else git.top
+        files = collect_files([folder])
+        return Snapshot(sorted((f, git.relative(f)) for f in files), folder)
+    entries = [e for e in _entries(git, rev, rel) if ".." not in Path(e.path).parts]
     if not entries:
         raise BpqlError(
             f"{rev.label} holds no files under {rel or 'the top folder'}", code="BPQL-C310"
@@ -236,11 +278,22 @@ def materialise(git: Git, rev: Revision, rel: str, into: Path) -> Path:
                 f"{MAX_FILE_BYTES // (1024 * 1024)} MB an enterprise file may have",
                 code="BPQL-C311",
             )
-    blobs = _contents(git, unique)
+    found = {e.path: _same_in_work_tree(git, e) for e in entries}
+    others_differ = any(
+        found[e.path] is None for e in entries if not e.path.endswith(YAML_SUFFIXES)
+    )
+    if others_differ:
+        found = dict.fromkeys(found)
+    missing = sorted({e.blob for e in entries if found[e.path] is None})
+    blobs = _contents(git, missing) if missing else {}
+    out: list[tuple[Path, str]] = []
     for e in entries:
-        target = into / e.path
-        if ".." in Path(e.path).parts:
-            continue  # git never lists one; a crafted index must not write outside `into`
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(blobs[e.blob])
-    return into / rel if rel else into
+        where = found[e.path]
+        if where is None:
+            where = into / e.path
+            where.parent.mkdir(parents=True, exist_ok=True)
+            where.write_bytes(blobs[e.blob])
+        if e.path.endswith(YAML_SUFFIXES):
+            out.append((where, e.path))
+    base = into if others_differ else git.top
+    return Snapshot(sorted(out, key=lambda f: f[1]), base / rel if rel else base)

@@ -68,7 +68,12 @@ def part_of(graph: GraphData, targets: Iterable[tuple[str, str]]) -> GraphData:
     """The part of `graph` an `impact of` each target reads (see the module's docstring)."""
     steps = _steps_reached(graph, targets)
     blueprint_of = {b: a for a, b in graph.rels.get("HAS_STEP", ())}
-    blueprints = {blueprint_of[s] for s in steps if s in blueprint_of}
+    return subgraph(graph, {blueprint_of[s] for s in steps if s in blueprint_of})
+
+
+def subgraph(graph: GraphData, blueprints: set[str]) -> GraphData:
+    """These blueprints whole (their services, steps, phases, evidence, fail points, metrics
+    and links), and every shared thing with its links."""
     services = {a for a, b in graph.rels.get("HAS_BLUEPRINT", ()) if b in blueprints}
     # a blueprint's own things carry its prefix: `claims.x` (as-is), `claims:to-be.x`
     prefixes = {b.split(":", 1)[0] if b.endswith(":as-is") else b for b in blueprints}
