@@ -502,3 +502,34 @@ def test_reach_on_the_part_matches_impact_on_the_whole(tmp_path: Path) -> None:
             assert got.steps == len(steps) > 0, (label, id_)
             assert [s.id for s in got.customer_steps] == visible
             assert sorted({r[0] for r in whole.steps.rows}) == sorted(n for _, n in got.services)
+
+
+# --- docs/review.md -------------------------------------------------------------------------------
+
+
+def test_docs_worked_example_is_what_the_review_prints(tmp_path: Path) -> None:
+    """Every line of the worked example, in order, is a line of the review it describes
+    (`...` stands for lines left out); every condition and label is documented."""
+    from bpql.review.config import CONDITIONS
+    from bpql.review.formats import text
+    from bpql.review.model import LABELS
+
+    repo = make_repo(tmp_path / "repo")
+    by_name = {e.name: e for e in EDITS}
+    commit_edit(repo, by_name["move-role"])
+    by_name["add-high-fail-point"].apply(repo)
+    git(repo, "commit", "-q", "-am", "and a fail point")
+    r = review_range("base...move-role", repo / "insurer", today=TODAY)
+    printed = normalised(text(r)).splitlines()
+    docs = (ROOT / "docs/review.md").read_text(encoding="utf-8")
+    block = docs.split("$ bpql review base...move-role insurer\n", 1)[1].split("```", 1)[0]
+    at = 0
+    for line in normalised(block).splitlines():
+        if line.strip() == "...":
+            continue
+        assert line in printed[at:], line
+        at = printed.index(line, at) + 1
+    for name in CONDITIONS:
+        assert f"| `{name}` |" in docs, name
+    for label in LABELS:
+        assert f"| `{label}` |" in docs, label

@@ -347,6 +347,13 @@ def md(value: object) -> str:
     return "".join(_MD_ESCAPES.get(ch, ch) for ch in terminal_text(value))
 
 
+def _item(line: str) -> str:
+    """A list item of plain text: a leading `+`, `-` or `~` of ours would start a list of
+    its own inside the item."""
+    text = md(line)
+    return f"- \\{text}" if text[:1] in "+-~" and text[1:2] == " " else f"- {text}"
+
+
 def _code(value: str) -> str:
     """An id in a code span (ids hold no backtick; anything else is escaped as text)."""
     return f"`{value}`" if value and "`" not in value and "\n" not in value else md(value)
@@ -413,7 +420,7 @@ def markdown(review: Review, limit: int = MAX_MARKDOWN) -> str:
             _details(
                 f"Fail points: {len(r.risk.added)} added, {len(r.risk.removed)} removed, "
                 f"{len(r.risk.rerated)} re-rated, {len(r.risk.changed)} changed",
-                [f"- {md(line)}" for line in risk],
+                [_item(line) for line in risk],
             )
         )
     if r.lint.new or r.lint.fixed:
@@ -458,7 +465,7 @@ def _md_blueprint(b: BlueprintReview) -> list[str]:
     extra = [
         line for line in _blueprint_lines(b) if not line.startswith(("+ step", "- step", "~ step"))
     ]
-    lines += [f"- {md(line)}" for line in extra]
+    lines += [_item(line) for line in extra]
     return _details(summary, lines)
 
 
