@@ -258,23 +258,17 @@ class Locator:
 
 def _relabelled(exc: BpqlError, side: Side) -> BpqlError:
     """An error about a file read from a revision, naming the file as the repository does
-    and the revision it is in."""
+    and the revision it is in (each problem keeps its code)."""
     problems = exc.problems if isinstance(exc, BlueprintError) else [exc]
-    out = []
     for p in problems:
-        span = p.span
-        if span is not None:
-            span = Span(
-                span.line, span.column, span.end_line, span.end_column, side.shown(span.file)
-            )
-        message = p.message
-        if p.span is None:
+        if p.span is not None:
+            s = p.span
+            p.span = Span(s.line, s.column, s.end_line, s.end_column, side.shown(s.file))
+        else:
             for read, name in side.names.items():
-                message = message.replace(read, name)
-        out.append(
-            BpqlError(f"{message} (in {side.revision.label})", span, code=p.code, hints=p.hints)
-        )
-    return BlueprintError(out)
+                p.message = p.message.replace(read, name)
+        p.message = f"{p.message} (in {side.revision.label})"
+    return BlueprintError(problems)
 
 
 def read_side(
