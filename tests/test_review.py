@@ -475,6 +475,7 @@ def test_markdown_is_cut_to_fit_a_comment(reviews: dict[str, Review]) -> None:
 
 def test_reach_on_the_part_matches_impact_on_the_whole(tmp_path: Path) -> None:
     from bpql.api import connect
+    from bpql.backends.registry import connect as open_store
     from bpql.model.validate import validate_paths
     from bpql.review.impact import part_of, reach
 
@@ -489,8 +490,10 @@ def test_reach_on_the_part_matches_impact_on_the_whole(tmp_path: Path) -> None:
     assert [n["id"] for n in part.nodes["Blueprint"]] == ["claims:to-be"]
     assert 0 < len(part.nodes["Step"]) < len(graph.nodes["Step"])
     found = reach(graph, targets, "head")
-    with connect(f"embedded:{tmp_path / 'whole.lbdb'}") as db:
-        db.backend.replace_graph(graph)
+    uri = f"embedded:{tmp_path / 'whole.lbdb'}"
+    with open_store(uri, create=True) as writer:
+        writer.replace_graph(graph)
+    with connect(uri) as db:
         for label, id_ in targets:
             whole = db.query(f'impact of {label.lower()} "{id_}" scenario any', draw=False)
             assert whole.steps is not None

@@ -106,7 +106,7 @@ def reach(
     graph: GraphData, targets: list[tuple[str, str]], revision: str
 ) -> dict[tuple[str, str], Reach]:
     """`impact of <kind> "<id>" scenario any` for each target, on one temporary store."""
-    from bpql.api import Client
+    from bpql.api import connect as reader
     from bpql.backends.registry import connect
     from bpql.result import Result
 
@@ -116,38 +116,38 @@ def reach(
     part = part_of(graph, wanted)
     steps = {n["id"]: n for n in part.nodes["Step"]}
     out: dict[tuple[str, str], Reach] = {}
-    with (
-        tempfile.TemporaryDirectory(prefix="bpql-review-") as tmp,
-        Client(connect(f"embedded:{Path(tmp) / 'graph.lbdb'}", create=True)) as db,
-    ):
-        db.backend.replace_graph(part)
-        for label, id_ in wanted:
-            query = f'impact of {KINDS[label]} "{id_}" scenario any'
-            result = db.query(query, draw=False)
-            assert isinstance(result, Result) and result.steps is not None
-            services: dict[str, str] = {}
-            customer: list[ReachedStep] = []
-            count = 0
-            for service_name, step, lane, *_ in result.steps.rows:
-                count += 1
-                service = step.split(":", 1)[0].split(".", 1)[0]
-                services.setdefault(service, service_name)
-                if lane in VISIBLE_LANES:
-                    node = steps.get(step, {})
-                    customer.append(
-                        ReachedStep(
-                            step,
-                            str(node.get("name") or step),
-                            lane,
-                            service,
-                            bool(node.get("moment_of_truth")),
+    with tempfile.TemporaryDirectory(prefix="bpql-review-") as tmp:
+        uri = f"embedded:{Path(tmp) / 'graph.lbdb'}"
+        with connect(uri, create=True) as writer:
+            writer.replace_graph(part)
+        with reader(uri) as db:  # read-only, as every command but load opens a store
+            for label, id_ in wanted:
+                query = f'impact of {KINDS[label]} "{id_}" scenario any'
+                result = db.query(query, draw=False)
+                assert isinstance(result, Result) and result.steps is not None
+                services: dict[str, str] = {}
+                customer: list[ReachedStep] = []
+                count = 0
+                for service_name, step, lane, *_ in result.steps.rows:
+                    count += 1
+                    service = step.split(":", 1)[0].split(".", 1)[0]
+                    services.setdefault(service, service_name)
+                    if lane in VISIBLE_LANES:
+                        node = steps.get(step, {})
+                        customer.append(
+                            ReachedStep(
+                                step,
+                                str(node.get("name") or step),
+                                lane,
+                                service,
+                                bool(node.get("moment_of_truth")),
+                            )
                         )
-                    )
-            out[(label, id_)] = Reach(
-                revision,
-                query,
-                sorted(services.items()),
-                count,
-                sorted(customer, key=lambda s: s.id),
-            )
+                out[(label, id_)] = Reach(
+                    revision,
+                    query,
+                    sorted(services.items()),
+                    count,
+                    sorted(customer, key=lambda s: s.id),
+                )
     return out
