@@ -395,6 +395,34 @@ def test_staged_and_working_files(repo: Path) -> None:
         git(repo, "checkout", "-q", "main")
 
 
+def test_the_pre_commit_hook_refuses_a_commit_the_gate_fails(repo: Path) -> None:
+    """The `bpql-review` hook of .pre-commit-hooks.yaml, run as pre-commit runs it (its entry
+    and the folder a user's config gives as args, from the repository's top): the staged
+    change is reviewed, and a fail point of high priority with no action refuses the commit."""
+    import shlex
+
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    (hook,) = [h for h in hooks if h["id"] == "bpql-review"]
+    entry = shlex.split(hook["entry"])
+    assert entry == ["bpql", "review", "--staged"] and hook["pass_filenames"] is False
+    git(repo, "checkout", "-q", "-B", "hook", "base")
+    try:
+        (edit,) = [e for e in EDITS if e.name == "add-high-fail-point"]
+        edit.apply(repo)
+        r = bpql(*entry[1:], str(repo / "insurer"), process=True)
+        assert r.returncode == 0 and "no semantic change" in r.stdout, r.stderr  # not staged
+        git(repo, "add", "-A")
+        r = bpql(*entry[1:], str(repo / "insurer"), process=True)
+        assert r.returncode == 1, r.stderr
+        assert "gate failed: high-priority-without-action" in r.stdout
+        assert "Traceback" not in r.stderr
+    finally:
+        git(repo, "reset", "-q", "--hard")
+        git(repo, "checkout", "-q", "main")
+
+
 def test_a_path_inside_the_enterprise_reviews_that_part(repo: Path) -> None:
     """The whole enterprise is read (references cross files); the review keeps to PATH."""
     git(repo, "checkout", "-q", "-B", "both", "base")
