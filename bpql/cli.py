@@ -413,6 +413,69 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    """The semantic change between two revisions of an enterprise's files; exit 1 when the
+    gate configured in bpql.toml fails."""
+    from bpql.errors import BpqlError
+    from bpql.review import review_range
+    from bpql.review.formats import FORMATS
+
+    targets = list(args.targets)
+    if len(targets) > 2:
+        raise BpqlError(
+            f"expected at most RANGE and PATH, got {len(targets)} arguments", code="BPQL-C318"
+        )
+    spec: str | None = None
+    path = "."
+    if len(targets) == 2:
+        spec, path = targets
+    elif targets:
+        one = targets[0]
+        # a range has dots; anything that exists here is a path; the rest a revision
+        if ".." in one or not Path(one).exists():
+            spec = one
+        else:
+            path = one
+    outputs: list[tuple[str, Path]] = []
+    for item in args.output or []:
+        fmt, sep, file = item.partition("=")
+        if not sep or fmt not in FORMATS or not file:
+            raise BpqlError(
+                f"--output {item!r}: expected FORMAT=FILE, FORMAT one of {', '.join(FORMATS)}",
+                code="BPQL-C319",
+            )
+        outputs.append((fmt, Path(file)))
+    _no_cycle_collector()
+    result = review_range(spec, path, staged=args.staged, config=args.config)
+    for fmt, file in outputs:
+        try:
+            file.write_text(FORMATS[fmt](result), encoding="utf-8")
+        except OSError as exc:
+            raise BpqlError(
+                f"--output {file}: cannot write: {exc.strerror}", code="BPQL-C320"
+            ) from None
+    sys.stdout.write(FORMATS[args.format](result))
+    return 1 if result.gate.failed else 0
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    """A language server over standard input and output, for editors."""
+    from bpql.errors import BpqlError
+
+    try:
+        import lsprotocol  # noqa: F401
+        import pygls  # noqa: F401
+    except ImportError:
+        raise BpqlError(
+            "bpql lsp needs the language server extra: pip install 'bpql[lsp]'",
+            code="BPQL-C330",
+        ) from None
+    from bpql.lsp.server import serve
+
+    serve()
+    return 0
+
+
 def cmd_shell(args: argparse.Namespace) -> int:
     from bpql.shell import run_shell
 
@@ -613,6 +676,47 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--db", help=DB_HELP)
+    p = add(
+        "review",
+        cmd_review,
+        "what a change to the files does, between two git revisions: services, steps, "
+        "handoffs, what changed shared things reach, fail points, lint; exit 1 when the gate "
+        "in bpql.toml fails",
+    )
+    p.add_argument(
+        "targets",
+        nargs="*",
+        metavar="[RANGE] [PATH]",
+        help="RANGE: BASE..HEAD, BASE...HEAD (from their merge base) or BASE (against the "
+        "working files; default HEAD); PATH: the enterprise folder, a folder inside it or one "
+        "of its files (default .)",
+    )
+    p.add_argument(
+        "--staged",
+        action="store_true",
+        help="compare the index (what git commit would "
+        "record) with HEAD, or with the one revision given",
+    )
+    p.add_argument(
+        "--format", choices=["text", "json", "markdown", "sarif", "gitlab"], default="text"
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        action="append",
+        metavar="FORMAT=FILE",
+        help="also write the review in FORMAT to FILE (repeat: markdown=review.md "
+        "sarif=review.sarif)",
+    )
+    p.add_argument(
+        "--config", metavar="FILE", help="bpql.toml or pyproject.toml (default: the nearest)"
+    )
+    p = add(
+        "lsp",
+        cmd_lsp,
+        "a language server over standard input and output for blueprint files and .bpql "
+        "queries (needs pip install 'bpql[lsp]')",
+    )
     p = add("shell", cmd_shell, "an interactive BPQL prompt with history and completion")
     p.add_argument("--db", help=DB_HELP)
     p = add(
