@@ -527,8 +527,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     if folder:
-        names = ", ".join(p.name for p in written)
-        print(terminal_text(f"wrote {out}: {names}"))
+        print(terminal_text(f"wrote {out}: {', '.join(written)}"))
     else:
         print(terminal_text(f"wrote {out}: {what}"))
     return 0

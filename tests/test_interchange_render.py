@@ -1,0 +1,291 @@
+"""The exports opened in the tools they are for, in headless Chromium (issue 22).
+
+bpmn-js (bpmn.io's viewer, from the npm registry into tests/js, inlined into the page: no
+CDN, every fetch refused) draws the BPMN export, and every task must be on screen inside its
+lane; Mermaid draws the Mermaid export; mxGraph, draw.io's own drawing library, reads the
+draw.io export. `python -m tests.test_interchange_render docs/img` writes the screenshots
+docs/interchange.md shows.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bpql.model.validate import validate_paths
+from tests.conftest import EXAMPLES, ROOT
+
+JS = ROOT / "tests" / "js"
+MODULES = JS / "node_modules"
+
+
+def js_tools() -> Path:
+    """tests/js/node_modules, installed by scripts/test (`npm ci`); in CI a missing one is a
+    failure, elsewhere the test is skipped with the command that installs it."""
+    if not (MODULES / "bpmn-js").is_dir():
+        import os
+
+        message = "the npm test tools are not installed: cd tests/js && npm ci"
+        if os.environ.get("BPQL_REQUIRE_BROWSER") == "1" or os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return MODULES
+
+
+def _script(text: str) -> str:
+    """A script's text, safe inside <script>...</script>."""
+    return text.replace("</script", "<\\/script")
+
+
+def _data(name: str, text: str) -> str:
+    return f'<script type="text/plain" id="{name}">{_script(json.dumps(text))}</script>'
+
+
+def bpmn_page(xml: str) -> str:
+    """A page drawing `xml` with bpmn-js's viewer, fitted to the window; `window.drawn`
+    says when, with any import warnings."""
+    modules = js_tools()
+    css = "\n".join(
+        (modules / "bpmn-js/dist/assets" / n).read_text() for n in ("diagram-js.css", "bpmn-js.css")
+    )
+    viewer = (modules / "bpmn-js/dist/bpmn-viewer.production.min.js").read_text()
+    return f"""<!doctype html><html><head><meta charset="utf-8">
+<style>{css}
+html, body, #canvas {{ margin: 0; width: 100%; height: 100%; background: white; }}</style>
+</head><body><div id="canvas"></div>
+{_data("diagram", xml)}
+<script>{_script(viewer)}</script>
+<script>
+(async () => {{
+  const xml = JSON.parse(document.getElementById("diagram").textContent);
+  const viewer = new BpmnJS({{ container: "#canvas" }});
+  try {{
+    const result = await viewer.importXML(xml);
+    viewer.get("canvas").zoom("fit-viewport");
+    window.viewer = viewer;
+    window.drawn = {{ warnings: result.warnings.map(w => String(w.message || w)) }};
+  }} catch (err) {{
+    window.drawn = {{ error: String(err && err.message || err) }};
+  }}
+}})();
+</script></body></html>"""
+
+
+def mermaid_page(text: str) -> str:
+    """A page drawing each flowchart of `text` (a .mmd, or Markdown with ```mermaid blocks)
+    with Mermaid, strict security; `window.drawn` holds each one's node count or error."""
+    modules = js_tools()
+    charts = text.split("```mermaid\n")[1:] if "```mermaid" in text else [text]
+    charts = [c.split("```")[0] for c in charts]
+    script = (modules / "mermaid/dist/mermaid.min.js").read_text()
+    return f"""<!doctype html><html><head><meta charset="utf-8">
+<style>body {{ margin: 0; background: white; font-family: sans-serif; }}</style></head>
+<body><div id="out"></div>
+{_data("charts", json.dumps(charts))}
+<script>{_script(script)}</script>
+<script>
+(async () => {{
+  const charts = JSON.parse(JSON.parse(document.getElementById("charts").textContent));
+  mermaid.initialize({{
+    startOnLoad: false, securityLevel: "strict", flowchart: {{ htmlLabels: false }}
+  }});
+  const drawn = [];
+  for (let i = 0; i < charts.length; i++) {{
+    try {{
+      const {{ svg }} = await mermaid.render("chart" + i, charts[i]);
+      const div = document.createElement("div");
+      div.innerHTML = svg;
+      document.getElementById("out").appendChild(div);
+      drawn.push({{ nodes: div.querySelectorAll("g.node").length,
+                   clusters: div.querySelectorAll("g.cluster").length }});
+    }} catch (err) {{
+      drawn.push({{ error: String(err && err.message || err) }});
+    }}
+  }}
+  window.drawn = drawn;
+}})();
+</script></body></html>"""
+
+
+def mxgraph_page(xml: str) -> str:
+    """A page reading the first page of a draw.io file with mxGraph (draw.io's drawing
+    library: mxCodec decodes the model draw.io saves) and drawing it; `window.drawn` holds
+    what the model holds."""
+    modules = js_tools()
+    client = (modules / "mxgraph/javascript/mxClient.min.js").read_text()
+    return f"""<!doctype html><html><head><meta charset="utf-8">
+<style>body {{ margin: 0; background: white; }} #graph {{ position: absolute; inset: 0; }}</style>
+<script>var mxLoadResources = false, mxLoadStylesheet = false, mxBasePath = ".",
+  mxImageBasePath = ".", mxForceIncludes = false;</script>
+<script>{_script(client)}</script></head>
+<body><div id="graph"></div>
+{_data("file", xml)}
+<script>
+try {{
+  const text = JSON.parse(document.getElementById("file").textContent);
+  const doc = mxUtils.parseXml(text);
+  const diagrams = doc.documentElement.getElementsByTagName("diagram");
+  const model = diagrams[0].getElementsByTagName("mxGraphModel")[0];
+  const graph = new mxGraph(document.getElementById("graph"));
+  graph.setHtmlLabels(true);
+  graph.foldingEnabled = false;
+  // as draw.io does: a cell holding data (<object label="...">) shows its label
+  const plain = graph.convertValueToString.bind(graph);
+  graph.convertValueToString = (cell) => mxUtils.isNode(cell.value)
+    ? cell.value.getAttribute("label") : plain(cell);
+  new mxCodec(model.ownerDocument).decode(model, graph.getModel());
+  const cells = Object.values(graph.getModel().cells);
+  window.graph = graph;
+  window.drawn = {{
+    pages: diagrams.length,
+    vertices: cells.filter(c => c.vertex).length,
+    edges: cells.filter(c => c.edge && c.source && c.target).length,
+    steps: cells.filter(c => String(c.id).startsWith("step:")).length,
+  }};
+}} catch (err) {{
+  window.drawn = {{ error: String(err && err.message || err) }};
+}}
+</script></body></html>"""
+
+
+#: where each task is drawn and where the lanes it belongs to are, on screen
+TASKS_IN_LANES = """() => {
+  const registry = window.viewer.get("elementRegistry");
+  const box = (el) => {
+    const r = registry.getGraphics(el).getBoundingClientRect();
+    return {x: r.x, y: r.y, w: r.width, h: r.height};
+  };
+  const lanes = registry.filter(e => e.type === "bpmn:Lane");
+  return registry.filter(e => /Task$/.test(e.type)).map(t => ({
+    id: t.id,
+    name: t.businessObject.name,
+    box: box(t),
+    lanes: lanes.filter(l => (l.businessObject.flowNodeRef || []).some(n => n.id === t.id))
+                .map(l => ({id: l.id, box: box(l)})),
+  }));
+}"""
+
+
+def draw(
+    browser: Any,
+    html: str,
+    tmp: Path,
+    screenshot: Path | None = None,
+    viewport: tuple[int, int] = (1600, 1000),
+) -> tuple[Any, Any]:
+    """Open `html` from a file in a page with every fetch refused; wait for `window.drawn`."""
+    from bpql.testing.browser import watched_page
+
+    page_file = tmp / "page.html"
+    page_file.write_text(html, encoding="utf-8")
+    ctx = watched_page(browser, viewport)
+    page, report = ctx.__enter__()
+    report.url = page_file.resolve().as_uri()
+    page.goto(report.url)
+    page.wait_for_function("() => window.drawn !== undefined", timeout=120_000)
+    if screenshot is not None:
+        page.screenshot(path=str(screenshot))
+    return (page, report), ctx
+
+
+def _inside(inner: dict[str, float], outer: dict[str, float]) -> bool:
+    return (
+        inner["x"] >= outer["x"] - 0.5
+        and inner["y"] >= outer["y"] - 0.5
+        and inner["x"] + inner["w"] <= outer["x"] + outer["w"] + 0.5
+        and inner["y"] + inner["h"] <= outer["y"] + outer["h"] + 0.5
+    )
+
+
+@pytest.mark.parametrize(
+    ("services", "scenario", "by_role"),
+    [(["claims"], "as-is", False), (["claims"], "to-be", True), (None, "as-is", False)],
+    ids=["claims", "claims-to-be-by-role", "insurer"],
+)
+def test_bpmn_js_draws_every_task_on_screen_in_its_lane(
+    browser: Any, tmp_path: Path, services: list[str] | None, scenario: str, by_role: bool
+) -> None:
+    from bpql.interchange.bpmn import export_bpmn
+
+    ent = validate_paths([EXAMPLES / "insurer"])
+    xml = export_bpmn(ent, services=services, scenario=scenario, by_role=by_role)
+    (page, report), ctx = draw(browser, bpmn_page(xml), tmp_path)
+    try:
+        drawn = page.evaluate("() => window.drawn")
+        assert drawn == {"warnings": []}, drawn
+        tasks = page.evaluate(TASKS_IN_LANES)
+        width, height = page.viewport_size["width"], page.viewport_size["height"]
+        steps = [
+            s
+            for s in ent.graph.nodes["Step"]
+            if (services is None or s["id"].split(":")[0].split(".")[0] in services)
+            and (":to-be" in s["id"]) == (scenario == "to-be")
+        ]
+        assert len(tasks) == len(steps) > 0
+        for t in tasks:
+            assert t["lanes"], f"{t['name']} is in no lane"
+            screen = {"x": 0, "y": 0, "w": width, "h": height}
+            assert _inside(t["box"], screen), f"{t['name']} is off screen: {t['box']}"
+            for lane in t["lanes"]:
+                assert _inside(t["box"], lane["box"]), f"{t['name']} outside {lane['id']}"
+        assert report.requests == [] and report.console_errors == []
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+def test_bpmnlint_recommended_finds_nothing(tmp_path: Path) -> None:
+    """Every example, both scenarios, with and without role lanes: 0 errors, 0 warnings."""
+    from bpql.interchange.bpmn import export_bpmn
+
+    js_tools()
+    files = []
+    for folder in (EXAMPLES / "insurer", EXAMPLES / "clinic", ROOT / "tests/blueprints/good"):
+        ent = validate_paths([folder])
+        for scenario in ("as-is", "to-be"):
+            for by_role in (False, True):
+                f = tmp_path / f"{folder.name}-{scenario}{'-roles' if by_role else ''}.bpmn"
+                f.write_text(export_bpmn(ent, scenario=scenario, by_role=by_role))
+                files.append(str(f))
+    npx = shutil.which("npx")
+    assert npx is not None, "npm's npx is needed (scripts/test installs the tools with npm ci)"
+    r = subprocess.run(
+        [npx, "--no-install", "bpmnlint", *files],
+        cwd=JS,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert r.returncode == 0 and r.stdout.strip() == "", r.stdout + r.stderr
+
+
+def test_bpmnlint_catches_a_broken_file(tmp_path: Path) -> None:
+    """The lint run above can fail: a task with no diagram and an unnamed start are found."""
+    from bpql.interchange.bpmn import export_bpmn
+
+    js_tools()
+    xml = export_bpmn(validate_paths([EXAMPLES / "insurer"]), services=["claims"])
+    start = xml.index('<bpmndi:BPMNShape id="Activity_')
+    xml = xml[:start] + xml[xml.index("</bpmndi:BPMNShape>", start) + 20 :]
+    xml = xml.replace(' name="Start"', "", 1)
+    (tmp_path / "bad.bpmn").write_text(xml)
+    npx = shutil.which("npx")
+    assert npx is not None
+    r = subprocess.run(
+        [npx, "--no-install", "bpmnlint", str(tmp_path / "bad.bpmn")],
+        cwd=JS,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 1
+    assert "no-bpmndi" in r.stdout and "label-required" in r.stdout
+
+
+if __name__ == "__main__":  # python -m tests.test_interchange_render docs/img
+    sys.exit(0)
