@@ -287,5 +287,88 @@ def test_bpmnlint_catches_a_broken_file(tmp_path: Path) -> None:
     assert "no-bpmndi" in r.stdout and "label-required" in r.stdout
 
 
+@pytest.mark.parametrize(
+    "folder", [EXAMPLES / "insurer", EXAMPLES / "clinic"], ids=["insurer", "clinic"]
+)
+def test_mermaid_draws_every_blueprint(browser: Any, tmp_path: Path, folder: Path) -> None:
+    from bpql.interchange.mermaid import export_mermaid
+    from bpql.interchange.source import blueprints
+
+    ent = validate_paths([folder])
+    text = export_mermaid(ent, scenario=None)
+    (page, report), ctx = draw(browser, mermaid_page(text), tmp_path)
+    try:
+        drawn = page.evaluate("() => window.drawn")
+        _, bps = blueprints(ent)
+        assert drawn == [{"nodes": len(b.steps), "clusters": len(b.lanes())} for b in bps]
+        assert report.requests == [] and report.console_errors == []
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+def test_mxgraph_reads_the_drawio_file(browser: Any, tmp_path: Path) -> None:
+    """draw.io's own drawing library decodes the page into a model holding every step,
+    lane and link; the only requests are for mxGraph's own stylesheet beside the page
+    (refused), never the network."""
+    from bpql.interchange.drawio import export_drawio
+
+    ent = validate_paths([EXAMPLES / "insurer"])
+    xml = export_drawio(ent, services=["claims"])
+    (page, report), ctx = draw(browser, mxgraph_page(xml), tmp_path)
+    try:
+        drawn = page.evaluate("() => window.drawn")
+        steps = [s for s in ent.graph.nodes["Step"] if s["id"].startswith("claims.")]
+        links = [
+            r for t in ("NEXT", "SUPPORTS") for r in ent.graph.rels[t] if r[0].startswith("claims.")
+        ]
+        # the pool, its four lanes, the four phases' titles and the steps
+        assert drawn == {
+            "pages": 1,
+            "vertices": 1 + 4 + 4 + len(steps),
+            "edges": len(links),
+            "steps": len(steps),
+        }
+        assert all(u.startswith(tmp_path.as_uri()) for u in report.requests), report.requests
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+def screenshots(folder: Path) -> None:
+    """The images docs/interchange.md shows: each format opened in the tool it is for,
+    where that tool runs here."""
+    import tempfile
+
+    from bpql.interchange.bpmn import export_bpmn
+    from bpql.interchange.drawio import export_drawio
+    from bpql.interchange.mermaid import export_mermaid
+    from bpql.testing.browser import chromium
+
+    ent = validate_paths([EXAMPLES / "insurer"])
+    shots = [
+        ("interchange-bpmn.png", bpmn_page(export_bpmn(ent, services=["claims"])), (1600, 640)),
+        (
+            "interchange-bpmn-roles.png",
+            bpmn_page(export_bpmn(ent, services=["claims"], scenario="to-be", by_role=True)),
+            (900, 640),
+        ),
+        (
+            "interchange-mermaid.png",
+            mermaid_page(export_mermaid(ent, services=["claims"])),
+            (920, 720),
+        ),
+        (
+            "interchange-drawio.png",
+            mxgraph_page(export_drawio(ent, services=["claims"])),
+            (1540, 560),
+        ),
+    ]
+    with chromium() as browser:
+        for name, html, viewport in shots:
+            with tempfile.TemporaryDirectory() as t:
+                _, ctx = draw(browser, html, Path(t), folder / name, viewport)
+                ctx.__exit__(None, None, None)
+            print(f"wrote {folder / name}")
+
+
 if __name__ == "__main__":  # python -m tests.test_interchange_render docs/img
-    sys.exit(0)
+    screenshots(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/img"))
