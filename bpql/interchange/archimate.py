@@ -32,7 +32,6 @@ from bpql.durations import format_minutes
 from bpql.graphdata import Enterprise, GraphData
 from bpql.interchange.archimate_rules import allowed
 from bpql.interchange.source import LANE_TITLES, BlueprintInfo, Index, blueprints, graph_of
-from bpql.interchange.xmltext import Xml
 from bpql.schema import LANES
 
 NAMESPACE = "http://www.opengroup.org/xsd/archimate/3.0/"
@@ -114,8 +113,8 @@ class Model:
         self.id = hashed("model", name)
         self.elements: dict[str, Concept] = {}
         self.relations: dict[str, Relation] = {}
-        #: relationship ids by source element, for a view's connections
-        self.outgoing: dict[str, list[str]] = {}
+        #: relationship ids by either end, for a view's connections
+        self.touching: dict[str, list[str]] = {}
         self.views: list[View] = []
 
     def element(
@@ -142,7 +141,8 @@ class Model:
         rid = hashed("rel", type_, source, target)
         if rid not in self.relations:
             self.relations[rid] = Relation(rid, type_, source, target, name)
-            self.outgoing.setdefault(source, []).append(rid)
+            self.touching.setdefault(source, []).append(rid)
+            self.touching.setdefault(target, []).append(rid)
         return rid
 
 
@@ -401,12 +401,18 @@ def _view(m: Model, ix: Index, b: BlueprintInfo) -> View:
                     n = Node(hashed("node", vid, eid), eid, x, y, BOX_W, BOX_H)
                     container.children.append(n)
                     where[eid] = n.id
+    # the relationships between two things on the view: each touches one of its steps (a
+    # shared system touches thousands of steps across the enterprise; a step, a few things)
     connections = []
-    for element, node in where.items():
-        for rid in m.outgoing.get(element, ()):
+    seen: set[str] = set()
+    for s in b.steps:
+        for rid in m.touching.get(xml_id("step", s.id), ()):
             rel = m.relations[rid]
-            if rel.target in where:
-                connections.append((hashed("conn", vid, rid), rid, node, where[rel.target]))
+            if rid not in seen and rel.source in where and rel.target in where:
+                seen.add(rid)
+                connections.append(
+                    (hashed("conn", vid, rid), rid, where[rel.source], where[rel.target])
+                )
     return View(vid, b.title, nodes, connections)
 
 
@@ -414,96 +420,91 @@ def _view(m: Model, ix: Index, b: BlueprintInfo) -> View:
 
 
 def to_xml(m: Model) -> str:
-    """The model as an Open Group exchange file (3.1), valid against archimate3_Diagram.xsd."""
-    x = Xml()
-    x.open(
-        "model",
-        {
-            "xmlns": NAMESPACE,
-            "xmlns:xsi": XSI,
-            "xsi:schemaLocation": f"{NAMESPACE} {SCHEMA}",
-            "identifier": m.id,
-        },
+    """The model as an Open Group exchange file (3.1), valid against archimate3_Diagram.xsd.
+    Identifiers, types and numbers are BPQL's own (XML names already); names, documentation
+    and property values are escaped."""
+    from bpql.interchange.xmltext import text
+
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n']
+    w = out.append
+    w(
+        f'<model xmlns="{NAMESPACE}" xmlns:xsi="{XSI}" '
+        f'xsi:schemaLocation="{NAMESPACE} {SCHEMA}" identifier="{m.id}">\n'
     )
-    x.leaf("name", m.name, {"xml:lang": "en"})
+    w(f'  <name xml:lang="en">{text(m.name)}</name>\n')
     keys = sorted({k for e in m.elements.values() for k, _ in e.properties})
     prop_ids = {k: "propid-" + re.sub(r"[^a-z0-9]+", "-", k) for k in keys}
-    x.open("elements")
+    w("  <elements>\n")
     for e in m.elements.values():
-        x.open("element", {"identifier": e.id, "xsi:type": e.type})
-        x.leaf("name", e.name, {"xml:lang": "en"})
+        w(f'    <element identifier="{e.id}" xsi:type="{e.type}">\n')
+        w(f'      <name xml:lang="en">{text(e.name)}</name>\n')
         if e.documentation:
-            x.leaf("documentation", e.documentation, {"xml:lang": "en"})
+            w(f'      <documentation xml:lang="en">{text(e.documentation)}</documentation>\n')
         if e.properties:
-            x.open("properties")
+            w("      <properties>\n")
             for k, v in e.properties:
-                x.open("property", {"propertyDefinitionRef": prop_ids[k]})
-                x.leaf("value", v, {"xml:lang": "en"})
-                x.close("property")
-            x.close("properties")
-        x.close("element")
-    x.close("elements")
-    if m.relations:
-        x.open("relationships")
-        for r in m.relations.values():
-            attrs = {"identifier": r.id, "source": r.source, "target": r.target, "xsi:type": r.type}
-            if r.name:
-                x.open("relationship", attrs)
-                x.leaf("name", r.name, {"xml:lang": "en"})
-                x.close("relationship")
-            else:
-                x.leaf("relationship", None, attrs)
-        x.close("relationships")
-    if keys:
-        x.open("propertyDefinitions")
-        for k in keys:
-            x.open("propertyDefinition", {"identifier": prop_ids[k], "type": "string"})
-            x.leaf("name", k, {"xml:lang": "en"})
-            x.close("propertyDefinition")
-        x.close("propertyDefinitions")
-    if m.views:
-        x.open("views")
-        x.open("diagrams")
-        for view in m.views:
-            x.open("view", {"identifier": view.id, "xsi:type": "Diagram"})
-            x.leaf("name", view.name, {"xml:lang": "en"})
-            for n in view.nodes:
-                _node(x, m, n)
-            for cid, rid, src, dst in view.connections:
-                x.leaf(
-                    "connection",
-                    None,
-                    {
-                        "identifier": cid,
-                        "relationshipRef": rid,
-                        "xsi:type": "Relationship",
-                        "source": src,
-                        "target": dst,
-                    },
+                w(
+                    f'        <property propertyDefinitionRef="{prop_ids[k]}">'
+                    f'<value xml:lang="en">{text(v)}</value></property>\n'
                 )
-            x.close("view")
-        x.close("diagrams")
-        x.close("views")
-    x.close("model")
-    return x.getvalue()
+            w("      </properties>\n")
+        w("    </element>\n")
+    w("  </elements>\n")
+    if m.relations:
+        w("  <relationships>\n")
+        for r in m.relations.values():
+            head = (
+                f'    <relationship identifier="{r.id}" source="{r.source}" '
+                f'target="{r.target}" xsi:type="{r.type}"'
+            )
+            if r.name:
+                w(f'{head}><name xml:lang="en">{text(r.name)}</name></relationship>\n')
+            else:
+                w(head + "/>\n")
+        w("  </relationships>\n")
+    if keys:
+        w("  <propertyDefinitions>\n")
+        for k in keys:
+            w(
+                f'    <propertyDefinition identifier="{prop_ids[k]}" type="string">'
+                f'<name xml:lang="en">{text(k)}</name></propertyDefinition>\n'
+            )
+        w("  </propertyDefinitions>\n")
+    if m.views:
+        w("  <views>\n    <diagrams>\n")
+        for view in m.views:
+            w(f'      <view identifier="{view.id}" xsi:type="Diagram">\n')
+            w(f'        <name xml:lang="en">{text(view.name)}</name>\n')
+            for n in view.nodes:
+                _node(w, m, n, 8)
+            for cid, rid, src, dst in view.connections:
+                w(
+                    f'        <connection identifier="{cid}" relationshipRef="{rid}" '
+                    f'xsi:type="Relationship" source="{src}" target="{dst}"/>\n'
+                )
+            w("      </view>\n")
+        w("    </diagrams>\n  </views>\n")
+    w("</model>\n")
+    return "".join(out)
 
 
-def _node(x: Xml, m: Model, n: Node) -> None:
-    box = {"x": n.x, "y": n.y, "w": n.w, "h": n.h}
+def _node(w: Any, m: Model, n: Node, depth: int) -> None:
+    from bpql.interchange.xmltext import text
+
+    pad = " " * depth
+    box = f'x="{n.x}" y="{n.y}" w="{n.w}" h="{n.h}"'
     if n.element is not None:
-        x.open("node", {"identifier": n.id, "elementRef": n.element, "xsi:type": "Element", **box})
+        w(f'{pad}<node identifier="{n.id}" elementRef="{n.element}" xsi:type="Element" {box}>\n')
         fill = FILLS.get(m.elements[n.element].type)
         if fill is not None:
-            x.open("style")
-            x.leaf("fillColor", None, {"r": fill[0], "g": fill[1], "b": fill[2]})
-            x.close("style")
+            w(f'{pad}  <style><fillColor r="{fill[0]}" g="{fill[1]}" b="{fill[2]}"/></style>\n')
     else:
         kind = "Container" if n.children or n.h > 30 else "Label"
-        x.open("node", {"identifier": n.id, "xsi:type": kind, **box})
-        x.leaf("label", n.label or "", {"xml:lang": "en"})
+        w(f'{pad}<node identifier="{n.id}" xsi:type="{kind}" {box}>\n')
+        w(f'{pad}  <label xml:lang="en">{text(n.label or "")}</label>\n')
     for child in n.children:
-        _node(x, m, child)
-    x.close("node")
+        _node(w, m, child, depth + 2)
+    w(f"{pad}</node>\n")
 
 
 def export_archimate(

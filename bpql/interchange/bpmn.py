@@ -45,8 +45,12 @@ def bpmn_id(kind: str, bpql_id: str) -> str:
     """An XML id for a BPQL id (`Activity_claims_cto-be.submit-claim`): `_` doubled, `:` as
     `_c`, `/` as `_s`, so two BPQL ids never meet."""
     escaped = bpql_id.replace("_", "__").replace(":", "_c").replace("/", "_s")
-    escaped = re.sub(r"[^A-Za-z0-9._-]", lambda m: f"_u{ord(m.group()):04x}", escaped)
+    if _OTHER.search(escaped):
+        escaped = _OTHER.sub(lambda m: f"_u{ord(m.group()):04x}", escaped)
     return f"{kind}_{escaped}"
+
+
+_OTHER = re.compile(r"[^A-Za-z0-9._-]")
 
 
 @dataclass
@@ -96,7 +100,7 @@ def _lane_key(step_lane: str, role: str | None) -> str:
 
 def _pool(ix: Index, b: BlueprintInfo, top: float, by_role: bool) -> Pool:
     """Lanes, positions and flows of one blueprint, its top edge at `top`."""
-    plan = b.layout
+    plan = b.columns
     cols = {s.id: plan.positions[f"Step:{s.id}"][0] for s in b.steps}
     left_col = min(cols.values(), default=0.0)
     depth = 2 if by_role else 1
@@ -352,38 +356,29 @@ def _lane(x: Xml, lane: Lane, bid: str) -> None:
 
 
 def _shape(x: Xml, element: str, box: Box, *, horizontal: bool = False) -> None:
-    attrs: dict[str, object] = {"id": f"{element}_di", "bpmnElement": element}
-    if horizontal:
-        attrs["isHorizontal"] = "true"
-    x.open("bpmndi:BPMNShape", attrs)
-    x.leaf(
-        "dc:Bounds",
-        None,
-        {"x": number(box.x), "y": number(box.y), "width": number(box.w), "height": number(box.h)},
+    """A shape and its bounds (ids are XML names already, numbers plain: no escaping)."""
+    pad = "  " * x.depth
+    flag = ' isHorizontal="true"' if horizontal else ""
+    x.parts.append(
+        f'{pad}<bpmndi:BPMNShape id="{element}_di" bpmnElement="{element}"{flag}>\n'
+        f'{pad}  <dc:Bounds x="{number(box.x)}" y="{number(box.y)}" width="{number(box.w)}" '
+        f'height="{number(box.h)}"/>\n{pad}</bpmndi:BPMNShape>\n'
     )
-    x.close("bpmndi:BPMNShape")
 
 
 def _edge(
     x: Xml, element: str, points: list[tuple[float, float]], label: Box | None = None
 ) -> None:
-    x.open("bpmndi:BPMNEdge", {"id": f"{element}_di", "bpmnElement": element})
-    for px, py in points:
-        x.leaf("di:waypoint", None, {"x": number(px), "y": number(py)})
+    pad = "  " * x.depth
+    lines = [f'{pad}<bpmndi:BPMNEdge id="{element}_di" bpmnElement="{element}">\n']
+    lines += [f'{pad}  <di:waypoint x="{number(px)}" y="{number(py)}"/>\n' for px, py in points]
     if label is not None:
-        x.open("bpmndi:BPMNLabel")
-        x.leaf(
-            "dc:Bounds",
-            None,
-            {
-                "x": number(label.x),
-                "y": number(label.y),
-                "width": number(label.w),
-                "height": number(label.h),
-            },
+        lines.append(
+            f'{pad}  <bpmndi:BPMNLabel><dc:Bounds x="{number(label.x)}" y="{number(label.y)}" '
+            f'width="{number(label.w)}" height="{number(label.h)}"/></bpmndi:BPMNLabel>\n'
         )
-        x.close("bpmndi:BPMNLabel")
-    x.close("bpmndi:BPMNEdge")
+    lines.append(f"{pad}</bpmndi:BPMNEdge>\n")
+    x.parts.append("".join(lines))
 
 
 def export_bpmn(

@@ -170,16 +170,28 @@ class BlueprintInfo:
     personas: list[str]
     graph: GraphData
     _layout: BlueprintLayout | None = None
+    _columns: BlueprintLayout | None = None
 
     @property
     def layout(self) -> BlueprintLayout:
         """BPQL's blueprint layout (`bpql viz --blueprint`): a column per moment, a band per
-        lane; worked out once, when a format asks for it."""
+        lane, the shared things in their bands; worked out once, when a format asks."""
         if self._layout is None:
             from bpql.viz.layout import blueprint_layout
 
             self._layout = blueprint_layout(_drawn(self))
         return self._layout
+
+    @property
+    def columns(self) -> BlueprintLayout:
+        """The same layout of the steps and phases alone: their columns are the same (a
+        step's column depends on its lane, its phase and the steps it supports only), and
+        it is quicker for formats that draw only steps (BPMN, draw.io)."""
+        if self._columns is None:
+            from bpql.viz.layout import blueprint_layout
+
+            self._columns = blueprint_layout(_drawn(self, steps_only=True))
+        return self._columns
 
     def position(self, label: str, id_: str) -> tuple[float, float]:
         return self.layout.positions[node_key(label, id_)]
@@ -190,20 +202,28 @@ class BlueprintInfo:
         return [lane for lane in LANE_ORDER if lane in used]
 
 
-def _drawn(bp: BlueprintInfo) -> Any:
+def _drawn(bp: BlueprintInfo, steps_only: bool = False) -> Any:
     """The blueprint as the blueprint view's graph: its steps (with their phase), phases,
-    fail points and the shared things beside its steps."""
+    fail points and the shared things beside its steps (or its steps and phases alone)."""
     from bpql.result import Graph, GraphEdge, GraphNode
 
     g = bp.graph
     out = Graph()
+    phase_of = {s.id: s.phase for s in bp.steps}
     for label, rows in g.nodes.items():
+        if steps_only and label not in ("Step", "Phase"):
+            continue
         for props in rows:
             p = dict(props)
             if label == "Step":
-                p["phase"] = next((s.phase for s in bp.steps if s.id == p["id"]), None)
+                p["phase"] = phase_of.get(p["id"])
             out.add_node(GraphNode(label, str(p["id"]), (label,), p))
-    for t in ("NEXT", "SUPPORTS", "SHOWS", "AT_TOUCHPOINT", "USES", "HAS_FAIL_POINT"):
+    kinds = (
+        ("SUPPORTS",)
+        if steps_only
+        else ("NEXT", "SUPPORTS", "SHOWS", "AT_TOUCHPOINT", "USES", "HAS_FAIL_POINT")
+    )
+    for t in kinds:
         rel = RELS[t]
         for s, d in g.rels[t]:
             a, b = node_key(rel.src, s), node_key(rel.dst, d)

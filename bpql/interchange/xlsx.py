@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from bpql.interchange import layout as L
 from bpql.interchange.source import FileSet, Source, as_files, fail_point_rows, select_files
+from bpql.interchange.yamlout import duration_text
 from bpql.safe import formula_like, spreadsheet_text
 
 if TYPE_CHECKING:
@@ -66,8 +67,6 @@ def _lint(element: Any) -> list[str] | None:
 
 def cell_value(key: str, value: Any) -> Any:
     """A field as a cell holds it: durations with units, lists as `a; b`."""
-    from bpql.interchange.yamlout import duration_text
-
     if value is None:
         return None
     if key in L.DURATIONS and isinstance(value, (int, float)):

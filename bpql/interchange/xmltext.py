@@ -50,7 +50,9 @@ def attr(value: object) -> str:
 
 def number(value: float) -> str:
     """A coordinate: a whole number as `12`, else two decimals."""
-    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+    if type(value) is int:
+        return str(value)
+    return str(int(value)) if value.is_integer() else f"{value:.2f}"
 
 
 class Xml:
