@@ -419,3 +419,15 @@ def test_export_command_prints_text_formats_and_refuses_mistakes(tmp_path: Path)
     assert r.returncode == 2 and "--by-role goes with bpmn" in r.stderr
     r = bpql("export", "bpmn", "--db", f"embedded:{tmp_path / 'none.lbdb'}")
     assert r.returncode != 0 and "Traceback" not in r.stderr
+
+
+@pytest.mark.slow
+def test_archimate_and_bpmn_of_the_synthetic_thousand_services(
+    tmp_path: Path, archimate_schema: Any, bpmn_schema: Any
+) -> None:
+    """The 1,000-service enterprise: the ArchiMate file validates against the 3.1 XSDs with
+    every relationship allowed, the BPMN file against the BPMN 2.0 XSDs."""
+    ent = validate_paths([write_enterprise(tmp_path, services=1000)])
+    doc = valid(archimate_schema, export_archimate(ent))
+    assert relations_checked(doc) > 100_000
+    valid(bpmn_schema, export_bpmn(ent))

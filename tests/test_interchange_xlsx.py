@@ -467,7 +467,7 @@ def test_formula_like_values_are_text_cells(tmp_path: Path) -> None:
     assert validate_paths([tmp_path / "out"]).graph == ent.graph
 
 
-@pytest.mark.parametrize("folder", [EXAMPLES / "insurer"], ids=["insurer"])
+@pytest.mark.parametrize("folder", ENTERPRISES, ids=IDS)
 def test_store_round_trip_gives_the_same_counts(folder: Path, tmp_path: Path) -> None:
     """Load, export from the embedded store, import, load again: the same counts."""
     db = f"embedded:{tmp_path / 'a.lbdb'}"
@@ -481,3 +481,15 @@ def test_store_round_trip_gives_the_same_counts(folder: Path, tmp_path: Path) ->
     a = bpql("stats", "--db", db, "--format", "json").stdout
     b = bpql("stats", "--db", db2, "--format", "json").stdout
     assert a == b
+
+
+@pytest.mark.slow
+def test_round_trip_of_the_synthetic_thousand_services(tmp_path: Path) -> None:
+    """YAML -> XLSX -> YAML at 1,000 services (24,000 steps): the same graph."""
+    from bpql.testing.synthetic import write_enterprise
+
+    src = write_enterprise(tmp_path / "src", services=1000)
+    _, files = read_files([src])
+    export_xlsx(files, tmp_path / "book.xlsx")
+    import_xlsx(tmp_path / "book.xlsx", tmp_path / "out")
+    assert validate_paths([tmp_path / "out"]).graph == validate_paths([src]).graph

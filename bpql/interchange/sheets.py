@@ -187,7 +187,7 @@ class Reader:
     def raw(self, sh: Sheet, row: int, col: int) -> Any:
         key = (row, col)
         v = sh.values.get(key)
-        if v is None or self.formula(sh, key):
+        if v is None or (sh.formulas and self.formula(sh, key)):
             return None
         return v
 
@@ -985,9 +985,9 @@ def _read_grid(
 
     for col in columns:
         named = [
-            (lane, rd.text(sh, grid[lane], col))
+            (lane, name)
             for lane in lanes
-            if rd.text(sh, grid[lane], col) is not None
+            if (grid[lane], col) in sh.values and (name := rd.text(sh, grid[lane], col))
         ]
         if len(named) > 1:
             rd.problems.append(
