@@ -17,6 +17,7 @@ from pathlib import Path
 from bpql.graphdata import Enterprise, GraphData
 from bpql.interchange.source import LANE_TITLES, BlueprintInfo, Index, blueprints
 from bpql.interchange.xmltext import Xml, number
+from bpql.viz.layout import COLUMN
 
 STEP_W, STEP_H = 140, 70
 LANE_H = 120
@@ -85,8 +86,9 @@ def _page(x: Xml, ix: Index, b: BlueprintInfo) -> None:
     def col_x(step_x: float) -> float:
         return TITLE * 2 + 20 + (step_x - left)
 
+    half = COLUMN / 2  # a phase's span runs half a column either side of its steps
     for title, lo, hi in plan.phases:
-        cx0, cx1 = col_x(lo + 100) - 30, col_x(hi - 100) + STEP_W + 30
+        cx0, cx1 = col_x(lo + half) - 30, col_x(hi - half) + STEP_W + 30
         _vertex(
             x,
             _cell_id("phase", f"{b.id}/{title}/{lo}"),
