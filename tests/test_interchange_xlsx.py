@@ -493,3 +493,18 @@ def test_round_trip_of_the_synthetic_thousand_services(tmp_path: Path) -> None:
     export_xlsx(files, tmp_path / "book.xlsx")
     import_xlsx(tmp_path / "book.xlsx", tmp_path / "out")
     assert validate_paths([tmp_path / "out"]).graph == validate_paths([src]).graph
+
+
+def test_import_writes_nothing_through_a_link_out_of_the_folder(tmp_path: Path) -> None:
+    """A folder in the enterprise that is a link elsewhere is refused, as reading refuses
+    it: nothing is written through it."""
+    _, files = read_files([ROOT / "tests/blueprints/good"])
+    export_xlsx(files, tmp_path / "book.xlsx")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "into").mkdir()
+    (tmp_path / "into/services").symlink_to(tmp_path / "outside", target_is_directory=True)
+    with pytest.raises(BpqlError) as info:
+        import_xlsx(tmp_path / "book.xlsx", tmp_path / "into")
+    assert "outside" in str(info.value)
+    assert list((tmp_path / "outside").iterdir()) == []
+    assert sorted(p.name for p in (tmp_path / "into").iterdir()) == ["services"]

@@ -31,7 +31,14 @@ from typing import Any
 from bpql.durations import format_minutes
 from bpql.graphdata import Enterprise, GraphData
 from bpql.interchange.archimate_rules import allowed
-from bpql.interchange.source import LANE_TITLES, BlueprintInfo, Index, blueprints, graph_of
+from bpql.interchange.source import (
+    LANE_TITLES,
+    BlueprintInfo,
+    Index,
+    blueprints,
+    gc_paused,
+    graph_of,
+)
 from bpql.schema import LANES
 
 NAMESPACE = "http://www.opengroup.org/xsd/archimate/3.0/"
@@ -507,6 +514,7 @@ def _node(w: Any, m: Model, n: Node, depth: int) -> None:
     w(f"{pad}</node>\n")
 
 
+@gc_paused
 def export_archimate(
     source: GraphData | Enterprise,
     out: Path | None = None,
@@ -553,6 +561,7 @@ def to_archi_csv(m: Model) -> dict[str, str]:
     }
 
 
+@gc_paused
 def export_archi_csv(
     source: GraphData | Enterprise,
     out: Path | None = None,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bpql.graphdata import Enterprise, GraphData
-from bpql.interchange.source import LANE_TITLES, BlueprintInfo, Index, blueprints
+from bpql.interchange.source import LANE_TITLES, BlueprintInfo, Index, blueprints, gc_paused
 from bpql.interchange.xmltext import Xml, number
 
 MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -381,6 +381,7 @@ def _edge(
     x.parts.append("".join(lines))
 
 
+@gc_paused
 def export_bpmn(
     source: GraphData | Enterprise,
     out: Path | None = None,

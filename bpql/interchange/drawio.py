@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bpql.graphdata import Enterprise, GraphData
-from bpql.interchange.source import LANE_TITLES, BlueprintInfo, Index, blueprints
+from bpql.interchange.source import LANE_TITLES, BlueprintInfo, Index, blueprints, gc_paused
 from bpql.interchange.xmltext import Xml, number
 from bpql.viz.layout import COLUMN
 
@@ -213,6 +213,7 @@ def _edge(x: Xml, id_: str, style: str, source: str, target: str) -> None:
     x.close("mxCell")
 
 
+@gc_paused
 def export_drawio(
     source: GraphData | Enterprise,
     out: Path | None = None,

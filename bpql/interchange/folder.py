@@ -297,6 +297,18 @@ def _write_all(
                 code="BPQL-F233",
             ) from None
         into.mkdir(parents=True, exist_ok=True)
+        root = into.resolve()
+        for rel in texts:
+            # a folder in the way that is a link out of the enterprise folder: refuse it
+            # before anything is moved, as reading refuses such links
+            parent = (into / rel).parent
+            real = parent.resolve() if parent.exists() else None
+            if real is not None and not real.is_relative_to(root):
+                raise BpqlError(
+                    f"{parent}: a link to {str(real)!r}, outside {str(into)!r}; the files of "
+                    "an enterprise folder are written inside it",
+                    code="BPQL-C216",
+                )
         moved: list[tuple[Path, Path | None]] = []
         try:
             for rel in sorted(texts):

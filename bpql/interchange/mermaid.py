@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bpql.graphdata import Enterprise, GraphData
-from bpql.interchange.source import LANE_TITLES, BlueprintInfo, Index, blueprints
+from bpql.interchange.source import LANE_TITLES, BlueprintInfo, Index, blueprints, gc_paused
 
 #: what Mermaid reads specially inside a quoted label, as its entity codes
 _ENTITIES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "&": "#amp;", "`": "#96;"}
@@ -60,6 +60,7 @@ def flowchart(ix: Index, b: BlueprintInfo) -> str:
     return "\n".join(lines) + "\n"
 
 
+@gc_paused
 def export_mermaid(
     source: GraphData | Enterprise,
     out: Path | None = None,

@@ -15,7 +15,7 @@ from typing import Any
 
 from bpql.ids import blueprint_id
 from bpql.interchange import layout as L
-from bpql.interchange.source import Source, as_files, fail_point_rows, select_files
+from bpql.interchange.source import Source, as_files, fail_point_rows, gc_paused, select_files
 from bpql.interchange.xlsx import cell_value, table_rows
 from bpql.safe import csv_text
 
@@ -42,6 +42,7 @@ STEP_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+@gc_paused
 def export_csv(
     source: Source,
     out: Path | None = None,

@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bpql.interchange import layout as L
-from bpql.interchange.source import FileSet, Source, as_files, fail_point_rows, select_files
+from bpql.interchange.source import (
+    FileSet,
+    Source,
+    as_files,
+    fail_point_rows,
+    gc_paused,
+    select_files,
+)
 from bpql.interchange.yamlout import duration_text
 from bpql.safe import formula_like, spreadsheet_text
 
@@ -329,6 +336,7 @@ def _enterprise_sheets(w: _Writer, files: FileSet) -> None:
     _table_sheet(w, L.SCALES_SHEET, ["Rating", "Severity", "Occurrence", "Detection"], scales)
 
 
+@gc_paused
 def export_xlsx(
     source: Source,
     out: Path | None = None,
@@ -357,6 +365,7 @@ def export_xlsx(
 # --- reading -------------------------------------------------------------------------------
 
 
+@gc_paused
 def import_xlsx(book: Path, into: Path, *, dry_run: bool = False) -> ImportReport:
     """Read a workbook (as `export_xlsx` writes it, maybe edited by hand) into the blueprint
     files of the folder `into`: every mistake refused with its sheet!cell before anything is
