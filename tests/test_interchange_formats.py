@@ -126,6 +126,19 @@ def test_archimate_validates_and_every_relation_is_allowed(
         if scenario is None or (":to-be" in s["id"]) == (scenario == "to-be")
     ]
     assert all(f"id-step-{s['id'].replace(':', '_c')}" in refs for s in steps)
+    # in each band (a container) its things are inside it and do not overlap
+    for view in views:
+        for band in view.findall(f"{AM}node"):
+            bx, by, bw, bh = (int(band.get(k)) for k in ("x", "y", "w", "h"))
+            boxes = [
+                tuple(int(n.get(k)) for k in ("x", "y", "w", "h"))
+                for n in band.findall(f"{AM}node")
+            ]
+            for x, y, w, h in boxes:
+                assert bx <= x and x + w <= bx + bw and by <= y and y + h <= by + bh
+            for i, (x, y, w, h) in enumerate(boxes):
+                for x2, y2, w2, h2 in boxes[i + 1 :]:
+                    assert x + w <= x2 or x2 + w2 <= x or y + h <= y2 or y2 + h2 <= y
 
 
 def test_archimate_of_the_synthetic_enterprise(

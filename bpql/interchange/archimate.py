@@ -344,23 +344,22 @@ def _blueprint(m: Model, ix: Index, b: BlueprintInfo, plateau: str) -> None:
 
 
 def _view(m: Model, ix: Index, b: BlueprintInfo) -> View:
-    """The blueprint in BPQL's layout: a container per lane holding its steps, touchpoints
-    above, systems below, evidence on top, the phases named over their columns."""
+    """The blueprint in BPQL's layout: a container per band (evidence, touchpoints, each
+    lane, systems) holding its things where the layout puts them across, in the rows it
+    puts them in; the phases named above their columns."""
     plan = b.layout
     xs = [x for x, _ in plan.positions.values()]
     left = min([*xs, 0.0]) - BOX_W / 2
-    top = plan.bands[0].top - 40
-    width = max([*xs, 0.0]) - left + BOX_W / 2 + MARGIN
+    width = round(max([*xs, 0.0]) - left + BOX_W / 2 + MARGIN + 150)
 
-    def at(x: float, y: float) -> tuple[float, float]:
-        return round(x - left - BOX_W / 2 + MARGIN + 150), round(y - top - BOX_H / 2 + MARGIN)
+    def x_of(px: float) -> int:
+        return round(px - left - BOX_W / 2 + MARGIN + 150)
 
     vid = xml_id("view", b.id)
     nodes: list[Node] = []
     where: dict[str, str] = {}
     for title, lo, hi in plan.phases:
-        x0, _ = at(lo + BOX_W / 2, 0)
-        x1, _ = at(hi + BOX_W / 2, 0)
+        x0, x1 = x_of(lo + BOX_W / 2), x_of(hi + BOX_W / 2)
         nodes.append(
             Node(
                 hashed("node", vid, "phase", title, str(lo)),
@@ -372,42 +371,40 @@ def _view(m: Model, ix: Index, b: BlueprintInfo) -> View:
                 title,
             )
         )
+    kinds = {
+        "touchpoints": ("Touchpoint", "touchpoint"),
+        "systems": ("System", "system"),
+        "evidence": ("Evidence", "evidence"),
+    }
+    y = MARGIN + 40
     for band in plan.bands:
-        y0 = round(band.top - top + MARGIN)
-        h = max(round(band.bottom - band.top), 40)
-        container = Node(
-            hashed("node", vid, "band", band.key),
-            None,
-            MARGIN,
-            y0,
-            round(width + 150),
-            h,
-            band.title,
-        )
-        nodes.append(container)
+        members: list[tuple[str, float, float]] = []
         if band.key in LANE_TITLES:
             for s in b.steps:
                 if s.lane == band.key:
-                    x, y = at(*plan.positions[f"Step:{s.id}"])
-                    n = Node(hashed("node", vid, s.id), xml_id("step", s.id), x, y, BOX_W, BOX_H)
-                    container.children.append(n)
-                    where[xml_id("step", s.id)] = n.id
-        kinds = {
-            "touchpoints": ("Touchpoint", "touchpoint"),
-            "systems": ("System", "system"),
-            "evidence": ("Evidence", "evidence"),
-        }
-        if band.key in kinds:
+                    members.append((xml_id("step", s.id), *plan.positions[f"Step:{s.id}"]))
+        elif band.key in kinds:
             label, kind = kinds[band.key]
             for key, (px, py) in sorted(plan.positions.items()):
-                if key.startswith(label + ":"):
-                    eid = xml_id(kind, key.split(":", 1)[1])
-                    if eid not in m.elements:
-                        continue
-                    x, y = at(px, py)
-                    n = Node(hashed("node", vid, eid), eid, x, y, BOX_W, BOX_H)
-                    container.children.append(n)
-                    where[eid] = n.id
+                eid = xml_id(kind, key.split(":", 1)[1])
+                if key.startswith(label + ":") and eid in m.elements:
+                    members.append((eid, px, py))
+        if not members:
+            continue
+        rows = sorted({round(py) for _, _, py in members})
+        height = len(rows) * (BOX_H + 20) + 20
+        container = Node(
+            hashed("node", vid, "band", band.key), None, MARGIN, y, width, height, band.title
+        )
+        nodes.append(container)
+        for eid, px, py in members:
+            row = rows.index(round(py))
+            n = Node(
+                hashed("node", vid, eid), eid, x_of(px), y + 20 + row * (BOX_H + 20), BOX_W, BOX_H
+            )
+            container.children.append(n)
+            where[eid] = n.id
+        y += height + 10
     # the relationships between two things on the view: each touches one of its steps (a
     # shared system touches thousands of steps across the enterprise; a step, a few things)
     connections = []

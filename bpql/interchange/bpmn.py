@@ -100,7 +100,7 @@ def _lane_key(step_lane: str, role: str | None) -> str:
 
 def _pool(ix: Index, b: BlueprintInfo, top: float, by_role: bool) -> Pool:
     """Lanes, positions and flows of one blueprint, its top edge at `top`."""
-    plan = b.columns
+    plan = b.layout
     cols = {s.id: plan.positions[f"Step:{s.id}"][0] for s in b.steps}
     left_col = min(cols.values(), default=0.0)
     depth = 2 if by_role else 1

@@ -51,7 +51,7 @@ def _label(text: str) -> str:
 
 
 def _page(x: Xml, ix: Index, b: BlueprintInfo) -> None:
-    plan = b.columns
+    plan = b.layout
     xs = [plan.positions[f"Step:{s.id}"][0] for s in b.steps]
     left = min(xs)
     width = TITLE * 2 + (max(xs) - left) + STEP_W + 80
