@@ -140,15 +140,20 @@ class _Writer:
         self.formats: dict[tuple[tuple[str, Any], ...], Any] = {}
 
     def fmt(self, **props: Any) -> Any:
-        key = tuple(sorted(props.items()))
+        key = tuple(props.items())
         if not key:
             return None
-        if key not in self.formats:
-            self.formats[key] = self.wb.add_format(dict(key))
-        return self.formats[key]
+        found = self.formats.get(key)
+        if found is None:
+            found = self.formats[key] = self.wb.add_format(dict(key))
+        return found
 
     def put(self, ws: Any, row: int, col: int, value: Any, **props: Any) -> None:
         """`value` at (row, col), 0-based, with a format made of `props`."""
+        plain = type(value) is str and len(value) <= MAX_CELL and not formula_like(value)
+        if plain and spreadsheet_text(value) is value:  # no control character to escape
+            ws.write_string(row, col, value, self.fmt(**props) if props else None)
+            return
         if value is None or value == []:
             if props:
                 ws.write_blank(row, col, None, self.fmt(**props))
@@ -276,6 +281,8 @@ def _blueprint_sheet(w: _Writer, title: str, path: str, bp: BlueprintFile) -> No
                         ws.merge_range(row, start + 1, row, i + 1, "", w.fmt(**head))
                     w.put(ws, row, start + 1, name, **head)
         else:
+            filled = {**WRAP, **fill, **line}
+            empty = dict(line)
             for i, s in enumerate(bp.steps):
                 if lane is not None:
                     value: Any = s.name if s.lane == lane else None
@@ -286,11 +293,7 @@ def _blueprint_sheet(w: _Writer, title: str, path: str, bp: BlueprintFile) -> No
                 else:
                     value = cell_value(key, getattr(s, key))
                     value = value or None if isinstance(value, list) else value
-                style: dict[str, Any] = dict(WRAP) if value is not None else {}
-                if value is not None:
-                    style.update(fill)
-                style.update(line)
-                w.put(ws, row, i + 1, value, **style)
+                w.put(ws, row, i + 1, value, **(filled if value is not None else empty))
         row += 1
     for title_, columns in L.BLOCKS.items():
         row += 1
