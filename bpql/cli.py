@@ -488,7 +488,8 @@ def _export_source(args: argparse.Namespace, files_too: bool) -> object:
     from bpql.diff import stored_graph
 
     with _loaded(_backend(args)) as backend:
-        return stored_graph(backend)
+        # every node and relationship, read as one graph (a load meanwhile is not half seen)
+        return backend.consistent(lambda: stored_graph(backend))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
