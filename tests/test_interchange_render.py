@@ -3,8 +3,9 @@
 bpmn-js (bpmn.io's viewer, from the npm registry into tests/js, inlined into the page: no
 CDN, every fetch refused) draws the BPMN export, and every task must be on screen inside its
 lane; Mermaid draws the Mermaid export; draw.io's own viewer draws the draw.io export, every
-step in its lane. `python -m tests.test_interchange_render docs/img` writes the screenshots
-docs/interchange.md shows.
+step in its lane. No ArchiMate tool runs here: the docs' picture of an ArchiMate view is drawn
+from the exported file itself (`archimate_view_page`). `python -m
+tests.test_interchange_render docs/img` writes the pictures docs/interchange.md shows.
 """
 
 from __future__ import annotations
@@ -172,6 +173,117 @@ try {{
 </script></body></html>"""
 
 
+#: how the docs' drawing of an ArchiMate view marks each relationship: the line's dashes,
+#: the mark at its source and at its target (ArchiMate 3.2's notation, simplified)
+ARCHIMATE_LINES = {
+    "Triggering": ("", "", "filled"),
+    "Flow": ("6 3", "", "filled"),
+    "Serving": ("", "", "open"),
+    "Assignment": ("", "dot", "filled"),
+    "Access": ("2 3", "", "open"),
+    "Association": ("", "", ""),
+    "Realization": ("6 3", "", "hollow"),
+    "Aggregation": ("", "diamond", ""),
+}
+
+
+def archimate_view_page(xml: str) -> str:
+    """A page drawing the first view of an ArchiMate exchange file as the file lays it
+    out: each node at its own bounds, with its fill, its element's name and type, and each
+    connection with its relationship's notation. No ArchiMate tool runs here; this shows
+    what the file says, for docs/interchange.md."""
+    import html
+
+    from lxml import etree
+
+    a = "{http://www.opengroup.org/xsd/archimate/3.0/}"
+    xsi = "{http://www.w3.org/2001/XMLSchema-instance}type"
+    root = etree.fromstring(xml.encode("utf-8"))
+    named = {
+        e.get("identifier"): (e.get(xsi), e.findtext(f"{a}name") or "")
+        for e in root.iter(f"{a}element")
+    }
+    kinds = {r.get("identifier"): r.get(xsi) for r in root.iter(f"{a}relationship")}
+    view = next(root.iter(f"{a}view"))
+    bounds: dict[str, tuple[float, float, float, float]] = {}
+    shapes: list[str] = []
+    for n in view.iter(f"{a}node"):
+        x, y, w, h = (float(n.get(k) or 0) for k in ("x", "y", "w", "h"))
+        bounds[n.get("identifier") or ""] = (x, y, w, h)
+        kind = n.get(xsi)
+        if kind == "Element":
+            etype, name = named[n.get("elementRef")]
+            fill = n.find(f"{a}style/{a}fillColor")
+            rgb = "#ffffff" if fill is None else "rgb({r},{g},{b})".format(**fill.attrib)
+            tag = "".join(c for c in etype if c.isupper()) if etype else ""
+            shapes.append(
+                f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="4" fill="{rgb}" '
+                f'stroke="#5c5c5c"/><text x="{x + w - 4}" y="{y + 12}" text-anchor="end" '
+                f'class="tag">{html.escape(tag)}</text>'
+                f'<foreignObject x="{x + 4}" y="{y + 12}" width="{w - 8}" height="{h - 14}">'
+                f'<div class="name">{html.escape(name)}</div></foreignObject>'
+            )
+        elif kind == "Container":
+            label = n.findtext(f"{a}label") or ""
+            shapes.append(
+                f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="#f4f4f4" '
+                f'stroke="#9a9a9a"/><text x="{x + 6}" y="{y + 15}" class="lane">'
+                f"{html.escape(label)}</text>"
+            )
+        else:
+            label = n.findtext(f"{a}label") or ""
+            shapes.append(
+                f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="#e6e6e6" '
+                f'stroke="#ffffff"/><text x="{x + w / 2}" y="{y + h / 2 + 5}" '
+                f'text-anchor="middle" class="lane">{html.escape(label)}</text>'
+            )
+
+    def edge(box: tuple[float, float, float, float], dx: float, dy: float) -> tuple[float, float]:
+        """Where the line from the box's centre towards (dx, dy) leaves the box."""
+        x, y, w, h = box
+        t = min(w / 2 / abs(dx) if dx else 1e9, h / 2 / abs(dy) if dy else 1e9)
+        return x + w / 2 + dx * t, y + h / 2 + dy * t
+
+    lines: list[str] = []
+    for c in view.iter(f"{a}connection"):
+        src, dst = bounds[c.get("source") or ""], bounds[c.get("target") or ""]
+        dx = dst[0] + dst[2] / 2 - src[0] - src[2] / 2
+        dy = dst[1] + dst[3] / 2 - src[1] - src[3] / 2
+        (x1, y1), (x2, y2) = edge(src, dx, dy), edge(dst, -dx, -dy)
+        dash, start, end = ARCHIMATE_LINES[kinds[c.get("relationshipRef")]]
+        lines.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#333" '
+            + (f'stroke-dasharray="{dash}" ' if dash else "")
+            + (f'marker-start="url(#{start})" ' if start else "")
+            + (f'marker-end="url(#{end})" ' if end else "")
+            + "/>"
+        )
+    width = max(x + w for x, _, w, _ in bounds.values()) + 30
+    height = max(y + h for _, y, _, h in bounds.values()) + 30
+    marks = """<defs>
+<marker id="filled" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8"
+ orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker>
+<marker id="open" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8"
+ orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10" fill="none" stroke="#333"/></marker>
+<marker id="hollow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9"
+ orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#fff" stroke="#333"/></marker>
+<marker id="dot" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="5" markerHeight="5">
+ <circle cx="5" cy="5" r="4" fill="#333"/></marker>
+<marker id="diamond" viewBox="0 0 20 10" refX="0" refY="5" markerWidth="12" markerHeight="6"
+ orient="auto-start-reverse"><path d="M0,5 L10,0 L20,5 L10,10 z" fill="#fff" stroke="#333"/>
+</marker></defs>"""
+    return f"""<!doctype html><html><head><meta charset="utf-8"><style>
+body {{ margin: 0; background: white; font: 11px sans-serif; }}
+.tag {{ font: italic 9px sans-serif; fill: #555; }}
+.lane {{ font: bold 12px sans-serif; fill: #333; }}
+.name {{ display: flex; align-items: center; justify-content: center; height: 100%;
+  text-align: center; font: 11px sans-serif; overflow: hidden; }}
+</style></head><body>
+<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}">{marks}
+{"".join(shapes)}{"".join(lines)}</svg>
+<script>window.drawn = {{}};</script></body></html>"""
+
+
 #: where each task is drawn and where the lanes it belongs to are, on screen
 TASKS_IN_LANES = """() => {
   const registry = window.viewer.get("elementRegistry");
@@ -196,6 +308,7 @@ def draw(
     tmp: Path,
     screenshot: Path | None = None,
     viewport: tuple[int, int] = (1600, 1000),
+    full_page: bool = False,
 ) -> tuple[Any, Any]:
     """Open `html` from a file in a page with every fetch refused; wait for `window.drawn`."""
     from bpql.testing.browser import watched_page
@@ -208,7 +321,7 @@ def draw(
     page.goto(report.url)
     page.wait_for_function("() => window.drawn !== undefined", timeout=120_000)
     if screenshot is not None:
-        page.screenshot(path=str(screenshot))
+        page.screenshot(path=str(screenshot), full_page=full_page)
     return (page, report), ctx
 
 
@@ -363,11 +476,45 @@ def test_drawio_viewer_draws_every_step_in_its_lane(browser: Any, tmp_path: Path
         ctx.__exit__(None, None, None)
 
 
+def test_archimate_view_drawing_shows_every_step(browser: Any, tmp_path: Path) -> None:
+    """The docs' drawing of an ArchiMate view (what the file lays out; no ArchiMate tool
+    runs here) shows each step of the blueprint by name, inside its lane's container, and
+    a line for every connection the view holds."""
+    from bpql.interchange.archimate import export_archimate
+
+    ent = validate_paths([EXAMPLES / "insurer"])
+    xml = export_archimate(ent, services=["claims"], scenario="as-is")
+    (page, report), ctx = draw(browser, archimate_view_page(xml), tmp_path, viewport=(1740, 900))
+    try:
+        shown = page.evaluate(
+            """() => [...document.querySelectorAll("foreignObject")].map(f => ({
+                name: f.textContent,
+                box: {x: f.x.baseVal.value, y: f.y.baseVal.value,
+                      w: f.width.baseVal.value, h: f.height.baseVal.value},
+            }))"""
+        )
+        lines = page.evaluate("() => document.querySelectorAll('line').length")
+        names = {str(s["name"]) for s in ent.graph.nodes["Step"] if s["id"].startswith("claims.")}
+        assert names <= {s["name"] for s in shown}
+        assert lines == xml.count("<connection ") > 0
+        lanes = page.evaluate(
+            """() => [...document.querySelectorAll("rect[fill='#f4f4f4']")].map(r => ({
+                x: r.x.baseVal.value, y: r.y.baseVal.value,
+                w: r.width.baseVal.value, h: r.height.baseVal.value}))"""
+        )
+        for s in shown:
+            assert any(_inside(s["box"], lane) for lane in lanes), s
+        assert report.requests == [] and report.console_errors == []
+    finally:
+        ctx.__exit__(None, None, None)
+
+
 def screenshots(folder: Path) -> None:
     """The images docs/interchange.md shows: each format opened in the tool it is for,
     where that tool runs here."""
     import tempfile
 
+    from bpql.interchange.archimate import export_archimate
     from bpql.interchange.bpmn import export_bpmn
     from bpql.interchange.drawio import export_drawio
     from bpql.interchange.mermaid import export_mermaid
@@ -375,6 +522,11 @@ def screenshots(folder: Path) -> None:
 
     ent = validate_paths([EXAMPLES / "insurer"])
     shots = [
+        (
+            "interchange-archimate.png",
+            archimate_view_page(export_archimate(ent, services=["claims"], scenario="as-is")),
+            (1740, 900),
+        ),
         ("interchange-bpmn.png", bpmn_page(export_bpmn(ent, services=["claims"])), (1600, 640)),
         (
             "interchange-bpmn-roles.png",
@@ -395,7 +547,8 @@ def screenshots(folder: Path) -> None:
     with chromium() as browser:
         for name, html, viewport in shots:
             with tempfile.TemporaryDirectory() as t:
-                _, ctx = draw(browser, html, Path(t), folder / name, viewport)
+                full = name.startswith("interchange-archimate")
+                _, ctx = draw(browser, html, Path(t), folder / name, viewport, full)
                 ctx.__exit__(None, None, None)
             print(f"wrote {folder / name}")
 
