@@ -365,6 +365,45 @@ def test_the_command_refuses_with_the_cell_and_exits_non_zero(
     assert snapshot(folder) == before
 
 
+#: mistakes a person may make all in one sitting, grouped by the check that finds them: the
+#: values as cells hold them, then what they refer to (a later check runs once the earlier
+#: ones pass, so its findings are not echoes of a value already refused)
+TOGETHER = [
+    ["a duration in words", "a rating of 11", "an unknown channel", "a date that is no date"],
+    [
+        "a typo in a role",
+        "an unknown system in a list",
+        "a typo in a touchpoint",
+        "a step supporting one in a lower lane",
+        "a role of an unknown department",
+        "a service renamed on one of its sheets",
+        "two steps with one id",  # last: it changes the id the edits above find a column by
+    ],
+]
+
+
+@pytest.mark.parametrize("kinds", TOGETHER, ids=["values", "references"])
+def test_many_mistakes_in_one_book_get_a_line_each(
+    edited: Callable[..., tuple[Path, Path]], kinds: list[str]
+) -> None:
+    by_name = {what: (edit, cell, words) for what, edit, cell, words in MISTAKES}
+
+    def edit_all(wb: Any) -> None:
+        for what in kinds:
+            by_name[what][0](wb)
+
+    book, folder = edited(edit_all)
+    before = snapshot(folder)
+    with pytest.raises(BlueprintError) as info:
+        import_xlsx(book, folder)
+    lines = [p.one_line() for p in info.value.problems]
+    assert len(lines) == len(kinds), lines
+    for what in kinds:
+        _, cell, words = by_name[what]
+        assert any(line.startswith(cell) and words in line for line in lines), (what, lines)
+    assert snapshot(folder) == before
+
+
 def _insert_step(wb: Any) -> None:
     """A new backstage step between take-fnol and register-claim: no id, no phase (the
     phase continues from the left), a role by its name."""
