@@ -14,7 +14,7 @@ import io
 import re
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -30,6 +30,9 @@ from bpql.model.validate import validate_paths
 from bpql.testing.synthetic import write_enterprise
 from tests.conftest import EXAMPLES, ROOT
 from tests.test_load import bpql
+
+if TYPE_CHECKING:
+    from tests.neo4j_fixture import Neo4jInfo
 
 etree = pytest.importorskip("lxml.etree")
 
@@ -432,6 +435,31 @@ def test_export_command_from_files_and_from_the_store(
             {i for i in ids.findall(f.read_text()) if not model.match(i)} for f in (files, store)
         )
         assert a == b and len(a) > 100
+
+
+def test_export_from_neo4j_is_the_export_from_the_files(
+    tmp_path: Path, neo4j_env: Neo4jInfo
+) -> None:
+    """Neo4j, the other store: the same BPMN, and the workbook reads back to the same graph."""
+    from bpql.interchange.xlsx import import_xlsx
+
+    assert bpql("load", str(EXAMPLES / "clinic"), "--db", neo4j_env.uri).returncode == 0
+    for name, args in (("files", [str(EXAMPLES / "clinic")]), ("store", ["--db", neo4j_env.uri])):
+        for fmt, suffix in (("bpmn", ".bpmn"), ("xlsx", ".xlsx")):
+            out = tmp_path / f"{name}{suffix}"
+            r = bpql("export", fmt, *args, "--scenario", "both", "-o", str(out))
+            assert r.returncode == 0, r.stderr
+    assert (tmp_path / "files.bpmn").read_bytes() == (tmp_path / "store.bpmn").read_bytes()
+    import_xlsx(tmp_path / "store.xlsx", tmp_path / "back")
+    back, files = (
+        validate_paths([tmp_path / "back"]).graph,
+        validate_paths([EXAMPLES / "clinic"]).graph,
+    )
+    # a store gives a step's roles and systems back in its own order: the same relationships
+    assert back.nodes == files.nodes
+    assert {t: sorted(v) for t, v in back.rels.items()} == {
+        t: sorted(v) for t, v in files.rels.items()
+    }
 
 
 def test_export_command_prints_text_formats_and_refuses_mistakes(tmp_path: Path) -> None:
