@@ -509,6 +509,51 @@ def test_archimate_view_drawing_shows_every_step(browser: Any, tmp_path: Path) -
         ctx.__exit__(None, None, None)
 
 
+def workbook_picture(out: Path) -> bool:
+    """The claims sheet of the insurer's workbook as LibreOffice Calc prints it (headless:
+    the grid's rows and its first columns, to PDF, then to PNG by poppler's pdftoppm), for
+    docs/interchange.md; False when LibreOffice or pdftoppm is not installed (neither is a
+    test tool: `apt-get install libreoffice-calc-nogui poppler-utils`)."""
+    import tempfile
+
+    import openpyxl
+    from PIL import Image, ImageChops
+
+    from bpql.interchange.source import read_files
+    from bpql.interchange.xlsx import export_xlsx
+
+    soffice, pdftoppm = shutil.which("soffice"), shutil.which("pdftoppm")
+    if soffice is None or pdftoppm is None:
+        return False
+    with tempfile.TemporaryDirectory() as t:
+        tmp = Path(t)
+        _, files = read_files([EXAMPLES / "insurer"])
+        export_xlsx(files, tmp / "book.xlsx")
+        wb = openpyxl.load_workbook(tmp / "book.xlsx")
+        for name in wb.sheetnames:
+            if name != "claims":
+                del wb[name]
+        ws = wb["claims"]
+        ws.page_setup.orientation = "landscape"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = 1
+        ws.print_options.gridLines = True
+        ws.print_area = "A1:I32"
+        wb.save(tmp / "claims.xlsx")
+        env = {"HOME": str(tmp), "PATH": "/usr/bin:/bin"}
+        for command in (
+            [soffice, "--headless", "--norestore", "--convert-to", "pdf", "claims.xlsx"],
+            [pdftoppm, "-png", "-r", "130", "-singlefile", "claims.pdf", "page"],
+        ):
+            subprocess.run(command, cwd=tmp, env=env, check=True, capture_output=True, timeout=300)
+        image = Image.open(tmp / "page.png").convert("RGB")
+        blank = Image.new("RGB", image.size, (255, 255, 255))
+        box = ImageChops.difference(image, blank).getbbox()
+        assert box is not None
+        image.crop((box[0] - 12, box[1] - 12, box[2] + 12, box[3] + 12)).save(out)
+    return True
+
+
 def screenshots(folder: Path) -> None:
     """The images docs/interchange.md shows: each format opened in the tool it is for,
     where that tool runs here."""
@@ -551,6 +596,10 @@ def screenshots(folder: Path) -> None:
                 _, ctx = draw(browser, html, Path(t), folder / name, viewport, full)
                 ctx.__exit__(None, None, None)
             print(f"wrote {folder / name}")
+    if workbook_picture(folder / "interchange-xlsx.png"):
+        print(f"wrote {folder / 'interchange-xlsx.png'}")
+    else:
+        print("the workbook's picture needs LibreOffice and pdftoppm: left as it is")
 
 
 if __name__ == "__main__":  # python -m tests.test_interchange_render docs/img
