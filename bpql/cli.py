@@ -476,6 +476,94 @@ def cmd_lsp(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_source(args: argparse.Namespace, files_too: bool) -> object:
+    """What an export reads: the files given (validated; as files for the spreadsheet), or
+    the graph read back from the store."""
+    if args.paths:
+        from bpql.interchange.source import read_files
+
+        _no_cycle_collector()
+        ent, files = read_files([Path(p) for p in args.paths])
+        return files if files_too else ent
+    from bpql.diff import stored_graph
+
+    with _loaded(_backend(args)) as backend:
+        # every node and relationship, read as one graph (a load meanwhile is not half seen)
+        return backend.consistent(lambda: stored_graph(backend))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """A thin wrapper over `bpql.interchange.<format>.export_<format>`."""
+    import importlib
+
+    from bpql.errors import BpqlError
+    from bpql.interchange import FORMATS
+
+    module, function, what = FORMATS[args.fmt]
+    folder = args.fmt in ("csv", "archi-csv")
+    if args.output is None and (folder or args.fmt == "xlsx"):
+        where = "FOLDER" if folder else "FILE.xlsx"
+        raise BpqlError(f"export {args.fmt}: expected -o {where}: {what}", code="BPQL-C210")
+    out = Path(args.output) if args.output else None
+    if out is not None and not folder and out.is_dir():
+        raise BpqlError(f"{out}: a folder; expected a file to write", code="BPQL-C211")
+    target = out if out is None or folder else out.parent
+    if target is not None and not folder and not target.is_dir():
+        raise BpqlError(f"{out}: no folder {str(target)!r} to write into", code="BPQL-C212")
+    source = _export_source(args, files_too=args.fmt in ("xlsx", "csv"))
+    options: dict[str, object] = {"services": args.service}
+    if args.scenario is not None:
+        options["scenario"] = None if args.scenario == "both" else args.scenario
+    if args.fmt == "bpmn":
+        options["by_role"] = args.by_role
+    elif args.by_role:
+        raise BpqlError("--by-role goes with bpmn (a lane per role)", code="BPQL-C213")
+    export = getattr(importlib.import_module(module), function)
+    try:
+        written = export(source, out, **options)
+    except OSError as exc:
+        raise BpqlError(f"{out}: cannot write: {exc.strerror or exc}", code="BPQL-C214") from None
+    if out is None:
+        text = written if isinstance(written, str) else bytes(written).decode("utf-8")
+        sys.stdout.write(text)
+        return 0
+    if folder:
+        print(terminal_text(f"wrote {out}: {', '.join(written)}"))
+    else:
+        print(terminal_text(f"wrote {out}: {what}"))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from bpql.interchange.xlsx import import_xlsx
+
+    _no_cycle_collector()
+    report = import_xlsx(Path(args.book), Path(args.output), dry_run=args.dry_run)
+    if args.format == "json":
+        print(json_text(report.to_json()))
+        return 0
+    verb = "would write" if args.dry_run else "wrote"
+    changed = len(report.written) + len(report.changed)
+    print(
+        terminal_text(
+            f"{'dry run: ' if args.dry_run else ''}{report.enterprise}: {verb} "
+            f"{counted(changed, 'file')} into {report.folder}; "
+            f"{len(report.unchanged)} unchanged"
+        )
+    )
+    for word, names in (
+        ("new", report.written),
+        ("changed", report.changed),
+        ("kept (not in the workbook)", report.kept),
+    ):
+        for name in names:
+            print(terminal_text(f"  {word}: {name}"))
+    for sheet in report.ignored_sheets:
+        note = f"note: sheet {sheet!r} is not read (not a blueprint sheet)"
+        print(terminal_text(note), file=sys.stderr)
+    return 0
+
+
 def cmd_shell(args: argparse.Namespace) -> int:
     from bpql.shell import run_shell
 
@@ -717,6 +805,63 @@ def build_parser() -> argparse.ArgumentParser:
         "a language server over standard input and output for blueprint files and .bpql "
         "queries (needs pip install 'bpql[lsp]')",
     )
+    p = add(
+        "export",
+        cmd_export,
+        "write blueprints for other tools: xlsx (the blueprint grid), csv, archimate, "
+        "archi-csv, bpmn, mermaid, drawio (docs/interchange.md)",
+    )
+    p.add_argument(
+        "fmt",
+        metavar="FORMAT",
+        choices=["xlsx", "csv", "archimate", "archi-csv", "bpmn", "mermaid", "drawio"],
+        help="xlsx, csv, archimate, archi-csv, bpmn, mermaid or drawio",
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="enterprise folders or files (validated first); none: the store (--db)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        help="the file (or folder, for csv and archi-csv) to write; text formats print without it",
+    )
+    p.add_argument(
+        "--service",
+        action="append",
+        metavar="SERVICE",
+        help="only this service (id or name); repeat for more (default: every service)",
+    )
+    p.add_argument(
+        "--scenario",
+        choices=["as-is", "to-be", "both"],
+        help="which blueprints (default: both for xlsx, csv and archimate; as-is for bpmn, "
+        "mermaid and drawio)",
+    )
+    p.add_argument("--by-role", action="store_true", help="bpmn: a lane per role inside each lane")
+    p.add_argument("--db", help=DB_HELP)
+    p = add(
+        "import",
+        cmd_import,
+        "read a workbook (as bpql export xlsx writes it, edited or not) back into blueprint "
+        "files; all or nothing",
+    )
+    p.add_argument("fmt", metavar="FORMAT", choices=["xlsx"], help="xlsx")
+    p.add_argument("book", metavar="BOOK", help="the .xlsx workbook to read")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FOLDER",
+        help="the enterprise folder to write into (files the workbook leaves as they are "
+        "keep their bytes)",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="check and say what would change; write nothing"
+    )
+    p.add_argument("--format", choices=["text", "json"], default="text")
     p = add("shell", cmd_shell, "an interactive BPQL prompt with history and completion")
     p.add_argument("--db", help=DB_HELP)
     p = add(
