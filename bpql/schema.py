@@ -98,6 +98,7 @@ NODE_KINDS: tuple[NodeKind, ...] = (
             _p("max_wait", "DOUBLE", "standard: maximum wait", "minutes"),
             _p("script", doc="script for frontstage staff"),
             _p("moment_of_truth", "BOOL"),
+            _p("optional", "BOOL", "the service may run without it (observed cases may skip it)"),
         ),
     ),
     NodeKind("Evidence", "evidence", "evidence", (_ID, _NAME, _p("kind"))),
