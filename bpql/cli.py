@@ -163,6 +163,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     from bpql.diff import diff
     from bpql.load import LoadState, apply, prepare, read_state, save_state, state_file
     from bpql.model.validate import ParseCache, validate_paths
+    from bpql.observe.store import carry
 
     _no_cycle_collector()
     state_path = state_file(args.db or default_db())
@@ -173,6 +174,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if args.dry_run:
         uri, old = _stored_or_empty(args)
+        carry(old, ent.graph)
         changes = diff(old, ent.graph)
     else:
         with ThreadPoolExecutor(1) as pool, _backend(args, create=True) as backend:
@@ -614,6 +616,51 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(Path(args.store) if args.store else None)
 
 
+def cmd_observe(args: argparse.Namespace) -> int:
+    """Hold an event log against its blueprint; write the aggregates to the store."""
+    from bpql.errors import BpqlError
+    from bpql.observe.analyse import observe
+    from bpql.observe.mapping import read_mapping
+    from bpql.observe.report import WRITERS, text, to_json
+
+    _no_cycle_collector()
+    output = Path(args.output) if args.output else None
+    if output is not None:
+        if output.suffix.lower() not in WRITERS:
+            raise BpqlError(
+                f"{output}: expected a .xlsx or .json file for the report", code="BPQL-C400"
+            )
+        if not output.parent.is_dir():
+            raise BpqlError(
+                f"{output}: no folder {str(output.parent)!r} to write the report into",
+                code="BPQL-C401",
+            )
+    mapping_path = Path(args.mapping)
+    if not mapping_path.exists():
+        raise BpqlError(f"{mapping_path}: no such mapping file", code="BPQL-C402")
+    mapping = read_mapping(mapping_path)
+    observed = observe(mapping)
+    written = None
+    if not args.dry_run:
+        from bpql.backends import connect
+        from bpql.observe.store import write_observed
+
+        with connect(args.db, create=False, read_only=False) as backend:
+            write_observed(backend, observed, mapping)
+            periods = ", ".join(p.period for p in observed.periods)
+            written = f"written to {backend.uri}: {mapping.blueprint}, periods {periods}"
+    if output is not None:
+        WRITERS[output.suffix.lower()](observed, output)
+    if args.format == "json":
+        print(json_text({**to_json(observed), "written": written, "dry_run": args.dry_run}))
+    else:
+        for line in text(observed, written):
+            print(line)
+        if output is not None:
+            print(terminal_text(f"report: {output}"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from bpql import __version__
 
@@ -681,6 +728,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print what the load would add, change and remove; write nothing",
     )
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p = add(
+        "observe",
+        cmd_observe,
+        "hold an event log against its blueprint (conformance, deviations, waits, fall-out, "
+        "observed risk) and write the figures, never the events, to the store",
+    )
+    p.add_argument("mapping", metavar="MAPPING", help="the mapping file (docs/observe.md)")
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument(
+        "--dry-run", action="store_true", help="print the figures; write nothing to the store"
+    )
+    p.add_argument("-o", "--output", help="also write the figures to a .xlsx or .json file")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p = add("stats", cmd_stats, "node counts per label and relationship counts per type")
     p.add_argument("--db", help=DB_HELP)
