@@ -667,6 +667,12 @@ def _shape_risk(query: ir.RiskIR, rows: dict[str, Rows]) -> Result:
     )
 
 
+def _shape_observed(query: ir.ObservedIR, rows: dict[str, Rows]) -> Result:
+    from bpql.observe.query import shape
+
+    return shape(query, rows)
+
+
 #: how each IR kind's rows become a Result
 SHAPERS: dict[str, Callable[[Any, dict[str, Rows]], Result]] = {
     "find": _shape_table,
@@ -676,6 +682,8 @@ SHAPERS: dict[str, Callable[[Any, dict[str, Rows]], Result]] = {
     "show": _shape_show,
     # what-if, read-only (bpql/whatif.py)
     "whatif": shape_whatif,
+    # what bpql observe wrote (bpql/observe/query.py)
+    "observed": _shape_observed,
 }
 
 

@@ -117,6 +117,10 @@ class Resolver:
         src = self._ref(stmt.target, RISK_SOURCES, "risk of")
         return ir.RiskIR(src, self._scenario(stmt.scenario))
 
+    def _observed(self, stmt: ast.Observed) -> ir.ObservedIR:
+        src = self._ref(stmt.target, ("Service",), f"{stmt.which} of")
+        return ir.ObservedIR(stmt.which, src, self._scenario(stmt.scenario))
+
     def _whatif(self, stmt: ast.WhatIf) -> ir.WhatIfIR:
         """Which things a change names: a system to retire, a role and the department it
         moves to, a touchpoint or a channel to close."""
@@ -569,6 +573,7 @@ STATEMENTS: dict[type, Callable[[Resolver, Any], ir.QueryIR | ir.ExplainIR]] = {
     ast.PathQuery: Resolver._path,
     ast.Show: Resolver._show,
     ast.WhatIf: Resolver._whatif,
+    ast.Observed: Resolver._observed,
 }
 CONDITIONS: dict[type, Callable[[Resolver, NodeKind, Any], ir.Cond]] = {
     ast.And: Resolver._and,

@@ -520,6 +520,12 @@ class Dialect:
         out.extend(self.statement(k, v, **steps) for k, v in STEP_PARTS.items())
         return out
 
+    # --- observed (bpql observe) ---------------------------------------------------------
+    def observed_plan(self, query: ir.ObservedIR) -> list[ir.Statement]:
+        from bpql.observe.query import plan
+
+        return plan(self, query)
+
     # --- risk ---------------------------------------------------------------------------
     def risk_plan(self, query: ir.RiskIR) -> list[ir.Statement]:
         """The source; the systems that fail with it; the steps they hit; those steps'
