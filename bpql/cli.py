@@ -316,6 +316,8 @@ def cmd_viz(args: argparse.Namespace) -> int:
         )
     if args.blueprint is None and args.scenario is not None:
         raise BpqlError("--scenario goes with --blueprint SERVICE", code="BPQL-C005")
+    if args.blueprint is None and args.observed:
+        raise BpqlError("--observed goes with --blueprint SERVICE", code="BPQL-C403")
     if args.blueprint is not None and (args.query or args.file):
         raise BpqlError("give either a query or --blueprint SERVICE, not both", code="BPQL-C006")
     from bpql import viz
@@ -327,6 +329,11 @@ def cmd_viz(args: argparse.Namespace) -> int:
         if args.blueprint is not None:
             result = engine.blueprint(args.blueprint, args.scenario or "as-is", args.variant)
             title = None
+            if args.observed:  # what bpql observe wrote on it
+                from bpql.observe.query import blueprint_figures
+                from bpql.viz.observed import observed_result
+
+                result = observed_result(result, blueprint_figures(engine, result))
         else:
             text = _query_text(args)
             results = engine.run(text)
@@ -796,6 +803,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="above this many nodes, draw the result collapsed per service (default 3000)",
     )
     p.add_argument("--open", action="store_true", help="open the page in a browser")
+    p.add_argument(
+        "--observed",
+        action="store_true",
+        help="with --blueprint: the steps marked with what bpql observe wrote (docs/observe.md)",
+    )
     p.add_argument("--db", help=DB_HELP)
     p = add(
         "diff",

@@ -101,6 +101,9 @@ class StepFigures:
     dropoff: float | None = None
     went_on: int = 0
     next: list[tuple[str, int]] = field(default_factory=list)
+    #: activities with no step done after this step (the last path step before them), by
+    #: closed cases
+    adhoc: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -243,6 +246,7 @@ class _Acc:
         self.stopped: Counter[str] = Counter()
         self.went_on: Counter[str] = Counter()
         self.next: dict[str, Counter[str]] = {}
+        self.adhoc_after: dict[str, Counter[str]] = {}
         self.fp_failures: dict[str, _Found] = {}
         self.fp_cases: Counter[str] = Counter()
 
@@ -509,6 +513,17 @@ def _add_case(
     for a in shape.adhoc:
         acc.deviation(("adhoc", None, log.activities[a]), case)
         deviant = True
+    if shape.adhoc:  # where each ad hoc activity came: after the last path step before it
+        adhoc = set(shape.adhoc)
+        after = ""
+        seen: set[tuple[str, int]] = set()
+        for inst in insts:
+            step = act_step[inst.activity]
+            if step is not None and mapping.steps[step].lane in ("customer", "frontstage"):
+                after = step
+            elif inst.activity in adhoc and (after, inst.activity) not in seen:
+                seen.add((after, inst.activity))
+                acc.adhoc_after.setdefault(after, Counter())[log.activities[inst.activity]] += 1
     failed_keys: set[tuple[str | None, str]] = set()
     for inst, named in failures:
         where = act_step[inst.activity]
@@ -631,6 +646,9 @@ def _figures(
         f.next = sorted(acc.next.get(f.step, Counter()).items(), key=lambda kv: (-kv[1], kv[0]))[
             :NEXT_SHOWN
         ]
+        f.adhoc = sorted(
+            acc.adhoc_after.get(f.step, Counter()).items(), key=lambda kv: (-kv[1], kv[0])
+        )[:NEXT_SHOWN]
     # the share of the closed cases that reached a path step and stopped after it
     reach = [0] * len(mapping.path)
     for key, found in acc.variants.items():

@@ -20,6 +20,7 @@ from bpql.schema import VISIBLE_LANES
 
 if TYPE_CHECKING:
     from bpql import ir
+    from bpql.engine import Engine
     from bpql.render.base import Dialect
 
 CONFORMANCE = (
@@ -37,6 +38,31 @@ CONFORMANCE = (
     "fallout",
 )
 DROPOFF = ("period", "step", "name", "lane", "reached", "stopped", "dropoff", "went_on_to")
+
+
+def blueprint_of(result: Result) -> str | None:
+    """The id of the blueprint a blueprint answer draws, read from its steps' ids."""
+    graph = result.graph
+    step = next((n.id for n in graph.nodes.values() if n.label == "Step"), None) if graph else None
+    if step is None:
+        return None
+    prefix = step.split(".", 1)[0]
+    return prefix if ":" in prefix else f"{prefix}:as-is"
+
+
+def blueprint_figures(engine: Engine, result: Result) -> dict[str, Any]:
+    """The observed figures of the blueprint a blueprint answer draws (latest period), asked
+    through the language like any field; empty when nothing was observed."""
+    bid = blueprint_of(result)
+    if bid is None:
+        return {}
+    (answer,) = engine.run(
+        f'find blueprints where id = "{bid}" return observed_period, cases, conformance, '
+        "fitness, ftr, fallout scenario any"
+    )
+    assert isinstance(answer, Result) and answer.table is not None
+    rows = answer.table.dicts()
+    return rows[0] if rows and rows[0].get("observed_period") is not None else {}
 
 
 def plan(d: Dialect, query: ir.ObservedIR) -> list[ir.Statement]:

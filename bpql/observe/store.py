@@ -103,6 +103,7 @@ def _period_nodes(mapping: Mapping, observed: Observed, p: PeriodFigures) -> lis
                 stopped=s.stopped,
                 dropoff=s.dropoff,
                 next=_next_text(s.next),
+                adhoc=_next_text(s.adhoc),
                 **common,
             )
         )
