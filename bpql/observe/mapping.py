@@ -138,7 +138,10 @@ class MappingFile(_Strict):
     service: Id
     scenario: Literal["as-is", "to-be"] = "as-is"
     variant: Id | None = None
-    enterprise: Text = Field("..", description="the enterprise's folder, relative to this file")
+    enterprise: Text = Field(
+        description="the enterprise's folder, relative to this file (kept outside it: a .yaml "
+        "file inside an enterprise folder is read as a blueprint file)"
+    )
     log: LogSettings
     activities: Annotated[dict[Label, Id], BeforeValidator(_text_key)] = Field(
         description="activity label (or /regex/) -> step id"
