@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bpql.errors import BpqlError
-from bpql.observe.logs import LogReader, parse_timestamp, reader
+from bpql.observe.logs import LogReader, Timestamps, reader
 from bpql.observe.mapping import Mapping
 
 NO_START = math.nan
@@ -57,12 +57,13 @@ class Log:
             yield case, instances(rows)
 
 
+_NO_SORT = (2, 0.0, "")
+
+
 def _sort_key(value: Any) -> tuple[int, float, str]:
     """Sort values as numbers when they are numbers (`9` before `10`), else as text."""
-    if value is None or value == "":
-        return (2, 0.0, "")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return (0, float(value), "")
+    if value is None or value == "" or isinstance(value, bool):
+        return _NO_SORT
     try:
         return (0, float(value), "")
     except (TypeError, ValueError):
@@ -94,7 +95,7 @@ def read_log(mapping: Mapping, log_reader: LogReader | None = None) -> Log:
     """Stream the mapping's log into a `Log`; the first problem is raised as one line."""
     spec = mapping.log
     rd = log_reader or reader(spec)
-    tz = spec.tz
+    when = Timestamps(spec.tz)
     log = Log()
     act_ids: dict[str, int] = {}
     out_ids: dict[str, int] = {"": 0}
@@ -114,18 +115,20 @@ def read_log(mapping: Mapping, log_reader: LogReader | None = None) -> Log:
             raise rd.problem(where, "case", "", "a case id")
         if activity is None or activity == "":
             raise rd.problem(where, "activity", "", "an activity")
-        case = str(case)
-        activity = str(activity)
+        if type(case) is not str:
+            case = str(case)
+        if type(activity) is not str:
+            activity = str(activity)
         if ts is None or ts == "":
             raise rd.problem(where, "timestamp", "", "a timestamp (ISO 8601)")
         try:
-            end = parse_timestamp(ts, tz)
+            end = when(ts)
         except (ValueError, OverflowError, OSError):
             raise rd.problem(where, "timestamp", ts, "a timestamp (ISO 8601)") from None
         begin = NO_START
         if has_start and start is not None and start != "":
             try:
-                begin = parse_timestamp(start, tz)
+                begin = when(start)
             except (ValueError, OverflowError, OSError):
                 raise rd.problem(where, "start", start, "a timestamp (ISO 8601)") from None
             if begin > end:
@@ -150,7 +153,7 @@ def read_log(mapping: Mapping, log_reader: LogReader | None = None) -> Log:
             if o < 0:
                 o = out_ids[text] = len(log.outcomes)
                 log.outcomes.append(text)
-        key = _sort_key(sort) if has_sort else (2, 0.0, "")
+        key = _sort_key(sort) if has_sort else _NO_SORT
         order = begin if not math.isnan(begin) else end
         rows = cases.get(case)
         if rows is None:
