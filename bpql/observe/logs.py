@@ -14,8 +14,8 @@ import io
 import os
 import re
 from collections.abc import Iterator, Sequence
-from operator import itemgetter
 from datetime import datetime, timezone, tzinfo
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
