@@ -234,21 +234,19 @@ class CsvReader(LogReader):
 def _not_utf8(spec: LogSpec) -> BpqlError:
     """The first byte that is not UTF-8, found again line by line (the error path only)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    line = col = 1
+    line, col, bad = 1, 1, ""
     with open_log(spec.path, spec.name) as f:
         for n, raw in enumerate(f, start=1):
             try:
                 decoder.decode(raw)
             except UnicodeDecodeError as exc:
                 line, col = n, len(raw[: exc.start].decode("utf-8", "replace")) + 1
-                bad = raw[exc.start]
-                return BpqlError(
-                    f"not UTF-8 text: byte 0x{bad:02X} cannot be read; export the log as UTF-8",
-                    Span(line, col, file=spec.name),
-                    code="BPQL-F417",
-                )
+                bad = f"byte 0x{raw[exc.start]:02X} cannot be read; "
+                break
     return BpqlError(
-        "not UTF-8 text; export the log as UTF-8", Span(line, col, file=spec.name), code="BPQL-F417"
+        f"not UTF-8 text: {bad}export the log as UTF-8",
+        Span(line, col, file=spec.name),
+        code="BPQL-F417",
     )
 
 
