@@ -87,17 +87,16 @@ def test_observed_exports_and_explorer(observed: tuple[str, Path]) -> None:
         == 0
     )
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    from starlette.testclient import TestClient
+    from tests.test_serve import _app_client
 
-    from bpql.backends import connect
-    from bpql.serve import make_app
-
-    client = TestClient(make_app(lambda: connect(db, read_only=True), db))
+    client = _app_client(db)
     page = client.get("/view", params={"blueprint": "claims", "observed": "1"})
     assert page.status_code == 200
     assert 'data-diff="breach"' in page.text and "(observed)" in page.text
     plain = client.get("/view", params={"blueprint": "claims"})
     assert 'data-diff="' not in plain.text, "the plain blueprint view is unchanged"
+    asked = client.get("/api/drawing", params={"blueprint": "claims", "observed": "1"}).json()
+    assert asked["kind"] == "observed" and asked["view"].startswith("/view?ticket=")
 
 
 def test_nothing_observed_is_one_line(tmp_path: Path) -> None:
