@@ -104,6 +104,20 @@ def test_observed_on_the_store(tmp_path: Path, db: str) -> None:
     (bp,) = rows(db, 'find blueprints where observed_period = "2026-03" return id, cases')
     assert bp == {"id": "claims:as-is", "cases": latest["cases"]}
 
+    # impact, what-if and risk answers show the observed volumes they touch
+    impact = json.loads(
+        ok("query", 'impact of system "claims-engine"', "--db", db, "--format", "json")
+    )
+    assert impact["columns"][-1] == "observed_cases"
+    steps = impact["steps"]
+    at = steps["columns"].index("step")
+    mine = [r for r in steps["rows"] if r[0] == "Motor claims"]
+    assert all(r[-1] == latest["reached"].get(r[at].split(".", 1)[1]) for r in mine)
+    (claims,) = [r for r in impact["rows"] if r[0] == "Motor claims"]
+    assert claims[-1] == max(r[-1] for r in mine if r[-1] is not None)
+    risk = json.loads(ok("query", 'risk of system "claims-engine"', "--db", db, "--format", "json"))
+    assert risk["columns"][-1] == "observed" and any(r[-1] for r in risk["rows"])
+
     # a reload of the same files keeps all of it and writes nothing
     again = ok("load", str(EXAMPLES / "insurer"), "--db", db)
     assert "no changes" in again
@@ -122,6 +136,16 @@ def test_observed_on_the_store(tmp_path: Path, db: str) -> None:
     assert after["2026-01"] == got["2026-01"] and after["2026-03"] == got["2026-03"]
     per_period = rows(db, 'find observations where subject = "claims:as-is" return period')
     assert sorted(r["period"] for r in per_period) == ["2026-01", "2026-02", "2026-03"]
+
+
+def test_answers_without_observations_keep_their_shape(tmp_path: Path) -> None:
+    db = f"embedded:{tmp_path / 'store' / 'graph.lbdb'}"
+    ok("load", str(EXAMPLES / "insurer"), "--db", db)
+    impact = json.loads(
+        ok("query", 'impact of system "claims-engine"', "--db", db, "--format", "json")
+    )
+    assert "observed_cases" not in impact["columns"]
+    assert "observed" not in impact["steps"]["columns"]
 
 
 def test_observe_needs_the_blueprint_loaded(tmp_path: Path) -> None:
