@@ -247,6 +247,8 @@ class _Acc:
         self.went_on: Counter[str] = Counter()
         self.next: dict[str, Counter[str]] = {}
         self.adhoc_after: dict[str, Counter[str]] = {}
+        self.on_path = frozenset(mapping.path)
+        self.bounds = (period.start.timestamp(), period.end.timestamp())
         self.fp_failures: dict[str, _Found] = {}
         self.fp_cases: Counter[str] = Counter()
 
@@ -310,7 +312,7 @@ def observe(mapping: Mapping, log: Log | None = None) -> Observed:
         total += 1
         first = insts[0].start if insts[0].start is not None else insts[0].end
         if explicit:
-            targets = [a for a in accs.values() if a.period.holds(first)]
+            targets = [a for a in accs.values() if a.bounds[0] <= first < a.bounds[1]]
         else:
             month = month_period(first, mapping.log.tz)
             acc = accs.get(month.id)
@@ -468,20 +470,23 @@ def _add_case(
     mapped_fps: list[str],
 ) -> None:
     acc.cases += 1
+    on_path = acc.on_path
     # times: the first time each step is seen in the case
     timed: set[str] = set()
     prev_end: float | None = None
-    for inst in insts:
-        step = act_step[inst.activity]
+    timing_of = acc.timing
+    for activity, start, end, _ in insts:
+        step = act_step[activity]
         if step is not None and step not in timed:
             timed.add(step)
-            timing = acc.timing[step]
-            begin = inst.start if inst.start is not None else inst.end
+            timing = timing_of[step]
+            begin = start if start is not None else end
             if prev_end is not None:
-                timing.waits.append(max(0.0, begin - prev_end) / 60.0)
-            if inst.start is not None:
-                timing.times.append((inst.end - inst.start) / 60.0)
-        prev_end = inst.end if prev_end is None else max(prev_end, inst.end)
+                timing.waits.append((begin - prev_end) / 60.0 if begin > prev_end else 0.0)
+            if start is not None:
+                timing.times.append((end - start) / 60.0)
+        if prev_end is None or end > prev_end:
+            prev_end = end
     for local in timed:
         acc.observed[local] += 1
     # risk: failures per case that reached the fail point's step
@@ -519,11 +524,14 @@ def _add_case(
         seen: set[tuple[str, int]] = set()
         for inst in insts:
             step = act_step[inst.activity]
-            if step is not None and mapping.steps[step].lane in ("customer", "frontstage"):
+            if step is not None and step in on_path:
                 after = step
             elif inst.activity in adhoc and (after, inst.activity) not in seen:
                 seen.add((after, inst.activity))
-                acc.adhoc_after.setdefault(after, Counter())[log.activities[inst.activity]] += 1
+                counts = acc.adhoc_after.get(after)
+                if counts is None:
+                    counts = acc.adhoc_after[after] = Counter()
+                counts[log.activities[inst.activity]] += 1
     failed_keys: set[tuple[str | None, str]] = set()
     for inst, named in failures:
         where = act_step[inst.activity]
@@ -548,16 +556,19 @@ def _add_case(
         acc.fallen += 1
         stop = path_ids[shape.furthest] if shape.furthest >= 0 else ""
         acc.stopped[stop] += 1
-    for n, inst in enumerate(insts[:-1]):
-        step = act_step[inst.activity]
-        if step is None or mapping.steps[step].lane not in ("customer", "frontstage"):
+    went: set[str] = set()
+    for n in range(len(insts) - 1):
+        step = act_step[insts[n].activity]
+        if step is None or step not in on_path or step in went:
             continue
-        if n > 0 and any(act_step[i.activity] == step for i in insts[:n]):
-            continue
-        nxt = insts[n + 1]
-        label = act_step[nxt.activity] or log.activities[nxt.activity]
+        went.add(step)
+        nxt = insts[n + 1].activity
+        label = act_step[nxt] or log.activities[nxt]
         acc.went_on[step] += 1
-        acc.next.setdefault(step, Counter())[label] += 1
+        counts = acc.next.get(step)
+        if counts is None:
+            counts = acc.next[step] = Counter()
+        counts[label] += 1
 
 
 def _share(part: int, whole: int) -> float | None:
