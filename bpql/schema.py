@@ -179,7 +179,11 @@ _STEP_OBSERVED = (
     _p("irregular", "INT64", "closed cases that did the step out of place or again"),
     _p("stopped", "INT64", "cases that fell out after this step"),
     _p("dropoff", "DOUBLE", "share of the closed cases reaching the step that fell out after it"),
-    _p("adhoc", doc="activities with no step done after it: 'label: cases; ...'"),
+    _p(
+        "adhoc",
+        doc="activities with no step done after it (a blueprint's Observation: in the "
+        "period): 'label: cases; ...'",
+    ),
 )
 _FAILPOINT_OBSERVED = (
     _p("observed_period", doc="the latest period observed (bpql observe)"),

@@ -1,6 +1,7 @@
-"""bpql observe into both stores: the planted counts come back through the language (new
-statements and plain fields) the same on LadybugDB and Neo4j; observing a period again
-replaces it; a reload of the files keeps what was observed."""
+"""bpql observe into both stores: the planted counts (every deviation type, breaches,
+fall-out) come back through the language (new statements and plain fields) the same on
+LadybugDB and Neo4j; observing a period again replaces it; a reload of the files keeps what
+was observed."""
 
 from __future__ import annotations
 
@@ -49,6 +50,8 @@ def answers(db: str) -> dict[str, Any]:
             "breaches": {},
             "missing": {},
             "irregular": {},
+            "failed": {},
+            "adhoc": {},
             "conformance": r["conformance"],
             "ftr": r["ftr"],
         }
@@ -58,7 +61,7 @@ def answers(db: str) -> dict[str, Any]:
     steps = rows(
         db,
         'find observations where subject_kind = "step" return subject, period, wait_breaches, '
-        "time_breaches, missing, irregular",
+        "time_breaches, missing, irregular, failed",
     )
     for r in steps:
         local = r["subject"].split(".", 1)[1]
@@ -66,9 +69,13 @@ def answers(db: str) -> dict[str, Any]:
         for what in ("wait", "time"):
             if r[f"{what}_breaches"]:
                 at["breaches"].setdefault(local, {})[what] = r[f"{what}_breaches"]
-        for kind in ("missing", "irregular"):
+        for kind in ("missing", "irregular", "failed"):
             if r[kind]:
                 at[kind][local] = r[kind]
+    for r in rows(db, 'find observations where subject_kind = "blueprint" return period, adhoc'):
+        for part in r["adhoc"].split("; ") if r["adhoc"] else []:
+            label, n = part.rsplit(": ", 1)
+            out[r["period"]]["adhoc"][label] = int(n)
     return out
 
 
@@ -86,6 +93,12 @@ def test_observed_on_the_store(tmp_path: Path, db: str) -> None:
             assert have[key] == want[key], (pid, key)
         assert have["missing"] == want["deviations"]["missing"]
         assert have["irregular"] == want["deviations"]["irregular"]
+        assert have["adhoc"] == want["deviations"]["adhoc"]
+        failed: dict[str, int] = {}  # planted per step and fail point (or code), one a case
+        for key, n in want["deviations"]["failed"].items():
+            failed[key.split("|", 1)[0]] = failed.get(key.split("|", 1)[0], 0) + n
+        assert have["failed"] == failed
+        assert all(have[k] for k in ("missing", "irregular", "adhoc", "failed", "breaches"))
         assert have["conformance"] == pytest.approx(want["fitting"] / want["completed"])
         closed = want["completed"] + want["fallen_out"]
         assert have["ftr"] == pytest.approx(want["first_time_right"] / closed)

@@ -76,6 +76,12 @@ def _period_nodes(mapping: Mapping, observed: Observed, p: PeriodFigures) -> lis
             fitness=p.fitness,
             ftr=p.ftr,
             fallout=p.fallout,
+            adhoc=_next_text(
+                sorted(
+                    ((d.what or "", d.cases) for d in p.deviations if d.kind == "adhoc"),
+                    key=lambda kv: (-kv[1], kv[0]),
+                )
+            ),
             **common,
         )
     ]
