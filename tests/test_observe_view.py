@@ -37,18 +37,33 @@ def expected(db: str) -> dict[str, str]:
 
     done = bpql(
         "query",
-        "find steps where observed_period is not null return id, observed, breach, deviation",
+        "find steps where observed_period is not null return id, observed, breach, deviation, "
+        "missing, adhoc",
         "--db",
         db,
         "--format",
         "json",
     )
     out = {}
-    for sid, seen, breach, deviation in json.loads(done.stdout)["rows"]:
+    for sid, seen, breach, deviation, missing, adhoc in json.loads(done.stdout)["rows"]:
         share = max(breach or 0, deviation or 0)
         kind = "unobserved" if not seen else "breach" if share >= 0.5 else "watch"
-        out[f"Step:{sid}"] = kind if share >= 0.1 or not seen else "ok"
+        out[f"Step:{sid}"] = (
+            kind if share >= 0.1 or not seen else "ok",
+            bool(missing),
+            bool(adhoc),
+        )
     return out
+
+
+#: each step's badge: its kind, and the signs it carries
+BADGES = """() => [...document.querySelectorAll("#bpql-canvas > svg g.bpql-step")].map(g => {
+    const b = g.querySelector("g.bpql-badge");
+    if (!b) return {key: g.dataset.key, sign: null, inside: true};
+    const r = b.firstElementChild.getBBox();
+    const t = b.querySelector("text").getBBox();
+    return {key: g.dataset.key, sign: b.querySelector("text").textContent,
+            inside: t.x >= r.x - 1 && t.x + t.width <= r.x + r.width + 1}; })"""
 
 
 def test_observed_blueprint_in_the_browser(observed: tuple[str, Path], browser: Any) -> None:
@@ -59,11 +74,17 @@ def test_observed_blueprint_in_the_browser(observed: tuple[str, Path], browser: 
     with viewed(browser, page_path, (1600, 1000)) as (page, report):
         got = page.evaluate(DRAWING_READ)
         subtitle = page.evaluate("() => document.body.innerText")
+        badges = {b["key"]: b for b in page.evaluate(BADGES)}
     assert report.console_errors == [] and report.requests == []
     want = expected(db)
     marked = {s["key"]: s["diff"] for s in got["steps"]}
-    assert marked == want
+    assert marked == {k: v[0] for k, v in want.items()}
     assert {"breach", "ok"} <= set(marked.values()), "red and green both drawn"
+    for key, (_, skipped, adhoc) in want.items():  # skipped and ad hoc marked, on the colour
+        assert ("\u00bb" in badges[key]["sign"]) == skipped, key
+        assert ("+" in badges[key]["sign"]) == adhoc, key
+        assert badges[key]["inside"], badges[key]
+    assert any(v[1] for v in want.values()) and any(v[2] for v in want.values())
     for s in got["steps"]:
         assert "observed in 2026-03" in s["hover"], s["key"]
     fnol = next(s for s in got["steps"] if s["key"] == "Step:claims.take-fnol")

@@ -4,11 +4,12 @@ Each observed step wears a mark (the diff view's: a coloured border and a badge 
 says the same as the colour): red `!` when most of its cases breach a standard or deviate at
 it, amber `~` from one in ten, green `✓` below; grey `0` for a step no case showed. A `↓`
 joins the sign where one case in twenty or more fell out after the step, a `+` where ad-hoc
-activities followed it. Steps the log does not reach step back, as in the diff view. The
-hover holds the figures (cases, waits and times against the standards, breach and deviation
-shares, where cases stopped and went, the ad-hoc activities); the side panel the blueprint's
-(period, conformance, fitness, first-time-right, fall-out). The `.svg` and `.png` exports are
-the same drawing with its legend, for a report.
+activities followed it, a `»` where closed cases skipped it (a required step left out). Steps
+the log does not reach step back, as in the diff view. The hover holds the figures (cases,
+waits and times against the standards, breach and deviation shares, where cases stopped and
+went, the ad-hoc activities); the side panel the blueprint's (period, conformance, fitness,
+first-time-right, fall-out). The `.svg` and `.png` exports are the same drawing with its
+legend, for a report.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from bpql.viz.layout import Rect
 WATCH, MOST = 0.10, 0.50
 #: the share of the cases reaching a step that fell out after it from which `↓` is shown
 DROPOFF = 0.05
+#: the sign of a step closed cases left out (a missing deviation; an optional step skipped is
+#: no deviation and gets none)
+SKIPPED = "\u00bb"
 LOOK = {
     "breach": ("#d62828", "!", "most cases breach a standard or deviate here (50% or more)"),
     "watch": ("#f77f00", "~", "one case in ten or more breaches or deviates here"),
@@ -84,6 +88,8 @@ def step_mark(node: GraphNode) -> DiffMark | None:
     if p.get("adhoc"):
         words.append(f"ad hoc after it: {p['adhoc']}")
         sign += "+"
+    if int(p.get("missing") or 0):
+        sign += SKIPPED
     return DiffMark(kind, colour, sign, "\n".join(words))
 
 
@@ -154,6 +160,13 @@ def legend_items(graph: Graph, found: dict[str, DiffMark]) -> list[tuple[str, st
             (
                 drawing.lines_text(["+"], 5, 14, 14, 14, fill="#212529"),
                 "activities with no step followed it",
+            )
+        )
+    if SKIPPED in signs:
+        items.append(
+            (
+                drawing.lines_text([SKIPPED], 5, 14, 14, 14, fill="#212529"),
+                "closed cases skipped it (left out, not optional)",
             )
         )
     return [*drawing.legend_items(graph), *items]
