@@ -218,6 +218,49 @@ def test_equal_timestamps_follow_the_sort_column_then_the_file(tmp_path: Path) -
     ]
 
 
+TIMES = [
+    "2026-03-29T02:30:15",  # in Berlin's spring gap
+    "2026-10-25T02:30:15",  # in Berlin's autumn fold
+    "2026-10-25 02:59:59",
+    "2026-01-01T00:00:00Z",
+    "2026-01-01T23:59:59Z",
+    "2026-01-01T00:00:00.5Z",
+    "2026-01-01T00:00:00,25",
+    "2026-01-01T00:00:00+01:00",
+    "2026-01-01T00:00:00+0130",
+    "2026-01-01",
+    "2026-01-01T00:00:5",
+    "2026-01-01T00:00:60",
+    "2026-01-01T00:00:0x",
+    "2026-01-01T00:00:1\u0663",  # an Arabic-Indic digit
+    "2026-01-01T24:00:00",
+    "Z",
+    "",
+]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/New_York"])
+def test_fast_timestamps_read_as_the_full_reading(zone: str) -> None:
+    """The memoised reading of a log's timestamps gives what `parse_timestamp` gives, value
+    for value (the minute remembered, read twice to use it), and refuses what it refuses."""
+    from zoneinfo import ZoneInfo
+
+    from bpql.observe.logs import Timestamps, parse_timestamp
+
+    tz = ZoneInfo(zone)
+    fast = Timestamps(tz)
+    for value in TIMES * 2:
+        try:
+            want: float | None = parse_timestamp(value, tz)
+        except ValueError:
+            want = None
+        try:
+            got: float | None = fast(value)
+        except ValueError:
+            got = None
+        assert got == want, value
+
+
 def test_time_zones(tmp_path: Path) -> None:
     """A timestamp with an offset is that moment; one without is read in the mapping's zone,
     and periods are the zone's calendar months."""
