@@ -130,6 +130,12 @@ def test_observed_on_the_store(tmp_path: Path, db: str) -> None:
     assert claims[-1] == max(r[-1] for r in mine if r[-1] is not None)
     risk = json.loads(ok("query", 'risk of system "claims-engine"', "--db", db, "--format", "json"))
     assert risk["columns"][-1] == "observed" and any(r[-1] for r in risk["rows"])
+    at = risk["steps"]["columns"].index("step")
+    mine = [r for r in risk["steps"]["rows"] if r[0] == "Motor claims"]
+    assert risk["steps"]["columns"][-1] == "observed" and mine
+    assert all(r[-1] == latest["reached"].get(r[at].split(".", 1)[1]) for r in mine)
+    by_step = {r[at]: r[-1] for r in mine}  # a row per customer step: that step's cases
+    assert {r[-1] for r in risk["rows"] if r[0] == "Motor claims"} <= set(by_step.values())
 
     # a reload of the same files keeps all of it and writes nothing
     again = ok("load", str(EXAMPLES / "insurer"), "--db", db)

@@ -30,12 +30,18 @@ def with_volumes(backend: Backend, query: ir.QueryIR, result: Result) -> Result:
     )
     if not rows or not rows[0][0]:
         return result
-    if result.steps is not None and "step" in result.steps.columns:
+    has_steps = result.steps is not None and "step" in result.steps.columns
+    if query.kind == "risk":  # a row per customer step it breaks: that step's cases
+        result = _by_step_names(backend, query, result)
+        return _by_step_ids(backend, result, per_service=False) if has_steps else result
+    if has_steps:
         return _by_step_ids(backend, result)
     return _by_step_names(backend, query, result)
 
 
-def _by_step_ids(backend: Backend, result: Result) -> Result:
+def _by_step_ids(backend: Backend, result: Result, *, per_service: bool = True) -> Result:
+    """The steps table's `observed` by step id; with `per_service`, the answer's table (a
+    row per service) gets the largest of its steps' as `observed_cases`."""
     assert result.steps is not None and result.table is not None
     at = result.steps.columns.index("step")
     ids = sorted({str(r[at]) for r in result.steps.rows})
@@ -52,6 +58,8 @@ def _by_step_ids(backend: Backend, result: Result) -> Result:
         [[*r, seen.get(str(r[at]))] for r in result.steps.rows],
         result.steps.units,
     )
+    if not per_service:
+        return replace(result, steps=steps)
     per: dict[Any, int] = {}
     for r in result.steps.rows:
         n = seen.get(str(r[at]))
