@@ -125,6 +125,7 @@ def _observed(console: Any, client: Any, mapping: Path, views: Path, width: int)
     period, and the observed blueprint drawn."""
     from rich.markup import escape
 
+    from bpql.backends import connect
     from bpql.engine import Engine
     from bpql.observe.analyse import observe
     from bpql.observe.mapping import read_mapping
@@ -132,8 +133,11 @@ def _observed(console: Any, client: Any, mapping: Path, views: Path, width: int)
     from bpql.observe.store import write_observed
     from bpql.viz.observed import observed_result
 
-    found = observe(read_mapping(mapping))
-    write_observed(client.backend, found, read_mapping(mapping))
+    read = read_mapping(mapping)
+    found = observe(read)
+    # the client reads; the store is opened for writing for this alone, as bpql observe does
+    with connect(client.uri, create=False, read_only=False) as writer:
+        write_observed(writer, found, read)
     console.print()
     console.rule("[bold]What the claims log says (bpql observe)", style="dim")
     console.print(f"[cyan]$[/cyan] bpql observe {escape(str(mapping))}", soft_wrap=True)
