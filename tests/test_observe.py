@@ -150,3 +150,64 @@ def test_a_moved_step_is_the_one_marked() -> None:
     got = align([0, 2, 3, 1, 4], path)
     assert got.cost == 2
     assert [m for m in got.moves if m[0] != "sync"] == [("model", -1, 1), ("log", 3, -1)]
+
+
+def test_metric_readings_and_their_trend(tmp_path: Path) -> None:
+    """Readings give each metric its latest value, a mean per period and a trend said against
+    its target (cycle time 14 days, NPS 45): a line nearer the target at its end is towards
+    it, farther away, within 1% of the target steady; a metric with no reading has none."""
+    made = generate(EXAMPLES / "insurer", "claims", tmp_path, cases=200, seed=5)
+    assert made.readings is not None
+    rows = ["metric,date,value"]
+    for day, cycle, nps in [("2026-01-05", 20, 60), ("2026-02-05", 18, 62), ("2026-03-05", 16, 64)]:
+        rows += [f"cycle-time,{day},{cycle}", f"claims-nps,{day},{nps}"]
+    made.readings.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    found = {m.local: m for m in observe(read_mapping(made.mapping)).metrics}
+    cycle, nps = found["cycle-time"], found["claims-nps"]
+    assert (cycle.target, cycle.latest, cycle.trend) == (14, 16, "towards the target")
+    assert (nps.target, nps.latest, nps.trend) == (45, 64, "away from the target")
+    assert cycle.periods == {"2026-01": 20, "2026-02": 18, "2026-03": 16}
+    assert (cycle.readings, cycle.first, cycle.last) == (3, "2026-01-05", "2026-03-05")
+    flat = ["metric,date,value", "cycle-time,2026-01-05,15", "cycle-time,2026-03-05,15.1"]
+    made.readings.write_text("\n".join(flat) + "\n", encoding="utf-8")
+    found = {m.local: m for m in observe(read_mapping(made.mapping)).metrics}
+    assert found["cycle-time"].trend == "steady"
+    assert (found["claims-nps"].readings, found["claims-nps"].trend) == (0, None)
+
+
+def test_observed_occurrence_rerated_on_the_scale() -> None:
+    """An observed rate is placed on the scale's own wording (the nearest rate, on a log
+    scale); no failure in n cases counts as 3 in n; an enterprise's own scale is used when
+    its words name rates, the packaged one otherwise."""
+    from bpql.fmea import default_scales
+    from bpql.observe.risk import scale_of
+
+    packaged = scale_of(default_scales()["occurrence"])
+    assert packaged.rating(1, 500) == 5  # About 1 in 500
+    assert packaged.rating(1, 100) == 6
+    assert packaged.rating(5, 100) == 8  # 1 in 20
+    assert packaged.rating(1, 10) == 9
+    assert packaged.rating(100, 100) == 10  # every time
+    assert packaged.rating(0, 3000) == 4  # 3 in 3,000: about 1 in 1,000
+    assert packaged.rating(0, 30) == 9  # too few cases to claim better than 1 in 10
+    assert packaged.rating(0, 0) is None
+    own = scale_of({1: "Never", 3: "1 in 1,000 claims", 5: "1%", 8: "1 in 10 claims"})
+    assert not own.fallback and own.rating(1, 100) == 5 and own.rating(1, 2000) == 3
+    assert scale_of({1: "rare", 5: "often"}).fallback
+
+
+def test_failpoints_rerated_with_their_action_priority(tmp_path: Path) -> None:
+    """Each mapped fail point's observed rating is its rate on the scale, and its action
+    priority the enterprise's AIAG-VDA table's for (severity, that rating, detection)."""
+    from bpql.fmea import default_scales, default_table
+    from bpql.observe.risk import scale_of
+
+    made = generate(EXAMPLES / "insurer", "claims", tmp_path, cases=1500, seed=31)
+    scale, table = scale_of(default_scales()["occurrence"]), default_table()
+    figures = [f for p in observe(read_mapping(made.mapping)).periods for f in p.failpoints]
+    assert any(f.failures for f in figures)
+    for f in figures:
+        assert f.occurrence_observed == scale.rating(f.failures, f.cases), f.id
+        assert f.occurrence_observed is not None
+        assert f.ap_observed == table.ap(f.severity, f.occurrence_observed, f.detection), f.id
+    assert any(f.ap_observed != f.ap for f in figures), "the data changes some priorities"
