@@ -365,3 +365,29 @@ def test_xes_entities_are_refused(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert "events.xes:2:" in done.stderr
     assert "a document type or entity declaration" in done.stderr
+
+
+def test_fallout_names_where_the_others_went(tmp_path: Path) -> None:
+    """Cases that stopped after a step longer ago than the window have fallen out there; the
+    cases that went on from it say what came next (a step, or an activity with no step)."""
+    day = "2026-03-0{}T{}:00Z"
+    rows = []
+    for n, case in enumerate(["s1", "s2", "g1", "g2", "g3"], start=2):
+        for i, act in enumerate(
+            ["Submit claim", "Call the claims line", "Take first notice of loss"]
+        ):
+            rows.append(f"{case},{act},{day.format(n, f'09:0{i}')},{i},ok")
+    rows += [
+        f"g1,Book loss adjuster visit,{day.format(4, '10:00')},9,ok",
+        f"g2,Chase by phone,{day.format(5, '10:00')},9,ok",
+        f"g2,Book loss adjuster visit,{day.format(5, '11:00')},10,ok",
+        f"g3,Book loss adjuster visit,{day.format(6, '10:00')},9,ok",
+        "late,Submit claim,2026-05-20T09:00:00Z,1,ok",  # the log runs on past the window
+    ]
+    mapping = setup(tmp_path, rows)
+    (period,) = observe(read_mapping(mapping)).periods
+    steps = {s.step: s for s in period.steps}
+    assert (period.cases, period.fallen_out) == (5, 5)
+    assert steps["take-fnol"].stopped == 2 and steps["book-adjuster"].stopped == 3
+    assert sorted(steps["take-fnol"].next) == [("Chase by phone", 1), ("book-adjuster", 2)]
+    assert steps["take-fnol"].dropoff == pytest.approx(2 / 5)
