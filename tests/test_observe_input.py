@@ -307,6 +307,20 @@ def test_formula_like_values_stay_text_in_the_workbook(tmp_path: Path, store: st
     assert "+SUM(1;2)" in texts, "an activity"
     assert "@SUM(A1)" in texts, "an outcome code"
     assert "-1+1" in texts
+    # and through the store: a label the log gave, read back as CSV, is no formula either
+    done = bpql(
+        "query",
+        'find observations where subject_kind = "blueprint" return adhoc',
+        "--db",
+        store,
+        "--format",
+        "csv",
+    )
+    assert done.returncode == 0, done.stderr
+    import csv
+
+    (_, (cell,)) = list(csv.reader(done.stdout.splitlines()))
+    assert cell == "'+SUM(1;2): 1", "kept as text: the quote prefix spreadsheets know"
 
 
 def test_xlsx_log_and_its_cell_in_errors(tmp_path: Path) -> None:
