@@ -405,3 +405,33 @@ def test_fallout_names_where_the_others_went(tmp_path: Path) -> None:
     assert steps["take-fnol"].stopped == 2 and steps["book-adjuster"].stopped == 3
     assert sorted(steps["take-fnol"].next) == [("Chase by phone", 1), ("book-adjuster", 2)]
     assert steps["take-fnol"].dropoff == pytest.approx(2 / 5)
+
+
+def test_lifecycle_rows_pair_into_timed_activities(tmp_path: Path) -> None:
+    """A start/complete lifecycle column: each start is paired with the next complete of the
+    same activity in the case, giving its service time; the wait before a step runs from the
+    previous activity's end to its start; an activity is placed where it started."""
+    header = "case_id,activity,timestamp,seq,outcome,life\n"
+    rows = [
+        "c1,Submit claim,2026-03-02T09:00:00Z,1,ok,start",
+        "c1,Submit claim,2026-03-02T09:04:00Z,2,ok,complete",
+        "c1,Call the claims line,2026-03-02T09:10:00Z,3,ok,start",
+        "c1,Take first notice of loss,2026-03-02T09:30:00Z,5,ok,start",  # while on the call
+        "c1,Call the claims line,2026-03-02T09:40:00Z,4,ok,complete",
+        "c1,Take first notice of loss,2026-03-02T09:50:00Z,6,ok,complete",
+    ]
+    mapping = setup(
+        tmp_path,
+        rows,
+        header=header,
+        columns="{case: case_id, activity: activity, timestamp: timestamp, sort: seq, "
+        "outcome: outcome, lifecycle: life}",
+    )
+    observed = observe(read_mapping(mapping))
+    assert observed.events == 6
+    (period,) = observed.periods
+    steps = {s.step: s for s in period.steps}
+    assert steps["submit-claim"].time_p50 == 4.0 and steps["submit-claim"].wait_p50 is None
+    assert (steps["call-claims-line"].time_p50, steps["call-claims-line"].wait_p50) == (30, 6)
+    # it started before the call ended: no wait, and its time is its own
+    assert (steps["take-fnol"].time_p50, steps["take-fnol"].wait_p50) == (20, 0)
