@@ -163,6 +163,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     from bpql.diff import diff
     from bpql.load import LoadState, apply, prepare, read_state, save_state, state_file
     from bpql.model.validate import ParseCache, validate_paths
+    from bpql.observe.store import carry
 
     _no_cycle_collector()
     state_path = state_file(args.db or default_db())
@@ -173,6 +174,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if args.dry_run:
         uri, old = _stored_or_empty(args)
+        carry(old, ent.graph)
         changes = diff(old, ent.graph)
     else:
         with ThreadPoolExecutor(1) as pool, _backend(args, create=True) as backend:
@@ -314,6 +316,8 @@ def cmd_viz(args: argparse.Namespace) -> int:
         )
     if args.blueprint is None and args.scenario is not None:
         raise BpqlError("--scenario goes with --blueprint SERVICE", code="BPQL-C005")
+    if args.blueprint is None and args.observed:
+        raise BpqlError("--observed goes with --blueprint SERVICE", code="BPQL-C403")
     if args.blueprint is not None and (args.query or args.file):
         raise BpqlError("give either a query or --blueprint SERVICE, not both", code="BPQL-C006")
     from bpql import viz
@@ -325,6 +329,11 @@ def cmd_viz(args: argparse.Namespace) -> int:
         if args.blueprint is not None:
             result = engine.blueprint(args.blueprint, args.scenario or "as-is", args.variant)
             title = None
+            if args.observed:  # what bpql observe wrote on it
+                from bpql.observe.query import blueprint_figures
+                from bpql.viz.observed import observed_result
+
+                result = observed_result(result, blueprint_figures(engine, result))
         else:
             text = _query_text(args)
             results = engine.run(text)
@@ -614,6 +623,51 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(Path(args.store) if args.store else None)
 
 
+def cmd_observe(args: argparse.Namespace) -> int:
+    """Hold an event log against its blueprint; write the aggregates to the store."""
+    from bpql.errors import BpqlError
+    from bpql.observe.analyse import observe
+    from bpql.observe.mapping import read_mapping
+    from bpql.observe.report import WRITERS, text, to_json
+
+    _no_cycle_collector()
+    output = Path(args.output) if args.output else None
+    if output is not None:
+        if output.suffix.lower() not in WRITERS:
+            raise BpqlError(
+                f"{output}: expected a .xlsx or .json file for the report", code="BPQL-C400"
+            )
+        if not output.parent.is_dir():
+            raise BpqlError(
+                f"{output}: no folder {str(output.parent)!r} to write the report into",
+                code="BPQL-C401",
+            )
+    mapping_path = Path(args.mapping)
+    if not mapping_path.exists():
+        raise BpqlError(f"{mapping_path}: no such mapping file", code="BPQL-C402")
+    mapping = read_mapping(mapping_path)
+    observed = observe(mapping)
+    written = None
+    if not args.dry_run:
+        from bpql.backends import connect
+        from bpql.observe.store import write_observed
+
+        with connect(args.db, create=False, read_only=False) as backend:
+            write_observed(backend, observed, mapping)
+            periods = ", ".join(p.period for p in observed.periods)
+            written = f"written to {backend.uri}: {mapping.blueprint}, periods {periods}"
+    if output is not None:
+        WRITERS[output.suffix.lower()](observed, output)
+    if args.format == "json":
+        print(json_text({**to_json(observed), "written": written, "dry_run": args.dry_run}))
+    else:
+        for line in text(observed, written):
+            print(line)
+        if output is not None:
+            print(terminal_text(f"report: {output}"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from bpql import __version__
 
@@ -682,6 +736,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="print what the load would add, change and remove; write nothing",
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p = add(
+        "observe",
+        cmd_observe,
+        "hold an event log against its blueprint (conformance, deviations, waits, fall-out, "
+        "observed risk) and write the figures, never the events, to the store",
+    )
+    p.add_argument("mapping", metavar="MAPPING", help="the mapping file (docs/observe.md)")
+    p.add_argument("--db", help=DB_HELP)
+    p.add_argument(
+        "--dry-run", action="store_true", help="print the figures; write nothing to the store"
+    )
+    p.add_argument("-o", "--output", help="also write the figures to a .xlsx or .json file")
+    p.add_argument("--format", choices=["text", "json"], default="text")
     p = add("stats", cmd_stats, "node counts per label and relationship counts per type")
     p.add_argument("--db", help=DB_HELP)
     p.add_argument("--format", choices=["table", "json"], default="table")
@@ -736,6 +803,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="above this many nodes, draw the result collapsed per service (default 3000)",
     )
     p.add_argument("--open", action="store_true", help="open the page in a browser")
+    p.add_argument(
+        "--observed",
+        action="store_true",
+        help="with --blueprint: the steps marked with what bpql observe wrote (docs/observe.md)",
+    )
     p.add_argument("--db", help=DB_HELP)
     p = add(
         "diff",

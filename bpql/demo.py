@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bpql.result import Result
@@ -120,6 +120,56 @@ def _quoted(query: str) -> str:
     return "'" + query.replace("'", "'\\''") + "'"
 
 
+def _observed(console: Any, client: Any, mapping: Path, views: Path, width: int) -> Path:
+    """The claims log held against its blueprint (bpql observe): a few figures of the latest
+    period, and the observed blueprint drawn."""
+    from rich.markup import escape
+
+    from bpql.backends import connect
+    from bpql.engine import Engine
+    from bpql.observe.analyse import observe
+    from bpql.observe.mapping import read_mapping
+    from bpql.observe.query import blueprint_figures
+    from bpql.observe.store import write_observed
+    from bpql.viz.observed import observed_result
+
+    read = read_mapping(mapping)
+    found = observe(read)
+    # the client reads; the store is opened for writing for this alone, as bpql observe does
+    with connect(client.uri, create=False, read_only=False) as writer:
+        write_observed(writer, found, read)
+    console.print()
+    console.rule("[bold]What the claims log says (bpql observe)", style="dim")
+    console.print(f"[cyan]$[/cyan] bpql observe {escape(str(mapping))}", soft_wrap=True)
+    # the latest period whose cases have all ended (the last one still has open cases)
+    p = next((q for q in reversed(found.periods) if not q.open), found.periods[-1])
+
+    def pct(x: float | None) -> str:
+        return "-" if x is None else f"{100 * x:.0f}%"
+
+    lines = [
+        f"{p.period}: {p.cases} cases, conformance {pct(p.conformance)}, first-time-right "
+        f"{pct(p.ftr)}, fall-out {pct(p.fallout)}",
+    ]
+    if p.deviations:
+        d = p.deviations[0]
+        what = (
+            d.what
+            if d.kind == "adhoc"
+            else next((s.name for s in p.steps if s.step == d.step), d.step)
+        )
+        lines.append(f"most frequent deviation: {d.kind}, {what} ({d.cases} cases)")
+    worst = max(p.steps, key=lambda s: s.breach or 0)
+    if worst.breach:
+        lines.append(f"most over its standard: {worst.name} ({pct(worst.breach)} of cases)")
+    for line in lines:
+        console.print(escape(_fit(line, width)))
+    result = client.blueprint("claims")
+    drawn = observed_result(result, blueprint_figures(Engine(client.backend), result))
+    path: Path = client.viz(drawn).save(views / "claims-observed.html")
+    return path
+
+
 def run_demo(store: Path | None = None) -> int:
     from rich.console import Console
     from rich.markup import escape
@@ -167,6 +217,10 @@ def run_demo(store: Path | None = None) -> int:
             if query in DRAWN:
                 path = client.viz(result, title=query).save(views / DRAWN[query])
                 console.print(f"[dim]drawn:[/dim] {escape(str(path))}", soft_wrap=True)
+        observed_path = None
+        mapping = root / "observed" / "insurer-claims-mapping.yaml"
+        if "insurer" in clients and mapping.is_file():
+            observed_path = _observed(console, clients["insurer"], mapping, views, width)
         if "insurer" in clients:
             blueprint = clients["insurer"].blueprint("claims")
             path = clients["insurer"].viz(blueprint).save(views / "claims-blueprint.html")
@@ -179,6 +233,8 @@ def run_demo(store: Path | None = None) -> int:
     if "insurer" in clients:
         console.print(f"blueprint of Motor claims: {escape(str(path))}", soft_wrap=True)
         console.print(f"its as-is against its to-be: {escape(str(diff_path))}", soft_wrap=True)
+    if observed_path is not None:
+        console.print(f"as its log shows it: {escape(str(observed_path))}", soft_wrap=True)
     if not store:
         console.print(
             f"The demo's stores are gone; for your own: bpql load {escape(str(root / 'insurer'))}",

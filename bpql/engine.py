@@ -150,7 +150,12 @@ class Engine:
         limit = LIMITS.get(query.kind)
         check = None if limit is None else (lambda name, out: limit(query, name, out))
         with _collector_paused():
-            return SHAPERS[query.kind](query, self.run_plan(plan, check, draw))
+            result = SHAPERS[query.kind](query, self.run_plan(plan, check, draw))
+        if query.kind in VOLUMES:  # how many observed cases it touches (bpql observe)
+            from bpql.observe.volumes import with_volumes
+
+            result = with_volumes(self.backend, query, result)
+        return result
 
     def blueprint(
         self, service: str, scenario: str = "as-is", variant: str | None = None
@@ -667,6 +672,16 @@ def _shape_risk(query: ir.RiskIR, rows: dict[str, Rows]) -> Result:
     )
 
 
+def _shape_observed(query: ir.ObservedIR, rows: dict[str, Rows]) -> Result:
+    from bpql.observe.query import shape
+
+    return shape(query, rows)
+
+
+#: answers that show observed volumes beside them, where `bpql observe` counted cases
+VOLUMES = frozenset({"impact", "risk", "whatif"})
+
+
 #: how each IR kind's rows become a Result
 SHAPERS: dict[str, Callable[[Any, dict[str, Rows]], Result]] = {
     "find": _shape_table,
@@ -676,6 +691,8 @@ SHAPERS: dict[str, Callable[[Any, dict[str, Rows]], Result]] = {
     "show": _shape_show,
     # what-if, read-only (bpql/whatif.py)
     "whatif": shape_whatif,
+    # what bpql observe wrote (bpql/observe/query.py)
+    "observed": _shape_observed,
 }
 
 

@@ -133,7 +133,18 @@ class ShowIR:
     max_nodes: int = SHOW_MAX_NODES
 
 
-QueryIR = Union[FindIR, ImpactIR, RiskIR, PathIR, ShowIR, WhatIfIR]
+@dataclass(frozen=True)
+class ObservedIR:
+    """What bpql observe wrote about a service: conformance per period, or fall-out per step
+    (bpql/observe/query.py plans and shapes it)."""
+
+    kind: ClassVar[str] = "observed"
+    which: str  # conformance | dropoff
+    source: Target
+    scenario: str | None
+
+
+QueryIR = Union[FindIR, ImpactIR, RiskIR, PathIR, ShowIR, WhatIfIR, ObservedIR]
 
 
 @dataclass(frozen=True)

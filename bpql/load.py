@@ -86,8 +86,17 @@ def write(
     graph the store holds now, only the difference is written; `token` names the load;
     `expect` is the token read before `old` was (see `Backend.replace_graph`)."""
     prepare(enterprise)
+    keep_observed(backend, enterprise, old)
     backend.replace_graph(enterprise.graph, progress, old, token, expect)
     return enterprise
+
+
+def keep_observed(backend: Backend, enterprise: Enterprise, old: GraphData | None) -> None:
+    """Keep what `bpql observe` wrote about the things the files still hold (their observed
+    figures, their Observation nodes): a reload must not lose the observed service."""
+    from bpql.observe.store import carry, stored_observations
+
+    carry(old if old is not None else stored_observations(backend), enterprise.graph)
 
 
 @dataclass
@@ -125,6 +134,7 @@ def apply(
             and not backend.altered
         )
         old = state.graph if trusted and state is not None else stored_graph(backend)
+    keep_observed(backend, enterprise, old)  # what bpql observe wrote about the things kept
     changes = diff(old, enterprise.graph)
     if trusted and token is not None and not changes.touched:
         return Applied(changes, token, now, written=False)

@@ -229,6 +229,7 @@ PRESENTERS: dict[str, Callable[[Result, Console], None]] = {
     "graph": _nodes,
     "impact": _impact,
     "blueprint": _graph_size,
+    "observed": _graph_size,  # the observed blueprint (bpql/viz/observed.py)
     # the redesign: `bpql diff` results and what-if answers (bpql/compare.py, bpql/whatif.py)
     "diff": _diff,
     "whatif": _impact,

@@ -117,6 +117,10 @@ class Resolver:
         src = self._ref(stmt.target, RISK_SOURCES, "risk of")
         return ir.RiskIR(src, self._scenario(stmt.scenario))
 
+    def _observed(self, stmt: ast.Observed) -> ir.ObservedIR:
+        src = self._ref(stmt.target, ("Service",), f"{stmt.which} of")
+        return ir.ObservedIR(stmt.which, src, self._scenario(stmt.scenario))
+
     def _whatif(self, stmt: ast.WhatIf) -> ir.WhatIfIR:
         """Which things a change names: a system to retire, a role and the department it
         moves to, a touchpoint or a channel to close."""
@@ -373,7 +377,34 @@ class Resolver:
             values = [self._value(f, v, cmp.op, kind) for v in cmp.value.items]
             return ir.Cmp(f, cmp.op, values)
         assert isinstance(cmp.value, ast.Value)
+        other = self._other_field(kind, f, cmp)
+        if other is not None:
+            return ir.Cmp(f, cmp.op, other)
         return ir.Cmp(f, cmp.op, self._value(f, cmp.value, cmp.op, kind))
+
+    def _other_field(self, kind: NodeKind, f: ir.Field, cmp: ast.Compare) -> ir.Field | None:
+        """`wait_p90 > max_wait`: a number compared with another number of the same thing,
+        written as a bare word naming it (durations with durations)."""
+        v = cmp.value
+        numbers = ("INT64", "DOUBLE")
+        if not (
+            isinstance(v, ast.Value)
+            and v.kind == "word"
+            and cmp.op in ("=", "!=", "<", "<=", ">", ">=")
+            and f.type in numbers
+        ):
+            return None
+        prop = kind.prop(str(v.value).lower())
+        if prop is None or prop.type not in numbers:
+            return None
+        if prop.unit != f.unit:
+            raise QueryError(
+                f"'{f.name}' and '{prop.name}' cannot be compared: one is a duration, the other "
+                "is not",
+                v.span,
+                code="BPQL-Q400",
+            )
+        return ir.Field(prop.name, prop.type, unit=prop.unit)
 
     def _is_null(self, kind: NodeKind, cond: ast.IsNull) -> ir.Cond:
         return ir.IsNull(self._field(kind, cond.field), cond.negated)
@@ -542,6 +573,7 @@ STATEMENTS: dict[type, Callable[[Resolver, Any], ir.QueryIR | ir.ExplainIR]] = {
     ast.PathQuery: Resolver._path,
     ast.Show: Resolver._show,
     ast.WhatIf: Resolver._whatif,
+    ast.Observed: Resolver._observed,
 }
 CONDITIONS: dict[type, Callable[[Resolver, NodeKind, Any], ir.Cond]] = {
     ast.And: Resolver._and,

@@ -98,6 +98,7 @@ NODE_KINDS: tuple[NodeKind, ...] = (
             _p("max_wait", "DOUBLE", "standard: maximum wait", "minutes"),
             _p("script", doc="script for frontstage staff"),
             _p("moment_of_truth", "BOOL"),
+            _p("optional", "BOOL", "the service may run without it (observed cases may skip it)"),
         ),
     ),
     NodeKind("Evidence", "evidence", "evidence", (_ID, _NAME, _p("kind"))),
@@ -159,6 +160,101 @@ NODE_KINDS: tuple[NodeKind, ...] = (
     NodeKind("Metric", "metrics", "metric", (_ID, _NAME, _p("target", "DOUBLE"), _p("unit"))),
 )
 
+# --- the observed service (bpql observe, docs/observe.md) -------------------------------------
+#: what a log says, per period, about a blueprint, a step, a fail point or a metric: one node
+#: per thing and period, hung off its blueprint; the latest period's figures are also kept on
+#: the thing itself (`OBSERVED_PROPS`), so they are queried like any field
+_STEP_OBSERVED = (
+    _p("observed_period", doc="the latest period observed (bpql observe)"),
+    _p("observed", "INT64", "cases in which the step was observed (latest period)"),
+    _p("wait_p50", "DOUBLE", "observed wait before the step, median", "minutes"),
+    _p("wait_p90", "DOUBLE", "observed wait before the step, 90th percentile", "minutes"),
+    _p("wait_p95", "DOUBLE", "observed wait before the step, 95th percentile", "minutes"),
+    _p("time_p50", "DOUBLE", "observed service time of the step, median", "minutes"),
+    _p("time_p90", "DOUBLE", "observed service time, 90th percentile", "minutes"),
+    _p("time_p95", "DOUBLE", "observed service time, 95th percentile", "minutes"),
+    _p("breach", "DOUBLE", "share of measured cases over max_wait or target_time"),
+    _p("deviation", "DOUBLE", "share of closed cases with a deviation at the step"),
+    _p("missing", "INT64", "closed cases that left the step out"),
+    _p("irregular", "INT64", "closed cases that did the step out of place or again"),
+    _p("stopped", "INT64", "cases that fell out after this step"),
+    _p("dropoff", "DOUBLE", "share of the closed cases reaching the step that fell out after it"),
+    _p(
+        "adhoc",
+        doc="activities with no step done after it (a blueprint's Observation: in the "
+        "period): 'label: cases; ...'",
+    ),
+)
+_FAILPOINT_OBSERVED = (
+    _p("observed_period", doc="the latest period observed (bpql observe)"),
+    _p("failures", "INT64", "cases in which it occurred (latest period)"),
+    _p("failure_rate", "DOUBLE", "failures per case that reached its step"),
+    _p("occurrence_observed", "INT64", "the occurrence rating the observed rate suggests"),
+    _p("ap_observed", doc="the action priority with the observed occurrence"),
+    _p("ap_observed_order", "INT64", "priority, then RPN, with the observed occurrence"),
+)
+_METRIC_OBSERVED = (
+    _p("observed_value", "DOUBLE", "the latest reading"),
+    _p("observed_date", doc="the date of the latest reading, YYYY-MM-DD"),
+    _p("trend", doc="towards the target | away from the target | steady"),
+)
+_BLUEPRINT_OBSERVED = (
+    _p("observed_period", doc="the latest period observed (bpql observe)"),
+    _p("cases", "INT64", "cases observed (latest period)"),
+    _p("conformance", "DOUBLE", "share of completed cases fitting the blueprint's order"),
+    _p("fitness", "DOUBLE", "mean alignment fitness of the completed cases"),
+    _p("ftr", "DOUBLE", "first-time-right: closed cases with no deviation and no failure"),
+    _p("fallout", "DOUBLE", "share of closed cases that fell out"),
+)
+OBSERVED_PROPS: dict[str, tuple[str, ...]] = {
+    "Step": tuple(p.name for p in _STEP_OBSERVED),
+    "FailPoint": tuple(p.name for p in _FAILPOINT_OBSERVED),
+    "Metric": tuple(p.name for p in _METRIC_OBSERVED),
+    "Blueprint": tuple(p.name for p in _BLUEPRINT_OBSERVED),
+}
+_OBSERVED = {
+    "Step": _STEP_OBSERVED,
+    "FailPoint": _FAILPOINT_OBSERVED,
+    "Metric": _METRIC_OBSERVED,
+    "Blueprint": _BLUEPRINT_OBSERVED,
+}
+OBSERVATION = NodeKind(
+    "Observation",
+    "observations",
+    "observation",
+    (
+        _ID,
+        _NAME,
+        _p("period", doc="the period observed: 2026-03, 2026-Q1, or a name the mapping gives"),
+        _p("period_start", doc="its first day, YYYY-MM-DD"),
+        _p("period_end", doc="its last day, YYYY-MM-DD"),
+        _p("subject", doc="id of the blueprint, step, fail point or metric observed"),
+        _p("subject_kind", doc="blueprint | step | failpoint | metric"),
+        _p("blueprint", doc="id of the blueprint observed"),
+        _p("cases", "INT64", "cases of the period (a blueprint); cases reaching it (a step)"),
+        _p("completed", "INT64", "cases that reached the path's last required step"),
+        _p("fallen_out", "INT64", "cases that stopped before it, longer ago than the window"),
+        _p("open_cases", "INT64", "cases still running"),
+        *(p for p in _BLUEPRINT_OBSERVED if p.name not in ("observed_period", "cases")),
+        *(p for p in _STEP_OBSERVED if p.name != "observed_period"),
+        _p("failed", "INT64", "closed cases with a failed outcome at the step"),
+        _p("wait_breaches", "INT64", "cases whose wait before the step passed max_wait"),
+        _p("time_breaches", "INT64", "cases whose service time passed target_time"),
+        _p("next", doc="the next activities of the cases that went on: 'label: n; ...'"),
+        *(p for p in _FAILPOINT_OBSERVED if p.name != "observed_period"),
+        _p("value", "DOUBLE", "a metric: the mean of the period's readings"),
+        _p("readings", "INT64", "a metric: readings in the period"),
+    ),
+    "what a log says about one thing in one period (bpql observe)",
+)
+NODE_KINDS = (
+    *(
+        replace(k, props=(*k.props, *_OBSERVED[k.label])) if k.label in _OBSERVED else k
+        for k in NODE_KINDS
+    ),
+    OBSERVATION,
+)
+
 #: `bpql lint` findings about the element, one `rule-id: message` per line; written at load
 #: only when the lint settings say `store = true` (docs/lint.md), else null
 LINT = _p("lint", doc="lint findings about it, one 'rule-id: message' per line")
@@ -191,6 +287,7 @@ REL_KINDS: tuple[RelKind, ...] = (
     RelKind("SHOWS", "Step", "Evidence"),
     RelKind("FOR_PERSONA", "Blueprint", "Persona"),
     RelKind("MEASURES", "Metric", "Step"),
+    RelKind("OBSERVED", "Blueprint", "Observation", "what a log says about it, per period"),
 )
 
 RELS: dict[str, RelKind] = {r.type: r for r in REL_KINDS}

@@ -244,7 +244,7 @@ _SAFE_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b
 # --- the explorer's state: the store, kept answers, tickets -------------------------------
 
 #: what an answer is asked by: ("q", text) | ("blueprint", service, scenario, variant) |
-#: ("diff", service, variant)
+#: ("observed", service, scenario, variant) | ("diff", service, variant)
 Key = tuple[str, ...]
 
 
@@ -346,6 +346,8 @@ class Explorer:
             result = self._query(key[1])
         elif kind == "blueprint":
             result = self._blueprint(key[1], key[2], key[3] or None)
+        elif kind == "observed":
+            result = self._blueprint(key[1], key[2], key[3] or None, observed=True)
         elif kind == "diff":
             result = self._diff(key[1], key[2] or None)
         else:  # pragma: no cover - keys are made in this module
@@ -364,11 +366,20 @@ class Explorer:
         assert isinstance(answer, Result)  # `explain` was refused by one_statement
         return answer
 
-    def _blueprint(self, service: str, scenario: str, variant: str | None) -> Result:
+    def _blueprint(
+        self, service: str, scenario: str, variant: str | None, observed: bool = False
+    ) -> Result:
         from bpql.engine import Engine
 
         with self.lock, self.open_store() as backend:
-            return Engine(backend).blueprint(service, scenario, variant)
+            engine = Engine(backend)
+            result = engine.blueprint(service, scenario, variant)
+            if observed:  # what bpql observe wrote on it (docs/observe.md)
+                from bpql.observe.query import blueprint_figures
+                from bpql.viz.observed import observed_result
+
+                result = observed_result(result, blueprint_figures(engine, result))
+            return result
 
     def _diff(self, service: str, variant: str | None) -> Result:
         """The as-is of `service` against its to-be (or `variant`), as `bpql diff` answers it."""
@@ -718,7 +729,8 @@ def make_app(
         service = param(request, "blueprint", required=False)
         if service is not None:
             scenario = param(request, "scenario", required=False) or "as-is"
-            return ("blueprint", service, scenario, param(request, "variant", required=False) or "")
+            kind = "observed" if param(request, "observed", required=False) else "blueprint"
+            return (kind, service, scenario, param(request, "variant", required=False) or "")
         service = param(request, "diff", required=False)
         if service is not None:
             return ("diff", service, param(request, "variant", required=False) or "")

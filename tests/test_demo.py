@@ -26,7 +26,8 @@ def test_the_demo_fits_a_screen_per_job_and_says_where_to_look(tmp_path: Path) -
     commands = [line for line in lines if line.startswith("whole answer: bpql query '")]
     assert len(commands) == len(SHOWCASE)
     assert all("--db embedded:" in c for c in commands)
-    blocks = r.stdout.split(" Further ")[0].split("bpql> ")[1:]
+    jobs = r.stdout.split(" Further ")[0].split(" What the claims log says ")[0]
+    blocks = jobs.split("bpql> ")[1:]
     assert all(len(b.strip().splitlines()) <= 12 for b in blocks)  # with the next rule
     assert "hops" not in r.stdout  # the impact answer is summed up, not listed step by step
     # the views it wrote are there, and named
@@ -41,5 +42,9 @@ def test_the_demo_fits_a_screen_per_job_and_says_where_to_look(tmp_path: Path) -
     # only commands to copy and paths run past 80 columns
     for line in lines:
         assert len(line) <= 80 or line.startswith("whole answer:") or "/" in line, line
+    # the observed service: its figures, and its blueprint as the log shows it
+    assert "conformance" in r.stdout and "first-time-right" in r.stdout
+    (observed,) = re.findall(r"as its log shows it: (\S+)", r.stdout)
+    assert Path(observed).read_text(encoding="utf-8").count('data-diff="') >= 5
     for text in DEMO_TEXTS:
         assert text in r.stdout, text

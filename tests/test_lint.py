@@ -353,7 +353,8 @@ def run_case(tmp_path: Path, change: Change | None, config: Config = ALL) -> lis
 
 
 def test_every_rule_has_a_case_and_the_catalogue_is_large_enough() -> None:
-    assert set(CASES) == set(RULES)
+    # the drift rules read an observed log; their cases are in tests/test_observe_lint.py
+    assert set(CASES) == {r for r in RULES if not r.startswith("observed/")}
     assert len(RULES) >= 25
 
 

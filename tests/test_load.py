@@ -37,6 +37,7 @@ GOOD_COUNTS: dict[str, dict[str, int]] = {
         "Evidence": 4,  # claim-form, confirmation, payout-letter; app-screen
         "FailPoint": 6,  # no-callback, wrong-estimate, slow-assessment, payment-bounces; 2 to-be
         "Metric": 3,  # days-to-pay, callback-rate; minutes-to-pay
+        "Observation": 0,  # nothing observed (bpql observe)
         "Persona": 2,  # driver, homeowner
         "Phase": 5,  # report, assess, settle; report, settle
         "Role": 3,  # agent, assessor, accountant
@@ -58,6 +59,7 @@ GOOD_COUNTS: dict[str, dict[str, int]] = {
         "MEASURES": 5,  # days-to-pay: 2, callback-rate: 1, minutes-to-pay: 2
         "MEMBER_OF": 3,
         "NEXT": 7,  # as-is: customer 2, backstage 1, support 1; to-be: customer, back, support
+        "OBSERVED": 0,
         "OWNED_BY": 3,
         "PERFORMED_BY": 6,  # as-is: call, register, assess, pay; to-be: approve, instant
         "SHOWS": 4,  # as-is: submit, confirmation, payout; to-be: report
@@ -229,6 +231,7 @@ def test_graph_holds_the_file_values(store: Store) -> None:
         "target_time": 10.0,
         "max_wait": 120.0,
         "moment_of_truth": False,
+        "optional": False,
     }
     assert nodes[("FailPoint", "claims.no-callback")]["rpn"] == 7 * 4 * 5
     assert nodes[("Step", "claims:to-be:digital.chatbot-reply")]["max_wait"] == 1.5

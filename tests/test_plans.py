@@ -188,8 +188,9 @@ def test_every_kind_has_a_handler_in_every_table() -> None:
         assert set(d.RENDERERS) >= kinds, d.name
     # every result kind the engine makes can be shown on a terminal and, with a graph, drawn
     redesign = {"diff", "whatif"}  # bpql diff results and what-if answers
-    assert set(PRESENTERS) == {"table", "graph", "impact", "blueprint", *redesign}
-    assert set(VIEWS) == {"graph", "impact", "blueprint", *redesign}
+    observed = {"observed"}  # a blueprint answer with what bpql observe wrote (viz/observed.py)
+    assert set(PRESENTERS) == {"table", "graph", "impact", "blueprint", *redesign, *observed}
+    assert set(VIEWS) == {"graph", "impact", "blueprint", *redesign, *observed}
 
 
 def test_the_query_path_imports_no_file_format() -> None:

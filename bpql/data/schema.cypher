@@ -12,6 +12,7 @@ CREATE CONSTRAINT system_id IF NOT EXISTS FOR (n:System) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT failpoint_id IF NOT EXISTS FOR (n:FailPoint) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT persona_id IF NOT EXISTS FOR (n:Persona) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT metric_id IF NOT EXISTS FOR (n:Metric) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT observation_id IF NOT EXISTS FOR (n:Observation) REQUIRE n.id IS UNIQUE;
 
 // Lookups by exact name (references accept an id or a name).
 CREATE INDEX service_name IF NOT EXISTS FOR (n:Service) ON (n.name);
@@ -26,9 +27,11 @@ CREATE INDEX system_name IF NOT EXISTS FOR (n:System) ON (n.name);
 CREATE INDEX failpoint_name IF NOT EXISTS FOR (n:FailPoint) ON (n.name);
 CREATE INDEX persona_name IF NOT EXISTS FOR (n:Persona) ON (n.name);
 CREATE INDEX metric_name IF NOT EXISTS FOR (n:Metric) ON (n.name);
+CREATE INDEX observation_name IF NOT EXISTS FOR (n:Observation) ON (n.name);
 
 // Frequent filters.
 CREATE INDEX step_lane IF NOT EXISTS FOR (n:Step) ON (n.lane);
 CREATE INDEX touchpoint_channel IF NOT EXISTS FOR (n:Touchpoint) ON (n.channel);
 CREATE INDEX failpoint_rpn IF NOT EXISTS FOR (n:FailPoint) ON (n.rpn);
 CREATE INDEX blueprint_scenario IF NOT EXISTS FOR (n:Blueprint) ON (n.scenario);
+CREATE INDEX observation_subject IF NOT EXISTS FOR (n:Observation) ON (n.subject);

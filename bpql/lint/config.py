@@ -7,6 +7,7 @@ in the folder of the first file linted or the nearest folder above it, or from t
     [lint]
     extends = ["bpql:recommended"]
     store = true          # `bpql load` writes the findings into the store (`lint` property)
+    observe = ["observed/claims.yaml"]   # mapping files the `observed/` rules read
     [lint.rules]
     "lanes/frontstage-without-touchpoint" = "error"
     "shared/unused-persona" = "off"
@@ -67,6 +68,8 @@ class Config:
     source: str | None = None
     #: write findings into the store's `lint` property at `bpql load`
     store: bool = False
+    #: mapping files of observed logs (bpql observe) the drift rules read, as paths
+    observe: tuple[str, ...] = ()
 
     def enabled(self) -> dict[str, Level]:
         return {rid: lvl for rid, lvl in self.levels.items() if lvl != "off"}
@@ -98,6 +101,8 @@ class LintTable(BaseModel):
     )
     rules: dict[str, Level] = Field(default_factory=dict)
     store: bool = False
+    #: mapping files of observed logs, relative to the settings file (the `observed/` rules)
+    observe: list[str] = Field(default_factory=list)
 
 
 class _Tables(BaseModel):
@@ -179,7 +184,7 @@ def _table_problem(exc: ValidationError, where: _Where) -> BpqlError:
                 "",
                 name,
                 f"unknown lint setting '{name}'{did_you_mean(name, LintTable.model_fields)}; "
-                "expected extends, rules or store",
+                "expected extends, rules, store or observe",
             ),
             code="BPQL-C042",
         )
@@ -311,7 +316,9 @@ def from_table(
                 hints=["`bpql lint --list-rules` prints every rule"],
             )
         levels[rid] = level
-    return Config(levels, where, shape.store)
+    folder = Path(where).parent
+    observe = tuple(str(folder / p) for p in shape.observe)
+    return Config(levels, where, shape.store, observe)
 
 
 def _from_file(path: Path) -> Config | None:

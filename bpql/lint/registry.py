@@ -71,6 +71,9 @@ class Enterprise:
     today: date
     #: the validated graph (action priority, systems' blast radius), for rules that need it
     graph: GraphData | None = None
+    #: what observed logs say (bpql observe): (mapping, figures) per mapping file the
+    #: settings name under `observe`; the `observed/` rules read these, and nothing else does
+    observed: list[tuple[Any, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.role_department = {r.id: r.department for r in self.model.roles}

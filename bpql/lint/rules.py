@@ -11,6 +11,7 @@ import difflib
 import re
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 from bpql.criticality import system_figures
 from bpql.fmea import default_table
@@ -1160,3 +1161,241 @@ def without_owner(ent: Enterprise) -> Iterator[Hit]:
     for bp in ent.blueprints:
         if bp.model.owner is None:
             yield Hit(bp.doc, ("service",), f"blueprint '{bp.id}' has no owner", bp.id)
+
+
+# --- observed: the blueprint against what its log shows (bpql observe) ---------------------
+#
+# These rules read the logs the settings name under `observe` (docs/observe.md): with none,
+# they say nothing. Each holds the latest period of a mapping's log against its blueprint.
+
+#: the share of a log's cases from which an activity with no step is frequent
+FREQUENT = 0.05
+#: the fewest cases a fail point's observed rate is judged on, and how far apart the observed
+#: and the written occurrence ratings must be to contradict each other
+RATED_ON, CONTRADICTS = 30, 2
+
+
+def _observed_blueprints(ent: Enterprise) -> Iterator[tuple[Blueprint, Any, Any]]:
+    """(blueprint file, mapping, latest period's figures) for each observed log."""
+    for mapping, found in ent.observed:
+        periods = [p for p in found.periods if p.cases]
+        if not periods:
+            continue
+        bp = next((b for b in ent.blueprints if b.id == mapping.blueprint), None)
+        if bp is not None:
+            yield bp, mapping, periods[-1]
+
+
+@rule(
+    "observed/step-never-observed",
+    "warn",
+    "a required step of an observed blueprint that no case of the log's latest period showed",
+    why="""
+A step no case goes through is either not logged (no activity of the log maps to it), or not
+done: the blueprint describes a service that does not run that way. Either way the blueprint
+and the service have drifted apart; a step the service may do without says `optional: true`.
+""",
+    wrong="""
+# claims.yaml: every claim is to be registered ...
+- {id: register, name: Register claim, lane: backstage, phase: report}
+# ... and the mapping's log of March shows no 'Register claim' in any case
+""",
+    right="""
+# the log's activity mapped to the step (activities: {Claim registered: register}),
+# or the step marked as one the service may skip
+- {id: register, name: Register claim, lane: backstage, phase: report, optional: true}
+""",
+)
+def step_never_observed(ent: Enterprise) -> Iterator[Hit]:
+    for bp, mapping, p in _observed_blueprints(ent):
+        mapped = set(mapping.exact.values()) | {s for _, s in mapping.patterns}
+        for f in p.steps:
+            if f.observed or f.optional or f.step not in bp.step_index:
+                continue
+            why = (
+                "no activity of the log maps to it"
+                if f.step not in mapped
+                else ("the activities mapped to it never occur")
+            )
+            yield _step_hit(
+                bp,
+                bp.step_index[f.step],
+                f"no case of {p.period} ({counted(p.cases, 'case')}) showed this step: {why}",
+            )
+
+
+@rule(
+    "observed/frequent-unmodelled-activity",
+    "warn",
+    f"an activity with no step, in {FREQUENT:.0%} or more of an observed log's cases",
+    why="""
+An activity that many cases go through and no step stands for is work the blueprint does not
+show: a chase, a correction, a hand-off. It costs time and is invisible to every question the
+graph answers. Model it as a step, map it to one, or accept it in the mapping
+(`accept: {activities: [...]}`) if it is noise.
+""",
+    wrong="""
+# the log: 'Chase by phone' in 12% of the claims; no step, no mapping, not accepted
+""",
+    right="""
+- {id: chase, name: Chase the customer by phone, lane: frontstage, phase: assess,
+   touchpoint: claims-line, performed_by: claims-handler}
+# and in the mapping: activities: {Chase by phone: chase}
+""",
+)
+def frequent_unmodelled_activity(ent: Enterprise) -> Iterator[Hit]:
+    for mapping, found in ent.observed:
+        bp = next((b for b in ent.blueprints if b.id == mapping.blueprint), None)
+        if bp is None or not found.cases:
+            continue
+        for label, (_, cases) in found.unmapped.items():
+            if label in found.accepted or cases < FREQUENT * found.cases:
+                continue
+            yield Hit(
+                bp.doc,
+                ("service",),
+                f"'{label}' occurs in {counted(cases, 'case')} of {found.cases} "
+                f"({cases / found.cases:.0%}) of the log and no step stands for it",
+                bp.id,
+            )
+
+
+@rule(
+    "observed/to-be-step-not-adopted",
+    "warn",
+    "a step new in the to-be blueprint that the live process, as logged, has not taken up",
+    why="""
+When a to-be blueprint is observed (the redesign is live), its new steps are the redesign. A
+new step no case shows has not been adopted: the service still runs the old way there, and
+every figure worked out for the to-be (handoffs, customer time) is a promise, not a fact.
+""",
+    wrong="""
+# claims-to-be.yaml (observed): a new step
+- {id: instant-quote, name: Instant quote in the app, lane: frontstage, phase: report}
+# the log of the live process shows it in no case
+""",
+    right="""
+# the log shows 'Instant quote' in the cases, mapped: activities: {Instant quote: instant-quote}
+""",
+)
+def to_be_step_not_adopted(ent: Enterprise) -> Iterator[Hit]:
+    for bp, mapping, p in _observed_blueprints(ent):
+        if mapping.scenario != "to-be":
+            continue
+        as_is = next(
+            (
+                b
+                for b in ent.blueprints
+                if b.model.service.id == mapping.service and b.model.scenario == "as-is"
+            ),
+            None,
+        )
+        old = set(as_is.step_index) if as_is is not None else set()
+        for f in p.steps:
+            if f.observed or f.step in old or f.step not in bp.step_index:
+                continue
+            yield _step_hit(
+                bp,
+                bp.step_index[f.step],
+                f"new in the to-be, and no case of {p.period} ({counted(p.cases, 'case')}) "
+                "showed it: the live process has not adopted it",
+            )
+
+
+@rule(
+    "observed/standard-breached-by-most",
+    "error",
+    "a max_wait or target_time that most of an observed log's cases break",
+    why="""
+A standard most cases miss is no standard: either the step needs fixing, or the standard was
+never what the service can do and every promise built on it (a customer's wait, a moment of
+truth) is broken by design. The log says which, in the latest period.
+""",
+    wrong="""
+- {id: call, name: Call the claims line, lane: customer, phase: report, max_wait: 2m}
+# the log: the wait before 'Call the claims line' is over 2m in 70% of the cases
+""",
+    right="""
+- {id: call, name: Call the claims line, lane: customer, phase: report, max_wait: 10m}
+# or the queue fixed, until most cases keep to the standard
+""",
+)
+def standard_breached_by_most(ent: Enterprise) -> Iterator[Hit]:
+    for bp, _, p in _observed_blueprints(ent):
+        for f in p.steps:
+            if f.step not in bp.step_index:
+                continue
+            i = bp.step_index[f.step]
+            for field_name, over, measured, p90 in (
+                ("max_wait", f.wait_breaches, f.waits_measured, f.wait_p90),
+                ("target_time", f.time_breaches, f.times_measured, f.time_p90),
+            ):
+                if measured and over > measured / 2:
+                    from bpql.durations import format_minutes
+
+                    yield Hit(
+                        bp.doc,
+                        ("steps", i, field_name),
+                        f"{over} of {measured} cases of {p.period} ({over / measured:.0%}) "
+                        f"break {field_name} (p90 {format_minutes(p90 or 0)})",
+                        bp.gid(f.step),
+                    )
+
+
+@rule(
+    "observed/occurrence-contradicted",
+    "warn",
+    "a fail point whose observed occurrence is two ratings or more from the one written",
+    why="""
+An occurrence rating is a guess made before anyone counted. When a log counts the fail point
+(an outcome mapped to it) in enough cases and the rate it shows sits two or more ratings away
+on the enterprise's own scale, the action priority built on the guess is wrong too: rate it
+from the data, and the register orders the work by what happens.
+""",
+    wrong="""
+fail_points:
+  - {id: wrong-policy, name: Claim on the wrong policy, severity: 7, occurrence: 2, detection: 5}
+# the log: 'E-WRONG-POLICY' in 1 of 60 cases, which the scale rates 7
+""",
+    right="""
+fail_points:
+  - {id: wrong-policy, name: Claim on the wrong policy, severity: 7, occurrence: 7, detection: 5}
+""",
+)
+def occurrence_contradicted(ent: Enterprise) -> Iterator[Hit]:
+    for bp, mapping, p in _observed_blueprints(ent):
+        for f in p.failpoints:
+            seen = f.occurrence_observed
+            if seen is None or f.cases < RATED_ON or abs(seen - f.occurrence) < CONTRADICTS:
+                continue
+            where = _failpoint_path(ent, bp, mapping, f.id)
+            if where is None:
+                continue
+            doc, path = where
+            yield Hit(
+                doc,
+                (*path, "occurrence"),
+                f"rated {f.occurrence}, but the log of {p.period} shows {f.failures} in "
+                f"{counted(f.cases, 'case')} ({(f.rate or 0):.2%}), which the scale rates {seen} "
+                f"(action priority {f.ap} -> {f.ap_observed})",
+                f.id,
+            )
+
+
+def _failpoint_path(
+    ent: Enterprise, bp: Blueprint, mapping: Any, fid: str
+) -> tuple[SourceDoc, PathKey] | None:
+    """Where a fail point is written: under its step in the blueprint, or under its system."""
+    cut = len(mapping.prefix) + 1
+    if fid.startswith(mapping.prefix + "."):
+        local = fid[cut:]
+        for i, s in enumerate(bp.model.steps):
+            for j, fp in enumerate(s.fail_points):
+                if fp.id == local:
+                    return bp.doc, ("steps", i, "fail_points", j)
+        return None
+    for i, system in enumerate(ent.model.systems):
+        for j, fp in enumerate(system.fail_points):
+            if system_member_id(system.id, fp.id) == fid:
+                return ent.doc, ("systems", i, "fail_points", j)
+    return None

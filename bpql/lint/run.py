@@ -115,4 +115,10 @@ def lint_paths(
         check_ignores(parsed)
         config = config or default()
         ent = enterprise_of(parsed, today or date.today(), validated.graph)
+        for mapping_file in config.observe:  # the logs the drift rules hold against it
+            from bpql.observe.analyse import observe
+            from bpql.observe.mapping import read_mapping
+
+            mapping = read_mapping(Path(mapping_file), enterprise=validated)
+            ent.observed.append((mapping, observe(mapping)))
         return Report(lint_enterprise(ent, config), [str(f) for f in files], config)

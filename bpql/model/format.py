@@ -373,6 +373,11 @@ class Step(_Element):
     max_wait: Minutes | None = None
     script: Text | None = None
     moment_of_truth: StrictBool = False
+    optional: StrictBool = Field(
+        False,
+        description="the service may run without this step (an observed case that skips it "
+        "still fits the blueprint: bpql observe)",
+    )
 
 
 class Metric(_Element):

@@ -545,6 +545,7 @@ def _check_blueprint(
             max_wait=st.max_wait,
             script=st.script,
             moment_of_truth=st.moment_of_truth,
+            optional=st.optional,
         )
         g.add_rel("HAS_STEP", bid, sid)
         if ck.ref(doc, (*base, "phase"), st.phase, "phase", phases):

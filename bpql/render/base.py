@@ -334,6 +334,8 @@ class Dialect:
         if c.op == "not_in":
             return f"NOT {e} IN {self.param(c.value)}"
         op = "<>" if c.op == "!=" else c.op
+        if isinstance(c.value, ir.Field):  # another field of the same node, by its schema name
+            return f"{e} {op} {self.expr(c.value)}"
         return f"{e} {op} {self.param(c.value)}"
 
     def is_null(self, c: ir.IsNull, query: ir.FindIR) -> str:
@@ -517,6 +519,12 @@ class Dialect:
         )
         out.extend(self.statement(k, v, **steps) for k, v in STEP_PARTS.items())
         return out
+
+    # --- observed (bpql observe) ---------------------------------------------------------
+    def observed_plan(self, query: ir.ObservedIR) -> list[ir.Statement]:
+        from bpql.observe.query import plan
+
+        return plan(self, query)
 
     # --- risk ---------------------------------------------------------------------------
     def risk_plan(self, query: ir.RiskIR) -> list[ir.Statement]:

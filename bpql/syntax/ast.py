@@ -145,7 +145,17 @@ class Show(Node):
     scenario: Value | None
 
 
-Query = Union[Find, Count, Impact, Risk, PathQuery, Show, WhatIf]
+@dataclass(frozen=True)
+class Observed(Node):
+    """`conformance of service "claims"`, `dropoff of service "claims"`: what bpql observe
+    wrote about a service."""
+
+    which: str  # conformance | dropoff
+    target: Ref
+    scenario: Value | None
+
+
+Query = Union[Find, Count, Impact, Risk, PathQuery, Show, WhatIf, Observed]
 
 
 @dataclass(frozen=True)
@@ -153,4 +163,4 @@ class Explain(Node):
     query: Query
 
 
-Statement = Union[Find, Count, Impact, Risk, PathQuery, Show, WhatIf, Explain]
+Statement = Union[Find, Count, Impact, Risk, PathQuery, Show, WhatIf, Observed, Explain]

@@ -36,9 +36,21 @@ TERMINAL_WORDS: dict[str, str] = {
     "SEMI": "';'",
     "$END": "the end of the query",
 }
-STATEMENT_WORDS = "find, count, impact of, risk of, path from, show or explain"
+STATEMENT_WORDS = (
+    "find, count, impact of, risk of, path from, show, conformance of, dropoff of or explain"
+)
 #: the words a statement starts with, for a did-you-mean on a misspelt one
-STATEMENTS = ("find", "count", "impact", "risk", "path", "show", "explain")
+STATEMENTS = (
+    "find",
+    "count",
+    "impact",
+    "risk",
+    "path",
+    "show",
+    "conformance",
+    "dropoff",
+    "explain",
+)
 
 
 class _Tree(Tree[Token]):
@@ -323,6 +335,16 @@ class _ToAst(Transformer[Token, Any]):
         c = self._clauses(items)
         return ast.Risk(_span(meta), items[2], c.get("scenario"))
 
+    def _observed(self, meta: Meta, which: str, items: list[Any]) -> ast.Observed:
+        c = self._clauses(items)
+        return ast.Observed(_span(meta), which, items[2], c.get("scenario"))
+
+    def conformance(self, meta: Meta, items: list[Any]) -> ast.Observed:
+        return self._observed(meta, "conformance", items)
+
+    def dropoff(self, meta: Meta, items: list[Any]) -> ast.Observed:
+        return self._observed(meta, "dropoff", items)
+
     def _whatif(self, meta: Meta, change: str, items: list[Any]) -> ast.WhatIf:
         c = self._clauses(items)
         refs = [i for i in items if isinstance(i, ast.Ref)]
@@ -358,7 +380,17 @@ def _expected_words(expected: set[str], before: str = "") -> str:
         if last in ("find", "count"):
             return "what to look for, such as services, steps, failpoints or touchpoints"
         return 'a kind of thing and its id or name, such as system "crm"'
-    starts = {"FIND", "COUNT", "SHOW", "IMPACT", "RISK", "PATH", "EXPLAIN"}
+    starts = {
+        "FIND",
+        "COUNT",
+        "SHOW",
+        "IMPACT",
+        "RISK",
+        "PATH",
+        "EXPLAIN",
+        "CONFORMANCE",
+        "DROPOFF",
+    }
     if starts <= set(names):
         rest = set(names) - starts - {"$END", "SEMI"}
         if not rest:

@@ -245,14 +245,23 @@ def _edge(
 
 
 def _badge(mark: DiffMark, x: float, y: float) -> str:
-    """A diff mark's badge: its colour and its sign, readable without the colour."""
-    return (
-        f'<g class="bpql-badge" data-diff="{mark.kind}">'
+    """A diff mark's badge: its colour and its sign, readable without the colour. A sign of
+    several characters (the observed view's `!↓+»`) gets a pill grown leftwards from the
+    circle, so every character stays on the colour."""
+    extra = 8.0 * (len(mark.sign) - 1)
+    shape = (
         f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="9" fill="{mark.colour}" stroke="#ffffff" '
         'stroke-width="1.5"/>'
+        if extra <= 0
+        else f'<rect x="{_fmt(x - 9 - extra)}" y="{_fmt(y - 9)}" width="{_fmt(18 + extra)}" '
+        f'height="18" rx="9" fill="{mark.colour}" stroke="#ffffff" stroke-width="1.5"/>'
+    )
+    return (
+        f'<g class="bpql-badge" data-diff="{mark.kind}">'
+        + shape
         + lines_text(
             [mark.sign],
-            x,
+            x - max(extra, 0.0) / 2,
             y + 4.5,
             13,
             13,

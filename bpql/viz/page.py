@@ -420,8 +420,16 @@ def _diff_view(result: Result, **options: Any) -> View:
     return diff_result_view(result, **options)
 
 
-#: the redesign's results: the diff of two blueprints, and what-if answers (drawn as impact)
-VIEWS.update(diff=_diff_view, whatif=impact_view)
+def _observed_view(result: Result, **options: Any) -> View:
+    """The observed blueprint (bpql observe), imported when drawn."""
+    from bpql.viz.observed import observed_view
+
+    return observed_view(result, **options)
+
+
+#: the redesign's results: the diff of two blueprints, and what-if answers (drawn as impact);
+#: the observed blueprint
+VIEWS.update(diff=_diff_view, whatif=impact_view, observed=_observed_view)
 
 #: names kept here for the modules that import them from this one
 __all__ += ["LINT_COLOR", "MOMENT_RING", "PAGE_CSP", "SERVED_CSP", "TEMPLATES", "served"]

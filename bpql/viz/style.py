@@ -41,6 +41,7 @@ LOOKS: dict[str, Look] = {
         Look("FailPoint", "Fail point", "#d62828", "triangle", 12),
         Look("Persona", "Persona", "#f28482", "star", 16),
         Look("Metric", "Metric", "#4d908e", "star", 12),
+        Look("Observation", "Observation", "#9c6644", "square", 10),
     )
 }
 assert {k.split(":")[0] for k in LOOKS} == {k.label for k in NODE_KINDS}
