@@ -1,11 +1,11 @@
-"""Alignment fitness per variant, checked against PM4Py's alignment-based fitness.
-
-PM4Py is AGPL: it is a cross-check only, in the `crosscheck` extra (`pip install -e
-'.[crosscheck]'`), never a dependency of the package; without it these tests are skipped with
-that reason (in CI, .ci/run, a failure). Each of 24 generated logs runs over a random sequential blueprint (customer and
-frontstage steps, some optional, backstage steps between them); every distinct trace bpql
-observe aligned is aligned again by PM4Py against the same path as a Petri net (a transition
-per step, a silent one beside each optional step) and the two fitness figures must be equal.
+"""Alignment fitness per variant, checked against PM4Py's alignment-based fitness. PM4Py is AGPL:
+it is a cross-check only, in the `crosscheck` extra (`pip install -e '.[crosscheck]'`), never a
+dependency of the package; without it these tests are skipped with that reason (in CI, .ci/run,
+a missing PM4Py fails). Each of 24 generated logs runs over a random sequential blueprint
+(customer and frontstage steps, some optional, backstage steps between them); every distinct
+trace bpql observe aligned is aligned again by PM4Py against the same path as a Petri net (a
+transition per step, a silent one beside each optional step) and the two fitness figures must be
+equal.
 """
 
 from __future__ import annotations
