@@ -116,8 +116,9 @@ MAX_STRING = 10_000
 #: a query within MAX_NESTING never comes near it; a flood of `(` is refused at this depth
 #: instead of after the parser has read all of it
 MAX_STACK = 2 * MAX_NESTING + 30
-#: terminals that start a statement (as the grammar reads them where a statement may start)
-_STATEMENT_STARTS = frozenset({"FIND", "COUNT", "IMPACT", "RISK", "PATH", "SHOW"})
+#: terminals that start a statement (as the grammar reads them where a statement may start);
+#: `explain` is followed by the statement it explains, which is the one counted
+_STATEMENT_STARTS = frozenset(word.upper() for word in STATEMENTS if word != "explain")
 #: terminals that are a value in a list
 _VALUES = frozenset({"STRING", "DURATION", "NUMBER", "INT", "TRUE", "FALSE", "NAME"})
 
