@@ -62,7 +62,7 @@ def test_words_follow_a_closed_value() -> None:
     open one, so nothing was offered)."""
     assert "within" in texts(complete('impact of department "billing" '))
     assert "and" in texts(complete('find services where uses system "crm" '))
-    assert texts(complete('path from system "a" to '))[0] == "blueprint"
+    assert texts(complete('path from system "a" to '))[0] == "service"  # the schema's order
 
 
 def test_ids_and_names_inside_quotes_on_both_backends(
