@@ -1134,33 +1134,34 @@ def compare_revision(rev: str, path: str | Path) -> Comparison:
 
 
 def _renamed(exc: BpqlError, tmp: str, name: str) -> BpqlError:
-    """`exc` with the temporary folder's name replaced by `name` in its spans and words."""
+    """`exc`, raised over the temporary folder, with that folder's name replaced by `name` in
+    its spans and words (changed in place: its class, code and hints stay)."""
     from dataclasses import replace
 
     from bpql.errors import BlueprintError
 
-    def one(e: BpqlError) -> BpqlError:
-        span = e.span
-        if span is not None and span.file is not None:
-            span = replace(span, file=span.file.replace(tmp + os.sep, name).replace(tmp, name))
-        message = e.message.replace(tmp + os.sep, name).replace(tmp, name)
-        return BpqlError(message, span, code=e.code, hints=e.hints, severity=e.severity)
+    def one(e: BpqlError) -> None:
+        if e.span is not None and e.span.file is not None:
+            e.span = replace(
+                e.span, file=e.span.file.replace(tmp + os.sep, name).replace(tmp, name)
+            )
+        e.message = e.message.replace(tmp + os.sep, name).replace(tmp, name)
+        e.args = (e.message,)
 
     if isinstance(exc, BlueprintError):
-        return BlueprintError([one(e) for e in exc.problems])
-    return one(exc)
+        for problem in exc.problems:
+            if problem is not exc:
+                one(problem)
+    one(exc)
+    return exc
 
 
 def files_at_revision(rev: str, path: str, into: str, shown: str | None = None) -> str:
     """The files under the folder `path` as they were at git revision `rev`, written under
     `into` (`git ls-tree` and `git show`; nothing in the work tree changes). Returns the
-    folder; `shown` is how messages name `path`."""
-    if rev.startswith("-") or not rev.strip():
-        # git would read it as an option
-        raise BpqlError(f"--rev: {rev!r} is not a git revision", code="BPQL-C090")
+    folder; `shown` is how messages name `path`. `compare_revision` checks `rev` and `path`
+    first (git would read a revision starting with `-` as an option)."""
     target = Path(path).resolve()
-    if not target.is_dir():
-        raise BpqlError(f"--rev: no folder {path}", code="BPQL-C091")
     where = target
 
     def git(*args: str, cwd: Path = where) -> bytes:
