@@ -9,6 +9,7 @@ and names of the kind the word before it names.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import re
 import threading
@@ -19,7 +20,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from bpql.language import DERIVED, DIRECT_RELATIONS, STEP_RELATIONS
-from bpql.schema import BY_PLURAL, BY_SINGULAR, CHANNELS, LANE_BY_KEY, NODE_KINDS
+from bpql.schema import BY_PLURAL, BY_SINGULAR, CHANNELS, LANE_BY_KEY, NODE_KINDS, NODES
 
 if TYPE_CHECKING:
     from bpql.backends.base import Backend
@@ -93,42 +94,40 @@ RELATION_STARTS = {
 }
 #: tokens after which a condition starts (a field, a relation, `not`, a parenthesis)
 CONDITION_STARTS = frozenset({"WHERE", "AND", "OR", "NOT", "LPAR"})
-#: what-if changes and the kinds their reference may be (the resolver refuses any other):
-#: keyed by the keyword just read, and whether the statement is a move (`to` a department)
-WHATIF_KINDS: dict[tuple[str, bool], tuple[str, ...]] = {
-    ("RETIRING", False): ("system",),
-    ("MOVING", True): ("role",),
-    ("TO", True): ("department",),
-    ("CLOSING", False): ("channel", "touchpoint"),
-}
+#: the keywords that name a statement's reference slot (`impact of`, `impact of moving ... to`)
+STATEMENT_KEYWORDS = frozenset(
+    {"IMPACT", "OF", "RETIRING", "MOVING", "TO", "CLOSING", "RISK", "PATH", "FROM", "SHOW"}
+)
 
 
-def ref_kinds(place: str, entity: str | None = None) -> tuple[str, ...]:
-    """The kinds (singular words) a reference may name at `place`, as the resolver checks
-    them: `impact of`, `risk of`, a what-if change (`retiring`, `moving`, `moving to`,
-    `closing`), a relation of `entity` (`uses`, `depends_on`, ...), or any kind (`show`,
-    `path`). The one place completion learns what a statement accepts."""
+def statement_kinds(keywords: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The kinds (singular words, sorted) a statement's reference slot takes after these
+    keywords, as the resolver checks them (bpql/resolve.py: IMPACT_SOURCES from the
+    language's IMPACT_ROUTES, RISK_SOURCES, the what-if changes); None where any kind goes
+    (`show`, `path`). The one place completion learns what a statement accepts: with
+    statement signatures (the `statements` branch) its body becomes `slot_kinds(keywords)`."""
     from bpql.resolve import IMPACT_SOURCES, RISK_SOURCES
 
-    words = {k.label: k.singular for k in NODE_KINDS}
-    if place == "impact of":
-        return tuple(words[label] for label in IMPACT_SOURCES)
-    if place == "risk of":
-        return tuple(words[label] for label in RISK_SOURCES)
-    whatif = {
-        "retiring": WHATIF_KINDS[("RETIRING", False)],
-        "moving": WHATIF_KINDS[("MOVING", True)],
-        "moving to": WHATIF_KINDS[("TO", True)],
-        "closing": WHATIF_KINDS[("CLOSING", False)],
+    slots: dict[tuple[str, ...], tuple[str, ...]] = {
+        ("IMPACT", "OF"): IMPACT_SOURCES,
+        ("RISK", "OF"): RISK_SOURCES,
+        ("IMPACT", "OF", "RETIRING"): ("System",),
+        ("IMPACT", "OF", "MOVING"): ("Role",),
+        ("IMPACT", "OF", "MOVING", "TO"): ("Department",),
+        ("IMPACT", "OF", "CLOSING"): ("Touchpoint", "channel"),
     }
-    if place in whatif:
-        return whatif[place]
-    if place in RELATION_STARTS.values():
-        # as the resolver's `_relation`: the entity's own relation, then those of its steps
-        own = [r.target for r in DIRECT_RELATIONS.get(entity or "", ()) if r.relation == place]
-        steps = [r.target for r in STEP_RELATIONS if r.relation == place and r.target not in own]
-        return tuple(dict.fromkeys(words[t] for t in (*own, *steps)))
-    return tuple(k.singular for k in NODE_KINDS)
+    labels = slots.get(keywords)
+    if labels is None:
+        return None
+    return tuple(sorted(NODES[x].singular if x in NODES else x for x in labels))
+
+
+def relation_kinds(relation: str, entity: str | None) -> tuple[str, ...]:
+    """The kinds (singular words) `<relation> <kind> "..."` takes in a condition on `entity`,
+    as the resolver's `_relation` picks them: the entity's own relation, then its steps'."""
+    own = [r.target for r in DIRECT_RELATIONS.get(entity or "", ()) if r.relation == relation]
+    steps = [r.target for r in STEP_RELATIONS if r.relation == relation and r.target not in own]
+    return tuple(dict.fromkeys(NODES[t].singular for t in (*own, *steps)))
 
 
 def fields_of(label: str, *, scalar: bool = False) -> list[str]:
@@ -198,7 +197,8 @@ class _Context:
     field: str | None = None
     in_list: bool = False
     in_return: bool = False
-    moving: bool = False
+    #: the statement keywords read (`IMPACT`, `OF`, `MOVING`, `TO`): its slot's name
+    keywords: list[str] = dataclasses.field(default_factory=list)
 
     def read(self, kind: str, value: str) -> None:
         prev = self.types[-1] if self.types else ""
@@ -208,8 +208,8 @@ class _Context:
         if prev in ("FIND", "COUNT") and kind == "NAME":
             found = BY_PLURAL.get(value) or BY_SINGULAR.get(value)
             self.entity = found.label if found else None
-        if kind == "MOVING":
-            self.moving = True
+        if kind in STATEMENT_KEYWORDS:
+            self.keywords.append(kind)
         if kind in ("CMP", "CONTAINS", "STARTS") or (kind == "IN" and not self._condition_start()):
             self.field = self.values[-1] if kind != "IN" or prev != "NOT" else self.values[-2]
         if kind == "IN" and prev == "NOT" and before not in CONDITION_STARTS | {"", "NOT"}:
@@ -238,27 +238,20 @@ class _Context:
             return (self.types[-2] if len(self.types) > 1 else "") in CONDITION_STARTS
         return prev in CONDITION_STARTS
 
-    def place(self) -> str | None:
-        """The reference place at the end, for `ref_kinds` (None: not a reference's kind)."""
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds a reference may name at the end (a word there must be one)."""
         last = self.types[-1] if self.types else ""
         before = self.types[-2] if len(self.types) > 1 else ""
-        if last == "OF" and before == "IMPACT":
-            return "impact of"
-        if last == "OF" and before == "RISK":
-            return "risk of"
-        if last == "RETIRING":
-            return "retiring"
-        if last == "MOVING":
-            return "moving"
-        if last == "TO" and self.moving:
-            return "moving to"
-        if last == "CLOSING":
-            return "closing"
-        if last in ("USES", "AT", "SUPPORTS") or (last == "IN" and self.relation == "in"):
-            return self.relation
-        if (last, before) in (("ON", "DEPENDS"), ("BY", "PERFORMED"), ("BY", "OWNED")):
-            return self.relation
-        return "any"
+        relation = last in ("USES", "AT", "SUPPORTS") or (last == "IN" and self.relation == "in")
+        relation = relation or (last, before) in (
+            ("ON", "DEPENDS"),
+            ("BY", "PERFORMED"),
+            ("BY", "OWNED"),
+        )
+        if relation and self.relation is not None:
+            return relation_kinds(self.relation, self.entity)
+        found = statement_kinds(tuple(self.keywords))
+        return found if found is not None else tuple(k.singular for k in NODE_KINDS)
 
     def fields(self) -> tuple[str, ...] | None:
         """The fields that fit at the end, or None where no field goes."""
@@ -307,19 +300,18 @@ def _accepted(before: str) -> _Next | None:
             kind_only = set(probe.accepts()) == {"STRING"}
     except LarkError:
         return None
-    place = ctx.place() if kind_only else None
     value = ctx.value_place()
     return _Next(
         accepts,
         last,
         kind_only,
-        kinds=ref_kinds(place, ctx.entity) if place is not None else None,
+        kinds=ctx.kinds() if kind_only else None,
         fields=ctx.fields(),
         values=value[0] if value else None,
         flag=bool(value and value[1]),
         scenario=bool(ctx.types) and ctx.types[-1] == "SCENARIO",
         entity_place=bool(ctx.types) and ctx.types[-1] in ("FIND", "COUNT"),
-        relations=frozenset(t for t, r in RELATION_STARTS.items() if ref_kinds(r, ctx.entity))
+        relations=frozenset(t for t, r in RELATION_STARTS.items() if relation_kinds(r, ctx.entity))
         if ctx.entity is not None and ctx.types and ctx.types[-1] in CONDITION_STARTS
         else None,
     )
