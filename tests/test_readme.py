@@ -3,9 +3,11 @@
 A fresh virtual environment (no system packages) gets `pip install <a copy of the repo>` and
 nothing else: no test extras, so a command that needs Playwright or another test tool fails
 here as it fails for a new user. Then every `bpql` line of the README's shell blocks runs in
-a folder holding the examples (a git repository with four commits, for `--rev HEAD~3`), in
-README order, and must exit 0 without a traceback; the files it names are written; `bpql
-serve` must answer on loopback; the README's Python block runs in the same environment.
+a folder holding the examples (a git repository on `main` with four commits, for `--rev
+HEAD~3` and `review main...HEAD`), in README order, and must exit 0 without a traceback (a
+command the README says needs an extra, `bpql lsp`, may instead refuse in one line naming
+it); the files it names are written; `bpql serve` must answer on loopback; the README's
+Python block runs in the same environment.
 
 Tests touch nothing outside loopback, so pip installs from a wheelhouse on disk
 (`--no-index`); `scripts/test` fills it with `pip download` before the suite, as it fetches
@@ -101,7 +103,7 @@ def plain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Plain]:
     work = tmp / "work"
     work.mkdir()
     shutil.copytree(ROOT / "examples", work / "examples")
-    _git(work, "init", "-q")
+    _git(work, "init", "-q", "-b", "main")  # `bpql review main...HEAD`
     _git(work, "add", "-A")
     _git(work, "commit", "-qm", "one")
     for n in ("two", "three", "four"):
@@ -109,9 +111,14 @@ def plain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Plain]:
     yield Plain(venv, work)
 
 
-def readme_commands(text: str) -> list[list[str]]:
+#: a README comment that says a command needs an extra: `(pip install 'bpql[lsp]')`
+_EXTRA = re.compile(r"pip install '?bpql\[(\w+)\]")
+
+
+def readme_commands(text: str) -> list[tuple[list[str], str | None]]:
     """Every `bpql` command of the README's shell blocks (a `$ bpql` line of its output
-    blocks too), as words, comments dropped, in the README's order."""
+    blocks too), as words, comments dropped, in the README's order; with the extra its
+    comment says it needs, if any."""
     out = []
     for block in re.findall(r"```(?:bash|text)\n(.*?)```", text, flags=re.S):
         for line in block.splitlines():
@@ -120,7 +127,8 @@ def readme_commands(text: str) -> list[list[str]]:
             while "&&" in words:  # `pip install -e . && bpql demo`
                 words = words[words.index("&&") + 1 :]
             if words and words[0] == "bpql":
-                out.append(words)
+                extra = _EXTRA.search(line)
+                out.append((words, extra.group(1) if extra else None))
     return out
 
 
@@ -170,8 +178,9 @@ def _written(words: list[str]) -> list[str]:
     return out
 
 
-def _run(plain: Plain, words: list[str]) -> str | None:
-    """One README command; the problem, or None."""
+def _run(plain: Plain, words: list[str], extra: str | None = None) -> str | None:
+    """One README command; the problem, or None. A command the README says needs an extra
+    may refuse on a plain install, in one line that says what to install."""
     if words[1] == "serve":
         return _serve(plain, words)
     stdin = "help\nfind services\nquit\n" if words[1] == "shell" else ""
@@ -188,6 +197,11 @@ def _run(plain: Plain, words: list[str]) -> str | None:
         stdout_to.write_text(done.stdout, encoding="utf-8")
     if "Traceback" in done.stdout + done.stderr:
         return f"traceback:\n{done.stderr[-3000:]}"
+    if extra is not None and done.returncode != 0:
+        lines = done.stderr.strip().splitlines()
+        if len(lines) == 1 and f"bpql[{extra}]" in lines[0]:
+            return None
+        return f"exit {done.returncode} without one line naming bpql[{extra}]: {done.stderr}"
     if done.returncode != 0:
         return f"exit {done.returncode}: {done.stderr.strip()[-1000:]}"
     missing = [f for f in _written(words) if not (plain.work / f).is_file()]
@@ -198,7 +212,7 @@ def _run(plain: Plain, words: list[str]) -> str | None:
 
 def test_the_readme_shows_commands_to_run() -> None:
     commands = readme_commands(README.read_text(encoding="utf-8"))
-    shown = {c[1] for c in commands}
+    shown = {words[1] for words, _ in commands}
     # the commands a newcomer meets first; a README rewrite that loses them fails here
     assert {"demo", "validate", "lint", "load", "query", "diff", "viz", "serve"} <= shown
     assert len(commands) >= 20
@@ -213,12 +227,12 @@ def test_every_readme_command_runs_on_a_plain_install(plain: Plain) -> None:
     assert probe.returncode != 0, "the venv sees the test extras: not a plain install"
     commands = readme_commands(README.read_text(encoding="utf-8"))
     # `-o claims.svg  # or .png, for slides`: the PNG too
-    for words in list(commands):
+    for words, _ in list(commands):
         if words[:2] == ["bpql", "viz"] and words[-1].endswith(".svg"):
-            commands.append([*words[:-1], words[-1].removesuffix(".svg") + ".png"])
+            commands.append(([*words[:-1], words[-1].removesuffix(".svg") + ".png"], None))
     problems = []
-    for words in commands:
-        problem = _run(plain, words)
+    for words, extra in commands:
+        problem = _run(plain, words, extra)
         if problem is not None:
             problems.append(f"$ {shlex.join(words)}\n{problem}")
     assert not problems, "\n\n".join(problems)
