@@ -204,9 +204,10 @@ def _run(plain: Plain, words: list[str], extra: str | None = None) -> str | None
         return f"exit {done.returncode} without one line naming bpql[{extra}]: {done.stderr}"
     if done.returncode != 0:
         return f"exit {done.returncode}: {done.stderr.strip()[-1000:]}"
-    missing = [f for f in _written(words) if not (plain.work / f).is_file()]
-    if missing or any((plain.work / f).stat().st_size == 0 for f in _written(words)):
-        return f"did not write {', '.join(_written(words))}"
+    # a file with something in it, or a folder (`import ... -o examples/insurer`)
+    for f in map(plain.work.joinpath, _written(words)):
+        if not (f.is_dir() or (f.is_file() and f.stat().st_size > 0)):
+            return f"did not write {f.name}"
     return None
 
 
