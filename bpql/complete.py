@@ -79,7 +79,9 @@ def keywords() -> dict[str, str]:
 
 #: fields the docs do not list: what `order by ap` sorts on, and the ids behind the names a
 #: view links by (a query still takes them; completion does not offer them)
-INTERNAL_FIELDS = frozenset({"ap_order", "ap_after_order", "service_id", "step_id"})
+INTERNAL_FIELDS = frozenset(
+    {"ap_order", "ap_after_order", "ap_observed_order", "service_id", "step_id"}
+)
 #: keywords the grammar also takes as a field's name (`find phases order by order`)
 FIELD_KEYWORDS = frozenset({"ORDER", "COUNT", "PATH", "DEPTH", "SCENARIO"})
 #: relation keywords and the relation they start (`depends` then `on`)
@@ -130,6 +132,14 @@ def relation_kinds(relation: str, entity: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(NODES[t].singular for t in (*own, *steps)))
 
 
+def listed_kinds(counted: bool = False) -> list[str]:
+    """The kinds `find` answers (plural words, in the schema's order): those the language
+    gives default columns (bpql/language.py DEFAULT_COLUMNS); `count` (`counted`) every kind."""
+    from bpql.language import DEFAULT_COLUMNS
+
+    return [k.plural for k in NODE_KINDS if counted or k.label in DEFAULT_COLUMNS]
+
+
 def fields_of(label: str, *, scalar: bool = False) -> list[str]:
     """The fields a query may name on `label` (its properties and derived fields, as
     docs/language.md lists them); `scalar`: only those one can order or count by."""
@@ -173,8 +183,8 @@ class _Next:
     flag: bool = False
     #: `scenario` just read
     scenario: bool = False
-    #: `find` or `count` just read: a kind of thing comes next
-    entity_place: bool = False
+    #: `FIND` or `COUNT` just read: a kind of thing comes next ("" elsewhere)
+    entity_place: str = ""
     #: at a condition's start: the relation keywords the entity answers (None: elsewhere)
     relations: frozenset[str] | None = None
 
@@ -310,7 +320,7 @@ def _accepted(before: str) -> _Next | None:
         values=value[0] if value else None,
         flag=bool(value and value[1]),
         scenario=bool(ctx.types) and ctx.types[-1] == "SCENARIO",
-        entity_place=bool(ctx.types) and ctx.types[-1] in ("FIND", "COUNT"),
+        entity_place=ctx.types[-1] if ctx.types and ctx.types[-1] in ("FIND", "COUNT") else "",
         relations=frozenset(t for t, r in RELATION_STARTS.items() if relation_kinds(r, ctx.entity))
         if ctx.entity is not None and ctx.types and ctx.types[-1] in CONDITION_STARTS
         else None,
@@ -368,7 +378,7 @@ def complete(text: str, cursor: int | None = None, entries: Entries | None = Non
             pool = [(w, "scenario") for w in SCENARIO_WORDS if w == "any"]
             out += [Candidate(w, "scenario") for w in SCENARIO_WORDS if w != "any" and not low]
         elif found.entity_place:
-            pool = [(k.plural, "kind") for k in NODE_KINDS]
+            pool = [(k, "kind") for k in listed_kinds(found.entity_place == "COUNT")]
         words = [(w, m) for w, m in pool if w.lower().startswith(low) and w.lower() != low]
         out = [Candidate(w, m) for w, m in words] + out
     kw = keywords()
