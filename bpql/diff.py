@@ -8,9 +8,10 @@ removes before it writes, and `--dry-run` stops there.
 A thing is *changed* only when what its file says of it changed: a property written in the
 file, or a relation it names (a system's `depends_on`, a step's `uses`). Figures the load works
 out (a system's `customer_reach`, a fail point's `rpn`, a step's `seq`, stored lint findings)
-change when something else is edited, so they are reported apart, as *derived*, and never make
-a thing changed: adding one dependency to one system changes that system, not the systems
-whose blast radius moved with it.
+change when something else is edited, and figures `bpql observe` copies from an event log are
+no file's either, so they are reported apart, as *derived*, and never make a thing changed:
+adding one dependency to one system changes that system, not the systems whose blast radius
+moved with it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 from bpql.backends.base import Backend
 from bpql.criticality import SYSTEM_FIGURES
 from bpql.graphdata import GraphData
-from bpql.schema import NODE_KINDS, NODES, REL_KINDS
+from bpql.schema import NODE_KINDS, NODES, OBSERVED_PROPS, REL_KINDS
 
 #: kinds whose added and removed ids a report names on a terminal (the rest are counted)
 NAMED = ("Service",)
@@ -176,8 +177,9 @@ class Changes:
 
 
 def derived_props(label: str) -> tuple[str, ...]:
-    """The properties of `label` a load works out (never a reason to call a thing changed)."""
-    return (*DERIVED_PROPS.get(label, ()), "lint")
+    """The properties of `label` no file states: worked out at load, or copied from an event
+    log by `bpql observe` (never a reason to call a thing changed)."""
+    return (*DERIVED_PROPS.get(label, ()), *OBSERVED_PROPS.get(label, ()), "lint")
 
 
 #: label -> id -> the fields that differ
