@@ -175,17 +175,12 @@ def diff_paths(old: str | Path, new: str | Path) -> DiffResult:
 
 
 def diff_revision(rev: str, path: str | Path) -> DiffResult:
-    """The files under `path` at git revision `rev` compared with the files there now; git
-    reads the old files into a temporary folder, the work tree is not touched."""
-    import tempfile
-
+    """The enterprise at or above `path` (its folder, a sub-folder or a file) at git revision
+    `rev` compared with its files now; git reads the old files into a temporary folder, the
+    work tree is not touched."""
     from bpql import compare
-    from bpql.model.validate import validate_paths
 
-    with tempfile.TemporaryDirectory(prefix="bpql-rev-") as tmp:
-        old = validate_paths([Path(compare.files_at_revision(rev, str(path), tmp))])
-    new = validate_paths([Path(path)])
-    return compare.as_result(compare.compare_versions(old.graph, new.graph, rev, "working files"))
+    return compare.as_result(compare.compare_revision(rev, path))
 
 
 def explain_text(compiled: Iterable[ir.Plan]) -> str:

@@ -372,6 +372,11 @@ def cmd_viz(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """As-is with to-be (from the store, or from --files), or two versions of the files."""
+    return run_diff(args, lambda: _backend(args))
+
+
+def run_diff(args: argparse.Namespace, open_store: Callable[[], Backend]) -> int:
+    """`bpql diff`, with the store opened by `open_store`: the CLI's `--db`, or the shell's."""
     from bpql import api, compare
     from bpql.errors import BpqlError
 
@@ -398,7 +403,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         if args.files:
             result = api.diff_scenarios(*args.files, service=service, variant=args.variant)
         else:
-            with _loaded(_backend(args)) as backend:
+            with _loaded(open_store()) as backend:
                 graph = compare.stored_graph(backend, service, redesigned=True)
             result = compare.as_result(compare.compare_scenarios(graph, service, args.variant))
     assert result.comparison is not None
@@ -815,26 +820,7 @@ def build_parser() -> argparse.ArgumentParser:
         "compare a service's as-is with its to-be, or two versions of the files (two folders, "
         "or a git revision with --rev): steps, fail points and the designer's figures",
     )
-    p.add_argument(
-        "targets",
-        nargs="*",
-        metavar="SERVICE|PATH",
-        help="a service (id or name; none: every service with a to-be), or two folders, or "
-        "with --rev the folder to compare",
-    )
-    p.add_argument("--variant", help='which to-be variant ("" for the one without a variant)')
-    p.add_argument(
-        "--files",
-        action="append",
-        metavar="PATH",
-        help="read the blueprints from this enterprise folder or file instead of the store "
-        "(repeat for more files)",
-    )
-    p.add_argument("--rev", help="a git revision: compare PATH's files then and now (no store)")
-    p.add_argument(
-        "--view", metavar="FILE", help="also write the diff view: .html (a page), .svg or .png"
-    )
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    diff_arguments(p)
     p.add_argument("--db", help=DB_HELP)
     p = add(
         "review",
@@ -972,6 +958,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--store", help="folder for the demo stores (default: a temporary folder)")
     return parser
+
+
+def diff_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of `bpql diff` (all but `--db`), shared with the shell's `diff`."""
+    p.add_argument(
+        "targets",
+        nargs="*",
+        metavar="SERVICE|PATH",
+        help="a service (id or name; none: every service with a to-be), or two folders, or "
+        "with --rev the enterprise folder, a sub-folder or a file of it",
+    )
+    p.add_argument("--variant", help='which to-be variant ("" for the one without a variant)')
+    p.add_argument(
+        "--files",
+        action="append",
+        metavar="PATH",
+        help="read the blueprints from this enterprise folder or file instead of the store "
+        "(repeat for more files)",
+    )
+    p.add_argument("--rev", help="a git revision: compare PATH's files then and now (no store)")
+    p.add_argument(
+        "--view", metavar="FILE", help="also write the diff view: .html (a page), .svg or .png"
+    )
+    p.add_argument("--format", choices=["text", "json"], default="text")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,9 +9,12 @@ matched by their id inside the blueprint, then by name where the ids changed.
 
 from __future__ import annotations
 
+import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bpql.durations import Duration
@@ -21,6 +24,7 @@ from bpql.ids import parse_blueprint_id
 from bpql.result import Graph, GraphNode, Result, Table
 from bpql.safe import terminal_text
 from bpql.schema import LANE_BY_KEY, LINES, VISIBLE_LANES
+from bpql.words import counted
 
 #: shared things whose added and removed ids a version diff lists
 SHARED = ("Department", "Role", "System", "Touchpoint", "Persona")
@@ -38,6 +42,7 @@ STEP_FIELDS = (
 )
 #: the words a report uses for a changed step field
 FIELD_WORDS = {
+    "id": "id",
     "name": "renamed",
     "lane": "moved lane",
     "phase": "moved phase",
@@ -526,7 +531,10 @@ def compare(before: Side, after: Side) -> BlueprintDiff:
     step_map = {b.local: a.local for b, a, _ in pairs}
     for b, a, how in sorted(pairs, key=lambda p: (p[1].seq, p[1].local)):
         fields = {f: (b.value(f), a.value(f)) for f in STEP_FIELDS if b.value(f) != a.value(f)}
-        if fields or how == "name":
+        if how == "name":
+            # a new id is a change (queries, links and the register name steps by id)
+            fields = {"id": (b.local, a.local), **fields}
+        if fields:
             changed.append(StepChange(b, a, how, fields))
         else:
             same += 1
@@ -567,9 +575,16 @@ class SharedChanges:
     added: list[str]
     removed: list[str]
     changed: list[str]
+    #: changed id -> the fields its file says differently
+    fields: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"added": self.added, "removed": self.removed, "changed": self.changed}
+        return {
+            "added": self.added,
+            "removed": self.removed,
+            "changed": self.changed,
+            "changed_fields": {i: self.fields.get(i, []) for i in self.changed},
+        }
 
 
 @dataclass
@@ -586,6 +601,17 @@ class Comparison:
     before_label: str = "before"
     after_label: str = "after"
 
+    @property
+    def unchanged(self) -> bool:
+        """Nothing to report: the same blueprints, each unchanged, no shared thing changed."""
+        return (
+            bool(self.blueprints)
+            and not self.blueprints_added
+            and not self.blueprints_removed
+            and not any(s.added or s.removed or s.changed for s in self.shared)
+            and all(d.unchanged for d in self.blueprints)
+        )
+
     def counts(self) -> dict[str, int]:
         out = {"added": 0, "removed": 0, "changed": 0}
         for d in self.blueprints:
@@ -596,6 +622,7 @@ class Comparison:
     def to_json(self) -> dict[str, Any]:
         return {
             "mode": self.mode,
+            "unchanged": self.unchanged,
             "before": self.before_label,
             "after": self.after_label,
             "counts": self.counts(),
@@ -687,17 +714,18 @@ def compare_versions(
     for label in SHARED:
         before = {str(n["id"]): n for n in old.nodes[label]}
         after = {str(n["id"]): n for n in new.nodes[label]}
-        changed = sorted(
-            i
-            for i in before.keys() & after.keys()
-            if before[i] != after[i] or _shared_rels(ix_old, i) != _shared_rels(ix_new, i)
-        )
+        fields = {
+            i: f
+            for i in sorted(before.keys() & after.keys())
+            if (f := _shared_fields(label, before[i], after[i], ix_old, ix_new))
+        }
         shared.append(
             SharedChanges(
                 label,
                 sorted(after.keys() - before.keys()),
                 sorted(before.keys() - after.keys()),
-                changed,
+                list(fields),
+                fields,
             )
         )
     return Comparison(
@@ -711,11 +739,29 @@ def compare_versions(
     )
 
 
-def _shared_rels(ix: Index, id_: str) -> list[tuple[str, str]]:
-    """A shared thing's own links (a role's department, a system's dependencies and owner)."""
-    return sorted(
-        (t, d) for t in ("MEMBER_OF", "DEPENDS_ON", "OWNED_BY") for d in ix.out[t].get(id_, ())
-    )
+#: a shared thing's own links, and the field of the enterprise file that states each
+SHARED_RELS = {"MEMBER_OF": "department", "DEPENDS_ON": "depends_on", "OWNED_BY": "owner"}
+
+
+def _shared_fields(
+    label: str, before: dict[str, Any], after: dict[str, Any], ix_old: Index, ix_new: Index
+) -> list[str]:
+    """The fields of a shared thing that its file says differently: its properties (not the
+    figures a load works out, such as a system's `customer_reach`, which move when another
+    thing is edited) and its own links (a role's department, a system's dependencies)."""
+    from bpql.diff import derived_props, same_value
+
+    skip = derived_props(label)
+    out = [
+        p
+        for p in sorted(before.keys() | after.keys())
+        if p not in skip and not same_value(before.get(p), after.get(p))
+    ]
+    i = str(after["id"])
+    for t, name in SHARED_RELS.items():
+        if set(ix_old.out[t].get(i, ())) != set(ix_new.out[t].get(i, ())):
+            out.append(name)
+    return out
 
 
 @dataclass
@@ -796,23 +842,34 @@ def to_text(comparison: Comparison) -> str:
     `bpql.safe.terminal_text`: names and folders print as the characters they hold."""
     out: list[str] = []
     c = comparison
+    if c.unchanged:
+        steps = sum(len(d.after.steps) for d in c.blueprints)
+        return (
+            terminal_text(
+                f"{c.before_label} -> {c.after_label}: nothing changed "
+                f"({counted(len(c.blueprints), 'blueprint')}, {counted(steps, 'step')})"
+            )
+            + "\n"
+        )
     if c.mode == "versions":
         out.append(f"{c.before_label} -> {c.after_label}")
         for word, ids in (("added", c.blueprints_added), ("removed", c.blueprints_removed)):
             if ids:
                 out.append(f"  blueprints {word}: {', '.join(ids)}")
         for s in c.shared:
-            for word, ids in (("added", s.added), ("removed", s.removed), ("changed", s.changed)):
+            for word, ids in (("added", s.added), ("removed", s.removed)):
                 if ids:
                     out.append(f"  {s.label.lower()}s {word}: {', '.join(ids)}")
+            if s.changed:
+                named = [f"{i} ({', '.join(s.fields.get(i, []))})" for i in s.changed]
+                out.append(f"  {s.label.lower()}s changed: {', '.join(named)}")
     if not c.blueprints:
         out.append("no blueprint in both versions to compare")
     for d in c.blueprints:
         out.extend(_summary(d))
-    out.append("")
-    out.append("details")
-    for d in c.blueprints:
-        out.extend(_details(d))
+    details = [line for d in c.blueprints for line in _details(d)]
+    if details:
+        out.extend(["", "details", *details])
     return "".join(terminal_text(line) + "\n" for line in out)
 
 
@@ -854,12 +911,8 @@ def _details(d: BlueprintDiff) -> list[str]:
     out.extend(_step_line("+", s) for s in d.added)
     out.extend(_step_line("-", s) for s in d.removed)
     for ch in d.changed:
-        how = (
-            f" (matched by name: id {ch.before.local} -> {ch.after.local})"
-            if ch.matched_by == "name"
-            else ""
-        )
-        parts = "; ".join(_field_text(k, *v) for k, v in ch.fields.items()) or "id changed only"
+        how = " (matched by name)" if ch.matched_by == "name" else ""
+        parts = "; ".join(_field_text(k, *v) for k, v in ch.fields.items())
         out.append(f"  ~ step {ch.after.local}{how}: {parts}")
     for f in d.fail_added:
         out.append(f'  + fail point {f.local} "{f.name}" on {f.step}: {_rating(f)}')
@@ -981,34 +1034,138 @@ def _ends() -> dict[str, tuple[str, str]]:
 _ENDS = _ends()
 
 
-def files_at_revision(rev: str, path: str, into: str) -> str:
-    """The files under `path` as they were at git revision `rev`, written under `into`
-    (`git ls-tree` and `git show`; nothing in the work tree changes). Returns the folder."""
+#: a line that opens an enterprise file (its top-level `enterprise:` key)
+_ENTERPRISE_TOP = re.compile(rb"""^(?:enterprise|"enterprise"|'enterprise')\s*:""", re.M)
+
+
+def _holds_enterprise_file(folder: Path) -> bool:
+    """Whether a YAML file directly in `folder` opens with `enterprise:` (read bounded, and
+    only regular files: the same refusals as a load's)."""
+    from bpql.model.files import YAML_SUFFIXES, FileRefused, read_regular
+
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return False
+    for name in names:
+        if not name.endswith(YAML_SUFFIXES):
+            continue
+        try:
+            text = read_regular(folder / name)
+        except (FileRefused, OSError):
+            continue
+        if _ENTERPRISE_TOP.search(text):
+            return True
+    return False
+
+
+def enterprise_folder(path: Path, top: Path) -> Path:
+    """The enterprise folder for `path`: itself when it is a folder whose files hold the
+    enterprise file, else the nearest folder above it (not above `top`, the git work tree)
+    that holds one. A file or a service sub-folder is not an enterprise on its own."""
+    from bpql.model.files import collect_files
+
+    if path.is_dir():
+        try:
+            files = collect_files([path])
+        except BpqlError:
+            files = []
+        if any(_holds_enterprise_file(f.parent) for f in {f.parent: f for f in files}.values()):
+            return path
+    here = path if path.is_dir() else path.parent
+    while True:
+        if _holds_enterprise_file(here):
+            return here
+        if here == top or here.parent == here:
+            break
+        here = here.parent
+    raise BpqlError(
+        f"{path}: no enterprise file (one with 'enterprise:' at the top) in it or in a folder "
+        "above it; give the enterprise folder, as in `bpql diff --rev HEAD~3 examples/insurer`",
+        code="BPQL-C092",
+    )
+
+
+def _git(rev: str, cwd: Path, *args: str) -> bytes:
+    """`git ARGS` in `cwd`; a failure is one line naming the revision."""
     import subprocess
-    from pathlib import Path
+
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
+    except FileNotFoundError:
+        raise BpqlError("--rev needs git, which is not installed", code="BPQL-C084") from None
+    if done.returncode != 0:
+        msg = done.stderr.decode(errors="replace").strip().splitlines()
+        raise BpqlError(
+            f"git {args[0]} failed for revision {rev!r}: {msg[-1] if msg else 'no output'}",
+            code="BPQL-C085",
+        )
+    return done.stdout
+
+
+def compare_revision(rev: str, path: str | Path) -> Comparison:
+    """The enterprise at or above `path` (a folder, a sub-folder or one of its files) at git
+    revision `rev` compared with its files now. The old files are written to a temporary
+    folder, and a problem in them is reported as `REV:path/in/repo:line:col`, git's own name
+    for the file, never the temporary path."""
+    import tempfile
+
+    from bpql.model.validate import validate_paths
 
     if rev.startswith("-") or not rev.strip():
         # git would read it as an option
         raise BpqlError(f"--rev: {rev!r} is not a git revision", code="BPQL-C090")
     target = Path(path).resolve()
     if not target.exists():
-        raise BpqlError(f"--rev: no folder {path}", code="BPQL-C091")
-    where = target if target.is_dir() else target.parent
+        raise BpqlError(f"--rev: no file or folder {path}", code="BPQL-C091")
+    start = target if target.is_dir() else target.parent
+    top = Path(_git(rev, start, "rev-parse", "--show-toplevel").decode().strip()).resolve()
+    folder = enterprise_folder(target, top)
+    shown = Path(path) if folder == target else Path(os.path.relpath(folder))
+    with tempfile.TemporaryDirectory(prefix="bpql-rev-") as tmp:
+        files_at_revision(rev, str(folder), tmp, shown=str(shown))
+        where = folder.relative_to(top).as_posix() if folder != top else ""
+        try:
+            old = validate_paths([Path(tmp)])
+        except BpqlError as exc:
+            raise _renamed(exc, tmp, f"{rev}:{where + '/' if where else ''}") from None
+    new = validate_paths([folder])
+    return compare_versions(old.graph, new.graph, rev, "working files")
+
+
+def _renamed(exc: BpqlError, tmp: str, name: str) -> BpqlError:
+    """`exc`, raised over the temporary folder, with that folder's name replaced by `name` in
+    its spans and words (changed in place: its class, code and hints stay)."""
+    from dataclasses import replace
+
+    from bpql.errors import BlueprintError
+
+    def one(e: BpqlError) -> None:
+        if e.span is not None and e.span.file is not None:
+            e.span = replace(
+                e.span, file=e.span.file.replace(tmp + os.sep, name).replace(tmp, name)
+            )
+        e.message = e.message.replace(tmp + os.sep, name).replace(tmp, name)
+        e.args = (e.message,)
+
+    if isinstance(exc, BlueprintError):
+        for problem in exc.problems:
+            if problem is not exc:
+                one(problem)
+    one(exc)
+    return exc
+
+
+def files_at_revision(rev: str, path: str, into: str, shown: str | None = None) -> str:
+    """The files under the folder `path` as they were at git revision `rev`, written under
+    `into` (`git ls-tree` and `git show`; nothing in the work tree changes). Returns the
+    folder; `shown` is how messages name `path`. `compare_revision` checks `rev` and `path`
+    first (git would read a revision starting with `-` as an option)."""
+    target = Path(path).resolve()
+    where = target
 
     def git(*args: str, cwd: Path = where) -> bytes:
-        try:
-            done = subprocess.run(
-                ["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60
-            )
-        except FileNotFoundError:
-            raise BpqlError("--rev needs git, which is not installed", code="BPQL-C084") from None
-        if done.returncode != 0:
-            msg = done.stderr.decode(errors="replace").strip().splitlines()
-            raise BpqlError(
-                f"git {args[0]} failed for revision {rev!r}: {msg[-1] if msg else 'no output'}",
-                code="BPQL-C085",
-            )
-        return done.stdout
+        return _git(rev, cwd, *args)
 
     top = Path(git("rev-parse", "--show-toplevel").decode().strip()).resolve()
     rel = target.relative_to(top).as_posix() if target != top else ""
@@ -1016,7 +1173,9 @@ def files_at_revision(rev: str, path: str, into: str) -> str:
     # every file, not only the YAML: an enterprise may name its own action priority CSV
     names = [n for n in listing.decode().split("\0") if n]
     if not any(n.endswith((".yaml", ".yml")) for n in names):
-        raise BpqlError(f"revision {rev} holds no blueprint files under {path}", code="BPQL-C086")
+        raise BpqlError(
+            f"revision {rev} holds no blueprint files under {shown or path}", code="BPQL-C086"
+        )
     base = Path(into)
     for name in names:
         out = base / Path(name).relative_to(rel) if rel else base / name

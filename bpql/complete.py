@@ -9,6 +9,7 @@ and names of the kind the word before it names.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import re
 import threading
@@ -18,8 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from bpql.language import DERIVED
-from bpql.schema import BY_SINGULAR, CHANNELS, LANE_BY_KEY, NODE_KINDS
+from bpql.language import DERIVED, DIRECT_RELATIONS, STEP_RELATIONS
+from bpql.schema import BY_PLURAL, BY_SINGULAR, CHANNELS, LANE_BY_KEY, NODE_KINDS, NODES
 
 if TYPE_CHECKING:
     from bpql.backends.base import Backend
@@ -76,6 +77,95 @@ def keywords() -> dict[str, str]:
     }
 
 
+#: fields the docs do not list: what `order by ap` sorts on, and the ids behind the names a
+#: view links by (a query still takes them; completion does not offer them)
+INTERNAL_FIELDS = frozenset(
+    {"ap_order", "ap_after_order", "ap_observed_order", "service_id", "step_id"}
+)
+#: keywords the grammar also takes as a field's name (`find phases order by order`)
+FIELD_KEYWORDS = frozenset({"ORDER", "COUNT", "PATH", "DEPTH", "SCENARIO"})
+#: relation keywords and the relation they start (`depends` then `on`)
+RELATION_STARTS = {
+    "USES": "uses",
+    "DEPENDS": "depends_on",
+    "PERFORMED": "performed_by",
+    "IN": "in",
+    "AT": "at",
+    "SUPPORTS": "supports",
+    "OWNED": "owned_by",
+}
+#: tokens after which a condition starts (a field, a relation, `not`, a parenthesis)
+CONDITION_STARTS = frozenset({"WHERE", "AND", "OR", "NOT", "LPAR"})
+#: the keywords that name a statement's reference slot (`impact of`, `impact of moving ... to`)
+STATEMENT_KEYWORDS = frozenset(
+    {"IMPACT", "OF", "RETIRING", "MOVING", "TO", "CLOSING", "RISK", "PATH", "FROM", "SHOW"}
+)
+
+
+def statement_kinds(keywords: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The kinds (singular words, sorted) a statement's reference slot takes after these
+    keywords, as the resolver checks them (bpql/resolve.py: IMPACT_SOURCES from the
+    language's IMPACT_ROUTES, RISK_SOURCES, the what-if changes); None where any kind goes
+    (`show`, `path`). The one place completion learns what a statement accepts: with
+    statement signatures (the `statements` branch) its body becomes `slot_kinds(keywords)`."""
+    from bpql.resolve import IMPACT_SOURCES, RISK_SOURCES
+
+    slots: dict[tuple[str, ...], tuple[str, ...]] = {
+        ("IMPACT", "OF"): IMPACT_SOURCES,
+        ("RISK", "OF"): RISK_SOURCES,
+        ("IMPACT", "OF", "RETIRING"): ("System",),
+        ("IMPACT", "OF", "MOVING"): ("Role",),
+        ("IMPACT", "OF", "MOVING", "TO"): ("Department",),
+        ("IMPACT", "OF", "CLOSING"): ("Touchpoint", "channel"),
+    }
+    labels = slots.get(keywords)
+    if labels is None:
+        return None
+    return tuple(sorted(NODES[x].singular if x in NODES else x for x in labels))
+
+
+def relation_kinds(relation: str, entity: str | None) -> tuple[str, ...]:
+    """The kinds (singular words) `<relation> <kind> "..."` takes in a condition on `entity`,
+    as the resolver's `_relation` picks them: the entity's own relation, then its steps'."""
+    own = [r.target for r in DIRECT_RELATIONS.get(entity or "", ()) if r.relation == relation]
+    steps = [r.target for r in STEP_RELATIONS if r.relation == relation and r.target not in own]
+    return tuple(dict.fromkeys(NODES[t].singular for t in (*own, *steps)))
+
+
+def listed_kinds(counted: bool = False) -> list[str]:
+    """The kinds `find` answers (plural words, in the schema's order): those the language
+    gives default columns (bpql/language.py DEFAULT_COLUMNS); `count` (`counted`) every kind."""
+    from bpql.language import DEFAULT_COLUMNS
+
+    return [k.plural for k in NODE_KINDS if counted or k.label in DEFAULT_COLUMNS]
+
+
+def fields_of(label: str, *, scalar: bool = False) -> list[str]:
+    """The fields a query may name on `label` (its properties and derived fields, as
+    docs/language.md lists them); `scalar`: only those one can order or count by."""
+    kind = next(k for k in NODE_KINDS if k.label == label)
+    derived = DERIVED.get(label, {})
+    names = [p for p in kind.prop_names if p not in INTERNAL_FIELDS]
+    names += [n for n, d in derived.items() if not (scalar and d.many) and n not in INTERNAL_FIELDS]
+    return names
+
+
+def _field_type(label: str, name: str) -> str | None:
+    kind = next(k for k in NODE_KINDS if k.label == label)
+    prop = kind.prop(name)
+    if prop is not None:
+        return prop.type
+    d = DERIVED.get(label, {}).get(name)
+    return d.type() if d is not None else None
+
+
+def _enum_values(label: str, name: str) -> tuple[str, ...]:
+    """The words a field takes, when the resolver checks them against a list."""
+    from bpql.resolve import ENUMS, LABEL_ENUMS
+
+    return LABEL_ENUMS.get((label, name)) or ENUMS.get(name) or ()
+
+
 @dataclass(frozen=True)
 class _Next:
     accepts: frozenset[str]
@@ -83,23 +173,123 @@ class _Next:
     last: str | None
     #: a word here must be a reference's kind: the grammar wants a quoted value after it
     kind_only: bool
-    #: the kinds a what-if change takes here (`retiring` takes a system), when it is one
-    whatif: tuple[str, ...] | None = None
+    #: the kinds a reference may name here, when a word here must be one
+    kinds: tuple[str, ...] | None = None
+    #: the fields that fit here (a condition, `return`, `order by`, `count ... by`)
+    fields: tuple[str, ...] | None = None
+    #: a value's place: the words its field takes (None: not a value's place)
+    values: tuple[str, ...] | None = None
+    #: a value's place of a true/false field
+    flag: bool = False
+    #: `scenario` just read
+    scenario: bool = False
+    #: `FIND` or `COUNT` just read: a kind of thing comes next ("" elsewhere)
+    entity_place: str = ""
+    #: at a condition's start: the relation keywords the entity answers (None: elsewhere)
+    relations: frozenset[str] | None = None
+
+    @property
+    def whatif(self) -> tuple[str, ...] | None:
+        """Kept for callers that asked for the what-if kinds alone."""
+        return self.kinds
 
 
-#: what-if changes and the kinds their reference may be (the resolver refuses any other):
-#: keyed by the keyword just read, and whether the statement is a move (`to` a department)
-WHATIF_KINDS: dict[tuple[str, bool], tuple[str, ...]] = {
-    ("RETIRING", False): ("system",),
-    ("MOVING", True): ("role",),
-    ("TO", True): ("department",),
-    ("CLOSING", False): ("channel", "touchpoint"),
-}
+@dataclass
+class _Context:
+    """What the tokens read so far say about the place at their end."""
+
+    types: list[str]
+    values: list[str]
+    statement: str = ""
+    entity: str | None = None
+    relation: str | None = None
+    #: the field before the last comparison operator, and whether a `[...]` list is open
+    field: str | None = None
+    in_list: bool = False
+    in_return: bool = False
+    #: the statement keywords read (`IMPACT`, `OF`, `MOVING`, `TO`): its slot's name
+    keywords: list[str] = dataclasses.field(default_factory=list)
+
+    def read(self, kind: str, value: str) -> None:
+        prev = self.types[-1] if self.types else ""
+        before = self.types[-2] if len(self.types) > 1 else ""
+        if not self.statement and kind != "EXPLAIN":
+            self.statement = kind
+        if prev in ("FIND", "COUNT") and kind == "NAME":
+            found = BY_PLURAL.get(value) or BY_SINGULAR.get(value)
+            self.entity = found.label if found else None
+        if kind in STATEMENT_KEYWORDS:
+            self.keywords.append(kind)
+        if kind in ("CMP", "CONTAINS", "STARTS") or (kind == "IN" and not self._condition_start()):
+            self.field = self.values[-1] if kind != "IN" or prev != "NOT" else self.values[-2]
+        if kind == "IN" and prev == "NOT" and before not in CONDITION_STARTS | {"", "NOT"}:
+            self.field = self.values[-2]
+        elif kind in RELATION_STARTS and (kind != "IN" or self._condition_start()):
+            self.relation = RELATION_STARTS[kind]
+        if kind == "LSQB":
+            self.in_list = True
+        elif kind == "RSQB":
+            self.in_list = False
+        if kind == "RETURN":
+            self.in_return = True
+        elif kind in ("ORDER", "LIMIT", "SCENARIO", "SEMI") and prev != "COMMA":
+            self.in_return = kind == "ORDER" and prev in ("RETURN", "COMMA")
+        if kind == "SEMI":  # a new statement starts
+            fresh = _Context([], [])
+            self.__dict__.update(fresh.__dict__)
+            return
+        self.types.append(kind)
+        self.values.append(value)
+
+    def _condition_start(self) -> bool:
+        """Whether a condition starts here: `in service "x"`, not `lane in [...]`."""
+        prev = self.types[-1] if self.types else ""
+        if prev == "NOT":
+            return (self.types[-2] if len(self.types) > 1 else "") in CONDITION_STARTS
+        return prev in CONDITION_STARTS
+
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds a reference may name at the end (a word there must be one)."""
+        last = self.types[-1] if self.types else ""
+        before = self.types[-2] if len(self.types) > 1 else ""
+        relation = last in ("USES", "AT", "SUPPORTS") or (last == "IN" and self.relation == "in")
+        relation = relation or (last, before) in (
+            ("ON", "DEPENDS"),
+            ("BY", "PERFORMED"),
+            ("BY", "OWNED"),
+        )
+        if relation and self.relation is not None:
+            return relation_kinds(self.relation, self.entity)
+        found = statement_kinds(tuple(self.keywords))
+        return found if found is not None else tuple(k.singular for k in NODE_KINDS)
+
+    def fields(self) -> tuple[str, ...] | None:
+        """The fields that fit at the end, or None where no field goes."""
+        last = self.types[-1] if self.types else ""
+        before = self.types[-2] if len(self.types) > 1 else ""
+        if self.entity is None:
+            return None
+        if last in CONDITION_STARTS or (last in ("RETURN", "COMMA") and self.in_return):
+            return tuple(fields_of(self.entity))
+        if last == "BY" and before not in ("PERFORMED", "OWNED"):
+            return tuple(fields_of(self.entity, scalar=True))  # order by, count ... by
+        return None
+
+    def value_place(self) -> tuple[tuple[str, ...], bool] | None:
+        """At a value's place: the words its field takes, and whether it is true/false."""
+        last = self.types[-1] if self.types else ""
+        before = self.types[-2] if len(self.types) > 1 else ""
+        at_value = last in ("CMP", "CONTAINS", "LSQB") or (last, before) == ("WITH", "STARTS")
+        at_value = at_value or (last == "COMMA" and self.in_list)
+        if not at_value or self.entity is None or self.field is None:
+            return None
+        name = self.field.lower()
+        return _enum_values(self.entity, name), _field_type(self.entity, name) == "BOOL"
 
 
 def _accepted(before: str) -> _Next | None:
-    """What the parser accepts after `before`; None when `before` does not parse as the start
-    of a query."""
+    """What the parser accepts after `before`, and what the words read so far say fits there;
+    None when `before` does not parse as the start of a query."""
     from lark import Token
     from lark.exceptions import LarkError
 
@@ -108,27 +298,45 @@ def _accepted(before: str) -> _Next | None:
     try:
         ip = _parser().parse_interactive(before)
         last: str | None = None
-        last_type = ""
-        moving = False
+        ctx = _Context([], [])
         for token in ip.iter_parse():
             last = str(token).lower() if token.type == "NAME" else None
-            last_type = token.type
-            moving = moving or token.type == "MOVING"
+            ctx.read(token.type, str(token).lower())
         accepts = frozenset(ip.accepts())  # type: ignore[no-untyped-call]
         kind_only = False
         if "NAME" in accepts:
             probe = ip.copy()  # type: ignore[no-untyped-call]
             probe.feed_token(Token("NAME", "service"))
             kind_only = set(probe.accepts()) == {"STRING"}
-        whatif = WHATIF_KINDS.get((last_type, moving)) if kind_only else None
-        return _Next(accepts, last, kind_only, whatif)
     except LarkError:
         return None
+    value = ctx.value_place()
+    return _Next(
+        accepts,
+        last,
+        kind_only,
+        kinds=ctx.kinds() if kind_only else None,
+        fields=ctx.fields(),
+        values=value[0] if value else None,
+        flag=bool(value and value[1]),
+        scenario=bool(ctx.types) and ctx.types[-1] == "SCENARIO",
+        entity_place=ctx.types[-1] if ctx.types and ctx.types[-1] in ("FIND", "COUNT") else "",
+        relations=frozenset(t for t, r in RELATION_STARTS.items() if relation_kinds(r, ctx.entity))
+        if ctx.entity is not None and ctx.types and ctx.types[-1] in CONDITION_STARTS
+        else None,
+    )
+
+
+#: what a scenario clause takes
+SCENARIO_WORDS = ('"as-is"', '"to-be"', "any")
+_BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 
 
 def complete(text: str, cursor: int | None = None, entries: Entries | None = None) -> Completion:
-    """What may be written at `cursor` in `text`: keywords and words the grammar accepts there,
-    or, inside or at the start of a reference's quotes, the ids and names of that kind."""
+    """What may be written at `cursor` in `text`: what the grammar accepts there and the
+    schema says fits (the kinds after `find`, the fields of the entity, the words an enum
+    field takes, the kinds a reference may name), or, inside or at the start of a
+    reference's quotes, the ids and names of that kind."""
     cursor = len(text) if cursor is None else max(0, min(cursor, len(text)))
     before = text[:cursor]
     quote = _OPEN_QUOTE.search(before)
@@ -144,26 +352,48 @@ def complete(text: str, cursor: int | None = None, entries: Entries | None = Non
     found = _accepted(head)
     if found is None:
         return Completion(start, ())
+    low = typed.lower()
     out: list[Candidate] = []
     if "STRING" in found.accepts and found.last in BY_SINGULAR and entries is not None:
         out += _references(BY_SINGULAR[found.last].label, typed, entries)
     elif "STRING" in found.accepts and found.last == "channel":  # `closing channel "`
-        out += [Candidate(f'"{c}"', "channel") for c in CHANNELS if c.startswith(typed.lower())]
-    if quote is None:
-        low = typed.lower()
-        kw = keywords()
-        words = sorted(kw[t] for t in found.accepts if t in kw)
-        out += [Candidate(w, "keyword") for w in words if w.startswith(low) and w != low]
-        if "NAME" in found.accepts:
-            pool = (
-                list(found.whatif)
-                if found.whatif is not None
-                else [k.singular for k in NODE_KINDS]
-                if found.kind_only
-                else vocabulary()
-            )
-            meta = "kind" if found.kind_only else "word"
-            out += [Candidate(w, meta) for w in sorted(pool) if w.startswith(low) and w != low]
+        out += [Candidate(f'"{c}"', "channel") for c in CHANNELS if c.startswith(low)]
+    elif "STRING" in found.accepts and found.values:
+        quoted = [f'"{v}"' for v in found.values]
+        out += [Candidate(v, "value") for v in quoted if v.startswith(f'"{low}') or quote is None]
+    if quote is not None:
+        return Completion(start, tuple(_unique(out))[:LIMIT])
+    out = [c for c in out if c.text.lower().startswith(low) and c.text.lower() != low]
+    if "NAME" in found.accepts:
+        pool: list[tuple[str, str]] = []
+        if found.kind_only:
+            pool = [(k, "kind") for k in found.kinds or ()]
+        elif found.fields is not None:
+            pool = [(f, "field") for f in found.fields]
+        elif found.values is not None:
+            bare = [v for v in found.values if _BARE.fullmatch(v)]
+            out = [c for c in out if c.text.strip('"') not in bare]
+            pool = [(v, "value") for v in bare]
+        elif found.scenario:
+            pool = [(w, "scenario") for w in SCENARIO_WORDS if w == "any"]
+            out += [Candidate(w, "scenario") for w in SCENARIO_WORDS if w != "any" and not low]
+        elif found.entity_place:
+            pool = [(k, "kind") for k in listed_kinds(found.entity_place == "COUNT")]
+        words = [(w, m) for w, m in pool if w.lower().startswith(low) and w.lower() != low]
+        out = [Candidate(w, m) for w, m in words] + out
+    kw = keywords()
+    keys = []
+    for t in found.accepts:
+        if t not in kw:
+            continue
+        if t in ("TRUE", "FALSE") and not found.flag:
+            continue  # a value of a field that is not true or false
+        if t in FIELD_KEYWORDS and found.fields is not None and kw[t] not in found.fields:
+            continue  # `order` as a field's name, on a kind that has no such field
+        if t in RELATION_STARTS and found.relations is not None and t not in found.relations:
+            continue  # `owned by` on a kind that is not owned
+        keys.append(kw[t])
+    out += [Candidate(w, "keyword") for w in sorted(keys) if w.startswith(low) and w != low]
     return Completion(start, tuple(_unique(out))[:LIMIT])
 
 

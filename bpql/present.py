@@ -6,6 +6,7 @@ markup: a name holding ESC or BEL, or `[link=...]`, prints as the characters it 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from bpql.errors import BpqlError
@@ -179,14 +180,21 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
 
 
+#: the command that draws an answer, as the hints under answers name it: the shell sets it to
+#: its own `viz` while it prints an answer
+DRAW_COMMAND: ContextVar[str] = ContextVar("DRAW_COMMAND", default="bpql viz")
+
+
 def _graph_size(result: Result, console: Console) -> None:
     if result.graph is None:  # an answer fetched for its tables only
-        console.print("[dim](`bpql viz` draws it; `--format json` holds its subgraph)[/dim]")
+        console.print(
+            f"[dim](`{DRAW_COMMAND.get()}` draws it; `--format json` holds its subgraph)[/dim]"
+        )
         return
     g = result.graph
     console.print(
         f"[dim]graph: {len(g.nodes)} nodes, {len(g.edges)} edges "
-        f"(`--format json` for all of it; `bpql viz` to draw it)[/dim]"
+        f"(`--format json` for all of it; `{DRAW_COMMAND.get()}` to draw it)[/dim]"
     )
 
 

@@ -11,9 +11,10 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from bpql.complete import Entries, StoreEntries, complete, is_unfinished, vocabulary
+from bpql.present import DRAW_COMMAND
 from bpql.safe import terminal_text
 
 if TYPE_CHECKING:
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from bpql.backends.base import Backend
 
 QUIT = ("quit", "exit", ".quit", r"\q")
+#: the shell's own commands: a line starting with one is whole, never a statement's start
+SHELL_WORDS = ("help", "viz", "diff", "clear", *QUIT)
 
 HELP = """\
 Statements (end with Enter; an unfinished one continues on the next line, a blank line drops it):
@@ -36,6 +39,10 @@ Statements (end with Enter; an unfinished one continues on the next line, a blan
 Shell commands:
   viz <statement>        draw the answer as a page and open it in a browser
   viz blueprint "<service>" [to-be]   draw one service's blueprint
+  diff [<service>] [--variant V] [--view FILE] [--format json]
+                         as-is with to-be from this store, as `bpql diff` (also --files,
+                         --rev REV PATH, or two folders; paths from the shell's folder)
+  clear                  clear the screen
   help                   this text
   quit                   leave (or Ctrl-D)
 Tab completes keywords, fields, and ids and names inside quotes (service "mo<Tab>).
@@ -74,10 +81,19 @@ class Shell:
         from bpql.errors import BpqlError, QueryError
         from bpql.present import print_results
 
+        # the hint under an answer names the shell's own `viz`, not `bpql viz`
+        hint = DRAW_COMMAND.set("viz")
         try:
             command = text.split(None, 1)
-            if command and command[0].lower() == "viz":
+            word = command[0].lower() if command else ""
+            if word == "viz":
                 self.viz(command[1] if len(command) > 1 else "")
+                return
+            if word == "diff":
+                self.diff(command[1] if len(command) > 1 else "")
+                return
+            if word == "clear":
+                self.clear()
                 return
             with self.open_store() as backend:
                 results = Engine(backend).run(text, draw=False)  # `viz` draws
@@ -86,7 +102,35 @@ class Shell:
             self.say(exc.with_source(text).pretty() if exc.source is None else exc.pretty())
         except BpqlError as exc:
             self.say(f"error: {exc}")
-        sys.stdout.flush()
+        finally:
+            DRAW_COMMAND.reset(hint)
+            sys.stdout.flush()
+
+    def clear(self) -> None:
+        """Clear a terminal's screen; on a pipe there is no screen, and nothing is written."""
+        if self.console.is_terminal:
+            self.console.clear()
+
+    def diff(self, text: str) -> None:
+        """`bpql diff` with the shell's store: the same arguments but `--db`, the same text,
+        JSON and view; a wrong argument is one line, and the shell carries on."""
+        import argparse
+        import shlex
+
+        from bpql.cli import diff_arguments, run_diff
+        from bpql.errors import BpqlError
+
+        class Arguments(argparse.ArgumentParser):
+            def error(self, message: str) -> NoReturn:
+                raise BpqlError(f"diff: {message}", code="BPQL-C106")
+
+        parser = Arguments(prog="diff", add_help=False)
+        diff_arguments(parser)
+        try:
+            words = shlex.split(text)
+        except ValueError as exc:
+            raise BpqlError(f"diff: {exc}", code="BPQL-C107") from None
+        run_diff(parser.parse_args(words), self.open_store)
 
     def viz(self, text: str) -> None:
         """Draw an answer (or `blueprint "<service>" [to-be]`) as a page and open it."""
@@ -149,7 +193,7 @@ def statements(lines: Iterable[str], more: Callable[[], None] | None = None) -> 
         buffer.append(line)
         text = "\n".join(buffer)
         first = text.split(None, 1)[0].lower()
-        if first in ("help", "viz", *QUIT) or not is_unfinished(text):
+        if first in SHELL_WORDS or not is_unfinished(text):
             yield text
             buffer = []
         elif more is not None:

@@ -377,7 +377,7 @@ def test_diff_rev_on_a_repository_with_three_commits(history: Path) -> None:
     assert one["steps"]["changed"] == []
     # the work tree is untouched, and the text says how the step was matched
     text = bpql("diff", "--rev", "HEAD~2", str(history)).stdout
-    assert "~ step log-claim (matched by name: id take-fnol -> log-claim)" in text
+    assert "~ step log-claim (matched by name): id take-fnol -> log-claim" in text
     assert "~ fail point wrong-policy: occurrence 3 -> 6; rpn 105 -> 210" in text
     assert "systems added: chatbot" in text
     assert _status(history) == status

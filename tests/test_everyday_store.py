@@ -221,7 +221,7 @@ def test_load_prints_what_it_adds_changes_and_removes(store: Store, tmp_path: Pa
     assert r.returncode == 0, r.stderr
     out = r.stdout.splitlines()
     assert out[1] == "  services: 1 removed (renewals)"
-    assert "  steps: 1 changed, 10 removed" in out
+    assert "  steps: 1 changed (claims.close-claim: name), 10 removed" in out
     assert out[-1].startswith("  relationships: ") and "removed" in out[-1]
     assert r.stderr.startswith("note: 1 service not in these files was removed, as a store")
 

@@ -48,7 +48,7 @@ def test_a_reload_after_editing_one_file_writes_that_change_only(
     rename_step(folder, "Call the customer back", "Ring the customer back")
     r = bpql("load", str(folder), "--db", store.uri, env=store.env)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.splitlines()[1:] == ["  steps: 1 changed"]
+    assert r.stdout.splitlines()[1:] == ["  steps: 1 changed (claims.call-customer: name)"]
     assert store.dump() == fresh_dump(tmp_path, folder, "fresh")
     # and back: the same files twice in a row change nothing the second time
     rename_step(folder, "Ring the customer back", "Call the customer back")
@@ -123,5 +123,5 @@ def test_an_unreadable_state_is_ignored(tmp_path: Path, garbage: bytes) -> None:
     rename_step(folder, "Call the customer back", "Ring the customer back")
     r = bpql("load", str(folder), "--db", store.uri, env=store.env)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.splitlines()[1:] == ["  steps: 1 changed"]
+    assert r.stdout.splitlines()[1:] == ["  steps: 1 changed (claims.call-customer: name)"]
     assert store.dump() == fresh_dump(tmp_path, folder, "fresh")

@@ -1010,7 +1010,7 @@ def to_be_without_as_is(ent: Enterprise) -> Iterator[Hit]:
         if bp.model.scenario == "to-be" and bp.model.service.id not in as_is:
             yield Hit(
                 bp.doc,
-                ("scenario",),
+                ("service",),
                 f"to-be blueprint '{bp.id}' has no as-is blueprint of service "
                 f"'{bp.model.service.id}'",
                 bp.id,

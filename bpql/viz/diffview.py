@@ -104,10 +104,9 @@ def _marks(d: BlueprintDiff, old_tag: str, new_tag: str) -> tuple[dict[str, Diff
     for x in d.added:
         new[node_key("Step", f"{new_tag}|{x.id}")] = mark("added", "added")
     for ch in d.changed:
+        # a step matched by name has its new id among its fields (bpql/compare.py)
         words = "; ".join(field_words(k, *v) for k, v in ch.fields.items())
-        if ch.matched_by == "name":
-            words = f"id {ch.before.local} -> {ch.after.local}" + (f"; {words}" if words else "")
-        changed = mark("changed", f"changed: {words or 'id only'}")
+        changed = mark("changed", f"changed: {words}")
         old[node_key("Step", f"{old_tag}|{ch.before.id}")] = changed
         new[node_key("Step", f"{new_tag}|{ch.after.id}")] = changed
     for f in d.fail_removed:
