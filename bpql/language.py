@@ -212,6 +212,7 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "FailPoint": ("id", "name", "ap", "rpn", "step", "service"),
     "Persona": ("id", "name"),
     "Metric": ("id", "name", "target", "unit"),
+    "Observation": ("id", "period", "subject_kind", "subject", "cases"),
 }
 
 #: the time order of a kind's things, used when a query names no order and to break ties when
