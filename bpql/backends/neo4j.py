@@ -9,11 +9,24 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bpql.backends.base import Backend, Run, lost_race
+from bpql.backends import writes
+from bpql.backends.base import (
+    Backend,
+    Expected,
+    Fingerprint,
+    Progress,
+    Run,
+    batch_size,
+    change_size,
+    distinct,
+    lost_race,
+    new_token,
+)
 from bpql.backends.collect import collected
 from bpql.backends.registry import has_userinfo, redact, scrub, secret_of
 from bpql.backends.writes import NEO4J
 from bpql.errors import BackendError
+from bpql.graphdata import GraphData
 from bpql.result import GraphEdge, GraphNode, GraphPath
 from bpql.schema import LANE_BY_LABEL, LOAD_STATE, NODES
 
@@ -59,7 +72,7 @@ def schema_statements() -> list[str]:
     own = (
         f"CREATE CONSTRAINT bpql_load_id IF NOT EXISTS FOR (n:{LOAD_STATE}) REQUIRE n.id IS UNIQUE"
     )
-    return [s.strip() for s in text.split(";") if s.strip()] + [own]
+    return [s.strip() for s in text.split(";") if s.strip()] + [own, *writes.stage_indexes()]
 
 
 class Neo4jBackend(Backend):
@@ -73,6 +86,10 @@ class Neo4jBackend(Backend):
         #: what every message shows: never the password
         self.uri = redact(uri)
         self.read_only = read_only
+        self.batch = batch_size()
+        self._schema_ready = False
+        #: the rows of the one-transaction write under way, for its out-of-memory message
+        self._rows: int | None = None
         self._database = os.environ.get("NEO4J_DATABASE") or None
         #: the read transaction `reading` holds open, if any
         self._tx: Any = None
@@ -157,7 +174,7 @@ class Neo4jBackend(Backend):
                 session.close()
 
     @contextlib.contextmanager
-    def _lost(self, writing: bool) -> Iterator[None]:
+    def _lost(self, writing: bool, rows: int | None = None) -> Iterator[None]:
         """Turn a server that went away or refused a write into one line naming the URI."""
         from neo4j.exceptions import (
             AuthError,
@@ -192,6 +209,8 @@ class Neo4jBackend(Backend):
                     "reads (load files with `bpql load` or `Client.load`)",
                     code="BPQL-S023",
                 ) from None
+            if getattr(exc, "code", None) in _OUT_OF_MEMORY:
+                raise self._out_of_memory(exc, rows, reading=not writing) from None
             if not writing:
                 raise
             if getattr(exc, "code", None) == _SAME_NODE_TWICE:
@@ -203,7 +222,6 @@ class Neo4jBackend(Backend):
             ) from None
 
     def read(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-        import neo4j
 
         left = self.time_left()
         with self._lost(writing=False), self._timed(left):
@@ -218,20 +236,33 @@ class Neo4jBackend(Backend):
             if form is not None:
                 # the rows as one list (bpql/backends/collect.py): the driver makes objects
                 # of each record, slowly, and of a list's items quickly
-                records, _, _ = self._driver.execute_query(
-                    _limited(form[0], left),
-                    params,
-                    database_=self._database,
-                    routing_=neo4j.RoutingControl.READ,
-                )
+                records, _ = self._read_once(_limited(form[0], left), params)
                 return form[1], [_row(row) for row in records[0][0]]
-            records, _, keys = self._driver.execute_query(
-                _limited(cypher, left),
-                params,
-                database_=self._database,
-                routing_=neo4j.RoutingControl.READ,
-            )
+            records, keys = self._read_once(_limited(cypher, left), params)
         return list(keys), [[_normalise(v) for v in r.values()] for r in records]
+
+    def _read_once(self, query: Any, params: dict[str, Any]) -> tuple[list[Any], list[str]]:
+        """A managed READ transaction (retried by the driver where a cluster asks for it),
+        except when the server's transaction memory cannot hold the answer: the driver
+        calls that transient and would retry it for half a minute; it is one line at once."""
+        import neo4j
+        from neo4j.exceptions import Neo4jError
+
+        def unit(tx: Any) -> tuple[list[Any], list[str]]:
+            try:
+                result = tx.run(query, params)
+                records = list(result)
+                return records, list(result.keys())
+            except Neo4jError as exc:
+                if getattr(exc, "code", None) in _OUT_OF_MEMORY:
+                    raise self._out_of_memory(exc, None, reading=True) from None
+                raise
+
+        with self._driver.session(
+            database=self._database, default_access_mode=neo4j.READ_ACCESS
+        ) as session:
+            answer: tuple[list[Any], list[str]] = session.execute_read(unit)
+            return answer
 
     @contextlib.contextmanager
     def _timed(self, left: float | None) -> Iterator[None]:
@@ -247,27 +278,131 @@ class Neo4jBackend(Backend):
             raise
 
     def ensure_schema(self) -> None:
+        """The constraints and indexes, made once per open (each `IF NOT EXISTS`), and
+        waited for: a staged load looks its staged nodes up by the new indexes at once."""
+        if self._schema_ready:
+            return
         with self._driver.session(database=self._database) as session:
             for stmt in schema_statements():
                 session.run(stmt).consume()
+            session.run("CALL db.awaitIndexes(300)").consume()
+        self._schema_ready = True
 
-    def write_transaction(self, work: Callable[[Run], None]) -> None:
-        """One managed write transaction: a crash or a kill at any point commits nothing."""
+    def write_transaction(self, work: Callable[[Run], object], rows: int | None = None) -> None:
+        """One managed write transaction: a crash or a kill at any point commits nothing.
+        `rows`: how many rows it writes, for the message when the server's transaction
+        memory cannot hold them (the driver would retry that for half a minute)."""
         if self.read_only:
             raise BackendError(
                 f"internal: the store {self.uri} was opened read-only", code="BPQL-S055"
             )
-        with self._lost(writing=True):
+        from neo4j.exceptions import Neo4jError
+
+        with self._lost(writing=True, rows=rows):
             self.ensure_schema()
 
             def unit(tx: Any) -> None:
                 def run(cypher: str, params: dict[str, Any]) -> list[list[Any]]:
                     return [list(r) for r in tx.run(cypher, params).values()]
 
-                work(run)
+                try:
+                    work(run)
+                except Neo4jError as exc:
+                    if getattr(exc, "code", None) in _OUT_OF_MEMORY:
+                        raise self._out_of_memory(exc, rows) from None
+                    raise
 
             with self._driver.session(database=self._database) as session:
                 session.execute_write(unit)
+
+    def _out_of_memory(
+        self, exc: BaseException, rows: int | None, reading: bool = False
+    ) -> BackendError:
+        """One line for a transaction the server's memory limit stopped: which setting to
+        lower (ours), or which of the server's to raise."""
+        said = scrub(str(getattr(exc, "message", "") or _first_line(exc)), self.uri, *self._secrets)
+        if reading:
+            return BackendError(
+                f"Neo4j at {self.uri} ran out of transaction memory for an answer ({said}); "
+                "ask a narrower question, or raise the server's db.memory.transaction.total.max",
+                code="BPQL-S061",
+            )
+        rows = rows or self._rows
+        size = f"a write of {rows:,} rows" if rows else "a write"
+        smaller = max(1, min(rows or self.batch, self.batch) // 4)
+        return BackendError(
+            f"Neo4j at {self.uri} ran out of transaction memory for {size} ({said}); lower the "
+            f"batch size, e.g. `bpql load --batch-size {smaller}` (BPQL_BATCH_SIZE; now "
+            f"{self.batch:,} rows a transaction), or raise the server's "
+            "db.memory.transaction.total.max",
+            code="BPQL-S060",
+        )
+
+    def replace_graph(
+        self,
+        data: GraphData,
+        progress: Progress | None = None,
+        old: GraphData | None = None,
+        token: str | None = None,
+        expect: Expected | None = None,
+    ) -> Fingerprint:
+        """One transaction when what it writes fits in a batch (a reload after an edit, a
+        small enterprise); otherwise staged beside the live graph in bounded transactions
+        and switched in (bpql/backends/staging.py), so a load needs no more of the server's
+        memory than a batch does, and no reader sees it half done."""
+        data = distinct(data)
+        if old is not None:
+            size = change_size(old, data, self.batch)
+        else:
+            live = self.fingerprint()
+            size = data.size + sum(live["nodes"].values()) + sum(live["relationships"].values())
+        from bpql.backends.staging import clean, staged_replace
+
+        if size <= self.batch:
+            self._rows = size  # for the message if even that is too much for the server
+            try:
+                counted = super().replace_graph(data, progress, old, token, expect)
+            finally:
+                self._rows = None
+            clean(self, self.batch)  # graphs staged against the token this load replaced
+            return counted
+
+        return staged_replace(self, data, progress, token or new_token(), expect, self.batch)
+
+    def prepare_load(self) -> None:
+        from bpql.backends.staging import recover
+
+        with self._lost(writing=True):
+            self.ensure_schema()
+        recover(self, self.batch)
+
+    def mid_switch(self, token: str | None) -> bool:
+        return token is not None and _SWITCHING in token
+
+    def settle(self) -> None:
+        from bpql.backends.staging import Status, settle
+
+        def status() -> Status:
+            _, rows = self.read(writes.switch_status(), {})
+            return Status(rows[0] if rows else None)
+
+        settle(self, status)
+
+    def load_token(self) -> str | None:
+        """The token, and the generation a switch is moving in if one is under way: a
+        reader whose token before and after differ reads again (`consistent`)."""
+        try:
+            _, rows = self.read(writes.switch_status(), {})
+        except BackendError:
+            raise
+        except Exception:  # a store without the node has no token
+            return None
+        if not rows:
+            return None
+        token, switching = rows[0][0], rows[0][1]
+        if switching is not None:
+            return f"{token}{_SWITCHING}{switching}"
+        return None if token is None else str(token)
 
 
 def _limited(cypher: str, left: float | None) -> Any:
@@ -281,6 +416,15 @@ def _limited(cypher: str, left: float | None) -> Any:
 
 #: the server's codes for a write in a READ transaction
 _WRITE_IN_READ = frozenset({"Neo.ClientError.Statement.AccessMode"})
+#: between the token and the generation a switch is moving in, in what `load_token` gives
+_SWITCHING = ">"
+#: the server's transaction memory limits (per transaction, and all transactions together)
+_OUT_OF_MEMORY = frozenset(
+    {
+        "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+        "Neo.TransientError.General.TransactionMemoryLimit",
+    }
+)
 #: a uniqueness constraint broken: two loads creating the same node at once
 _SAME_NODE_TWICE = "Neo.ClientError.Schema.ConstraintValidationFailed"
 
