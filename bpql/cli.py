@@ -253,6 +253,11 @@ def _stored_or_empty(args: argparse.Namespace) -> tuple[str, GraphData]:
 def cmd_stats(args: argparse.Namespace) -> int:
     with _backend(args) as backend:
         counts = backend.counts()
+        from bpql.backends.neo4j import Neo4jBackend, aura_warning
+
+        warning = aura_warning(counts) if isinstance(backend, Neo4jBackend) else None
+        if warning:  # a Neo4j server, maybe Aura Free
+            print(f"warning: {warning}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(counts, indent=2))
         return 0

@@ -81,7 +81,14 @@ class Neo4jBackend(Backend):
 
     def __init__(self, uri: str, *, read_only: bool = False) -> None:
         import neo4j
-        from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceUnavailable
+        from neo4j.exceptions import (
+            AuthError,
+            ConfigurationError,
+            Neo4jError,
+            RoutingServiceUnavailable,
+            ServiceUnavailable,
+            TokenExpired,
+        )
 
         #: what every message shows: never the password
         self.uri = redact(uri)
@@ -93,6 +100,11 @@ class Neo4jBackend(Backend):
         self._database = os.environ.get("NEO4J_DATABASE") or None
         #: the read transaction `reading` holds open, if any
         self._tx: Any = None
+        #: what this process's sessions wait for (a cluster member answers only once it has
+        #: applied them): the last load's bookmark, then this process's own writes'
+        self._bookmarks: Any = None
+        #: this process wrote since it last saved its bookmark
+        self._wrote = False
         user = os.environ.get("NEO4J_USER", "neo4j")
         password = os.environ.get("NEO4J_PASSWORD")
         self._secrets = (secret_of(uri), password)
@@ -108,6 +120,10 @@ class Neo4jBackend(Backend):
                 uri, auth=auth, connection_timeout=10, **NOTIFICATION_FILTERS
             )
             self._driver.verify_connectivity()
+        except TokenExpired as exc:
+            raise _expired(self.uri, self._said(exc)) from None
+        except RoutingServiceUnavailable as exc:
+            raise _no_routing(self.uri, self._said(exc)) from None
         except AuthError:
             raise BackendError(
                 f"Neo4j at {self.uri} refused the credentials of user {user!r} "
@@ -115,6 +131,8 @@ class Neo4jBackend(Backend):
                 code="BPQL-S004",
             ) from None
         except (ServiceUnavailable, OSError) as exc:
+            if "routing" in self._said(exc).lower():
+                raise _no_routing(self.uri, self._said(exc)) from None
             raise BackendError(
                 f"cannot reach Neo4j at {self.uri}: {self._said(exc)}", code="BPQL-S005"
             ) from None
@@ -126,6 +144,7 @@ class Neo4jBackend(Backend):
             raise BackendError(
                 f"Neo4j at {self.uri}: {self._said(exc)}", code="BPQL-S007"
             ) from None
+        self._bookmarks = self._saved_bookmarks()
 
     def _said(self, exc: BaseException) -> str:
         """The first line of what the driver or the server said, with no secret in it."""
@@ -142,7 +161,92 @@ class Neo4jBackend(Backend):
         return f"{info.agent} at {self.uri}"
 
     def close(self) -> None:
-        self._driver.close()
+        try:
+            if self._wrote:
+                self._save_bookmarks()
+        finally:
+            self._driver.close()
+
+    def _session(self, read: bool) -> Any:
+        """A session in READ or WRITE access mode (a cluster routes READ to a follower),
+        waiting for the bookmarks this process knows of."""
+        import neo4j
+
+        return self._driver.session(
+            database=self._database,
+            default_access_mode=neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS,
+            bookmarks=self._bookmarks,
+        )
+
+    def _database_id(self) -> str | None:
+        """The id of the database (a cluster's members share it; a database made again has a
+        new one): a saved bookmark is only used on the database it came from."""
+        import neo4j
+
+        with self._driver.session(
+            database=self._database, default_access_mode=neo4j.READ_ACCESS
+        ) as session:
+            record = session.run("CALL db.info() YIELD id RETURN id").single()
+        return None if record is None else str(record[0])
+
+    def _bookmark_file(self) -> Path:
+        """Beside the load state of this URI and database (bpql/load.py)."""
+        from bpql.load import state_file
+
+        state = state_file(self.uri)
+        return state.with_name(state.stem + ".bookmark")
+
+    def _saved_bookmarks(self) -> Any:
+        """The last load's bookmark, saved beside its load state, so that this process reads
+        what that load wrote even from a cluster member that has not applied it yet; none if
+        the file is missing, not a small regular JSON file, or of another database."""
+        import json
+
+        import neo4j
+
+        from bpql.load import _read_regular, _Unusable
+
+        try:
+            raw = _read_regular(self._bookmark_file())
+            if raw is None or len(raw) > MAX_BOOKMARK_BYTES:
+                return None
+            saved = json.loads(raw)
+        except (_Unusable, ValueError, OSError):
+            return None
+        if not isinstance(saved, dict):
+            return None
+        values = saved.get("bookmarks")
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            return None
+        try:
+            if saved.get("database") != self._database_id():
+                return None
+        except Exception:  # a server that cannot say: read without the bookmark
+            return None
+        return neo4j.Bookmarks.from_raw_values(values)
+
+    def _save_bookmarks(self) -> None:
+        """This process's last write's bookmark, for the next process's reads (written whole
+        or not at all; a failure only costs the next reader that wait)."""
+        import json
+
+        if self._bookmarks is None:
+            return
+        path = self._bookmark_file()
+        try:
+            text = json.dumps(
+                {
+                    "database": self._database_id(),
+                    "bookmarks": sorted(self._bookmarks.raw_values),
+                }
+            )
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)
+            self._wrote = False
+        except Exception:
+            pass
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
@@ -150,14 +254,11 @@ class Neo4jBackend(Backend):
         if self._tx is not None:
             yield
             return
-        import neo4j
 
         # the time limit (`set_time_limit`) bounds the transaction as a whole on the server
         left = self.time_left()
         with self._lost(writing=False), self._timed(left):
-            session = self._driver.session(
-                database=self._database, default_access_mode=neo4j.READ_ACCESS
-            )
+            session = self._session(read=True)
             try:
                 tx = session.begin_transaction(timeout=None if left is None else max(left, 0.001))
             except BaseException:
@@ -178,15 +279,30 @@ class Neo4jBackend(Backend):
         """Turn a server that went away or refused a write into one line naming the URI."""
         from neo4j.exceptions import (
             AuthError,
+            ForbiddenOnReadOnlyDatabase,
             IncompleteCommit,
             Neo4jError,
+            NotALeader,
+            RoutingServiceUnavailable,
             ServiceUnavailable,
             SessionExpired,
+            TokenExpired,
         )
 
         outcome = "; nothing was written" if writing else ""
         try:
             yield
+        except TokenExpired as exc:
+            raise _expired(self.uri, self._said(exc)) from None
+        except (NotALeader, ForbiddenOnReadOnlyDatabase) as exc:
+            raise BackendError(
+                f"Neo4j at {self.uri} is not the cluster's leader, so it cannot take a write "
+                f"({self._said(exc)}){outcome}; use a neo4j:// URI, whose routing sends writes "
+                "to the leader",
+                code="BPQL-S063",
+            ) from None
+        except RoutingServiceUnavailable as exc:
+            raise _no_routing(self.uri, self._said(exc)) from None
         except IncompleteCommit as exc:
             raise BackendError(
                 f"lost Neo4j at {self.uri} while committing, so the load may or may not have "
@@ -245,7 +361,6 @@ class Neo4jBackend(Backend):
         """A managed READ transaction (retried by the driver where a cluster asks for it),
         except when the server's transaction memory cannot hold the answer: the driver
         calls that transient and would retry it for half a minute; it is one line at once."""
-        import neo4j
         from neo4j.exceptions import Neo4jError
 
         def unit(tx: Any) -> tuple[list[Any], list[str]]:
@@ -258,9 +373,7 @@ class Neo4jBackend(Backend):
                     raise self._out_of_memory(exc, None, reading=True) from None
                 raise
 
-        with self._driver.session(
-            database=self._database, default_access_mode=neo4j.READ_ACCESS
-        ) as session:
+        with self._session(read=True) as session:
             answer: tuple[list[Any], list[str]] = session.execute_read(unit)
             return answer
 
@@ -312,8 +425,10 @@ class Neo4jBackend(Backend):
                         raise self._out_of_memory(exc, rows) from None
                     raise
 
-            with self._driver.session(database=self._database) as session:
+            with self._session(read=False) as session:
                 session.execute_write(unit)
+                self._bookmarks = session.last_bookmarks()
+                self._wrote = True
 
     def _out_of_memory(
         self, exc: BaseException, rows: int | None, reading: bool = False
@@ -365,9 +480,10 @@ class Neo4jBackend(Backend):
             finally:
                 self._rows = None
             clean(self, self.batch)  # graphs staged against the token this load replaced
-            return counted
-
-        return staged_replace(self, data, progress, token or new_token(), expect, self.batch)
+        else:
+            counted = staged_replace(self, data, progress, token or new_token(), expect, self.batch)
+        self._save_bookmarks()  # the next process's reads wait for this load
+        return counted
 
     def prepare_load(self) -> None:
         from bpql.backends.staging import recover
@@ -405,6 +521,45 @@ class Neo4jBackend(Backend):
         return None if token is None else str(token)
 
 
+#: Aura Free's limits: nodes and relationships of a database
+AURA_FREE = {"nodes": 200_000, "relationships": 400_000}
+#: how near them `bpql stats` warns (a share of each limit)
+AURA_NEAR = 0.8
+
+
+def aura_warning(counts: dict[str, dict[str, int]]) -> str | None:
+    """One line when a store's graph is near Aura Free's limits (or past them), else None.
+    A load larger than a batch also stages its graph beside the live one for a while."""
+    totals = {part: sum(counts.get(part, {}).values()) for part in AURA_FREE}
+    if all(totals[part] < AURA_NEAR * limit for part, limit in AURA_FREE.items()):
+        return None
+    return (
+        f"{totals['nodes']:,} nodes and {totals['relationships']:,} relationships: near or "
+        f"past Aura Free's limits ({AURA_FREE['nodes']:,} nodes, "
+        f"{AURA_FREE['relationships']:,} relationships), and a large load stages a second "
+        "copy of what it changes beside the live graph; see docs/neo4j.md"
+    )
+
+
+def _expired(uri: str, said: str) -> BackendError:
+    """An access token the server no longer takes (Aura's single sign-on, a cluster's)."""
+    return BackendError(
+        f"the token for Neo4j at {uri} has expired ({said}); get a new one and set it in "
+        "NEO4J_PASSWORD",
+        code="BPQL-S062",
+    )
+
+
+def _no_routing(uri: str, said: str) -> BackendError:
+    """A neo4j:// URI whose server gave no usable routing table."""
+    return BackendError(
+        f"no route to a Neo4j server through {uri}: the routing table could not be fetched or "
+        f"none of its members answers ({said}); check the address, and that each member "
+        "advertises one this machine reaches (server.bolt.advertised_address)",
+        code="BPQL-S064",
+    )
+
+
 def _limited(cypher: str, left: float | None) -> Any:
     """The statement, with a server-side transaction timeout when a time limit is set."""
     if left is None:
@@ -414,6 +569,8 @@ def _limited(cypher: str, left: float | None) -> Any:
     return neo4j.Query(cypher, timeout=max(left, 0.001))
 
 
+#: a bookmark file larger than this is not one BPQL wrote
+MAX_BOOKMARK_BYTES = 64 * 1024
 #: the server's codes for a write in a READ transaction
 _WRITE_IN_READ = frozenset({"Neo.ClientError.Statement.AccessMode"})
 #: between the token and the generation a switch is moving in, in what `load_token` gives
