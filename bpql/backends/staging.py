@@ -18,8 +18,9 @@ Aura caps a transaction's memory too. So a load larger than one batch (`batch` r
    the new token, ends the switch and counts the store (the fingerprint kept in the state).
 4. **clean**: the old graph is deleted, relationships first, batch by batch.
 
-A load killed during 1 leaves staged nodes no read sees; they are deleted once another load
-has switched in (the expected token they were staged against is then gone). A load killed
+A load killed during 1 leaves staged nodes no read sees; the next load deletes them when it
+runs on the same host (the dead load's process id is recorded), or else once another load has
+switched in (the expected token they were staged against is then gone). A load killed
 during 2 or 3 leaves a switch recorded: readers say so in one line instead of reading, and the
 next load finishes it first (every batch of a switch is idempotent: out moves whatever still
 has a schema label, in moves whatever of the generation is still staged). A load killed
@@ -82,8 +83,9 @@ def staged_replace(
     ticks = _Ticks(progress, _work(backend, data, batch))
     generation = token
     expected = "" if expect is None or expect.token is None else expect.token
+    here = {"host": socket.gethostname(), "pid": os.getpid()}
     backend.write_transaction(
-        lambda run: run(writes.register_stage(), {"load": generation, "expect": expected})
+        lambda run: run(writes.register_stage(), {"load": generation, "expect": expected, **here})
     )
     try:
         _phase("stage")
@@ -281,8 +283,15 @@ def clean(backend: Neo4jBackend, batch: int, ticks: _Ticks | None = None) -> Non
         while _drop(backend, statement, {"limit": batch}):
             if ticks:
                 ticks.tick()
-    _, rows = backend.read(writes.doomed_stages(), {"also": []})
-    drop_stages(backend, [str(r[0]) for r in rows], batch)
+    _, rows = backend.read(writes.staged_loads(), {})
+    drop_stages(backend, [str(r[0]) for r in rows if r[1] or _died(r[2], r[3])], batch)
+
+
+def _died(host: Any, pid: Any) -> bool:
+    """A staged load's process is gone: it ran on this host and its id is no longer alive."""
+    if host != socket.gethostname() or type(pid) is not int or pid == os.getpid():
+        return False
+    return not alive(pid)
 
 
 def drop_stages(backend: Neo4jBackend, generations: list[str], batch: int) -> None:

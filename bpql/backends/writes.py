@@ -330,9 +330,14 @@ def end_switch() -> str:
 
 
 def register_stage() -> str:
-    """A staged load's own entry: its generation and the token it expects to replace (`''`
-    for none); a load whose expected token is no longer the store's can never switch in."""
-    return f"CREATE (:{LOAD_STATE} {{id: '{STAGE_ENTRY}' + $load, stage: $load, expect: $expect}})"
+    """A staged load's own entry: its generation, the token it expects to replace (`''` for
+    none: a load whose expected token is no longer the store's can never switch in), and the
+    host and process id of the load (`$host`, `$pid`; null if unknown): a load that died
+    there leaves a graph the next load on that host removes."""
+    return (
+        f"CREATE (:{LOAD_STATE} {{id: '{STAGE_ENTRY}' + $load, stage: $load, expect: $expect, "
+        "host: $host, pid: $pid})"
+    )
 
 
 def forget_stage() -> str:
@@ -340,12 +345,12 @@ def forget_stage() -> str:
     return f"MATCH (s:{LOAD_STATE}) WHERE s.id = '{STAGE_ENTRY}' + $load DELETE s"
 
 
-def doomed_stages() -> str:
-    """The generations staged by loads that can no longer switch in: the token they expect is
-    not the store's (another load switched in since), or `$also` names them."""
+def staged_loads() -> str:
+    """Every staged load's entry: (generation, whether it can no longer switch in: the token
+    it expects is not the store's, as another load switched in since; host; process id)."""
     return (
         f"OPTIONAL MATCH (live:{LOAD_STATE}) WHERE live.id = 'load' "
         f"WITH coalesce(live.token, '') AS token "
         f"MATCH (s:{LOAD_STATE}) WHERE s.id STARTS WITH '{STAGE_ENTRY}' "
-        "AND (s.expect <> token OR s.stage IN $also) RETURN s.stage"
+        "RETURN s.stage, s.expect <> token, s.host, s.pid"
     )
