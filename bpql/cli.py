@@ -181,6 +181,8 @@ def cmd_load(args: argparse.Namespace) -> int:
             # the files read now are made data for the next load while the store is written
             parsed = pool.submit(cache.entries)
             uri = backend.uri
+            if args.batch_size:
+                backend.batch = args.batch_size
             # only the difference, all or nothing, and only if no other load wrote meanwhile
             done = apply(backend, ent, state, _progress())
             changes = done.changes
@@ -221,6 +223,13 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch_size(text: str) -> int:
+    """`--batch-size`: a whole number of rows, at least 1."""
+    if not text.isdigit() or not 1 <= int(text) <= 10_000_000:
+        raise argparse.ArgumentTypeError(f"expected a whole number of rows from 1, got {text!r}")
+    return int(text)
+
+
 def _stored_or_empty(args: argparse.Namespace) -> tuple[str, GraphData]:
     """The graph in the store, read-only; an embedded store that does not exist yet is empty
     (and a dry run must not create it)."""
@@ -244,6 +253,11 @@ def _stored_or_empty(args: argparse.Namespace) -> tuple[str, GraphData]:
 def cmd_stats(args: argparse.Namespace) -> int:
     with _backend(args) as backend:
         counts = backend.counts()
+        from bpql.backends.neo4j import Neo4jBackend, aura_warning
+
+        warning = aura_warning(counts) if isinstance(backend, Neo4jBackend) else None
+        if warning:  # a Neo4j server, maybe Aura Free
+            print(f"warning: {warning}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(counts, indent=2))
         return 0
@@ -739,6 +753,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run",
         action="store_true",
         help="print what the load would add, change and remove; write nothing",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=_batch_size,
+        metavar="ROWS",
+        help="Neo4j: rows a write transaction holds at most (default $BPQL_BATCH_SIZE or "
+        "10000); a load larger than that is staged beside the live graph and switched in, so "
+        "a server needs only a batch's memory",
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p = add(

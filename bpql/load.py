@@ -123,6 +123,7 @@ def apply(
     from bpql.diff import diff, stored_graph
 
     prepare(enterprise)
+    backend.prepare_load()  # what an interrupted load left is finished or removed first
     with backend.reading():
         token = backend.load_token()
         now = backend.fingerprint()

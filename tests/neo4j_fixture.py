@@ -3,6 +3,10 @@
 Order: NEO4J_URI if set (a server the user already runs); else testcontainers where a Docker
 engine answers; else the project's own server fetched with Maven (bpql.testing.neo4j_server).
 With BPQL_REQUIRE_NEO4J=1 (CI sets it) a missing Neo4j fails the run instead of skipping.
+
+With BPQL_TEST_NEO4J_SCHEME=neo4j every test reaches the server through a `neo4j://` URI,
+the routing driver a cluster or Aura needs (against one server: a routing table of one);
+.ci/run runs the Neo4j tests a second time so.
 """
 
 from __future__ import annotations
@@ -36,6 +40,35 @@ class Neo4jInfo:
 
 _STARTED: list[Neo4jInfo] = []
 
+#: the URI schemes a test run may reach Neo4j through (BPQL_TEST_NEO4J_SCHEME)
+SCHEMES = ("bolt", "neo4j")
+
+
+def scheme() -> str:
+    """The scheme this run reaches Neo4j through: bolt (direct) unless
+    BPQL_TEST_NEO4J_SCHEME says neo4j (routed)."""
+    chosen = os.environ.get("BPQL_TEST_NEO4J_SCHEME") or "bolt"
+    if chosen not in SCHEMES:
+        raise pytest.UsageError(f"BPQL_TEST_NEO4J_SCHEME={chosen!r}: expected bolt or neo4j")
+    return chosen
+
+
+def routed(uri: str) -> str:
+    """`uri` through this run's scheme: `bolt://host:port` becomes `neo4j://host:port` when
+    the run asks for routing (the +s and +ssc forms keep their suffix)."""
+    name, sep, rest = uri.partition("://")
+    if not sep or not name.startswith(SCHEMES):
+        return uri
+    suffix = name.partition("+")[2]
+    return f"{scheme()}{'+' + suffix if suffix else ''}://{rest}"
+
+
+def require_or_skip(reason: str) -> None:
+    """No Neo4j: a failure where BPQL_REQUIRE_NEO4J=1 (CI), else a skip."""
+    if os.environ.get("BPQL_REQUIRE_NEO4J") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
 
 def _docker_answers() -> bool:
     try:
@@ -61,12 +94,14 @@ def pytest_report_header(config: Any) -> str:
     else:
         how = "testcontainers if Docker answers, else Neo4j 5.26 from Maven Central"
     required = " (required)" if os.environ.get("BPQL_REQUIRE_NEO4J") == "1" else ""
-    return f"neo4j: {how}{required}"
+    return f"neo4j: {how}{required}, through {scheme()}://"
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     for info in _STARTED:
-        terminalreporter.write_line(f"Neo4j server version: {info.version} ({info.how})")
+        terminalreporter.write_line(
+            f"Neo4j server version: {info.version} ({info.how}), through {info.uri}"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -102,10 +137,8 @@ def neo4j_server() -> Iterator[Neo4jInfo]:
                 server,
             )
     except (Neo4jServerError, OSError, Exception) as exc:
-        reason = f"no Neo4j for the tests: {exc}"
-        if os.environ.get("BPQL_REQUIRE_NEO4J") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        require_or_skip(f"no Neo4j for the tests: {exc}")
+    info.uri = routed(info.uri)
     _STARTED.append(info)
     try:
         yield info

@@ -154,20 +154,27 @@ class Store:
         result: dict[str, Any] = json.loads(r.stdout)
         return result
 
-    def dump(self) -> dict[str, list[Any]]:
-        return dump(self.uri)
+    def dump(self, *, live: bool = False) -> dict[str, list[Any]]:
+        return dump(self.uri, live=live)
 
 
-def dump(uri: str) -> dict[str, list[Any]]:
+#: a Neo4j node no query reads: staged by a load in progress (or killed), or moved out by one
+ASIDE = "any(l IN labels({0}) WHERE l STARTS WITH 'BpqlStage' OR l = 'BpqlOld')"
+
+
+def dump(uri: str, *, live: bool = False) -> dict[str, list[Any]]:
     """Every node (labels, properties) and every relationship (type, ends), sorted.
 
     Reads every node and relationship in the store, not only the schema's, so that a stray
-    node or a duplicated relationship shows up. For Neo4j, NEO4J_USER/NEO4J_PASSWORD must be
-    set in this process.
+    node or a duplicated relationship shows up; `live` (Neo4j): but not a graph a load staged
+    beside the live one or moved out of it (bpql/backends/staging.py), which no query reads.
+    For Neo4j, NEO4J_USER/NEO4J_PASSWORD must be set in this process.
     """
+    nodes_where = f" WHERE NOT {ASIDE.format('n')}" if live else ""
+    rels_where = f" WHERE NOT {ASIDE.format('a')}" if live else ""
     with connect(uri) as backend:
-        _, node_rows = backend.read("MATCH (n) RETURN n", {})
-        _, rel_rows = backend.read("MATCH (a)-[r]->(b) RETURN a, r, b", {})
+        _, node_rows = backend.read(f"MATCH (n){nodes_where} RETURN n", {})
+        _, rel_rows = backend.read(f"MATCH (a)-[r]->(b){rels_where} RETURN a, r, b", {})
     # the load-state node names the last load written (a token), not the enterprise
     nodes = sorted(
         (n.label, n.id, sorted(n.labels), sorted(n.properties.items()))

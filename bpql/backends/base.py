@@ -45,6 +45,27 @@ class Expected:
 
 BATCH = 10_000
 
+#: rows a write transaction holds at most on a store that writes in bounded transactions
+#: (Neo4j): the `--batch-size` setting's default (BPQL_BATCH_SIZE). Measured per batch of
+#: 10,000 rows (bench/batch_memory.py, bench/README.md): staged steps 18 MiB, staged
+#: relationships 16 MiB, steps moved out 22 MiB, in about 33 MiB, deleted 45 MiB at most:
+#: well below the 716.8 MiB a 1 GB heap allows all transactions by default.
+DEFAULT_BATCH_SIZE = 10_000
+
+
+def batch_size() -> int:
+    """The batch size from BPQL_BATCH_SIZE (a whole number >= 1), else the default."""
+    raw = os.environ.get("BPQL_BATCH_SIZE", "").strip()
+    if not raw:
+        return DEFAULT_BATCH_SIZE
+    if not raw.isdigit() or int(raw) < 1 or int(raw) > 10_000_000:
+        raise BackendError(
+            f"BPQL_BATCH_SIZE={raw[:20]!r}: expected a whole number of rows from 1 to 10000000",
+            code="BPQL-S059",
+        )
+    return int(raw)
+
+
 T = TypeVar("T")
 
 #: how many times `Backend.consistent` reads again when loads keep committing beside it
@@ -70,6 +91,9 @@ class Backend(ABC):
     deadline: float | None = None
     #: inside `consistent` (nested calls do not check again)
     _consistent: bool = False
+    #: rows a write transaction holds at most, where a store writes in bounded transactions
+    #: (`bpql load --batch-size`, BPQL_BATCH_SIZE)
+    batch: int = DEFAULT_BATCH_SIZE
 
     @classmethod
     @abstractmethod
@@ -103,13 +127,19 @@ class Backend(ABC):
             return work()
         self._consistent = True
         try:
-            for _ in range(READ_TRIES):
+            tries = 0
+            while tries < READ_TRIES:
                 with self.reading():
                     before = self.load_token()
-                    result = work()
-                    after = self.load_token()
-                if before == after:
-                    return result
+                    if not self.mid_switch(before):
+                        result = work()
+                        after = self.load_token()
+                        if before == after:
+                            return result
+                        tries += 1
+                        continue
+                self.settle()  # a load is switching graphs: wait for it, then read
+
         finally:
             self._consistent = False
         raise BackendError(
@@ -117,6 +147,19 @@ class Backend(ABC):
             "one after another?); try again when they have finished",
             code="BPQL-S034",
         )
+
+    def mid_switch(self, token: str | None) -> bool:
+        """Whether `token`, as `load_token` read it, says a load is switching graphs."""
+        return False
+
+    def settle(self) -> None:  # noqa: B027 - a hook: most stores have nothing to do
+        """Before a reader's transaction: wait while a load is switching the store from one
+        graph to the next in several transactions (Neo4j's staged loads), so that no read
+        sees half of it. Nothing to wait for on a store switched in one step."""
+
+    def prepare_load(self) -> None:  # noqa: B027 - a hook: most stores have nothing to do
+        """Before a load reads the store: finish what an interrupted load left (a switch half
+        done, a graph staged or moved out), so that it starts from one whole graph."""
 
     def set_time_limit(self, seconds: float | None) -> None:
         """Stop every read from now on once `seconds` have passed (None: no limit): the store
@@ -145,7 +188,7 @@ class Backend(ABC):
         )
 
     @abstractmethod
-    def write_transaction(self, work: Callable[[Run], None]) -> None:
+    def write_transaction(self, work: Callable[[Run], object]) -> None:
         """Call `work` with a runner inside one write transaction; commit only if it returns.
 
         `work` may be called again if the store retries the transaction, so it starts over.
@@ -252,6 +295,9 @@ def claim(run: Run, caps: Capabilities, expect: Expected | None, token: str, uri
     and the user is told to run the load again (it then reads the new graph)."""
     if caps.row_locks:
         run(writes.lock_load_state(), {"claim": token})
+        status = run(writes.switch_status(), {})
+        if status and status[0][1] is not None:  # another load is switching graphs
+            raise lost_race(uri)
     if expect is None:
         return
     rows = run(writes.load_token(), {})

@@ -280,7 +280,7 @@ class LadybugBackend(Backend):
             _collect_nodes(row, ids)
         return columns, [[_normalise(v, ids) for v in row] for row in raw]
 
-    def write_transaction(self, work: Callable[[Run], None]) -> None:
+    def write_transaction(self, work: Callable[[Run], object]) -> None:
         """One transaction; a crash before COMMIT leaves the store as it was."""
         run = self._conn.execute
         run("BEGIN TRANSACTION")

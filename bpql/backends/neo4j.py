@@ -9,11 +9,24 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bpql.backends.base import Backend, Run, lost_race
+from bpql.backends import writes
+from bpql.backends.base import (
+    Backend,
+    Expected,
+    Fingerprint,
+    Progress,
+    Run,
+    batch_size,
+    change_size,
+    distinct,
+    lost_race,
+    new_token,
+)
 from bpql.backends.collect import collected
 from bpql.backends.registry import has_userinfo, redact, scrub, secret_of
 from bpql.backends.writes import NEO4J
 from bpql.errors import BackendError
+from bpql.graphdata import GraphData
 from bpql.result import GraphEdge, GraphNode, GraphPath
 from bpql.schema import LANE_BY_LABEL, LOAD_STATE, NODES
 
@@ -59,7 +72,7 @@ def schema_statements() -> list[str]:
     own = (
         f"CREATE CONSTRAINT bpql_load_id IF NOT EXISTS FOR (n:{LOAD_STATE}) REQUIRE n.id IS UNIQUE"
     )
-    return [s.strip() for s in text.split(";") if s.strip()] + [own]
+    return [s.strip() for s in text.split(";") if s.strip()] + [own, *writes.stage_indexes()]
 
 
 class Neo4jBackend(Backend):
@@ -68,14 +81,30 @@ class Neo4jBackend(Backend):
 
     def __init__(self, uri: str, *, read_only: bool = False) -> None:
         import neo4j
-        from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceUnavailable
+        from neo4j.exceptions import (
+            AuthError,
+            ConfigurationError,
+            Neo4jError,
+            RoutingServiceUnavailable,
+            ServiceUnavailable,
+            TokenExpired,
+        )
 
         #: what every message shows: never the password
         self.uri = redact(uri)
         self.read_only = read_only
+        self.batch = batch_size()
+        self._schema_ready = False
+        #: the rows of the one-transaction write under way, for its out-of-memory message
+        self._rows: int | None = None
         self._database = os.environ.get("NEO4J_DATABASE") or None
         #: the read transaction `reading` holds open, if any
         self._tx: Any = None
+        #: what this process's sessions wait for (a cluster member answers only once it has
+        #: applied them): the last load's bookmark, then this process's own writes'
+        self._bookmarks: Any = None
+        #: this process wrote since it last saved its bookmark
+        self._wrote = False
         user = os.environ.get("NEO4J_USER", "neo4j")
         password = os.environ.get("NEO4J_PASSWORD")
         self._secrets = (secret_of(uri), password)
@@ -91,6 +120,10 @@ class Neo4jBackend(Backend):
                 uri, auth=auth, connection_timeout=10, **NOTIFICATION_FILTERS
             )
             self._driver.verify_connectivity()
+        except TokenExpired as exc:
+            raise _expired(self.uri, self._said(exc)) from None
+        except RoutingServiceUnavailable as exc:
+            raise _no_routing(self.uri, self._said(exc)) from None
         except AuthError:
             raise BackendError(
                 f"Neo4j at {self.uri} refused the credentials of user {user!r} "
@@ -98,6 +131,8 @@ class Neo4jBackend(Backend):
                 code="BPQL-S004",
             ) from None
         except (ServiceUnavailable, OSError) as exc:
+            if "routing" in self._said(exc).lower():
+                raise _no_routing(self.uri, self._said(exc)) from None
             raise BackendError(
                 f"cannot reach Neo4j at {self.uri}: {self._said(exc)}", code="BPQL-S005"
             ) from None
@@ -109,6 +144,7 @@ class Neo4jBackend(Backend):
             raise BackendError(
                 f"Neo4j at {self.uri}: {self._said(exc)}", code="BPQL-S007"
             ) from None
+        self._bookmarks = self._saved_bookmarks()
 
     def _said(self, exc: BaseException) -> str:
         """The first line of what the driver or the server said, with no secret in it."""
@@ -125,7 +161,92 @@ class Neo4jBackend(Backend):
         return f"{info.agent} at {self.uri}"
 
     def close(self) -> None:
-        self._driver.close()
+        try:
+            if self._wrote:
+                self._save_bookmarks()
+        finally:
+            self._driver.close()
+
+    def _session(self, read: bool) -> Any:
+        """A session in READ or WRITE access mode (a cluster routes READ to a follower),
+        waiting for the bookmarks this process knows of."""
+        import neo4j
+
+        return self._driver.session(
+            database=self._database,
+            default_access_mode=neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS,
+            bookmarks=self._bookmarks,
+        )
+
+    def _database_id(self) -> str | None:
+        """The id of the database (a cluster's members share it; a database made again has a
+        new one): a saved bookmark is only used on the database it came from."""
+        import neo4j
+
+        with self._driver.session(
+            database=self._database, default_access_mode=neo4j.READ_ACCESS
+        ) as session:
+            record = session.run("CALL db.info() YIELD id RETURN id").single()
+        return None if record is None else str(record[0])
+
+    def _bookmark_file(self) -> Path:
+        """Beside the load state of this URI and database (bpql/load.py)."""
+        from bpql.load import state_file
+
+        state = state_file(self.uri)
+        return state.with_name(state.stem + ".bookmark")
+
+    def _saved_bookmarks(self) -> Any:
+        """The last load's bookmark, saved beside its load state, so that this process reads
+        what that load wrote even from a cluster member that has not applied it yet; none if
+        the file is missing, not a small regular JSON file, or of another database."""
+        import json
+
+        import neo4j
+
+        from bpql.load import _read_regular, _Unusable
+
+        try:
+            raw = _read_regular(self._bookmark_file())
+            if raw is None or len(raw) > MAX_BOOKMARK_BYTES:
+                return None
+            saved = json.loads(raw)
+        except (_Unusable, ValueError, OSError):
+            return None
+        if not isinstance(saved, dict):
+            return None
+        values = saved.get("bookmarks")
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            return None
+        try:
+            if saved.get("database") != self._database_id():
+                return None
+        except Exception:  # a server that cannot say: read without the bookmark
+            return None
+        return neo4j.Bookmarks.from_raw_values(values)
+
+    def _save_bookmarks(self) -> None:
+        """This process's last write's bookmark, for the next process's reads (written whole
+        or not at all; a failure only costs the next reader that wait)."""
+        import json
+
+        if self._bookmarks is None:
+            return
+        path = self._bookmark_file()
+        try:
+            text = json.dumps(
+                {
+                    "database": self._database_id(),
+                    "bookmarks": sorted(self._bookmarks.raw_values),
+                }
+            )
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)
+            self._wrote = False
+        except Exception:
+            pass
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
@@ -133,14 +254,11 @@ class Neo4jBackend(Backend):
         if self._tx is not None:
             yield
             return
-        import neo4j
 
         # the time limit (`set_time_limit`) bounds the transaction as a whole on the server
         left = self.time_left()
         with self._lost(writing=False), self._timed(left):
-            session = self._driver.session(
-                database=self._database, default_access_mode=neo4j.READ_ACCESS
-            )
+            session = self._session(read=True)
             try:
                 tx = session.begin_transaction(timeout=None if left is None else max(left, 0.001))
             except BaseException:
@@ -157,19 +275,34 @@ class Neo4jBackend(Backend):
                 session.close()
 
     @contextlib.contextmanager
-    def _lost(self, writing: bool) -> Iterator[None]:
+    def _lost(self, writing: bool, rows: int | None = None) -> Iterator[None]:
         """Turn a server that went away or refused a write into one line naming the URI."""
         from neo4j.exceptions import (
             AuthError,
+            ForbiddenOnReadOnlyDatabase,
             IncompleteCommit,
             Neo4jError,
+            NotALeader,
+            RoutingServiceUnavailable,
             ServiceUnavailable,
             SessionExpired,
+            TokenExpired,
         )
 
         outcome = "; nothing was written" if writing else ""
         try:
             yield
+        except TokenExpired as exc:
+            raise _expired(self.uri, self._said(exc)) from None
+        except (NotALeader, ForbiddenOnReadOnlyDatabase) as exc:
+            raise BackendError(
+                f"Neo4j at {self.uri} is not the cluster's leader, so it cannot take a write "
+                f"({self._said(exc)}){outcome}; use a neo4j:// URI, whose routing sends writes "
+                "to the leader",
+                code="BPQL-S063",
+            ) from None
+        except RoutingServiceUnavailable as exc:
+            raise _no_routing(self.uri, self._said(exc)) from None
         except IncompleteCommit as exc:
             raise BackendError(
                 f"lost Neo4j at {self.uri} while committing, so the load may or may not have "
@@ -192,6 +325,8 @@ class Neo4jBackend(Backend):
                     "reads (load files with `bpql load` or `Client.load`)",
                     code="BPQL-S023",
                 ) from None
+            if getattr(exc, "code", None) in _OUT_OF_MEMORY:
+                raise self._out_of_memory(exc, rows, reading=not writing) from None
             if not writing:
                 raise
             if getattr(exc, "code", None) == _SAME_NODE_TWICE:
@@ -203,7 +338,6 @@ class Neo4jBackend(Backend):
             ) from None
 
     def read(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-        import neo4j
 
         left = self.time_left()
         with self._lost(writing=False), self._timed(left):
@@ -218,20 +352,30 @@ class Neo4jBackend(Backend):
             if form is not None:
                 # the rows as one list (bpql/backends/collect.py): the driver makes objects
                 # of each record, slowly, and of a list's items quickly
-                records, _, _ = self._driver.execute_query(
-                    _limited(form[0], left),
-                    params,
-                    database_=self._database,
-                    routing_=neo4j.RoutingControl.READ,
-                )
+                records, _ = self._read_once(_limited(form[0], left), params)
                 return form[1], [_row(row) for row in records[0][0]]
-            records, _, keys = self._driver.execute_query(
-                _limited(cypher, left),
-                params,
-                database_=self._database,
-                routing_=neo4j.RoutingControl.READ,
-            )
+            records, keys = self._read_once(_limited(cypher, left), params)
         return list(keys), [[_normalise(v) for v in r.values()] for r in records]
+
+    def _read_once(self, query: Any, params: dict[str, Any]) -> tuple[list[Any], list[str]]:
+        """A managed READ transaction (retried by the driver where a cluster asks for it),
+        except when the server's transaction memory cannot hold the answer: the driver
+        calls that transient and would retry it for half a minute; it is one line at once."""
+        from neo4j.exceptions import Neo4jError
+
+        def unit(tx: Any) -> tuple[list[Any], list[str]]:
+            try:
+                result = tx.run(query, params)
+                records = list(result)
+                return records, list(result.keys())
+            except Neo4jError as exc:
+                if getattr(exc, "code", None) in _OUT_OF_MEMORY:
+                    raise self._out_of_memory(exc, None, reading=True) from None
+                raise
+
+        with self._session(read=True) as session:
+            answer: tuple[list[Any], list[str]] = session.execute_read(unit)
+            return answer
 
     @contextlib.contextmanager
     def _timed(self, left: float | None) -> Iterator[None]:
@@ -247,27 +391,173 @@ class Neo4jBackend(Backend):
             raise
 
     def ensure_schema(self) -> None:
+        """The constraints and indexes, made once per open (each `IF NOT EXISTS`), and
+        waited for: a staged load looks its staged nodes up by the new indexes at once."""
+        if self._schema_ready:
+            return
         with self._driver.session(database=self._database) as session:
             for stmt in schema_statements():
                 session.run(stmt).consume()
+            session.run("CALL db.awaitIndexes(300)").consume()
+        self._schema_ready = True
 
-    def write_transaction(self, work: Callable[[Run], None]) -> None:
-        """One managed write transaction: a crash or a kill at any point commits nothing."""
+    def write_transaction(self, work: Callable[[Run], object], rows: int | None = None) -> None:
+        """One managed write transaction: a crash or a kill at any point commits nothing.
+        `rows`: how many rows it writes, for the message when the server's transaction
+        memory cannot hold them (the driver would retry that for half a minute)."""
         if self.read_only:
             raise BackendError(
                 f"internal: the store {self.uri} was opened read-only", code="BPQL-S055"
             )
-        with self._lost(writing=True):
+        from neo4j.exceptions import Neo4jError
+
+        with self._lost(writing=True, rows=rows):
             self.ensure_schema()
 
             def unit(tx: Any) -> None:
                 def run(cypher: str, params: dict[str, Any]) -> list[list[Any]]:
                     return [list(r) for r in tx.run(cypher, params).values()]
 
-                work(run)
+                try:
+                    work(run)
+                except Neo4jError as exc:
+                    if getattr(exc, "code", None) in _OUT_OF_MEMORY:
+                        raise self._out_of_memory(exc, rows) from None
+                    raise
 
-            with self._driver.session(database=self._database) as session:
+            with self._session(read=False) as session:
                 session.execute_write(unit)
+                self._bookmarks = session.last_bookmarks()
+                self._wrote = True
+
+    def _out_of_memory(
+        self, exc: BaseException, rows: int | None, reading: bool = False
+    ) -> BackendError:
+        """One line for a transaction the server's memory limit stopped: which setting to
+        lower (ours), or which of the server's to raise."""
+        said = scrub(str(getattr(exc, "message", "") or _first_line(exc)), self.uri, *self._secrets)
+        if reading:
+            return BackendError(
+                f"Neo4j at {self.uri} ran out of transaction memory for an answer ({said}); "
+                "ask a narrower question, or raise the server's db.memory.transaction.total.max",
+                code="BPQL-S061",
+            )
+        rows = rows or self._rows
+        size = f"a write of {rows:,} rows" if rows else "a write"
+        smaller = max(1, min(rows or self.batch, self.batch) // 4)
+        return BackendError(
+            f"Neo4j at {self.uri} ran out of transaction memory for {size} ({said}); lower the "
+            f"batch size, e.g. `bpql load --batch-size {smaller}` (BPQL_BATCH_SIZE; now "
+            f"{self.batch:,} rows a transaction), or raise the server's "
+            "db.memory.transaction.total.max",
+            code="BPQL-S060",
+        )
+
+    def replace_graph(
+        self,
+        data: GraphData,
+        progress: Progress | None = None,
+        old: GraphData | None = None,
+        token: str | None = None,
+        expect: Expected | None = None,
+    ) -> Fingerprint:
+        """One transaction when what it writes fits in a batch (a reload after an edit, a
+        small enterprise); otherwise staged beside the live graph in bounded transactions
+        and switched in (bpql/backends/staging.py), so a load needs no more of the server's
+        memory than a batch does, and no reader sees it half done."""
+        data = distinct(data)
+        if old is not None:
+            size = change_size(old, data, self.batch)
+        else:
+            live = self.fingerprint()
+            size = data.size + sum(live["nodes"].values()) + sum(live["relationships"].values())
+        from bpql.backends.staging import clean, staged_replace
+
+        if size <= self.batch:
+            self._rows = size  # for the message if even that is too much for the server
+            try:
+                counted = super().replace_graph(data, progress, old, token, expect)
+            finally:
+                self._rows = None
+            clean(self, self.batch)  # graphs staged against the token this load replaced
+        else:
+            counted = staged_replace(self, data, progress, token or new_token(), expect, self.batch)
+        self._save_bookmarks()  # the next process's reads wait for this load
+        return counted
+
+    def prepare_load(self) -> None:
+        from bpql.backends.staging import recover
+
+        with self._lost(writing=True):
+            self.ensure_schema()
+        recover(self, self.batch)
+
+    def mid_switch(self, token: str | None) -> bool:
+        return token is not None and _SWITCHING in token
+
+    def settle(self) -> None:
+        from bpql.backends.staging import Status, settle
+
+        def status() -> Status:
+            _, rows = self.read(writes.switch_status(), {})
+            return Status(rows[0] if rows else None)
+
+        settle(self, status)
+
+    def load_token(self) -> str | None:
+        """The token, and the generation a switch is moving in if one is under way: a
+        reader whose token before and after differ reads again (`consistent`)."""
+        try:
+            _, rows = self.read(writes.switch_status(), {})
+        except BackendError:
+            raise
+        except Exception:  # a store without the node has no token
+            return None
+        if not rows:
+            return None
+        token, switching = rows[0][0], rows[0][1]
+        if switching is not None:
+            return f"{token}{_SWITCHING}{switching}"
+        return None if token is None else str(token)
+
+
+#: Aura Free's limits: nodes and relationships of a database
+AURA_FREE = {"nodes": 200_000, "relationships": 400_000}
+#: how near them `bpql stats` warns (a share of each limit)
+AURA_NEAR = 0.8
+
+
+def aura_warning(counts: dict[str, dict[str, int]]) -> str | None:
+    """One line when a store's graph is near Aura Free's limits (or past them), else None.
+    A load larger than a batch also stages its graph beside the live one for a while."""
+    totals = {part: sum(counts.get(part, {}).values()) for part in AURA_FREE}
+    if all(totals[part] < AURA_NEAR * limit for part, limit in AURA_FREE.items()):
+        return None
+    return (
+        f"{totals['nodes']:,} nodes and {totals['relationships']:,} relationships: near or "
+        f"past Aura Free's limits ({AURA_FREE['nodes']:,} nodes, "
+        f"{AURA_FREE['relationships']:,} relationships), and a large load stages a second "
+        "copy of what it changes beside the live graph; see docs/neo4j.md"
+    )
+
+
+def _expired(uri: str, said: str) -> BackendError:
+    """An access token the server no longer takes (Aura's single sign-on, a cluster's)."""
+    return BackendError(
+        f"the token for Neo4j at {uri} has expired ({said}); get a new one and set it in "
+        "NEO4J_PASSWORD",
+        code="BPQL-S062",
+    )
+
+
+def _no_routing(uri: str, said: str) -> BackendError:
+    """A neo4j:// URI whose server gave no usable routing table."""
+    return BackendError(
+        f"no route to a Neo4j server through {uri}: the routing table could not be fetched or "
+        f"none of its members answers ({said}); check the address, and that each member "
+        "advertises one this machine reaches (server.bolt.advertised_address)",
+        code="BPQL-S064",
+    )
 
 
 def _limited(cypher: str, left: float | None) -> Any:
@@ -279,8 +569,19 @@ def _limited(cypher: str, left: float | None) -> Any:
     return neo4j.Query(cypher, timeout=max(left, 0.001))
 
 
+#: a bookmark file larger than this is not one BPQL wrote
+MAX_BOOKMARK_BYTES = 64 * 1024
 #: the server's codes for a write in a READ transaction
 _WRITE_IN_READ = frozenset({"Neo.ClientError.Statement.AccessMode"})
+#: between the token and the generation a switch is moving in, in what `load_token` gives
+_SWITCHING = ">"
+#: the server's transaction memory limits (per transaction, and all transactions together)
+_OUT_OF_MEMORY = frozenset(
+    {
+        "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+        "Neo.TransientError.General.TransactionMemoryLimit",
+    }
+)
 #: a uniqueness constraint broken: two loads creating the same node at once
 _SAME_NODE_TWICE = "Neo.ClientError.Schema.ConstraintValidationFailed"
 

@@ -144,14 +144,17 @@ def lock_load_state() -> str:
 
 def count_all() -> str:
     """Nodes per label and relationships per type of the schema, as rows of (kind, name,
-    count) in one statement: a store's fingerprint (see `bpql.backends.base.fingerprint`)."""
+    count) in one statement: a store's fingerprint (see `bpql.backends.base.fingerprint`).
+    A relationship is counted from its labelled source (Neo4j's count store answers a type
+    with one label at once): a graph being staged or removed beside the live one has no
+    schema label, so its relationships are not counted."""
     parts = [
         f"MATCH (n:{kind.label}) RETURN 'nodes' AS kind, '{kind.label}' AS name, count(n) AS c"
         for kind in NODES.values()
     ]
     parts += [
-        f"MATCH ()-[r:{rel.type}]->() RETURN 'relationships' AS kind, '{rel.type}' AS name, "
-        "count(r) AS c"
+        f"MATCH (:{rel.src})-[r:{rel.type}]->() RETURN 'relationships' AS kind, "
+        f"'{rel.type}' AS name, count(r) AS c"
         for rel in RELS.values()
     ]
     return " UNION ALL ".join(parts)
@@ -165,3 +168,189 @@ def set_load_token() -> str:
 def load_token() -> str:
     """The token of the last load written, if any."""
     return f"MATCH (s:{LOAD_STATE}) WHERE s.id = 'load' RETURN s.token"
+
+
+# --- a load staged beside the live graph (Neo4j; bpql/backends/staging.py) -------------------
+#
+# A load too large for one transaction writes its graph under staging labels (one per schema
+# label, `BpqlStageStep`, no schema label, no lane label), tagged with its generation
+# (`bpql_load`), batch by batch; its relationships join staged nodes only. Every read matches
+# schema labels, and no relationship joins a staged node to a live one, so no read reaches
+# the staged graph. The switch then moves the live graph out (label `BpqlOld`) and the staged
+# one in, batch by batch, while the load-state node says a switch is under way (readers wait
+# for it, and a load killed there is finished by the next one); the old graph is then deleted
+# in batches.
+
+#: the label of a node of the graph being moved out, deleted batch by batch after the switch
+OLD = "BpqlOld"
+#: what a staging label starts with
+STAGE = "BpqlStage"
+#: the load-state node of a staged load (`BpqlLoad {id: 'stage-<generation>'}`) begins so
+STAGE_ENTRY = "stage-"
+
+
+def stage_label(label: str) -> str:
+    """The label a staged node of schema label `label` carries instead of it."""
+    return STAGE + _node(label).label
+
+
+def stage_indexes() -> list[str]:
+    """An index on each staging label's id: a staged relationship finds its ends by id."""
+    return [
+        f"CREATE INDEX bpql_stage_{kind.label.lower()} IF NOT EXISTS FOR "
+        f"(n:{stage_label(kind.label)}) ON (n.id)"
+        for kind in NODES.values()
+    ]
+
+
+def stage_nodes(label: str) -> str:
+    """Create one staged `label` node per map in `$rows`, of generation `$load`."""
+    return f"UNWIND $rows AS row CREATE (n:{stage_label(label)}) SET n = row, n.bpql_load = $load"
+
+
+def stage_relationships(type_: str) -> str:
+    """Create one `type_` relationship per `[s, d]` pair of ids in `$rows` between staged
+    nodes of generation `$load` (two index lookups, as `create_relationships`)."""
+    rel = _rel(type_)
+    return (
+        f"UNWIND $rows AS row MATCH (a:{stage_label(rel.src)} {{id: row[0]}}) "
+        f"WHERE a.bpql_load = $load MATCH (b:{stage_label(rel.dst)} {{id: row[1]}}) "
+        f"WHERE b.bpql_load = $load CREATE (a)-[:{rel.type}]->(b)"
+    )
+
+
+def count_staged() -> str:
+    """Staged nodes per label and relationships per type of generation `$load`, as rows of
+    (kind, name, count): the check before a switch."""
+    parts = [
+        f"MATCH (n:{stage_label(kind.label)}) WHERE n.bpql_load = $load "
+        f"RETURN 'nodes' AS kind, '{kind.label}' AS name, count(n) AS c"
+        for kind in NODES.values()
+    ]
+    parts += [
+        f"MATCH (a:{stage_label(rel.src)})-[r:{rel.type}]->() WHERE a.bpql_load = $load "
+        f"RETURN 'relationships' AS kind, '{rel.type}' AS name, count(r) AS c"
+        for rel in RELS.values()
+    ]
+    return " UNION ALL ".join(parts)
+
+
+def move_out(label: str) -> str:
+    """Up to `$limit` live `label` nodes moved out of every read (lane labels too): the
+    first half of a switch. Their relationships join them to each other only."""
+    kind = _node(label)
+    lanes = "".join(f":{lane.label}" for lane in LANES) if kind.label == "Step" else ""
+    return (
+        f"MATCH (n:{kind.label}) WITH n LIMIT $limit "
+        f"SET n:{OLD} REMOVE n:{kind.label}{lanes} RETURN count(n)"
+    )
+
+
+def move_in(label: str, lane: Lane | None = None, *, other_lanes: bool = False) -> str:
+    """Up to `$limit` staged `label` nodes of generation `$load` made live (a step with its
+    lane's label; `other_lanes`: the steps of no known lane): the second half of a switch."""
+    kind = _node(label)
+    where = "n.bpql_load = $load"
+    labels = kind.label
+    if lane is not None:
+        if lane not in LANES:
+            raise ValueError(f"not a lane of the schema: {lane!r}")
+        where += " AND n.lane = $lane"
+        labels += f":{lane.label}"
+    elif other_lanes:
+        where += " AND (n.lane IS NULL OR NOT n.lane IN $lanes)"
+    return (
+        f"MATCH (n:{stage_label(kind.label)}) WHERE {where} WITH n LIMIT $limit "
+        f"SET n:{labels} REMOVE n:{stage_label(kind.label)} REMOVE n.bpql_load RETURN count(n)"
+    )
+
+
+def drop_old_relationships() -> str:
+    """Up to `$limit` relationships of the graph moved out deleted (they join its nodes only,
+    so the outgoing ones are all of them)."""
+    return f"MATCH (:{OLD})-[r]->() WITH r LIMIT $limit DELETE r RETURN count(r)"
+
+
+def drop_old_nodes() -> str:
+    """Up to `$limit` nodes of the graph moved out deleted, once their relationships are."""
+    return f"MATCH (n:{OLD}) WITH n LIMIT $limit DETACH DELETE n RETURN count(n)"
+
+
+def drop_staged_relationships(label: str) -> str:
+    """Up to `$limit` relationships leaving staged `label` nodes of generation `$load`
+    deleted (a staged load that will never be switched in)."""
+    return (
+        f"MATCH (n:{stage_label(label)})-[r]->() WHERE n.bpql_load = $load "
+        "WITH r LIMIT $limit DELETE r RETURN count(r)"
+    )
+
+
+def drop_staged_nodes(label: str) -> str:
+    """Up to `$limit` staged `label` nodes of generation `$load` deleted."""
+    return (
+        f"MATCH (n:{stage_label(label)}) WHERE n.bpql_load = $load "
+        "WITH n LIMIT $limit DETACH DELETE n RETURN count(n)"
+    )
+
+
+def switch_status() -> str:
+    """The live token, the generation being switched in (null: none), the phase of that
+    switch, the token it will write, the milliseconds since its last batch, and the host and
+    process id of the load switching."""
+    return (
+        f"MATCH (s:{LOAD_STATE}) WHERE s.id = 'load' RETURN s.token, s.switching, s.phase, "
+        "s.next, timestamp() - s.beat, s.host, s.pid"
+    )
+
+
+def begin_switch() -> str:
+    """Say that generation `$load` is being switched in (phase `out`) by process `$pid` on
+    `$host` and will be token `$next`; readers wait from here until `end_switch`."""
+    return (
+        f"MERGE (s:{LOAD_STATE} {{id: 'load'}}) SET s.switching = $load, s.phase = 'out', "
+        "s.next = $next, s.beat = timestamp(), s.host = $host, s.pid = $pid"
+    )
+
+
+def switch_phase() -> str:
+    """The switch of `$load` moves on to phase `$phase` (and is alive: its beat)."""
+    return (
+        f"MATCH (s:{LOAD_STATE}) WHERE s.id = 'load' AND s.switching = $load "
+        "SET s.phase = $phase, s.beat = timestamp() RETURN count(s)"
+    )
+
+
+def end_switch() -> str:
+    """The switch of `$load` is done: its token is the store's, and readers go on."""
+    return (
+        f"MATCH (s:{LOAD_STATE}) WHERE s.id = 'load' AND s.switching = $load "
+        "SET s.token = s.next REMOVE s.switching, s.phase, s.next, s.beat, s.host, s.pid "
+        "RETURN s.token"
+    )
+
+
+def register_stage() -> str:
+    """A staged load's own entry: its generation, the token it expects to replace (`''` for
+    none: a load whose expected token is no longer the store's can never switch in), and the
+    host and process id of the load (`$host`, `$pid`; null if unknown): a load that died
+    there leaves a graph the next load on that host removes."""
+    return (
+        f"CREATE (:{LOAD_STATE} {{id: '{STAGE_ENTRY}' + $load, stage: $load, expect: $expect, "
+        "host: $host, pid: $pid})"
+    )
+
+
+def forget_stage() -> str:
+    """A staged load's entry removed (switched in, or its staged graph deleted)."""
+    return f"MATCH (s:{LOAD_STATE}) WHERE s.id = '{STAGE_ENTRY}' + $load DELETE s"
+
+
+def staged_loads() -> str:
+    """Every staged load's entry: (generation, whether it can no longer switch in: the token
+    it expects is not the store's, as another load switched in since; host; process id)."""
+    return (
+        f"OPTIONAL MATCH (live:{LOAD_STATE}) WHERE live.id = 'load' "
+        f"WITH coalesce(live.token, '') AS token "
+        f"MATCH (s:{LOAD_STATE}) WHERE s.id STARTS WITH '{STAGE_ENTRY}' "
+        "RETURN s.stage, s.expect <> token, s.host, s.pid"
+    )

@@ -126,9 +126,20 @@ class Neo4jServer:
 
     user = "neo4j"
 
-    def __init__(self, lib: Path | None = None, keep: bool = False) -> None:
+    def __init__(
+        self,
+        lib: Path | None = None,
+        keep: bool = False,
+        settings: dict[str, str] | None = None,
+        heap: str = "1g",
+    ) -> None:
         self.lib = lib or ensure_distribution()
         self.keep = keep
+        #: neo4j.conf lines added to (or replacing) the defaults, e.g. a transaction memory
+        #: limit (`db.memory.transaction.total.max`) for the tests of loads within it
+        self.settings = dict(settings or {})
+        #: the JVM's maximum heap (Neo4j's default install: 1 GB... of a machine's memory)
+        self.heap = heap
         self.home = Path(tempfile.mkdtemp(prefix="bpql-neo4j-"))
         self.port = free_port()
         self.password = new_password()
@@ -153,28 +164,29 @@ class Neo4jServer:
     def _configure(self) -> None:
         for sub in ("conf", "data", "logs", "run", "plugins", "import"):
             (self.home / sub).mkdir(exist_ok=True)
+        conf = {
+            "server.default_listen_address": "127.0.0.1",
+            "server.default_advertised_address": "127.0.0.1",
+            "server.bolt.listen_address": f"127.0.0.1:{self.port}",
+            # a routing table of one for `neo4j://` URIs: this server, as advertised
+            "server.bolt.advertised_address": f"127.0.0.1:{self.port}",
+            "server.http.enabled": "false",
+            "server.https.enabled": "false",
+            "dbms.security.auth_enabled": "true",
+            # the tests of wrong credentials must not lock the right ones out (three
+            # failures in a row lock a user for 5 s by default)
+            "dbms.security.auth_max_failed_attempts": "0",
+            "server.memory.heap.initial_size": "512m",
+            "server.memory.heap.max_size": self.heap,
+            "server.memory.pagecache.size": "256m",
+            "dbms.usage_report.enabled": "false",
+            "server.directories.data": str(self.home / "data"),
+            "server.directories.logs": str(self.home / "logs"),
+            "server.directories.run": str(self.home / "run"),
+            **self.settings,
+        }
         (self.home / "conf" / "neo4j.conf").write_text(
-            "\n".join(
-                [
-                    "server.default_listen_address=127.0.0.1",
-                    "server.default_advertised_address=127.0.0.1",
-                    f"server.bolt.listen_address=127.0.0.1:{self.port}",
-                    "server.http.enabled=false",
-                    "server.https.enabled=false",
-                    "dbms.security.auth_enabled=true",
-                    # the tests of wrong credentials must not lock the right ones out (three
-                    # failures in a row lock a user for 5 s by default)
-                    "dbms.security.auth_max_failed_attempts=0",
-                    "server.memory.heap.initial_size=512m",
-                    "server.memory.heap.max_size=1g",
-                    "server.memory.pagecache.size=256m",
-                    "dbms.usage_report.enabled=false",
-                    f"server.directories.data={self.home / 'data'}",
-                    f"server.directories.logs={self.home / 'logs'}",
-                    f"server.directories.run={self.home / 'run'}",
-                    "",
-                ]
-            )
+            "".join(f"{key}={value}\n" for key, value in conf.items())
         )
         proc = subprocess.run(
             [
@@ -205,7 +217,7 @@ class Neo4jServer:
             [
                 self._java(),
                 "-Xms512m",
-                "-Xmx1g",
+                f"-Xmx{self.heap}",
                 *JVM_FLAGS,
                 "-cp",
                 f"{self.lib}/*",
@@ -292,12 +304,21 @@ class Neo4jServer:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bpql.testing.neo4j_server")
     parser.add_argument("command", choices=["fetch", "run"])
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a neo4j.conf setting, e.g. db.memory.transaction.total.max=200m",
+    )
+    parser.add_argument("--heap", default="1g", help="the JVM's maximum heap (default 1g)")
     args = parser.parse_args(argv)
+    settings = dict(item.partition("=")[::2] for item in args.set)
     try:
         if args.command == "fetch":
             print(ensure_distribution())
             return 0
-        server = Neo4jServer().start()
+        server = Neo4jServer(settings=settings, heap=args.heap).start()
     except Neo4jServerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
