@@ -586,7 +586,7 @@ def _impact_graph(query: ir.ImpactIR, rows: dict[str, Rows]) -> Graph:
     graph = graph_of_rows(rows, [n for n in part_names(rows) if n not in chains])
     for route in IMPACT_ROUTES[query.source.label]:
         rule = route.rule
-        if not rule.far:
+        if rule.chain_at is None:
             continue
         rel, label = near_link(rule)
         links = [

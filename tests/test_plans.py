@@ -16,7 +16,7 @@ from bpql import ir
 from bpql.compiler import GraphCatalog, compile_text, resolve_text
 from bpql.engine import SHAPERS
 from bpql.errors import QueryError
-from bpql.language import IMPACT_ROUTES, STEP_RELATIONS
+from bpql.language import DERIVED, IMPACT_ROUTES, STEP_ANCHOR, STEP_RELATIONS
 from bpql.model.validate import validate_paths
 from bpql.present import PRESENTERS
 from bpql.render import DIALECTS
@@ -120,14 +120,29 @@ def test_a_chained_relation_finds_its_far_end_once(catalog: GraphCatalog, dialec
 
 
 def test_a_split_rule_is_its_pattern_cut_in_two() -> None:
-    """`near` + `far` of a chained rule walk exactly its pattern, meeting at `{y}`."""
+    """`near` + `far` of a chained rule walk exactly its pattern, meeting at `y`, where the
+    chain (a hop of the query's bound) starts."""
     rules = [*STEP_RELATIONS, *(r.rule for routes in IMPACT_ROUTES.values() for r in routes)]
-    split = [r for r in rules if r.far]
+    split = [r for r in rules if r.chain_at is not None]
     assert {r.relation for r in split} == {"depends_on", "uses_owned"}
     for r in split:
-        near, far = r.near.removesuffix("({y}:System)"), r.far.removeprefix("({y}:System)")
-        assert (near, far) != (r.near, r.far)
-        assert near + "(:System)" + far == r.pattern
+        near, far = r.near, r.far
+        assert near.hops + far.hops == r.pattern.hops
+        assert near.nodes[-1] == far.nodes[0] and near.nodes[-1].var == "y"
+        assert far.hops[0].high is None  # the chain starts where the pattern is cut
+        assert near.cypher() == "(s)-[:USES]->(y:System)"
+    assert not any(r.bounded for r in rules if r.chain_at is None)
+
+
+def test_patterns_are_paths_rendered_to_cypher() -> None:
+    """A rule's pattern renders itself, placeholders named and the bound given."""
+    rule = next(r for r in STEP_RELATIONS if r.relation == "depends_on")
+    assert rule.pattern.cypher(3, s="s:Step {id: s_id}") == (
+        "(s:Step {id: s_id})-[:USES]->(:System)-[:DEPENDS_ON*0..3]->(t:System)"
+    )
+    assert rule.far.fixed_hops == 0 and rule.pattern.fixed_hops == 1
+    assert STEP_ANCHOR["Role"].has("bp") and not STEP_ANCHOR["Blueprint"].has("bp")
+    assert DERIVED["Step"]["departments"].type() == "STRING"
 
 
 def test_impact_routes_are_rules_of_the_language() -> None:

@@ -8,7 +8,6 @@ variable-length patterns, which Cypher does not accept as parameters.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, ClassVar
@@ -26,6 +25,7 @@ from bpql.language import (
     UNSCOPED,
     RelationRule,
 )
+from bpql.paths import Path
 from bpql.schema import NODES
 
 Renderer = Callable[[Any, Any], list[ir.Statement]]
@@ -56,19 +56,6 @@ _RESERVED = {
 def q(name: str) -> str:
     """Quote an identifier that Cypher would read as a keyword."""
     return f"`{name}`" if name.lower() in _RESERVED else name
-
-
-def fmt(pattern: str, **names: str | int) -> str:
-    defaults: dict[str, str | int] = {
-        "n": "n",
-        "s": "s",
-        "t": "t",
-        "x": "x",
-        "y": "y",
-        "bp": "bp",
-        "k": 1,
-    }
-    return pattern.format(**{**defaults, **names})
 
 
 class Dialect:
@@ -146,13 +133,13 @@ class Dialect:
             self._matches[r] = name
             t = self.param(r.target.id)
             if r.direct:
-                pattern = fmt(r.rule.pattern, n=f"n:{label}", s=f"n:{label}", t="t", k=r.within)
+                pattern = r.rule.pattern.cypher(r.within, n=f"n:{label}", s=f"n:{label}")
                 cypher = f"MATCH {pattern} WHERE t.id = {t}"
             else:
-                anchor = fmt(STEP_ANCHOR[label], n=f"n:{label}", s="s", bp="b")
-                pattern = fmt(r.rule.pattern, s="s", t="t", k=r.within)
+                anchor = STEP_ANCHOR[label].cypher(n=f"n:{label}", bp="b")
+                pattern = r.rule.pattern.cypher(r.within)
                 cypher = f"{self.match_both(anchor, pattern)} WHERE t.id = {t}"
-                if query.scenario is not None and "{bp}" in STEP_ANCHOR[label]:
+                if query.scenario is not None and STEP_ANCHOR[label].has("bp"):
                     cypher += f" AND b.scenario = {self.param(query.scenario, 'scenario')}"
             out.append(self.statement(name, f"{cypher} RETURN DISTINCT n.id AS id"))
         return out
@@ -162,11 +149,11 @@ class Dialect:
         the chain starts and from which it reaches the target, found once for the query."""
         out = []
         for r in _rels(cond):
-            if not r.rule.far or r in self._chains:
+            if r.rule.chain_at is None or r in self._chains:
                 continue
             name = f"reach{len(self._chains) + 1}"
             self._chains[r] = name
-            far = fmt(r.rule.far, y="y", t="t", k=r.within)
+            far = r.rule.far.cypher(r.within)
             out.append(
                 self.statement(
                     name,
@@ -206,7 +193,9 @@ class Dialect:
             return by_id
         bp = self.var("b")
         p = self.param(scenario, "scenario")
-        return f"EXISTS {{ MATCH {fmt(SCOPE[label], bp=bp)} WHERE {bp}.scenario = {p} }}"
+        scope = SCOPE[label]
+        assert scope is not None
+        return f"EXISTS {{ MATCH {scope.cypher(bp=bp)} WHERE {bp}.scenario = {p} }}"
 
     def find_plan(self, query: ir.FindIR) -> list[ir.Statement]:
         label = query.entity.label
@@ -232,7 +221,7 @@ class Dialect:
             filt = ""
             if d.scoped and query.scenario is not None:
                 filt = f" WHERE {bp}.scenario = {self.param(query.scenario, 'scenario')}"
-            lines.append(f"OPTIONAL MATCH {fmt(d.pattern, x=x, bp=bp)}{filt}")
+            lines.append(f"OPTIONAL MATCH {d.pattern.cypher(x=x, bp=bp)}{filt}")
             expr = f"{x}.{q(d.prop)}"
             expr = f"collect(DISTINCT {expr})" if d.many else expr
             lines.append(f"WITH {', '.join(carried)}, {expr} AS {_alias(f)}")
@@ -276,7 +265,7 @@ class Dialect:
             or query.group_by is not None
             or cond_late
             or (order is not None and order.derived is not None)
-            or any(pattern for pattern, _ in TIME_ORDER.get(query.entity.label, ()))
+            or any(pattern is not None for pattern, _ in TIME_ORDER.get(query.entity.label, ()))
         ):
             return
         keys = [_nulls_last(f"n.{q(prop)}") for _, prop in TIME_ORDER.get(query.entity.label, ())]
@@ -291,11 +280,11 @@ class Dialect:
         """Read the keys of `TIME_ORDER` (matching what they need): (alias, expression)."""
         keys: list[tuple[str, str]] = []
         for i, (pattern, prop) in enumerate(TIME_ORDER.get(label, ())):
-            if not pattern:
+            if pattern is None:
                 keys.append((f"_t{i}", f"n.{q(prop)}"))
                 continue
             x = self.var("x")
-            lines.append(f"OPTIONAL MATCH {fmt(pattern, x=x)}")
+            lines.append(f"OPTIONAL MATCH {pattern.cypher(x=x)}")
             lines.append(f"WITH {', '.join(carried)}, {x}.{q(prop)} AS _t{i}")
             carried.append(f"_t{i}")
             keys.append((f"_t{i}", f"_t{i}"))
@@ -350,21 +339,21 @@ class Dialect:
         t = self.var("t")
         if r.direct and r in self._chains:  # a step's own chained relation
             y = self.var("y")
-            near = fmt(r.rule.near, s="n", y=y)
+            near = r.rule.near.cypher(s="n", y=y)
             return f"EXISTS {{ MATCH {near} WHERE {y}.id IN ${self._chains[r]} }}"
         if r.direct:
-            pattern = fmt(r.rule.pattern, n="n", s="n", t=t, k=r.within)
+            pattern = r.rule.pattern.cypher(r.within, n="n", s="n", t=t)
             return f"EXISTS {{ MATCH {pattern} WHERE {t}.id = {self.param(r.target.id)} }}"
         s, bp = self.var("s"), self.var("b")
-        anchor = fmt(STEP_ANCHOR[query.entity.label], n="n", s=s, bp=bp)
+        anchor = STEP_ANCHOR[query.entity.label].cypher(n="n", s=s, bp=bp)
         if r in self._chains:  # the chain's far end was found once, before this statement
             y = self.var("y")
-            pattern = fmt(r.rule.near, s=s, y=y)
+            pattern = r.rule.near.cypher(s=s, y=y)
             where = f"{y}.id IN ${self._chains[r]}"
         else:
-            pattern = fmt(r.rule.pattern, s=s, t=t, k=r.within)
+            pattern = r.rule.pattern.cypher(r.within, s=s, t=t)
             where = f"{t}.id = {self.param(r.target.id)}"
-        if query.scenario is not None and "{bp}" in STEP_ANCHOR[query.entity.label]:
+        if query.scenario is not None and STEP_ANCHOR[query.entity.label].has("bp"):
             where += f" AND {bp}.scenario = {self.param(query.scenario, 'scenario')}"
         return f"EXISTS {{ {self.match_both(anchor, pattern)} WHERE {where} }}"
 
@@ -404,11 +393,11 @@ class Dialect:
         if query.scenario is not None:
             scen = " AND b.scenario = $scenario"
         for r in routes:
-            if r.far:
-                far = fmt(r.far, y="y", t="t", k=query.within)
+            if r.chain_at is not None:
+                far = r.far.cypher(query.within)
                 self.param(src.id, "source")
                 # the dependency hops of the shortest chain from each system to the source
-                fixed = r.far.count("[:") - 1
+                fixed = r.far.fixed_hops
                 out.append(
                     self.statement(
                         f"reach.{r.relation}",
@@ -418,7 +407,7 @@ class Dialect:
                 )
                 if query.scenario is not None:
                     self.param(query.scenario, "scenario")
-                near = fmt(r.near, s="s:Step", y="y")
+                near = r.near.cypher(s="s:Step")
                 out.append(
                     self.statement(
                         f"route.{r.relation}",
@@ -432,8 +421,8 @@ class Dialect:
             self.param(src.id, "source")
             if query.scenario is not None:
                 self.param(query.scenario, "scenario")
-            pattern, via = via_pattern(r)
-            pattern = fmt(pattern, s="s:Step", t="t", k=query.within)
+            path, via = via_pattern(r)
+            pattern = path.cypher(query.within, s="s:Step")
             out.append(
                 self.statement(
                     f"route.{r.relation}",
@@ -487,18 +476,18 @@ class Dialect:
         steps = {"steps": (*direct, "graph.supported")}
         for r in routes:
             self.param(src.id, "source")
-            if r.far:
+            if r.chain_at is not None:
                 # the chains from the systems the steps use; the engine keeps those of the
                 # systems a reached step uses
                 out.append(
                     self.statement(
                         f"graph.chain.{r.relation}",
-                        f"MATCH p = {fmt(r.far, y='y', t='t', k=query.within)} "
+                        f"MATCH p = {r.far.cypher(query.within)} "
                         "WHERE t.id = $source RETURN y.id AS via, p",
                     )
                 )
                 continue
-            pattern = fmt(r.pattern, s="s:Step {id: s_id}", t="t", k=query.within)
+            pattern = r.pattern.cypher(query.within, s="s:Step {id: s_id}")
             out.append(
                 self.statement(
                     f"graph.route.{r.relation}",
@@ -830,22 +819,21 @@ def link(a: str, a_label: str, rel: str, b: str, b_label: str) -> str:
     return f"'{a_label}:' + {a}.id AS source, '{rel}' AS type, '{b_label}:' + {b}.id AS target"
 
 
-def via_pattern(rule: RelationRule) -> tuple[str, str]:
-    """A one-piece rule's pattern with its first hop's node named (`{v}`, unless it is the
+def via_pattern(rule: RelationRule) -> tuple[Path, str]:
+    """A one-piece rule's pattern with its first hop's node named (`v`, unless it is the
     target), and that node's variable: what a step reaches the target through."""
-    found = re.match(r"\(\{s\}\)-\[:\w+\]->\((\{t\})?:(\w+)\)", rule.pattern)
-    assert found is not None, rule.pattern
-    if found[1]:
+    first = rule.pattern.nodes[1]
+    if first.var == "t":
         return rule.pattern, "t"
-    head = found[0].replace(f"(:{found[2]})", f"({{v}}:{found[2]})")
-    return head.replace("{v}", "v") + rule.pattern[found.end() :], "v"
+    return rule.pattern.named(1, "v"), "v"
 
 
 def near_link(rule: RelationRule) -> tuple[str, str]:
     """The relationship type and end label of a chained rule's one-hop `near` part."""
-    found = re.fullmatch(r"\(\{s\}\)-\[:(\w+)\]->\(\{y\}:(\w+)\)", rule.near)
-    assert found is not None, rule.near
-    return found[1], found[2]
+    near = rule.near
+    label = near.nodes[-1].label
+    assert len(near.hops) == 1 and label is not None, near
+    return near.hops[0].type, label
 
 
 #: a set of steps by id, as a join on the primary key: `s.id IN $steps` tests the whole list
