@@ -91,22 +91,20 @@ BY_STEPS = {
 def whatif_by_steps(client: Any, query: str) -> Any:
     """The what-if plan run statement by statement as the engine does, its three blueprint
     parts matched through step ids instead, then shaped the same way."""
-    from bpql.whatif import shape_whatif
+    from bpql.plan import Answer
+    from bpql.statements import spec_of
 
     engine = client.engine
     (prepared,) = engine.prepare(query)
     plan = engine.compile(prepared.query)
-    out: dict[str, Any] = {}
+    out = Answer(plan)
     for st in plan.statements:
         if st.name in BY_STEPS:
-            steps = sorted({r[0] for r in out["steps"][1]})
-            out[st.name] = client.backend.read(BY_STEPS[st.name], {"steps": steps})
+            steps = sorted(set(out["steps"].column("id")))
+            out.put(st.name, client.backend.read(BY_STEPS[st.name], {"steps": steps})[1])
             continue
-        params = dict(st.params)
-        for param in st.inputs:
-            params[param] = st.input_values(param, out)
-        out[st.name] = client.backend.read(st.cypher, params)
-    return shape_whatif(prepared.query, out)
+        out.put(st.name, st.run(client.backend.read, out))
+    return spec_of(prepared.query).shape(prepared.query, out)
 
 
 def main() -> None:

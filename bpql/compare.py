@@ -21,7 +21,7 @@ from bpql.durations import Duration
 from bpql.errors import BpqlError
 from bpql.graphdata import GraphData
 from bpql.ids import parse_blueprint_id
-from bpql.result import Graph, GraphNode, Result, Table
+from bpql.result import Graph, GraphNode, Kind, Result, Table
 from bpql.safe import terminal_text
 from bpql.schema import LANE_BY_KEY, LINES, VISIBLE_LANES
 from bpql.words import counted
@@ -792,7 +792,7 @@ def as_result(comparison: Comparison, title: str = "") -> DiffResult:
             props = {"name": c.after.name, "diff": "changed"}
             graph.add_node(GraphNode("Step", c.after.id, ("Step",), props))
     return DiffResult(
-        "diff",
+        Kind.DIFF,
         table=Table(["before", "after", "figure", "before_value", "after_value"], rows),
         graph=graph,
         title=title

@@ -14,15 +14,17 @@ import pytest
 
 from bpql import ir
 from bpql.compiler import GraphCatalog, compile_text, resolve_text
-from bpql.engine import SHAPERS
 from bpql.errors import QueryError
 from bpql.language import DERIVED, IMPACT_ROUTES, STEP_ANCHOR, STEP_RELATIONS
 from bpql.model.validate import validate_paths
+from bpql.plan import Plan, Source, Statement, Step
 from bpql.present import PRESENTERS
 from bpql.render import DIALECTS
-from bpql.render.base import CONDITIONS as RENDER_CONDITIONS
-from bpql.render.base import Dialect, Renderer
+from bpql.render.base import Dialect, PlanFn
 from bpql.resolve import CONDITIONS, STATEMENTS
+from bpql.statements import STATEMENTS as SPECS
+from bpql.statements import plan_of
+from bpql.statements.find import CONDITIONS as RENDER_CONDITIONS
 from bpql.syntax import ast
 from bpql.viz.page import VIEWS
 
@@ -53,11 +55,15 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
     ]
     assert names[: len(answer)] == answer
     st = {s.name: s for s in plan.statements}
-    assert st["route.uses_owned"].inputs == {"reach": ("reach.uses_owned",)}
+    assert st["route.uses_owned"].inputs == {"reach": (Source("reach.uses_owned", "id"),)}
     assert "DEPENDS_ON" not in st["route.uses_owned"].cypher
-    reached = ("route.performed_by#blueprint", "route.uses_owned#blueprint")
+    reached = (
+        Source("route.performed_by", "blueprint"),
+        Source("route.uses_owned", "blueprint"),
+    )
     assert st["supports"].inputs == st["facts"].inputs == {"blueprints": reached}
-    assert st["graph.supported"].inputs == {"direct": ("route.performed_by", "route.uses_owned")}
+    direct = (Source("route.performed_by", "id"), Source("route.uses_owned", "id"))
+    assert st["graph.supported"].inputs == {"direct": direct}
     # then the drawing, which the engine fetches only when the answer is drawn
     assert not any(st[n].draws for n in answer)
     assert all(s.draws for s in plan.statements[len(answer) :])
@@ -65,19 +71,20 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
     wired_by_name(plan)
 
 
-def wired_by_name(plan: ir.Plan) -> None:
-    """Each input and each `without` names earlier statements only, and names are unique."""
+def wired_by_name(plan: Plan) -> None:
+    """Each input and each `without` names a declared column of an earlier step, and names
+    are unique (what `Plan` checks when it is built; built again here to be sure)."""
     names = [s.name for s in plan.statements]
-    seen: set[str] = set()
+    columns: dict[str, tuple[str, ...]] = {}
     for st in plan.statements:
-        for param, sources in st.inputs.items():
+        for param, sources in [*st.inputs.items(), *st.without.items()]:
             assert f"${param}" in st.cypher
-            # only earlier statements (or a column of one: `statement#column`)
-            assert {ir.source_name(s) for s in sources} <= seen, (st.name, sources)
-            assert set(st.without.get(param, ())) <= seen, (st.name, param)
+            for source in sources:
+                assert source.column in columns[source.statement], (st.name, source)
         assert set(st.without) <= set(st.inputs), st.name
-        seen.add(st.name)
+        columns[st.name] = st.columns
     assert len(names) == len(set(names))
+    Plan(plan.dialect, plan.kind, list(plan.statements))
 
 
 def test_show_is_a_breadth_first_plan(catalog: GraphCatalog) -> None:
@@ -88,10 +95,13 @@ def test_show_is_a_breadth_first_plan(catalog: GraphCatalog) -> None:
     names = [s.name for s in plan.statements]
     assert names == [f"level{d}" for d in range(5)] + ["nodes", "edges.out", "edges.in"]
     st = {s.name: s for s in plan.statements}
-    assert st["level3"].inputs == {"frontier": ("level2",)}
-    assert st["level3"].without == {"frontier": ("level0", "level1")}
-    assert st["nodes"].inputs == {"nodes": tuple(f"level{d}" for d in range(5))}
-    assert st["edges.out"].inputs == {"inner": tuple(f"level{d}" for d in range(4))}
+    assert all(isinstance(s, Statement) for s in plan.statements)
+    level = [Source(f"level{d}", "key") for d in range(5)]
+    assert st["level3"].inputs == {"frontier": (level[2],)}
+    assert st["level3"].without == {"frontier": (level[0], level[1])}
+    assert st["nodes"].inputs == {"nodes": tuple(level)}
+    assert st["edges.out"].inputs == {"inner": tuple(level[:4])}
+    assert st["level3"].columns == ("key", "depth")
     assert not any(re.search(r"-\[[^\]]*\*", s.cypher) for s in plan.statements)
     wired_by_name(plan)
 
@@ -115,7 +125,7 @@ def test_a_chained_relation_finds_its_far_end_once(catalog: GraphCatalog, dialec
     first, rows = plan.statements
     assert (first.name, rows.name) == ("reach1", "rows")
     assert "DEPENDS_ON*0..5" in first.cypher and "DEPENDS_ON" not in rows.cypher
-    assert rows.inputs == {"reach1": ("reach1",)}
+    assert rows.inputs == {"reach1": (Source("reach1", "id"),)}
     wired_by_name(plan)
 
 
@@ -157,23 +167,25 @@ def test_a_dialect_without_a_renderer_is_a_user_error(catalog: GraphCatalog) -> 
     (query,) = resolve_text('path from step "claims.submit-claim" to system "mainframe"', catalog)
     assert isinstance(query, ir.PathIR)
     with pytest.raises(QueryError) as err:
-        Dialect().compile(query)  # the shared base renders no shortest paths
+        plan_of(query, Dialect())  # the shared base has no shortest paths
     assert err.value.code == "BPQL-Q101"
     assert "`path` statements cannot run on Cypher" in err.value.message
 
 
-def test_transforms_replace_a_renderer(catalog: GraphCatalog) -> None:
-    def no_show(self: Dialect, query: ir.ShowIR) -> list[ir.Statement]:
-        return [ir.Statement("graph", "RETURN 1")]
+def test_transforms_replace_a_plan(catalog: GraphCatalog) -> None:
+    def no_show(d: Dialect, query: ir.ShowIR) -> list[Step]:
+        return [d.statement("graph", "UNWIND [1] AS one", [("one", "one")])]
 
     class Tiny(Dialect):
         name = "tiny"
-        TRANSFORMS: typing.ClassVar[dict[str, Renderer]] = {"show": no_show}
+        TRANSFORMS: typing.ClassVar[dict[type, PlanFn]] = {ir.ShowIR: no_show}
 
     (query,) = resolve_text('show system "crm"', catalog)
     assert isinstance(query, ir.ShowIR)
-    assert Tiny().compile(query).statements[0].cypher == "RETURN 1"
-    assert "find" in Tiny.RENDERERS and "path" not in Tiny.RENDERERS
+    assert plan_of(query, Tiny()).statements[0].cypher == "UNWIND [1] AS one\nRETURN one"
+    (found,) = resolve_text('find systems where depends on system "mainframe"', catalog)
+    assert isinstance(found, ir.FindIR)
+    assert plan_of(found, Tiny()).statements[-1].name == "rows"
 
 
 @pytest.mark.parametrize(
@@ -197,10 +209,8 @@ def test_every_kind_has_a_handler_in_every_table() -> None:
     assert set(STATEMENTS) == statements
     assert set(CONDITIONS) == set(typing.get_args(ast.Cond))
     assert set(RENDER_CONDITIONS) == set(typing.get_args(ir.Cond))
-    kinds = {t.kind for t in typing.get_args(ir.QueryIR)}
-    assert set(SHAPERS) == kinds
-    for d in DIALECTS.values():
-        assert set(d.RENDERERS) >= kinds, d.name
+    # every IR class has a statement module; the IR's own union is the table's keys
+    assert set(SPECS) == set(typing.get_args(ir.QueryIR))
     # every result kind the engine makes can be shown on a terminal and, with a graph, drawn
     redesign = {"diff", "whatif"}  # bpql diff results and what-if answers
     observed = {"observed"}  # a blueprint answer with what bpql observe wrote (viz/observed.py)

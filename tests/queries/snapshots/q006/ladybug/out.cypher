@@ -1,5 +1,6 @@
 // ladybug, statement 1 of 18: source
-MATCH (n:Department) WHERE n.id = $source RETURN n
+MATCH (n:Department) WHERE n.id = $source
+RETURN n
 // params: {"source": "billing"}
 
 // ladybug, statement 2 of 18: route.performed_by
@@ -10,7 +11,8 @@ RETURN s.id AS id, collect(DISTINCT v.id) AS vias, b.id AS blueprint
 
 // ladybug, statement 3 of 18: reach.uses_owned
 MATCH p = (y:System)-[:DEPENDS_ON*0..5]->(:System)-[:OWNED_BY]->(t:Department) WHERE t.id = $source
-RETURN y.id AS id, min(length(p)) - 1 AS hops ORDER BY id
+RETURN y.id AS id, min(length(p)) - 1 AS hops
+ORDER BY id
 // params: {"source": "billing"}
 
 // ladybug, statement 4 of 18: route.uses_owned
@@ -19,14 +21,14 @@ MATCH (b:Blueprint)-[:HAS_STEP]->(s), (s:Step)-[:USES]->(y:System)
 WHERE y.id = y_id AND b.scenario = $scenario
 RETURN s.id AS id, collect(y.id) AS vias, b.id AS blueprint
 // params: {"scenario": "as-is"}
-// $reach <- reach.uses_owned
+// $reach <- reach.uses_owned.id
 
 // ladybug, statement 5 of 18: supports
 UNWIND $blueprints AS b_id
 MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(a:Step)-[:SUPPORTS]->(c:Step)
 RETURN a.id AS lower, c.id AS higher
 // params: {}
-// $blueprints <- route.performed_by#blueprint + route.uses_owned#blueprint
+// $blueprints <- route.performed_by.blueprint + route.uses_owned.blueprint
 
 // ladybug, statement 6 of 18: facts
 UNWIND $blueprints AS b_id
@@ -36,10 +38,11 @@ OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint)
 OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)
 RETURN s.id AS step, s.lane AS lane, tp.name AS touchpoint, tp.channel AS channel, f.id AS failpoint, f.rpn AS rpn, ph.`order` AS phase_order, s.seq AS seq, b.id AS blueprint
 // params: {}
-// $blueprints <- route.performed_by#blueprint + route.uses_owned#blueprint
+// $blueprints <- route.performed_by.blueprint + route.uses_owned.blueprint
 
 // ladybug, statement 7 of 18: services
-MATCH (sv:Service) RETURN sv.id AS id, sv.name AS name
+MATCH (sv:Service)
+RETURN sv.id AS id, sv.name AS name
 // params: {}
 
 // ladybug, statement 8 of 18: graph.supported
@@ -47,57 +50,67 @@ UNWIND $direct AS d_id
 MATCH (d:Step {id: d_id})-[:SUPPORTS*1..6]->(u:Step)
 RETURN DISTINCT u.id AS id
 // params: {}
-// $direct <- route.performed_by + route.uses_owned
+// $direct <- route.performed_by.id + route.uses_owned.id
 
 // ladybug, statement 9 of 18: graph.route.performed_by
-UNWIND $direct AS s_id MATCH p = (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(t:Department) WHERE t.id = $source RETURN p
+UNWIND $direct AS s_id MATCH p = (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(t:Department) WHERE t.id = $source
+RETURN p
 // params: {"source": "billing"}
-// $direct <- route.performed_by
+// $direct <- route.performed_by.id
 
 // ladybug, statement 10 of 18: graph.chain.uses_owned
-MATCH p = (y:System)-[:DEPENDS_ON*0..5]->(:System)-[:OWNED_BY]->(t:Department) WHERE t.id = $source RETURN y.id AS via, p
+MATCH p = (y:System)-[:DEPENDS_ON*0..5]->(:System)-[:OWNED_BY]->(t:Department) WHERE t.id = $source
+RETURN y.id AS via, p
 // params: {"source": "billing"}
 
 // ladybug, statement 11 of 18: graph.departments
 UNWIND $steps AS s_id
 MATCH (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department)
-RETURN DISTINCT s.id AS step, d.name AS department ORDER BY step, department
+RETURN DISTINCT s.id AS step, d.name AS department
+ORDER BY step, department
 // params: {}
-// $steps <- route.performed_by + route.uses_owned + graph.supported
+// $steps <- route.performed_by.id + route.uses_owned.id + graph.supported.id
 
 // ladybug, statement 12 of 18: graph.steps
-UNWIND $steps AS s_id MATCH (s:Step {id: s_id}) RETURN s
+UNWIND $steps AS s_id MATCH (s:Step {id: s_id})
+RETURN s
 // params: {}
-// $steps <- route.performed_by + route.uses_owned + graph.supported
+// $steps <- route.performed_by.id + route.uses_owned.id + graph.supported.id
 
 // ladybug, statement 13 of 18: links.supports
-UNWIND $steps AS s_id MATCH (a:Step {id: s_id})-[:SUPPORTS]->(c:Step) RETURN 'Step:' + a.id AS source, 'SUPPORTS' AS type, 'Step:' + c.id AS target
+UNWIND $steps AS s_id MATCH (a:Step {id: s_id})-[:SUPPORTS]->(c:Step)
+RETURN 'Step:' + a.id AS source, 'SUPPORTS' AS type, 'Step:' + c.id AS target
 // params: {}
-// $steps <- route.performed_by + route.uses_owned + graph.supported
+// $steps <- route.performed_by.id + route.uses_owned.id + graph.supported.id
 
 // ladybug, statement 14 of 18: graph.services
 UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
-WITH DISTINCT b MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b) RETURN p
+WITH DISTINCT b MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b)
+RETURN p
 // params: {}
-// $steps <- route.performed_by + route.uses_owned + graph.supported
+// $steps <- route.performed_by.id + route.uses_owned.id + graph.supported.id
 
 // ladybug, statement 15 of 18: links.has_step
-UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id}) RETURN 'Blueprint:' + b.id AS source, 'HAS_STEP' AS type, 'Step:' + s.id AS target
+UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
+RETURN 'Blueprint:' + b.id AS source, 'HAS_STEP' AS type, 'Step:' + s.id AS target
 // params: {}
-// $steps <- route.performed_by + route.uses_owned + graph.supported
+// $steps <- route.performed_by.id + route.uses_owned.id + graph.supported.id
 
 // ladybug, statement 16 of 18: graph.touchpoints
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint)
-WITH DISTINCT tp RETURN tp
+WITH DISTINCT tp
+RETURN tp
 // params: {}
-// $steps <- route.performed_by + route.uses_owned + graph.supported
+// $steps <- route.performed_by.id + route.uses_owned.id + graph.supported.id
 
 // ladybug, statement 17 of 18: links.touchpoints
-UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint) RETURN 'Step:' + s.id AS source, 'AT_TOUCHPOINT' AS type, 'Touchpoint:' + tp.id AS target
+UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint)
+RETURN 'Step:' + s.id AS source, 'AT_TOUCHPOINT' AS type, 'Touchpoint:' + tp.id AS target
 // params: {}
-// $steps <- route.performed_by + route.uses_owned + graph.supported
+// $steps <- route.performed_by.id + route.uses_owned.id + graph.supported.id
 
 // ladybug, statement 18 of 18: links.failpoints
-UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:HAS_FAIL_POINT]->(f:FailPoint) RETURN 'Step:' + s.id AS source, 'HAS_FAIL_POINT' AS type, 'FailPoint:' + f.id AS target, f
+UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:HAS_FAIL_POINT]->(f:FailPoint)
+RETURN 'Step:' + s.id AS source, 'HAS_FAIL_POINT' AS type, 'FailPoint:' + f.id AS target, f
 // params: {}
-// $steps <- route.performed_by + route.uses_owned + graph.supported
+// $steps <- route.performed_by.id + route.uses_owned.id + graph.supported.id

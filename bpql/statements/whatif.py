@@ -1,9 +1,8 @@
 """What-if, read-only: what retiring a system, moving a role to another department or closing
 a channel or touchpoint would reach, before anyone changes anything.
 
-The plan (`Dialect.whatif_plan`) only reads: the steps the change reaches directly and the
-whole blueprints around them. This module classifies, in Python over those rows, in the style
-of `bpql.criticality`: each step reached with its route (which relation, how many hops) and
+The plan only reads: the steps the change reaches directly and the whole blueprints around
+them. The shaper classifies, in Python over those rows: each step reached with its route and
 what it means (customer-visible, a moment of truth, left with no touchpoint, a handoff created
 or removed, no way left to do a customer step), and per service the touchpoints left with no
 step and the customer steps left with no way.
@@ -13,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,21 +20,13 @@ from bpql import ir
 from bpql.compare import handoffs
 from bpql.criticality import SupportGraph
 from bpql.ids import node_key
-from bpql.result import (
-    Graph,
-    GraphEdge,
-    GraphNode,
-    Mark,
-    Result,
-    Table,
-    drawn,
-    graph_of_rows,
-    part_names,
-)
+from bpql.plan import Answer, Source, Step
+from bpql.render.base import Dialect
+from bpql.result import Graph, GraphEdge, GraphNode, Kind, Mark, Result, Table
 from bpql.schema import VISIBLE_LANES
+from bpql.statements.base import Slot, Spec, drawing, source_statement, step_parts
+from bpql.statements.risk import failing
 from bpql.words import counted
-
-Rows = tuple[list[str], list[list[Any]]]
 
 #: the classes a reached step can carry, in the order a table lists them
 CUSTOMER_VISIBLE = "customer-visible"
@@ -45,6 +37,158 @@ HANDOFF_CREATED = "handoff created"
 HANDOFF_REMOVED = "handoff removed"
 #: the relation each change reaches its steps by
 RELATION = {"retire": "uses", "move": "performed by", "close": "at touchpoint"}
+
+
+def plan(d: Dialect, query: ir.WhatIfIR) -> list[Step]:
+    """The steps the change reaches directly, with what reaches them (`via`); their
+    blueprints, whole, with each step's touchpoints, roles and departments, supports and
+    the other steps at the same touchpoints; then the parts drawn. The blueprints' parts
+    are matched through their blueprint ids: a list of hundreds of blueprints is much
+    quicker to test than one of thousands of steps (LadybugDB, 1,000 services)."""
+
+    def scen() -> str:
+        if query.scenario is None:
+            return ""
+        return f" AND b.scenario = {d.param(query.scenario, 'scenario')}"
+
+    reach = "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)"
+    reached = [("step", "s.id")]
+    out: list[Step] = []
+    src = query.source
+    if query.change == "retire":
+        assert src is not None
+        out.append(source_statement(d, "System", src.id))
+        out.append(failing(d, src.id))
+        out.append(
+            d.statement(
+                "reached",
+                f"{reach}-[:USES]->(y:System)\nWHERE y.id IN $failing{scen()}",
+                [*reached, ("via", "y.id")],
+                distinct=True,
+                inputs={"failing": [Source("failing", "id")]},
+            )
+        )
+    elif query.change == "move":
+        assert src is not None
+        out.append(source_statement(d, "Role", src.id))
+        out.append(
+            d.statement(
+                "reached",
+                f"{reach}-[:PERFORMED_BY]->(r:Role)\n"
+                f"WHERE r.id = {d.param(src.id, 'source')}{scen()}",
+                [*reached, ("via", "r.id")],
+                distinct=True,
+            )
+        )
+    else:
+        test = (
+            f"t.id = {d.param(src.id, 'source')}"
+            if src is not None
+            else f"t.channel = {d.param(query.channel, 'channel')}"
+        )
+        out.append(d.statement("source", f"MATCH (t:Touchpoint) WHERE {test}", [("n", "t")]))
+        test = "t.id = $source" if src is not None else "t.channel = $channel"
+        params = {"source": src.id} if src is not None else {"channel": query.channel}
+        d.params.update(params)
+        out.append(
+            d.statement(
+                "reached",
+                f"{reach}-[:AT_TOUCHPOINT]->(t:Touchpoint)\nWHERE {test}{scen()}",
+                [*reached, ("via", "t.id")],
+                distinct=True,
+            )
+        )
+    blueprints = {"blueprints": [Source("blueprints", "id")]}
+    out.append(
+        d.statement(
+            "blueprints",
+            "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step) WHERE s.id IN $reached",
+            [("id", "b.id")],
+            distinct=True,
+            order=["id"],
+            inputs={"reached": [Source("reached", "step")]},
+        )
+    )
+    out.append(
+        d.statement(
+            "steps",
+            "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step)\n"
+            "WHERE b.id IN $blueprints",
+            [
+                ("id", "s.id"),
+                ("name", "s.name"),
+                ("lane", "s.lane"),
+                ("seq", "s.seq"),
+                ("moment", "s.moment_of_truth"),
+                ("blueprint", "b.id"),
+                ("service_id", "sv.id"),
+                ("service", "sv.name"),
+            ],
+            order=["id"],
+            inputs=blueprints,
+        )
+    )
+    out.append(
+        d.statement(
+            "touchpoints",
+            "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:AT_TOUCHPOINT]->(t:Touchpoint)\n"
+            "WHERE b.id IN $blueprints",
+            [
+                ("touchpoint", "t.id"),
+                ("step", "s.id"),
+                ("name", "t.name"),
+                ("channel", "t.channel"),
+            ],
+            order=["touchpoint", "step"],
+            inputs=blueprints,
+        )
+    )
+    if query.change == "retire":  # only a retirement can leave a touchpoint with no step
+        out.append(
+            d.statement(
+                "at_touchpoints",
+                f"{reach}-[:AT_TOUCHPOINT]->(t:Touchpoint)\nWHERE t.id IN $touchpoints{scen()}",
+                [("touchpoint", "t.id"), ("step", "s.id")],
+                order=["touchpoint", "step"],
+                inputs={"touchpoints": [Source("touchpoints", "touchpoint")]},
+            )
+        )
+    out.append(
+        d.statement(
+            "roles",
+            "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:PERFORMED_BY]->(r:Role)\n"
+            "WHERE b.id IN $blueprints\n"
+            "OPTIONAL MATCH (r)-[:MEMBER_OF]->(d:Department)",
+            [
+                ("step", "s.id"),
+                ("role", "r.id"),
+                ("department", "d.id"),
+                ("department_name", "d.name"),
+            ],
+            order=["step", "role"],
+            inputs=blueprints,
+        )
+    )
+    out.append(
+        d.statement(
+            "supports",
+            "MATCH (b:Blueprint)-[:HAS_STEP]->(c:Step)<-[:SUPPORTS]-(a:Step)\n"
+            "WHERE b.id IN $blueprints",
+            [("lower", "a.id"), ("higher", "c.id")],
+            order=["lower", "higher"],
+            inputs=blueprints,
+        )
+    )
+    out.append(
+        d.statement(
+            "depends",
+            "MATCH (a:System)-[:DEPENDS_ON]->(z:System)",
+            [("system", "a.id"), ("dependency", "z.id")],
+            order=["system", "dependency"],
+        )
+    )
+    out.extend(step_parts(d, [Source("reached", "step")], failpoints=False))
+    return out
 
 
 @dataclass
@@ -68,19 +212,27 @@ class Facts:
     dept_name: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, rows: dict[str, Rows]) -> Facts:
+    def of(cls, query: ir.WhatIfIR, answer: Answer) -> Facts:
         f = cls()
-        for sid, name, lane, seq, moment, bp, service_id, service in rows["steps"][1]:
+        steps = answer["steps"].select(
+            "id", "name", "lane", "seq", "moment", "blueprint", "service_id", "service"
+        )
+        for sid, name, lane, seq, moment, bp, service_id, service in steps:
             f.name[sid], f.lane[sid], f.seq[sid] = name, lane, int(seq or 0)
             f.blueprint[sid], f.service[sid] = bp, (service_id, service)
             if moment:
                 f.moment.add(sid)
-        for tp, step, name, channel in rows["touchpoints"][1]:
+        for tp, step, name, channel in answer["touchpoints"].select(
+            "touchpoint", "step", "name", "channel"
+        ):
             f.touchpoints[step].add(tp)
             f.tp_name[tp], f.channel[tp] = name, channel
-        for tp, step in rows.get("at_touchpoints", ([], []))[1]:
-            f.at[tp].add(step)
-        for step, role, dept, dept_name in rows["roles"][1]:
+        if query.change == "retire":
+            for tp, step in answer["at_touchpoints"].select("touchpoint", "step"):
+                f.at[tp].add(step)
+        for step, role, dept, dept_name in answer["roles"].select(
+            "step", "role", "department", "department_name"
+        ):
             f.roles[step][role] = dept
             if dept is not None:
                 f.dept_name[dept] = dept_name or dept
@@ -111,7 +263,7 @@ class Reached:
     classes: tuple[str, ...]
 
 
-def _hops_to(source: str, depends: list[list[Any]]) -> dict[str, int]:
+def _hops_to(source: str, depends: Iterable[tuple[Any, ...]]) -> dict[str, int]:
     """How many DEPENDS_ON hops lead from each system to `source` (0 for itself)."""
     on_me: defaultdict[str, set[str]] = defaultdict(set)
     for system, dep in depends:
@@ -131,18 +283,30 @@ def _service() -> dict[str, Any]:
     return {"touchpoints_left": set(), "no_way": set(), "before": 0, "after": 0}
 
 
-def classify(
-    query: ir.WhatIfIR, rows: dict[str, Rows]
-) -> tuple[list[Reached], Facts, dict[str, Any]]:
+Change = Callable[
+    [
+        ir.WhatIfIR,
+        Answer,
+        Facts,
+        set[str],
+        dict[str, tuple[str, str, int]],
+        defaultdict[str, set[str]],
+        defaultdict[str, dict[str, Any]],
+    ],
+    None,
+]
+
+
+def classify(query: ir.WhatIfIR, answer: Answer) -> tuple[list[Reached], Facts, dict[str, Any]]:
     """Every step reached and its classes; per service what the change leaves behind."""
-    f = Facts.of(rows)
+    f = Facts.of(query, answer)
     direct: dict[str, tuple[str, int]] = {}
     hops = (
-        _hops_to(query.source.id, rows["depends"][1])
+        _hops_to(query.source.id, answer["depends"].select("system", "dependency"))
         if query.change == "retire" and query.source is not None
         else {}
     )
-    for step, via in rows["reached"][1]:
+    for step, via in answer["reached"].select("step", "via"):
         n = hops.get(via, 0)
         if step not in direct or (n, via) < (direct[step][1], direct[step][0]):
             direct[step] = (via, n)
@@ -155,7 +319,7 @@ def classify(
     classes: defaultdict[str, set[str]] = defaultdict(set)
     per_service: defaultdict[str, dict[str, Any]] = defaultdict(_service)
     change_handler = CHANGES[query.change]
-    change_handler(query, rows, f, set(direct), routes, classes, per_service)
+    change_handler(query, answer, f, set(direct), routes, classes, per_service)
     for step in routes:
         if f.lane.get(step) in VISIBLE_LANES:
             classes[step].add(CUSTOMER_VISIBLE)
@@ -172,7 +336,7 @@ def classify(
 
 def _retire(
     query: ir.WhatIfIR,
-    rows: dict[str, Rows],
+    answer: Answer,
     f: Facts,
     hit: set[str],
     routes: dict[str, tuple[str, str, int]],
@@ -184,7 +348,7 @@ def _retire(
     sg = SupportGraph()
     for s in f.lane:
         sg.add_step(s, f.lane[s], f.name[s], s in f.moment, None, f.service[s][0])
-    for lower, higher in rows["supports"][1]:
+    for lower, higher in answer["supports"].select("lower", "higher"):
         sg.add_support(lower, higher)
     blast = sg.blast(hit, set())
     # each step above a hit one: the nearest hit step below it, and how far (fewest hops
@@ -214,7 +378,7 @@ def _retire(
 
 def _move(
     query: ir.WhatIfIR,
-    rows: dict[str, Rows],
+    answer: Answer,
     f: Facts,
     hit: set[str],
     routes: dict[str, tuple[str, str, int]],
@@ -242,7 +406,7 @@ def _move(
 
 def _close(
     query: ir.WhatIfIR,
-    rows: dict[str, Rows],
+    answer: Answer,
     f: Facts,
     hit: set[str],
     routes: dict[str, tuple[str, str, int]],
@@ -251,7 +415,7 @@ def _close(
 ) -> None:
     """A step at a closed touchpoint keeps its other touchpoints; with none left, a customer
     step has no way to be done."""
-    closed = {tp for _, tp in rows["reached"][1]}
+    closed = set(answer["reached"].column("via"))
     # (the closed touchpoints themselves are closed, not left with no step)
     for s in hit:
         if not f.touchpoints[s] - closed:
@@ -261,7 +425,7 @@ def _close(
                 per_service[f.service[s][0]]["no_way"].add(s)
 
 
-CHANGES = {"retire": _retire, "move": _move, "close": _close}
+CHANGES: dict[str, Change] = {"retire": _retire, "move": _move, "close": _close}
 
 
 def _what(query: ir.WhatIfIR) -> str:
@@ -300,10 +464,10 @@ def _reached_by_support(graph: Graph, f: Facts, step: str) -> GraphNode:
     return node
 
 
-def shape_whatif(query: ir.WhatIfIR, rows: dict[str, Rows]) -> Result:
-    """Rows of a what-if plan -> a per-service table, every step with its route and classes,
-    and the graph the impact view draws."""
-    reached, f, per_service = classify(query, rows)
+def shape(query: ir.WhatIfIR, answer: Answer) -> Result:
+    """A per-service table, every step with its route and classes, and the graph the impact
+    view draws."""
+    reached, f, per_service = classify(query, answer)
     by_service: defaultdict[str, list[Reached]] = defaultdict(list)
     for r in reached:
         by_service[f.service[r.step][0]].append(r)
@@ -350,7 +514,7 @@ def shape_whatif(query: ir.WhatIfIR, rows: dict[str, Rows]) -> Result:
             for r in reached
         ],
     )
-    graph = graph_of_rows(rows, part_names(rows)) if drawn(rows) else None
+    graph = drawing(answer) if answer.drawn else None
     for r in reached if graph is not None else ():
         assert graph is not None
         key = node_key("Step", r.step)
@@ -366,10 +530,10 @@ def shape_whatif(query: ir.WhatIfIR, rows: dict[str, Rows]) -> Result:
         n = graph.nodes.get(key) or _reached_by_support(graph, f, r.step)
         graph.nodes[key] = GraphNode(n.label, n.id, n.labels, {**n.properties, **extra})
     what = _what(query)
-    sources = [node_key(n.label, n.id) for row in rows["source"][1] for n in row if n is not None]
+    sources = [node_key(n.label, n.id) for n in answer["source"].column("n") if n is not None]
     customer = sum(CUSTOMER_VISIBLE in r.classes for r in reached)
     return Result(
-        "whatif",
+        Kind.WHATIF,
         table=Table(columns, table_rows),
         steps=steps,
         graph=graph,
@@ -387,3 +551,8 @@ def shape_whatif(query: ir.WhatIfIR, rows: dict[str, Rows]) -> Result:
             ),
         },
     )
+
+
+SPEC: Spec[ir.WhatIfIR] = Spec(
+    plan, shape, signature=(Slot(("IMPACT", "OF", "RETIRING"), ("System",), "impact of retiring"),)
+)
