@@ -99,16 +99,35 @@ class RiskIR:
 
 @dataclass(frozen=True)
 class WhatIfIR:
-    """A change imagined and read back, nothing written (bpql/whatif.py classifies)."""
+    """A change imagined and read back, nothing written (bpql/statements/whatif.py): one IR
+    class per change, so no code tests which change it is."""
 
     kind: ClassVar[str] = "whatif"
-    #: retire (a system) | move (a role, to `department`) | close (a touchpoint or `channel`)
-    change: str
-    #: the system, role or touchpoint; None when a whole channel closes
-    source: Target | None
-    channel: str | None
-    department: Target | None
     scenario: str | None
+
+
+@dataclass(frozen=True)
+class RetireSystemIR(WhatIfIR):
+    """`impact of retiring system "..."`."""
+
+    system: Target
+
+
+@dataclass(frozen=True)
+class MoveRoleIR(WhatIfIR):
+    """`impact of moving role "..." to department "..."`."""
+
+    role: Target
+    department: Target
+
+
+@dataclass(frozen=True)
+class CloseIR(WhatIfIR):
+    """`impact of closing touchpoint "..."`, or every touchpoint of `channel "..."`."""
+
+    #: None when a whole channel closes
+    touchpoint: Target | None
+    channel: str | None
 
 
 @dataclass(frozen=True)
@@ -142,7 +161,9 @@ class ObservedIR:
     scenario: str | None
 
 
-QueryIR = Union[FindIR, ImpactIR, RiskIR, PathIR, ShowIR, WhatIfIR, ObservedIR]
+QueryIR = Union[
+    FindIR, ImpactIR, RiskIR, PathIR, ShowIR, RetireSystemIR, MoveRoleIR, CloseIR, ObservedIR
+]
 
 
 @dataclass(frozen=True)

@@ -248,3 +248,60 @@ def test_each_error_code_names_one_raise_site() -> None:
             sites.setdefault(code, []).append(path.name)
     assert len(sites) > 70
     assert {c: s for c, s in sites.items() if len(s) > 1} == {}
+
+
+#: text leading to each statement's reference slot, by the keywords the slot names
+SLOT_TEXT = {
+    ("IMPACT", "OF"): "impact of ",
+    ("RISK", "OF"): "risk of ",
+    ("IMPACT", "OF", "RETIRING"): "impact of retiring ",
+    ("IMPACT", "OF", "MOVING"): "impact of moving ",
+    ("IMPACT", "OF", "MOVING", "TO"): 'impact of moving role "claims-handler" to ',
+    ("IMPACT", "OF", "CLOSING"): "impact of closing ",
+    ("PATH", "FROM"): "path from ",
+    ("PATH", "FROM", "TO"): 'path from service "claims" to ',
+    ("SHOW",): "show ",
+}
+#: a thing of each kind in the insurer example, or a value a slot takes instead of a thing
+EXAMPLE = {
+    "department": "billing",
+    "role": "claims-handler",
+    "system": "crm",
+    "touchpoint": "website",
+    "step": "claims.screen-fraud",
+    "service": "claims",
+    "channel": "letter",
+}
+
+
+def test_signatures_are_read_by_the_resolver_completion_and_the_docs(
+    catalog: GraphCatalog,
+) -> None:
+    """Each statement declares once which kinds each reference slot takes: completion
+    offers exactly those after the slot's keywords (issue 21.7: `impact of ` offered every
+    kind), every one of them resolves, a kind the slot does not take is refused, and
+    docs/language.md lists them."""
+    from bpql.complete import complete
+    from bpql.statements import slot_words
+
+    docs = (ROOT / "docs" / "language.md").read_text()
+    slots = [slot for spec in SPECS.values() for slot in spec.signature]
+    assert {s.keywords for s in slots} == set(SLOT_TEXT)
+    for slot in slots:
+        words = slot_words(slot)
+        head = SLOT_TEXT[slot.keywords]
+        offered = [c.text for c in complete(head).candidates if c.meta == "kind"]
+        assert offered == words, slot
+        keywords = " ".join(k.lower() for k in slot.keywords)
+        assert f"| `{keywords}` | {', '.join(words)} |" in docs, slot
+        if slot.labels is None:
+            continue
+        tail = ' to department "claims"' if slot.keywords[-1] == "MOVING" else ""
+        tail = ' to system "crm"' if slot.keywords == ("PATH", "FROM") else tail
+        for word in words:
+            resolve_text(f'{head}{word} "{EXAMPLE[word]}"{tail}', catalog)
+        refused = next(w for w in ("service", "system", "step") if w not in words)
+        with pytest.raises(QueryError) as err:
+            resolve_text(f'{head}{refused} "{EXAMPLE[refused]}"{tail}', catalog)
+        assert err.value.code in ("BPQL-Q026", "BPQL-Q141")
+        assert all(w in err.value.message for w in words), err.value.message

@@ -12,6 +12,7 @@ from typing import Any
 from bpql import ir
 from bpql.plan import Plan
 from bpql.render.base import Dialect
+from bpql.schema import NODE_KINDS, NODES
 from bpql.statements import find, impact, path, risk, show, whatif
 from bpql.statements.base import Slot, Spec, cannot_run
 
@@ -22,7 +23,9 @@ STATEMENTS: dict[type, Spec[Any]] = {
     ir.PathIR: path.SPEC,
     ir.ImpactIR: impact.SPEC,
     ir.RiskIR: risk.SPEC,
-    ir.WhatIfIR: whatif.SPEC,
+    ir.RetireSystemIR: whatif.RETIRE,
+    ir.MoveRoleIR: whatif.MOVE,
+    ir.CloseIR: whatif.CLOSE,
 }
 
 
@@ -31,6 +34,18 @@ def spec_of(query: ir.QueryIR, title: str = "Cypher") -> Spec[Any]:
     if spec is None:
         raise cannot_run(query.kind, title)
     return spec
+
+
+def signature(cls: type) -> tuple[Slot, ...]:
+    """The reference slots of a statement, in the order it is written."""
+    return STATEMENTS[cls].signature
+
+
+def slot_words(slot: Slot) -> list[str]:
+    """The words a slot takes before its quoted value, as written (`system`, `channel`),
+    in alphabetical order; every kind when the slot takes any."""
+    labels = slot.labels if slot.labels is not None else [k.label for k in NODE_KINDS]
+    return sorted({NODES[label].singular for label in labels} | set(slot.values))
 
 
 def plan_of(query: ir.QueryIR, dialect: Dialect) -> Plan:
@@ -42,4 +57,4 @@ def plan_of(query: ir.QueryIR, dialect: Dialect) -> Plan:
     return Plan(dialect.name, query.kind, make(dialect, query))
 
 
-__all__ = ["STATEMENTS", "Slot", "Spec", "plan_of", "spec_of"]
+__all__ = ["STATEMENTS", "Slot", "Spec", "plan_of", "signature", "slot_words", "spec_of"]

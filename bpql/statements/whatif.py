@@ -14,7 +14,7 @@ import heapq
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from bpql import ir
 from bpql.compare import handoffs
@@ -35,8 +35,86 @@ NO_TOUCHPOINT = "no touchpoint left"
 NO_WAY = "no way left to do it"
 HANDOFF_CREATED = "handoff created"
 HANDOFF_REMOVED = "handoff removed"
-#: the relation each change reaches its steps by
-RELATION = {"retire": "uses", "move": "performed by", "close": "at touchpoint"}
+
+
+def _scen(d: Dialect, query: ir.WhatIfIR) -> str:
+    """The scenario test, its parameter taken for the statement being built."""
+    if query.scenario is None:
+        return ""
+    return f" AND b.scenario = {d.param(query.scenario, 'scenario')}"
+
+
+_REACH = "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)"
+
+
+def _locate_retire(d: Dialect, query: ir.RetireSystemIR) -> list[Step]:
+    """The system and those that fail with it; the steps using any of them."""
+    return [
+        source_statement(d, "System", query.system.id),
+        failing(d, query.system.id),
+        d.statement(
+            "reached",
+            f"{_REACH}-[:USES]->(y:System)\nWHERE y.id IN $failing{_scen(d, query)}",
+            [("step", "s.id"), ("via", "y.id")],
+            distinct=True,
+            inputs={"failing": [Source("failing", "id")]},
+        ),
+    ]
+
+
+def _locate_move(d: Dialect, query: ir.MoveRoleIR) -> list[Step]:
+    """The role; the steps it performs."""
+    return [
+        source_statement(d, "Role", query.role.id),
+        d.statement(
+            "reached",
+            f"{_REACH}-[:PERFORMED_BY]->(r:Role)\n"
+            f"WHERE r.id = {d.param(query.role.id, 'source')}{_scen(d, query)}",
+            [("step", "s.id"), ("via", "r.id")],
+            distinct=True,
+        ),
+    ]
+
+
+def _locate_close(d: Dialect, query: ir.CloseIR) -> list[Step]:
+    """The touchpoint, or those of the channel; the steps at them."""
+    if query.touchpoint is not None:
+        test = f"t.id = {d.param(query.touchpoint.id, 'source')}"
+    else:
+        test = f"t.channel = {d.param(query.channel, 'channel')}"
+    source = d.statement("source", f"MATCH (t:Touchpoint) WHERE {test}", [("n", "t")])
+    if query.touchpoint is not None:
+        test = f"t.id = {d.param(query.touchpoint.id, 'source')}"
+    else:
+        test = f"t.channel = {d.param(query.channel, 'channel')}"
+    reached = d.statement(
+        "reached",
+        f"{_REACH}-[:AT_TOUCHPOINT]->(t:Touchpoint)\nWHERE {test}{_scen(d, query)}",
+        [("step", "s.id"), ("via", "t.id")],
+        distinct=True,
+    )
+    return [source, reached]
+
+
+def _more_retire(d: Dialect, query: ir.RetireSystemIR) -> list[Step]:
+    """Every step (of the scenario) at the touchpoints of the steps fetched: only a
+    retirement can leave a touchpoint with no working step."""
+    return [
+        d.statement(
+            "at_touchpoints",
+            f"{_REACH}-[:AT_TOUCHPOINT]->(t:Touchpoint)\n"
+            f"WHERE t.id IN $touchpoints{_scen(d, query)}",
+            [("touchpoint", "t.id"), ("step", "s.id")],
+            order=["touchpoint", "step"],
+            inputs={"touchpoints": [Source("touchpoints", "touchpoint")]},
+        ),
+        d.statement(
+            "depends",
+            "MATCH (a:System)-[:DEPENDS_ON]->(z:System)",
+            [("system", "a.id"), ("dependency", "z.id")],
+            order=["system", "dependency"],
+        ),
+    ]
 
 
 def plan(d: Dialect, query: ir.WhatIfIR) -> list[Step]:
@@ -45,59 +123,8 @@ def plan(d: Dialect, query: ir.WhatIfIR) -> list[Step]:
     the other steps at the same touchpoints; then the parts drawn. The blueprints' parts
     are matched through their blueprint ids: a list of hundreds of blueprints is much
     quicker to test than one of thousands of steps (LadybugDB, 1,000 services)."""
-
-    def scen() -> str:
-        if query.scenario is None:
-            return ""
-        return f" AND b.scenario = {d.param(query.scenario, 'scenario')}"
-
-    reach = "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)"
-    reached = [("step", "s.id")]
-    out: list[Step] = []
-    src = query.source
-    if query.change == "retire":
-        assert src is not None
-        out.append(source_statement(d, "System", src.id))
-        out.append(failing(d, src.id))
-        out.append(
-            d.statement(
-                "reached",
-                f"{reach}-[:USES]->(y:System)\nWHERE y.id IN $failing{scen()}",
-                [*reached, ("via", "y.id")],
-                distinct=True,
-                inputs={"failing": [Source("failing", "id")]},
-            )
-        )
-    elif query.change == "move":
-        assert src is not None
-        out.append(source_statement(d, "Role", src.id))
-        out.append(
-            d.statement(
-                "reached",
-                f"{reach}-[:PERFORMED_BY]->(r:Role)\n"
-                f"WHERE r.id = {d.param(src.id, 'source')}{scen()}",
-                [*reached, ("via", "r.id")],
-                distinct=True,
-            )
-        )
-    else:
-        test = (
-            f"t.id = {d.param(src.id, 'source')}"
-            if src is not None
-            else f"t.channel = {d.param(query.channel, 'channel')}"
-        )
-        out.append(d.statement("source", f"MATCH (t:Touchpoint) WHERE {test}", [("n", "t")]))
-        test = "t.id = $source" if src is not None else "t.channel = $channel"
-        params = {"source": src.id} if src is not None else {"channel": query.channel}
-        d.params.update(params)
-        out.append(
-            d.statement(
-                "reached",
-                f"{reach}-[:AT_TOUCHPOINT]->(t:Touchpoint)\nWHERE {test}{scen()}",
-                [*reached, ("via", "t.id")],
-                distinct=True,
-            )
-        )
+    change = CHANGES[type(query)]
+    out = change.locate(d, query)
     blueprints = {"blueprints": [Source("blueprints", "id")]}
     out.append(
         d.statement(
@@ -143,16 +170,6 @@ def plan(d: Dialect, query: ir.WhatIfIR) -> list[Step]:
             inputs=blueprints,
         )
     )
-    if query.change == "retire":  # only a retirement can leave a touchpoint with no step
-        out.append(
-            d.statement(
-                "at_touchpoints",
-                f"{reach}-[:AT_TOUCHPOINT]->(t:Touchpoint)\nWHERE t.id IN $touchpoints{scen()}",
-                [("touchpoint", "t.id"), ("step", "s.id")],
-                order=["touchpoint", "step"],
-                inputs={"touchpoints": [Source("touchpoints", "touchpoint")]},
-            )
-        )
     out.append(
         d.statement(
             "roles",
@@ -179,14 +196,7 @@ def plan(d: Dialect, query: ir.WhatIfIR) -> list[Step]:
             inputs=blueprints,
         )
     )
-    out.append(
-        d.statement(
-            "depends",
-            "MATCH (a:System)-[:DEPENDS_ON]->(z:System)",
-            [("system", "a.id"), ("dependency", "z.id")],
-            order=["system", "dependency"],
-        )
-    )
+    out.extend(change.more(d, query))
     out.extend(step_parts(d, [Source("reached", "step")], failpoints=False))
     return out
 
@@ -212,7 +222,7 @@ class Facts:
     dept_name: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, query: ir.WhatIfIR, answer: Answer) -> Facts:
+    def of(cls, answer: Answer) -> Facts:
         f = cls()
         steps = answer["steps"].select(
             "id", "name", "lane", "seq", "moment", "blueprint", "service_id", "service"
@@ -227,9 +237,6 @@ class Facts:
         ):
             f.touchpoints[step].add(tp)
             f.tp_name[tp], f.channel[tp] = name, channel
-        if query.change == "retire":
-            for tp, step in answer["at_touchpoints"].select("touchpoint", "step"):
-                f.at[tp].add(step)
         for step, role, dept, dept_name in answer["roles"].select(
             "step", "role", "department", "department_name"
         ):
@@ -283,43 +290,22 @@ def _service() -> dict[str, Any]:
     return {"touchpoints_left": set(), "no_way": set(), "before": 0, "after": 0}
 
 
-Change = Callable[
-    [
-        ir.WhatIfIR,
-        Answer,
-        Facts,
-        set[str],
-        dict[str, tuple[str, str, int]],
-        defaultdict[str, set[str]],
-        defaultdict[str, dict[str, Any]],
-    ],
-    None,
-]
-
-
 def classify(query: ir.WhatIfIR, answer: Answer) -> tuple[list[Reached], Facts, dict[str, Any]]:
     """Every step reached and its classes; per service what the change leaves behind."""
-    f = Facts.of(query, answer)
+    change = CHANGES[type(query)]
+    f = Facts.of(answer)
     direct: dict[str, tuple[str, int]] = {}
-    hops = (
-        _hops_to(query.source.id, answer["depends"].select("system", "dependency"))
-        if query.change == "retire" and query.source is not None
-        else {}
-    )
+    hops = change.hops(query, answer)
     for step, via in answer["reached"].select("step", "via"):
         n = hops.get(via, 0)
         if step not in direct or (n, via) < (direct[step][1], direct[step][0]):
             direct[step] = (via, n)
     routes: dict[str, tuple[str, str, int]] = {}
     for step, (via, n) in direct.items():
-        name = RELATION[query.change]
-        if query.change == "retire" and n:
-            name = "uses, depends on"
-        routes[step] = (name, via, n + 1)
+        routes[step] = (change.far if n else change.route, via, n + 1)
     classes: defaultdict[str, set[str]] = defaultdict(set)
     per_service: defaultdict[str, dict[str, Any]] = defaultdict(_service)
-    change_handler = CHANGES[query.change]
-    change_handler(query, answer, f, set(direct), routes, classes, per_service)
+    change.classify(query, answer, f, set(direct), routes, classes, per_service)
     for step in routes:
         if f.lane.get(step) in VISIBLE_LANES:
             classes[step].add(CUSTOMER_VISIBLE)
@@ -335,7 +321,7 @@ def classify(query: ir.WhatIfIR, answer: Answer) -> tuple[list[Reached], Facts, 
 
 
 def _retire(
-    query: ir.WhatIfIR,
+    query: ir.RetireSystemIR,
     answer: Answer,
     f: Facts,
     hit: set[str],
@@ -345,6 +331,8 @@ def _retire(
 ) -> None:
     """A retired system stops every step that uses it (or a system depending on it); the
     steps those support are reached through SUPPORTS, and break where no other route works."""
+    for tp, step in answer["at_touchpoints"].select("touchpoint", "step"):
+        f.at[tp].add(step)
     sg = SupportGraph()
     for s in f.lane:
         sg.add_step(s, f.lane[s], f.name[s], s in f.moment, None, f.service[s][0])
@@ -377,7 +365,7 @@ def _retire(
 
 
 def _move(
-    query: ir.WhatIfIR,
+    query: ir.MoveRoleIR,
     answer: Answer,
     f: Facts,
     hit: set[str],
@@ -387,8 +375,7 @@ def _move(
 ) -> None:
     """The role's steps stay where they are; the handoffs along each blueprint's time line
     are worked out before and after the role changes department."""
-    assert query.source is not None and query.department is not None
-    moved = (query.source.id, query.department.id)
+    moved = (query.role.id, query.department.id)
     for bp in sorted({f.blueprint[s] for s in hit}):
         order = f.in_order(bp)
         before = set(handoffs((s, f.departments(s)) for s in order))
@@ -405,7 +392,7 @@ def _move(
 
 
 def _close(
-    query: ir.WhatIfIR,
+    query: ir.CloseIR,
     answer: Answer,
     f: Facts,
     hit: set[str],
@@ -425,19 +412,69 @@ def _close(
                 per_service[f.service[s][0]]["no_way"].add(s)
 
 
-CHANGES: dict[str, Change] = {"retire": _retire, "move": _move, "close": _close}
+W = TypeVar("W", bound=ir.WhatIfIR)
 
 
-def _what(query: ir.WhatIfIR) -> str:
-    if query.change == "retire":
-        assert query.source is not None
-        return f'retiring system "{query.source.name}"'
-    if query.change == "move":
-        assert query.source is not None and query.department is not None
-        return f'moving role "{query.source.name}" to department "{query.department.name}"'
-    if query.source is not None:
-        return f'closing touchpoint "{query.source.name}"'
+@dataclass(frozen=True)
+class Change(Generic[W]):
+    """One kind of change: how its plan finds what it changes and the steps it reaches
+    directly, what else its classification reads, and how it classifies."""
+
+    locate: Callable[[Dialect, W], list[Step]]
+    classify: Callable[
+        [
+            W,
+            Answer,
+            Facts,
+            set[str],
+            dict[str, tuple[str, str, int]],
+            defaultdict[str, set[str]],
+            defaultdict[str, dict[str, Any]],
+        ],
+        None,
+    ]
+    #: the change in an answer's title
+    what: Callable[[W], str]
+    #: the route of a step reached directly, and of one reached through dependencies
+    route: str
+    far: str = ""
+    more: Callable[[Dialect, W], list[Step]] = lambda d, q: []
+    #: how many dependency hops away each `via` is
+    hops: Callable[[W, Answer], dict[str, int]] = lambda q, a: {}
+    #: whether the answer counts handoffs before and after
+    handoffs: bool = False
+
+
+def _retire_hops(query: ir.RetireSystemIR, answer: Answer) -> dict[str, int]:
+    return _hops_to(query.system.id, answer["depends"].select("system", "dependency"))
+
+
+def _close_what(query: ir.CloseIR) -> str:
+    if query.touchpoint is not None:
+        return f'closing touchpoint "{query.touchpoint.name}"'
     return f'closing channel "{query.channel}"'
+
+
+#: each kind of change, by IR class
+CHANGES: dict[type, Change[Any]] = {
+    ir.RetireSystemIR: Change(
+        _locate_retire,
+        _retire,
+        lambda q: f'retiring system "{q.system.name}"',
+        "uses",
+        "uses, depends on",
+        more=_more_retire,
+        hops=_retire_hops,
+    ),
+    ir.MoveRoleIR: Change(
+        _locate_move,
+        _move,
+        lambda q: f'moving role "{q.role.name}" to department "{q.department.name}"',
+        "performed by",
+        handoffs=True,
+    ),
+    ir.CloseIR: Change(_locate_close, _close, _close_what, "at touchpoint"),
+}
 
 
 def _reached_by_support(graph: Graph, f: Facts, step: str) -> GraphNode:
@@ -467,6 +504,7 @@ def _reached_by_support(graph: Graph, f: Facts, step: str) -> GraphNode:
 def shape(query: ir.WhatIfIR, answer: Answer) -> Result:
     """A per-service table, every step with its route and classes, and the graph the impact
     view draws."""
+    change = CHANGES[type(query)]
     reached, f, per_service = classify(query, answer)
     by_service: defaultdict[str, list[Reached]] = defaultdict(list)
     for r in reached:
@@ -494,8 +532,8 @@ def shape(query: ir.WhatIfIR, answer: Answer) -> Result:
                 sum(MOMENT in r.classes for r in mine),
                 sorted(s["touchpoints_left"]),
                 sorted(s["no_way"]),
-                s["before"] if query.change == "move" else None,
-                s["after"] if query.change == "move" else None,
+                s["before"] if change.handoffs else None,
+                s["after"] if change.handoffs else None,
             ]
         )
     steps = Table(
@@ -529,7 +567,7 @@ def shape(query: ir.WhatIfIR, answer: Answer) -> Result:
         }
         n = graph.nodes.get(key) or _reached_by_support(graph, f, r.step)
         graph.nodes[key] = GraphNode(n.label, n.id, n.labels, {**n.properties, **extra})
-    what = _what(query)
+    what = change.what(query)
     sources = [node_key(n.label, n.id) for n in answer["source"].column("n") if n is not None]
     customer = sum(CUSTOMER_VISIBLE in r.classes for r in reached)
     return Result(
@@ -553,6 +591,21 @@ def shape(query: ir.WhatIfIR, answer: Answer) -> Result:
     )
 
 
-SPEC: Spec[ir.WhatIfIR] = Spec(
+RETIRE: Spec[ir.RetireSystemIR] = Spec(
     plan, shape, signature=(Slot(("IMPACT", "OF", "RETIRING"), ("System",), "impact of retiring"),)
+)
+MOVE: Spec[ir.MoveRoleIR] = Spec(
+    plan,
+    shape,
+    signature=(
+        Slot(("IMPACT", "OF", "MOVING"), ("Role",), "impact of moving"),
+        Slot(("IMPACT", "OF", "MOVING", "TO"), ("Department",), "to"),
+    ),
+)
+CLOSE: Spec[ir.CloseIR] = Spec(
+    plan,
+    shape,
+    signature=(
+        Slot(("IMPACT", "OF", "CLOSING"), ("Touchpoint",), "impact of closing", ("channel",)),
+    ),
 )
