@@ -11,6 +11,7 @@ they are.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from bpql.paths import BOUND, Node, Path, into, out, path
@@ -443,15 +444,56 @@ USES_OWNED_SYSTEM = RelationRule(
 )
 
 
+class Route(str, enum.Enum):
+    """How an answer of `impact of` or a what-if says a step is reached: one vocabulary, which
+    the views key their looks by (bpql/viz/style.py). A step reached several ways takes the
+    fewest hops, then the earliest route in this order, then the smallest `via` id."""
+
+    #: performed by the role (or a role of the department)
+    ROLE = "role"
+    #: uses a system the department owns
+    OWNED_SYSTEM = "owned system"
+    #: uses the system itself
+    SYSTEM = "system"
+    #: uses a system that depends, directly or not, on the system (or on one the department
+    #: owns)
+    DEPENDENT_SYSTEM = "dependent system"
+    #: at the touchpoint (or a touchpoint of the channel)
+    TOUCHPOINT = "touchpoint"
+    #: a step reached supports it
+    SUPPORTING_STEP = "supporting step"
+    #: a step reached hands work over to it, or it to that step, and the handoff changes
+    HANDOFF = "handoff"
+    #: `risk of`: the failure hits the step
+    HIT = "hit"
+    #: `risk of`: the step breaks (no route that works is left)
+    BREAKS = "breaks"
+    #: `risk of`: the step can break (another route still works)
+    CAN_BREAK = "can break"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def order(self) -> int:
+        return _ROUTE_ORDER[self]
+
+
+_ROUTE_ORDER = {r: i for i, r in enumerate(Route)}
+
+
 @dataclass(frozen=True)
 class ImpactRoute:
-    """A way `impact of` reaches steps, and the words an answer uses for it."""
+    """A way `impact of` reaches steps, and the route an answer names for it."""
 
     rule: RelationRule
-    #: how a step reached this way is reached: "role", "owned system", ...
-    name: str
-    #: the name when the way crosses system dependencies (hops > 0)
-    far: str = ""
+    #: how a step reached this way is reached
+    route: Route
+    #: the route when the way crosses system dependencies (dependency hops > 0)
+    far: Route | None = None
+
+    def named(self, dependency_hops: int) -> Route:
+        return self.far if dependency_hops and self.far is not None else self.route
 
 
 #: the routes by which `impact of <kind>` reaches steps; each is a rule of the language, so
@@ -460,20 +502,15 @@ class ImpactRoute:
 #: and systems.
 IMPACT_ROUTES: dict[str, tuple[ImpactRoute, ...]] = {
     "Department": (
-        ImpactRoute(step_rule("performed_by", "Department"), "role"),
-        ImpactRoute(USES_OWNED_SYSTEM, "owned system", "dependent system"),
+        ImpactRoute(step_rule("performed_by", "Department"), Route.ROLE),
+        ImpactRoute(USES_OWNED_SYSTEM, Route.OWNED_SYSTEM, Route.DEPENDENT_SYSTEM),
     ),
-    "Role": (ImpactRoute(step_rule("performed_by", "Role"), "role"),),
-    "System": (ImpactRoute(step_rule("depends_on", "System"), "system", "dependent system"),),
-    "Touchpoint": (ImpactRoute(step_rule("at", "Touchpoint"), "touchpoint"),),
+    "Role": (ImpactRoute(step_rule("performed_by", "Role"), Route.ROLE),),
+    "System": (
+        ImpactRoute(step_rule("depends_on", "System"), Route.SYSTEM, Route.DEPENDENT_SYSTEM),
+    ),
+    "Touchpoint": (ImpactRoute(step_rule("at", "Touchpoint"), Route.TOUCHPOINT),),
 }
-#: how a step is reached that a reached step supports (through `SUPPORTS`, lower lane first)
-SUPPORTED_ROUTE = "supporting step"
-#: how `risk of` reaches a step: the failure hits it, it breaks (no working route is left),
-#: or it can break (another route still works)
-RISK_HIT = "hit"
-RISK_BROKEN = "breaks"
-RISK_AT_RISK = "can break"
 
 RELATION_WORDS: dict[str, str] = {
     "uses": "uses",

@@ -17,7 +17,7 @@ from typing import Any
 
 from bpql import ir
 from bpql.ids import node_key, service_of
-from bpql.language import IMPACT_ROUTES, SUPPORT_CHAIN, SUPPORTED_ROUTE, RelationRule
+from bpql.language import IMPACT_ROUTES, SUPPORT_CHAIN, RelationRule, Route
 from bpql.paths import Path
 from bpql.plan import Answer, Role, Source, Step
 from bpql.render.base import Dialect
@@ -348,11 +348,11 @@ def _routes(
             hops, via = min((hops_of.get(v, 0), v) for v in vias)
             key = (hops, order, via)
             if step not in best or key < best[step][0]:
-                name = route.far if hops and route.far else route.name
+                name = route.named(hops)
                 best[step] = (key, (name, via, hops if rule.bounded else None))
     out = {step: found[1] for step, found in best.items()}
     for step, via in sorted(supported.items()):
-        out.setdefault(step, (SUPPORTED_ROUTE, via, None))
+        out.setdefault(step, (Route.SUPPORTING_STEP, via, None))
     return out
 
 

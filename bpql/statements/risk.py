@@ -1,69 +1,93 @@
 """`risk of system|step "..."`: what a failing system (with every system that depends on it)
 or step can break, up to the customer, per customer step.
 
-The plan finds the systems that fail with the source and the steps they hit, then reads those
-steps' blueprints, whole: a step's other supporting routes decide whether it still works. The
-walk itself is `bpql.criticality`.
+Located in Cypher from the language's rules: the systems that fail with the source (worked
+out in Python over every DEPENDS_ON, bpql/analysis/systems.py) and the steps that use one of
+them (`uses system`). Then the blueprints of those steps are read back whole (a step's other
+supporting routes decide whether it still works, bpql/statements/reads.py) and the walk runs
+in Python over them (bpql/analysis/criticality.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bpql import ir
-from bpql.criticality import SupportGraph
+from bpql.analysis.criticality import SupportGraph
+from bpql.analysis.graph import Index
+from bpql.analysis.systems import failing_systems
+from bpql.graphdata import GraphData
 from bpql.ids import node_key
-from bpql.language import DEPENDENCY_CHAIN
-from bpql.plan import Answer, Role, Source, Statement, Step
+from bpql.language import step_rule
+from bpql.plan import Answer, Compute, Role, Source, Statement, Step
 from bpql.render.base import Dialect
 from bpql.result import Graph, Kind, Mark, Result, Table
 from bpql.schema import VISIBLE_LANES
 from bpql.statements.base import Slot, Spec, drawing, source_statement, step_parts
+from bpql.statements.reads import blueprint_reads, dependencies, graph_of
 from bpql.words import counted
 
 
-def failing(d: Dialect, system: str) -> Statement:
-    """The system and every system depending on it, found once: an EXISTS walk of the
-    dependencies on every USES row cost 4 million db hits at 1,000 services."""
+def _failing(answer: Answer, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+    g = GraphData()
+    g.rels["DEPENDS_ON"].extend(answer["dependencies"].select("source", "target"))
+    found = failing_systems(Index(g), params["systems"], params.get("bound"))
+    return sorted(found.items())
+
+
+def failing(d: Dialect, systems: Sequence[str], bound: int | None = None) -> list[Step]:
+    """Every DEPENDS_ON, and the systems that fail with `systems` (`failing`: id, hops),
+    worked out over them in Python: one implementation of the walk for `impact of`,
+    `risk of` and what-if."""
+    params: dict[str, Any] = {"systems": list(systems)}
+    if bound is not None:
+        params["bound"] = bound
+    return [
+        dependencies(d),
+        Compute(
+            "failing",
+            "the systems that fail with $systems (themselves, and every system depending on "
+            "one of them), with their dependency hops"
+            + (" up to $bound" if bound is not None else ""),
+            _failing,
+            ("id", "hops"),
+            (Source("dependencies", "source"), Source("dependencies", "target")),
+            params=params,
+        ),
+    ]
+
+
+def uses_failing(d: Dialect, name: str, scenario: str | None) -> Statement:
+    """The steps (of the scenario) that use a failing system, and which (`uses system`)."""
+    rule = step_rule("uses", "System")
+    pattern = rule.pattern.cypher(s="s:Step")
+    scen = "" if scenario is None else f" AND b.scenario = {d.param(scenario, 'scenario')}"
     return d.statement(
-        "failing",
-        f"MATCH (y:System) WHERE y.id = {d.param(system, 'source')} OR EXISTS "
-        f"{{ MATCH (y)-[:DEPENDS_ON*1..{DEPENDENCY_CHAIN}]->(t:System) WHERE t.id = $source }}",
-        [("id", "y.id")],
-        order=["id"],
+        name,
+        f"UNWIND $failing AS t_id\n{d.match_both('(b:Blueprint)-[:HAS_STEP]->(s)', pattern)}\n"
+        f"WHERE t.id = t_id{scen}",
+        [("step", "s.id"), ("via", "t.id")],
+        inputs={"failing": [Source("failing", "id")]},
     )
 
 
 def plan(d: Dialect, query: ir.RiskIR) -> list[Step]:
     src = query.source
     out: list[Step] = [source_statement(d, src.label, src.id)]
-
-    def scen() -> str:
-        """The scenario test, its parameter taken for the statement being built."""
-        if query.scenario is None:
-            return ""
-        return f" AND b.scenario = {d.param(query.scenario, 'scenario')}"
-
     if src.label == "System":
-        out.append(failing(d, src.id))
-        out.append(
-            d.statement(
-                "hit",
-                "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:USES]->(y:System)\n"
-                f"WHERE y.id IN $failing{scen()}",
-                [("id", "s.id")],
-                distinct=True,
-                order=["id"],
-                inputs={"failing": [Source("failing", "id")]},
-            )
-        )
+        out.extend(failing(d, [src.id]))
+        out.append(uses_failing(d, "hit", query.scenario))
     else:
+        scen = ""
+        if query.scenario is not None:
+            scen = f" AND b.scenario = {d.param(query.scenario, 'scenario')}"
         out.append(
             d.statement(
                 "hit",
                 "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)\n"
-                f"WHERE s.id = {d.param(src.id, 'source')}{scen()}",
-                [("id", "s.id")],
+                f"WHERE s.id = {d.param(src.id, 'source')}{scen}",
+                [("step", "s.id"), ("via", "s.id")],
             )
         )
     out.append(
@@ -72,42 +96,11 @@ def plan(d: Dialect, query: ir.RiskIR) -> list[Step]:
             "UNWIND $hit AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})",
             [("id", "b.id")],
             distinct=True,
-            order=["id"],
-            inputs={"hit": [Source("hit", "id")]},
+            inputs={"hit": [Source("hit", "step")]},
         )
     )
-    out.append(
-        d.statement(
-            "steps",
-            "UNWIND $blueprints AS b_id\n"
-            "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint {id: b_id})-[:HAS_STEP]->"
-            "(s:Step)\n"
-            "OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)",
-            [
-                ("id", "s.id"),
-                ("name", "s.name"),
-                ("lane", "s.lane"),
-                ("moment", "s.moment_of_truth"),
-                ("touchpoint", "tp.id"),
-                ("touchpoint_name", "tp.name"),
-                ("service_id", "sv.id"),
-                ("service", "sv.name"),
-                ("seq", "s.seq"),
-            ],
-            order=["id"],
-            inputs={"blueprints": [Source("blueprints", "id")]},
-        )
-    )
-    out.append(
-        d.statement(
-            "supports",
-            "UNWIND $steps AS c_id MATCH (a:Step)-[:SUPPORTS]->(c:Step {id: c_id})",
-            [("lower", "a.id"), ("higher", "c.id")],
-            order=["lower", "higher"],
-            inputs={"steps": [Source("steps", "id")]},
-        )
-    )
-    steps = [Source("steps", "id")]
+    out.extend(blueprint_reads(d, [Source("blueprints", "id")], ("SUPPORTS", "AT_TOUCHPOINT")))
+    steps = [Source("blueprint.steps", "id")]
     if src.label == "System":
         drawn = Role.DRAWING
         failing_ids = [Source("failing", "id")]
@@ -118,7 +111,7 @@ def plan(d: Dialect, query: ir.RiskIR) -> list[Step]:
                 "WHERE y.id IN $failing",
                 [("p", "p")],
                 role=drawn,
-                inputs={"hit": [Source("hit", "id")], "failing": failing_ids},
+                inputs={"hit": [Source("hit", "step")], "failing": failing_ids},
             )
         )
         out.append(
@@ -136,34 +129,32 @@ def plan(d: Dialect, query: ir.RiskIR) -> list[Step]:
 
 
 def shape(query: ir.RiskIR, answer: Answer) -> Result:
-    """Walk the fetched blueprints with `bpql.criticality`: what the failure can break and
-    what it leaves with no working route, per customer step."""
-    sg = SupportGraph()
-    facts: dict[str, tuple[Any, ...]] = {}
-    for sid, name, lane, moment, tp, tp_name, service_id, service, seq in answer["steps"].select(
-        "id",
-        "name",
-        "lane",
-        "moment",
-        "touchpoint",
-        "touchpoint_name",
-        "service_id",
-        "service",
-        "seq",
-    ):
-        sg.add_step(sid, lane, name, bool(moment), tp, service_id)
-        facts[sid] = (service, name, bool(moment), tp_name, seq)
-    for lower, higher in answer["supports"].select("lower", "higher"):
-        sg.add_support(lower, higher)
-    hit = set(answer["hit"].column("id"))
-    failing_ids = set(answer["failing"].column("id")) if query.source.label == "System" else set()
-    blast = sg.blast(hit, failing_ids)
+    """Walk the blueprints read back with `bpql.analysis.criticality`: what the failure can
+    break and what it leaves with no working route, per customer step."""
+    index = Index(graph_of(answer))
+    sg = SupportGraph.of(index, index.nodes["Step"])
+    hit = set(answer["hit"].column("step"))
+    failed = set(answer["failing"].column("id")) if query.source.label == "System" else set()
+    blast = sg.blast(hit, failed)
     broken = set(blast.broken)
+
+    def service(step: str) -> str:
+        found = index.node("Service", sg.service.get(step, ""))
+        return str(found["name"]) if found is not None else ""
+
+    def seq(step: str) -> Any:
+        node = index.node("Step", step)
+        return node.get("seq") if node is not None else None
+
+    def touchpoint(step: str) -> Any:
+        found = index.node("Touchpoint", sg.touchpoint.get(step, ""))
+        return found["name"] if found is not None else None
+
     # per service, in time order
-    customer = sorted(blast.customer_steps, key=lambda s: (facts[s][0], facts[s][4], s))
+    customer = sorted(blast.customer_steps, key=lambda s: (service(s), seq(s), s))
     table = Table(
         ["service", "step", "moment_of_truth", "touchpoint", "single_point"],
-        [[facts[s][0], facts[s][1], facts[s][2], facts[s][3], s in broken] for s in customer],
+        [[service(s), sg.name[s], s in sg.moment, touchpoint(s), s in broken] for s in customer],
     )
     source = node_key(query.source.label, query.source.id)
     pruned: Graph | None = None
@@ -178,7 +169,7 @@ def shape(query: ir.RiskIR, answer: Answer) -> Result:
             edges,
         )
     what = f'{query.source.label.lower()} "{query.source.name}"'
-    n_services = len({facts[s][0] for s in customer})
+    n_services = len({service(s) for s in customer})
     return Result(
         Kind.IMPACT,
         table=table,

@@ -11,14 +11,16 @@ step and the customer steps left with no way.
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from bpql import ir
-from bpql.compare import handoffs
-from bpql.criticality import SupportGraph
+from bpql.analysis.criticality import SupportGraph
+from bpql.analysis.graph import Index
+from bpql.analysis.handoffs import handoffs
+from bpql.graphdata import GraphData
 from bpql.ids import node_key
 from bpql.plan import Answer, Source, Step
 from bpql.render.base import Dialect
@@ -51,7 +53,7 @@ def _locate_retire(d: Dialect, query: ir.RetireSystemIR) -> list[Step]:
     """The system and those that fail with it; the steps using any of them."""
     return [
         source_statement(d, "System", query.system.id),
-        failing(d, query.system.id),
+        *failing(d, [query.system.id]),
         d.statement(
             "reached",
             f"{_REACH}-[:USES]->(y:System)\nWHERE y.id IN $failing{_scen(d, query)}",
@@ -107,12 +109,6 @@ def _more_retire(d: Dialect, query: ir.RetireSystemIR) -> list[Step]:
             [("touchpoint", "t.id"), ("step", "s.id")],
             order=["touchpoint", "step"],
             inputs={"touchpoints": [Source("touchpoints", "touchpoint")]},
-        ),
-        d.statement(
-            "depends",
-            "MATCH (a:System)-[:DEPENDS_ON]->(z:System)",
-            [("system", "a.id"), ("dependency", "z.id")],
-            order=["system", "dependency"],
         ),
     ]
 
@@ -270,22 +266,6 @@ class Reached:
     classes: tuple[str, ...]
 
 
-def _hops_to(source: str, depends: Iterable[tuple[Any, ...]]) -> dict[str, int]:
-    """How many DEPENDS_ON hops lead from each system to `source` (0 for itself)."""
-    on_me: defaultdict[str, set[str]] = defaultdict(set)
-    for system, dep in depends:
-        on_me[dep].add(system)
-    out = {source: 0}
-    todo = deque([source])
-    while todo:
-        here = todo.popleft()
-        for up in sorted(on_me[here]):
-            if up not in out:
-                out[up] = out[here] + 1
-                todo.append(up)
-    return out
-
-
 def _service() -> dict[str, Any]:
     return {"touchpoints_left": set(), "no_way": set(), "before": 0, "after": 0}
 
@@ -333,11 +313,11 @@ def _retire(
     steps those support are reached through SUPPORTS, and break where no other route works."""
     for tp, step in answer["at_touchpoints"].select("touchpoint", "step"):
         f.at[tp].add(step)
-    sg = SupportGraph()
+    g = GraphData()
     for s in f.lane:
-        sg.add_step(s, f.lane[s], f.name[s], s in f.moment, None, f.service[s][0])
-    for lower, higher in answer["supports"].select("lower", "higher"):
-        sg.add_support(lower, higher)
+        g.add_node("Step", id=s, lane=f.lane[s], name=f.name[s])
+    g.rels["SUPPORTS"].extend(answer["supports"].select("lower", "higher"))
+    sg = SupportGraph.of(Index(g), f.lane)
     blast = sg.blast(hit, set())
     # each step above a hit one: the nearest hit step below it, and how far (fewest hops
     # first, then ids, so both stores give one answer)
@@ -446,7 +426,7 @@ class Change(Generic[W]):
 
 
 def _retire_hops(query: ir.RetireSystemIR, answer: Answer) -> dict[str, int]:
-    return _hops_to(query.system.id, answer["depends"].select("system", "dependency"))
+    return dict(answer["failing"].select("id", "hops"))
 
 
 def _close_what(query: ir.CloseIR) -> str:

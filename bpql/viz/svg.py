@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bpql.ids import service_of
-from bpql.language import RISK_AT_RISK, RISK_BROKEN, RISK_HIT, SUPPORTED_ROUTE
+from bpql.language import Route
 from bpql.result import GraphNode, Mark, Result
 from bpql.schema import LANES, LINES, VISIBLE_LANES
 from bpql.viz.layout import wrap
@@ -32,11 +32,11 @@ ROUTE_LOOKS: dict[str, tuple[str, str, str]] = {
     "owned system": ("#1864ab", "", "uses a system the department owns"),
     "system": ("#1864ab", "", "uses the system"),
     "dependent system": ("#c92a2a", "6 3", "uses a system that depends on it"),
-    SUPPORTED_ROUTE: ("#868e96", "2 3", "supports an affected step"),
-    # risk of (bpql/engine.py)
-    RISK_HIT: ("#c92a2a", "", "the failure hits it"),
-    RISK_BROKEN: ("#e8590c", "6 3", "no route that works is left"),
-    RISK_AT_RISK: ("#868e96", "2 3", "another route still works"),
+    Route.SUPPORTING_STEP: ("#868e96", "2 3", "supports an affected step"),
+    # risk of (bpql/statements/risk.py)
+    Route.HIT: ("#c92a2a", "", "the failure hits it"),
+    Route.BREAKS: ("#e8590c", "6 3", "no route that works is left"),
+    Route.CAN_BREAK: ("#868e96", "2 3", "another route still works"),
     # what-if routes (bpql/whatif.py)
     "uses": ("#1864ab", "", "uses the system retired"),
     "uses, depends on": ("#c92a2a", "6 3", "uses a system that depends on the one retired"),
@@ -260,7 +260,7 @@ def department_matrix(result: Result) -> dict[str, Any]:
         if not found and r is not None and r.get("via"):
             via = str(r["via"])
             found = {name_of(d) for d in owner.get(f"System:{via}", set())}
-            if not found and r.get("route") == SUPPORTED_ROUTE and via not in seen:
+            if not found and r.get("route") == Route.SUPPORTING_STEP and via not in seen:
                 found = departments(via, seen | {step})
         if not found and source.startswith("Department:"):
             found = {name_of(source)}

@@ -12,8 +12,9 @@ least one of them works: steps supporting the same step are read as alternative 
 claim can be registered from the portal or by the call centre). Supports run from a lower lane
 to a higher one (the validator checks it), so the walk always ends.
 
-Neutral: it works on plain maps, built either from validated files (`from_graph`, for the
-per-system figures stored at load) or from the rows a `risk of` plan fetches.
+It runs over the in-memory graph (bpql/analysis/graph.py): built from validated files for the
+per-system figures stored at load (`from_graph`), or from the blueprints a `risk of` or what-if
+plan reads back (`SupportGraph(index, steps)`).
 """
 
 from __future__ import annotations
@@ -22,14 +23,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
+from bpql.analysis.graph import Index
+from bpql.analysis.supports import supported
+from bpql.analysis.systems import failing_systems
 from bpql.graphdata import GraphData
 from bpql.schema import VISIBLE_LANES
 
 
 @dataclass
 class SupportGraph:
-    """Steps, what they use and who supports them; systems and what they depend on."""
+    """Steps (of one scenario), what they use and who supports them, over a graph."""
 
+    index: Index
     lane: dict[str, str] = field(default_factory=dict)
     name: dict[str, str] = field(default_factory=dict)
     moment: set[str] = field(default_factory=set)
@@ -38,85 +43,58 @@ class SupportGraph:
     uses: dict[str, set[str]] = field(default_factory=dict)
     supporters: dict[str, set[str]] = field(default_factory=dict)
     supported: dict[str, set[str]] = field(default_factory=dict)
-    depends_on: dict[str, set[str]] = field(default_factory=dict)
 
-    def add_step(
-        self,
-        step: str,
-        lane: str,
-        name: str = "",
-        moment: bool = False,
-        touchpoint: str | None = None,
-        service: str | None = None,
-    ) -> None:
-        self.lane[step] = lane
-        self.name[step] = name
-        if moment:
-            self.moment.add(step)
-        if touchpoint:
-            self.touchpoint[step] = touchpoint
-        if service:
-            self.service[step] = service
-
-    def add_use(self, step: str, system: str) -> None:
-        self.uses.setdefault(step, set()).add(system)
-
-    def add_support(self, lower: str, higher: str) -> None:
-        self.supporters.setdefault(higher, set()).add(lower)
-        self.supported.setdefault(lower, set()).add(higher)
-
-    def add_dependency(self, system: str, on: str) -> None:
-        self.depends_on.setdefault(system, set()).add(on)
+    @classmethod
+    def of(cls, index: Index, steps: Iterable[str]) -> SupportGraph:
+        """The steps given, of the graph; supports between two of them."""
+        sg = cls(index)
+        keep = set(steps)
+        for step in keep:
+            node = index.node("Step", step) or {"id": step}
+            sg.lane[step] = str(node.get("lane"))
+            sg.name[step] = str(node.get("name") or "")
+            if node.get("moment_of_truth"):
+                sg.moment.add(step)
+            tp = index.targets("AT_TOUCHPOINT", step)
+            if tp:
+                sg.touchpoint[step] = tp[0]
+            for bp in index.sources("HAS_STEP", step):
+                for service in index.sources("HAS_BLUEPRINT", bp):
+                    sg.service[step] = service
+            used = index.targets("USES", step)
+            if used:
+                sg.uses[step] = set(used)
+            for higher in index.targets("SUPPORTS", step):
+                if higher in keep:
+                    sg.supporters.setdefault(higher, set()).add(step)
+                    sg.supported.setdefault(step, set()).add(higher)
+        return sg
 
     @classmethod
     def from_graph(cls, g: GraphData, scenario: str = "as-is") -> SupportGraph:
         """The blueprints of one scenario (as-is by default) of a validated enterprise."""
-        scenario_of = {b["id"]: b["scenario"] for b in g.nodes["Blueprint"]}
-        service_of = {bp: svc for svc, bp in g.rels["HAS_BLUEPRINT"]}
-        keep = {st: service_of[bp] for bp, st in g.rels["HAS_STEP"] if scenario_of[bp] == scenario}
-        tp = dict(g.rels["AT_TOUCHPOINT"])
-        sg = cls()
-        for s in g.nodes["Step"]:
-            if s["id"] in keep:
-                sg.add_step(
-                    s["id"],
-                    s["lane"],
-                    s["name"],
-                    bool(s["moment_of_truth"]),
-                    tp.get(s["id"]),
-                    keep[s["id"]],
-                )
-        for st, sys in g.rels["USES"]:
-            if st in keep:
-                sg.add_use(st, sys)
-        for lower, higher in g.rels["SUPPORTS"]:
-            if lower in keep and higher in keep:
-                sg.add_support(lower, higher)
-        for a, b in g.rels["DEPENDS_ON"]:
-            sg.add_dependency(a, b)
-        return sg
+        index = Index(g)
+        steps = [
+            st
+            for b in g.nodes["Blueprint"]
+            if b["scenario"] == scenario
+            for st in index.targets("HAS_STEP", b["id"])
+        ]
+        return cls.of(index, steps)
 
     # --- the walk ---------------------------------------------------------------------------
     def failing_systems(self, system: str) -> set[str]:
         """The system and every system that depends on it, directly or not."""
-        dependents = self.dependents
-        out, todo = {system}, [system]
-        while todo:
-            for d in dependents.get(todo.pop(), ()):
-                if d not in out:
-                    out.add(d)
-                    todo.append(d)
-        return out
-
-    @cached_property
-    def dependents(self) -> dict[str, set[str]]:
-        """System -> the systems that depend on it directly (read once the graph is built)."""
-        return _invert(self.depends_on)
+        return set(failing_systems(self.index, [system]))
 
     @cached_property
     def users(self) -> dict[str, set[str]]:
         """System -> the steps that use it."""
         return _invert(self.uses)
+
+    def above(self, step: str) -> set[str]:
+        """The steps `step` supports."""
+        return self.supported.get(step, set())
 
     def of_system(self, system: str) -> Blast:
         failed = self.failing_systems(system)
@@ -128,13 +106,7 @@ class SupportGraph:
         return self.blast({step}, set())
 
     def blast(self, hit: set[str], failed_systems: set[str]) -> Blast:
-        reach = set(hit)
-        todo = list(hit)
-        while todo:
-            for higher in self.supported.get(todo.pop(), ()):
-                if higher not in reach:
-                    reach.add(higher)
-                    todo.append(higher)
+        reach = supported(hit, self.above)
 
         @cache
         def works(step: str) -> bool:
@@ -220,7 +192,7 @@ def system_figures(g: GraphData) -> dict[str, dict[str, int]]:
         if system not in closure:
             closure[system] = 0  # cycles are refused at validation; guard anyway
             mask = bit.get(system, 0)
-            for dep in sg.depends_on.get(system, ()):
+            for dep in sg.index.targets("DEPENDS_ON", system):
                 mask |= fails_with(dep)
             closure[system] = mask
         return closure[system]
