@@ -289,6 +289,9 @@ class Answer(Mapping[str, Rows]):
         self.plan = plan
         self.drawn = drawn
         self._rows: dict[str, Rows] = {}
+        #: what a compute step or the shaper derives from the rows once and shares (an
+        #: in-memory graph of the blueprints read)
+        self.memo: dict[str, Any] = {}
 
     def put(self, name: str, data: Sequence[Sequence[Any]]) -> None:
         step = self.plan.step(name)

@@ -17,7 +17,7 @@ from bpql.compiler import GraphCatalog, compile_text, resolve_text
 from bpql.errors import QueryError
 from bpql.language import DERIVED, IMPACT_ROUTES, STEP_ANCHOR, STEP_RELATIONS
 from bpql.model.validate import validate_paths
-from bpql.plan import Plan, Source, Statement, Step
+from bpql.plan import Compute, Plan, Source, Statement, Step
 from bpql.present import PRESENTERS
 from bpql.render import DIALECTS
 from bpql.render.base import Dialect, PlanFn
@@ -41,29 +41,35 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
     (plan,) = compile_text('impact of department "billing"', catalog, dialect)
     names = [s.name for s in plan.statements]
     assert plan.kind == "impact" and plan.dialect == dialect
-    # the answer first, walked from the department outwards: its roles' steps, the systems
-    # whose chains end at a system it owns (found once, with their hops), the steps using
-    # those; then the supports and facts of the blueprints reached
+    # the answer first, walked from the department outwards: its roles' steps; the systems
+    # it owns, and those depending on them (worked out in Python over every DEPENDS_ON, with
+    # their hops), the steps using those; then the supports and facts of the blueprints
+    # reached, and each step's nearest route (in Python)
     answer = [
         "source",
+        "dependencies",
         "route.performed_by",
+        "ends.uses_owned",
         "reach.uses_owned",
         "route.uses_owned",
         "supports",
         "facts",
         "services",
+        "reached",
     ]
     assert names[: len(answer)] == answer
     st = {s.name: s for s in plan.statements}
+    assert isinstance(st["reach.uses_owned"], Compute) and isinstance(st["reached"], Compute)
+    assert st["reach.uses_owned"].params == {"within": 5, "low": 0, "ends_from": "ends.uses_owned"}
     assert st["route.uses_owned"].inputs == {"reach": (Source("reach.uses_owned", "id"),)}
     assert "DEPENDS_ON" not in st["route.uses_owned"].cypher
+    assert not any("DEPENDS_ON*" in s.cypher for s in plan.statements if not s.draws)
     reached = (
         Source("route.performed_by", "blueprint"),
         Source("route.uses_owned", "blueprint"),
     )
     assert st["supports"].inputs == st["facts"].inputs == {"blueprints": reached}
-    direct = (Source("route.performed_by", "id"), Source("route.uses_owned", "id"))
-    assert st["graph.supported"].inputs == {"direct": direct}
+    assert st["graph.steps"].inputs == {"steps": (Source("reached", "step"),)}
     # then the drawing, which the engine fetches only when the answer is drawn
     assert not any(st[n].draws for n in answer)
     assert all(s.draws for s in plan.statements[len(answer) :])

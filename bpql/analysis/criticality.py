@@ -152,7 +152,9 @@ class Blast:
 
     @property
     def moments_of_truth(self) -> list[str]:
-        return sorted(s for s in self.reach if s in self.graph.moment)
+        """The customer steps it can break that are moments of truth: like every figure of a
+        failure, counted over customer steps (a frontstage moment of truth is not counted)."""
+        return sorted(s for s in self.customer_steps if s in self.graph.moment)
 
     @property
     def touchpoints(self) -> list[str]:
@@ -172,8 +174,9 @@ SYSTEM_FIGURES = ("customer_reach", "moments_reach", "services_reach", "single_p
 
 
 def system_figures(g: GraphData) -> dict[str, dict[str, int]]:
-    """Per system, over the as-is blueprints: customer steps it can break, moments of truth,
-    services, and customer steps for which it is a single point of failure.
+    """Per system, over the as-is blueprints: customer steps it can break, how many of those
+    are moments of truth and in how many services, and customer steps for which it is a
+    single point of failure.
 
     Worked out once per step rather than once per system (the same rules as `blast`, as sets
     of systems): the systems that can break a step are those whose failure hits it, plus those
@@ -229,20 +232,18 @@ def system_figures(g: GraphData) -> dict[str, dict[str, int]]:
         return out
 
     for step, lane in sg.lane.items():
-        is_moment = step in sg.moment
-        if lane != "customer" and not is_moment:
+        if lane != "customer":  # every figure counts customer steps (`Blast`)
             continue
+        is_moment = step in sg.moment
         walk(step)
         for n in members(can[step]):
             if is_moment:
                 moments[n] += 1
-            if lane == "customer":
-                customer[n] += 1
-                if step in sg.service:
-                    services[n].add(sg.service[step])
-        if lane == "customer":
-            for n in members(sure[step]):
-                single[n] += 1
+            customer[n] += 1
+            if step in sg.service:
+                services[n].add(sg.service[step])
+        for n in members(sure[step]):
+            single[n] += 1
     figures = {
         sys: {
             "customer_reach": customer[n],

@@ -2,89 +2,194 @@
 a table per service and each step's route, and the affected subgraph.
 
 Every route is a relation rule of the language (`IMPACT_ROUTES`), walked from the source
-outwards: per route the steps it reaches and what they reach it through (`route.*`); a chained
-route's far end found once (`reach.*`, with its dependency hops). Then the supports and facts
-of the blueprints reached, whole (a list of hundreds of blueprints is matched far more quickly
-than one of thousands of steps: at 1,000 services, 24,000 key lookups were most of the answer's
-time on both stores), and the names of the services. The drawing's statements run only when
-the answer is drawn.
+outwards: per route the steps it reaches and what they reach it through (`route.*`). A
+chained route (a system's dependents, a department's systems and theirs) has its far end worked
+out once in Python over every DEPENDS_ON (`reach.*`: bpql/analysis/systems.py), and its steps
+are found from those systems. Then the supports and facts of the blueprints reached, whole (a
+list of hundreds of blueprints is matched far more quickly than one of thousands of steps: at
+1,000 services, 24,000 key lookups were most of the answer's time on both stores), and each
+step's nearest route, through the steps it supports too (`reached`: bpql/analysis/supports.py).
+The drawing's statements run only when the answer is drawn.
+
+What-if changes locate their steps with the same routes (`locate`), so `impact of system "x"`
+and `impact of retiring system "x"` reach the same steps by the same routes and hops.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from bpql import ir
+from bpql.analysis.graph import Index
+from bpql.analysis.matrix import Reached, department_matrix
+from bpql.analysis.supports import Reach, nearest
+from bpql.analysis.systems import failing_systems
+from bpql.graphdata import GraphData
 from bpql.ids import node_key, service_of
-from bpql.language import IMPACT_ROUTES, SUPPORT_CHAIN, RelationRule, Route
+from bpql.language import IMPACT_ROUTES, ImpactRoute, Route
 from bpql.paths import Path
-from bpql.plan import Answer, Role, Source, Step
+from bpql.plan import Answer, Compute, Role, Source, Statement, Step
 from bpql.render.base import Dialect
 from bpql.result import Graph, GraphEdge, GraphNode, Kind, Mark, Result, Table
 from bpql.schema import LANES, VISIBLE_LANES
 from bpql.statements.base import Slot, Spec, drawing, source_statement, step_parts
+from bpql.statements.reads import dependencies
 
 
-def route_name(rule: RelationRule) -> str:
-    return f"route.{rule.relation}"
+def route_name(route: ImpactRoute) -> str:
+    return f"route.{route.rule.relation}"
 
 
-def reach_name(rule: RelationRule) -> str:
-    return f"reach.{rule.relation}"
+def reach_name(route: ImpactRoute) -> str:
+    return f"reach.{route.rule.relation}"
 
 
-def chain_name(rule: RelationRule) -> str:
-    return f"graph.chain.{rule.relation}"
+def _chain(route: ImpactRoute) -> tuple[int, Path]:
+    """A chained route's chain (the index of its hop of the query's bound in the far part)
+    and the part after it, from where the chain ends (`z`) to the target."""
+    far = route.rule.far
+    i = next(i for i, h in enumerate(far.hops) if h.high is None)
+    return i, far.split(i + 1, "z")[1]
+
+
+def _reach(answer: Answer, params: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """The systems a chained route goes through: those its chain ends at, and every system
+    depending on one of them within the bound, with their dependency hops."""
+    g = GraphData()
+    g.rels["DEPENDS_ON"].extend(answer["dependencies"].select("source", "target"))
+    ends = params["ends"] if "ends" in params else answer[params["ends_from"]].column("id")
+    found = failing_systems(Index(g), ends, params["within"])
+    return sorted((s, k) for s, k in found.items() if k >= params["low"])
+
+
+def locate(
+    d: Dialect,
+    route: ImpactRoute,
+    value: Any,
+    within: int | None,
+    scenario: str | None,
+    prop: str = "id",
+) -> list[Step]:
+    """The steps a route reaches from its target (`t`, whose `prop` is `value`: its id, or a
+    touchpoint's channel), with what they reach it through (`vias`) and their blueprint:
+    `route.*`; for a chained route, first the systems its chain goes through (`reach.*`).
+    `within` bounds the dependency hops (None: every system depending on it, as what-if
+    follows them)."""
+    param = "source" if prop == "id" else prop
+
+    def test() -> str:
+        return f"t.{prop} = {d.param(value, param)}"
+
+    r = route.rule
+    out: list[Step] = []
+    blueprint = "(b:Blueprint)-[:HAS_STEP]->(s)"
+    returns = [("id", "s.id"), ("vias", ""), ("blueprint", "b.id")]
+
+    def scen() -> str:
+        if scenario is None:
+            return ""
+        return f" AND b.scenario = {d.param(scenario, 'scenario')}"
+
+    if r.chain_at is None:
+        path, via = _via_pattern(route)
+        text = path.cypher(within or 0, s="s:Step")
+        returns[1] = ("vias", f"collect(DISTINCT {via}.id)")
+        out.append(
+            d.statement(
+                route_name(route),
+                f"{d.match_both(blueprint, text)}\nWHERE {test()}{scen()}",
+                returns,
+            )
+        )
+        return out
+    i, tail = _chain(route)
+    params: dict[str, Any] = {"within": within, "low": r.far.hops[i].low}
+    if tail.hops:  # the chain ends where the tail reaches the target (a department's systems)
+        ends = f"ends.{r.relation}"
+        out.append(d.statement(ends, f"MATCH {tail.cypher()} WHERE {test()}", [("id", "z.id")]))
+        params["ends_from"] = ends
+        reads = (Source(ends, "id"), Source("dependencies", "source"))
+    else:  # the chain ends at the target itself (a system)
+        params["ends"] = [value]
+        reads = (Source("dependencies", "source"), Source("dependencies", "target"))
+    out.append(
+        Compute(
+            reach_name(route),
+            "the systems the chain goes through: those it ends at and every system depending "
+            "on one of them"
+            + (" within $within" if within is not None else "")
+            + ", with their dependency hops",
+            _reach,
+            ("id", "hops"),
+            reads,
+            params=params,
+        )
+    )
+    near = r.near.cypher(s="s:Step")
+    returns[1] = ("vias", "collect(y.id)")
+    body = f"UNWIND $reach AS y_id\n{d.match_both(blueprint, near)}\nWHERE y.id = y_id{scen()}"
+    out.append(
+        d.statement(
+            route_name(route), body, returns, inputs={"reach": [Source(reach_name(route), "id")]}
+        )
+    )
+    return out
+
+
+def _via_pattern(route: ImpactRoute) -> tuple[Path, str]:
+    """A one-piece rule's pattern with its first hop's node named (`v`, unless it is the
+    target), and that node's variable: what a step reaches the target through."""
+    pattern = route.rule.pattern
+    if pattern.nodes[1].var == "t":
+        return pattern, "t"
+    return pattern.named(1, "v"), "v"
+
+
+def direct(answer: Answer, routes: Sequence[ImpactRoute]) -> dict[str, Reach]:
+    """Each step the routes reach, by its nearest: fewest hops (the relationships walked
+    from the source to the step: the rule's own, plus a chain's dependency hops), then the
+    route order, then the smallest via."""
+    best: dict[str, Reach] = {}
+    for route in routes:
+        hops_of: dict[str, int] = {}
+        if route.rule.chain_at is not None:
+            hops_of = dict(answer[reach_name(route)].select("id", "hops"))
+        fixed = route.rule.pattern.fixed_hops
+        for step, vias in answer[route_name(route)].select("id", "vias"):
+            for via in vias:
+                k = hops_of.get(via, 0)
+                found = Reach(route.named(k), via, fixed + k)
+                if step not in best or found.key < best[step].key:
+                    best[step] = found
+    return best
+
+
+def _reached(
+    routes: Sequence[ImpactRoute], answer: Answer, params: Mapping[str, Any]
+) -> list[tuple[str, Route, str, int]]:
+    """Every step reached, directly or through the steps it supports, by its nearest
+    route."""
+    above: defaultdict[str, list[str]] = defaultdict(list)
+    for lower, higher in answer["supports"].select("lower", "higher"):
+        above[lower].append(higher)
+    best = nearest(direct(answer, routes), lambda s: sorted(above.get(s, ())))
+    return [(step, r.route, r.via, r.hops) for step, r in sorted(best.items())]
+
+
+REACHED = ("step", "route", "via", "hops")
 
 
 def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
     src = query.source
-    routes = [r.rule for r in IMPACT_ROUTES[src.label]]
+    routes = IMPACT_ROUTES[src.label]
     out: list[Step] = [source_statement(d, src.label, src.id)]
-    # each route's steps with their blueprint, in the query's scenario when it names one
-    blueprint = "(b:Blueprint)-[:HAS_STEP]->(s)"
-    scen = "" if query.scenario is None else " AND b.scenario = $scenario"
-    step_route = [("id", "s.id"), ("vias", "")]
-    for r in routes:
-        if r.chain_at is not None:
-            far = r.far.cypher(query.within)
-            d.param(src.id, "source")
-            # the dependency hops of the shortest chain from each system to the source
-            out.append(
-                d.statement(
-                    reach_name(r),
-                    f"MATCH p = {far} WHERE t.id = $source",
-                    [("id", "y.id"), ("hops", f"min(length(p)) - {r.far.fixed_hops}")],
-                    order=["id"],
-                )
-            )
-            if query.scenario is not None:
-                d.param(query.scenario, "scenario")
-            near = r.near.cypher(s="s:Step")
-            out.append(
-                d.statement(
-                    route_name(r),
-                    f"UNWIND $reach AS y_id\n{d.match_both(blueprint, near)}\n"
-                    f"WHERE y.id = y_id{scen}",
-                    [step_route[0], ("vias", "collect(y.id)"), ("blueprint", "b.id")],
-                    inputs={"reach": [Source(reach_name(r), "id")]},
-                )
-            )
-            continue
-        d.param(src.id, "source")
-        if query.scenario is not None:
-            d.param(query.scenario, "scenario")
-        pattern, via = _via_pattern(r)
-        pattern_text = pattern.cypher(query.within, s="s:Step")
-        out.append(
-            d.statement(
-                route_name(r),
-                f"{d.match_both(blueprint, pattern_text)}\nWHERE t.id = $source{scen}",
-                [step_route[0], ("vias", f"collect(DISTINCT {via}.id)"), ("blueprint", "b.id")],
-            )
-        )
-    direct = [Source(route_name(r), "id") for r in routes]
+    if any(r.rule.chain_at is not None for r in routes):
+        out.append(dependencies(d))
+    for route in routes:
+        out.extend(locate(d, route, src.id, query.within, query.scenario))
     blueprints = {"blueprints": [Source(route_name(r), "blueprint") for r in routes]}
     out.append(
         d.statement(
@@ -121,46 +226,54 @@ def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
     out.append(
         d.statement("services", "MATCH (sv:Service)", [("id", "sv.id"), ("name", "sv.name")])
     )
-    # --- the drawing: fetched only when the answer is drawn, for the steps reached
-    drawn = Role.DRAWING
+    route_reads = [Source(route_name(r), c) for r in routes for c in ("id", "vias")]
     out.append(
-        d.statement(
-            "graph.supported",
-            "UNWIND $direct AS d_id\n"
-            f"MATCH (d:Step {{id: d_id}})-[:SUPPORTS*1..{SUPPORT_CHAIN}]->(u:Step)",
-            [("id", "u.id")],
-            distinct=True,
-            role=drawn,
-            inputs={"direct": direct},
+        Compute(
+            "reached",
+            "every step reached, directly or through the steps it supports, by its nearest "
+            "route (fewest hops, then route order, then via)",
+            partial(_reached, routes),
+            REACHED,
+            (*route_reads, Source("supports", "lower"), Source("supports", "higher")),
         )
     )
-    steps = [*direct, Source("graph.supported", "id")]
-    for r in routes:
+    out.extend(_drawing(d, query, routes))
+    return out
+
+
+def _drawing(d: Dialect, query: ir.ImpactIR, routes: Sequence[ImpactRoute]) -> list[Statement]:
+    """The affected subgraph: the routes' paths to the source, the departments performing
+    each step, and the parts around the steps reached."""
+    src = query.source
+    drawn = Role.DRAWING
+    steps = [Source("reached", "step")]
+    out: list[Statement] = []
+    for route in routes:
+        r = route.rule
         d.param(src.id, "source")
         if r.chain_at is not None:
             # the chains from the systems the steps use; the shaper keeps those of the
             # systems a reached step uses
             out.append(
                 d.statement(
-                    chain_name(r),
+                    f"graph.chain.{r.relation}",
                     f"MATCH p = {r.far.cypher(query.within)} WHERE t.id = $source",
                     [("via", "y.id"), ("p", "p")],
                     role=drawn,
                 )
             )
             continue
-        pattern_text = r.pattern.cypher(query.within, s="s:Step {id: s_id}")
+        pattern = r.pattern.cypher(query.within, s="s:Step {id: s_id}")
         out.append(
             d.statement(
                 f"graph.route.{r.relation}",
-                f"UNWIND $direct AS s_id MATCH p = {pattern_text} WHERE t.id = $source",
+                f"UNWIND $direct AS s_id MATCH p = {pattern} WHERE t.id = $source",
                 [("p", "p")],
                 role=drawn,
-                inputs={"direct": [Source(route_name(r), "id")]},
+                inputs={"direct": [Source(route_name(route), "id")]},
             )
         )
-    # the departments performing each step: the rows of the views' department x service
-    # matrix, whichever route reached the step
+    # the departments performing each step: the rows of the department x service matrix
     out.append(
         d.statement(
             "graph.departments",
@@ -177,25 +290,13 @@ def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
     return out
 
 
-def _via_pattern(rule: RelationRule) -> tuple[Path, str]:
-    """A one-piece rule's pattern with its first hop's node named (`v`, unless it is the
-    target), and that node's variable: what a step reaches the target through."""
-    if rule.pattern.nodes[1].var == "t":
-        return rule.pattern, "t"
-    return rule.pattern.named(1, "v"), "v"
-
-
 def shape(query: ir.ImpactIR, answer: Answer) -> Result:
     routes = IMPACT_ROUTES[query.source.label]
-    direct = sorted({s for x in routes for s in answer[route_name(x.rule)].column("id")})
-    graph = _impact_graph(query, answer) if answer.drawn else None
-    supported = _supported(direct, answer["supports"].select("lower", "higher"))
+    hit = sorted({s for r in routes for s in answer[route_name(r)].column("id")})
+    reached: dict[str, tuple[Route, str, int]] = {
+        step: (route, via, hops) for step, route, via, hops in answer["reached"].select(*REACHED)
+    }
     names = dict(answer["services"].select("id", "name"))
-    per: dict[str, dict[str, Any]] = {}
-    visible: set[str] = set()
-    where: dict[str, tuple[Any, ...]] = {}
-    reached_steps = {*direct, *supported}
-    service_of_bp: dict[str, str] = {}
     facts = answer["facts"].select(
         "step",
         "lane",
@@ -207,8 +308,12 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
         "seq",
         "blueprint",
     )
+    per: dict[str, dict[str, Any]] = {}
+    visible: set[str] = set()
+    where: dict[str, tuple[Any, ...]] = {}
+    service_of_bp: dict[str, str] = {}
     for step, lane, tp, channel, fp, rpn, order, seq, bp in facts:
-        if step not in reached_steps:  # the facts are of the reached blueprints, whole
+        if step not in reached:  # the facts are of the reached blueprints, whole
             continue
         if step not in where:
             service_id = service_of_bp.get(bp)
@@ -273,26 +378,34 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
                 max(rpns) if rpns else None,
             ]
         )
-    reached = _routes(query, answer, supported)
-    performers: defaultdict[str, list[str]] = defaultdict(list)
-    for step, department in answer["graph.departments"].select("step", "department"):
-        performers[step].append(department)
     # in time order per service; step ids are unique, so the key's later items never count
-    nobody = (None, None, None)
-    step_rows = [
-        [where[step][5], step, where[step][6], *reached.get(step, nobody)]
-        for step in sorted(where, key=where.__getitem__)
-    ]
-    for step in where if graph is not None else ():
-        assert graph is not None
-        key = node_key("Step", step)
-        if key in graph.nodes:  # the view shows a step's route beside its other facts
-            route, via, hops = reached.get(step, nobody)
-            n = graph.nodes[key]
-            extra: dict[str, Any] = {"route": route, "via": via, "hops": hops}
-            if performers.get(step):
-                extra["departments"] = performers[step]
-            graph.nodes[key] = GraphNode(n.label, n.id, n.labels, {**n.properties, **extra})
+    in_order = sorted(where, key=where.__getitem__)
+    step_rows = [[where[step][5], step, where[step][6], *reached[step]] for step in in_order]
+    graph = None
+    matrix = None
+    if answer.drawn:
+        performers: defaultdict[str, list[str]] = defaultdict(list)
+        for step, department in answer["graph.departments"].select("step", "department"):
+            performers[step].append(department)
+        graph = _impact_graph(query, routes, answer)
+        for step in where:
+            key = node_key("Step", step)
+            if key in graph.nodes:  # the view shows a step's route beside its other facts
+                route, via, hops = reached[step]
+                n = graph.nodes[key]
+                extra: dict[str, Any] = {"route": route, "via": via, "hops": hops}
+                if performers.get(step):
+                    extra["departments"] = performers[step]
+                graph.nodes[key] = GraphNode(n.label, n.id, n.labels, {**n.properties, **extra})
+        source = query.source.name if query.source.label == "Department" else None
+        matrix = department_matrix(
+            (
+                Reached(step, str(where[step][5]), where[step][6], *reached[step][:2])
+                for step in in_order
+            ),
+            performers,
+            source,
+        )
     return Result(
         Kind.IMPACT,
         table=Table(columns, table_rows),
@@ -301,74 +414,26 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
         title=f'impact of {query.source.label.lower()} "{query.source.name}"',
         highlight={
             Mark.SOURCE: [node_key(query.source.label, query.source.id)],
-            Mark.DIRECT: sorted(node_key("Step", s) for s in direct),
+            Mark.DIRECT: sorted(node_key("Step", s) for s in hit),
             Mark.VISIBLE: sorted(visible),
         },
+        matrix=matrix,
     )
 
 
-def _supported(direct: list[str], supports: Any) -> dict[str, str]:
-    """The steps the reached ones support, each with the least reached step (by id) below it.
-    SUPPORTS goes from a lower lane to a higher one within a blueprint (validated), so a
-    chain has at most three hops, within `SUPPORT_CHAIN`, and the walk needs no bound."""
-    below: defaultdict[str, list[str]] = defaultdict(list)
-    for lower, higher in supports:
-        below[higher].append(lower)
-    reached = set(direct)
-    memo: dict[str, str | None] = {}
-
-    def least(step: str) -> str | None:
-        if step in memo:
-            return memo[step]
-        found = None
-        for lower in below.get(step, ()):
-            for c in (lower if lower in reached else None, least(lower)):
-                if c is not None and (found is None or c < found):
-                    found = c
-        memo[step] = found
-        return found
-
-    return {step: via for step in below if (via := least(step)) is not None}
-
-
-def _routes(
-    query: ir.ImpactIR, answer: Answer, supported: dict[str, str]
-) -> dict[str, tuple[str, str, int | None]]:
-    """How each affected step is reached: (route, via, dependency hops), the nearest route
-    first (fewest hops, then the order of `IMPACT_ROUTES`, then the via id). A step reached
-    only because a reached step supports it names that step."""
-    best: dict[str, tuple[tuple[int, int, str], tuple[str, str, int | None]]] = {}
-    for order, route in enumerate(IMPACT_ROUTES[query.source.label]):
-        rule = route.rule
-        # a chained route: the hops of the shortest chain from each system it goes through
-        hops_of: dict[str, int] = {}
-        if rule.chain_at is not None:
-            hops_of = dict(answer[reach_name(rule)].select("id", "hops"))
-        for step, vias in answer[route_name(rule)].select("id", "vias"):
-            hops, via = min((hops_of.get(v, 0), v) for v in vias)
-            key = (hops, order, via)
-            if step not in best or key < best[step][0]:
-                name = route.named(hops)
-                best[step] = (key, (name, via, hops if rule.bounded else None))
-    out = {step: found[1] for step, found in best.items()}
-    for step, via in sorted(supported.items()):
-        out.setdefault(step, (Route.SUPPORTING_STEP, via, None))
-    return out
-
-
-def _impact_graph(query: ir.ImpactIR, answer: Answer) -> Graph:
+def _impact_graph(query: ir.ImpactIR, routes: Sequence[ImpactRoute], answer: Answer) -> Graph:
     """The affected subgraph: the drawing's parts, a chained route's links from each step to
     the systems it goes through (from the `route.*` rows), and the chains from those systems
     to the source."""
-    routes = [r.rule for r in IMPACT_ROUTES[query.source.label]]
-    chains = {chain_name(r) for r in routes if r.chain_at is not None}
+    chains = {f"graph.chain.{r.rule.relation}" for r in routes if r.rule.chain_at is not None}
     parts = [
         s.name
         for s in answer.plan.statements
         if s.name == "source" or (s.draws and s.name not in chains)
     ]
     graph = drawing(answer, parts)
-    for rule in routes:
+    for route in routes:
+        rule = route.rule
         if rule.chain_at is None:
             continue
         near = rule.near
@@ -376,11 +441,11 @@ def _impact_graph(query: ir.ImpactIR, answer: Answer) -> Graph:
         assert label is not None
         links = [
             GraphEdge(node_key("Step", step), node_key(label, via), rel)
-            for step, vias in answer[route_name(rule)].select("id", "vias")
+            for step, vias in answer[route_name(route)].select("id", "vias")
             for via in vias
         ]
         used = {e.target for e in links}
-        for via, chain in answer[chain_name(rule)].select("via", "p"):
+        for via, chain in answer[f"graph.chain.{rule.relation}"].select("via", "p"):
             if node_key(label, via) in used:
                 graph.absorb(chain)
         for edge in links:

@@ -53,6 +53,7 @@ PARTS: dict[str, Part] = {
         for rel in ("SUPPORTS", "AT_TOUCHPOINT", "PERFORMED_BY", "USES")
     },
     "memberships": Part("MEMBER_OF", label="Department", props=("name",)),
+    "touchpoint.steps": Part("AT_TOUCHPOINT"),
     "dependencies": Part("DEPENDS_ON"),
 }
 
@@ -123,6 +124,18 @@ def dependencies(d: Dialect) -> Statement:
         "dependencies",
         "MATCH (a:System)-[:DEPENDS_ON]->(b:System)",
         [("source", "a.id"), ("target", "b.id")],
+    )
+
+
+def steps_at(d: Dialect, touchpoints: Source, scenario: str | None) -> Statement:
+    """Every step (of the scenario, when one is given) at the touchpoints `touchpoints`."""
+    scen = "" if scenario is None else f" AND b.scenario = {d.param(scenario, 'scenario')}"
+    return d.statement(
+        "touchpoint.steps",
+        "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:AT_TOUCHPOINT]->(t:Touchpoint)\n"
+        f"WHERE t.id IN $touchpoints{scen}",
+        [("source", "s.id"), ("target", "t.id")],
+        inputs={"touchpoints": [touchpoints]},
     )
 
 
