@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Generic, TypeVar
 
+import bpql.statements.impact as impact
 from bpql import ir
 from bpql.analysis.graph import Index
 from bpql.analysis.matrix import Reached as MatrixRow
@@ -44,7 +45,6 @@ from bpql.language import IMPACT_ROUTES, ImpactRoute, Route
 from bpql.plan import Answer, Compute, Source, Step
 from bpql.render.base import Dialect
 from bpql.result import GraphNode, Kind, Mark, Result, Table
-from bpql.statements import impact
 from bpql.statements.base import Slot, Spec, drawing, source_statement, step_parts
 from bpql.statements.reads import (
     blueprint_reads,
