@@ -88,6 +88,15 @@ class Path:
         nodes[i] = replace(nodes[i], var=var)
         return Path(tuple(nodes), self.hops)
 
+    def then(self, other: Path) -> Path:
+        """This path followed by `other`, which starts where this one ends (the same
+        placeholder; a label either gives)."""
+        end, start = self.nodes[-1], other.nodes[0]
+        if end.var != start.var:
+            raise ValueError(f"{other} does not start where {self} ends")
+        joined = Node(end.var, end.label or start.label)
+        return Path((*self.nodes[:-1], joined, *other.nodes[1:]), self.hops + other.hops)
+
     def split(self, i: int, var: str) -> tuple[Path, Path]:
         """The path cut at node `i`, which both halves name `var`: (up to it, from it)."""
         named = self.named(i, var)

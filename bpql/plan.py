@@ -317,7 +317,8 @@ class Answer(Mapping[str, Rows]):
 
 
 def input_values(st: Statement, param: str, answer: Answer) -> list[Any]:
-    """The values of an input, sorted: its sources' values less those of its `without`."""
+    """The values of an input, sorted: its sources' values less those of its `without`; a
+    null (an optional match that found nothing) matches nothing, and is left out."""
     return sorted(_values(st.inputs[param], answer) - _values(st.without.get(param, ()), answer))
 
 
@@ -325,6 +326,7 @@ def _values(sources: Iterable[Source], answer: Answer) -> set[Any]:
     out: set[Any] = set()
     for source in sources:
         out.update(answer[source.statement].column(source.column))
+    out.discard(None)
     return out
 
 

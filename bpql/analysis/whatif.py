@@ -183,10 +183,13 @@ def classify_retire(b: Blueprints, hit: set[str], classes: Classes, per: PerServ
         if b.step(s).get("lane") == "customer":
             classes[s].add(NO_WAY)
             per[b.service[s][0]]["no_way"].add(s)
+    left: dict[str, bool] = {}
     for s in blast.reach:
         for tp in b.index.targets("AT_TOUCHPOINT", s):
-            at = set(b.index.sources("AT_TOUCHPOINT", tp))
-            if at and at <= dead:
+            if tp not in left:
+                at = b.index.sources("AT_TOUCHPOINT", tp)
+                left[tp] = bool(at) and all(x in dead for x in at)
+            if left[tp]:
                 per[b.service[s][0]]["touchpoints_left"].add(tp)
 
 

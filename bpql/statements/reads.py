@@ -3,8 +3,8 @@ over the in-memory graph (bpql/analysis): the blueprints reached, whole, and the
 relationships the method needs. `risk of` and what-if locate in Cypher, read these, and analyse
 in Python; the same reads serve any statement that needs the graph around what it found.
 
-A read is a statement and the part of a graph its rows hold (`Part`): a relationship (its
-two ends' columns) and a node (its label, the column of its id and its properties' columns).
+A read is a statement and the parts of a graph its rows hold (`Part`): a relationship (its two
+ends' columns) and a node (its label, the column of its id and the columns of its properties).
 `graph_of` turns the rows of a plan's reads into one `GraphData`.
 """
 
@@ -21,16 +21,24 @@ from bpql.schema import RELS
 
 @dataclass(frozen=True)
 class Part:
-    """What a read's rows are: a relationship `rel` from column `src` to column `dst`, and a
-    node of `label` whose id is column `key` and whose properties are `props` (columns of the
-    same names)."""
+    """A part of a graph in a read's rows: a relationship `rel` from column `src` to column
+    `dst`, and a node of `label` whose id is column `key` and whose properties are read from
+    columns (`props`: (property, column) pairs). A row whose key or end is null holds none."""
 
     rel: str | None = None
     src: str = "source"
     dst: str = "target"
     label: str | None = None
     key: str = "target"
-    props: tuple[str, ...] = ()
+    props: tuple[tuple[str, str], ...] = ()
+    #: the relationship repeats over the rows (a step's service on every step)
+    repeats: bool = False
+    #: the relationship may be missing on a row (an optional match), its end null
+    optional: bool = False
+
+
+def _same(*names: str) -> tuple[tuple[str, str], ...]:
+    return tuple((n, n) for n in names)
 
 
 #: a step's properties the analyses read
@@ -42,67 +50,82 @@ SHARED_PROPS: dict[str, tuple[str, ...]] = {
     "Department": ("name",),
     "System": ("name",),
 }
-#: every read there is, by statement name
-PARTS: dict[str, Part] = {
-    "blueprint.steps": Part("HAS_STEP", "blueprint", "id", "Step", "id", STEP_PROPS),
-    "blueprint.services": Part("HAS_BLUEPRINT", "id", "blueprint", "Service", "id", ("name",)),
+#: a step's relationships a read may fetch with the blueprints (its touchpoint comes with it)
+STEP_RELS = ("SUPPORTS", "PERFORMED_BY", "USES")
+#: every read there is, by statement name, and the parts of a graph it holds
+PARTS: dict[str, tuple[Part, ...]] = {
+    "blueprint.steps": (
+        Part(
+            "HAS_BLUEPRINT",
+            "service",
+            "blueprint",
+            "Service",
+            "service",
+            (("name", "service_name"),),
+        ),
+        Part("HAS_STEP", "blueprint", "id", "Step", "id", _same(*STEP_PROPS)),
+        Part(
+            "AT_TOUCHPOINT",
+            "id",
+            "touchpoint",
+            "Touchpoint",
+            "touchpoint",
+            (("name", "touchpoint_name"), ("channel", "channel")),
+            optional=True,
+        ),
+    ),
     **{
-        f"blueprint.{rel.lower()}": Part(
-            rel, label=RELS[rel].dst, props=SHARED_PROPS.get(RELS[rel].dst, ())
+        f"blueprint.{rel.lower()}": (
+            Part(
+                rel,
+                label=RELS[rel].dst if RELS[rel].dst in SHARED_PROPS else None,
+                props=_same(*SHARED_PROPS.get(RELS[rel].dst, ())),
+            ),
         )
-        for rel in ("SUPPORTS", "AT_TOUCHPOINT", "PERFORMED_BY", "USES")
+        for rel in STEP_RELS
     },
-    "memberships": Part("MEMBER_OF", label="Department", props=("name",)),
-    "touchpoint.steps": Part("AT_TOUCHPOINT"),
-    "dependencies": Part("DEPENDS_ON"),
+    "memberships": (Part("MEMBER_OF", label="Department", props=_same("name")),),
+    "touchpoint.steps": (Part("AT_TOUCHPOINT"),),
+    "dependencies": (Part("DEPENDS_ON"),),
 }
-
-
-def _blueprints(
-    d: Dialect, name: str, match: str, returns: list[tuple[str, str]], blueprints: Sequence[Source]
-) -> Statement:
-    """A read of the blueprints named by `blueprints`, matched through their ids: a list of
-    hundreds of blueprints is much quicker to test than one of thousands of steps (LadybugDB,
-    1,000 services)."""
-    return d.statement(
-        name,
-        f"UNWIND $blueprints AS b_id\nMATCH {match}",
-        returns,
-        inputs={"blueprints": blueprints},
-    )
 
 
 def blueprint_reads(
     d: Dialect, blueprints: Sequence[Source], rels: Sequence[str]
 ) -> list[Statement]:
-    """The blueprints `blueprints`, whole: their steps, their services, and each of their
-    steps' relationships of the types `rels` with the things at their other end."""
+    """The blueprints `blueprints`, whole: their steps with their service and touchpoint, and
+    each step's relationships of the types `rels` with the things at their other end. Matched
+    through the blueprints' ids: a list of hundreds of blueprints is much quicker to test than
+    one of thousands of steps (LadybugDB, 1,000 services)."""
+    inputs = {"blueprints": blueprints}
+    head = "UNWIND $blueprints AS b_id\nMATCH "
     out = [
-        _blueprints(
-            d,
+        d.statement(
             "blueprint.steps",
-            "(b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)",
-            [("blueprint", "b.id"), ("id", "s.id"), *((p, f"s.{p}") for p in STEP_PROPS)],
-            blueprints,
-        ),
-        _blueprints(
-            d,
-            "blueprint.services",
-            "(sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint {id: b_id})",
-            [("id", "sv.id"), ("name", "sv.name"), ("blueprint", "b.id")],
-            blueprints,
-        ),
+            f"{head}(sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint {{id: b_id}})-[:HAS_STEP]->"
+            "(s:Step)\nOPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)",
+            [
+                ("service", "sv.id"),
+                ("service_name", "sv.name"),
+                ("blueprint", "b.id"),
+                ("id", "s.id"),
+                *((p, f"s.{p}") for p in STEP_PROPS),
+                ("touchpoint", "tp.id"),
+                ("touchpoint_name", "tp.name"),
+                ("channel", "tp.channel"),
+            ],
+            inputs=inputs,
+        )
     ]
     for rel in rels:
-        part = PARTS[f"blueprint.{rel.lower()}"]
+        (part,) = PARTS[f"blueprint.{rel.lower()}"]
         label = RELS[rel].dst
         out.append(
-            _blueprints(
-                d,
+            d.statement(
                 f"blueprint.{rel.lower()}",
-                f"(b:Blueprint {{id: b_id}})-[:HAS_STEP]->(s:Step)-[:{rel}]->(n:{label})",
-                [("source", "s.id"), ("target", "n.id"), *((p, f"n.{p}") for p in part.props)],
-                blueprints,
+                f"{head}(b:Blueprint {{id: b_id}})-[:HAS_STEP]->(s:Step)-[:{rel}]->(n:{label})",
+                [("source", "s.id"), ("target", "n.id"), *((p, f"n.{c}") for p, c in part.props)],
+                inputs=inputs,
             )
         )
     return out
@@ -140,23 +163,28 @@ def steps_at(d: Dialect, touchpoints: Source, scenario: str | None) -> Statement
 
 
 def graph_of(answer: Answer, graph: GraphData | None = None) -> GraphData:
-    """The rows of every read the plan has, as graph data: nodes once each (by label and id),
-    relationships as read."""
+    """The rows of every read the plan has, as graph data: nodes once each (by label and id,
+    with the properties read), relationships as read (a read of steps with their service
+    repeats the service's, once each)."""
     g = graph if graph is not None else GraphData()
     seen: dict[str, set[str]] = {}
     for st in answer.plan.statements:
-        part = PARTS.get(st.name)
-        if part is None:
-            continue
-        rows = answer[st.name]
-        if part.rel is not None:
-            g.rels[part.rel].extend(rows.select(part.src, part.dst))
-        if part.label is not None:
-            mine = seen.setdefault(part.label, set())
-            for values in rows.select(part.key, *part.props):
-                if values[0] not in mine:
-                    mine.add(values[0])
-                    g.add_node(
-                        part.label, id=values[0], **dict(zip(part.props, values[1:], strict=True))
-                    )
+        for part in PARTS.get(st.name, ()):
+            rows = answer[st.name]
+            if part.rel is not None:
+                pairs = rows.select(part.src, part.dst)
+                if part.repeats:
+                    pairs = iter(dict.fromkeys(pairs))
+                if part.optional:
+                    pairs = (p for p in pairs if p[1] is not None)
+                g.rels[part.rel].extend(pairs)
+            if part.label is not None:
+                found = {v[0]: v for v in rows.select(part.key, *(c for _, c in part.props))}
+                found.pop(None, None)
+                mine = seen.setdefault(part.label, set())
+                keys = ("id", *(p for p, _ in part.props))
+                g.nodes[part.label].extend(
+                    dict(zip(keys, v, strict=True)) for k, v in found.items() if k not in mine
+                )
+                mine.update(found)
     return g

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bpql import ir
+from bpql import ir, paths
 from bpql.analysis.criticality import SupportGraph
 from bpql.analysis.graph import Index
 from bpql.analysis.systems import failing_systems
 from bpql.graphdata import GraphData
-from bpql.ids import node_key
+from bpql.ids import node_key, service_of
 from bpql.language import step_rule
 from bpql.plan import Answer, Compute, Role, Source, Statement, Step
 from bpql.render.base import Dialect
@@ -58,16 +58,18 @@ def failing(d: Dialect, systems: Sequence[str], bound: int | None = None) -> lis
     ]
 
 
+#: a step and the blueprint it is in, whose scenario a query follows
+IN_BLUEPRINT = paths.path(paths.Node("b", "Blueprint"), paths.out("HAS_STEP"), paths.Node("s"))
+
+
 def uses_failing(d: Dialect, name: str, scenario: str | None) -> Statement:
     """The steps (of the scenario) that use a failing system, and which (`uses system`)."""
-    rule = step_rule("uses", "System")
-    pattern = rule.pattern.cypher(s="s:Step")
+    pattern = IN_BLUEPRINT.then(step_rule("uses", "System").pattern).cypher(s="s:Step")
     scen = "" if scenario is None else f" AND b.scenario = {d.param(scenario, 'scenario')}"
     return d.statement(
         name,
-        f"UNWIND $failing AS t_id\n{d.match_both('(b:Blueprint)-[:HAS_STEP]->(s)', pattern)}\n"
-        f"WHERE t.id = t_id{scen}",
-        [("step", "s.id"), ("via", "t.id")],
+        f"MATCH {pattern}\nWHERE t.id IN $failing{scen}",
+        [("step", "s.id"), ("via", "t.id"), ("blueprint", "b.id")],
         inputs={"failing": [Source("failing", "id")]},
     )
 
@@ -87,19 +89,11 @@ def plan(d: Dialect, query: ir.RiskIR) -> list[Step]:
                 "hit",
                 "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)\n"
                 f"WHERE s.id = {d.param(src.id, 'source')}{scen}",
-                [("step", "s.id"), ("via", "s.id")],
+                [("step", "s.id"), ("via", "s.id"), ("blueprint", "b.id")],
             )
         )
-    out.append(
-        d.statement(
-            "blueprints",
-            "UNWIND $hit AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})",
-            [("id", "b.id")],
-            distinct=True,
-            inputs={"hit": [Source("hit", "step")]},
-        )
-    )
-    out.extend(blueprint_reads(d, [Source("blueprints", "id")], ("SUPPORTS", "AT_TOUCHPOINT")))
+    # the blueprints of the steps hit, whole
+    out.extend(blueprint_reads(d, [Source("hit", "blueprint")], ("SUPPORTS",)))
     steps = [Source("blueprint.steps", "id")]
     if src.label == "System":
         drawn = Role.DRAWING
@@ -139,8 +133,13 @@ def shape(query: ir.RiskIR, answer: Answer) -> Result:
     broken = set(blast.broken)
 
     def service(step: str) -> str:
-        found = index.node("Service", sg.service.get(step, ""))
+        """The step's service's name; its id is read from the step's (bpql/ids.py)."""
+        found = index.node("Service", service_of("Step", step) or "")
         return str(found["name"]) if found is not None else ""
+
+    def name(step: str) -> Any:
+        node = index.node("Step", step)
+        return node.get("name") if node is not None else None
 
     def seq(step: str) -> Any:
         node = index.node("Step", step)
@@ -154,7 +153,7 @@ def shape(query: ir.RiskIR, answer: Answer) -> Result:
     customer = sorted(blast.customer_steps, key=lambda s: (service(s), seq(s), s))
     table = Table(
         ["service", "step", "moment_of_truth", "touchpoint", "single_point"],
-        [[service(s), sg.name[s], s in sg.moment, touchpoint(s), s in broken] for s in customer],
+        [[service(s), name(s), s in sg.moment, touchpoint(s), s in broken] for s in customer],
     )
     source = node_key(query.source.label, query.source.id)
     pruned: Graph | None = None

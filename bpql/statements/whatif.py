@@ -102,7 +102,7 @@ def _locate_close(d: Dialect, query: ir.CloseIR) -> list[Step]:
 def _steps_at(d: Dialect, query: ir.RetireSystemIR) -> list[Step]:
     """Every step (of the scenario) at the touchpoints of the steps read: only a retirement
     can leave a touchpoint with no working step."""
-    return [steps_at(d, Source("blueprint.at_touchpoint", "target"), query.scenario)]
+    return [steps_at(d, Source("blueprint.steps", "touchpoint"), query.scenario)]
 
 
 def plan(d: Dialect, query: ir.WhatIfIR) -> list[Step]:
@@ -113,7 +113,7 @@ def plan(d: Dialect, query: ir.WhatIfIR) -> list[Step]:
     route = _route(change.label)
     out = change.locate(d, query)
     blueprints = [Source(impact.route_name(route), "blueprint")]
-    rels = ("SUPPORTS", "AT_TOUCHPOINT", "PERFORMED_BY")
+    rels = ("SUPPORTS", "PERFORMED_BY")
     out.extend(blueprint_reads(d, blueprints, rels))
     out.append(memberships(d))
     out.extend(change.more(d, query))

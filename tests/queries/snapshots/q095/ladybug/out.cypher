@@ -1,105 +1,85 @@
-// ladybug, statement 1 of 17: source
+// ladybug, statement 1 of 14: source
 MATCH (n:System) WHERE n.id = $source
 RETURN n
 // params: {"source": "billing-engine"}
 
-// ladybug, statement 2 of 17: dependencies
+// ladybug, statement 2 of 14: dependencies
 MATCH (a:System)-[:DEPENDS_ON]->(b:System)
 RETURN a.id AS source, b.id AS target
 // params: {}
 
-// ladybug, statement 3 of 17: failing
+// ladybug, statement 3 of 14: failing
 // computed in Python: the systems that fail with $systems (themselves, and every system depending on one of them), with their dependency hops (from dependencies.source, dependencies.target)
 // params: {"systems": ["billing-engine"]}
 
-// ladybug, statement 4 of 17: hit
-UNWIND $failing AS t_id
-MATCH (b:Blueprint)-[:HAS_STEP]->(s), (s:Step)-[:USES]->(t:System)
-WHERE t.id = t_id AND b.scenario = $scenario
-RETURN s.id AS step, t.id AS via
+// ladybug, statement 4 of 14: hit
+MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:USES]->(t:System)
+WHERE t.id IN $failing AND b.scenario = $scenario
+RETURN s.id AS step, t.id AS via, b.id AS blueprint
 // params: {"scenario": "as-is"}
 // $failing <- failing.id
 
-// ladybug, statement 5 of 17: blueprints
-UNWIND $hit AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
-RETURN DISTINCT b.id AS id
-// params: {}
-// $hit <- hit.step
-
-// ladybug, statement 6 of 17: blueprint.steps
+// ladybug, statement 5 of 14: blueprint.steps
 UNWIND $blueprints AS b_id
-MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)
-RETURN b.id AS blueprint, s.id AS id, s.name AS name, s.lane AS lane, s.seq AS seq, s.moment_of_truth AS moment_of_truth
+MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)
+OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
+RETURN sv.id AS service, sv.name AS service_name, b.id AS blueprint, s.id AS id, s.name AS name, s.lane AS lane, s.seq AS seq, s.moment_of_truth AS moment_of_truth, tp.id AS touchpoint, tp.name AS touchpoint_name, tp.channel AS channel
 // params: {}
-// $blueprints <- blueprints.id
+// $blueprints <- hit.blueprint
 
-// ladybug, statement 7 of 17: blueprint.services
-UNWIND $blueprints AS b_id
-MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint {id: b_id})
-RETURN sv.id AS id, sv.name AS name, b.id AS blueprint
-// params: {}
-// $blueprints <- blueprints.id
-
-// ladybug, statement 8 of 17: blueprint.supports
+// ladybug, statement 6 of 14: blueprint.supports
 UNWIND $blueprints AS b_id
 MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)-[:SUPPORTS]->(n:Step)
 RETURN s.id AS source, n.id AS target
 // params: {}
-// $blueprints <- blueprints.id
+// $blueprints <- hit.blueprint
 
-// ladybug, statement 9 of 17: blueprint.at_touchpoint
-UNWIND $blueprints AS b_id
-MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)-[:AT_TOUCHPOINT]->(n:Touchpoint)
-RETURN s.id AS source, n.id AS target, n.name AS name, n.channel AS channel
-// params: {}
-// $blueprints <- blueprints.id
-
-// ladybug, statement 10 of 17: graph.uses
+// ladybug, statement 7 of 14: graph.uses
 UNWIND $hit AS s_id MATCH p = (s:Step {id: s_id})-[:USES]->(y:System) WHERE y.id IN $failing
 RETURN p
 // params: {}
 // $hit <- hit.step
 // $failing <- failing.id
 
-// ladybug, statement 11 of 17: graph.depends_on
+// ladybug, statement 8 of 14: graph.depends_on
 MATCH p = (y:System)-[:DEPENDS_ON]->(z:System) WHERE y.id IN $failing AND z.id IN $failing
 RETURN p
 // params: {}
 // $failing <- failing.id
 
-// ladybug, statement 12 of 17: graph.steps
+// ladybug, statement 9 of 14: graph.steps
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})
 RETURN s
 // params: {}
 // $steps <- blueprint.steps.id
 
-// ladybug, statement 13 of 17: links.supports
+// ladybug, statement 10 of 14: links.supports
 UNWIND $steps AS s_id MATCH (a:Step {id: s_id})-[:SUPPORTS]->(c:Step)
 RETURN 'Step:' + a.id AS source, 'SUPPORTS' AS type, 'Step:' + c.id AS target
 // params: {}
 // $steps <- blueprint.steps.id
 
-// ladybug, statement 14 of 17: graph.services
+// ladybug, statement 11 of 14: graph.services
 UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
 WITH DISTINCT b MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b)
 RETURN p
 // params: {}
 // $steps <- blueprint.steps.id
 
-// ladybug, statement 15 of 17: links.has_step
+// ladybug, statement 12 of 14: links.has_step
 UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
 RETURN 'Blueprint:' + b.id AS source, 'HAS_STEP' AS type, 'Step:' + s.id AS target
 // params: {}
 // $steps <- blueprint.steps.id
 
-// ladybug, statement 16 of 17: graph.touchpoints
+// ladybug, statement 13 of 14: graph.touchpoints
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint)
 WITH DISTINCT tp
 RETURN tp
 // params: {}
 // $steps <- blueprint.steps.id
 
-// ladybug, statement 17 of 17: links.touchpoints
+// ladybug, statement 14 of 14: links.touchpoints
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint)
 RETURN 'Step:' + s.id AS source, 'AT_TOUCHPOINT' AS type, 'Touchpoint:' + tp.id AS target
 // params: {}
