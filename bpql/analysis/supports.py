@@ -6,7 +6,7 @@ so a chain has at most three hops and the walks need no bound.
 
 from __future__ import annotations
 
-import heapq
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
@@ -26,26 +26,48 @@ class Reach(NamedTuple):
     def key(self) -> tuple[int, int, str]:
         """The nearer of two reaches has the smaller key: fewest hops, then the earlier
         route, then the smaller via id."""
-        return (self.hops, self.route.order, self.via)
+        return (self.hops, _ORDER[self.route], self.via)
+
+
+#: each route's place in the order of `Route`
+_ORDER = {r: r.order for r in Route}
 
 
 def nearest(direct: Mapping[str, Reach], above: Callable[[str], Iterable[str]]) -> dict[str, Reach]:
     """Every step reached: the ones reached directly, and every step a reached step supports
     (`above`: the steps a step supports), each by its nearest reach. A step reached directly
     keeps its own route unless a supporting step reaches it in fewer hops (or as many, by the
-    route order). Dijkstra's walk, as every support is one hop."""
+    route order). Every support is one hop, so the steps are settled hop count by hop count
+    (Dijkstra's walk with a bucket per hop count: 24,000 steps at 1,000 services)."""
     best = dict(direct)
-    todo = [(r.key, step) for step, r in best.items()]
-    heapq.heapify(todo)
-    while todo:
-        key, low = heapq.heappop(todo)
-        if best[low].key != key:  # reached more nearly since
-            continue
-        for high in above(low):
-            found = Reach(Route.SUPPORTING_STEP, low, key[0] + 1)
-            if high not in best or found.key < best[high].key:
-                best[high] = found
-                heapq.heappush(todo, (found.key, high))
+    keys: dict[str, tuple[int, int, str]] = {}
+    buckets: defaultdict[int, list[str]] = defaultdict(list)
+    for step, r in best.items():
+        buckets[r.hops].append(step)
+    supporting = _ORDER[Route.SUPPORTING_STEP]
+    hops = min(buckets, default=0)
+    done: set[str] = set()
+    while buckets:
+        settled = buckets.pop(hops, [])
+        found_hops = hops + 1
+        for low in settled:
+            if low in done or best[low].hops != hops:  # settled already, or nearer since
+                continue
+            done.add(low)
+            ups = above(low)
+            if not ups:
+                continue
+            found = (found_hops, supporting, low)
+            for high in ups:
+                now = keys.get(high)
+                if now is None and high in best:
+                    r = best[high]
+                    now = keys[high] = (r.hops, _ORDER[r.route], r.via)
+                if now is None or found < now:
+                    keys[high] = found
+                    best[high] = Reach(Route.SUPPORTING_STEP, low, found_hops)
+                    buckets[found_hops].append(high)
+        hops += 1
     return best
 
 

@@ -114,7 +114,7 @@ def reach_retire(b: Blueprints, direct: Mapping[str, Reach]) -> dict[str, Reach]
     """The steps using a failing system and every step they support, each by its nearest
     route (a step using a failing system is reached through a supporting step when that is
     nearer)."""
-    return nearest(direct, lambda s: sorted(b.index.targets("SUPPORTS", s)))
+    return nearest(direct, lambda s: b.index.targets("SUPPORTS", s))
 
 
 @dataclass(frozen=True)

@@ -152,18 +152,24 @@ def direct(answer: Answer, routes: Sequence[ImpactRoute]) -> dict[str, Reach]:
     """Each step the routes reach, by its nearest: fewest hops (the relationships walked
     from the source to the step: the rule's own, plus a chain's dependency hops), then the
     route order, then the smallest via."""
+    keys: dict[str, tuple[int, int, str]] = {}
     best: dict[str, Reach] = {}
     for route in routes:
         hops_of: dict[str, int] = {}
         if route.rule.chain_at is not None:
             hops_of = dict(answer[reach_name(route)].select("id", "hops"))
         fixed = route.rule.pattern.fixed_hops
+        near, far = route.route, route.far or route.route
+        order = {near: near.order, far: far.order}
         for step, vias in answer[route_name(route)].select("id", "vias"):
             for via in vias:
                 k = hops_of.get(via, 0)
-                found = Reach(route.named(k), via, fixed + k)
-                if step not in best or found.key < best[step].key:
-                    best[step] = found
+                named = far if k else near
+                key = (fixed + k, order[named], via)
+                now = keys.get(step)
+                if now is None or key < now:
+                    keys[step] = key
+                    best[step] = Reach(named, via, fixed + k)
     return best
 
 
@@ -175,8 +181,8 @@ def _reached(
     above: defaultdict[str, list[str]] = defaultdict(list)
     for lower, higher in answer["supports"].select("lower", "higher"):
         above[lower].append(higher)
-    best = nearest(direct(answer, routes), lambda s: sorted(above.get(s, ())))
-    return [(step, r.route, r.via, r.hops) for step, r in sorted(best.items())]
+    best = nearest(direct(answer, routes), lambda s: above.get(s, ()))
+    return [(step, *r) for step, r in best.items()]
 
 
 REACHED = ("step", "route", "via", "hops")
