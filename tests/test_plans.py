@@ -22,6 +22,7 @@ from bpql.present import PRESENTERS
 from bpql.render import DIALECTS
 from bpql.render.base import Dialect, PlanFn
 from bpql.resolve import CONDITIONS, STATEMENTS
+from bpql.result import Kind, Result
 from bpql.statements import STATEMENTS as SPECS
 from bpql.statements import plan_of
 from bpql.statements.find import CONDITIONS as RENDER_CONDITIONS
@@ -217,11 +218,16 @@ def test_every_kind_has_a_handler_in_every_table() -> None:
     assert set(RENDER_CONDITIONS) == set(typing.get_args(ir.Cond))
     # every IR class has a statement module; the IR's own union is the table's keys
     assert set(SPECS) == set(typing.get_args(ir.QueryIR))
-    # every result kind the engine makes can be shown on a terminal and, with a graph, drawn
-    redesign = {"diff", "whatif"}  # bpql diff results and what-if answers
-    observed = {"observed"}  # a blueprint answer with what bpql observe wrote (viz/observed.py)
-    assert set(PRESENTERS) == {"table", "graph", "impact", "blueprint", *redesign, *observed}
-    assert set(VIEWS) == {"graph", "impact", "blueprint", *redesign, *observed}
+    # every result kind can be shown on a terminal (explain prints its plans) and every kind
+    # with a graph drawn; the tables are keyed by `Kind`, an Enum of the words
+    assert set(PRESENTERS) == set(Kind) - {Kind.EXPLAIN}
+    assert set(VIEWS) == set(Kind) - {Kind.EXPLAIN, Kind.TABLE}
+
+
+def test_a_result_of_no_kind_is_refused() -> None:
+    assert Result("impact").kind is Kind.IMPACT and str(Kind.IMPACT) == "impact"
+    with pytest.raises(ValueError, match="no result kind 'impakt'; the kinds are table, graph"):
+        Result("impakt")  # type: ignore[arg-type]
 
 
 def test_the_query_path_imports_no_file_format() -> None:
