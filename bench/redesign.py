@@ -76,21 +76,19 @@ def by_steps(backend: Any) -> int:
     return n
 
 
-#: the what-if plan's blueprint parts, written with the steps' ids as the list parameter
+#: the what-if plan's blueprint reads of the steps' relationships, written with the steps' ids
+#: as the list parameter
 BY_STEPS = {
-    "touchpoints": "MATCH (s:Step)-[:AT_TOUCHPOINT]->(t:Touchpoint) WHERE s.id IN $steps "
-    "RETURN t.id AS touchpoint, s.id AS step, t.name AS name, t.channel AS channel",
-    "roles": "MATCH (s:Step)-[:PERFORMED_BY]->(r:Role) WHERE s.id IN $steps "
-    "OPTIONAL MATCH (r)-[:MEMBER_OF]->(d:Department) "
-    "RETURN s.id AS step, r.id AS role, d.id AS department",
-    "supports": "MATCH (a:Step)-[:SUPPORTS]->(c:Step) WHERE c.id IN $steps "
-    "RETURN a.id AS lower, c.id AS higher",
+    "blueprint.performed_by": "MATCH (s:Step)-[:PERFORMED_BY]->(n:Role) WHERE s.id IN $steps "
+    "RETURN s.id AS source, n.id AS target, n.name AS name",
+    "blueprint.supports": "MATCH (s:Step)-[:SUPPORTS]->(n:Step) WHERE s.id IN $steps "
+    "RETURN s.id AS source, n.id AS target",
 }
 
 
 def whatif_by_steps(client: Any, query: str) -> Any:
-    """The what-if plan run statement by statement as the engine does, its three blueprint
-    parts matched through step ids instead, then shaped the same way."""
+    """The what-if plan run statement by statement as the engine does, its blueprint reads of
+    the steps' relationships matched through step ids instead, then shaped the same way."""
     from bpql.plan import Answer
     from bpql.statements import spec_of
 
@@ -100,7 +98,7 @@ def whatif_by_steps(client: Any, query: str) -> Any:
     out = Answer(plan)
     for st in plan.statements:
         if st.name in BY_STEPS:
-            steps = sorted(set(out["steps"].column("id")))
+            steps = sorted(set(out["blueprint.steps"].column("id")))
             out.put(st.name, client.backend.read(BY_STEPS[st.name], {"steps": steps})[1])
             continue
         out.put(st.name, st.run(client.backend.read, out))
