@@ -10,8 +10,9 @@ ends' columns) and a node (its label, the column of its id and the columns of it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bpql.graphdata import GraphData
 from bpql.plan import Answer, Source, Statement
@@ -70,7 +71,7 @@ PARTS: dict[str, tuple[Part, ...]] = {
             "touchpoint",
             "Touchpoint",
             "touchpoint",
-            (("name", "touchpoint_name"), ("channel", "channel")),
+            (("name", "touchpoint_name"),),
             optional=True,
         ),
     ),
@@ -112,7 +113,6 @@ def blueprint_reads(
                 *((p, f"s.{p}") for p in STEP_PROPS),
                 ("touchpoint", "tp.id"),
                 ("touchpoint_name", "tp.name"),
-                ("channel", "tp.channel"),
             ],
             inputs=inputs,
         )
@@ -162,12 +162,22 @@ def steps_at(d: Dialect, touchpoints: Source, scenario: str | None) -> Statement
     )
 
 
+def _once(
+    values: Iterable[tuple[Any, ...]], keys: tuple[str, ...], seen: set[Any]
+) -> Iterator[dict[str, Any]]:
+    """A node's properties from the first row of each id (none from a null one)."""
+    for v in values:
+        if v[0] is not None and v[0] not in seen:
+            seen.add(v[0])
+            yield dict(zip(keys, v, strict=True))
+
+
 def graph_of(answer: Answer, graph: GraphData | None = None) -> GraphData:
     """The rows of every read the plan has, as graph data: nodes once each (by label and id,
     with the properties read), relationships as read (a read of steps with their service
     repeats the service's, once each)."""
     g = graph if graph is not None else GraphData()
-    seen: dict[str, set[str]] = {}
+    seen: dict[str, set[Any]] = {}
     for st in answer.plan.statements:
         for part in PARTS.get(st.name, ()):
             rows = answer[st.name]
@@ -179,12 +189,8 @@ def graph_of(answer: Answer, graph: GraphData | None = None) -> GraphData:
                     pairs = (p for p in pairs if p[1] is not None)
                 g.rels[part.rel].extend(pairs)
             if part.label is not None:
-                found = {v[0]: v for v in rows.select(part.key, *(c for _, c in part.props))}
-                found.pop(None, None)
-                mine = seen.setdefault(part.label, set())
+                values = rows.select(part.key, *(c for _, c in part.props))
                 keys = ("id", *(p for p, _ in part.props))
-                g.nodes[part.label].extend(
-                    dict(zip(keys, v, strict=True)) for k, v in found.items() if k not in mine
-                )
-                mine.update(found)
+                mine = seen.setdefault(part.label, set())
+                g.nodes[part.label].extend(_once(values, keys, mine))
     return g

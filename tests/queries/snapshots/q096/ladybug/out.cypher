@@ -13,7 +13,7 @@ RETURN s.id AS step, s.id AS via, b.id AS blueprint
 UNWIND $blueprints AS b_id
 MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)
 OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
-RETURN sv.id AS service, sv.name AS service_name, b.id AS blueprint, s.id AS id, s.name AS name, s.lane AS lane, s.seq AS seq, s.moment_of_truth AS moment_of_truth, tp.id AS touchpoint, tp.name AS touchpoint_name, tp.channel AS channel
+RETURN sv.id AS service, sv.name AS service_name, b.id AS blueprint, s.id AS id, s.name AS name, s.lane AS lane, s.seq AS seq, s.moment_of_truth AS moment_of_truth, tp.id AS touchpoint, tp.name AS touchpoint_name
 // params: {}
 // $blueprints <- hit.blueprint
 
