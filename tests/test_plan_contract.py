@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import pytest
 
@@ -26,6 +26,8 @@ from bpql.render import DIALECTS
 from bpql.result import Result
 from bpql.statements import STATEMENTS, spec_of
 from tests.conftest import ROOT
+
+T = TypeVar("T")
 
 CORPUS = ROOT / "tests" / "queries" / "corpus.bpql"
 #: what the corpus lacks: every what-if change, and branches of other statements
@@ -61,6 +63,10 @@ class EmptyStore:
         assert found is not None, f"no RETURN to read the columns of:\n{cypher}"
         self.read_cypher.append(cypher)
         return found[1], []
+
+    def consistent(self, work: Callable[[], T]) -> T:
+        """One graph: nothing can load into a store with nothing in it."""
+        return work()
 
 
 def run_empty(query: ir.QueryIR, plan: Plan, draw: bool) -> Result:

@@ -19,7 +19,7 @@ from bpql.analysis.graph import Index
 from bpql.analysis.systems import failing_systems
 from bpql.graphdata import GraphData
 from bpql.ids import node_key, service_of
-from bpql.language import step_rule
+from bpql.language import Route, step_rule
 from bpql.plan import Answer, Compute, Role, Source, Statement, Step
 from bpql.render.base import Dialect
 from bpql.result import Graph, Kind, Mark, Result, Table
@@ -169,9 +169,28 @@ def shape(query: ir.RiskIR, answer: Answer) -> Result:
         )
     what = f'{query.source.label.lower()} "{query.source.name}"'
     n_services = len({service(s) for s in customer})
+
+    # every step the failure reaches and how, for the impact view's bands
+    def route(step: str) -> Route:
+        if step in hit:
+            return Route.HIT
+        return Route.BREAKS if step in broken else Route.CAN_BREAK
+
+    def in_time(step: str) -> tuple[Any, ...]:
+        at = seq(step)
+        return (service(step), at is None, at or 0, step)
+
+    steps = Table(
+        ["service", "step", "lane", "route", "via", "hops"],
+        [
+            [service(s), s, sg.lane.get(s), route(s), None, None]
+            for s in sorted(blast.reach, key=in_time)
+        ],
+    )
     return Result(
         Kind.IMPACT,
         table=table,
+        steps=steps,
         graph=pruned,
         title=(
             f"risk of {what}: {counted(len(customer), 'customer step')} in "
