@@ -132,28 +132,33 @@ def shape(query: ir.RiskIR, answer: Answer) -> Result:
     blast = sg.blast(hit, failed)
     broken = set(blast.broken)
 
-    def service(step: str) -> str:
-        """The step's service's name; its id is read from the step's (bpql/ids.py)."""
-        found = index.node("Service", service_of("Step", step) or "")
-        return str(found["name"]) if found is not None else ""
-
-    def name(step: str) -> Any:
-        node = index.node("Step", step)
-        return node.get("name") if node is not None else None
-
-    def seq(step: str) -> Any:
-        node = index.node("Step", step)
-        return node.get("seq") if node is not None else None
+    # each reached step's service name and place in time, read once (a large failure reaches
+    # tens of thousands of steps, sorted twice)
+    steps_of = index.nodes.get("Step", {})
+    service_names = {k: str(n.get("name") or "") for k, n in index.nodes.get("Service", {}).items()}
+    facts: dict[str, tuple[str, bool, Any, str]] = {}
+    for s in blast.reach:
+        at = steps_of.get(s, {}).get("seq")
+        facts[s] = (service_names.get(service_of("Step", s) or "", ""), at is None, at or 0, s)
 
     def touchpoint(step: str) -> Any:
         found = index.node("Touchpoint", sg.touchpoint.get(step, ""))
         return found["name"] if found is not None else None
 
     # per service, in time order
-    customer = sorted(blast.customer_steps, key=lambda s: (service(s), seq(s), s))
+    customer = sorted(blast.customer_steps, key=facts.__getitem__)
     table = Table(
         ["service", "step", "moment_of_truth", "touchpoint", "single_point"],
-        [[service(s), name(s), s in sg.moment, touchpoint(s), s in broken] for s in customer],
+        [
+            [
+                facts[s][0],
+                steps_of.get(s, {}).get("name"),
+                s in sg.moment,
+                touchpoint(s),
+                s in broken,
+            ]
+            for s in customer
+        ],
     )
     source = node_key(query.source.label, query.source.id)
     pruned: Graph | None = None
@@ -168,7 +173,7 @@ def shape(query: ir.RiskIR, answer: Answer) -> Result:
             edges,
         )
     what = f'{query.source.label.lower()} "{query.source.name}"'
-    n_services = len({service(s) for s in customer})
+    n_services = len({facts[s][0] for s in customer})
 
     # every step the failure reaches and how, for the impact view's bands
     def route(step: str) -> Route:
@@ -176,15 +181,11 @@ def shape(query: ir.RiskIR, answer: Answer) -> Result:
             return Route.HIT
         return Route.BREAKS if step in broken else Route.CAN_BREAK
 
-    def in_time(step: str) -> tuple[Any, ...]:
-        at = seq(step)
-        return (service(step), at is None, at or 0, step)
-
     steps = Table(
         ["service", "step", "lane", "route", "via", "hops"],
         [
-            [service(s), s, sg.lane.get(s), route(s), None, None]
-            for s in sorted(blast.reach, key=in_time)
+            [facts[s][0], s, sg.lane.get(s), route(s), None, None]
+            for s in sorted(blast.reach, key=facts.__getitem__)
         ],
     )
     return Result(
