@@ -18,7 +18,7 @@ from bpql.analysis.criticality import SupportGraph
 from bpql.analysis.graph import Index
 from bpql.analysis.systems import failing_systems
 from bpql.graphdata import GraphData
-from bpql.ids import node_key, service_of
+from bpql.ids import node_key
 from bpql.language import Route, step_rule
 from bpql.plan import Answer, Compute, Role, Source, Statement, Step
 from bpql.render.base import Dialect
@@ -132,14 +132,16 @@ def shape(query: ir.RiskIR, answer: Answer) -> Result:
     blast = sg.blast(hit, failed)
     broken = set(blast.broken)
 
-    # each reached step's service name and place in time, read once (a large failure reaches
-    # tens of thousands of steps, sorted twice)
-    steps_of = index.nodes.get("Step", {})
-    service_names = {k: str(n.get("name") or "") for k, n in index.nodes.get("Service", {}).items()}
-    facts: dict[str, tuple[str, bool, Any, str]] = {}
-    for s in blast.reach:
-        at = steps_of.get(s, {}).get("seq")
-        facts[s] = (service_names.get(service_of("Step", s) or "", ""), at is None, at or 0, s)
+    # each reached step's service name and place in time, read once from the steps read
+    # (a large failure reaches tens of thousands of steps, sorted twice)
+    read = answer["blueprint.steps"]
+    service_name = dict(read.select("id", "service_name"))
+    step_name = dict(read.select("id", "name"))
+    facts: dict[str, tuple[str, bool, Any, str]] = {
+        s: (service_name.get(s) or "", at is None, at or 0, s)
+        for s, at in read.select("id", "seq")
+        if s in blast.reach
+    }
 
     def touchpoint(step: str) -> Any:
         found = index.node("Touchpoint", sg.touchpoint.get(step, ""))
@@ -152,7 +154,7 @@ def shape(query: ir.RiskIR, answer: Answer) -> Result:
         [
             [
                 facts[s][0],
-                steps_of.get(s, {}).get("name"),
+                step_name.get(s),
                 s in sg.moment,
                 touchpoint(s),
                 s in broken,
@@ -175,16 +177,15 @@ def shape(query: ir.RiskIR, answer: Answer) -> Result:
     what = f'{query.source.label.lower()} "{query.source.name}"'
     n_services = len({facts[s][0] for s in customer})
 
-    # every step the failure reaches and how, for the impact view's bands
-    def route(step: str) -> Route:
-        if step in hit:
-            return Route.HIT
-        return Route.BREAKS if step in broken else Route.CAN_BREAK
-
+    # every step the failure reaches and how (hit, breaks, can break), for the impact view
+    route = dict.fromkeys(blast.reach, Route.CAN_BREAK)
+    route.update(dict.fromkeys(broken, Route.BREAKS))
+    route.update(dict.fromkeys(hit & blast.reach, Route.HIT))
+    lane = sg.lane
     steps = Table(
         ["service", "step", "lane", "route", "via", "hops"],
         [
-            [facts[s][0], s, sg.lane.get(s), route(s), None, None]
+            [facts[s][0], s, lane.get(s), route[s], None, None]
             for s in sorted(blast.reach, key=facts.__getitem__)
         ],
     )
@@ -206,7 +207,7 @@ def shape(query: ir.RiskIR, answer: Answer) -> Result:
             Mark.SOURCE: [source],
             Mark.DIRECT: sorted(node_key("Step", s) for s in hit),
             Mark.VISIBLE: sorted(
-                node_key("Step", s) for s in blast.reach if sg.lane.get(s) in VISIBLE_LANES
+                node_key("Step", s) for s in blast.reach if lane.get(s) in VISIBLE_LANES
             ),
         },
     )
