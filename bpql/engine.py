@@ -21,6 +21,9 @@ from bpql.result import Kind, Result
 from bpql.statements import spec_of
 from bpql.statements.blueprint import blueprint, choose
 
+#: answers that show observed volumes beside them, where `bpql observe` counted cases
+VOLUMES = frozenset({"impact", "risk", "whatif"})
+
 
 class StoreCatalog:
     """Ids and names per label, read once per session, for resolving references."""
@@ -117,7 +120,12 @@ class Engine:
         limit = spec.check
         check = None if limit is None else (lambda name, answer: limit(query, name, answer))
         with _collector_paused():
-            return spec.shape(query, self.run_plan(plan, check, draw))
+            result = spec.shape(query, self.run_plan(plan, check, draw))
+        if query.kind in VOLUMES:  # how many observed cases it touches (bpql observe)
+            from bpql.observe.volumes import with_volumes
+
+            result = with_volumes(self.backend, query, result)
+        return result
 
     def blueprint(
         self, service: str, scenario: str = "as-is", variant: str | None = None

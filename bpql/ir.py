@@ -152,17 +152,41 @@ class ShowIR:
 
 @dataclass(frozen=True)
 class ObservedIR:
-    """What bpql observe wrote about a service: conformance per period, or fall-out per step
-    (bpql/observe/query.py plans and shapes it)."""
+    """What bpql observe wrote about a service (bpql/observe/query.py plans and shapes it):
+    one class per statement, as what-if has."""
 
     kind: ClassVar[str] = "observed"
-    which: str  # conformance | dropoff
+    #: the statement's word, for titles
+    which: ClassVar[str]
     source: Target
     scenario: str | None
 
 
+@dataclass(frozen=True)
+class ConformanceIR(ObservedIR):
+    """`conformance of service "..."`: conformance per blueprint and period."""
+
+    which: ClassVar[str] = "conformance"
+
+
+@dataclass(frozen=True)
+class DropoffIR(ObservedIR):
+    """`dropoff of service "..."`: fall-out per period and customer or frontstage step."""
+
+    which: ClassVar[str] = "dropoff"
+
+
 QueryIR = Union[
-    FindIR, ImpactIR, RiskIR, PathIR, ShowIR, RetireSystemIR, MoveRoleIR, CloseIR, ObservedIR
+    FindIR,
+    ImpactIR,
+    RiskIR,
+    PathIR,
+    ShowIR,
+    RetireSystemIR,
+    MoveRoleIR,
+    CloseIR,
+    ConformanceIR,
+    DropoffIR,
 ]
 
 

@@ -122,9 +122,11 @@ class Resolver:
         (of,) = signature(ir.RiskIR)
         return ir.RiskIR(self._slot(stmt.target, of), self._scenario(stmt.scenario))
 
-    def _observed(self, stmt: ast.Observed) -> ir.ObservedIR:
-        src = self._ref(stmt.target, ("Service",), f"{stmt.which} of")
-        return ir.ObservedIR(stmt.which, src, self._scenario(stmt.scenario))
+    def _observed(self, stmt: ast.Observed) -> ir.ConformanceIR | ir.DropoffIR:
+        """`conformance of` or `dropoff of`: the statement's word picks its IR."""
+        cls = OBSERVED[stmt.which]
+        (of,) = signature(cls)
+        return cls(self._slot(stmt.target, of), self._scenario(stmt.scenario))
 
     def _whatif(self, stmt: ast.WhatIf) -> WhatIfs:
         """Which things a change names: a system to retire, a role and the department it
@@ -588,6 +590,11 @@ STATEMENTS: dict[type, Callable[[Resolver, Any], ir.QueryIR | ir.ExplainIR]] = {
     ast.Show: Resolver._show,
     ast.WhatIf: Resolver._whatif,
     ast.Observed: Resolver._observed,
+}
+#: the IR each observed statement makes, by its word in the grammar
+OBSERVED: dict[str, type[ir.ConformanceIR] | type[ir.DropoffIR]] = {
+    "conformance": ir.ConformanceIR,
+    "dropoff": ir.DropoffIR,
 }
 #: the IR each what-if change makes, by the change's word in the grammar
 WHATIF: dict[str, Callable[[Resolver, ast.WhatIf, str | None], WhatIfs]] = {

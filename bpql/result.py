@@ -26,6 +26,8 @@ class Kind(str, enum.Enum):
     BLUEPRINT = "blueprint"
     DIFF = "diff"
     WHATIF = "whatif"
+    #: a blueprint with what `bpql observe` wrote on it (bpql/viz/observed.py)
+    OBSERVED = "observed"
     EXPLAIN = "explain"
 
     def __str__(self) -> str:

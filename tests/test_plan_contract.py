@@ -42,6 +42,8 @@ MORE = [
     'show service "claims" depth 3 scenario "to-be"',
     'impact of role "billing-clerk" scenario any',
     "count steps by service scenario any",
+    'conformance of service "claims"',
+    'dropoff of service "claims" scenario "as-is"',
 ]
 
 

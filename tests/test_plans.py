@@ -273,6 +273,8 @@ SLOT_TEXT = {
     ("PATH", "FROM"): "path from ",
     ("PATH", "FROM", "TO"): 'path from service "claims" to ',
     ("SHOW",): "show ",
+    ("CONFORMANCE", "OF"): "conformance of ",
+    ("DROPOFF", "OF"): "dropoff of ",
 }
 #: a thing of each kind in the insurer example, or a value a slot takes instead of a thing
 EXAMPLE = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bpql import ir
+from bpql.observe import query as observed
 from bpql.plan import Plan
 from bpql.render.base import Dialect
 from bpql.schema import NODE_KINDS, NODES
@@ -26,6 +27,8 @@ STATEMENTS: dict[type, Spec[Any]] = {
     ir.RetireSystemIR: whatif.RETIRE,
     ir.MoveRoleIR: whatif.MOVE,
     ir.CloseIR: whatif.CLOSE,
+    ir.ConformanceIR: observed.CONFORMANCE_SPEC,
+    ir.DropoffIR: observed.DROPOFF_SPEC,
 }
 
 

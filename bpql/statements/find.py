@@ -229,6 +229,8 @@ class Find:
         if c.op == "not_in":
             return f"NOT {e} IN {d.param(c.value)}"
         op = "<>" if c.op == "!=" else c.op
+        if isinstance(c.value, ir.Field):  # another field of the same node, by its schema name
+            return f"{e} {op} {self.expr(c.value)}"
         return f"{e} {op} {d.param(c.value)}"
 
     def is_null(self, c: ir.IsNull) -> str:
