@@ -41,6 +41,7 @@ from bpql import ir  # noqa: E402
 from bpql.api import Client, connect  # noqa: E402
 from bpql.backends.base import Backend  # noqa: E402
 from bpql.errors import BpqlError  # noqa: E402
+from bpql.plan import Answer, Statement, input_values  # noqa: E402
 from bpql.schema import NODES  # noqa: E402
 
 Read = Callable[[str, dict[str, Any]], tuple[list[str], list[list[Any]]]]
@@ -451,15 +452,20 @@ def profile(client: Client, query: str) -> list[str]:
     plan = client.engine.compile(prepared.query)
     driver = client.backend._driver  # type: ignore[attr-defined]
     out: dict[str, tuple[list[str], list[list[Any]]]] = {}
+    answer = Answer(plan)
     lines = []
     for st in plan.statements:
+        if not isinstance(st, Statement):  # worked out in Python, nothing to profile
+            answer.put(st.name, st.run(client.backend.read, answer))
+            continue
         params = dict(st.params)
         for param in st.inputs:
-            params[param] = st.input_values(param, out)
+            params[param] = input_values(st, param, answer)
         started = time.perf_counter()
         with driver.session() as session:
             result = session.run(neo4j.Query("PROFILE " + st.cypher, timeout=60), params)
             out[st.name] = (list(result.keys()), [list(r.values()) for r in result])
+            answer.put(st.name, out[st.name][1])
             summary = result.consume()
         ms = (time.perf_counter() - started) * 1000
         ops: list[tuple[int, str]] = []

@@ -76,37 +76,33 @@ def by_steps(backend: Any) -> int:
     return n
 
 
-#: the what-if plan's blueprint parts, written with the steps' ids as the list parameter
+#: the what-if plan's blueprint reads of the steps' relationships, written with the steps' ids
+#: as the list parameter
 BY_STEPS = {
-    "touchpoints": "MATCH (s:Step)-[:AT_TOUCHPOINT]->(t:Touchpoint) WHERE s.id IN $steps "
-    "RETURN t.id AS touchpoint, s.id AS step, t.name AS name, t.channel AS channel",
-    "roles": "MATCH (s:Step)-[:PERFORMED_BY]->(r:Role) WHERE s.id IN $steps "
-    "OPTIONAL MATCH (r)-[:MEMBER_OF]->(d:Department) "
-    "RETURN s.id AS step, r.id AS role, d.id AS department",
-    "supports": "MATCH (a:Step)-[:SUPPORTS]->(c:Step) WHERE c.id IN $steps "
-    "RETURN a.id AS lower, c.id AS higher",
+    "blueprint.performed_by": "MATCH (s:Step)-[:PERFORMED_BY]->(n:Role) WHERE s.id IN $steps "
+    "RETURN s.id AS source, n.id AS target, n.name AS name",
+    "blueprint.supports": "MATCH (s:Step)-[:SUPPORTS]->(n:Step) WHERE s.id IN $steps "
+    "RETURN s.id AS source, n.id AS target",
 }
 
 
 def whatif_by_steps(client: Any, query: str) -> Any:
-    """The what-if plan run statement by statement as the engine does, its three blueprint
-    parts matched through step ids instead, then shaped the same way."""
-    from bpql.whatif import shape_whatif
+    """The what-if plan run statement by statement as the engine does, its blueprint reads of
+    the steps' relationships matched through step ids instead, then shaped the same way."""
+    from bpql.plan import Answer
+    from bpql.statements import spec_of
 
     engine = client.engine
     (prepared,) = engine.prepare(query)
     plan = engine.compile(prepared.query)
-    out: dict[str, Any] = {}
+    out = Answer(plan)
     for st in plan.statements:
         if st.name in BY_STEPS:
-            steps = sorted({r[0] for r in out["steps"][1]})
-            out[st.name] = client.backend.read(BY_STEPS[st.name], {"steps": steps})
+            steps = sorted(set(out["blueprint.steps"].column("id")))
+            out.put(st.name, client.backend.read(BY_STEPS[st.name], {"steps": steps})[1])
             continue
-        params = dict(st.params)
-        for param in st.inputs:
-            params[param] = st.input_values(param, out)
-        out[st.name] = client.backend.read(st.cypher, params)
-    return shape_whatif(prepared.query, out)
+        out.put(st.name, st.run(client.backend.read, out))
+    return spec_of(prepared.query).shape(prepared.query, out)
 
 
 def main() -> None:

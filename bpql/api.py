@@ -14,14 +14,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bpql import ir
 from bpql.backends.base import Backend, Progress, default_db
 from bpql.backends.registry import connect as _connect
 from bpql.engine import Engine
 from bpql.errors import QueryError
 from bpql.graphdata import Enterprise
 from bpql.load import load as _load
-from bpql.result import Result
+from bpql.plan import Plan
+from bpql.result import Kind, Result
 
 if TYPE_CHECKING:
     from bpql.compare import DiffResult
@@ -89,12 +89,12 @@ class Client:
     def query_all(self, text: str, draw: bool = True) -> list[Result]:
         out = []
         for r in self.engine.run(text, draw):
-            if isinstance(r, ir.Compiled):
+            if r.kind is Kind.EXPLAIN:
                 raise QueryError("use explain() for `explain` queries", code="BPQL-Q002")
             out.append(r)
         return out
 
-    def explain(self, text: str, dialect: str | None = None) -> list[ir.Compiled]:
+    def explain(self, text: str, dialect: str | None = None) -> list[Plan]:
         """The Cypher and parameters the query runs as, without running it."""
         return self.engine.explain(text, dialect)
 
@@ -183,7 +183,7 @@ def diff_revision(rev: str, path: str | Path) -> DiffResult:
     return compare.as_result(compare.compare_revision(rev, path))
 
 
-def explain_text(compiled: Iterable[ir.Plan]) -> str:
+def explain_text(compiled: Iterable[Plan]) -> str:
     """Cypher with its parameters, as `bpql explain` prints it: one block per named statement,
     with the earlier statements that fill its list parameters."""
     blocks = []
@@ -192,7 +192,8 @@ def explain_text(compiled: Iterable[ir.Plan]) -> str:
         for i, st in enumerate(c.statements, start=1):
             head = f"// {c.dialect}" + (f", statement {i} of {n}: {st.name}" if n > 1 else "")
             inputs = "".join(
-                f"\n// ${k} <- {' + '.join(v)}" + "".join(f" - {w}" for w in st.without.get(k, ()))
+                f"\n// ${k} <- {' + '.join(str(s) for s in v)}"
+                + "".join(f" - {w}" for w in st.without.get(k, ()))
                 for k, v in st.inputs.items()
             )
             params = json.dumps(st.params, ensure_ascii=False)

@@ -336,7 +336,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
         raise BpqlError("give either a query or --blueprint SERVICE, not both", code="BPQL-C006")
     from bpql import viz
     from bpql.engine import Engine
-    from bpql.ir import Compiled
+    from bpql.result import Kind
 
     with _loaded(_backend(args)) as backend:
         engine = Engine(backend)
@@ -353,7 +353,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
             results = engine.run(text)
             if len(results) != 1:
                 raise QueryError(f"viz draws one query; got {len(results)}", code="BPQL-Q003")
-            if isinstance(results[0], Compiled):
+            if results[0].kind is Kind.EXPLAIN:
                 raise QueryError(
                     "viz draws a query's answer; `explain` has none (use bpql explain)",
                     code="BPQL-Q004",

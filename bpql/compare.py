@@ -12,16 +12,18 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bpql.analysis.graph import Index
+from bpql.analysis.handoffs import handoffs
 from bpql.durations import Duration
 from bpql.errors import BpqlError
 from bpql.graphdata import GraphData
 from bpql.ids import parse_blueprint_id
-from bpql.result import Graph, GraphNode, Result, Table
+from bpql.result import Graph, GraphNode, Kind, Result, Table
 from bpql.safe import terminal_text
 from bpql.schema import LANE_BY_KEY, LINES, VISIBLE_LANES
 from bpql.words import counted
@@ -136,21 +138,6 @@ def _local(prefix: str, id_: str) -> str:
     return id_[len(prefix) + 1 :] if id_.startswith(prefix + ".") else id_
 
 
-class Index:
-    """A `GraphData` looked up by id: nodes per label, relationships per type and source.
-    Built once per graph, so comparing every blueprint of 1,000 services stays linear."""
-
-    def __init__(self, graph: GraphData) -> None:
-        self.graph = graph
-        self.nodes = {label: {n["id"]: n for n in rows} for label, rows in graph.nodes.items()}
-        self.out: dict[str, defaultdict[str, list[str]]] = {}
-        for t, pairs in graph.rels.items():
-            by: defaultdict[str, list[str]] = defaultdict(list)
-            for a, b in pairs:
-                by[a].append(b)
-            self.out[t] = by
-
-
 def side_of(graph: GraphData, bid: str, index: Index | None = None) -> Side:
     """The blueprint `bid` of `graph`, with the departments and channels its steps reach."""
     ix = index or Index(graph)
@@ -241,25 +228,6 @@ def _int(v: Any) -> int | None:
 
 
 # --- what a designer reads first ------------------------------------------------------------
-
-
-def handoffs(steps: Iterable[tuple[str, Sequence[str]]]) -> list[tuple[str, str]]:
-    """(from step, to step) where the work passes to another department along the time line.
-
-    Steps come in time order with the departments of the roles that perform them; steps no
-    role performs (the customer's, a system's) are passed over. Two performed steps in a row
-    are a handoff when they share no department (a step two departments perform together
-    hands nothing over to either)."""
-    out: list[tuple[str, str]] = []
-    last: tuple[str, set[str]] | None = None
-    for step, depts in steps:
-        if not depts:
-            continue
-        here = set(depts)
-        if last is not None and not (last[1] & here):
-            out.append((last[0], step))
-        last = (step, here)
-    return out
 
 
 def crossings(lanes: dict[str, str], supports: Iterable[tuple[str, str]]) -> dict[str, int]:
@@ -792,7 +760,7 @@ def as_result(comparison: Comparison, title: str = "") -> DiffResult:
             props = {"name": c.after.name, "diff": "changed"}
             graph.add_node(GraphNode("Step", c.after.id, ("Step",), props))
     return DiffResult(
-        "diff",
+        Kind.DIFF,
         table=Table(["before", "after", "figure", "before_value", "after_value"], rows),
         graph=graph,
         title=title

@@ -9,8 +9,10 @@ from __future__ import annotations
 from bpql import ir
 from bpql.errors import QueryError
 from bpql.graphdata import GraphData
+from bpql.plan import Plan
 from bpql.render import DIALECTS
 from bpql.resolve import Catalog, Resolver
+from bpql.statements import plan_of
 from bpql.syntax import parse
 
 
@@ -39,11 +41,12 @@ def resolve_text(text: str, catalog: Catalog) -> list[ir.QueryIR | ir.ExplainIR]
     return out
 
 
-def compile_ir(query: ir.QueryIR, dialect: str) -> ir.Compiled:
-    return DIALECTS[dialect]().compile(query)
+def compile_ir(query: ir.QueryIR, dialect: str) -> Plan:
+    """The query's plan for `dialect` (bpql/statements)."""
+    return plan_of(query, DIALECTS[dialect]())
 
 
-def compile_text(text: str, catalog: Catalog, dialect: str) -> list[ir.Compiled]:
+def compile_text(text: str, catalog: Catalog, dialect: str) -> list[Plan]:
     """Every statement of `text` as Cypher for `dialect` (`explain` is looked through)."""
     return [
         compile_ir(q.query if isinstance(q, ir.ExplainIR) else q, dialect)

@@ -99,29 +99,21 @@ CONDITION_STARTS = frozenset({"WHERE", "AND", "OR", "NOT", "LPAR"})
 #: the keywords that name a statement's reference slot (`impact of`, `impact of moving ... to`)
 STATEMENT_KEYWORDS = frozenset(
     {"IMPACT", "OF", "RETIRING", "MOVING", "TO", "CLOSING", "RISK", "PATH", "FROM", "SHOW"}
+    | {"CONFORMANCE", "DROPOFF"}
 )
 
 
 def statement_kinds(keywords: tuple[str, ...]) -> tuple[str, ...] | None:
     """The kinds (singular words, sorted) a statement's reference slot takes after these
-    keywords, as the resolver checks them (bpql/resolve.py: IMPACT_SOURCES from the
-    language's IMPACT_ROUTES, RISK_SOURCES, the what-if changes); None where any kind goes
-    (`show`, `path`). The one place completion learns what a statement accepts: with
-    statement signatures (the `statements` branch) its body becomes `slot_kinds(keywords)`."""
-    from bpql.resolve import IMPACT_SOURCES, RISK_SOURCES
+    keywords: its signature (bpql/statements), which the resolver checks too; None where any
+    kind goes (`show`, `path`) or no statement's slot is there."""
+    from bpql.statements import STATEMENTS, slot_words
 
-    slots: dict[tuple[str, ...], tuple[str, ...]] = {
-        ("IMPACT", "OF"): IMPACT_SOURCES,
-        ("RISK", "OF"): RISK_SOURCES,
-        ("IMPACT", "OF", "RETIRING"): ("System",),
-        ("IMPACT", "OF", "MOVING"): ("Role",),
-        ("IMPACT", "OF", "MOVING", "TO"): ("Department",),
-        ("IMPACT", "OF", "CLOSING"): ("Touchpoint", "channel"),
-    }
-    labels = slots.get(keywords)
-    if labels is None:
-        return None
-    return tuple(sorted(NODES[x].singular if x in NODES else x for x in labels))
+    for spec in STATEMENTS.values():
+        for slot in spec.signature:
+            if slot.keywords == keywords and slot.labels is not None:
+                return tuple(slot_words(slot))
+    return None
 
 
 def relation_kinds(relation: str, entity: str | None) -> tuple[str, ...]:

@@ -3,12 +3,10 @@ into ids. Dialects render this, never the AST, so nothing unchecked reaches Cyph
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar, Union
 
 from bpql.language import SHOW_MAX_NODES, Derived, RelationRule
-from bpql.result import is_drawing
 from bpql.schema import NodeKind, PropType
 
 
@@ -101,16 +99,35 @@ class RiskIR:
 
 @dataclass(frozen=True)
 class WhatIfIR:
-    """A change imagined and read back, nothing written (bpql/whatif.py classifies)."""
+    """A change imagined and read back, nothing written (bpql/statements/whatif.py): one IR
+    class per change, so no code tests which change it is."""
 
     kind: ClassVar[str] = "whatif"
-    #: retire (a system) | move (a role, to `department`) | close (a touchpoint or `channel`)
-    change: str
-    #: the system, role or touchpoint; None when a whole channel closes
-    source: Target | None
-    channel: str | None
-    department: Target | None
     scenario: str | None
+
+
+@dataclass(frozen=True)
+class RetireSystemIR(WhatIfIR):
+    """`impact of retiring system "..."`."""
+
+    system: Target
+
+
+@dataclass(frozen=True)
+class MoveRoleIR(WhatIfIR):
+    """`impact of moving role "..." to department "..."`."""
+
+    role: Target
+    department: Target
+
+
+@dataclass(frozen=True)
+class CloseIR(WhatIfIR):
+    """`impact of closing touchpoint "..."`, or every touchpoint of `channel "..."`."""
+
+    #: None when a whole channel closes
+    touchpoint: Target | None
+    channel: str | None
 
 
 @dataclass(frozen=True)
@@ -135,100 +152,44 @@ class ShowIR:
 
 @dataclass(frozen=True)
 class ObservedIR:
-    """What bpql observe wrote about a service: conformance per period, or fall-out per step
-    (bpql/observe/query.py plans and shapes it)."""
+    """What bpql observe wrote about a service (bpql/observe/query.py plans and shapes it):
+    one class per statement, as what-if has."""
 
     kind: ClassVar[str] = "observed"
-    which: str  # conformance | dropoff
+    #: the statement's word, for titles
+    which: ClassVar[str]
     source: Target
     scenario: str | None
 
 
-QueryIR = Union[FindIR, ImpactIR, RiskIR, PathIR, ShowIR, WhatIfIR, ObservedIR]
+@dataclass(frozen=True)
+class ConformanceIR(ObservedIR):
+    """`conformance of service "..."`: conformance per blueprint and period."""
+
+    which: ClassVar[str] = "conformance"
+
+
+@dataclass(frozen=True)
+class DropoffIR(ObservedIR):
+    """`dropoff of service "..."`: fall-out per period and customer or frontstage step."""
+
+    which: ClassVar[str] = "dropoff"
+
+
+QueryIR = Union[
+    FindIR,
+    ImpactIR,
+    RiskIR,
+    PathIR,
+    ShowIR,
+    RetireSystemIR,
+    MoveRoleIR,
+    CloseIR,
+    ConformanceIR,
+    DropoffIR,
+]
 
 
 @dataclass(frozen=True)
 class ExplainIR:
     query: QueryIR
-
-
-@dataclass(frozen=True)
-class Statement:
-    """One named statement of a plan.
-
-    `inputs` maps a parameter to the earlier statements whose first column fills it (the
-    union of their values, sorted): the engine runs any plan the same way, by name.
-    `without` takes the values of other earlier statements out of an input again (the new
-    nodes of a breadth-first level).
-    """
-
-    name: str
-    cypher: str
-    params: dict[str, Any] = field(default_factory=dict, hash=False)
-    inputs: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
-    without: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
-
-    @property
-    def draws(self) -> bool:
-        """A part of the answer's drawing only (`graph.*`, `links.*`): the engine runs it when
-        the answer is drawn or written whole, not for its tables."""
-        return is_drawing(self.name)
-
-    def __iter__(self) -> Iterator[Any]:
-        """`cypher, params = statement`, as the statements were plain pairs before plans."""
-        return iter((self.cypher, self.params))
-
-    def input_values(
-        self, param: str, rows: dict[str, tuple[list[str], list[list[Any]]]]
-    ) -> list[Any]:
-        """The values of an input, sorted: the first column of each statement it names, or
-        the column a `statement#column` source names; less those of its `without`."""
-        return sorted(
-            _values(self.inputs[param], rows) - _values(self.without.get(param, ()), rows)
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "cypher": self.cypher, "params": self.params}
-        if self.inputs:
-            out["inputs"] = {k: list(v) for k, v in self.inputs.items()}
-        if self.without:
-            out["without"] = {k: list(v) for k, v in self.without.items()}
-        return out
-
-
-@dataclass
-class Plan:
-    """The named statements one query runs as, rendered for one dialect."""
-
-    dialect: str
-    #: the IR it was rendered from ("find", "impact", "path", "show")
-    kind: str = ""
-    statements: list[Statement] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "dialect": self.dialect,
-            "kind": self.kind,
-            "statements": [s.to_json() for s in self.statements],
-        }
-
-
-#: the name the rest of the code knew plans by
-Compiled = Plan
-
-
-def source_name(source: str) -> str:
-    """The statement an input source names (`route.uses_owned#blueprint` -> `route.uses_owned`)."""
-    return source.partition("#")[0]
-
-
-def _values(
-    sources: tuple[str, ...], rows: dict[str, tuple[list[str], list[list[Any]]]]
-) -> set[Any]:
-    out: set[Any] = set()
-    for source in sources:
-        name, _, column = source.partition("#")
-        columns, found = rows[name]
-        i = columns.index(column) if column else 0
-        out.update(r[i] for r in found)
-    return out

@@ -3,15 +3,18 @@
 Behaviour lives in these registries rather than in code (as sqlglot keeps it): adding a field
 or a relation is a row here, and the resolver, both dialects and the docs pick it up.
 
-Patterns are Cypher pattern text with placeholders: `{n}` the entity being found, `{s}` a step,
-`{t}` the referenced target, `{x}` the node a derived field reads, `{bp}` a blueprint whose
-scenario the query filters on. Both dialects accept these patterns as they are.
+Patterns are paths (bpql/paths.py) whose nodes name placeholders: `n` the entity being found,
+`s` a step, `t` the referenced target, `x` the node a derived field reads, `y` where a chain
+starts, `bp` a blueprint whose scenario the query filters on. Both dialects render them as
+they are.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
+from bpql.paths import BOUND, Node, Path, into, out, path
 from bpql.schema import NODES, PropType
 
 
@@ -20,22 +23,34 @@ class Derived:
     """A field read from a related node: `service` of a step is its blueprint's service name."""
 
     name: str
-    pattern: str
+    #: from the entity (`n`) to the node read (`x`)
+    pattern: Path
     prop: str
     many: bool = False
-    #: the pattern crosses a blueprint (`{bp}`) and so follows the query's scenario
+    #: the pattern crosses a blueprint (`bp`) and so follows the query's scenario
     scoped: bool = False
     doc: str = ""
 
     def type(self) -> PropType:
-        label = self.pattern.split("{x}:")[1].split(")")[0]
+        label = self.pattern.node("x").label
+        assert label is not None
         prop = NODES[label].prop(self.prop)
         assert prop is not None
         return prop.type
 
 
-_STEP_SERVICE = "({n})<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-({x}:Service)"
-_TP_STEPS = "({n})<-[:AT_TOUCHPOINT]-(s:Step)<-[:HAS_STEP]-({bp}:Blueprint)"
+def _n(var: str | None = None, label: str | None = None) -> Node:
+    return Node(var, label)
+
+
+_N = _n("n")
+_BP = _n(None, "Blueprint")
+_STEP_SERVICE = path(_N, into("HAS_STEP"), _BP, into("HAS_BLUEPRINT"), _n("x", "Service"))
+_STEP_BLUEPRINT = path(_N, into("HAS_STEP"), _n("x", "Blueprint"))
+_STEP_TOUCHPOINT = path(_N, out("AT_TOUCHPOINT"), _n("x", "Touchpoint"))
+#: steps at a touchpoint and their blueprint, whose scenario the query follows
+_TP_STEPS = (into("AT_TOUCHPOINT"), _n("s", "Step"), into("HAS_STEP"), _n("bp", "Blueprint"))
+_FAILPOINT_STEP = path(_N, into("HAS_FAIL_POINT"), _n("x", "Step"))
 
 DERIVED: dict[str, dict[str, Derived]] = {
     "Step": {
@@ -43,46 +58,64 @@ DERIVED: dict[str, dict[str, Derived]] = {
         for d in (
             Derived("service", _STEP_SERVICE, "name", doc="the service's name"),
             Derived("service_id", _STEP_SERVICE, "id"),
-            Derived("blueprint", "({n})<-[:HAS_STEP]-({x}:Blueprint)", "id"),
-            Derived("scenario", "({n})<-[:HAS_STEP]-({x}:Blueprint)", "scenario"),
-            Derived("phase", "({n})-[:IN_PHASE]->({x}:Phase)", "name"),
-            Derived("touchpoint", "({n})-[:AT_TOUCHPOINT]->({x}:Touchpoint)", "name"),
-            Derived("channel", "({n})-[:AT_TOUCHPOINT]->({x}:Touchpoint)", "channel"),
-            Derived("roles", "({n})-[:PERFORMED_BY]->({x}:Role)", "name", many=True),
+            Derived("blueprint", _STEP_BLUEPRINT, "id"),
+            Derived("scenario", _STEP_BLUEPRINT, "scenario"),
+            Derived("phase", path(_N, out("IN_PHASE"), _n("x", "Phase")), "name"),
+            Derived("touchpoint", _STEP_TOUCHPOINT, "name"),
+            Derived("channel", _STEP_TOUCHPOINT, "channel"),
+            Derived("roles", path(_N, out("PERFORMED_BY"), _n("x", "Role")), "name", many=True),
             Derived(
                 "departments",
-                "({n})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->({x}:Department)",
+                path(
+                    _N,
+                    out("PERFORMED_BY"),
+                    _n(None, "Role"),
+                    out("MEMBER_OF"),
+                    _n("x", "Department"),
+                ),
                 "name",
                 many=True,
             ),
-            Derived("systems", "({n})-[:USES]->({x}:System)", "name", many=True),
-            Derived("failpoints", "({n})-[:HAS_FAIL_POINT]->({x}:FailPoint)", "name", many=True),
+            Derived("systems", path(_N, out("USES"), _n("x", "System")), "name", many=True),
+            Derived(
+                "failpoints",
+                path(_N, out("HAS_FAIL_POINT"), _n("x", "FailPoint")),
+                "name",
+                many=True,
+            ),
             Derived(
                 "system_failpoints",
-                "({n})-[:USES]->(:System)-[:CAN_FAIL]->({x}:FailPoint)",
+                path(_N, out("USES"), _n(None, "System"), out("CAN_FAIL"), _n("x", "FailPoint")),
                 "name",
                 many=True,
                 doc="fail points the step inherits from the systems it uses",
             ),
-            Derived("evidence", "({n})-[:SHOWS]->({x}:Evidence)", "name", many=True),
+            Derived("evidence", path(_N, out("SHOWS"), _n("x", "Evidence")), "name", many=True),
         )
     },
     "FailPoint": {
         d.name: d
         for d in (
-            Derived("step", "({n})<-[:HAS_FAIL_POINT]-({x}:Step)", "name"),
+            Derived("step", _FAILPOINT_STEP, "name"),
             Derived(
                 "system",
-                "({n})<-[:CAN_FAIL]-({x}:System)",
+                path(_N, into("CAN_FAIL"), _n("x", "System")),
                 "name",
                 doc="for a fail point of a system itself: the system's name",
             ),
-            Derived("step_id", "({n})<-[:HAS_FAIL_POINT]-({x}:Step)", "id"),
-            Derived("lane", "({n})<-[:HAS_FAIL_POINT]-({x}:Step)", "lane"),
+            Derived("step_id", _FAILPOINT_STEP, "id"),
+            Derived("lane", _FAILPOINT_STEP, "lane"),
             Derived(
                 "service",
-                "({n})<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-(:Blueprint)"
-                "<-[:HAS_BLUEPRINT]-({x}:Service)",
+                path(
+                    _N,
+                    into("HAS_FAIL_POINT"),
+                    _n(None, "Step"),
+                    into("HAS_STEP"),
+                    _BP,
+                    into("HAS_BLUEPRINT"),
+                    _n("x", "Service"),
+                ),
                 "name",
             ),
         )
@@ -92,14 +125,20 @@ DERIVED: dict[str, dict[str, Derived]] = {
         for d in (
             Derived(
                 "services",
-                _TP_STEPS + "<-[:HAS_BLUEPRINT]-({x}:Service)",
+                path(_N, *_TP_STEPS, into("HAS_BLUEPRINT"), _n("x", "Service")),
                 "name",
                 many=True,
                 scoped=True,
             ),
             Derived(
                 "steps",
-                "({n})<-[:AT_TOUCHPOINT]-({x}:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
+                path(
+                    _N,
+                    into("AT_TOUCHPOINT"),
+                    _n("x", "Step"),
+                    into("HAS_STEP"),
+                    _n("bp", "Blueprint"),
+                ),
                 "name",
                 many=True,
                 scoped=True,
@@ -109,11 +148,18 @@ DERIVED: dict[str, dict[str, Derived]] = {
     "Role": {
         d.name: d
         for d in (
-            Derived("department", "({n})-[:MEMBER_OF]->({x}:Department)", "name"),
+            Derived("department", path(_N, out("MEMBER_OF"), _n("x", "Department")), "name"),
             Derived(
                 "services",
-                "({n})<-[:PERFORMED_BY]-(:Step)<-[:HAS_STEP]-({bp}:Blueprint)"
-                "<-[:HAS_BLUEPRINT]-({x}:Service)",
+                path(
+                    _N,
+                    into("PERFORMED_BY"),
+                    _n(None, "Step"),
+                    into("HAS_STEP"),
+                    _n("bp", "Blueprint"),
+                    into("HAS_BLUEPRINT"),
+                    _n("x", "Service"),
+                ),
                 "name",
                 many=True,
                 scoped=True,
@@ -123,26 +169,33 @@ DERIVED: dict[str, dict[str, Derived]] = {
     "Department": {
         d.name: d
         for d in (
-            Derived("roles", "({n})<-[:MEMBER_OF]-({x}:Role)", "name", many=True),
-            Derived("systems", "({n})<-[:OWNED_BY]-({x}:System)", "name", many=True),
+            Derived("roles", path(_N, into("MEMBER_OF"), _n("x", "Role")), "name", many=True),
+            Derived("systems", path(_N, into("OWNED_BY"), _n("x", "System")), "name", many=True),
         )
     },
     "System": {
         d.name: d
         for d in (
-            Derived("owner", "({n})-[:OWNED_BY]->({x}:Department)", "name"),
-            Derived("depends_on", "({n})-[:DEPENDS_ON]->({x}:System)", "id", many=True),
+            Derived("owner", path(_N, out("OWNED_BY"), _n("x", "Department")), "name"),
+            Derived("depends_on", path(_N, out("DEPENDS_ON"), _n("x", "System")), "id", many=True),
             Derived(
                 "failpoints",
-                "({n})-[:CAN_FAIL]->({x}:FailPoint)",
+                path(_N, out("CAN_FAIL"), _n("x", "FailPoint")),
                 "name",
                 many=True,
                 doc="the system's own fail points",
             ),
             Derived(
                 "services",
-                "({n})<-[:USES]-(:Step)<-[:HAS_STEP]-({bp}:Blueprint)"
-                "<-[:HAS_BLUEPRINT]-({x}:Service)",
+                path(
+                    _N,
+                    into("USES"),
+                    _n(None, "Step"),
+                    into("HAS_STEP"),
+                    _n("bp", "Blueprint"),
+                    into("HAS_BLUEPRINT"),
+                    _n("x", "Service"),
+                ),
                 "name",
                 many=True,
                 scoped=True,
@@ -152,36 +205,53 @@ DERIVED: dict[str, dict[str, Derived]] = {
     "Service": {
         d.name: d
         for d in (
-            Derived("blueprints", "({n})-[:HAS_BLUEPRINT]->({x}:Blueprint)", "id", many=True),
+            Derived(
+                "blueprints",
+                path(_N, out("HAS_BLUEPRINT"), _n("x", "Blueprint")),
+                "id",
+                many=True,
+            ),
         )
     },
     "Blueprint": {
         d.name: d
         for d in (
-            Derived("service", "({n})<-[:HAS_BLUEPRINT]-({x}:Service)", "name"),
-            Derived("personas", "({n})-[:FOR_PERSONA]->({x}:Persona)", "name", many=True),
+            Derived("service", path(_N, into("HAS_BLUEPRINT"), _n("x", "Service")), "name"),
+            Derived(
+                "personas",
+                path(_N, out("FOR_PERSONA"), _n("x", "Persona")),
+                "name",
+                many=True,
+            ),
         )
     },
     "Phase": {
         d.name: d
         for d in (
-            Derived("blueprint", "({n})<-[:HAS_PHASE]-({x}:Blueprint)", "id"),
+            Derived("blueprint", path(_N, into("HAS_PHASE"), _n("x", "Blueprint")), "id"),
             Derived(
                 "service",
-                "({n})<-[:HAS_PHASE]-(:Blueprint)<-[:HAS_BLUEPRINT]-({x}:Service)",
+                path(_N, into("HAS_PHASE"), _BP, into("HAS_BLUEPRINT"), _n("x", "Service")),
                 "name",
             ),
         )
     },
     "Metric": {
-        d.name: d for d in (Derived("steps", "({n})-[:MEASURES]->({x}:Step)", "name", many=True),)
+        d.name: d
+        for d in (Derived("steps", path(_N, out("MEASURES"), _n("x", "Step")), "name", many=True),)
     },
     "Persona": {
         d.name: d
         for d in (
             Derived(
                 "services",
-                "({n})<-[:FOR_PERSONA]-({bp}:Blueprint)<-[:HAS_BLUEPRINT]-({x}:Service)",
+                path(
+                    _N,
+                    into("FOR_PERSONA"),
+                    _n("bp", "Blueprint"),
+                    into("HAS_BLUEPRINT"),
+                    _n("x", "Service"),
+                ),
                 "name",
                 many=True,
                 scoped=True,
@@ -216,48 +286,57 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 #: the time order of a kind's things, used when a query names no order and to break ties when
-#: it does: (pattern to {x}, property) pairs read before the id; an empty pattern reads {n}.
+#: it does: (path from `n` to `x`, property) pairs read before the id; no path reads `n`.
 #: Steps: their blueprint, then their phase's order, then their position in the blueprint.
-TIME_ORDER: dict[str, tuple[tuple[str, str], ...]] = {
+TIME_ORDER: dict[str, tuple[tuple[Path | None, str], ...]] = {
     "Step": (
-        ("({n})<-[:HAS_STEP]-({x}:Blueprint)", "id"),
-        ("({n})-[:IN_PHASE]->({x}:Phase)", "order"),
-        ("", "seq"),
+        (_STEP_BLUEPRINT, "id"),
+        (path(_N, out("IN_PHASE"), _n("x", "Phase")), "order"),
+        (None, "seq"),
     ),
-    "Phase": (("({n})<-[:HAS_PHASE]-({x}:Blueprint)", "id"), ("", "order")),
+    "Phase": ((path(_N, into("HAS_PHASE"), _n("x", "Blueprint")), "id"), (None, "order")),
 }
 
-#: how an entity reaches the steps it is about, for relations defined on steps;
-#: `{bp}` is the blueprint whose scenario the query follows
-STEP_ANCHOR: dict[str, str] = {
-    "Step": "({n})<-[:HAS_STEP]-({bp}:Blueprint)",
-    "Service": "({n})-[:HAS_BLUEPRINT]->({bp}:Blueprint)-[:HAS_STEP]->({s}:Step)",
-    "Blueprint": "({n})-[:HAS_STEP]->({s}:Step)",
-    "Phase": "({n})<-[:IN_PHASE]-({s}:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
-    "FailPoint": "({n})<-[:HAS_FAIL_POINT]-({s}:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
-    "Evidence": "({n})<-[:SHOWS]-({s}:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
-    "Touchpoint": "({n})<-[:AT_TOUCHPOINT]-({s}:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
-    "Role": "({n})<-[:PERFORMED_BY]-({s}:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
-    "Department": "({n})<-[:MEMBER_OF]-(:Role)<-[:PERFORMED_BY]-({s}:Step)"
-    "<-[:HAS_STEP]-({bp}:Blueprint)",
-    "System": "({n})<-[:USES]-({s}:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
-    "Metric": "({n})-[:MEASURES]->({s}:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
-    "Persona": "({n})<-[:FOR_PERSONA]-({bp}:Blueprint)-[:HAS_STEP]->({s}:Step)",
+_S = _n("s")
+_TO_BP = (into("HAS_STEP"), _n("bp", "Blueprint"))
+
+#: how an entity reaches the steps it is about (`s`), for relations defined on steps; `bp`
+#: is the blueprint whose scenario the query follows
+STEP_ANCHOR: dict[str, Path] = {
+    "Step": path(_N, *_TO_BP),
+    "Service": path(
+        _N, out("HAS_BLUEPRINT"), _n("bp", "Blueprint"), out("HAS_STEP"), _n("s", "Step")
+    ),
+    "Blueprint": path(_N, out("HAS_STEP"), _n("s", "Step")),
+    "Phase": path(_N, into("IN_PHASE"), _n("s", "Step"), *_TO_BP),
+    "FailPoint": path(_N, into("HAS_FAIL_POINT"), _n("s", "Step"), *_TO_BP),
+    "Evidence": path(_N, into("SHOWS"), _n("s", "Step"), *_TO_BP),
+    "Touchpoint": path(_N, into("AT_TOUCHPOINT"), _n("s", "Step"), *_TO_BP),
+    "Role": path(_N, into("PERFORMED_BY"), _n("s", "Step"), *_TO_BP),
+    "Department": path(
+        _N, into("MEMBER_OF"), _n(None, "Role"), into("PERFORMED_BY"), _n("s", "Step"), *_TO_BP
+    ),
+    "System": path(_N, into("USES"), _n("s", "Step"), *_TO_BP),
+    "Metric": path(_N, out("MEASURES"), _n("s", "Step"), *_TO_BP),
+    "Persona": path(
+        _N, into("FOR_PERSONA"), _n("bp", "Blueprint"), out("HAS_STEP"), _n("s", "Step")
+    ),
 }
 
 #: entities of these kinds that belong to no blueprint, and so pass any scenario: a system's
 #: own fail points
-UNSCOPED: dict[str, str] = {"FailPoint": "({n})<-[:CAN_FAIL]-(:System)"}
+UNSCOPED: dict[str, Path] = {"FailPoint": path(_N, into("CAN_FAIL"), _n(None, "System"))}
 
-#: which entities the query's scenario restricts, and how they reach their blueprint
-SCOPE: dict[str, str] = {
-    "Service": "({n})-[:HAS_BLUEPRINT]->({bp}:Blueprint)",
-    "Step": "({n})<-[:HAS_STEP]-({bp}:Blueprint)",
-    "Blueprint": "",
-    "Phase": "({n})<-[:HAS_PHASE]-({bp}:Blueprint)",
-    "FailPoint": "({n})<-[:HAS_FAIL_POINT]-(:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
-    "Evidence": "({n})<-[:SHOWS]-(:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
-    "Metric": "({n})-[:MEASURES]->(:Step)<-[:HAS_STEP]-({bp}:Blueprint)",
+#: which entities the query's scenario restricts, and how they reach their blueprint (`bp`);
+#: None: the entity is the blueprint
+SCOPE: dict[str, Path | None] = {
+    "Service": path(_N, out("HAS_BLUEPRINT"), _n("bp", "Blueprint")),
+    "Step": path(_N, *_TO_BP),
+    "Blueprint": None,
+    "Phase": path(_N, into("HAS_PHASE"), _n("bp", "Blueprint")),
+    "FailPoint": path(_N, into("HAS_FAIL_POINT"), _n(None, "Step"), *_TO_BP),
+    "Evidence": path(_N, into("SHOWS"), _n(None, "Step"), *_TO_BP),
+    "Metric": path(_N, out("MEASURES"), _n(None, "Step"), *_TO_BP),
 }
 
 
@@ -267,59 +346,79 @@ class RelationRule:
 
     relation: str
     target: str
-    pattern: str  # from {s} (or {n} when direct) to {t}
-    #: `within N` bounds a chain in the pattern, written `{k}`
-    bounded: bool = False
-    #: the pattern cut where its chain starts, at `{y}`: `near` from {s} to {y}, `far` from {y}
-    #: to {t}. The far part is evaluated once, as the set of {y} that reach the target, and
-    #: each step then only tests `near` against that set, instead of walking the chain from
-    #: every step (at 1,000 services, 36 s and the memory limit against 0.2 s)
-    near: str = ""
-    far: str = ""
+    #: from `s` (or `n` when direct) to `t`
+    pattern: Path
+    #: the node where a chain of the pattern starts (a hop of the query's bound follows it):
+    #: the pattern is then evaluated in two parts meeting there, at `y`. The far part is
+    #: evaluated once, as the set of `y` that reach the target, and each step only tests the
+    #: near part against that set, instead of walking the chain from every step (at 1,000
+    #: services, 36 s and the memory limit against 0.2 s)
+    chain_at: int | None = None
 
+    @property
+    def bounded(self) -> bool:
+        """`within N` bounds a chain in the pattern."""
+        return self.pattern.bounded
+
+    @property
+    def near(self) -> Path:
+        """From `s` to `y`, where the chain starts."""
+        assert self.chain_at is not None
+        return self.pattern.split(self.chain_at, "y")[0]
+
+    @property
+    def far(self) -> Path:
+        """From `y` along the chain to `t`."""
+        assert self.chain_at is not None
+        return self.pattern.split(self.chain_at, "y")[1]
+
+
+_T_SYSTEM = _n("t", "System")
 
 #: relations on steps; every other entity reaches them through STEP_ANCHOR
 STEP_RELATIONS: tuple[RelationRule, ...] = (
-    RelationRule("uses", "System", "({s})-[:USES]->({t}:System)"),
+    RelationRule("uses", "System", path(_S, out("USES"), _T_SYSTEM)),
     RelationRule(
         "depends_on",
         "System",
-        "({s})-[:USES]->(:System)-[:DEPENDS_ON*0..{k}]->({t}:System)",
-        bounded=True,
-        near="({s})-[:USES]->({y}:System)",
-        far="({y}:System)-[:DEPENDS_ON*0..{k}]->({t}:System)",
+        path(_S, out("USES"), _n(None, "System"), out("DEPENDS_ON", 0, BOUND), _T_SYSTEM),
+        chain_at=1,
     ),
-    RelationRule("performed_by", "Role", "({s})-[:PERFORMED_BY]->({t}:Role)"),
+    RelationRule("performed_by", "Role", path(_S, out("PERFORMED_BY"), _n("t", "Role"))),
     RelationRule(
         "performed_by",
         "Department",
-        "({s})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->({t}:Department)",
+        path(_S, out("PERFORMED_BY"), _n(None, "Role"), out("MEMBER_OF"), _n("t", "Department")),
     ),
     RelationRule(
-        "in", "Service", "({s})<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-({t}:Service)"
+        "in",
+        "Service",
+        path(_S, into("HAS_STEP"), _BP, into("HAS_BLUEPRINT"), _n("t", "Service")),
     ),
-    RelationRule("in", "Phase", "({s})-[:IN_PHASE]->({t}:Phase)"),
-    RelationRule("in", "Blueprint", "({s})<-[:HAS_STEP]-({t}:Blueprint)"),
-    RelationRule("at", "Touchpoint", "({s})-[:AT_TOUCHPOINT]->({t}:Touchpoint)"),
-    RelationRule("supports", "Step", "({s})-[:SUPPORTS]->({t}:Step)"),
+    RelationRule("in", "Phase", path(_S, out("IN_PHASE"), _n("t", "Phase"))),
+    RelationRule("in", "Blueprint", path(_S, into("HAS_STEP"), _n("t", "Blueprint"))),
+    RelationRule("at", "Touchpoint", path(_S, out("AT_TOUCHPOINT"), _n("t", "Touchpoint"))),
+    RelationRule("supports", "Step", path(_S, out("SUPPORTS"), _n("t", "Step"))),
 )
 
 #: relations an entity has of its own; they take precedence over the step ones
 DIRECT_RELATIONS: dict[str, tuple[RelationRule, ...]] = {
     "System": (
-        RelationRule(
-            "depends_on", "System", "({n})-[:DEPENDS_ON*1..{k}]->({t}:System)", bounded=True
-        ),
-        RelationRule("owned_by", "Department", "({n})-[:OWNED_BY]->({t}:Department)"),
+        RelationRule("depends_on", "System", path(_N, out("DEPENDS_ON", 1, BOUND), _T_SYSTEM)),
+        RelationRule("owned_by", "Department", path(_N, out("OWNED_BY"), _n("t", "Department"))),
     ),
-    "Role": (RelationRule("in", "Department", "({n})-[:MEMBER_OF]->({t}:Department)"),),
+    "Role": (RelationRule("in", "Department", path(_N, out("MEMBER_OF"), _n("t", "Department"))),),
     "Phase": (
-        RelationRule("in", "Blueprint", "({n})<-[:HAS_PHASE]-({t}:Blueprint)"),
+        RelationRule("in", "Blueprint", path(_N, into("HAS_PHASE"), _n("t", "Blueprint"))),
         RelationRule(
-            "in", "Service", "({n})<-[:HAS_PHASE]-(:Blueprint)<-[:HAS_BLUEPRINT]-({t}:Service)"
+            "in",
+            "Service",
+            path(_N, into("HAS_PHASE"), _BP, into("HAS_BLUEPRINT"), _n("t", "Service")),
         ),
     ),
-    "Blueprint": (RelationRule("in", "Service", "({n})<-[:HAS_BLUEPRINT]-({t}:Service)"),),
+    "Blueprint": (
+        RelationRule("in", "Service", path(_N, into("HAS_BLUEPRINT"), _n("t", "Service"))),
+    ),
 }
 
 
@@ -332,22 +431,69 @@ def step_rule(relation: str, target: str) -> RelationRule:
 USES_OWNED_SYSTEM = RelationRule(
     "uses_owned",
     "Department",
-    "({s})-[:USES]->(:System)-[:DEPENDS_ON*0..{k}]->(:System)-[:OWNED_BY]->({t}:Department)",
-    bounded=True,
-    near="({s})-[:USES]->({y}:System)",
-    far="({y}:System)-[:DEPENDS_ON*0..{k}]->(:System)-[:OWNED_BY]->({t}:Department)",
+    path(
+        _S,
+        out("USES"),
+        _n(None, "System"),
+        out("DEPENDS_ON", 0, BOUND),
+        _n(None, "System"),
+        out("OWNED_BY"),
+        _n("t", "Department"),
+    ),
+    chain_at=1,
 )
+
+
+class Route(str, enum.Enum):
+    """How an answer of `impact of` or a what-if says a step is reached: one vocabulary, which
+    the views key their looks by (bpql/viz/style.py). A step reached several ways takes the
+    fewest hops, then the earliest route in this order, then the smallest `via` id."""
+
+    #: performed by the role (or a role of the department)
+    ROLE = "role"
+    #: uses a system the department owns
+    OWNED_SYSTEM = "owned system"
+    #: uses the system itself
+    SYSTEM = "system"
+    #: uses a system that depends, directly or not, on the system (or on one the department
+    #: owns)
+    DEPENDENT_SYSTEM = "dependent system"
+    #: at the touchpoint (or a touchpoint of the channel)
+    TOUCHPOINT = "touchpoint"
+    #: a step reached supports it
+    SUPPORTING_STEP = "supporting step"
+    #: a step reached hands work over to it, or it to that step, and the handoff changes
+    HANDOFF = "handoff"
+    #: `risk of`: the failure hits the step
+    HIT = "hit"
+    #: `risk of`: the step breaks (no route that works is left)
+    BREAKS = "breaks"
+    #: `risk of`: the step can break (another route still works)
+    CAN_BREAK = "can break"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def order(self) -> int:
+        return _ROUTE_ORDER[self]
+
+
+_ROUTE_ORDER = {r: i for i, r in enumerate(Route)}
 
 
 @dataclass(frozen=True)
 class ImpactRoute:
-    """A way `impact of` reaches steps, and the words an answer uses for it."""
+    """A way `impact of` reaches steps, and the route an answer names for it."""
 
     rule: RelationRule
-    #: how a step reached this way is reached: "role", "owned system", ...
-    name: str
-    #: the name when the way crosses system dependencies (hops > 0)
-    far: str = ""
+    #: how a step reached this way is reached
+    route: Route
+    #: the route when the way crosses system dependencies (dependency hops > 0)
+    far: Route | None = None
+
+    def named(self, dependency_hops: int) -> Route:
+        return self.far if dependency_hops and self.far is not None else self.route
 
 
 #: the routes by which `impact of <kind>` reaches steps; each is a rule of the language, so
@@ -356,20 +502,15 @@ class ImpactRoute:
 #: and systems.
 IMPACT_ROUTES: dict[str, tuple[ImpactRoute, ...]] = {
     "Department": (
-        ImpactRoute(step_rule("performed_by", "Department"), "role"),
-        ImpactRoute(USES_OWNED_SYSTEM, "owned system", "dependent system"),
+        ImpactRoute(step_rule("performed_by", "Department"), Route.ROLE),
+        ImpactRoute(USES_OWNED_SYSTEM, Route.OWNED_SYSTEM, Route.DEPENDENT_SYSTEM),
     ),
-    "Role": (ImpactRoute(step_rule("performed_by", "Role"), "role"),),
-    "System": (ImpactRoute(step_rule("depends_on", "System"), "system", "dependent system"),),
-    "Touchpoint": (ImpactRoute(step_rule("at", "Touchpoint"), "touchpoint"),),
+    "Role": (ImpactRoute(step_rule("performed_by", "Role"), Route.ROLE),),
+    "System": (
+        ImpactRoute(step_rule("depends_on", "System"), Route.SYSTEM, Route.DEPENDENT_SYSTEM),
+    ),
+    "Touchpoint": (ImpactRoute(step_rule("at", "Touchpoint"), Route.TOUCHPOINT),),
 }
-#: how a step is reached that a reached step supports (through `SUPPORTS`, lower lane first)
-SUPPORTED_ROUTE = "supporting step"
-#: how `risk of` reaches a step: the failure hits it, it breaks (no working route is left),
-#: or it can break (another route still works)
-RISK_HIT = "hit"
-RISK_BROKEN = "breaks"
-RISK_AT_RISK = "can break"
 
 RELATION_WORDS: dict[str, str] = {
     "uses": "uses",
@@ -380,9 +521,6 @@ RELATION_WORDS: dict[str, str] = {
     "supports": "supports",
     "owned_by": "owned by",
 }
-
-#: values a field accepts as bare words, checked against these lists
-ENUM_FIELDS: dict[str, tuple[str, ...]] = {}
 
 DEFAULT_DEPTH: dict[str, int] = {"Service": 3, "Blueprint": 2}
 #: the most nodes `show` returns; a larger neighbourhood stops with a message (BPQL-Q120)

@@ -405,7 +405,10 @@ def _code() -> str:
             "model/validate.py",
             "model/yamlpos.py",
             "fmea.py",
-            "criticality.py",
+            "analysis/criticality.py",
+            "analysis/graph.py",
+            "analysis/supports.py",
+            "analysis/systems.py",
             "ids.py",
             "durations.py",
         ):

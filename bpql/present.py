@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from bpql.errors import BpqlError
-from bpql.result import Result, Table, cell_text
+from bpql.result import Kind, Result, Table, cell_text
 from bpql.safe import json_text, terminal_text
 from bpql.words import counted
 
@@ -209,7 +209,7 @@ def _impact(result: Result, console: Console) -> None:
     if steps is not None and steps.rows:
         console.print("[bold]how each step is reached[/bold]")
         if len(steps.rows) <= STEPS_SHOWN:
-            _table(Result("table", table=steps), console)
+            _table(Result(Kind.TABLE, table=steps), console)
         else:
             fit_table(steps.columns, steps.rows[:STEPS_SHOWN], console)
             console.print(
@@ -249,7 +249,7 @@ def print_results(results: list[Any], fmt: str) -> None:
     from rich.console import Console
 
     from bpql.api import explain_text
-    from bpql.ir import Compiled
+    from bpql.plan import ExplainResult
 
     if fmt == "json" and len(results) > 1:
         # one document per run, so any JSON reader takes the output of a file of queries
@@ -266,8 +266,8 @@ def print_results(results: list[Any], fmt: str) -> None:
     for i, r in enumerate(results):
         if i and fmt == "table":
             console.print()
-        if isinstance(r, Compiled):
-            plan = explain_text([r])
+        if isinstance(r, ExplainResult):
+            plan = explain_text(r.plans)
             print(
                 json_text(r.to_json()) if fmt == "json" else terminal_text(plan, keep_newlines=True)
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from typing import Any, Protocol, Union
 
 from bpql import ir
 from bpql.durations import EXAMPLES as DURATION_EXAMPLES
@@ -24,7 +24,6 @@ from bpql.language import (
     DEFAULT_WITHIN,
     DERIVED,
     DIRECT_RELATIONS,
-    IMPACT_ROUTES,
     MAX_BOUND,
     RELATION_WORDS,
     SORT_AS,
@@ -40,7 +39,11 @@ from bpql.schema import (
     SCENARIOS,
     NodeKind,
 )
+from bpql.statements import Slot, signature, slot_words
 from bpql.syntax import ast
+
+#: the IRs of the what-if changes
+WhatIfs = Union[ir.RetireSystemIR, ir.MoveRoleIR, ir.CloseIR]
 
 
 class Catalog(Protocol):
@@ -61,9 +64,6 @@ LABEL_ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("FailPoint", "status"): STATUSES,
     ("Blueprint", "status"): BLUEPRINT_STATUSES,
 }
-IMPACT_SOURCES = tuple(IMPACT_ROUTES)
-#: what can fail: a support system, or a step (typically backstage or support)
-RISK_SOURCES = ("System", "Step")
 
 
 def _hint(word: str, choices: Iterable[str]) -> str:
@@ -108,33 +108,45 @@ class Resolver:
         assert not isinstance(inner, ir.ExplainIR)  # the grammar nests no explain
         return ir.ExplainIR(inner)
 
+    def _slot(self, ref: ast.Ref, slot: Slot) -> ir.Target:
+        """A reference in a statement's slot: of a kind its signature takes."""
+        return self._ref(ref, slot.labels, slot.context)
+
     def _impact(self, stmt: ast.Impact) -> ir.ImpactIR:
         scenario = self._reads(stmt.scenario)
-        src = self._ref(stmt.target, IMPACT_SOURCES, "impact of")
+        (of,) = signature(ir.ImpactIR)
+        src = self._slot(stmt.target, of)
         return ir.ImpactIR(src, self._bound(stmt.within, DEFAULT_WITHIN, low=0), scenario)
 
     def _risk(self, stmt: ast.Risk) -> ir.RiskIR:
-        src = self._ref(stmt.target, RISK_SOURCES, "risk of")
-        return ir.RiskIR(src, self._scenario(stmt.scenario))
+        (of,) = signature(ir.RiskIR)
+        return ir.RiskIR(self._slot(stmt.target, of), self._scenario(stmt.scenario))
 
-    def _observed(self, stmt: ast.Observed) -> ir.ObservedIR:
-        src = self._ref(stmt.target, ("Service",), f"{stmt.which} of")
-        return ir.ObservedIR(stmt.which, src, self._scenario(stmt.scenario))
+    def _observed(self, stmt: ast.Observed) -> ir.ConformanceIR | ir.DropoffIR:
+        """`conformance of` or `dropoff of`: the statement's word picks its IR."""
+        cls = OBSERVED[stmt.which]
+        (of,) = signature(cls)
+        return cls(self._slot(stmt.target, of), self._scenario(stmt.scenario))
 
-    def _whatif(self, stmt: ast.WhatIf) -> ir.WhatIfIR:
+    def _whatif(self, stmt: ast.WhatIf) -> WhatIfs:
         """Which things a change names: a system to retire, a role and the department it
-        moves to, a touchpoint or a channel to close."""
-        scenario = self._reads(stmt.scenario)
-        if stmt.change == "retire":
-            src = self._ref(stmt.target, ("System",), "impact of retiring")
-            return ir.WhatIfIR("retire", src, None, None, scenario)
-        if stmt.change == "move":
-            assert stmt.to is not None  # the grammar makes `to` part of `moving`
-            role = self._ref(stmt.target, ("Role",), "impact of moving")
-            dept = self._ref(stmt.to, ("Department",), "to")
-            return ir.WhatIfIR("move", role, None, dept, scenario)
+        moves to, a touchpoint or a channel to close; the change's word picks its IR."""
+        return WHATIF[stmt.change](self, stmt, self._reads(stmt.scenario))
+
+    def _retire(self, stmt: ast.WhatIf, scenario: str | None) -> ir.RetireSystemIR:
+        (retiring,) = signature(ir.RetireSystemIR)
+        return ir.RetireSystemIR(scenario, self._slot(stmt.target, retiring))
+
+    def _move(self, stmt: ast.WhatIf, scenario: str | None) -> ir.MoveRoleIR:
+        moving, to = signature(ir.MoveRoleIR)
+        assert stmt.to is not None  # the grammar makes `to` part of `moving`
+        role = self._slot(stmt.target, moving)
+        return ir.MoveRoleIR(scenario, role, self._slot(stmt.to, to))
+
+    def _close(self, stmt: ast.WhatIf, scenario: str | None) -> ir.CloseIR:
+        (closing,) = signature(ir.CloseIR)
         word = stmt.target.kind.text.lower()
-        if word in ("channel", "channels"):
+        if word.removesuffix("s") in closing.values:  # a whole channel: `channel "letter"`
             channel = str(stmt.target.value.value).lower()
             if channel not in CHANNELS:
                 raise QueryError(
@@ -143,21 +155,24 @@ class Resolver:
                     stmt.target.value.span,
                     code="BPQL-Q140",
                 )
-            return ir.WhatIfIR("close", None, channel, None, scenario)
-        if word not in ("touchpoint", "touchpoints"):
+            return ir.CloseIR(scenario, None, channel)
+        kind = BY_SINGULAR.get(word) or BY_PLURAL.get(word)
+        if kind is None or kind.label not in (closing.labels or ()):
+            words = slot_words(closing)
+            forms = [w + ' "..."' for w in words]
             raise QueryError(
-                f'\'impact of closing\' takes channel "..." or touchpoint "..."; got '
-                f"'{stmt.target.kind.text}'{_hint(word, ['channel', 'touchpoint'])}",
+                f"'{closing.context}' takes {_one_of(forms)}; got "
+                f"'{stmt.target.kind.text}'{_hint(word, words)}",
                 stmt.target.kind.span,
                 code="BPQL-Q141",
             )
-        tp = self._ref(stmt.target, ("Touchpoint",), "impact of closing")
-        return ir.WhatIfIR("close", tp, None, None, scenario)
+        return ir.CloseIR(scenario, self._slot(stmt.target, closing), None)
 
     def _path(self, stmt: ast.PathQuery) -> ir.PathIR:
         self._refuse_scenario(stmt.scenario, "path", "a path may cross as-is and to-be")
-        source = self._ref(stmt.source, None, "path from")
-        target = self._ref(stmt.target, None, "to")
+        sig_source, sig_target = signature(ir.PathIR)
+        source = self._slot(stmt.source, sig_source)
+        target = self._slot(stmt.target, sig_target)
         if (source.label, source.id) == (target.label, target.id):
             # a shortest path has two ends: Neo4j refuses one from a node to itself, and the
             # embedded store answers nothing; what is around a thing is `show`
@@ -173,7 +188,8 @@ class Resolver:
     def _show(self, stmt: ast.Show) -> ir.ShowIR:
         # no clause: every blueprint around the thing; a clause keeps to that scenario
         scenario = self._reads(stmt.scenario) if stmt.scenario is not None else None
-        target = self._ref(stmt.target, None, "show")
+        (of,) = signature(ir.ShowIR)
+        target = self._slot(stmt.target, of)
         depth = self._bound(stmt.depth, DEFAULT_DEPTH.get(target.label, 1))
         return ir.ShowIR(target, depth, scenario)
 
@@ -575,6 +591,17 @@ STATEMENTS: dict[type, Callable[[Resolver, Any], ir.QueryIR | ir.ExplainIR]] = {
     ast.WhatIf: Resolver._whatif,
     ast.Observed: Resolver._observed,
 }
+#: the IR each observed statement makes, by its word in the grammar
+OBSERVED: dict[str, type[ir.ConformanceIR] | type[ir.DropoffIR]] = {
+    "conformance": ir.ConformanceIR,
+    "dropoff": ir.DropoffIR,
+}
+#: the IR each what-if change makes, by the change's word in the grammar
+WHATIF: dict[str, Callable[[Resolver, ast.WhatIf, str | None], WhatIfs]] = {
+    "retire": Resolver._retire,
+    "move": Resolver._move,
+    "close": Resolver._close,
+}
 CONDITIONS: dict[type, Callable[[Resolver, NodeKind, Any], ir.Cond]] = {
     ast.And: Resolver._and,
     ast.Or: Resolver._or,
@@ -598,7 +625,3 @@ def _shown(v: ast.Value) -> str:
     if v.kind == "bool":
         return "true" if v.value else "false"
     return str(v.value)
-
-
-def position_of(span: Span | None) -> str:
-    return f"line {span.line}, column {span.column}" if span else ""

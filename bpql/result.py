@@ -6,12 +6,32 @@ the CLI, JSON, the differential tests and the visualisation never see a driver t
 
 from __future__ import annotations
 
+import enum
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from bpql.durations import Duration
 from bpql.safe import csv_text
+
+
+class Kind(str, enum.Enum):
+    """What a result is, which picks how it is presented, drawn and written as JSON (the
+    `PRESENTERS`, `VIEWS` and `SVG_EXPORTS` tables are keyed by it). Str-valued, so JSON and
+    tables keyed by the words keep working."""
+
+    TABLE = "table"
+    GRAPH = "graph"
+    IMPACT = "impact"
+    BLUEPRINT = "blueprint"
+    DIFF = "diff"
+    WHATIF = "whatif"
+    #: a blueprint with what `bpql observe` wrote on it (bpql/viz/observed.py)
+    OBSERVED = "observed"
+    EXPLAIN = "explain"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 class Mark:
@@ -142,7 +162,7 @@ REPR_HTML_ROWS = 50
 class Result:
     """What a query returns: a table, a graph, or both (`impact of`)."""
 
-    kind: str  # "table" | "graph" | "impact" | "blueprint"
+    kind: Kind
     table: Table | None = None
     graph: Graph | None = None
     title: str = ""
@@ -154,6 +174,16 @@ class Result:
     steps: Table | None = None
     #: a path answer's paths, each as node keys from its start to its end
     paths: list[list[str]] = field(default_factory=list)
+    #: impact and what-if: departments x services, how many steps reached and how many of
+    #: them customer-visible (`bpql.analysis.matrix`); with the drawing only
+    matrix: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        try:
+            self.kind = Kind(self.kind)
+        except ValueError:
+            kinds = ", ".join(k.value for k in Kind)
+            raise ValueError(f"no result kind {self.kind!r}; the kinds are {kinds}") from None
 
     def node_order(self) -> list[GraphNode]:
         """The graph's nodes as people read them: along the paths for a path answer (first
@@ -166,23 +196,10 @@ class Result:
         return [self.graph.nodes[k] for k in seen if k in self.graph.nodes] + rest
 
     def to_json(self) -> dict[str, Any]:
-        if self.kind == "table" and self.table is not None:
-            return self.table.to_json()
-        if self.kind == "graph" and self.graph is not None:
-            doc = self.graph.to_json()
-            if self.paths:
-                doc["paths"] = self.paths
-            return doc
-        out: dict[str, Any] = {}
-        if self.table is not None:
-            out.update(self.table.to_json())
-        if self.steps is not None:
-            out["steps"] = self.steps.to_json()
-        if self.graph is not None:
-            out["graph"] = self.graph.to_json()
-        if self.highlight:
-            out["highlight"] = {k: sorted(v) for k, v in sorted(self.highlight.items())}
-        return out
+        write = _JSON.get(self.kind)
+        if write is None:  # a diff and an explain result write their own
+            raise ValueError(f"a {self.kind} result has no JSON of its own kind")
+        return write(self)
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2, ensure_ascii=False)
@@ -283,6 +300,47 @@ def _kinds(graph: Graph) -> Table:
     return Table(["what", "kind", "count"], rows)
 
 
+def _table_json(result: Result) -> dict[str, Any]:
+    if result.table is None:
+        return _answer_json(result)
+    return result.table.to_json()
+
+
+def _graph_json(result: Result) -> dict[str, Any]:
+    if result.graph is None:
+        return _answer_json(result)
+    doc = result.graph.to_json()
+    if result.paths:
+        doc["paths"] = result.paths
+    return doc
+
+
+def _answer_json(result: Result) -> dict[str, Any]:
+    """An answer of tables and a graph (impact, what-if, a blueprint)."""
+    out: dict[str, Any] = {}
+    if result.table is not None:
+        out.update(result.table.to_json())
+    if result.steps is not None:
+        out["steps"] = result.steps.to_json()
+    if result.graph is not None:
+        out["graph"] = result.graph.to_json()
+    if result.highlight:
+        out["highlight"] = {k: sorted(v) for k, v in sorted(result.highlight.items())}
+    if result.matrix is not None:
+        out["matrix"] = result.matrix
+    return out
+
+
+#: how each kind is written as JSON (`DiffResult` and `ExplainResult` write their own)
+_JSON = {
+    Kind.TABLE: _table_json,
+    Kind.GRAPH: _graph_json,
+    Kind.IMPACT: _answer_json,
+    Kind.WHATIF: _answer_json,
+    Kind.BLUEPRINT: _answer_json,
+}
+
+
 def _props(p: dict[str, Any]) -> dict[str, Any]:
     return {k: _jsonable(v) for k, v in sorted(p.items()) if v is not None}
 
@@ -317,45 +375,3 @@ def cell_text(v: Any) -> str:
     """A value as plain text (a list as `a; b`, a duration with units); a terminal gets it
     through `bpql.safe.terminal_text`, a spreadsheet through `bpql.safe.spreadsheet_cell`."""
     return _cell(v)
-
-
-# --- subgraphs from a plan's rows (shared by the engine's shapers and what-if) -------
-
-
-def graph_of_rows(rows: dict[str, tuple[list[str], list[list[Any]]]], names: list[str]) -> Graph:
-    """Nodes, relationships and paths in the rows of `names`; a `links.*` statement's rows
-    start with a relationship as keys and type (`bpql.render.base.link`), kept when both its
-    ends are nodes of the graph."""
-    graph = Graph()
-    links = []
-    for name in names:
-        # what-if nests the impact plan's parts under its own prefix (`graph.links.*`)
-        is_link = name.startswith("links.") or ".links." in name
-        for row in rows[name][1]:
-            if is_link:
-                links.append(GraphEdge(row[0], row[2], row[1]))
-                row = row[3:]
-            graph.absorb(row)
-    for edge in links:  # a link to a thing outside the subgraph is no part of it
-        if edge.source in graph.nodes and edge.target in graph.nodes:
-            graph.add_edge(edge)
-    return graph
-
-
-#: the name prefixes of a plan's statements that hold parts of an answer's drawing only
-DRAWING_PARTS = ("graph.", "links.")
-
-
-def is_drawing(name: str) -> bool:
-    """Whether a statement of this name only draws (`Statement.draws`)."""
-    return name.startswith(DRAWING_PARTS)
-
-
-def part_names(rows: dict[str, Any]) -> list[str]:
-    """The statements holding a subgraph's parts, the source first."""
-    return ["source", *(n for n in rows if is_drawing(n))]
-
-
-def drawn(rows: dict[str, Any]) -> bool:
-    """Whether a plan's drawing was fetched (`Statement.draws`), so a subgraph can be made."""
-    return any(is_drawing(n) for n in rows)

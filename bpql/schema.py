@@ -7,7 +7,7 @@ comes from user input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Literal
 
 PropType = Literal["STRING", "INT64", "DOUBLE", "BOOL"]
@@ -347,18 +347,3 @@ LINES: tuple[Line, ...] = (
     Line("visibility", "line of visibility", "frontstage", "backstage"),
     Line("internal", "line of internal interaction", "backstage", "support"),
 )
-
-
-@dataclass(frozen=True)
-class Schema:
-    """The registry as one value, for code that wants it passed in rather than imported."""
-
-    nodes: dict[str, NodeKind] = field(default_factory=lambda: dict(NODES))
-    rels: dict[str, RelKind] = field(default_factory=lambda: dict(RELS))
-
-
-def node_labels(label: str, lane: str | None = None) -> tuple[str, ...]:
-    """Neo4j labels of a node: its kind, plus its lane label for steps."""
-    if label == "Step" and lane is not None:
-        return (label, LANE_BY_KEY[lane].label)
-    return (label,)

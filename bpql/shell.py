@@ -139,7 +139,7 @@ class Shell:
         from bpql import viz
         from bpql.engine import Engine
         from bpql.errors import BpqlError
-        from bpql.ir import Compiled
+        from bpql.result import Kind
 
         if not text.strip():
             raise BpqlError(
@@ -153,7 +153,7 @@ class Shell:
                 result = engine.blueprint(*blueprint)
             else:
                 results = engine.run(text)
-                if len(results) != 1 or isinstance(results[0], Compiled):
+                if len(results) != 1 or results[0].kind is Kind.EXPLAIN:
                     raise BpqlError(
                         "viz draws the answer of one statement (not `explain`)", code="BPQL-C101"
                     )

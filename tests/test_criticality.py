@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bpql.analysis.criticality import SupportGraph, system_figures
 from bpql.api import Client
 from bpql.compiler import GraphCatalog, resolve_text
-from bpql.criticality import SupportGraph, system_figures
 from bpql.errors import QueryError
 from bpql.model.validate import validate_paths
 from tests.test_load import bpql

@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
+from bpql.analysis.criticality import SYSTEM_FIGURES
 from bpql.backends import connect
-from bpql.criticality import SYSTEM_FIGURES
 from bpql.schema import LOAD_STATE
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,15 +14,18 @@ import pytest
 
 from bpql import ir
 from bpql.compiler import GraphCatalog, compile_text, resolve_text
-from bpql.engine import SHAPERS
 from bpql.errors import QueryError
-from bpql.language import IMPACT_ROUTES, STEP_RELATIONS
+from bpql.language import DERIVED, IMPACT_ROUTES, STEP_ANCHOR, STEP_RELATIONS
 from bpql.model.validate import validate_paths
+from bpql.plan import Compute, Plan, Source, Statement, Step
 from bpql.present import PRESENTERS
 from bpql.render import DIALECTS
-from bpql.render.base import CONDITIONS as RENDER_CONDITIONS
-from bpql.render.base import Dialect, Renderer
+from bpql.render.base import Dialect, PlanFn
 from bpql.resolve import CONDITIONS, STATEMENTS
+from bpql.result import Kind, Result
+from bpql.statements import STATEMENTS as SPECS
+from bpql.statements import plan_of
+from bpql.statements.find import CONDITIONS as RENDER_CONDITIONS
 from bpql.syntax import ast
 from bpql.viz.page import VIEWS
 
@@ -39,25 +42,35 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
     (plan,) = compile_text('impact of department "billing"', catalog, dialect)
     names = [s.name for s in plan.statements]
     assert plan.kind == "impact" and plan.dialect == dialect
-    # the answer first, walked from the department outwards: its roles' steps, the systems
-    # whose chains end at a system it owns (found once, with their hops), the steps using
-    # those; then the supports and facts of the blueprints reached
+    # the answer first, walked from the department outwards: its roles' steps; the systems
+    # it owns, and those depending on them (worked out in Python over every DEPENDS_ON, with
+    # their hops), the steps using those; then the supports and facts of the blueprints
+    # reached, and each step's nearest route (in Python)
     answer = [
         "source",
+        "dependencies",
         "route.performed_by",
+        "ends.uses_owned",
         "reach.uses_owned",
         "route.uses_owned",
         "supports",
         "facts",
         "services",
+        "reached",
     ]
     assert names[: len(answer)] == answer
     st = {s.name: s for s in plan.statements}
-    assert st["route.uses_owned"].inputs == {"reach": ("reach.uses_owned",)}
+    assert isinstance(st["reach.uses_owned"], Compute) and isinstance(st["reached"], Compute)
+    assert st["reach.uses_owned"].params == {"within": 5, "low": 0, "ends_from": "ends.uses_owned"}
+    assert st["route.uses_owned"].inputs == {"reach": (Source("reach.uses_owned", "id"),)}
     assert "DEPENDS_ON" not in st["route.uses_owned"].cypher
-    reached = ("route.performed_by#blueprint", "route.uses_owned#blueprint")
+    assert not any("DEPENDS_ON*" in s.cypher for s in plan.statements if not s.draws)
+    reached = (
+        Source("route.performed_by", "blueprint"),
+        Source("route.uses_owned", "blueprint"),
+    )
     assert st["supports"].inputs == st["facts"].inputs == {"blueprints": reached}
-    assert st["graph.supported"].inputs == {"direct": ("route.performed_by", "route.uses_owned")}
+    assert st["graph.steps"].inputs == {"steps": (Source("reached", "step"),)}
     # then the drawing, which the engine fetches only when the answer is drawn
     assert not any(st[n].draws for n in answer)
     assert all(s.draws for s in plan.statements[len(answer) :])
@@ -65,19 +78,20 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
     wired_by_name(plan)
 
 
-def wired_by_name(plan: ir.Plan) -> None:
-    """Each input and each `without` names earlier statements only, and names are unique."""
+def wired_by_name(plan: Plan) -> None:
+    """Each input and each `without` names a declared column of an earlier step, and names
+    are unique (what `Plan` checks when it is built; built again here to be sure)."""
     names = [s.name for s in plan.statements]
-    seen: set[str] = set()
+    columns: dict[str, tuple[str, ...]] = {}
     for st in plan.statements:
-        for param, sources in st.inputs.items():
+        for param, sources in [*st.inputs.items(), *st.without.items()]:
             assert f"${param}" in st.cypher
-            # only earlier statements (or a column of one: `statement#column`)
-            assert {ir.source_name(s) for s in sources} <= seen, (st.name, sources)
-            assert set(st.without.get(param, ())) <= seen, (st.name, param)
+            for source in sources:
+                assert source.column in columns[source.statement], (st.name, source)
         assert set(st.without) <= set(st.inputs), st.name
-        seen.add(st.name)
+        columns[st.name] = st.columns
     assert len(names) == len(set(names))
+    Plan(plan.dialect, plan.kind, list(plan.statements))
 
 
 def test_show_is_a_breadth_first_plan(catalog: GraphCatalog) -> None:
@@ -88,10 +102,13 @@ def test_show_is_a_breadth_first_plan(catalog: GraphCatalog) -> None:
     names = [s.name for s in plan.statements]
     assert names == [f"level{d}" for d in range(5)] + ["nodes", "edges.out", "edges.in"]
     st = {s.name: s for s in plan.statements}
-    assert st["level3"].inputs == {"frontier": ("level2",)}
-    assert st["level3"].without == {"frontier": ("level0", "level1")}
-    assert st["nodes"].inputs == {"nodes": tuple(f"level{d}" for d in range(5))}
-    assert st["edges.out"].inputs == {"inner": tuple(f"level{d}" for d in range(4))}
+    assert all(isinstance(s, Statement) for s in plan.statements)
+    level = [Source(f"level{d}", "key") for d in range(5)]
+    assert st["level3"].inputs == {"frontier": (level[2],)}
+    assert st["level3"].without == {"frontier": (level[0], level[1])}
+    assert st["nodes"].inputs == {"nodes": tuple(level)}
+    assert st["edges.out"].inputs == {"inner": tuple(level[:4])}
+    assert st["level3"].columns == ("key", "depth")
     assert not any(re.search(r"-\[[^\]]*\*", s.cypher) for s in plan.statements)
     wired_by_name(plan)
 
@@ -115,19 +132,34 @@ def test_a_chained_relation_finds_its_far_end_once(catalog: GraphCatalog, dialec
     first, rows = plan.statements
     assert (first.name, rows.name) == ("reach1", "rows")
     assert "DEPENDS_ON*0..5" in first.cypher and "DEPENDS_ON" not in rows.cypher
-    assert rows.inputs == {"reach1": ("reach1",)}
+    assert rows.inputs == {"reach1": (Source("reach1", "id"),)}
     wired_by_name(plan)
 
 
 def test_a_split_rule_is_its_pattern_cut_in_two() -> None:
-    """`near` + `far` of a chained rule walk exactly its pattern, meeting at `{y}`."""
+    """`near` + `far` of a chained rule walk exactly its pattern, meeting at `y`, where the
+    chain (a hop of the query's bound) starts."""
     rules = [*STEP_RELATIONS, *(r.rule for routes in IMPACT_ROUTES.values() for r in routes)]
-    split = [r for r in rules if r.far]
+    split = [r for r in rules if r.chain_at is not None]
     assert {r.relation for r in split} == {"depends_on", "uses_owned"}
     for r in split:
-        near, far = r.near.removesuffix("({y}:System)"), r.far.removeprefix("({y}:System)")
-        assert (near, far) != (r.near, r.far)
-        assert near + "(:System)" + far == r.pattern
+        near, far = r.near, r.far
+        assert near.hops + far.hops == r.pattern.hops
+        assert near.nodes[-1] == far.nodes[0] and near.nodes[-1].var == "y"
+        assert far.hops[0].high is None  # the chain starts where the pattern is cut
+        assert near.cypher() == "(s)-[:USES]->(y:System)"
+    assert not any(r.bounded for r in rules if r.chain_at is None)
+
+
+def test_patterns_are_paths_rendered_to_cypher() -> None:
+    """A rule's pattern renders itself, placeholders named and the bound given."""
+    rule = next(r for r in STEP_RELATIONS if r.relation == "depends_on")
+    assert rule.pattern.cypher(3, s="s:Step {id: s_id}") == (
+        "(s:Step {id: s_id})-[:USES]->(:System)-[:DEPENDS_ON*0..3]->(t:System)"
+    )
+    assert rule.far.fixed_hops == 0 and rule.pattern.fixed_hops == 1
+    assert STEP_ANCHOR["Role"].has("bp") and not STEP_ANCHOR["Blueprint"].has("bp")
+    assert DERIVED["Step"]["departments"].type() == "STRING"
 
 
 def test_impact_routes_are_rules_of_the_language() -> None:
@@ -142,23 +174,25 @@ def test_a_dialect_without_a_renderer_is_a_user_error(catalog: GraphCatalog) -> 
     (query,) = resolve_text('path from step "claims.submit-claim" to system "mainframe"', catalog)
     assert isinstance(query, ir.PathIR)
     with pytest.raises(QueryError) as err:
-        Dialect().compile(query)  # the shared base renders no shortest paths
+        plan_of(query, Dialect())  # the shared base has no shortest paths
     assert err.value.code == "BPQL-Q101"
     assert "`path` statements cannot run on Cypher" in err.value.message
 
 
-def test_transforms_replace_a_renderer(catalog: GraphCatalog) -> None:
-    def no_show(self: Dialect, query: ir.ShowIR) -> list[ir.Statement]:
-        return [ir.Statement("graph", "RETURN 1")]
+def test_transforms_replace_a_plan(catalog: GraphCatalog) -> None:
+    def no_show(d: Dialect, query: ir.ShowIR) -> list[Step]:
+        return [d.statement("graph", "UNWIND [1] AS one", [("one", "one")])]
 
     class Tiny(Dialect):
         name = "tiny"
-        TRANSFORMS: typing.ClassVar[dict[str, Renderer]] = {"show": no_show}
+        TRANSFORMS: typing.ClassVar[dict[type, PlanFn]] = {ir.ShowIR: no_show}
 
     (query,) = resolve_text('show system "crm"', catalog)
     assert isinstance(query, ir.ShowIR)
-    assert Tiny().compile(query).statements[0].cypher == "RETURN 1"
-    assert "find" in Tiny.RENDERERS and "path" not in Tiny.RENDERERS
+    assert plan_of(query, Tiny()).statements[0].cypher == "UNWIND [1] AS one\nRETURN one"
+    (found,) = resolve_text('find systems where depends on system "mainframe"', catalog)
+    assert isinstance(found, ir.FindIR)
+    assert plan_of(found, Tiny()).statements[-1].name == "rows"
 
 
 @pytest.mark.parametrize(
@@ -182,15 +216,18 @@ def test_every_kind_has_a_handler_in_every_table() -> None:
     assert set(STATEMENTS) == statements
     assert set(CONDITIONS) == set(typing.get_args(ast.Cond))
     assert set(RENDER_CONDITIONS) == set(typing.get_args(ir.Cond))
-    kinds = {t.kind for t in typing.get_args(ir.QueryIR)}
-    assert set(SHAPERS) == kinds
-    for d in DIALECTS.values():
-        assert set(d.RENDERERS) >= kinds, d.name
-    # every result kind the engine makes can be shown on a terminal and, with a graph, drawn
-    redesign = {"diff", "whatif"}  # bpql diff results and what-if answers
-    observed = {"observed"}  # a blueprint answer with what bpql observe wrote (viz/observed.py)
-    assert set(PRESENTERS) == {"table", "graph", "impact", "blueprint", *redesign, *observed}
-    assert set(VIEWS) == {"graph", "impact", "blueprint", *redesign, *observed}
+    # every IR class has a statement module; the IR's own union is the table's keys
+    assert set(SPECS) == set(typing.get_args(ir.QueryIR))
+    # every result kind can be shown on a terminal (explain prints its plans) and every kind
+    # with a graph drawn; the tables are keyed by `Kind`, an Enum of the words
+    assert set(PRESENTERS) == set(Kind) - {Kind.EXPLAIN}
+    assert set(VIEWS) == set(Kind) - {Kind.EXPLAIN, Kind.TABLE}
+
+
+def test_a_result_of_no_kind_is_refused() -> None:
+    assert Result("impact").kind is Kind.IMPACT and str(Kind.IMPACT) == "impact"
+    with pytest.raises(ValueError, match="no result kind 'impakt'; the kinds are table, graph"):
+        Result("impakt")  # type: ignore[arg-type]
 
 
 def test_the_query_path_imports_no_file_format() -> None:
@@ -223,3 +260,62 @@ def test_each_error_code_names_one_raise_site() -> None:
             sites.setdefault(code, []).append(path.name)
     assert len(sites) > 70
     assert {c: s for c, s in sites.items() if len(s) > 1} == {}
+
+
+#: text leading to each statement's reference slot, by the keywords the slot names
+SLOT_TEXT = {
+    ("IMPACT", "OF"): "impact of ",
+    ("RISK", "OF"): "risk of ",
+    ("IMPACT", "OF", "RETIRING"): "impact of retiring ",
+    ("IMPACT", "OF", "MOVING"): "impact of moving ",
+    ("IMPACT", "OF", "MOVING", "TO"): 'impact of moving role "claims-handler" to ',
+    ("IMPACT", "OF", "CLOSING"): "impact of closing ",
+    ("PATH", "FROM"): "path from ",
+    ("PATH", "FROM", "TO"): 'path from service "claims" to ',
+    ("SHOW",): "show ",
+    ("CONFORMANCE", "OF"): "conformance of ",
+    ("DROPOFF", "OF"): "dropoff of ",
+}
+#: a thing of each kind in the insurer example, or a value a slot takes instead of a thing
+EXAMPLE = {
+    "department": "billing",
+    "role": "claims-handler",
+    "system": "crm",
+    "touchpoint": "website",
+    "step": "claims.screen-fraud",
+    "service": "claims",
+    "channel": "letter",
+}
+
+
+def test_signatures_are_read_by_the_resolver_completion_and_the_docs(
+    catalog: GraphCatalog,
+) -> None:
+    """Each statement declares once which kinds each reference slot takes: completion
+    offers exactly those after the slot's keywords (issue 21.7: `impact of ` offered every
+    kind), every one of them resolves, a kind the slot does not take is refused, and
+    docs/language.md lists them."""
+    from bpql.complete import complete
+    from bpql.statements import slot_words
+
+    docs = (ROOT / "docs" / "language.md").read_text()
+    slots = [slot for spec in SPECS.values() for slot in spec.signature]
+    assert {s.keywords for s in slots} == set(SLOT_TEXT)
+    for slot in slots:
+        words = slot_words(slot)
+        head = SLOT_TEXT[slot.keywords]
+        offered = [c.text for c in complete(head).candidates if c.meta == "kind"]
+        assert sorted(offered) == words, slot  # completion may rank them
+        keywords = " ".join(k.lower() for k in slot.keywords)
+        assert f"| `{keywords}` | {', '.join(words)} |" in docs, slot
+        if slot.labels is None:
+            continue
+        tail = ' to department "claims"' if slot.keywords[-1] == "MOVING" else ""
+        tail = ' to system "crm"' if slot.keywords == ("PATH", "FROM") else tail
+        for word in words:
+            resolve_text(f'{head}{word} "{EXAMPLE[word]}"{tail}', catalog)
+        refused = next(w for w in ("service", "system", "step") if w not in words)
+        with pytest.raises(QueryError) as err:
+            resolve_text(f'{head}{refused} "{EXAMPLE[refused]}"{tail}', catalog)
+        assert err.value.code in ("BPQL-Q026", "BPQL-Q141")
+        assert all(w in err.value.message for w in words), err.value.message

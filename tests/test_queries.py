@@ -18,6 +18,7 @@ from bpql import ir
 from bpql.api import Client, explain_text
 from bpql.compiler import GraphCatalog, compile_text
 from bpql.ids import scenario_marker
+from bpql.plan import Plan
 from bpql.schema import LANE_BY_KEY, SCENARIOS
 from bpql.syntax import ast, parse
 from tests.conftest import DIALECTS, ROOT
@@ -69,7 +70,7 @@ def user_values(query: str) -> list[tuple[Any, bool]]:
     return found
 
 
-def check_values_are_parameters(query: str, compiled: ir.Compiled) -> None:
+def check_values_are_parameters(query: str, compiled: Plan) -> None:
     """No value written by the user appears in the Cypher text; each reaches it as a
     parameter."""
     text = "\n".join(cypher for cypher, _ in compiled.statements)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-from bpql.criticality import system_figures
+from bpql.analysis.criticality import system_figures
 from bpql.fmea import default_table
 from bpql.ids import system_member_id
 from bpql.lint.registry import Blueprint, Enterprise, Hit, rule

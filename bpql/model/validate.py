@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from bpql.criticality import system_figures
+from bpql.analysis.criticality import system_figures
 from bpql.durations import EXAMPLES as DURATION_EXAMPLES
 from bpql.errors import BlueprintError, BpqlError, Span
 from bpql.fmea import (

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bpql.result import Result, Table
+from bpql.result import Kind, Result, Table
 from bpql.schema import VISIBLE_LANES
+from bpql.statements.base import Slot, Spec
 
 if TYPE_CHECKING:
     from bpql import ir
     from bpql.engine import Engine
+    from bpql.plan import Answer, Step
     from bpql.render.base import Dialect
 
 CONFORMANCE = (
@@ -65,39 +67,77 @@ def blueprint_figures(engine: Engine, result: Result) -> dict[str, Any]:
     return rows[0] if rows and rows[0].get("observed_period") is not None else {}
 
 
-def plan(d: Dialect, query: ir.ObservedIR) -> list[ir.Statement]:
+def _observations(d: Dialect, query: ir.ObservedIR) -> str:
+    """The observations of the service's blueprints (of the scenario)."""
     service = d.param(query.source.id)
     scenario = "" if query.scenario is None else f" AND b.scenario = {d.param(query.scenario)}"
-    head = (
+    return (
         f"MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:OBSERVED]->(o:Observation) "
         f"WHERE sv.id = {service}{scenario}"
     )
-    if query.which == "conformance":
-        cypher = (
-            f"{head} AND o.subject_kind = 'blueprint' RETURN b.id AS blueprint, o.period AS "
-            "period, o.period_start AS `from`, o.period_end AS `to`, o.cases AS cases, "
-            "o.completed AS completed, o.fallen_out AS fallen_out, o.open_cases AS open, "
-            "o.conformance AS conformance, o.fitness AS fitness, o.ftr AS ftr, o.fallout AS "
-            "fallout ORDER BY blueprint, `from`, period"
-        )
-        return [d.statement("rows", cypher)]
+
+
+def conformance_plan(d: Dialect, query: ir.ConformanceIR) -> list[Step]:
+    head = _observations(d, query)
+    returns = [
+        ("blueprint", "b.id"),
+        ("period", "o.period"),
+        ("from", "o.period_start"),
+        ("to", "o.period_end"),
+        ("cases", "o.cases"),
+        ("completed", "o.completed"),
+        ("fallen_out", "o.fallen_out"),
+        ("open", "o.open_cases"),
+        ("conformance", "o.conformance"),
+        ("fitness", "o.fitness"),
+        ("ftr", "o.ftr"),
+        ("fallout", "o.fallout"),
+    ]
+    body = f"{head} AND o.subject_kind = 'blueprint'"
+    return [d.statement("rows", body, returns, order=("blueprint", "`from`", "period"))]
+
+
+def dropoff_plan(d: Dialect, query: ir.DropoffIR) -> list[Step]:
+    head = _observations(d, query)
     lanes = d.param(list(VISIBLE_LANES))
-    cypher = (
+    body = (
         f"{head} AND o.subject_kind = 'step' MATCH (b)-[:HAS_STEP]->(s:Step) WHERE s.id = "
-        f"o.subject AND s.lane IN {lanes} RETURN o.period AS period, s.id AS step, s.name AS "
-        "name, s.lane AS lane, o.observed AS reached, o.stopped AS stopped, o.dropoff AS "
-        "dropoff, o.next AS went_on_to, o.period_start AS _start, s.seq AS _seq, b.id AS _bp "
-        "ORDER BY _bp, _start, period, _seq, step"
+        f"o.subject AND s.lane IN {lanes}"
     )
-    return [d.statement("rows", cypher)]
+    returns = [
+        ("period", "o.period"),
+        ("step", "s.id"),
+        ("name", "s.name"),
+        ("lane", "s.lane"),
+        ("reached", "o.observed"),
+        ("stopped", "o.stopped"),
+        ("dropoff", "o.dropoff"),
+        ("went_on_to", "o.next"),
+        ("_start", "o.period_start"),
+        ("_seq", "s.seq"),
+        ("_bp", "b.id"),
+    ]
+    order = ("_bp", "_start", "period", "_seq", "step")
+    return [d.statement("rows", body, returns, order=order)]
 
 
-def shape(query: ir.ObservedIR, rows: dict[str, tuple[list[str], list[list[Any]]]]) -> Result:
-    columns, data = rows["rows"]
-    keep = [i for i, c in enumerate(columns) if not c.startswith("_")]
-    table = Table([columns[i] for i in keep], [[row[i] for i in keep] for row in data])
+def shape(query: ir.ObservedIR, answer: Answer) -> Result:
+    rows = answer["rows"]
+    shown = [c for c in rows.columns if not c.startswith("_")]
+    table = Table(shown, [list(r) for r in rows.select(*shown)])
     what = "conformance" if query.which == "conformance" else "fall-out per step"
     title = f"{what} of {query.source.name}, as observed"
-    if not data:
+    if not rows:
         title += ": nothing observed yet (bpql observe MAPPING writes it)"
-    return Result("table", table=table, title=title)
+    return Result(Kind.TABLE, table=table, title=title)
+
+
+#: each statement's plan, shaper and reference slot (bpql/statements)
+CONFORMANCE_SPEC: Spec[ir.ConformanceIR] = Spec(
+    conformance_plan,
+    shape,
+    signature=(Slot(("CONFORMANCE", "OF"), ("Service",), "conformance of"),),
+)
+DROPOFF_SPEC: Spec[ir.DropoffIR] = Spec(
+    dropoff_plan, shape, signature=(Slot(("DROPOFF", "OF"), ("Service",), "dropoff of"),)
+)

@@ -1,4 +1,5 @@
-"""Cypher rendering, one small file per dialect (as sqlglot keeps them)."""
+"""Cypher rendering: the statement builder and hooks, and one small file per dialect (as
+sqlglot keeps them). The plans themselves are the statement modules' (bpql/statements)."""
 
 from bpql.render.base import Dialect
 from bpql.render.ladybug import LadybugDialect

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bpql import ir
 from bpql.render.base import Dialect
 from bpql.schema import LANE_BY_KEY
 
@@ -24,12 +23,10 @@ class Neo4jDialect(Dialect):
         # two MATCH clauses: within one pattern Neo4j never walks a relationship twice
         return f"MATCH {first} MATCH {second}"
 
-    def path_plan(self, query: ir.PathIR) -> list[ir.Statement]:
-        a, b = query.source, query.target
-        pa, pb = self.param(a.id, "source"), self.param(b.id, "target")
-        cypher = (
-            f"MATCH (a:{a.label} {{id: {pa}}}), (b:{b.label} {{id: {pb}}})\n"
-            f"MATCH p = allShortestPaths((a)-[*..{query.within}]-(b))\n"
-            "RETURN p"
+    def shortest_paths(
+        self, a_label: str, a_id: str, b_label: str, b_id: str, within: int
+    ) -> str | None:
+        return (
+            f"MATCH (a:{a_label} {{id: {a_id}}}), (b:{b_label} {{id: {b_id}}})\n"
+            f"MATCH p = allShortestPaths((a)-[*..{within}]-(b))"
         )
-        return [self.statement("paths", cypher)]

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bpql import compare
+from bpql.analysis.graph import Index
 from bpql.errors import BlueprintError, BpqlError, Span
 from bpql.graphdata import GraphData
 from bpql.ids import SYSTEM_MEMBER, member_id, system_member_id
@@ -206,7 +207,7 @@ class Side:
     enterprise_file: str | None = None
     #: the part of the graph compared (the blueprints a change can move, and shared things)
     part: GraphData | None = None
-    index: compare.Index | None = None
+    index: Index | None = None
 
     def __post_init__(self) -> None:
         self.spans = Locator(self)
@@ -229,9 +230,9 @@ class Side:
         prefix = id_.rsplit(".", 1)[0]
         return self.blueprint_files.get(prefix if ":" in prefix else f"{prefix}:as-is")
 
-    def ix(self) -> compare.Index:
+    def ix(self) -> Index:
         if self.index is None:
-            self.index = compare.Index(self.part if self.part is not None else self.graph)
+            self.index = Index(self.part if self.part is not None else self.graph)
         return self.index
 
 

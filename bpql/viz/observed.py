@@ -18,7 +18,7 @@ from typing import Any
 
 from bpql.durations import format_minutes
 from bpql.errors import BpqlError
-from bpql.result import Graph, GraphNode, Result
+from bpql.result import Graph, GraphNode, Kind, Result
 from bpql.viz import drawing
 from bpql.viz.base import View, drawing_page
 from bpql.viz.blueprint import keys, kinds
@@ -133,7 +133,7 @@ def observed_result(result: Result, figures: dict[str, Any] | None = None) -> Re
         )
     subtitle = summary(figures or {})
     return Result(
-        "observed",
+        Kind.OBSERVED,
         graph=result.graph,
         title=f"{result.title} (observed)",
         subtitle=subtitle or result.subtitle,

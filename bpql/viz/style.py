@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bpql.language import Route
 from bpql.result import GraphNode, Mark
 from bpql.schema import LANES, NODE_KINDS, NODES
 
@@ -85,6 +86,25 @@ IMPACT_ROLES: tuple[tuple[str, str, str], ...] = (
     (Mark.DIRECT, "Directly affected", "#d62828"),
     (Mark.VISIBLE, "Customer-visible", "#f77f00"),
 )
+
+#: how each route of `impact of` and what-if marks a step (`bpql.language.Route`): (colour,
+#: dash pattern or "", words)
+ROUTE_LOOKS: dict[Route, tuple[str, str, str]] = {
+    Route.ROLE: ("#2b8a3e", "", "performed by the role, or by a role of the department"),
+    Route.OWNED_SYSTEM: ("#1864ab", "", "uses a system the department owns"),
+    Route.SYSTEM: ("#1864ab", "", "uses the system"),
+    Route.DEPENDENT_SYSTEM: ("#c92a2a", "6 3", "uses a system that depends on it"),
+    Route.TOUCHPOINT: ("#1864ab", "", "at the touchpoint"),
+    Route.SUPPORTING_STEP: ("#868e96", "2 3", "supported by a step reached"),
+    Route.HANDOFF: ("#e8590c", "4 2", "hands work to or from a step of the role moved"),
+    # risk of (bpql/statements/risk.py)
+    Route.HIT: ("#c92a2a", "", "the failure hits it"),
+    Route.BREAKS: ("#e8590c", "6 3", "no route that works is left"),
+    Route.CAN_BREAK: ("#868e96", "2 3", "another route still works"),
+}
+assert set(ROUTE_LOOKS) == set(Route)
+#: a step whose route has no look (none today)
+OTHER_ROUTE = ("#495057", "", "other")
 
 #: fail points by action priority (AIAG-VDA): (priority, colour, words); RPN breaks ties only
 AP_LOOKS: tuple[tuple[str, str, str], ...] = (

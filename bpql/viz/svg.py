@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bpql.ids import service_of
-from bpql.language import RISK_AT_RISK, RISK_BROKEN, RISK_HIT, SUPPORTED_ROUTE
-from bpql.result import GraphNode, Mark, Result
+from bpql.language import Route
+from bpql.result import GraphNode, Result
 from bpql.schema import LANES, LINES, VISIBLE_LANES
 from bpql.viz.layout import wrap
-from bpql.viz.style import LOOKS
+from bpql.viz.style import LOOKS, OTHER_ROUTE, ROUTE_LOOKS
 from bpql.viz.text import FONT, xml
 
 #: a step's box, and how many characters of its name a line holds at 12 px
@@ -26,26 +26,6 @@ CHARS = 19
 LINE_H = 15
 #: the ring of a customer-visible step
 VISIBLE_RING = "#f77f00"
-#: how each impact route marks a step: (colour, dash pattern or "", words)
-ROUTE_LOOKS: dict[str, tuple[str, str, str]] = {
-    "role": ("#2b8a3e", "", "through a role of the department"),
-    "owned system": ("#1864ab", "", "uses a system the department owns"),
-    "system": ("#1864ab", "", "uses the system"),
-    "dependent system": ("#c92a2a", "6 3", "uses a system that depends on it"),
-    SUPPORTED_ROUTE: ("#868e96", "2 3", "supports an affected step"),
-    # risk of (bpql/engine.py)
-    RISK_HIT: ("#c92a2a", "", "the failure hits it"),
-    RISK_BROKEN: ("#e8590c", "6 3", "no route that works is left"),
-    RISK_AT_RISK: ("#868e96", "2 3", "another route still works"),
-    # what-if routes (bpql/whatif.py)
-    "uses": ("#1864ab", "", "uses the system retired"),
-    "uses, depends on": ("#c92a2a", "6 3", "uses a system that depends on the one retired"),
-    "supports": ("#868e96", "2 3", "supports a step that is reached"),
-    "performed by": ("#2b8a3e", "", "performed by the role moved"),
-    "handoff": ("#e8590c", "4 2", "next to a step of the role moved (a handoff changes)"),
-    "at touchpoint": ("#1864ab", "", "at a touchpoint closed"),
-}
-OTHER_ROUTE = ("#495057", "", "other")
 
 
 def _text(
@@ -184,7 +164,7 @@ def _band(
         x = LABEL_W + column[key] * COL_W
         y0 = tops[lane] + (heights[lane] - h) / 2
         route = str(s["route"] or "")
-        colour, dash, _ = ROUTE_LOOKS.get(route, OTHER_ROUTE)
+        colour, dash, _ = _route_look(route)
         visible = lane in VISIBLE_LANES
         title = f"{_step_name(s)} ({s['step']}): {route or 'reached'}"
         if s.get("via"):
@@ -224,76 +204,18 @@ def _step_name(s: dict[str, Any]) -> str:
 
 
 def department_matrix(result: Result) -> dict[str, Any]:
-    """Departments x services: how many affected steps, and how many of them the customer
-    sees. A step's department is that of the roles performing it, else of the system that
-    reaches it, else of the step it supports, else the change's source when that is a
-    department; the total row counts each step once (a step two departments perform is in
-    both rows)."""
-    assert result.graph is not None and result.steps is not None
-    graph = result.graph
-    member: defaultdict[str, set[str]] = defaultdict(set)
-    owner: defaultdict[str, set[str]] = defaultdict(set)
-    performed: defaultdict[str, set[str]] = defaultdict(set)
-    for e in graph.edges:
-        if e.type == "MEMBER_OF":
-            member[e.source].add(e.target)
-        elif e.type == "OWNED_BY":
-            owner[e.source].add(e.target)
-        elif e.type == "PERFORMED_BY":
-            performed[e.source].add(e.target)
-    source = (result.highlight.get(Mark.SOURCE) or [""])[0]
-    cols = result.steps.columns
-    rows = [dict(zip(cols, r, strict=False)) for r in result.steps.rows]
-    by_step = {str(r["step"]): r for r in rows}
+    """Departments x services of an impact or what-if answer, as its shaper worked it out
+    (`Result.matrix`, bpql/analysis/matrix.py); empty for an answer without one."""
+    if result.matrix is not None:
+        return result.matrix
+    return {"services": [], "rows": [], "total": [], "steps": 0, "visible": 0}
 
-    def name_of(key: str) -> str:
-        return graph.nodes[key].name if key in graph.nodes else key
 
-    def departments(step: str, seen: frozenset[str] = frozenset()) -> set[str]:
-        """The names of the departments a step counts under."""
-        key = f"Step:{step}"
-        node = graph.nodes.get(key)
-        # an answer may name a step's performing departments on the step (impact, what-if)
-        found = set(node.properties.get("departments") or []) if node is not None else set()
-        found |= {name_of(d) for role in performed[key] for d in member[role]}
-        r = by_step.get(step)
-        if not found and r is not None and r.get("via"):
-            via = str(r["via"])
-            found = {name_of(d) for d in owner.get(f"System:{via}", set())}
-            if not found and r.get("route") == SUPPORTED_ROUTE and via not in seen:
-                found = departments(via, seen | {step})
-        if not found and source.startswith("Department:"):
-            found = {name_of(source)}
-        return found
-
-    services: list[str] = []
-    cells: defaultdict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    totals: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for r in rows:
-        service = str(r["service"])
-        if service not in services:
-            services.append(service)
-        visible = r["lane"] in VISIBLE_LANES
-        totals[service][0] += 1
-        totals[service][1] += int(visible)
-        for d in departments(str(r["step"])) or {""}:
-            cells[(d, service)][0] += 1
-            cells[(d, service)][1] += int(visible)
-    services.sort()
-    depts = sorted({d for d, _ in cells}, key=lambda d: (d == "", d))
-    return {
-        "services": services,
-        "rows": [
-            {
-                "department": d or "(performed by no department)",
-                "cells": [cells.get((d, s)) for s in services],
-            }
-            for d in depts
-        ],
-        "total": [totals[s] for s in services],
-        "steps": len(rows),
-        "visible": sum(t[1] for t in totals.values()),
-    }
+def _route_look(route: str) -> tuple[str, str, str]:
+    try:
+        return ROUTE_LOOKS[Route(route)]
+    except ValueError:
+        return OTHER_ROUTE
 
 
 def route_legend(result: Result) -> list[dict[str, Any]]:
@@ -305,7 +227,7 @@ def route_legend(result: Result) -> list[dict[str, Any]]:
         counts[str(row[i] or "")] += 1
     out = []
     for route, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        colour, dash, words = ROUTE_LOOKS.get(route, OTHER_ROUTE)
+        colour, dash, words = _route_look(route)
         out.append(
             {
                 "route": route,

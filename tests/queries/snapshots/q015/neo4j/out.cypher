@@ -1,5 +1,6 @@
 // neo4j, statement 1 of 2: reach1
-MATCH (y:System)-[:DEPENDS_ON*0..1]->(t:System) WHERE t.id = $p0 RETURN DISTINCT y.id AS id
+MATCH (y:System)-[:DEPENDS_ON*0..1]->(t:System) WHERE t.id = $p0
+RETURN DISTINCT y.id AS id
 // params: {"p0": "mainframe"}
 
 // neo4j, statement 2 of 2: rows
@@ -8,4 +9,4 @@ WHERE EXISTS { MATCH (n)-[:HAS_BLUEPRINT]->(b1:Blueprint) WHERE b1.scenario = $s
 RETURN n.id AS id, n.name AS name, n.id AS _id
 ORDER BY _id
 // params: {"scenario": "as-is"}
-// $reach1 <- reach1
+// $reach1 <- reach1.id

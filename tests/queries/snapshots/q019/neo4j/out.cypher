@@ -1,5 +1,6 @@
 // neo4j, statement 1 of 2: match1
-MATCH (n:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step) MATCH (s)-[:AT_TOUCHPOINT]->(t:Touchpoint) WHERE t.id = $p0 AND b.scenario = $scenario RETURN DISTINCT n.id AS id
+MATCH (n:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step) MATCH (s)-[:AT_TOUCHPOINT]->(t:Touchpoint) WHERE t.id = $p0 AND b.scenario = $scenario
+RETURN DISTINCT n.id AS id
 // params: {"p0": "contact-centre", "scenario": "as-is"}
 
 // neo4j, statement 2 of 2: rows
@@ -8,4 +9,4 @@ WHERE EXISTS { MATCH (n)-[:HAS_BLUEPRINT]->(b1:Blueprint) WHERE b1.scenario = $s
 RETURN n.id AS id, n.name AS name, n.id AS _id
 ORDER BY _id
 // params: {"scenario": "as-is"}
-// $match1 <- match1
+// $match1 <- match1.id

@@ -7,6 +7,6 @@ OPTIONAL MATCH (n)<-[:HAS_STEP]-(x4:Blueprint)
 WITH n, f_service, x4.id AS _t0
 OPTIONAL MATCH (n)-[:IN_PHASE]->(x5:Phase)
 WITH n, f_service, _t0, x5.`order` AS _t1
-RETURN n.id AS id, n.name AS name, n.lane AS lane, f_service AS service, _t0 AS _t0, _t1 AS _t1, n.seq AS _t2, n.id AS _id
+RETURN n.id AS id, n.name AS name, n.lane AS lane, f_service AS service, _t0, _t1, n.seq AS _t2, n.id AS _id
 ORDER BY CASE WHEN _t0 IS NULL THEN 1 ELSE 0 END, _t0, CASE WHEN _t1 IS NULL THEN 1 ELSE 0 END, _t1, CASE WHEN _t2 IS NULL THEN 1 ELSE 0 END, _t2, _id
 // params: {"marker": ":", "p1": ["customer", "frontstage"], "p2": "billing"}

@@ -5,6 +5,6 @@ OPTIONAL MATCH (n)<-[:HAS_STEP]-(x1:Blueprint)
 WITH n, x1.id AS _t0
 OPTIONAL MATCH (n)-[:IN_PHASE]->(x2:Phase)
 WITH n, _t0, x2.`order` AS _t1
-RETURN n.name AS name, n.max_wait AS max_wait, _t0 AS _t0, _t1 AS _t1, n.seq AS _t2, n.id AS _id
+RETURN n.name AS name, n.max_wait AS max_wait, _t0, _t1, n.seq AS _t2, n.id AS _id
 ORDER BY CASE WHEN _t0 IS NULL THEN 1 ELSE 0 END, _t0, CASE WHEN _t1 IS NULL THEN 1 ELSE 0 END, _t1, CASE WHEN _t2 IS NULL THEN 1 ELSE 0 END, _t2, _id
 // params: {"marker": ":", "p1": 10.0}

@@ -1,9 +1,11 @@
 // neo4j, statement 1 of 3: match1
-MATCH (n:Step)-[:USES]->(t:System) WHERE t.id = $p0 RETURN DISTINCT n.id AS id
+MATCH (n:Step)-[:USES]->(t:System) WHERE t.id = $p0
+RETURN DISTINCT n.id AS id
 // params: {"p0": "payments-gateway"}
 
 // neo4j, statement 2 of 3: match2
-MATCH (n:Step)-[:USES]->(t:System) WHERE t.id = $p0 RETURN DISTINCT n.id AS id
+MATCH (n:Step)-[:USES]->(t:System) WHERE t.id = $p0
+RETURN DISTINCT n.id AS id
 // params: {"p0": "direct-debit"}
 
 // neo4j, statement 3 of 3: rows
@@ -15,8 +17,8 @@ OPTIONAL MATCH (n)<-[:HAS_STEP]-(x3:Blueprint)
 WITH n, f_service, x3.id AS _t0
 OPTIONAL MATCH (n)-[:IN_PHASE]->(x4:Phase)
 WITH n, f_service, _t0, x4.`order` AS _t1
-RETURN f_service AS service, n.name AS name, _t0 AS _t0, _t1 AS _t1, n.seq AS _t2, n.id AS _id
+RETURN f_service AS service, n.name AS name, _t0, _t1, n.seq AS _t2, n.id AS _id
 ORDER BY CASE WHEN _t0 IS NULL THEN 1 ELSE 0 END, _t0, CASE WHEN _t1 IS NULL THEN 1 ELSE 0 END, _t1, CASE WHEN _t2 IS NULL THEN 1 ELSE 0 END, _t2, _id
 // params: {"marker": ":"}
-// $match1 <- match1
-// $match2 <- match2
+// $match1 <- match1.id
+// $match2 <- match2.id

@@ -1,28 +1,33 @@
-// neo4j, statement 1 of 16: source
-MATCH (n:System) WHERE n.id = $source RETURN n
+// neo4j, statement 1 of 17: source
+MATCH (n:System) WHERE n.id = $source
+RETURN n
 // params: {"source": "mainframe"}
 
-// neo4j, statement 2 of 16: reach.depends_on
-MATCH p = (y:System)-[:DEPENDS_ON*0..2]->(t:System) WHERE t.id = $source
-RETURN y.id AS id, min(length(p)) - 0 AS hops ORDER BY id
-// params: {"source": "mainframe"}
+// neo4j, statement 2 of 17: dependencies
+MATCH (a:System)-[:DEPENDS_ON]->(b:System)
+RETURN a.id AS source, b.id AS target
+// params: {}
 
-// neo4j, statement 3 of 16: route.depends_on
+// neo4j, statement 3 of 17: reach.depends_on
+// computed in Python: the systems the chain goes through: those it ends at and every system depending on one of them within $within, with their dependency hops (from dependencies.source, dependencies.target)
+// params: {"within": 2, "low": 0, "ends": ["mainframe"]}
+
+// neo4j, statement 4 of 17: route.depends_on
 UNWIND $reach AS y_id
 MATCH (b:Blueprint)-[:HAS_STEP]->(s) MATCH (s:Step)-[:USES]->(y:System)
 WHERE y.id = y_id AND b.scenario = $scenario
 RETURN s.id AS id, collect(y.id) AS vias, b.id AS blueprint
 // params: {"scenario": "as-is"}
-// $reach <- reach.depends_on
+// $reach <- reach.depends_on.id
 
-// neo4j, statement 4 of 16: supports
+// neo4j, statement 5 of 17: supports
 UNWIND $blueprints AS b_id
 MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(a:Step)-[:SUPPORTS]->(c:Step)
 RETURN a.id AS lower, c.id AS higher
 // params: {}
-// $blueprints <- route.depends_on#blueprint
+// $blueprints <- route.depends_on.blueprint
 
-// neo4j, statement 5 of 16: facts
+// neo4j, statement 6 of 17: facts
 UNWIND $blueprints AS b_id
 MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)
 OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
@@ -30,63 +35,70 @@ OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint)
 OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)
 RETURN s.id AS step, s.lane AS lane, tp.name AS touchpoint, tp.channel AS channel, f.id AS failpoint, f.rpn AS rpn, ph.`order` AS phase_order, s.seq AS seq, b.id AS blueprint
 // params: {}
-// $blueprints <- route.depends_on#blueprint
+// $blueprints <- route.depends_on.blueprint
 
-// neo4j, statement 6 of 16: services
-MATCH (sv:Service) RETURN sv.id AS id, sv.name AS name
+// neo4j, statement 7 of 17: services
+MATCH (sv:Service)
+RETURN sv.id AS id, sv.name AS name
 // params: {}
 
-// neo4j, statement 7 of 16: graph.supported
-UNWIND $direct AS d_id
-MATCH (d:Step {id: d_id})-[:SUPPORTS*1..6]->(u:Step)
-RETURN DISTINCT u.id AS id
+// neo4j, statement 8 of 17: reached
+// computed in Python: every step reached, directly or through the steps it supports, by its nearest route (fewest hops, then route order, then via) (from route.depends_on.id, route.depends_on.vias, supports.lower, supports.higher)
 // params: {}
-// $direct <- route.depends_on
 
-// neo4j, statement 8 of 16: graph.chain.depends_on
-MATCH p = (y:System)-[:DEPENDS_ON*0..2]->(t:System) WHERE t.id = $source RETURN y.id AS via, p
+// neo4j, statement 9 of 17: graph.chain.depends_on
+MATCH p = (y:System)-[:DEPENDS_ON*0..2]->(t:System) WHERE t.id = $source
+RETURN y.id AS via, p
 // params: {"source": "mainframe"}
 
-// neo4j, statement 9 of 16: graph.departments
+// neo4j, statement 10 of 17: graph.departments
 UNWIND $steps AS s_id
 MATCH (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department)
-RETURN DISTINCT s.id AS step, d.name AS department ORDER BY step, department
+RETURN DISTINCT s.id AS step, d.name AS department
+ORDER BY step, department
 // params: {}
-// $steps <- route.depends_on + graph.supported
+// $steps <- reached.step
 
-// neo4j, statement 10 of 16: graph.steps
-UNWIND $steps AS s_id MATCH (s:Step {id: s_id}) RETURN s
+// neo4j, statement 11 of 17: graph.steps
+UNWIND $steps AS s_id MATCH (s:Step {id: s_id})
+RETURN s
 // params: {}
-// $steps <- route.depends_on + graph.supported
+// $steps <- reached.step
 
-// neo4j, statement 11 of 16: links.supports
-UNWIND $steps AS s_id MATCH (a:Step {id: s_id})-[:SUPPORTS]->(c:Step) RETURN 'Step:' + a.id AS source, 'SUPPORTS' AS type, 'Step:' + c.id AS target
+// neo4j, statement 12 of 17: links.supports
+UNWIND $steps AS s_id MATCH (a:Step {id: s_id})-[:SUPPORTS]->(c:Step)
+RETURN 'Step:' + a.id AS source, 'SUPPORTS' AS type, 'Step:' + c.id AS target
 // params: {}
-// $steps <- route.depends_on + graph.supported
+// $steps <- reached.step
 
-// neo4j, statement 12 of 16: graph.services
+// neo4j, statement 13 of 17: graph.services
 UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
-WITH DISTINCT b MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b) RETURN p
+WITH DISTINCT b MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b)
+RETURN p
 // params: {}
-// $steps <- route.depends_on + graph.supported
+// $steps <- reached.step
 
-// neo4j, statement 13 of 16: links.has_step
-UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id}) RETURN 'Blueprint:' + b.id AS source, 'HAS_STEP' AS type, 'Step:' + s.id AS target
+// neo4j, statement 14 of 17: links.has_step
+UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
+RETURN 'Blueprint:' + b.id AS source, 'HAS_STEP' AS type, 'Step:' + s.id AS target
 // params: {}
-// $steps <- route.depends_on + graph.supported
+// $steps <- reached.step
 
-// neo4j, statement 14 of 16: graph.touchpoints
+// neo4j, statement 15 of 17: graph.touchpoints
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint)
-WITH DISTINCT tp RETURN tp
+WITH DISTINCT tp
+RETURN tp
 // params: {}
-// $steps <- route.depends_on + graph.supported
+// $steps <- reached.step
 
-// neo4j, statement 15 of 16: links.touchpoints
-UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint) RETURN 'Step:' + s.id AS source, 'AT_TOUCHPOINT' AS type, 'Touchpoint:' + tp.id AS target
+// neo4j, statement 16 of 17: links.touchpoints
+UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint)
+RETURN 'Step:' + s.id AS source, 'AT_TOUCHPOINT' AS type, 'Touchpoint:' + tp.id AS target
 // params: {}
-// $steps <- route.depends_on + graph.supported
+// $steps <- reached.step
 
-// neo4j, statement 16 of 16: links.failpoints
-UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:HAS_FAIL_POINT]->(f:FailPoint) RETURN 'Step:' + s.id AS source, 'HAS_FAIL_POINT' AS type, 'FailPoint:' + f.id AS target, f
+// neo4j, statement 17 of 17: links.failpoints
+UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:HAS_FAIL_POINT]->(f:FailPoint)
+RETURN 'Step:' + s.id AS source, 'HAS_FAIL_POINT' AS type, 'FailPoint:' + f.id AS target, f
 // params: {}
-// $steps <- route.depends_on + graph.supported
+// $steps <- reached.step

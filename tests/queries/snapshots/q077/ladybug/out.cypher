@@ -1,21 +1,27 @@
 // ladybug, statement 1 of 5: levels
-MATCH (c:Department) WHERE c.id = $id RETURN label(c) + ':' + c.id AS key, 0 AS depth
+MATCH (c:Department) WHERE c.id = $id
+RETURN label(c) + ':' + c.id AS key, 0 AS depth
 UNION ALL
-MATCH (c:Department)-[]-(x) WHERE c.id = $id WITH DISTINCT x RETURN label(x) + ':' + x.id AS key, 1 AS depth
+MATCH (c:Department)-[]-(x) WHERE c.id = $id WITH DISTINCT x
+RETURN label(x) + ':' + x.id AS key, 1 AS depth
 // params: {"id": "billing"}
 
 // ladybug, statement 2 of 5: centre
-MATCH (c:Department) WHERE c.id = $id RETURN label(c) + ':' + c.id AS key, c
+MATCH (c:Department) WHERE c.id = $id
+RETURN label(c) + ':' + c.id AS key, c AS x
 // params: {"id": "billing"}
 
 // ladybug, statement 3 of 5: nodes
-MATCH (c:Department)-[]-(x) WHERE c.id = $id WITH DISTINCT x RETURN label(x) + ':' + x.id AS key, x
+MATCH (c:Department)-[]-(x) WHERE c.id = $id WITH DISTINCT x
+RETURN label(x) + ':' + x.id AS key, x
 // params: {"id": "billing"}
 
 // ladybug, statement 4 of 5: edges.out
-MATCH (a:Department)-[r]->(x) WHERE a.id = $id RETURN label(a) + ':' + a.id AS source, label(r) AS type, label(x) + ':' + x.id AS target
+MATCH (a:Department)-[r]->(x) WHERE a.id = $id
+RETURN label(a) + ':' + a.id AS source, label(r) AS type, label(x) + ':' + x.id AS target
 // params: {"id": "billing"}
 
 // ladybug, statement 5 of 5: edges.in
-MATCH (a:Department)<-[r]-(x) WHERE a.id = $id RETURN label(x) + ':' + x.id AS source, label(r) AS type, label(a) + ':' + a.id AS target
+MATCH (a:Department)<-[r]-(x) WHERE a.id = $id
+RETURN label(x) + ':' + x.id AS source, label(r) AS type, label(a) + ':' + a.id AS target
 // params: {"id": "billing"}

@@ -1,37 +1,38 @@
 // neo4j, statement 1 of 6: level0
-MATCH (c:Step) WHERE c.id = $id RETURN elementId(c) AS key
+MATCH (c:Step) WHERE c.id = $id
+RETURN elementId(c) AS key, 0 AS depth
 // params: {"id": "claims.register-claim"}
 
 // neo4j, statement 2 of 6: level1
 MATCH (a) WHERE elementId(a) IN $frontier
 MATCH (a)-[]-(x)
-RETURN DISTINCT elementId(x) AS key
+RETURN DISTINCT elementId(x) AS key, 1 AS depth
 // params: {}
-// $frontier <- level0
+// $frontier <- level0.key
 
 // neo4j, statement 3 of 6: level2
 MATCH (a) WHERE elementId(a) IN $frontier
 MATCH (a)-[]-(x)
-RETURN DISTINCT elementId(x) AS key
+RETURN DISTINCT elementId(x) AS key, 2 AS depth
 // params: {}
-// $frontier <- level1 - level0
+// $frontier <- level1.key - level0.key
 
 // neo4j, statement 4 of 6: nodes
 MATCH (x) WHERE elementId(x) IN $nodes
 RETURN elementId(x) AS key, x
 // params: {}
-// $nodes <- level0 + level1 + level2
+// $nodes <- level0.key + level1.key + level2.key
 
 // neo4j, statement 5 of 6: edges.out
 MATCH (a) WHERE elementId(a) IN $inner
 MATCH (a)-[r]->(x)
 RETURN elementId(a) AS source, type(r) AS type, elementId(x) AS target
 // params: {}
-// $inner <- level0 + level1
+// $inner <- level0.key + level1.key
 
 // neo4j, statement 6 of 6: edges.in
 MATCH (a) WHERE elementId(a) IN $inner
 MATCH (a)<-[r]-(x)
 RETURN elementId(x) AS source, type(r) AS type, elementId(a) AS target
 // params: {}
-// $inner <- level0 + level1
+// $inner <- level0.key + level1.key

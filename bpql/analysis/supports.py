@@ -1,0 +1,83 @@
+"""Steps reached through the steps that support them, and the nearest route to each.
+
+SUPPORTS runs from a lower lane to a higher one within a blueprint (the validator checks it),
+so a chain has at most three hops and the walks need no bound.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from typing import NamedTuple
+
+from bpql.language import Route
+
+
+class Reach(NamedTuple):
+    """How a step is reached: its route, what it comes through (`via`: a role, a system, a
+    touchpoint, the step below it, the other end of a handoff), and its hops, the
+    relationships walked from the thing changed to the step (bpql/language.py `Route`)."""
+
+    route: Route
+    via: str
+    hops: int
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        """The nearer of two reaches has the smaller key: fewest hops, then the earlier
+        route, then the smaller via id."""
+        return (self.hops, _ORDER[self.route], self.via)
+
+
+#: each route's place in the order of `Route`
+_ORDER = {r: r.order for r in Route}
+
+
+def nearest(direct: Mapping[str, Reach], above: Callable[[str], Iterable[str]]) -> dict[str, Reach]:
+    """Every step reached: the ones reached directly, and every step a reached step supports
+    (`above`: the steps a step supports), each by its nearest reach. A step reached directly
+    keeps its own route unless a supporting step reaches it in fewer hops (or as many, by the
+    route order). Every support is one hop, so the steps are settled hop count by hop count
+    (Dijkstra's walk with a bucket per hop count: 24,000 steps at 1,000 services)."""
+    best = dict(direct)
+    keys: dict[str, tuple[int, int, str]] = {}
+    buckets: defaultdict[int, list[str]] = defaultdict(list)
+    for step, r in best.items():
+        buckets[r.hops].append(step)
+    supporting = _ORDER[Route.SUPPORTING_STEP]
+    hops = min(buckets, default=0)
+    done: set[str] = set()
+    while buckets:
+        settled = buckets.pop(hops, [])
+        found_hops = hops + 1
+        for low in settled:
+            if low in done or best[low].hops != hops:  # settled already, or nearer since
+                continue
+            done.add(low)
+            ups = above(low)
+            if not ups:
+                continue
+            found = (found_hops, supporting, low)
+            for high in ups:
+                now = keys.get(high)
+                if now is None and high in best:
+                    r = best[high]
+                    now = keys[high] = (r.hops, _ORDER[r.route], r.via)
+                if now is None or found < now:
+                    keys[high] = found
+                    best[high] = Reach(Route.SUPPORTING_STEP, low, found_hops)
+                    buckets[found_hops].append(high)
+        hops += 1
+    return best
+
+
+def supported(steps: Iterable[str], above: Callable[[str], Iterable[str]]) -> set[str]:
+    """The steps and every step they support, directly or not."""
+    out = set(steps)
+    todo = list(out)
+    while todo:
+        for high in above(todo.pop()):
+            if high not in out:
+                out.add(high)
+                todo.append(high)
+    return out
