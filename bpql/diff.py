@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bpql.backends.base import Backend
-from bpql.criticality import SYSTEM_FIGURES
+from bpql.analysis.criticality import SYSTEM_FIGURES
 from bpql.graphdata import GraphData
 from bpql.schema import NODE_KINDS, NODES, OBSERVED_PROPS, REL_KINDS
 
