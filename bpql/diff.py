@@ -20,8 +20,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from bpql.backends.base import Backend
 from bpql.analysis.criticality import SYSTEM_FIGURES
+from bpql.backends.base import Backend
 from bpql.graphdata import GraphData
 from bpql.schema import NODE_KINDS, NODES, OBSERVED_PROPS, REL_KINDS
 
