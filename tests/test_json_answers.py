@@ -159,3 +159,12 @@ def test_touchpoint_steps_say_their_service(client: Client) -> None:
         "Motor claims: Take first notice of loss",
     ]
     assert all(": " in s for v in steps.values() for s in v)
+
+
+def test_the_impact_svg_names_what_each_step_is_reached_through(client: Client) -> None:
+    from bpql.viz import svg
+
+    result = client.query('impact of system "payments-gateway"')
+    drawn = "".join(b.svg for b in svg.impact_bands(result))
+    assert "Collect the renewal premium (renewals.collect-renewal): system via Payments " in drawn
+    assert "supporting step via Collect the renewal premium (renewals.collect-renewal)" in drawn
