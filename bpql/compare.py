@@ -740,7 +740,7 @@ class DiffResult(Result):
 
     comparison: Comparison | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def json_parts(self) -> dict[str, Any]:
         assert self.comparison is not None
         return self.comparison.to_json()
 

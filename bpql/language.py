@@ -30,6 +30,9 @@ class Derived:
     #: the pattern crosses a blueprint (`bp`) and so follows the query's scenario
     scoped: bool = False
     doc: str = ""
+    #: a node of the pattern (`q`) whose name prefixes each value (`Motor claims: Call the
+    #: claims line`), so two services' same-named steps are told apart
+    qualified: bool = False
 
     def type(self) -> PropType:
         label = self.pattern.node("x").label
@@ -138,10 +141,14 @@ DERIVED: dict[str, dict[str, Derived]] = {
                     _n("x", "Step"),
                     into("HAS_STEP"),
                     _n("bp", "Blueprint"),
+                    into("HAS_BLUEPRINT"),
+                    _n("q", "Service"),
                 ),
                 "name",
                 many=True,
                 scoped=True,
+                doc="each step at the touchpoint with its service: `Motor claims: Call us`",
+                qualified=True,
             ),
         )
     },

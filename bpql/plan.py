@@ -341,7 +341,5 @@ class ExplainResult(Result):
         if self.kind is not Kind.EXPLAIN:
             raise PlanError("an explain result is of kind explain")
 
-    def to_json(self) -> dict[str, Any]:
-        if len(self.plans) == 1:
-            return self.plans[0].to_json()
+    def json_parts(self) -> dict[str, Any]:
         return {"plans": [p.to_json() for p in self.plans]}

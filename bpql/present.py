@@ -203,9 +203,21 @@ def _graph_size(result: Result, console: Console) -> None:
 STEPS_SHOWN = 40
 
 
+def named_steps(steps: Table) -> Table:
+    """The "how each step is reached" table as a designer reads it: the step's and the via's
+    names in place of their ids (the JSON keeps both)."""
+    cols = steps.columns
+    if "step_name" not in cols:
+        return steps
+    names = {"step": "step_name", "via": "via_name"}
+    shown = [c for c in cols if c not in names.values()]
+    at = [cols.index(names.get(c, c)) for c in shown]
+    return Table(shown, [[r[i] for i in at] for r in steps.rows], steps.units)
+
+
 def _impact(result: Result, console: Console) -> None:
     _table(result, console)
-    steps = result.steps
+    steps = None if result.steps is None else named_steps(result.steps)
     if steps is not None and steps.rows:
         console.print("[bold]how each step is reached[/bold]")
         if len(steps.rows) <= STEPS_SHOWN:

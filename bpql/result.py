@@ -196,10 +196,40 @@ class Result:
         return [self.graph.nodes[k] for k in seen if k in self.graph.nodes] + rest
 
     def to_json(self) -> dict[str, Any]:
-        write = _JSON.get(self.kind)
-        if write is None:  # a diff and an explain result write their own
-            raise ValueError(f"a {self.kind} result has no JSON of its own kind")
-        return write(self)
+        """The answer as JSON, one shape for every statement (docs/language.md, "JSON
+        answers"): `kind` first, then `title`, `columns` and `rows` (a graph answer's rows are
+        its nodes: kind, id, name, as the explorer lists them), then the parts this answer has
+        (`units`, `steps`, `graph`, `paths`, `highlight`, `matrix`, or a subclass's own)."""
+        doc: dict[str, Any] = {"kind": self.kind.value, "title": self.title}
+        doc.update(self.rows_table().to_json())
+        for key, value in self.json_parts().items():
+            doc.setdefault(key, value)
+        return doc
+
+    def rows_table(self) -> Table:
+        """The answer's rows: its table, else its graph's nodes in reading order."""
+        if self.table is not None:
+            return self.table
+        if self.graph is not None:
+            return Table(
+                ["kind", "id", "name"], [[n.label, n.id, n.name] for n in self.node_order()]
+            )
+        return Table([], [])
+
+    def json_parts(self) -> dict[str, Any]:
+        """The parts of the JSON after the rows; a diff and an explain add their own."""
+        out: dict[str, Any] = {}
+        if self.steps is not None:
+            out["steps"] = self.steps.to_json()
+        if self.graph is not None:
+            out["graph"] = self.graph.to_json()
+        if self.paths:
+            out["paths"] = self.paths
+        if self.highlight:
+            out["highlight"] = {k: sorted(v) for k, v in sorted(self.highlight.items())}
+        if self.matrix is not None:
+            out["matrix"] = self.matrix
+        return out
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2, ensure_ascii=False)
@@ -298,47 +328,6 @@ def _kinds(graph: Graph) -> Table:
     rows: list[list[Any]] = [["node", k, n] for k, n in sorted(nodes.items())]
     rows += [["relationship", k, n] for k, n in sorted(edges.items())]
     return Table(["what", "kind", "count"], rows)
-
-
-def _table_json(result: Result) -> dict[str, Any]:
-    if result.table is None:
-        return _answer_json(result)
-    return result.table.to_json()
-
-
-def _graph_json(result: Result) -> dict[str, Any]:
-    if result.graph is None:
-        return _answer_json(result)
-    doc = result.graph.to_json()
-    if result.paths:
-        doc["paths"] = result.paths
-    return doc
-
-
-def _answer_json(result: Result) -> dict[str, Any]:
-    """An answer of tables and a graph (impact, what-if, a blueprint)."""
-    out: dict[str, Any] = {}
-    if result.table is not None:
-        out.update(result.table.to_json())
-    if result.steps is not None:
-        out["steps"] = result.steps.to_json()
-    if result.graph is not None:
-        out["graph"] = result.graph.to_json()
-    if result.highlight:
-        out["highlight"] = {k: sorted(v) for k, v in sorted(result.highlight.items())}
-    if result.matrix is not None:
-        out["matrix"] = result.matrix
-    return out
-
-
-#: how each kind is written as JSON (`DiffResult` and `ExplainResult` write their own)
-_JSON = {
-    Kind.TABLE: _table_json,
-    Kind.GRAPH: _graph_json,
-    Kind.IMPACT: _answer_json,
-    Kind.WHATIF: _answer_json,
-    Kind.BLUEPRINT: _answer_json,
-}
 
 
 def _props(p: dict[str, Any]) -> dict[str, Any]:

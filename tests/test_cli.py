@@ -66,9 +66,10 @@ def test_query_formats(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(bpql("query", q, "--db", db, "--format", "csv").stdout)))
     assert rows[0] == ["id", "name", "channel"] and len(rows) == 4
     g = json.loads(bpql("query", 'show system "crm"', "--db", db, "--format", "json").stdout)
-    assert {"nodes", "edges"} == set(g)
-    assert {"id", "labels", "properties"} == set(g["nodes"][0])
-    assert {"source", "target", "type", "properties"} == set(g["edges"][0])
+    assert list(g)[:4] == ["kind", "title", "columns", "rows"] and g["kind"] == "graph"
+    assert g["columns"] == ["kind", "id", "name"] and len(g["rows"]) == len(g["graph"]["nodes"])
+    assert {"id", "labels", "properties"} == set(g["graph"]["nodes"][0])
+    assert {"source", "target", "type", "properties"} == set(g["graph"]["edges"][0])
     queries = tmp_path / "jobs.bpql"
     queries.write_text("# two queries\ncount touchpoints by channel\nfind services limit 2\n")
     r = bpql("query", "-f", str(queries), "--db", db, "--format", "json")

@@ -148,7 +148,7 @@ def test_risk_of_is_drawn_with_each_reached_step_and_how(tmp_path: Path) -> None
     finally:
         client.close()
     assert result.steps is not None
-    routes = {r[1]: r[3] for r in result.steps.rows}
+    routes = {r["step"]: r["route"] for r in result.steps.dicts()}
     assert routes == {
         "claims.screen-fraud": "hit",
         "claims.register-claim": "can break",

@@ -73,7 +73,8 @@ def test_a_file_of_queries_is_one_json_document(loaded: str, tmp_path: Path) -> 
     docs = json.loads(r.stdout)  # one document, whatever the number of queries
     assert len(docs) == 3
     assert docs[0]["columns"] == ["id", "name"] and docs[1]["columns"] == ["channel", "count"]
-    assert "statements" in docs[2]
+    assert [d["kind"] for d in docs] == ["table", "table", "explain"]
+    assert "statements" in docs[2]["plans"][0]
     single = json.loads(bpql("query", "find services", "--format", "json", "--db", loaded).stdout)
     assert single == docs[0]
 

@@ -57,6 +57,9 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
         "facts",
         "services",
         "reached",
+        "names.role",
+        "names.step",
+        "names.system",
     ]
     assert names[: len(answer)] == answer
     st = {s.name: s for s in plan.statements}

@@ -525,9 +525,10 @@ def test_reach_on_the_part_matches_impact_on_the_whole(tmp_path: Path) -> None:
         for label, id_ in targets:
             whole = db.query(f'impact of {label.lower()} "{id_}" scenario any', draw=False)
             assert whole.steps is not None
-            steps = sorted(row[1] for row in whole.steps.rows)
+            rows = whole.steps.dicts()
+            steps = sorted(row["step"] for row in rows)
             visible = sorted(
-                row[1] for row in whole.steps.rows if row[2] in ("customer", "frontstage")
+                row["step"] for row in rows if row["lane"] in ("customer", "frontstage")
             )
             got = found[(label, id_)]
             assert got.steps == len(steps) > 0, (label, id_)

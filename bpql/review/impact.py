@@ -128,7 +128,8 @@ def reach(
                 services: dict[str, str] = {}
                 customer: list[ReachedStep] = []
                 count = 0
-                for service_name, step, lane, *_ in result.steps.rows:
+                for row in result.steps.dicts():
+                    service_name, step, lane = row["service"], row["step"], row["lane"]
                     count += 1
                     service = step.split(":", 1)[0].split(".", 1)[0]
                     services.setdefault(service, service_name)

@@ -60,8 +60,11 @@ class Find:
             filt = ""
             if derived.scoped and query.scenario is not None:
                 filt = f" WHERE {bp}.scenario = {d.param(query.scenario, 'scenario')}"
-            lines.append(f"OPTIONAL MATCH {derived.pattern.cypher(x=x, bp=bp)}{filt}")
+            qv = d.var("q") if derived.qualified else "q"
+            lines.append(f"OPTIONAL MATCH {derived.pattern.cypher(x=x, bp=bp, q=qv)}{filt}")
             expr = f"{x}.{q(derived.prop)}"
+            if derived.qualified:  # `Service: step`, told apart from another service's
+                expr = f"{qv}.name + ': ' + {expr}"
             expr = f"collect(DISTINCT {expr})" if derived.many else expr
             lines.append(f"WITH {', '.join(carried)}, {expr} AS {_alias(f)}")
             carried.append(_alias(f))

@@ -18,7 +18,7 @@ and `impact of retiring system "x"` reach the same steps by the same routes and 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
@@ -187,6 +187,63 @@ def _reached(
 
 REACHED = ("step", "route", "via", "hops")
 
+#: what a step's `via` is, per route: the node a designer knows it by (its name is read back)
+VIA_LABELS: dict[Route, str] = {
+    Route.ROLE: "Role",
+    Route.OWNED_SYSTEM: "System",
+    Route.SYSTEM: "System",
+    Route.DEPENDENT_SYSTEM: "System",
+    Route.TOUCHPOINT: "Touchpoint",
+    Route.SUPPORTING_STEP: "Step",
+    Route.HANDOFF: "Step",
+}
+
+#: the "how each step is reached" table of impact, what-if and risk: ids for scripts, names
+#: for designers (the text output shows the names)
+STEP_COLUMNS = ("service", "step", "step_name", "lane", "route", "via", "via_name", "hops")
+
+
+def name_reads(d: Dialect, routes: Sequence[ImpactRoute]) -> list[Statement]:
+    """The names of the steps reached and of what they are reached through (`names.<Label>`,
+    one per kind of via the routes have, steps always), so answers show names beside ids."""
+    labels = {"Step"} | {
+        VIA_LABELS[r] for route in routes for r in (route.route, route.far) if r is not None
+    }
+    out = []
+    for label in sorted(labels):
+        ids = [Source("reached", "via")]
+        if label == "Step":
+            ids.insert(0, Source("reached", "step"))
+        out.append(
+            d.statement(
+                f"names.{label.lower()}",
+                f"UNWIND $ids AS n_id\nMATCH (n:{label} {{id: n_id}})",
+                [("id", "n.id"), ("name", "n.name")],
+                distinct=True,
+                inputs={"ids": ids},
+            )
+        )
+    return out
+
+
+def named_steps(answer: Answer) -> tuple[dict[str, str], Callable[[Route, Any], str | None]]:
+    """The step names `name_reads` read, and the name of a via by its route."""
+    names: dict[str, dict[str, str]] = {}
+    planned = {s.name for s in answer.plan.statements}
+    for label in set(VIA_LABELS.values()):
+        part = f"names.{label.lower()}"
+        if part in planned:
+            names[label] = {str(i): str(n) for i, n in answer[part].select("id", "name")}
+    steps = names.get("Step", {})
+
+    def via_name(route: Route, via: Any) -> str | None:
+        label = VIA_LABELS.get(route)
+        if label is None or via is None:
+            return None
+        return names.get(label, {}).get(str(via), str(via))
+
+    return steps, via_name
+
 
 def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
     src = query.source
@@ -243,6 +300,7 @@ def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
             (*route_reads, Source("supports", "lower"), Source("supports", "higher")),
         )
     )
+    out.extend(name_reads(d, routes))
     out.extend(_drawing(d, query, routes))
     return out
 
@@ -386,7 +444,22 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
         )
     # in time order per service; step ids are unique, so the key's later items never count
     in_order = sorted(where, key=where.__getitem__)
-    step_rows = [[where[step][5], step, where[step][6], *reached[step]] for step in in_order]
+    step_name, via_name = named_steps(answer)
+    step_rows = []
+    for step in in_order:
+        route, via, hops = reached[step]
+        step_rows.append(
+            [
+                where[step][5],
+                step,
+                step_name.get(step, step),
+                where[step][6],
+                route,
+                via,
+                via_name(route, via),
+                hops,
+            ]
+        )
     graph = None
     matrix = None
     if answer.drawn:
@@ -415,7 +488,7 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
     return Result(
         Kind.IMPACT,
         table=Table(columns, table_rows),
-        steps=Table(["service", "step", "lane", "route", "via", "hops"], step_rows),
+        steps=Table(list(STEP_COLUMNS), step_rows),
         graph=graph,
         title=f'impact of {query.source.label.lower()} "{query.source.name}"',
         highlight={

@@ -25,6 +25,7 @@ from bpql.render.base import Dialect
 from bpql.result import Graph, Kind, Mark, Result, Table
 from bpql.schema import VISIBLE_LANES
 from bpql.statements.base import Slot, Spec, drawing, source_statement, step_parts
+from bpql.statements.impact import STEP_COLUMNS
 from bpql.statements.reads import blueprint_reads, dependencies, graph_of
 from bpql.words import counted
 
@@ -183,9 +184,9 @@ def shape(query: ir.RiskIR, answer: Answer) -> Result:
     route.update(dict.fromkeys(hit & blast.reach, Route.HIT))
     lane = sg.lane
     steps = Table(
-        ["service", "step", "lane", "route", "via", "hops"],
+        list(STEP_COLUMNS),
         [
-            [facts[s][0], s, lane.get(s), route[s], None, None]
+            [facts[s][0], s, step_name.get(s) or s, lane.get(s), route[s], None, None, None]
             for s in sorted(blast.reach, key=facts.__getitem__)
         ],
     )

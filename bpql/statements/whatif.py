@@ -126,6 +126,7 @@ def plan(d: Dialect, query: ir.WhatIfIR) -> list[Step]:
             (Source(impact.route_name(route), "id"), Source("blueprint.steps", "id")),
         )
     )
+    out.extend(impact.name_reads(d, [route]))
     out.extend(step_parts(d, [Source("reached", "step")], failpoints=False))
     return out
 
@@ -294,10 +295,21 @@ def shape(query: ir.WhatIfIR, answer: Answer) -> Result:
         "handoffs_after",
     ]
     kept = {s: [c for c in CLASSES if c in classes[s]] for s in steps}
+    _, via_name = impact.named_steps(answer)
     step_table = Table(
-        ["service", "step", "name", "lane", "route", "via", "hops", "classes"],
+        [*impact.STEP_COLUMNS, "classes"],
         [
-            [b.service[s][1], s, b.step(s).get("name"), b.step(s).get("lane"), *reached[s], kept[s]]
+            [
+                b.service[s][1],
+                s,
+                b.step(s).get("name") or s,
+                b.step(s).get("lane"),
+                reached[s][0],
+                reached[s][1],
+                via_name(reached[s][0], reached[s][1]),
+                reached[s][2],
+                kept[s],
+            ]
             for s in steps
         ],
     )

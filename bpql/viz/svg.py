@@ -167,8 +167,9 @@ def _band(
         colour, dash, _ = _route_look(route)
         visible = lane in VISIBLE_LANES
         title = f"{_step_name(s)} ({s['step']}): {route or 'reached'}"
-        if s.get("via"):
-            title += f" via {s['via']}"
+        if s.get("via"):  # the name a designer reads, the id beside it
+            via_name = s.get("via_name")
+            title += f" via {via_name} ({s['via']})" if via_name else f" via {s['via']}"
         if s.get("hops"):
             title += f", {s['hops']} dependency hop" + ("s" if s["hops"] != 1 else "")
         out.append(
@@ -200,7 +201,7 @@ def _band(
 
 def _step_name(s: dict[str, Any]) -> str:
     node: GraphNode | None = s["node"]
-    return node.name if node is not None else str(s["step"])
+    return node.name if node is not None else str(s.get("step_name") or s["step"])
 
 
 def department_matrix(result: Result) -> dict[str, Any]:
