@@ -67,6 +67,17 @@ LABEL_ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 
+#: what a designer may write after `via` for a relation the language says in other words
+_VIA_SAID = {
+    "member of": "in",
+    "used by": "uses",
+    "owns": "owned by",
+    "performs": "performed by",
+    "supported by": "supports",
+    "touchpoint": "at",
+}
+
+
 def _hint(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{close}'?)" if (close := closest(word, choices)) else ""
 
@@ -217,9 +228,10 @@ class Resolver:
             types = ir.PATH_VIA.get(word.text)
             if types is None:
                 words = [RELATION_WORDS[w] for w in ir.PATH_VIA]
+                said = _VIA_SAID.get(word.text)
+                hint = f" (did you mean '{said}'?)" if said else _hint(word.text, words)
                 raise QueryError(
-                    f"'via' takes relation words ({', '.join(words)}); got "
-                    f"'{word.text}'{_hint(word.text, words)}",
+                    f"'via' takes relation words ({', '.join(words)}); got '{word.text}'{hint}",
                     word.span,
                     code="BPQL-Q048",
                 )

@@ -145,3 +145,25 @@ def test_both_stores_give_the_same_paths(insurer: dict[str, Client]) -> None:
         assert lb.table is not None and neo.table is not None
         assert lb.table.rows == neo.table.rows
         assert lb.to_json() == neo.to_json()
+
+
+def test_completion_offers_via_and_whole_relation_words() -> None:
+    from bpql.complete import complete
+    from bpql.syntax import parse
+
+    after = complete(SHORTCUT + " ")
+    assert "via" in [c.text for c in after.candidates]
+    for text in (SHORTCUT + " via ", SHORTCUT + " via uses, "):
+        found = complete(text)
+        words = [c.text for c in found.candidates]
+        assert words == [
+            "at",
+            "depends on",
+            "in",
+            "owned by",
+            "performed by",
+            "supports",
+            "uses",
+        ]
+        for word in words:  # every suggestion parses
+            parse(text[: found.start] + word)

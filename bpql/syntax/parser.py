@@ -396,8 +396,10 @@ class _ToAst(Transformer[Token, Any]):
         return self._via(meta, "owned_by")
 
     def via_other(self, meta: Meta, items: list[Any]) -> ast.Word:
-        word: ast.Word = items[0]
-        return ast.Word(word.span, word.text.lower())
+        # `member of` is written as a designer says it; the resolver answers with the word
+        # the language uses
+        text = " ".join(str(i.text if isinstance(i, ast.Word) else i) for i in items)
+        return ast.Word(_span(meta), text.lower())
 
     def show(self, meta: Meta, items: list[Any]) -> ast.Show:
         c = self._clauses(items)
