@@ -89,8 +89,26 @@ def _paths_from(found: list[Any], start: str) -> list[list[str]]:
     return [list(p) for p in sorted(out)]
 
 
+#: the kinds a path may end at: those a relation of `via` touches (a service, a blueprint and
+#: a phase only through `via in`, which the resolver checks); never a fail point, evidence, a
+#: metric, a persona or an observation
+_ENDS = tuple(
+    sorted(
+        {
+            label
+            for types in ir.PATH_VIA.values()
+            for t in types
+            for label in (RELS[t].src, RELS[t].dst)
+        }
+    )
+)
+
+
 SPEC: Spec[ir.PathIR] = Spec(
     plan,
     shape,
-    signature=(Slot(("PATH", "FROM"), None, "path from"), Slot(("PATH", "FROM", "TO"), None, "to")),
+    signature=(
+        Slot(("PATH", "FROM"), _ENDS, "path from"),
+        Slot(("PATH", "FROM", "TO"), _ENDS, "to"),
+    ),
 )
