@@ -112,6 +112,8 @@ def test_the_drawing_keeps_its_shape(embedded: Client, tmp_path: Path) -> None:
         ('path from service "quote" to system "crm"', "BPQL-Q049", "service", "service"),
         (SHORTCUT + " via supports", "BPQL-Q049", "system", "via uses, depends on, owned by"),
         ('path from step "claims.submit-claim" to system "crm" via uses', None, "", ""),
+        (SHORTCUT + " via uses, depends on within 3", None, "", ""),
+        ('path from role "claims-handler" to service "claims" via performed by, in', None, "", ""),
     ],
 )
 def test_via_errors(
@@ -167,3 +169,20 @@ def test_completion_offers_via_and_whole_relation_words() -> None:
         ]
         for word in words:  # every suggestion parses
             parse(text[: found.start] + word)
+
+
+def test_terminal_and_csv_list_path_by_path(embedded: Client) -> None:
+    from rich.console import Console
+
+    from bpql.present import as_text, show
+
+    result = embedded.query(SHORTCUT + " via uses, depends on")
+    console = Console(record=True, width=140)
+    show(result, console)
+    text = console.export_text()
+    for word in ("path", "hop", "relation", "payments-gateway", "<- depends on", "graph: 4 nodes"):
+        assert word in text, word
+    csv = as_text(result, "csv")
+    assert csv is not None
+    assert csv.splitlines()[0] == '"path","hop","relation","kind","id","name"'
+    assert csv.splitlines()[2].startswith('1,1,"uses","System","payments-gateway"')
