@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from bpql.language import DERIVED, DIRECT_RELATIONS, STEP_RELATIONS
+from bpql.language import DERIVED, DIRECT_RELATIONS, RELATION_WORDS, STEP_RELATIONS
 from bpql.schema import BY_PLURAL, BY_SINGULAR, CHANNELS, LANE_BY_KEY, NODE_KINDS, NODES
 
 if TYPE_CHECKING:
@@ -179,6 +179,8 @@ class _Next:
     entity_place: str = ""
     #: at a condition's start: the relation keywords the entity answers (None: elsewhere)
     relations: frozenset[str] | None = None
+    #: after `via` (or its comma): a path's relation words go here, each whole
+    via_place: bool = False
 
     @property
     def whatif(self) -> tuple[str, ...] | None:
@@ -313,6 +315,7 @@ def _accepted(before: str) -> _Next | None:
         flag=bool(value and value[1]),
         scenario=bool(ctx.types) and ctx.types[-1] == "SCENARIO",
         entity_place=ctx.types[-1] if ctx.types and ctx.types[-1] in ("FIND", "COUNT") else "",
+        via_place="VIA" in ctx.types and ctx.types[-1] in ("VIA", "COMMA"),
         relations=frozenset(t for t, r in RELATION_STARTS.items() if relation_kinds(r, ctx.entity))
         if ctx.entity is not None and ctx.types and ctx.types[-1] in CONDITION_STARTS
         else None,
@@ -384,6 +387,9 @@ def complete(text: str, cursor: int | None = None, entries: Entries | None = Non
             continue  # `order` as a field's name, on a kind that has no such field
         if t in RELATION_STARTS and found.relations is not None and t not in found.relations:
             continue  # `owned by` on a kind that is not owned
+        if t in RELATION_STARTS and found.via_place:
+            keys.append(RELATION_WORDS[RELATION_STARTS[t]])  # `via depends on`, whole
+            continue
         keys.append(kw[t])
     out += [Candidate(w, "keyword") for w in sorted(keys) if w.startswith(low) and w != low]
     return Completion(start, tuple(_unique(out))[:LIMIT])

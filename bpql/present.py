@@ -58,6 +58,10 @@ def _table(result: Result, console: Console) -> None:
 
 def _nodes(result: Result, console: Console) -> None:
     assert result.graph is not None
+    if result.table is not None:  # a graph answer with its own table: a path, path by path
+        fit_table(result.table.columns, result.table.rows, console)
+        _graph_size(result, console)
+        return
     rows: list[list[Any]] = []
     for node in result.node_order():
         kind = node.labels[-1] if len(node.labels) > 1 else node.label

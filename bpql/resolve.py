@@ -36,6 +36,7 @@ from bpql.schema import (
     CHANNELS,
     LANE_BY_KEY,
     NODES,
+    RELS,
     SCENARIOS,
     NodeKind,
 )
@@ -63,6 +64,17 @@ ENUMS: dict[str, tuple[str, ...]] = {
 LABEL_ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("FailPoint", "status"): STATUSES,
     ("Blueprint", "status"): BLUEPRINT_STATUSES,
+}
+
+
+#: what a designer may write after `via` for a relation the language says in other words
+_VIA_SAID = {
+    "member of": "in",
+    "used by": "uses",
+    "owns": "owned by",
+    "performs": "performed by",
+    "supported by": "supports",
+    "touchpoint": "at",
 }
 
 
@@ -183,7 +195,48 @@ class Resolver:
                 code="BPQL-Q046",
                 hints=[f'to see what is around it: show {kind} "{source.id}"'],
             )
-        return ir.PathIR(source, target, self._bound(stmt.within, DEFAULT_PATH_WITHIN))
+        relations = self._path_relations(stmt.via)
+        for ref, end in ((stmt.source, source), (stmt.target, target)):
+            if not any(end.label in (RELS[t].src, RELS[t].dst) for t in relations):
+                kind = NODES[end.label].singular
+                written = ", ".join(w.text.replace("_", " ") for w in stmt.via)
+                follows = f"via {written}" if stmt.via else "by default"
+                raise QueryError(
+                    f'a path {follows} follows no relation of a {kind}: {kind} "{end.id}" '
+                    "cannot be one of its ends",
+                    ref.kind.span,
+                    code="BPQL-Q049",
+                    hints=[
+                        f"the relations of a {kind}: via "
+                        + ", ".join(
+                            RELATION_WORDS[w]
+                            for w, types in ir.PATH_VIA.items()
+                            if any(end.label in (RELS[t].src, RELS[t].dst) for t in types)
+                        )
+                    ],
+                )
+        within = self._bound(stmt.within, DEFAULT_PATH_WITHIN)
+        return ir.PathIR(source, target, within, relations)
+
+    def _path_relations(self, via: tuple[ast.Word, ...]) -> tuple[str, ...]:
+        """The relationship types `via` names (the designer's relations without it), each
+        word checked against the relation words of a condition."""
+        if not via:
+            return ir.PATH_DEFAULT
+        out: dict[str, None] = {}
+        for word in via:
+            types = ir.PATH_VIA.get(word.text)
+            if types is None:
+                words = [RELATION_WORDS[w] for w in ir.PATH_VIA]
+                said = _VIA_SAID.get(word.text)
+                hint = f" (did you mean '{said}'?)" if said else _hint(word.text, words)
+                raise QueryError(
+                    f"'via' takes relation words ({', '.join(words)}); got '{word.text}'{hint}",
+                    word.span,
+                    code="BPQL-Q048",
+                )
+            out.update(dict.fromkeys(types))
+        return tuple(out)
 
     def _show(self, stmt: ast.Show) -> ir.ShowIR:
         # no clause: every blueprint around the thing; a clause keeps to that scenario

@@ -175,8 +175,9 @@ REF_PLACES = [
     ('impact of moving role "claims-handler" to ', ""),
     ("impact of closing ", ""),
     ("show ", ""),
-    ("path from ", ' to system "crm"'),
-    ('path from service "claims" to ', ""),
+    # `via in` reaches a service, a blueprint and a phase too (without it: BPQL-Q049)
+    ("path from ", ' to system "crm" via in, uses, at'),
+    ('path from step "claims.submit-claim" to ', " via in, uses, at, performed by, owned by"),
     ("find steps where uses ", ""),
     ("find steps where depends on ", ""),
     ("find steps where performed by ", ""),

@@ -274,7 +274,7 @@ SLOT_TEXT = {
     ("IMPACT", "OF", "MOVING", "TO"): 'impact of moving role "claims-handler" to ',
     ("IMPACT", "OF", "CLOSING"): "impact of closing ",
     ("PATH", "FROM"): "path from ",
-    ("PATH", "FROM", "TO"): 'path from service "claims" to ',
+    ("PATH", "FROM", "TO"): 'path from system "mainframe" to ',
     ("SHOW",): "show ",
     ("CONFORMANCE", "OF"): "conformance of ",
     ("DROPOFF", "OF"): "dropoff of ",
@@ -288,7 +288,12 @@ EXAMPLE = {
     "step": "claims.screen-fraud",
     "service": "claims",
     "channel": "letter",
+    "blueprint": "claims:as-is",
+    "phase": "claims.report",
+    "failpoint": "claims.abandoned-form",
 }
+#: `via in` lets a path end at a service, a blueprint or a phase (without it: BPQL-Q049)
+PATH_VIA = " via in, uses, at, performed by, owned by"
 
 
 def test_signatures_are_read_by_the_resolver_completion_and_the_docs(
@@ -314,10 +319,11 @@ def test_signatures_are_read_by_the_resolver_completion_and_the_docs(
         if slot.labels is None:
             continue
         tail = ' to department "claims"' if slot.keywords[-1] == "MOVING" else ""
-        tail = ' to system "crm"' if slot.keywords == ("PATH", "FROM") else tail
+        tail = ' to system "mainframe"' + PATH_VIA if slot.keywords == ("PATH", "FROM") else tail
+        tail = PATH_VIA if slot.keywords == ("PATH", "FROM", "TO") else tail
         for word in words:
             resolve_text(f'{head}{word} "{EXAMPLE[word]}"{tail}', catalog)
-        refused = next(w for w in ("service", "system", "step") if w not in words)
+        refused = next(w for w in ("service", "system", "step", "failpoint") if w not in words)
         with pytest.raises(QueryError) as err:
             resolve_text(f'{head}{refused} "{EXAMPLE[refused]}"{tail}', catalog)
         assert err.value.code in ("BPQL-Q026", "BPQL-Q141")

@@ -182,9 +182,15 @@ class Dialect:
         return f"type({var})"
 
     def shortest_paths(
-        self, a_label: str, a_id: str, b_label: str, b_id: str, within: int
+        self,
+        a_label: str,
+        a_id: str,
+        b_label: str,
+        b_id: str,
+        within: int,
+        relations: tuple[str, ...],
     ) -> str | None:
-        """Clauses binding `p` to every shortest path of up to `within` relationships from the
-        node `a_label` of id `a_id` to `b_label` of id `b_id` (parameters); None where the
-        dialect has no shortest paths."""
+        """Clauses binding `p` to every shortest path of up to `within` relationships of the
+        types `relations` (either direction) from the node `a_label` of id `a_id` to `b_label`
+        of id `b_id` (parameters); None where the dialect has no shortest paths."""
         return None

@@ -71,9 +71,16 @@ class LadybugDialect(Dialect):
         return f"label({var})"
 
     def shortest_paths(
-        self, a_label: str, a_id: str, b_label: str, b_id: str, within: int
+        self,
+        a_label: str,
+        a_id: str,
+        b_label: str,
+        b_id: str,
+        within: int,
+        relations: tuple[str, ...],
     ) -> str | None:
+        types = "|".join(relations)
         return (
-            f"MATCH p = (a:{a_label})-[* ALL SHORTEST 1..{within}]-(b:{b_label})\n"
+            f"MATCH p = (a:{a_label})-[:{types}* ALL SHORTEST 1..{within}]-(b:{b_label})\n"
             f"WHERE a.id = {a_id} AND b.id = {b_id}"
         )

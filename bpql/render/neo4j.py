@@ -24,9 +24,16 @@ class Neo4jDialect(Dialect):
         return f"MATCH {first} MATCH {second}"
 
     def shortest_paths(
-        self, a_label: str, a_id: str, b_label: str, b_id: str, within: int
+        self,
+        a_label: str,
+        a_id: str,
+        b_label: str,
+        b_id: str,
+        within: int,
+        relations: tuple[str, ...],
     ) -> str | None:
+        types = "|".join(relations)
         return (
             f"MATCH (a:{a_label} {{id: {a_id}}}), (b:{b_label} {{id: {b_id}}})\n"
-            f"MATCH p = allShortestPaths((a)-[*..{within}]-(b))"
+            f"MATCH p = allShortestPaths((a)-[:{types}*..{within}]-(b))"
         )

@@ -364,7 +364,42 @@ class _ToAst(Transformer[Token, Any]):
     def path(self, meta: Meta, items: list[Any]) -> ast.PathQuery:
         c = self._clauses(items)
         refs = [i for i in items if isinstance(i, ast.Ref)]
-        return ast.PathQuery(_span(meta), refs[0], refs[1], c.get("within"), c.get("scenario"))
+        return ast.PathQuery(
+            _span(meta), refs[0], refs[1], c.get("within"), c.get("scenario"), c.get("via", ())
+        )
+
+    def via_clause(self, meta: Meta, items: list[Any]) -> Any:
+        return ("via", tuple(i for i in items if isinstance(i, ast.Word)))
+
+    def _via(self, meta: Meta, name: str) -> ast.Word:
+        return ast.Word(_span(meta), name)
+
+    def via_uses(self, meta: Meta, items: list[Any]) -> ast.Word:
+        return self._via(meta, "uses")
+
+    def via_depends_on(self, meta: Meta, items: list[Any]) -> ast.Word:
+        return self._via(meta, "depends_on")
+
+    def via_performed_by(self, meta: Meta, items: list[Any]) -> ast.Word:
+        return self._via(meta, "performed_by")
+
+    def via_in(self, meta: Meta, items: list[Any]) -> ast.Word:
+        return self._via(meta, "in")
+
+    def via_at(self, meta: Meta, items: list[Any]) -> ast.Word:
+        return self._via(meta, "at")
+
+    def via_supports(self, meta: Meta, items: list[Any]) -> ast.Word:
+        return self._via(meta, "supports")
+
+    def via_owned_by(self, meta: Meta, items: list[Any]) -> ast.Word:
+        return self._via(meta, "owned_by")
+
+    def via_other(self, meta: Meta, items: list[Any]) -> ast.Word:
+        # `member of` is written as a designer says it; the resolver answers with the word
+        # the language uses
+        text = " ".join(str(i.text if isinstance(i, ast.Word) else i) for i in items)
+        return ast.Word(_span(meta), text.lower())
 
     def show(self, meta: Meta, items: list[Any]) -> ast.Show:
         c = self._clauses(items)
