@@ -195,7 +195,8 @@ def test_steps_come_in_time_order(stores: dict[str, Client]) -> None:
 
 
 def test_a_path_comes_in_path_order(stores: dict[str, Client], embedded: str) -> None:
-    query = 'path from service "quote" to system "card-processor"'
+    # a service is an end only through containment: `via in` (docs/language.md, path)
+    query = 'path from service "quote" to system "card-processor" via in, uses, depends on'
     doc = answers(stores, query)
     assert doc["paths"] == [
         [
@@ -208,8 +209,9 @@ def test_a_path_comes_in_path_order(stores: dict[str, Client], embedded: str) ->
     ]
     r = bpql("query", query, "--db", embedded, env={**os.environ, "COLUMNS": "200"})
     rows = [line.split("│") for line in r.stdout.splitlines() if line.startswith("│")]
-    shown = [cells[1].strip() for cells in rows]
+    shown = [f"{cells[4].strip()}:{cells[5].strip()}" for cells in rows]
     assert shown == doc["paths"][0]
+    assert [cells[1].strip() for cells in rows] == ["1"] * 5  # one path, listed whole
 
 
 # --- 10: scenarios ------------------------------------------------------------------------------
@@ -230,7 +232,7 @@ def test_a_to_be_thing_in_an_as_is_query_is_an_error(stores: dict[str, Client]) 
 
 def test_show_keeps_to_its_scenario(stores: dict[str, Client]) -> None:
     def keys(query: str) -> set[str]:
-        return {n["id"] for n in answers(stores, query)["nodes"]}
+        return {n["id"] for n in answers(stores, query)["graph"]["nodes"]}
 
     every = keys('show service "claims"')
     as_is = keys('show service "claims" scenario "as-is"')
@@ -300,7 +302,16 @@ def _routes(doc: dict[str, Any]) -> list[dict[str, Any]]:
 def test_impact_says_how_each_step_is_reached(stores: dict[str, Client]) -> None:
     doc = answers(stores, 'impact of department "billing"')
     routes = _routes(doc)
-    assert doc["steps"]["columns"] == ["service", "step", "lane", "route", "via", "hops"]
+    assert doc["steps"]["columns"] == [
+        "service",
+        "step",
+        "step_name",
+        "lane",
+        "route",
+        "via",
+        "via_name",
+        "hops",
+    ]
     assert {r["route"] for r in routes} == {
         "role",
         "owned system",
@@ -312,9 +323,11 @@ def test_impact_says_how_each_step_is_reached(stores: dict[str, Client]) -> None
     assert by_step["claims.post-ledger"] == {
         "service": "Motor claims",
         "step": "claims.post-ledger",
+        "step_name": "Post claim payment to ledger",
         "lane": "support",
         "route": "dependent system",
         "via": "general-ledger",
+        "via_name": "General ledger",
         # uses general-ledger, which depends on billing-engine, which billing owns
         "hops": 3,
     }
