@@ -67,9 +67,14 @@ def test_every_answer_has_one_json_shape_kind_first(client: Client, query: str) 
     assert doc["kind"] == KINDS[query]
     assert set(doc) - set(HEAD) <= PARTS, set(doc) - set(HEAD) - PARTS
     assert all(len(r) == len(doc["columns"]) for r in doc["rows"])
-    if doc["kind"] == "graph":  # a graph answer's rows are its nodes, as the explorer lists them
-        assert doc["columns"] == ["kind", "id", "name"]
-        assert {f"{k}:{i}" for k, i, _ in doc["rows"]} == {n["id"] for n in doc["graph"]["nodes"]}
+    if doc["kind"] == "graph":
+        # a graph answer's rows are its nodes, as the explorer lists them; a path's, its
+        # paths hop by hop (path, hop, relation before them)
+        assert doc["columns"][-3:] == ["kind", "id", "name"]
+        assert doc["columns"][:-3] in ([], ["path", "hop", "relation"])
+        assert {f"{k}:{i}" for *_, k, i, _ in doc["rows"]} == {
+            n["id"] for n in doc["graph"]["nodes"]
+        }
     if doc["kind"] in ("impact", "whatif"):
         assert "step_name" in doc["steps"]["columns"] and "via_name" in doc["steps"]["columns"]
     json.dumps(doc)  # plain JSON values only
