@@ -6,22 +6,31 @@ was observed."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bpql.backends import connect
+from bpql.load import state_file
 from bpql.observe.generate import generate
 from tests.conftest import EXAMPLES
 from tests.test_load import bpql
 
 
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "embedded":
-        return f"embedded:{tmp_path / 'store' / 'graph.lbdb'}"
+        yield f"embedded:{tmp_path / 'store' / 'graph.lbdb'}"
+        return
     server = request.getfixturevalue("neo4j_env")
-    return str(server.uri)
+    yield str(server.uri)
+    # the session's one Neo4j is shared, and a load keeps observations: leave it empty, or
+    # every later module's insurer answers on Neo4j carry this test's observed volumes
+    with connect(str(server.uri)) as backend:
+        backend.write_transaction(lambda run: run("MATCH (n) DETACH DELETE n", {}))
+    state_file(str(server.uri)).unlink(missing_ok=True)
 
 
 def rows(db: str, query: str) -> list[dict[str, Any]]:
