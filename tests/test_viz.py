@@ -60,7 +60,10 @@ CASES = [
     Case("insurer", blueprint=("Motor claims", "to-be")),
     Case("insurer", blueprint=("billing", "as-is")),
     Case("clinic", 'show system "ehr"'),
-    Case("clinic", 'path from service "telehealth" to system "master-patient-index"'),
+    Case(
+        "clinic",
+        'path from service "telehealth" to system "master-patient-index" via in, uses, depends on',
+    ),
     Case("clinic", 'impact of department "health-records"'),
     Case("clinic", blueprint=("check-in", "as-is")),
     Case("clinic", blueprint=("check-in", "to-be")),
