@@ -455,6 +455,7 @@ def test_export_from_neo4j_is_the_export_from_the_files(
         validate_paths([tmp_path / "back"]).graph,
         validate_paths([EXAMPLES / "clinic"]).graph,
     )
+
     # a store gives its things (and a step's roles and systems) back in its own order, which
     # depends on what the shared server held before: the same things and relationships
     def by_id(nodes: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:

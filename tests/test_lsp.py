@@ -9,6 +9,7 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -32,12 +33,30 @@ def ws(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def own_loop(main: Callable[[], Awaitable[None]]) -> None:
+    """Run `main` on an event loop of its own thread: in the whole suite the session's
+    Playwright browser keeps a loop running on the main thread, where asyncio.run refuses."""
+    failed: list[BaseException] = []
+
+    def thread() -> None:
+        try:
+            asyncio.run(main())  # type: ignore[arg-type]
+        except BaseException as exc:
+            failed.append(exc)
+
+    t = threading.Thread(target=thread, name="lsp-test-loop")
+    t.start()
+    t.join()
+    if failed:
+        raise failed[0]
+
+
 def run(ws: Path, scenario: Callable[[Session], Awaitable[None]]) -> None:
     async def main() -> None:
         async with Session(ws) as s:
             await asyncio.wait_for(scenario(s), 240)
 
-    asyncio.run(main())
+    own_loop(main)
 
 
 def where(path: Path, needle: str, nth: int = 0) -> tuple[int, int]:

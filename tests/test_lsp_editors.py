@@ -24,6 +24,7 @@ from lsprotocol import types as t
 from bpql.lsp.client import Session
 from bpql.model.format import json_schema
 from tests.conftest import EXAMPLES, ROOT
+from tests.test_lsp import own_loop
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -162,7 +163,10 @@ def exercise(ws: Path, command: list[str], language: dict[str, str]) -> None:
             items = await s.completion(queries, 0, len('find services where depends on system "cr'))
             assert '"crm"' in [i.label for i in items]
 
-    asyncio.run(asyncio.wait_for(main(), 240))
+    async def bounded() -> None:
+        await asyncio.wait_for(main(), 240)
+
+    own_loop(bounded)
 
 
 @pytest.fixture
