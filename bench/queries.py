@@ -58,6 +58,7 @@ REFS: dict[str, dict[str, str]] = {
         "card-processor": "sys-001",
         "fraud-screening": "sys-040",
         "billing-engine": "sys-050",
+        "policy-admin": "sys-003",
     },
     "service": {"claims": "svc-001", "billing": "svc-002", "quote": "svc-003"},
     "department": {"billing": "dept-03", "claims": "dept-04", "fraud": "dept-05", "it": "dept-06"},
@@ -67,7 +68,11 @@ REFS: dict[str, dict[str, str]] = {
         "billing-clerk": "role-003",
     },
     "touchpoint": {"contact-centre": "tp-001", "claims-line": "tp-002"},
-    "step": {"claims.submit-claim": "svc-001.s01", "claims.register-claim": "svc-001.s02"},
+    "step": {
+        "claims.submit-claim": "svc-001.s01",
+        "claims.register-claim": "svc-001.s02",
+        "billing.retry-payment": "svc-002.s03",
+    },
     "phase": {"claims.settle": "svc-001.ph3"},
     "blueprint": {"claims:to-be": "svc-001:as-is"},
 }

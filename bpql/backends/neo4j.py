@@ -352,18 +352,23 @@ class Neo4jBackend(Backend):
             if form is not None:
                 # the rows as one list (bpql/backends/collect.py): the driver makes objects
                 # of each record, slowly, and of a list's items quickly
-                records, _ = self._read_once(_limited(form[0], left), params)
+                records, _ = self._read_once(form[0], params, left)
                 return form[1], [_row(row) for row in records[0][0]]
-            records, keys = self._read_once(_limited(cypher, left), params)
+            records, keys = self._read_once(cypher, params, left)
         return list(keys), [[_normalise(v) for v in r.values()] for r in records]
 
-    def _read_once(self, query: Any, params: dict[str, Any]) -> tuple[list[Any], list[str]]:
+    def _read_once(
+        self, query: str, params: dict[str, Any], left: float | None
+    ) -> tuple[list[Any], list[str]]:
         """A managed READ transaction (retried by the driver where a cluster asks for it),
         except when the server's transaction memory cannot hold the answer: the driver
-        calls that transient and would retry it for half a minute; it is one line at once."""
+        calls that transient and would retry it for half a minute; it is one line at once.
+        The time limit is the transaction's timeout on the server (a managed transaction
+        takes it from `unit_of_work`, not from a `Query`)."""
+        import neo4j
         from neo4j.exceptions import Neo4jError
 
-        def unit(tx: Any) -> tuple[list[Any], list[str]]:
+        def work(tx: Any) -> tuple[list[Any], list[str]]:
             try:
                 result = tx.run(query, params)
                 records = list(result)
@@ -373,14 +378,15 @@ class Neo4jBackend(Backend):
                     raise self._out_of_memory(exc, None, reading=True) from None
                 raise
 
+        unit = work if left is None else neo4j.unit_of_work(timeout=max(left, 0.001))(work)
         with self._session(read=True) as session:
             answer: tuple[list[Any], list[str]] = session.execute_read(unit)
             return answer
 
     @contextlib.contextmanager
     def _timed(self, left: float | None) -> Iterator[None]:
-        """The server ends a transaction past its timeout (`_limited`): that is our time
-        limit's error, not a failed query."""
+        """The server ends a transaction past its timeout (`_read_once`, `reading`): that is
+        our time limit's error, not a failed query."""
         from neo4j.exceptions import ClientError
 
         try:
@@ -558,15 +564,6 @@ def _no_routing(uri: str, said: str) -> BackendError:
         "advertises one this machine reaches (server.bolt.advertised_address)",
         code="BPQL-S064",
     )
-
-
-def _limited(cypher: str, left: float | None) -> Any:
-    """The statement, with a server-side transaction timeout when a time limit is set."""
-    if left is None:
-        return cypher
-    import neo4j
-
-    return neo4j.Query(cypher, timeout=max(left, 0.001))
 
 
 #: a bookmark file larger than this is not one BPQL wrote
