@@ -70,6 +70,18 @@ def require_or_skip(reason: str) -> None:
     pytest.skip(reason)
 
 
+def require_managed(info: Neo4jInfo, why: str) -> None:
+    """A test that needs the server this session started (to kill or read its settings): a
+    skip where the user named their own (NEO4J_URI) or no Java was there, a failure in CI
+    (BPQL_REQUIRE_NEO4J=1), whose set-up always starts its own."""
+    if info.managed:
+        return
+    reason = f"the Neo4j server was not started by this test session, so {why}"
+    if os.environ.get("BPQL_REQUIRE_NEO4J") == "1" and not os.environ.get("NEO4J_URI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 def _docker_answers() -> bool:
     try:
         import docker
@@ -92,7 +104,7 @@ def pytest_report_header(config: Any) -> str:
     if os.environ.get("NEO4J_URI"):
         how = f"NEO4J_URI={os.environ['NEO4J_URI']}"
     else:
-        how = "testcontainers if Docker answers, else Neo4j 5.26 from Maven Central"
+        how = "Neo4j 5.26 from Maven Central, else testcontainers if Docker answers"
     required = " (required)" if os.environ.get("BPQL_REQUIRE_NEO4J") == "1" else ""
     return f"neo4j: {how}{required}, through {scheme()}://"
 
@@ -114,28 +126,36 @@ def neo4j_server() -> Iterator[Neo4jInfo]:
             user = os.environ.get("NEO4J_USER", "neo4j")
             password = os.environ.get("NEO4J_PASSWORD", "")
             info = Neo4jInfo(uri, user, password, _server_version(uri, user, password), "NEO4J_URI")
-        elif _docker_answers():
-            from testcontainers.neo4j import Neo4jContainer
-
-            container = Neo4jContainer("neo4j:5.26-community").start()
-            uri = container.get_connection_url()
-            info = Neo4jInfo(
-                uri,
-                "neo4j",
-                container.password,
-                _server_version(uri, "neo4j", container.password),
-                "testcontainers",
-            )
         else:
-            server = Neo4jServer().start()
-            info = Neo4jInfo(
-                server.uri,
-                server.user,
-                server.password,
-                server.version,
-                "managed, from Maven Central",
-                server,
-            )
+            # the project's own set-up first (Java and Maven, which scripts/test installs):
+            # the tests that kill or restrict the server need one they started themselves;
+            # testcontainers only where Java or Maven is missing and Docker answers
+            try:
+                server = Neo4jServer().start()
+            except Neo4jServerError:
+                if not _docker_answers():
+                    raise
+            if server is not None:
+                info = Neo4jInfo(
+                    server.uri,
+                    server.user,
+                    server.password,
+                    server.version,
+                    "managed, from Maven Central",
+                    server,
+                )
+            else:
+                from testcontainers.neo4j import Neo4jContainer
+
+                container = Neo4jContainer("neo4j:5.26-community").start()
+                uri = container.get_connection_url()
+                info = Neo4jInfo(
+                    uri,
+                    "neo4j",
+                    container.password,
+                    _server_version(uri, "neo4j", container.password),
+                    "testcontainers",
+                )
     except (Neo4jServerError, OSError, Exception) as exc:
         require_or_skip(f"no Neo4j for the tests: {exc}")
     info.uri = routed(info.uri)

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from bpql.backends import connect
+from tests.neo4j_fixture import require_managed
 from tests.test_load import GOOD, ROOT, Store, embedded_store, neo4j_store
 
 #: kill -9 trials and wheel builds run in the full suite, not the fast loop
@@ -161,11 +162,7 @@ def test_client_killed_mid_load_leaves_the_graph_as_it_was(store: Store, tmp_pat
 def test_server_killed_mid_load_leaves_the_graph_as_it_was(
     neo4j_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not neo4j_server.managed:
-        pytest.skip(
-            "the Neo4j server was not started by this test session (NEO4J_URI or "
-            "testcontainers), so it is not ours to kill"
-        )
+    require_managed(neo4j_server, "it is not ours to kill")
     server = neo4j_server.server
     store = neo4j_store(neo4j_server, monkeypatch)
     store.load(GOOD)

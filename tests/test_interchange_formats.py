@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from lxml import etree
 
 from bpql.errors import BpqlError
 from bpql.graphdata import Enterprise
@@ -34,7 +35,6 @@ from tests.test_load import bpql
 if TYPE_CHECKING:
     from tests.neo4j_fixture import Neo4jInfo
 
-etree = pytest.importorskip("lxml.etree")
 
 DATA = ROOT / "tests" / "data"
 FOLDERS = [EXAMPLES / "insurer", EXAMPLES / "clinic", ROOT / "tests/blueprints/good"]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from bpql.errors import BlueprintError, BpqlError
@@ -22,8 +23,6 @@ from bpql.interchange.xlsx import export_xlsx, import_xlsx
 from bpql.model.validate import validate_paths
 from tests.conftest import EXAMPLES, ROOT
 from tests.test_load import bpql
-
-openpyxl = pytest.importorskip("openpyxl")
 
 ENTERPRISES = [EXAMPLES / "insurer", EXAMPLES / "clinic", ROOT / "tests/blueprints/good"]
 IDS = ["insurer", "clinic", "good"]

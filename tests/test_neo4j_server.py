@@ -6,7 +6,7 @@ import neo4j
 import pytest
 from neo4j.exceptions import AuthError
 
-from tests.neo4j_fixture import Neo4jInfo
+from tests.neo4j_fixture import Neo4jInfo, require_managed
 
 pytestmark = pytest.mark.neo4j
 
@@ -22,8 +22,7 @@ def test_auth_is_on(neo4j_server: Neo4jInfo) -> None:
 
 
 def test_listens_on_loopback_only(neo4j_server: Neo4jInfo) -> None:
-    if not neo4j_server.managed:
-        pytest.skip("only the managed server's configuration is ours to check")
+    require_managed(neo4j_server, "its configuration is not ours to check")
     assert neo4j_server.server is not None
     conf = (neo4j_server.server.home / "conf" / "neo4j.conf").read_text()
     assert "server.default_listen_address=127.0.0.1" in conf
