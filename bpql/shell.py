@@ -117,7 +117,7 @@ class Shell:
         import argparse
         import shlex
 
-        from bpql.cli import diff_arguments, run_diff
+        from bpql.commands import diff_arguments, run_diff
         from bpql.errors import BpqlError
 
         class Arguments(argparse.ArgumentParser):
