@@ -397,17 +397,7 @@ def _expected_words(expected: set[str], before: str = "") -> str:
         if last in ("find", "count"):
             return "what to look for, such as services, steps, failpoints or touchpoints"
         return 'a kind of thing and its id or name, such as system "crm"'
-    starts = {
-        "FIND",
-        "COUNT",
-        "SHOW",
-        "IMPACT",
-        "RISK",
-        "PATH",
-        "EXPLAIN",
-        "CONFORMANCE",
-        "DROPOFF",
-    }
+    starts = {word.upper() for word in STATEMENTS}
     if starts <= set(names):
         rest = set(names) - starts - {"$END", "SEMI"}
         if not rest:
