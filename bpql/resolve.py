@@ -78,6 +78,11 @@ _VIA_SAID = {
 }
 
 
+def _touches(label: str, types: Iterable[str]) -> bool:
+    """Whether a relationship of one of `types` has a `label` at one of its ends."""
+    return any(label in (RELS[t].src, RELS[t].dst) for t in types)
+
+
 def _hint(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{close}'?)" if (close := closest(word, choices)) else ""
 
@@ -197,7 +202,7 @@ class Resolver:
             )
         relations = self._path_relations(stmt.via)
         for ref, end in ((stmt.source, source), (stmt.target, target)):
-            if not any(end.label in (RELS[t].src, RELS[t].dst) for t in relations):
+            if not _touches(end.label, relations):
                 kind = NODES[end.label].singular
                 written = ", ".join(w.text.replace("_", " ") for w in stmt.via)
                 follows = f"via {written}" if stmt.via else "by default"
@@ -211,7 +216,7 @@ class Resolver:
                         + ", ".join(
                             RELATION_WORDS[w]
                             for w, types in ir.PATH_VIA.items()
-                            if any(end.label in (RELS[t].src, RELS[t].dst) for t in types)
+                            if _touches(end.label, types)
                         )
                     ],
                 )
