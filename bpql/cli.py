@@ -267,6 +267,12 @@ def _query_text(args: argparse.Namespace) -> str:
             return Path(args.file).read_text(encoding="utf-8")
         except OSError as exc:
             raise BpqlError(f"{args.file}: cannot read: {exc.strerror}", code="BPQL-C001") from None
+        except UnicodeDecodeError as exc:
+            raise BpqlError(
+                f"{args.file}: not UTF-8 text: byte 0x{exc.object[exc.start]:02X} cannot be "
+                "read; save the file as UTF-8",
+                code="BPQL-C011",
+            ) from None
     if not args.query:
         raise BpqlError(
             'expected a query, as in: bpql query "find services", or -f FILE.bpql', code="BPQL-C002"
