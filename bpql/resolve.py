@@ -25,6 +25,8 @@ from bpql.language import (
     DERIVED,
     DIRECT_RELATIONS,
     MAX_BOUND,
+    PATH_DEFAULT,
+    PATH_VIA,
     RELATION_WORDS,
     SORT_AS,
     STEP_RELATIONS,
@@ -215,7 +217,7 @@ class Resolver:
                         f"the relations of a {kind}: via "
                         + ", ".join(
                             RELATION_WORDS[w]
-                            for w, types in ir.PATH_VIA.items()
+                            for w, types in PATH_VIA.items()
                             if _touches(end.label, types)
                         )
                     ],
@@ -227,12 +229,12 @@ class Resolver:
         """The relationship types `via` names (the designer's relations without it), each
         word checked against the relation words of a condition."""
         if not via:
-            return ir.PATH_DEFAULT
+            return PATH_DEFAULT
         out: dict[str, None] = {}
         for word in via:
-            types = ir.PATH_VIA.get(word.text)
+            types = PATH_VIA.get(word.text)
             if types is None:
-                words = [RELATION_WORDS[w] for w in ir.PATH_VIA]
+                words = [RELATION_WORDS[w] for w in PATH_VIA]
                 said = _VIA_SAID.get(word.text)
                 hint = f" (did you mean '{said}'?)" if said else _hint(word.text, words)
                 raise QueryError(

@@ -13,7 +13,7 @@ import pytest
 from bpql.api import Client
 from bpql.compiler import GraphCatalog, compile_text
 from bpql.errors import QueryError
-from bpql.ir import PATH_DEFAULT
+from bpql.language import PATH_DEFAULT
 from bpql.result import Result
 
 SHORTCUT = 'path from step "billing.retry-payment" to system "policy-admin"'
