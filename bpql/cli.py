@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bpql.commands import diff_arguments, loaded, run_diff
 from bpql.safe import json_text, terminal_text
 from bpql.words import counted
 
@@ -33,21 +34,6 @@ def _backend(args: argparse.Namespace, *, create: bool = False) -> Backend:
     from bpql.backends import connect
 
     return connect(args.db, create=create, read_only=not create)
-
-
-def _loaded(backend: Backend) -> Backend:
-    """Refuse to answer from an empty store: `0 rows` would read as a real answer."""
-    from bpql.errors import BackendError
-
-    _, rows = backend.read("MATCH (n:Service) RETURN count(n) AS c", {})
-    if not rows or not rows[0][0]:
-        backend.close()
-        raise BackendError(
-            f"the store {backend.uri} holds no enterprise: load one first, as in "
-            f"`bpql load examples/insurer --db {backend.uri}`",
-            code="BPQL-S021",
-        )
-    return backend
 
 
 def _progress() -> Progress | None:
@@ -281,6 +267,12 @@ def _query_text(args: argparse.Namespace) -> str:
             return Path(args.file).read_text(encoding="utf-8")
         except OSError as exc:
             raise BpqlError(f"{args.file}: cannot read: {exc.strerror}", code="BPQL-C001") from None
+        except UnicodeDecodeError as exc:
+            raise BpqlError(
+                f"{args.file}: not UTF-8 text: byte 0x{exc.object[exc.start]:02X} cannot be "
+                "read; save the file as UTF-8",
+                code="BPQL-C011",
+            ) from None
     if not args.query:
         raise BpqlError(
             'expected a query, as in: bpql query "find services", or -f FILE.bpql', code="BPQL-C002"
@@ -293,7 +285,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     from bpql.present import print_results
 
     text = _query_text(args)
-    with _loaded(_backend(args)) as backend:
+    with loaded(_backend(args)) as backend:
         # the subgraph of an impact answer is fetched for JSON, which holds it, not for tables
         print_results(Engine(backend).run(text, draw=args.format == "json"), args.format)
     return 0
@@ -338,7 +330,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
     from bpql.engine import Engine
     from bpql.result import Kind
 
-    with _loaded(_backend(args)) as backend:
+    with loaded(_backend(args)) as backend:
         engine = Engine(backend)
         if args.blueprint is not None:
             result = engine.blueprint(args.blueprint, args.scenario or "as-is", args.variant)
@@ -387,58 +379,6 @@ def cmd_viz(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     """As-is with to-be (from the store, or from --files), or two versions of the files."""
     return run_diff(args, lambda: _backend(args))
-
-
-def run_diff(args: argparse.Namespace, open_store: Callable[[], Backend]) -> int:
-    """`bpql diff`, with the store opened by `open_store`: the CLI's `--db`, or the shell's."""
-    from bpql import api, compare
-    from bpql.errors import BpqlError
-
-    targets = list(args.targets)
-    result: compare.DiffResult
-    if args.rev is not None:
-        if len(targets) != 1 or args.files:
-            raise BpqlError(
-                "--rev REV takes one PATH: the enterprise folder to compare with its files at "
-                "REV, as in `bpql diff --rev HEAD~3 examples/insurer`",
-                code="BPQL-C087",
-            )
-        result = api.diff_revision(args.rev, targets[0])
-    elif len(targets) == 2 and all(Path(t).exists() for t in targets):
-        result = api.diff_paths(targets[0], targets[1])
-    elif len(targets) > 1:
-        raise BpqlError(
-            f"expected one SERVICE, or two existing folders to compare; got {len(targets)} "
-            "arguments" + "".join(f"; no folder {t}" for t in targets if not Path(t).exists()),
-            code="BPQL-C088",
-        )
-    else:
-        service = targets[0] if targets else None
-        if args.files:
-            result = api.diff_scenarios(*args.files, service=service, variant=args.variant)
-        else:
-            with _loaded(open_store()) as backend:
-                graph = compare.stored_graph(backend, service, redesigned=True)
-            result = compare.as_result(compare.compare_scenarios(graph, service, args.variant))
-    assert result.comparison is not None
-    if args.view:
-        from bpql.viz.diffview import diff_view
-        from bpql.viz.export import check_output, write
-
-        check_output(Path(args.view))
-        view = diff_view(result.comparison)
-        try:
-            write(result, view, Path(args.view))
-        except OSError as exc:
-            raise BpqlError(
-                f"{args.view}: cannot write the view: {exc.strerror}", code="BPQL-C130"
-            ) from None
-        print(terminal_text(f"wrote {args.view}"), file=sys.stderr)
-    if args.format == "json":
-        print(json_text(result.to_json()))
-    else:
-        sys.stdout.write(compare.to_text(result.comparison))
-    return 0
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -515,7 +455,7 @@ def _export_source(args: argparse.Namespace, files_too: bool) -> object:
         return files if files_too else ent
     from bpql.diff import stored_graph
 
-    with _loaded(_backend(args)) as backend:
+    with loaded(_backend(args)) as backend:
         # every node and relationship, read as one graph (a load meanwhile is not half seen)
         return backend.consistent(lambda: stored_graph(backend))
 
@@ -596,7 +536,7 @@ def cmd_shell(args: argparse.Namespace) -> int:
     from bpql.shell import run_shell
 
     # the store is opened per query, never held while the prompt waits (issue 13, item 1)
-    with _loaded(_backend(args)) as backend:
+    with loaded(_backend(args)) as backend:
         uri = backend.uri
     return run_shell(lambda: _backend(args), uri)
 
@@ -620,7 +560,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     for entry in args.allow_host or ():
         host_entry(entry)  # one line for a bad name, before the store is opened
     # the store is checked once, then opened read-only per request, never held in between
-    with _loaded(_backend(args)) as backend:
+    with loaded(_backend(args)) as backend:
         uri = backend.uri
     warning = exposure_warning(args.host)
     if warning:
@@ -980,30 +920,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--store", help="folder for the demo stores (default: a temporary folder)")
     return parser
-
-
-def diff_arguments(p: argparse.ArgumentParser) -> None:
-    """The arguments of `bpql diff` (all but `--db`), shared with the shell's `diff`."""
-    p.add_argument(
-        "targets",
-        nargs="*",
-        metavar="SERVICE|PATH",
-        help="a service (id or name; none: every service with a to-be), or two folders, or "
-        "with --rev the enterprise folder, a sub-folder or a file of it",
-    )
-    p.add_argument("--variant", help='which to-be variant ("" for the one without a variant)')
-    p.add_argument(
-        "--files",
-        action="append",
-        metavar="PATH",
-        help="read the blueprints from this enterprise folder or file instead of the store "
-        "(repeat for more files)",
-    )
-    p.add_argument("--rev", help="a git revision: compare PATH's files then and now (no store)")
-    p.add_argument(
-        "--view", metavar="FILE", help="also write the diff view: .html (a page), .svg or .png"
-    )
-    p.add_argument("--format", choices=["text", "json"], default="text")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -135,7 +135,7 @@ def listed_kinds(counted: bool = False) -> list[str]:
 def fields_of(label: str, *, scalar: bool = False) -> list[str]:
     """The fields a query may name on `label` (its properties and derived fields, as
     docs/language.md lists them); `scalar`: only those one can order or count by."""
-    kind = next(k for k in NODE_KINDS if k.label == label)
+    kind = NODES[label]
     derived = DERIVED.get(label, {})
     names = [p for p in kind.prop_names if p not in INTERNAL_FIELDS]
     names += [n for n, d in derived.items() if not (scalar and d.many) and n not in INTERNAL_FIELDS]
@@ -143,7 +143,7 @@ def fields_of(label: str, *, scalar: bool = False) -> list[str]:
 
 
 def _field_type(label: str, name: str) -> str | None:
-    kind = next(k for k in NODE_KINDS if k.label == label)
+    kind = NODES[label]
     prop = kind.prop(name)
     if prop is not None:
         return prop.type
@@ -181,11 +181,6 @@ class _Next:
     relations: frozenset[str] | None = None
     #: after `via` (or its comma): a path's relation words go here, each whole
     via_place: bool = False
-
-    @property
-    def whatif(self) -> tuple[str, ...] | None:
-        """Kept for callers that asked for the what-if kinds alone."""
-        return self.kinds
 
 
 @dataclass

@@ -136,35 +136,9 @@ class PathIR:
     source: Target
     target: Target
     within: int
-    #: the relationship types the path may follow, in either direction (`PATH_VIA`)
+    #: the relationship types the path may follow, in either direction
+    #: (bpql.language.PATH_VIA)
     relations: tuple[str, ...] = ()
-
-
-#: what each relation word of `path ... via` follows: the word's relationships of a
-#: condition (bpql.language.RELATION_WORDS), in either direction. `in` is a role's department
-#: and, only when named, containment: a step in its blueprint and phase, a phase in its
-#: blueprint, a blueprint in its service. NEXT (time order within a lane) is never followed:
-#: it is a drawing's order, not a relation a designer means
-PATH_VIA: dict[str, tuple[str, ...]] = {
-    "uses": ("USES",),
-    "depends_on": ("DEPENDS_ON",),
-    "performed_by": ("PERFORMED_BY",),
-    "in": ("MEMBER_OF", "HAS_STEP", "IN_PHASE", "HAS_PHASE", "HAS_BLUEPRINT"),
-    "at": ("AT_TOUCHPOINT",),
-    "supports": ("SUPPORTS",),
-    "owned_by": ("OWNED_BY",),
-}
-
-#: without `via`: the relations a designer means, never structural containment
-PATH_DEFAULT: tuple[str, ...] = (
-    "SUPPORTS",
-    "USES",
-    "DEPENDS_ON",
-    "PERFORMED_BY",
-    "MEMBER_OF",
-    "AT_TOUCHPOINT",
-    "OWNED_BY",
-)
 
 
 @dataclass(frozen=True)

@@ -529,6 +529,32 @@ RELATION_WORDS: dict[str, str] = {
     "owned_by": "owned by",
 }
 
+#: what each relation word of `path ... via` follows: the word's relationships of a
+#: condition (RELATION_WORDS), in either direction. `in` is a role's department
+#: and, only when named, containment: a step in its blueprint and phase, a phase in its
+#: blueprint, a blueprint in its service. NEXT (time order within a lane) is never followed:
+#: it is a drawing's order, not a relation a designer means
+PATH_VIA: dict[str, tuple[str, ...]] = {
+    "uses": ("USES",),
+    "depends_on": ("DEPENDS_ON",),
+    "performed_by": ("PERFORMED_BY",),
+    "in": ("MEMBER_OF", "HAS_STEP", "IN_PHASE", "HAS_PHASE", "HAS_BLUEPRINT"),
+    "at": ("AT_TOUCHPOINT",),
+    "supports": ("SUPPORTS",),
+    "owned_by": ("OWNED_BY",),
+}
+
+#: without `via`: the relations a designer means, never structural containment
+PATH_DEFAULT: tuple[str, ...] = (
+    "SUPPORTS",
+    "USES",
+    "DEPENDS_ON",
+    "PERFORMED_BY",
+    "MEMBER_OF",
+    "AT_TOUCHPOINT",
+    "OWNED_BY",
+)
+
 DEFAULT_DEPTH: dict[str, int] = {"Service": 3, "Blueprint": 2}
 #: the most nodes `show` returns; a larger neighbourhood stops with a message (BPQL-Q120)
 #: before it is fetched. `show system "core" depth 2` at 1,000 synthetic services holds

@@ -25,6 +25,8 @@ from bpql.language import (
     DERIVED,
     DIRECT_RELATIONS,
     MAX_BOUND,
+    PATH_DEFAULT,
+    PATH_VIA,
     RELATION_WORDS,
     SORT_AS,
     STEP_RELATIONS,
@@ -76,6 +78,11 @@ _VIA_SAID = {
     "supported by": "supports",
     "touchpoint": "at",
 }
+
+
+def _touches(label: str, types: Iterable[str]) -> bool:
+    """Whether a relationship of one of `types` has a `label` at one of its ends."""
+    return any(label in (RELS[t].src, RELS[t].dst) for t in types)
 
 
 def _hint(word: str, choices: Iterable[str]) -> str:
@@ -197,7 +204,7 @@ class Resolver:
             )
         relations = self._path_relations(stmt.via)
         for ref, end in ((stmt.source, source), (stmt.target, target)):
-            if not any(end.label in (RELS[t].src, RELS[t].dst) for t in relations):
+            if not _touches(end.label, relations):
                 kind = NODES[end.label].singular
                 written = ", ".join(w.text.replace("_", " ") for w in stmt.via)
                 follows = f"via {written}" if stmt.via else "by default"
@@ -210,8 +217,8 @@ class Resolver:
                         f"the relations of a {kind}: via "
                         + ", ".join(
                             RELATION_WORDS[w]
-                            for w, types in ir.PATH_VIA.items()
-                            if any(end.label in (RELS[t].src, RELS[t].dst) for t in types)
+                            for w, types in PATH_VIA.items()
+                            if _touches(end.label, types)
                         )
                     ],
                 )
@@ -222,12 +229,12 @@ class Resolver:
         """The relationship types `via` names (the designer's relations without it), each
         word checked against the relation words of a condition."""
         if not via:
-            return ir.PATH_DEFAULT
+            return PATH_DEFAULT
         out: dict[str, None] = {}
         for word in via:
-            types = ir.PATH_VIA.get(word.text)
+            types = PATH_VIA.get(word.text)
             if types is None:
-                words = [RELATION_WORDS[w] for w in ir.PATH_VIA]
+                words = [RELATION_WORDS[w] for w in PATH_VIA]
                 said = _VIA_SAID.get(word.text)
                 hint = f" (did you mean '{said}'?)" if said else _hint(word.text, words)
                 raise QueryError(

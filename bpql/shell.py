@@ -24,8 +24,6 @@ if TYPE_CHECKING:
     from bpql.backends.base import Backend
 
 QUIT = ("quit", "exit", ".quit", r"\q")
-#: the shell's own commands: a line starting with one is whole, never a statement's start
-SHELL_WORDS = ("help", "viz", "diff", "clear", *QUIT)
 
 HELP = """\
 Statements (end with Enter; an unfinished one continues on the next line, a blank line drops it):
@@ -85,15 +83,9 @@ class Shell:
         hint = DRAW_COMMAND.set("viz")
         try:
             command = text.split(None, 1)
-            word = command[0].lower() if command else ""
-            if word == "viz":
-                self.viz(command[1] if len(command) > 1 else "")
-                return
-            if word == "diff":
-                self.diff(command[1] if len(command) > 1 else "")
-                return
-            if word == "clear":
-                self.clear()
+            run = COMMANDS.get(command[0].lower()) if command else None
+            if run is not None:
+                run(self, command[1] if len(command) > 1 else "")
                 return
             with self.open_store() as backend:
                 results = Engine(backend).run(text, draw=False)  # `viz` draws
@@ -106,7 +98,7 @@ class Shell:
             DRAW_COMMAND.reset(hint)
             sys.stdout.flush()
 
-    def clear(self) -> None:
+    def clear(self, text: str = "") -> None:
         """Clear a terminal's screen; on a pipe there is no screen, and nothing is written."""
         if self.console.is_terminal:
             self.console.clear()
@@ -117,7 +109,7 @@ class Shell:
         import argparse
         import shlex
 
-        from bpql.cli import diff_arguments, run_diff
+        from bpql.commands import diff_arguments, run_diff
         from bpql.errors import BpqlError
 
         class Arguments(argparse.ArgumentParser):
@@ -165,6 +157,16 @@ class Shell:
         out = view.save(self.folder / f"view-{self.pages}.html")
         self.say(f"wrote {out}: {view.kind} view, {view.nodes} nodes, {view.edges} edges")
         webbrowser.open(out.as_uri())
+
+
+#: the shell's own commands, by their word: the rest of the line is their argument
+COMMANDS: dict[str, Callable[[Shell, str], None]] = {
+    "viz": Shell.viz,
+    "diff": Shell.diff,
+    "clear": Shell.clear,
+}
+#: the shell's own words: a line starting with one is whole, never a statement's start
+SHELL_WORDS = ("help", *COMMANDS, *QUIT)
 
 
 def _blueprint_words(text: str) -> tuple[str, str] | None:

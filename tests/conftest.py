@@ -123,6 +123,15 @@ def insurer(
         c.close()
 
 
+@pytest.fixture(scope="module")
+def embedded_insurer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+    """The insurer example loaded into a fresh embedded store (no Neo4j), one per module."""
+    client = connect(f"embedded:{tmp_path_factory.mktemp('insurer') / 'graph.lbdb'}")
+    client.load(EXAMPLES / "insurer")
+    yield client
+    client.close()
+
+
 @pytest.fixture(scope="session")
 def catalog() -> GraphCatalog:
     """Ids and names of the insurer example, from its validated files: what the query corpus

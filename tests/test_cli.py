@@ -79,3 +79,15 @@ def test_query_formats(tmp_path: Path) -> None:
     assert "phone" in ex[0]["statements"][0]["params"].values()
     bad = bpql("query", "find stepz", "--db", db)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "^" in bad.stderr
+
+
+def test_a_query_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    """Read before any store is opened: a file in another encoding is a one-line error."""
+    bad = tmp_path / "latin1.bpql"
+    bad.write_bytes(b'find services where name = "Caf\xe9"\n')
+    for command in ("query", "explain"):
+        r = bpql(command, "-f", str(bad), "--db", f"embedded:{tmp_path / 'none.lbdb'}")
+        assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+        assert r.stderr.strip().endswith(
+            "not UTF-8 text: byte 0xE9 cannot be read; save the file as UTF-8"
+        )

@@ -130,6 +130,7 @@ def test_whatif_steps_are_named_like_impact(client: Client) -> None:
     steps = _steps(retire)
     impact = _steps(_ask(client, 'impact of system "fraud-screening"'))
     assert retire.steps is not None and retire.steps.columns[-1] == "classes"
+    assert impact  # else the loop below compares nothing
     for step, row in impact.items():  # the same routes, vias and names
         assert {k: steps[step][k] for k in row} == row
     moved = _steps(

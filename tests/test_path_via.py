@@ -6,28 +6,30 @@ depends, which depends on policy-admin). Answers are listed path by path."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bpql.api import Client, connect
+from bpql.api import Client
 from bpql.compiler import GraphCatalog, compile_text
 from bpql.errors import QueryError
-from bpql.ir import PATH_DEFAULT
+from bpql.language import PATH_DEFAULT
 from bpql.result import Result
-from tests.conftest import EXAMPLES
 
 SHORTCUT = 'path from step "billing.retry-payment" to system "policy-admin"'
+#: the designer's chain from the retry to policy-admin: uses, then depends on twice
+CHAIN = [
+    "Step:billing.retry-payment",
+    "System:payments-gateway",
+    "System:billing-engine",
+    "System:policy-admin",
+]
 STRUCTURAL = {"HAS_STEP", "NEXT", "IN_PHASE", "HAS_PHASE", "HAS_BLUEPRINT", "FOR_PERSONA"}
 
 
 @pytest.fixture(scope="module")
-def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
-    client = connect(f"embedded:{tmp_path_factory.mktemp('pathvia') / 'graph.lbdb'}")
-    client.load(EXAMPLES / "insurer")
-    yield client
-    client.close()
+def embedded(embedded_insurer: Client) -> Client:
+    return embedded_insurer
 
 
 def _listed(result: Result) -> list[list[str]]:
@@ -52,25 +54,12 @@ def test_default_path_takes_no_structural_shortcut(embedded: Client) -> None:
     # the shortcut is 2 hops (NEXT, then uses); the designer's chain is 3
     assert {len(p) - 1 for p in result.paths} == {3}
     assert _listed(result) == result.paths
-    chain = [
-        "Step:billing.retry-payment",
-        "System:payments-gateway",
-        "System:billing-engine",
-        "System:policy-admin",
-    ]
-    assert chain in result.paths
+    assert CHAIN in result.paths
 
 
 def test_via_names_the_relations_followed(embedded: Client) -> None:
     result = embedded.query(SHORTCUT + " via uses, depends on")
-    assert result.paths == [
-        [
-            "Step:billing.retry-payment",
-            "System:payments-gateway",
-            "System:billing-engine",
-            "System:policy-admin",
-        ]
-    ]
+    assert result.paths == [CHAIN]
     assert result.table is not None
     assert [r[2] for r in result.table.rows] == ["", "uses", "<- depends on", "depends on"]
     # performed by and in reach a role and its department, never this system's users

@@ -7,12 +7,11 @@ completion is checked against a real store on both backends.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bpql.api import connect
+from bpql.api import Client, connect
 from bpql.complete import StoreEntries, complete, is_unfinished
 from bpql.schema import CHANNELS
 from bpql.shell import statements
@@ -22,11 +21,8 @@ from tests.test_load import bpql
 
 
 @pytest.fixture(scope="module")
-def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    uri = f"embedded:{tmp_path_factory.mktemp('shell') / 'graph.lbdb'}"
-    with connect(uri) as client:
-        client.load(EXAMPLES / "insurer")
-    yield uri
+def embedded(embedded_insurer: Client) -> str:
+    return embedded_insurer.uri
 
 
 def texts(found: object) -> list[str]:

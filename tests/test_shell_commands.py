@@ -7,22 +7,17 @@ store holding the insurer example.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bpql.api import connect
-from tests.conftest import EXAMPLES
+from bpql.api import Client
 from tests.test_load import bpql
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    uri = f"embedded:{tmp_path_factory.mktemp('shell-commands') / 'graph.lbdb'}"
-    with connect(uri) as client:
-        client.load(EXAMPLES / "insurer")
-    yield uri
+def store(embedded_insurer: Client) -> str:
+    return embedded_insurer.uri
 
 
 def shell(uri: str, *lines: str) -> str:

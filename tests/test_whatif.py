@@ -15,7 +15,7 @@ from bpql.api import Client, connect
 from bpql.compiler import GraphCatalog, compile_text
 from bpql.errors import QueryError
 from bpql.plan import Statement
-from tests.conftest import DIALECTS, EXAMPLES, ROOT, open_store
+from tests.conftest import DIALECTS, ROOT, open_store
 from tests.test_load import bpql
 
 if TYPE_CHECKING:
@@ -171,11 +171,8 @@ def answer(client: Client, query: str) -> Expected:
 
 
 @pytest.fixture(scope="module")
-def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
-    client = connect(f"embedded:{tmp_path_factory.mktemp('whatif') / 'graph.lbdb'}")
-    client.load(EXAMPLES / "insurer")
-    yield client
-    client.close()
+def embedded(embedded_insurer: Client) -> Client:
+    return embedded_insurer
 
 
 @pytest.mark.parametrize("query", sorted(HAND))

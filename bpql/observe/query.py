@@ -13,7 +13,7 @@ the scenario as parameters. Imports nothing heavy: it is on the query path.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bpql.result import Kind, Result, Table
 from bpql.schema import VISIBLE_LANES
@@ -21,7 +21,6 @@ from bpql.statements.base import Slot, Spec
 
 if TYPE_CHECKING:
     from bpql import ir
-    from bpql.engine import Engine
     from bpql.plan import Answer, Step
     from bpql.render.base import Dialect
 
@@ -42,6 +41,13 @@ CONFORMANCE = (
 DROPOFF = ("period", "step", "name", "lane", "reached", "stopped", "dropoff", "went_on_to")
 
 
+class Runs(Protocol):
+    """What asks the language a question (`bpql.engine.Engine`), named by what it does, so
+    this statement module, registered below the engine, never imports it."""
+
+    def run(self, text: str, draw: bool = True) -> list[Result]: ...
+
+
 def blueprint_of(result: Result) -> str | None:
     """The id of the blueprint a blueprint answer draws, read from its steps' ids."""
     graph = result.graph
@@ -52,7 +58,7 @@ def blueprint_of(result: Result) -> str | None:
     return prefix if ":" in prefix else f"{prefix}:as-is"
 
 
-def blueprint_figures(engine: Engine, result: Result) -> dict[str, Any]:
+def blueprint_figures(engine: Runs, result: Result) -> dict[str, Any]:
     """The observed figures of the blueprint a blueprint answer draws (latest period), asked
     through the language like any field; empty when nothing was observed."""
     bid = blueprint_of(result)

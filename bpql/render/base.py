@@ -81,6 +81,9 @@ class Dialect:
     lower = "toLower"
     #: find the things in a relation from its target first (bpql/statements/find.py)
     relations_first = False
+    #: the clauses binding `p` to every shortest path (`shortest_paths`), a format string of
+    #: {a_label} {a_id} {b_label} {b_id} {types} {within}; None: no shortest paths
+    shortest: str | None = None
     #: whole plans this dialect writes its own way, by IR class
     TRANSFORMS: ClassVar[dict[type, PlanFn]] = {}
 
@@ -192,5 +195,10 @@ class Dialect:
     ) -> str | None:
         """Clauses binding `p` to every shortest path of up to `within` relationships of the
         types `relations` (either direction) from the node `a_label` of id `a_id` to `b_label`
-        of id `b_id` (parameters); None where the dialect has no shortest paths."""
-        return None
+        of id `b_id` (parameters), from the dialect's `shortest`; None where it has none."""
+        if self.shortest is None:
+            return None
+        types = "|".join(relations)
+        return self.shortest.format(
+            a_label=a_label, a_id=a_id, b_label=b_label, b_id=b_id, types=types, within=within
+        )

@@ -63,24 +63,13 @@ class LadybugDialect(Dialect):
     title = "LadybugDB (the embedded store)"
     lower = "lower"
     TRANSFORMS: ClassVar[dict[type, PlanFn]] = {ir.ShowIR: show_plan}
+    shortest = (
+        "MATCH p = (a:{a_label})-[:{types}* ALL SHORTEST 1..{within}]-(b:{b_label})\n"
+        "WHERE a.id = {a_id} AND b.id = {b_id}"
+    )
 
     def node_key(self, var: str) -> str:
         return f"label({var}) + ':' + {var}.id"
 
     def rel_type(self, var: str) -> str:
         return f"label({var})"
-
-    def shortest_paths(
-        self,
-        a_label: str,
-        a_id: str,
-        b_label: str,
-        b_id: str,
-        within: int,
-        relations: tuple[str, ...],
-    ) -> str | None:
-        types = "|".join(relations)
-        return (
-            f"MATCH p = (a:{a_label})-[:{types}* ALL SHORTEST 1..{within}]-(b:{b_label})\n"
-            f"WHERE a.id = {a_id} AND b.id = {b_id}"
-        )

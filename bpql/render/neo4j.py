@@ -13,6 +13,10 @@ class Neo4jDialect(Dialect):
     # an EXISTS test walked from each of 1,000 services to see whether it reaches a system;
     # from the system's index it is 2-3x faster (LadybugDB is faster the other way round)
     relations_first = True
+    shortest = (
+        "MATCH (a:{a_label} {{id: {a_id}}}), (b:{b_label} {{id: {b_id}}})\n"
+        "MATCH p = allShortestPaths((a)-[:{types}*..{within}]-(b))"
+    )
 
     def node_has_lane(self, var: str, lanes: list[str], negate: bool) -> str | None:
         test = " OR ".join(f"{var}:{LANE_BY_KEY[lane].label}" for lane in lanes)
@@ -22,18 +26,3 @@ class Neo4jDialect(Dialect):
     def match_both(self, first: str, second: str) -> str:
         # two MATCH clauses: within one pattern Neo4j never walks a relationship twice
         return f"MATCH {first} MATCH {second}"
-
-    def shortest_paths(
-        self,
-        a_label: str,
-        a_id: str,
-        b_label: str,
-        b_id: str,
-        within: int,
-        relations: tuple[str, ...],
-    ) -> str | None:
-        types = "|".join(relations)
-        return (
-            f"MATCH (a:{a_label} {{id: {a_id}}}), (b:{b_label} {{id: {b_id}}})\n"
-            f"MATCH p = allShortestPaths((a)-[:{types}*..{within}]-(b))"
-        )

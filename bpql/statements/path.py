@@ -1,6 +1,6 @@
 """`path from <ref> to <ref> [via <relations>] [within N]`: every shortest path between two
-things along the relations a designer means (bpql/ir.py PATH_VIA, PATH_DEFAULT), as a graph
-and as a table listed path by path.
+things along the relations a designer means (bpql/language.py PATH_VIA, PATH_DEFAULT), as a
+graph and as a table listed path by path.
 
 Each dialect says how it finds shortest paths (`Dialect.shortest_paths`); one that cannot is
 refused with a user error naming the store.
@@ -12,6 +12,7 @@ from typing import Any
 
 from bpql import ir
 from bpql.ids import node_key
+from bpql.language import PATH_DEFAULT, PATH_VIA
 from bpql.plan import Answer, Step
 from bpql.render.base import Dialect
 from bpql.result import Graph, GraphPath, Kind, Result, Table
@@ -23,7 +24,7 @@ def plan(d: Dialect, query: ir.PathIR) -> list[Step]:
     a, b = query.source, query.target
     pa, pb = d.param(a.id, "source"), d.param(b.id, "target")
     # the types are the schema's, never the user's text: the resolver maps words to them
-    relations = query.relations or ir.PATH_DEFAULT
+    relations = query.relations or PATH_DEFAULT
     assert all(t in RELS for t in relations), relations
     body = d.shortest_paths(a.label, pa, b.label, pb, query.within, relations)
     if body is None:
@@ -96,7 +97,7 @@ _ENDS = tuple(
     sorted(
         {
             label
-            for types in ir.PATH_VIA.values()
+            for types in PATH_VIA.values()
             for t in types
             for label in (RELS[t].src, RELS[t].dst)
         }

@@ -56,22 +56,13 @@ def plan(d: Dialect, query: ir.ShowIR) -> list[Step]:
         )
     )
     ka, kx, rt = d.node_key("a"), d.node_key("x"), d.rel_type("r")
-    out.append(
-        d.statement(
-            "edges.out",
-            f"{d.lookup('a', 'inner')}\nMATCH (a)-[r]->(x)",
-            [("source", ka), ("type", rt), ("target", kx)],
-            inputs=inner,
+    for name, arrow, ends in (
+        ("edges.out", "-[r]->", [("source", ka), ("type", rt), ("target", kx)]),
+        ("edges.in", "<-[r]-", [("source", kx), ("type", rt), ("target", ka)]),
+    ):
+        out.append(
+            d.statement(name, f"{d.lookup('a', 'inner')}\nMATCH (a){arrow}(x)", ends, inputs=inner)
         )
-    )
-    out.append(
-        d.statement(
-            "edges.in",
-            f"{d.lookup('a', 'inner')}\nMATCH (a)<-[r]-(x)",
-            [("source", kx), ("type", rt), ("target", ka)],
-            inputs=inner,
-        )
-    )
     return out
 
 

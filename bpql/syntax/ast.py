@@ -138,7 +138,7 @@ class PathQuery(Node):
     scenario: Value | None
     #: `via uses, depends on`: the relation words as written (`depends_on` for the keyword
     #: pair, the text of any other word, which the resolver refuses with a did-you-mean);
-    #: empty: the designer's relations (bpql/ir.py PATH_DEFAULT)
+    #: empty: the designer's relations (bpql/language.py PATH_DEFAULT)
     via: tuple[Word, ...] = ()
 
 

@@ -371,29 +371,10 @@ class _ToAst(Transformer[Token, Any]):
     def via_clause(self, meta: Meta, items: list[Any]) -> Any:
         return ("via", tuple(i for i in items if isinstance(i, ast.Word)))
 
-    def _via(self, meta: Meta, name: str) -> ast.Word:
-        return ast.Word(_span(meta), name)
-
-    def via_uses(self, meta: Meta, items: list[Any]) -> ast.Word:
-        return self._via(meta, "uses")
-
-    def via_depends_on(self, meta: Meta, items: list[Any]) -> ast.Word:
-        return self._via(meta, "depends_on")
-
-    def via_performed_by(self, meta: Meta, items: list[Any]) -> ast.Word:
-        return self._via(meta, "performed_by")
-
-    def via_in(self, meta: Meta, items: list[Any]) -> ast.Word:
-        return self._via(meta, "in")
-
-    def via_at(self, meta: Meta, items: list[Any]) -> ast.Word:
-        return self._via(meta, "at")
-
-    def via_supports(self, meta: Meta, items: list[Any]) -> ast.Word:
-        return self._via(meta, "supports")
-
-    def via_owned_by(self, meta: Meta, items: list[Any]) -> ast.Word:
-        return self._via(meta, "owned_by")
+    def via_word(self, meta: Meta, items: list[Any]) -> ast.Word:
+        # a relation's keywords, as the condition's relation of the same words is named
+        # (`depends on` -> depends_on)
+        return ast.Word(_span(meta), "_".join(str(t).lower() for t in items))
 
     def via_other(self, meta: Meta, items: list[Any]) -> ast.Word:
         # `member of` is written as a designer says it; the resolver answers with the word
@@ -416,17 +397,7 @@ def _expected_words(expected: set[str], before: str = "") -> str:
         if last in ("find", "count"):
             return "what to look for, such as services, steps, failpoints or touchpoints"
         return 'a kind of thing and its id or name, such as system "crm"'
-    starts = {
-        "FIND",
-        "COUNT",
-        "SHOW",
-        "IMPACT",
-        "RISK",
-        "PATH",
-        "EXPLAIN",
-        "CONFORMANCE",
-        "DROPOFF",
-    }
+    starts = {word.upper() for word in STATEMENTS}
     if starts <= set(names):
         rest = set(names) - starts - {"$END", "SEMI"}
         if not rest:
