@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from bpql.backends import writes
 from bpql.backends.writes import Capabilities
 from bpql.errors import BackendError
-from bpql.graphdata import GraphData
+from bpql.graphdata import GraphData, differs
 from bpql.schema import LANES, NODES, RELS
 
 Progress = Callable[[int, int], None]
@@ -419,8 +419,6 @@ def changed_rows(
 ) -> tuple[list[str], list[Any], list[Any]]:
     """The ids of `label` that `new` no longer holds, its rows that are new, and its rows
     that differ from the stored ones."""
-    from bpql.diff import differs
-
     if old.nodes.get(label, []) == new.nodes.get(label, []):
         return [], [], []
     if not old.nodes.get(label):  # a first load: every row is new
