@@ -502,13 +502,9 @@ class Neo4jBackend(Backend):
         return token is not None and _SWITCHING in token
 
     def settle(self) -> None:
-        from bpql.backends.staging import Status, settle
+        from bpql.backends.staging import settle
 
-        def status() -> Status:
-            _, rows = self.read(writes.switch_status(), {})
-            return Status(rows[0] if rows else None)
-
-        settle(self, status)
+        settle(self)
 
     def load_token(self) -> str | None:
         """The token, and the generation a switch is moving in if one is under way: a
