@@ -316,12 +316,17 @@ def lost_race(uri: str) -> BackendError:
     )
 
 
-def fingerprint(query: Callable[[str, dict[str, Any]], list[list[Any]]]) -> Fingerprint:
+def fingerprint(
+    query: Callable[[str, dict[str, Any]], list[list[Any]]],
+    statement: str | None = None,
+    params: dict[str, Any] | None = None,
+) -> Fingerprint:
     """Nodes per label and relationships per type, counted by one statement (`query` runs
-    it: inside a load's transaction, or as a read)."""
+    it: inside a load's transaction, or as a read): `writes.count_all()` unless `statement`
+    is another count of the same rows (`writes.count_staged()`)."""
     out: Fingerprint = {"nodes": dict.fromkeys(sorted(NODES), 0)}
     out["relationships"] = dict.fromkeys(sorted(RELS), 0)
-    for kind, name, count in query(writes.count_all(), {}):
+    for kind, name, count in query(statement or writes.count_all(), params or {}):
         out[str(kind)][str(name)] = int(count)
     return out
 

@@ -58,7 +58,7 @@ from bpql.backends.base import (
 from bpql.backends.writes import Capabilities
 from bpql.errors import BackendError
 from bpql.graphdata import GraphData
-from bpql.schema import LANES, NODES, RELS
+from bpql.schema import LANES, NODES
 
 
 class Store(Protocol):
@@ -197,14 +197,8 @@ def _begin(
 
     def work(run: Run) -> None:
         claim(run, backend.capabilities, expect, token, backend.uri)
-        staged: Fingerprint = {"nodes": dict.fromkeys(NODES, 0)}
-        staged["relationships"] = dict.fromkeys(RELS, 0)
-        for kind, name, count in run(writes.count_staged(), {"load": generation}):
-            staged[str(kind)][str(name)] = int(count)
-        wanted = {
-            "nodes": {label: len(rows) for label, rows in data.nodes.items()},
-            "relationships": {t: len(pairs) for t, pairs in data.rels.items()},
-        }
+        staged = fingerprint(run, writes.count_staged(), {"load": generation})
+        wanted = data.counts()
         for part in ("nodes", "relationships"):
             for name, count in wanted[part].items():
                 if staged[part].get(name, 0) != count:
