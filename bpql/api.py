@@ -44,17 +44,16 @@ class Client:
     @property
     def backend(self) -> Backend:
         """The store, open for reading (opened now if it did not exist at `connect`)."""
+        if self._backend is not None and self._backend.replaced():
+            self._backend.close()
+            self._backend = None
         if self._backend is None:
             self._backend = _connect(self.uri, create=False, read_only=True)
-            self._engine = None
-        elif self._backend.replaced():
-            self._backend.close()
-            self._backend = _connect(self.uri, create=False, read_only=True)
-            self._engine = None
         return self._backend
 
     @property
     def engine(self) -> Engine:
+        """The engine on the store as it is open now (made again when it was opened again)."""
         backend = self.backend
         if self._engine is None or self._engine.backend is not backend:
             self._engine = Engine(backend)
@@ -69,10 +68,7 @@ class Client:
         is opened for writing for the load alone, then for reading again."""
         with _connect(self.uri, create=True) as writer:
             ent = _load(writer, [Path(p) for p in paths], progress)
-        if self._backend is not None:
-            self._backend.close()
-            self._backend = None
-        self._engine = None
+        self.close()
         return ent
 
     def query(self, text: str, draw: bool = True) -> Result:

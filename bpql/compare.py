@@ -21,7 +21,7 @@ from bpql.analysis.graph import Index
 from bpql.analysis.handoffs import handoffs
 from bpql.durations import Duration
 from bpql.errors import BpqlError
-from bpql.graphdata import GraphData
+from bpql.graphdata import GraphData, same_value
 from bpql.ids import parse_blueprint_id
 from bpql.result import Graph, GraphNode, Kind, Result, Table
 from bpql.safe import terminal_text
@@ -717,7 +717,7 @@ def _shared_fields(
     """The fields of a shared thing that its file says differently: its properties (not the
     figures a load works out, such as a system's `customer_reach`, which move when another
     thing is edited) and its own links (a role's department, a system's dependencies)."""
-    from bpql.diff import derived_props, same_value
+    from bpql.diff import derived_props
 
     skip = derived_props(label)
     out = [

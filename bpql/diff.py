@@ -22,7 +22,7 @@ from typing import Any
 
 from bpql.analysis.criticality import SYSTEM_FIGURES
 from bpql.backends.base import Backend
-from bpql.graphdata import GraphData
+from bpql.graphdata import GraphData, differs, same_value
 from bpql.schema import NODE_KINDS, NODES, OBSERVED_PROPS, REL_KINDS
 
 #: kinds whose added and removed ids a report names on a terminal (the rest are counted)
@@ -284,24 +284,3 @@ def diff(old: GraphData, new: GraphData) -> Changes:
             sum((before_pairs - after_pairs).values()),
         )
     return Changes(kinds, rels)
-
-
-def differs(stored: dict[str, Any], loaded: dict[str, Any], props: tuple[str, ...]) -> bool:
-    """Whether any property differs; two equal dicts (Python compares 5 and 5.0 as equal, as
-    `same_value` does) answer without the per-property walk, which a reload of 35k nodes felt."""
-    if stored == loaded:
-        return False
-    return any(not same_value(stored.get(p), loaded.get(p)) for p in props)
-
-
-def same_value(stored: Any, loaded: Any) -> bool:
-    """Equal as the store keeps them: numbers by value (a DOUBLE column returns 5 as 5.0)."""
-    numbers = (int, float)
-    if (
-        isinstance(stored, numbers)
-        and isinstance(loaded, numbers)
-        and not isinstance(stored, bool)
-        and not isinstance(loaded, bool)
-    ):
-        return float(stored) == float(loaded)
-    return bool(stored == loaded)

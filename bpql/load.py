@@ -1,11 +1,12 @@
 """Loading: validate every file, then write the whole enterprise in one atomic step.
 
 A reload reads and writes only what changed. The state of the last load is kept beside the
-store (`state_file`): what each file parsed to, keyed by its path and content hash, the graph
-written, a fingerprint of the store after the write (counts per label and type), and a token
-that the same write stored in the store. When the store's token is the saved one and the
-store's counts are the saved ones, the saved graph is what the store holds, so the difference
-is worked out without reading the store back, and unchanged files are not parsed again.
+store (`state_file`, in bpql/backends/sidefiles.py): what each file parsed to, keyed by its
+path and content hash, the graph written, a fingerprint of the store after the write (counts
+per label and type), and a token that the same write stored in the store. When the store's
+token is the saved one and the store's counts are the saved ones, the saved graph is what the
+store holds, so the difference is worked out without reading the store back, and unchanged
+files are not parsed again.
 
 The state is data, never code: one JSON document, read without following a link or opening
 anything but a regular file, bounded in size, and checked field by field (format, version,
@@ -17,19 +18,17 @@ checks that the token read at the start is still there (`bpql.backends.base.clai
 from __future__ import annotations
 
 import contextlib
-import errno
-import glob
 import hashlib
 import itertools
 import operator
-import os
-import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from bpql.backends.base import Backend, Expected, Fingerprint, Progress, alive, new_token
+from bpql.backends.base import Backend, Expected, Fingerprint, Progress, new_token
+from bpql.backends.sidefiles import Unusable, read_side_file, write_side_file
+from bpql.backends.sidefiles import state_file as state_file
 from bpql.graphdata import Enterprise, GraphData
 from bpql.schema import NODES, RELS
 
@@ -156,36 +155,16 @@ class LoadState:
     fingerprint: Fingerprint = field(default_factory=dict)
 
 
-def state_file(uri: str) -> Path:
-    """Beside an embedded store (`graph.lbdb.state`); for a server, in the user's cache
-    folder (BPQL_CACHE_DIR, else XDG_CACHE_HOME/bpql or ~/.cache/bpql), one file per URI and
-    database."""
-    scheme, _, rest = uri.partition(":")
-    if scheme == "embedded":
-        store = Path(rest or ".bpql/graph.lbdb")
-        return store.with_name(store.name + ".state")
-    folder = os.environ.get("BPQL_CACHE_DIR")
-    if not folder:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        folder = str(Path(base) / "bpql")
-    name = f"{uri}|{os.environ.get('NEO4J_DATABASE') or ''}"
-    return Path(folder) / f"{hashlib.sha256(name.encode()).hexdigest()[:24]}.state"
-
-
-class _Unusable(Exception):
-    """Why a state file cannot be used, in words for the one line a load prints."""
-
-
 def read_state(path: Path, note: Note | None = None) -> LoadState | None:
     """The saved state, or None when there is none or it cannot be used (it is only ever a
     shortcut: without it, a load reads the store and parses every file). A state that is
     there but cannot be used is told to `note` in one line; a missing one is not."""
     try:
-        raw = _read_regular(path)
+        raw = read_side_file(path, MAX_STATE_BYTES)
         if raw is None:
             return None
         return _decode(raw)
-    except _Unusable as exc:
+    except Unusable as exc:
         if note is not None:
             from bpql.errors import escape_breaks
 
@@ -196,41 +175,6 @@ def read_state(path: Path, note: Note | None = None) -> LoadState | None:
                 )
             )
         return None
-
-
-def _read_regular(path: Path) -> bytes | None:
-    """The bytes of the regular file at `path` (None: no file), read without following a
-    link, without waiting on a FIFO or a device, and no more than MAX_STATE_BYTES."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise _Unusable("it is a link, and a state file never is") from None
-        raise _Unusable(f"cannot open it: {exc.strerror}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise _Unusable("it is not a regular file")
-        if info.st_size > MAX_STATE_BYTES:
-            raise _Unusable(f"it is larger than {MAX_STATE_BYTES >> 20} MB")
-        chunks = []
-        left = MAX_STATE_BYTES + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 24))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        if left <= 0:
-            raise _Unusable(f"it is larger than {MAX_STATE_BYTES >> 20} MB")
-        return b"".join(chunks)
-    except OSError as exc:
-        raise _Unusable(f"cannot read it: {exc.strerror}") from None
-    finally:
-        os.close(fd)
 
 
 #: the types a node property may have in a state (JSON's scalars)
@@ -251,16 +195,16 @@ def _decode(raw: bytes) -> LoadState:
         try:
             doc = orjson.loads(raw)
         except orjson.JSONDecodeError:
-            raise _Unusable("it is not a BPQL load state") from None
+            raise Unusable("it is not a BPQL load state") from None
         if type(doc) is not dict or doc.get("format") != STATE_FORMAT:
-            raise _Unusable("it is not a BPQL load state")
+            raise Unusable("it is not a BPQL load state")
         if doc.get("version") != STATE_VERSION or doc.get("code") != _code():
-            raise _Unusable("another version of BPQL wrote it")
+            raise Unusable("another version of BPQL wrote it")
         if set(doc) != _FIELDS:
-            raise _Unusable(f"expected the fields {', '.join(sorted(_FIELDS))}")
+            raise Unusable(f"expected the fields {', '.join(sorted(_FIELDS))}")
         token = doc["token"]
         if type(token) is not str or not token:
-            raise _Unusable("token: not a text")
+            raise Unusable("token: not a text")
         return LoadState(token, _graph(doc["graph"]), _parsed(doc["parsed"]), _counts(doc))
 
 
@@ -268,17 +212,17 @@ def _graph(doc: Any) -> GraphData:
     """`graph`: per label, the schema's columns and rows of scalars of that width; per
     relationship type, pairs of ids."""
     if type(doc) is not dict or set(doc) != {"nodes", "rels"}:
-        raise _Unusable("graph: expected nodes and rels")
+        raise Unusable("graph: expected nodes and rels")
     nodes, rels = doc["nodes"], doc["rels"]
     if type(nodes) is not dict or set(nodes) != set(NODES):
-        raise _Unusable("graph.nodes: not this schema's labels")
+        raise Unusable("graph.nodes: not this schema's labels")
     if type(rels) is not dict or set(rels) != set(RELS):
-        raise _Unusable("graph.rels: not this schema's relationship types")
+        raise Unusable("graph.rels: not this schema's relationship types")
     graph = GraphData()
     for label, table in nodes.items():
         columns = NODES[label].prop_names
         if type(table) is not dict or table.get("columns") != list(columns):
-            raise _Unusable(f"graph.nodes.{label}: not this schema's columns")
+            raise Unusable(f"graph.nodes.{label}: not this schema's columns")
         rows = table.get("rows")
         # whole-list checks through builtins: a reload at 1,000 services reads 35,000 rows
         if (
@@ -287,7 +231,7 @@ def _graph(doc: Any) -> GraphData:
             or not set(map(len, rows)) <= {len(columns)}
             or not set(map(type, itertools.chain.from_iterable(rows))) <= _SCALARS
         ):
-            raise _Unusable(f"graph.nodes.{label}: a row that is not {len(columns)} plain values")
+            raise Unusable(f"graph.nodes.{label}: a row that is not {len(columns)} plain values")
         # every row has the columns' width (checked above)
         graph.nodes[label] = [dict(zip(columns, row, strict=False)) for row in rows]
     for type_, pairs in rels.items():
@@ -297,7 +241,7 @@ def _graph(doc: Any) -> GraphData:
             or not set(map(len, pairs)) <= {2}
             or not set(map(type, itertools.chain.from_iterable(pairs))) <= {str}
         ):
-            raise _Unusable(f"graph.rels.{type_}: not a list of pairs of ids")
+            raise Unusable(f"graph.rels.{type_}: not a list of pairs of ids")
         graph.rels[type_] = list(map(tuple, pairs))
     return graph
 
@@ -309,7 +253,7 @@ def _parsed(doc: Any) -> dict[str, Any]:
         type(e) is dict and set(e) == {"file", "data"} and type(e["file"]) is str
         for e in doc.values()
     ):
-        raise _Unusable("parsed: not a map of files to their data")
+        raise Unusable("parsed: not a map of files to their data")
     return cast("dict[str, Any]", doc)
 
 
@@ -325,7 +269,7 @@ def _counts(doc: dict[str, Any]) -> Fingerprint:
         or set(counts["relationships"]) != set(RELS)
         or not all(type(n) is int for part in counts.values() for n in part.values())
     ):
-        raise _Unusable("fingerprint: not a count per label and relationship type")
+        raise Unusable("fingerprint: not a count per label and relationship type")
     return cast(Fingerprint, counts)
 
 
@@ -355,22 +299,7 @@ def save_state(path: Path, state: LoadState) -> None:
             raw = orjson.dumps(doc, default=_plain)
         except TypeError:  # a number beyond 64 bits, say
             return
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob(glob.escape(path.name) + ".*.tmp"):
-            pid = stale.name[len(path.name) + 1 : -len(".tmp")]
-            if pid.isdigit() and not alive(int(pid)):
-                stale.unlink(missing_ok=True)
-        tmp.unlink(missing_ok=True)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-        fd = os.open(tmp, flags, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(raw)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    write_side_file(path, raw)
 
 
 def _plain(value: Any) -> Any:

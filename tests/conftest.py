@@ -108,6 +108,18 @@ def open_store(kind: str, tmp: Path, neo4j: Neo4jInfo | None) -> Client:
     return connect(neo4j.uri)
 
 
+def embedded_insurer(
+    tmp_path_factory: pytest.TempPathFactory, name: str
+) -> Iterator[tuple[str, Client]]:
+    """For a module's fixture: the insurer loaded into a fresh embedded store (in a folder
+    named after `name`), its URI and a client, closed at the end."""
+    uri = f"embedded:{tmp_path_factory.mktemp(name) / 'graph.lbdb'}"
+    client = connect(uri)
+    client.load(EXAMPLES / "insurer")
+    yield uri, client
+    client.close()
+
+
 @pytest.fixture(scope="module")
 def insurer(
     neo4j_server: Neo4jInfo, tmp_path_factory: pytest.TempPathFactory

@@ -23,6 +23,7 @@ from bpql import api
 from bpql.compare import handoffs
 from tests.conftest import EXAMPLES
 from tests.neo4j_fixture import Neo4jInfo
+from tests.review_edits import git
 from tests.test_load import bpql
 
 # --- the hand-worked answers ------------------------------------------------------------------
@@ -296,15 +297,6 @@ def _edit(folder: Path, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.fixture
 def history(tmp_path: Path) -> Path:
     """A git repository with three commits of the insurer example:
@@ -318,9 +310,9 @@ def history(tmp_path: Path) -> Path:
     repo = tmp_path / "repo"
     ent = repo / "insurer"
     shutil.copytree(EXAMPLES / "insurer", ent)
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "one")
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "one")
     claims = "claims.yaml"
     _edit(ent, claims, "  - id: take-fnol\n", "  - id: log-claim\n")
     _edit(ent, claims, "supports: [submit-claim, take-fnol]", "supports: [submit-claim, log-claim]")
@@ -333,12 +325,12 @@ def history(tmp_path: Path) -> Path:
             "  - {id: chatbot, name: Chatbot, kind: channel, owner: it}\n  - {id: email-service,",
         )
     )
-    _git(repo, "commit", "-qam", "two")
+    git(repo, "commit", "-qam", "two")
     text = (ent / "services" / claims).read_text()
     start = text.index("  - id: post-ledger\n")
     end = text.index("  - id: receive-payment\n")
     (ent / "services" / claims).write_text(text[:start] + text[end:])
-    _git(repo, "commit", "-qam", "three")
+    git(repo, "commit", "-qam", "three")
     return ent
 
 

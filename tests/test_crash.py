@@ -102,16 +102,24 @@ def test_big_enterprise_is_valid(tmp_path: Path) -> None:
     assert len(graph.rels["SUPPORTS"]) == 90
 
 
-def kill_mid_load(store: Store, big: Path, kill: Callable[[subprocess.Popen[str]], None]) -> str:
-    """Start `bpql load big`, call `kill` after a few progress lines; return what it printed."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bpql.cli", "load", str(big), "--db", store.uri],
+def start_load(
+    store: Store, source: str | Path, stdout: int = subprocess.DEVNULL, **env: str
+) -> subprocess.Popen[str]:
+    """`bpql load source` into `store` as a process of its own, its standard error piped (the
+    progress lines and test markers); `env` on top of the store's."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bpql.cli", "load", str(source), "--db", store.uri],
         cwd=ROOT,
-        env={**store.env, "BPQL_PROGRESS": "plain"},
-        stdout=subprocess.PIPE,
+        env={**store.env, **env},
+        stdout=stdout,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def kill_mid_load(store: Store, big: Path, kill: Callable[[subprocess.Popen[str]], None]) -> str:
+    """Start `bpql load big`, call `kill` after a few progress lines; return what it printed."""
+    proc = start_load(store, big, subprocess.PIPE, BPQL_PROGRESS="plain")
     assert proc.stderr is not None and proc.stdout is not None
     seen: list[str] = []
     try:
@@ -218,20 +226,12 @@ def test_embedded_load_killed_at_any_moment_leaves_the_old_graph_or_the_new(
     started = time.monotonic()
     store.load(sources["good"])
     full = time.monotonic() - started
-    env = {**store.env, "BPQL_TEST_COMMIT_MARKER": MARKER}
     killed_in_switch = 0
     outcomes: list[tuple[str, str, str]] = []
     for trial in range(COMMIT_KILLS + RANDOM_KILLS):
         before = _state(store, graphs)
         target = "big" if before == "good" else "good"
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bpql.cli", "load", sources[target], "--db", store.uri],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = start_load(store, sources[target], BPQL_TEST_COMMIT_MARKER=MARKER)
         assert proc.stderr is not None
         try:
             if trial < COMMIT_KILLS:
@@ -285,19 +285,8 @@ def test_neo4j_staged_load_killed_in_each_phase_leaves_one_whole_graph(
     big = big_enterprise(tmp_path / "big", services=12, steps=20)
     fresh = embedded_store(tmp_path / "fresh")
     fresh.load(big)
-    env = {
-        **store.env,
-        "BPQL_BATCH_SIZE": "100",
-        "BPQL_TEST_PHASES": "1",
-        "BPQL_PROGRESS": "plain",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bpql.cli", "load", str(big), "--db", store.uri],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+    proc = start_load(
+        store, big, BPQL_BATCH_SIZE="100", BPQL_TEST_PHASES="1", BPQL_PROGRESS="plain"
     )
     assert proc.stderr is not None
     seen: list[str] = []

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import EXAMPLES
+from tests.review_edits import git
 from tests.test_load import bpql
 
 TELEPHONY = "{id: telephony, name: Contact centre telephony, kind: channel, owner: customer-service"
@@ -26,16 +26,6 @@ ADD_DEPENDENCY = (
     f"{TELEPHONY}, depends_on: [crm]}}",
     f"{TELEPHONY}, depends_on: [crm, payments-gateway]}}",
 )
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -50,9 +40,9 @@ def repo(tmp_path: Path) -> Path:
     assert shutil.which("git") is not None, "git is not installed"
     root = tmp_path / "repo"
     shutil.copytree(EXAMPLES / "insurer", root / "ent")
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "one")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "one")
     return root
 
 
@@ -94,9 +84,9 @@ def test_diff_rev_without_an_enterprise_above_says_to_name_it(tmp_path: Path) ->
     root = tmp_path / "repo"
     (root / "loose").mkdir(parents=True)
     shutil.copy(EXAMPLES / "insurer" / "services" / "claims.yaml", root / "loose" / "claims.yaml")
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "one")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "one")
     for target in (root / "loose" / "claims.yaml", root / "loose"):
         r = bpql("diff", "--rev", "HEAD", str(target))
         _clean(r)
@@ -111,7 +101,7 @@ def test_a_bad_old_file_is_named_as_git_names_it(repo: Path) -> None:
     claims = repo / "ent" / "services" / "claims.yaml"
     good = claims.read_text(encoding="utf-8")
     _edit(claims, "lane: customer", "lane: custmer")
-    _git(repo, "commit", "-qam", "broken")
+    git(repo, "commit", "-qam", "broken")
     claims.write_text(good, encoding="utf-8")
     r = bpql("diff", "--rev", "HEAD", str(claims))
     _clean(r)

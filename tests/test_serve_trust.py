@@ -18,18 +18,14 @@ import pytest
 
 from bpql.api import Client, connect
 from bpql.serve import allowed_hosts, make_app
-from tests.conftest import EXAMPLES
+from tests.conftest import embedded_insurer
 from tests.test_load import bpql
 from tests.test_serve import Server, start_server, stop
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Client]]:
-    uri = f"embedded:{tmp_path_factory.mktemp('trust') / 'graph.lbdb'}"
-    client = connect(uri)
-    client.load(EXAMPLES / "insurer")
-    yield uri, client
-    client.close()
+    yield from embedded_insurer(tmp_path_factory, "trust")
 
 
 @pytest.fixture(scope="module")

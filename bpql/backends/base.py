@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from bpql.backends import writes
 from bpql.backends.writes import Capabilities
 from bpql.errors import BackendError
-from bpql.graphdata import GraphData
+from bpql.graphdata import GraphData, differs
 from bpql.schema import LANES, NODES, RELS
 
 Progress = Callable[[int, int], None]
@@ -316,12 +316,17 @@ def lost_race(uri: str) -> BackendError:
     )
 
 
-def fingerprint(query: Callable[[str, dict[str, Any]], list[list[Any]]]) -> Fingerprint:
+def fingerprint(
+    query: Callable[[str, dict[str, Any]], list[list[Any]]],
+    statement: str | None = None,
+    params: dict[str, Any] | None = None,
+) -> Fingerprint:
     """Nodes per label and relationships per type, counted by one statement (`query` runs
-    it: inside a load's transaction, or as a read)."""
+    it: inside a load's transaction, or as a read): `writes.count_all()` unless `statement`
+    is another count of the same rows (`writes.count_staged()`)."""
     out: Fingerprint = {"nodes": dict.fromkeys(sorted(NODES), 0)}
     out["relationships"] = dict.fromkeys(sorted(RELS), 0)
-    for kind, name, count in query(writes.count_all(), {}):
+    for kind, name, count in query(statement or writes.count_all(), params or {}):
         out[str(kind)][str(name)] = int(count)
     return out
 
@@ -419,8 +424,6 @@ def changed_rows(
 ) -> tuple[list[str], list[Any], list[Any]]:
     """The ids of `label` that `new` no longer holds, its rows that are new, and its rows
     that differ from the stored ones."""
-    from bpql.diff import differs
-
     if old.nodes.get(label, []) == new.nodes.get(label, []):
         return [], [], []
     if not old.nodes.get(label):  # a first load: every row is new

@@ -24,6 +24,7 @@ from bpql.backends.base import (
 )
 from bpql.backends.collect import collected
 from bpql.backends.registry import has_userinfo, redact, scrub, secret_of
+from bpql.backends.sidefiles import Unusable, read_side_file, state_file, write_side_file
 from bpql.backends.writes import NEO4J
 from bpql.errors import BackendError
 from bpql.graphdata import GraphData
@@ -190,9 +191,7 @@ class Neo4jBackend(Backend):
         return None if record is None else str(record[0])
 
     def _bookmark_file(self) -> Path:
-        """Beside the load state of this URI and database (bpql/load.py)."""
-        from bpql.load import state_file
-
+        """Beside the load state of this URI and database (`state_file`)."""
         state = state_file(self.uri)
         return state.with_name(state.stem + ".bookmark")
 
@@ -204,14 +203,12 @@ class Neo4jBackend(Backend):
 
         import neo4j
 
-        from bpql.load import _read_regular, _Unusable
-
         try:
-            raw = _read_regular(self._bookmark_file())
-            if raw is None or len(raw) > MAX_BOOKMARK_BYTES:
+            raw = read_side_file(self._bookmark_file(), MAX_BOOKMARK_BYTES)
+            if raw is None:
                 return None
             saved = json.loads(raw)
-        except (_Unusable, ValueError, OSError):
+        except (Unusable, ValueError, OSError):
             return None
         if not isinstance(saved, dict):
             return None
@@ -232,21 +229,16 @@ class Neo4jBackend(Backend):
 
         if self._bookmarks is None:
             return
-        path = self._bookmark_file()
         try:
-            text = json.dumps(
-                {
-                    "database": self._database_id(),
-                    "bookmarks": sorted(self._bookmarks.raw_values),
-                }
-            )
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, path)
+            saved = {
+                "database": self._database_id(),
+                "bookmarks": sorted(self._bookmarks.raw_values),
+            }
+            path = self._bookmark_file()
+        except Exception:  # a server that cannot say which database it is: no bookmark
+            return
+        if write_side_file(path, json.dumps(saved).encode()):
             self._wrote = False
-        except Exception:
-            pass
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
@@ -502,13 +494,9 @@ class Neo4jBackend(Backend):
         return token is not None and _SWITCHING in token
 
     def settle(self) -> None:
-        from bpql.backends.staging import Status, settle
+        from bpql.backends.staging import settle
 
-        def status() -> Status:
-            _, rows = self.read(writes.switch_status(), {})
-            return Status(rows[0] if rows else None)
-
-        settle(self, status)
+        settle(self)
 
     def load_token(self) -> str | None:
         """The token, and the generation a switch is moving in if one is under way: a

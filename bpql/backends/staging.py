@@ -42,7 +42,7 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from bpql.backends import writes
 from bpql.backends.base import (
@@ -55,12 +55,27 @@ from bpql.backends.base import (
     fingerprint,
     lost_race,
 )
+from bpql.backends.writes import Capabilities
 from bpql.errors import BackendError
 from bpql.graphdata import GraphData
-from bpql.schema import LANES, NODES, RELS
+from bpql.schema import LANES, NODES
 
-if TYPE_CHECKING:
-    from bpql.backends.neo4j import Neo4jBackend
+
+class Store(Protocol):
+    """What a staged load needs of its store (Neo4j's backend): reads, write transactions
+    that say how many rows they write, and the time limit a waiting reader keeps."""
+
+    uri: str
+    capabilities: Capabilities
+
+    def read(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]: ...
+
+    def write_transaction(self, work: Callable[[Run], object], rows: int | None = None) -> None: ...
+
+    def fingerprint(self) -> Fingerprint: ...
+
+    def time_left(self) -> float | None: ...
+
 
 #: a switch whose last batch is older than this (milliseconds) was interrupted: its load died
 STALE_MS = 120_000
@@ -71,7 +86,7 @@ LANE_KEYS = [lane.key for lane in LANES]
 
 
 def staged_replace(
-    backend: Neo4jBackend,
+    backend: Store,
     data: GraphData,
     progress: Progress | None,
     token: str,
@@ -138,7 +153,7 @@ def _chunks(n: int, batch: int) -> int:
     return -(-n // batch)
 
 
-def _work(backend: Neo4jBackend, data: GraphData, batch: int) -> int:
+def _work(backend: Store, data: GraphData, batch: int) -> int:
     """Batches a staged load commits: staging, the switch out and in, the clean-up."""
     staged = sum(_chunks(len(rows), batch) for rows in data.nodes.values())
     staged += sum(_chunks(len(pairs), batch) for pairs in data.rels.values())
@@ -156,9 +171,7 @@ def _work(backend: Neo4jBackend, data: GraphData, batch: int) -> int:
     )
 
 
-def _stage(
-    backend: Neo4jBackend, data: GraphData, generation: str, batch: int, ticks: _Ticks
-) -> None:
+def _stage(backend: Store, data: GraphData, generation: str, batch: int, ticks: _Ticks) -> None:
     """Phase 1: the new graph under staging labels, `batch` rows a transaction."""
 
     def write(statement: str, rows: list[Any]) -> None:
@@ -177,21 +190,15 @@ def _stage(
 
 
 def _begin(
-    backend: Neo4jBackend, data: GraphData, generation: str, token: str, expect: Expected | None
+    backend: Store, data: GraphData, generation: str, token: str, expect: Expected | None
 ) -> None:
     """The compare-and-set: the token the load read is still the store's, no other switch
     is under way, and every staged node and relationship is there; then the switch begins."""
 
     def work(run: Run) -> None:
         claim(run, backend.capabilities, expect, token, backend.uri)
-        staged: Fingerprint = {"nodes": dict.fromkeys(NODES, 0)}
-        staged["relationships"] = dict.fromkeys(RELS, 0)
-        for kind, name, count in run(writes.count_staged(), {"load": generation}):
-            staged[str(kind)][str(name)] = int(count)
-        wanted = {
-            "nodes": {label: len(rows) for label, rows in data.nodes.items()},
-            "relationships": {t: len(pairs) for t, pairs in data.rels.items()},
-        }
+        staged = fingerprint(run, writes.count_staged(), {"load": generation})
+        wanted = data.counts()
         for part in ("nodes", "relationships"):
             for name, count in wanted[part].items():
                 if staged[part].get(name, 0) != count:
@@ -203,7 +210,7 @@ def _begin(
     backend.write_transaction(work)
 
 
-def finish_switch(backend: Neo4jBackend, generation: str, batch: int, ticks: _Ticks) -> Fingerprint:
+def finish_switch(backend: Store, generation: str, batch: int, ticks: _Ticks) -> Fingerprint:
     """Phases 2 and 3 of generation `generation`, from wherever they stand (a load killed in
     the middle of them is finished by the next one the same way); the store's fingerprint."""
     status = _status(backend)
@@ -252,9 +259,7 @@ class _Finished(Exception):
     """Another process finished this switch (a load that found it interrupted)."""
 
 
-def _switch_batch(
-    backend: Neo4jBackend, generation: str, statement: str, params: dict[str, Any]
-) -> int:
+def _switch_batch(backend: Store, generation: str, statement: str, params: dict[str, Any]) -> int:
     """One batch of a switch, under the load-state node's lock while the switch is still
     this one's; how many nodes it moved (0: that part is done)."""
     moved: list[int] = []
@@ -276,7 +281,7 @@ def _phase_of(statement: str) -> str:
     return "out" if f"SET n:{writes.OLD}" in statement else "in"
 
 
-def clean(backend: Neo4jBackend, batch: int, ticks: _Ticks | None = None) -> None:
+def clean(backend: Store, batch: int, ticks: _Ticks | None = None) -> None:
     """Phase 4, and what killed loads left: the old graph (relationships first) and the
     staged graphs of loads that can no longer switch in, batch by batch."""
     for statement in (writes.drop_old_relationships(), writes.drop_old_nodes()):
@@ -294,7 +299,7 @@ def _died(host: Any, pid: Any) -> bool:
     return not alive(pid)
 
 
-def drop_stages(backend: Neo4jBackend, generations: list[str], batch: int) -> None:
+def drop_stages(backend: Store, generations: list[str], batch: int) -> None:
     """The staged graphs of `generations` deleted, relationships first, and their entries."""
     for generation in generations:
         for label in NODES:
@@ -307,11 +312,11 @@ def drop_stages(backend: Neo4jBackend, generations: list[str], batch: int) -> No
         _forget(backend, generation)
 
 
-def _forget(backend: Neo4jBackend, generation: str) -> None:
+def _forget(backend: Store, generation: str) -> None:
     backend.write_transaction(lambda run: run(writes.forget_stage(), {"load": generation}))
 
 
-def _drop(backend: Neo4jBackend, statement: str, params: dict[str, Any]) -> int:
+def _drop(backend: Store, statement: str, params: dict[str, Any]) -> int:
     dropped: list[int] = []
 
     def work(run: Run) -> None:
@@ -346,12 +351,12 @@ class Status:
         return self.idle_ms is None or self.idle_ms > STALE_MS
 
 
-def _status(backend: Neo4jBackend) -> Status:
+def _status(backend: Store) -> Status:
     _, rows = backend.read(writes.switch_status(), {})
     return Status(rows[0] if rows else None)
 
 
-def recover(backend: Neo4jBackend, batch: int) -> None:
+def recover(backend: Store, batch: int) -> None:
     """Before a load reads the store: finish a switch another load left half done (it died,
     or is finishing it now: every batch is idempotent and checks the switch is still on), then
     delete what killed loads left."""
@@ -370,14 +375,14 @@ def recover(backend: Neo4jBackend, batch: int) -> None:
     clean(backend, batch)
 
 
-def settle(backend: Neo4jBackend, status: Callable[[], Status]) -> None:
+def settle(backend: Store) -> None:
     """For a reader: wait while a load switches graphs (it takes seconds), so that no read
     sees half a switch; one line if the switch was interrupted (its load died) or outlasts
     SWITCH_WAIT or the reader's own time limit."""
     started = time.monotonic()
     delay = 0.05
     while True:
-        now = status()
+        now = _status(backend)
         if now.switching is None:
             return
         if now.stale:

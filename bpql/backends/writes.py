@@ -8,6 +8,7 @@ so no text from a blueprint file ever reaches a statement); every value is a par
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bpql.schema import LANES, LOAD_STATE, NODES, RELS, Lane, NodeKind, RelKind
@@ -148,13 +149,21 @@ def count_all() -> str:
     A relationship is counted from its labelled source (Neo4j's count store answers a type
     with one label at once): a graph being staged or removed beside the live one has no
     schema label, so its relationships are not counted."""
+    return _counts(lambda label: label)
+
+
+def _counts(label_of: Callable[[str], str], where: str = "") -> str:
+    """Rows of (kind, name, count) for every schema label and relationship type, matched
+    under the label `label_of` gives; `where` filters `n`, the node or the relationship's
+    source."""
     parts = [
-        f"MATCH (n:{kind.label}) RETURN 'nodes' AS kind, '{kind.label}' AS name, count(n) AS c"
+        f"MATCH (n:{label_of(kind.label)}){where} "
+        f"RETURN 'nodes' AS kind, '{kind.label}' AS name, count(n) AS c"
         for kind in NODES.values()
     ]
     parts += [
-        f"MATCH (:{rel.src})-[r:{rel.type}]->() RETURN 'relationships' AS kind, "
-        f"'{rel.type}' AS name, count(r) AS c"
+        f"MATCH (n:{label_of(rel.src)})-[r:{rel.type}]->(){where} "
+        f"RETURN 'relationships' AS kind, '{rel.type}' AS name, count(r) AS c"
         for rel in RELS.values()
     ]
     return " UNION ALL ".join(parts)
@@ -222,17 +231,7 @@ def stage_relationships(type_: str) -> str:
 def count_staged() -> str:
     """Staged nodes per label and relationships per type of generation `$load`, as rows of
     (kind, name, count): the check before a switch."""
-    parts = [
-        f"MATCH (n:{stage_label(kind.label)}) WHERE n.bpql_load = $load "
-        f"RETURN 'nodes' AS kind, '{kind.label}' AS name, count(n) AS c"
-        for kind in NODES.values()
-    ]
-    parts += [
-        f"MATCH (a:{stage_label(rel.src)})-[r:{rel.type}]->() WHERE a.bpql_load = $load "
-        f"RETURN 'relationships' AS kind, '{rel.type}' AS name, count(r) AS c"
-        for rel in RELS.values()
-    ]
-    return " UNION ALL ".join(parts)
+    return _counts(stage_label, " WHERE n.bpql_load = $load")
 
 
 def move_out(label: str) -> str:

@@ -25,10 +25,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -36,6 +36,8 @@ from bpql.errors import BpqlError, Span
 from bpql.lint.registry import LEVELS, RULES, Level
 from bpql.model.files import FileRefused, read_regular
 from bpql.model.validate import did_you_mean
+
+T = TypeVar("T")
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -330,6 +332,21 @@ def _from_file(path: Path) -> Config | None:
     return from_table(table or {}, str(path), text, section)
 
 
+def nearest(start: Path, read: Callable[[Path], T | None]) -> T | None:
+    """What `read` makes of the nearest bpql.toml or pyproject.toml from `start` upwards that
+    it does not pass over (None from `read`: not this one); None when it passes over all.
+    A file that is there but is no regular file is handed to `read` too, to refuse."""
+    folder = start.resolve()
+    for candidate in (folder, *folder.parents):
+        for name in ("bpql.toml", "pyproject.toml"):
+            file = candidate / name
+            if os.path.lexists(file):
+                found = read(file)
+                if found is not None:
+                    return found
+    return None
+
+
 def load(path: Path | None = None, start: Path | None = None) -> Config:
     """The configuration `--config` names, else the nearest bpql.toml or pyproject.toml with
     lint settings from `start` upwards, else the recommended rules.
@@ -342,12 +359,4 @@ def load(path: Path | None = None, start: Path | None = None) -> Config:
         data, text = _read(path)
         section = "tool.bpql.lint" if path.name == "pyproject.toml" else "lint"
         return from_table(_lint_table(path, data, text) or {}, str(path), text, section)
-    folder = (start or Path.cwd()).resolve()
-    for candidate in (folder, *folder.parents):
-        for name in ("bpql.toml", "pyproject.toml"):
-            file = candidate / name
-            if os.path.lexists(file):
-                found = _from_file(file)
-                if found is not None:
-                    return found
-    return default()
+    return nearest(start or Path.cwd(), _from_file) or default()

@@ -90,8 +90,9 @@ Rating = Annotated[int, Field(ge=1, le=10, strict=True)]
 RatingKey = Annotated[int, Field(ge=1, le=10)]
 
 
-def _as_list(value: Any) -> Any:
-    """Let a person write `uses: crm` for `uses: [crm]`."""
+def as_list(value: Any) -> Any:
+    """Let a person write `uses: crm` for `uses: [crm]` (a single value for a list of one;
+    none for an empty list)."""
     if value is None:
         return []
     if isinstance(value, (str, int, float)):
@@ -128,14 +129,12 @@ def _finite(value: float) -> float:
 
 #: a number as written: `14` or `2.5`, never the text "14"
 Finite = Annotated[float, Field(strict=True), AfterValidator(_finite)]
-RefList = Annotated[
-    list[Id], BeforeValidator(_as_list, json_schema_input_type=Id | list[Id] | None)
-]
+RefList = Annotated[list[Id], BeforeValidator(as_list, json_schema_input_type=Id | list[Id] | None)]
 #: step references are checked by the validator, which can say "another blueprint"
 StepRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.:-]*$", max_length=200)]
 StepRefList = Annotated[
     list[StepRef],
-    BeforeValidator(_as_list, json_schema_input_type=StepRef | list[StepRef] | None),
+    BeforeValidator(as_list, json_schema_input_type=StepRef | list[StepRef] | None),
 ]
 _NUMBER = r"\d+(?:\.\d+)?\s*"
 #: a duration as text, each unit once, largest first (what bpql.durations reads)
@@ -188,7 +187,7 @@ class LintSettings(_Strict):
 
     ignore: Annotated[
         list[RuleId],
-        BeforeValidator(_as_list, json_schema_input_type=RuleId | list[RuleId] | None),
+        BeforeValidator(as_list, json_schema_input_type=RuleId | list[RuleId] | None),
     ] = Field(default_factory=list)
 
 
