@@ -432,19 +432,7 @@ def _blueprints(
 
 
 def _step_item(side: Side, s: compare.StepFacts) -> StepItem:
-    return StepItem(
-        s.id,
-        s.name,
-        s.lane,
-        s.phase,
-        s.roles,
-        s.systems,
-        s.touchpoints,
-        s.target_time,
-        s.max_wait,
-        s.moment_of_truth,
-        side.spans.get(("Step", s.id)),
-    )
+    return StepItem.of(s, side.spans.get(("Step", s.id)))
 
 
 def _path_figures(m: compare.Metrics) -> dict[str, float]:
