@@ -47,11 +47,12 @@ from bpql.model.validate import (
     check_doc,
     check_parsed,
     paused_gc,
+    shared_ids,
 )
 from bpql.model.yamlpos import read_yaml_fast
 from bpql.words import counted
 
-_ENTERPRISE = re.compile(r"^enterprise\s*:", re.M)
+_ENTERPRISE = re.compile(rb"^enterprise\s*:", re.M)
 _DID_YOU_MEAN = re.compile(r"""\(did you mean ['"]([^'"]+)['"]\?\)""")
 _TOKEN = re.compile(r"""[^\s,\[\]{}#'"]+""")
 #: folders never searched for enterprises
