@@ -121,7 +121,6 @@ TABLES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
 TABLE_BY_SHEET = {sheet: (key, columns) for sheet, key, columns in TABLES}
 
 SCALES_SHEET = "Rating scales"
-SCALES = ("severity", "occurrence", "detection")
 ABOUT_SHEET = "About"
 
 #: sheets with a fixed name; a blueprint sheet never takes one of these
