@@ -69,7 +69,6 @@ SHARED_LISTS = {
 SHARED_LINKS = {"department": "MEMBER_OF", "owner": "OWNED_BY", "depends_on": "DEPENDS_ON"}
 #: fail point properties worked out from others, not compared
 DERIVED = ("id", "ap_order", "ap_after_order", "lint")
-RATINGS = ("severity", "occurrence", "detection")
 
 
 def review(
