@@ -467,7 +467,7 @@ def test_a_path_inside_the_enterprise_reviews_that_part(repo: Path) -> None:
     assert file.enterprise == "insurer" and file.scope == "insurer/services/claims.yaml"
     assert [b.blueprint for b in file.blueprints] == ["claims:as-is"]
     assert file.shared == [] and file.files_changed == ["insurer/services/claims.yaml"]
-    assert all(f.at.file == "insurer/services/claims.yaml" for f in file.lint.new)
+    assert {f.at.file for f in file.lint.new} == {"insurer/services/claims.yaml"}
     assert {b.blueprint for b in folder.blueprints} == {b.blueprint for b in whole.blueprints}
     assert folder.shared == []
 
