@@ -31,13 +31,8 @@ MAX_ATTENTION = 30
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
+#: a field's words where they are not its name
 FIELD_WORDS = {
-    "name": "name",
-    "lane": "lane",
-    "phase": "phase",
-    "roles": "roles",
-    "systems": "systems",
-    "touchpoints": "touchpoints",
     "target_time": "target time",
     "max_wait": "max wait",
     "moment_of_truth": "moment of truth",
