@@ -19,17 +19,9 @@ from bpql.graphdata import Enterprise
 from bpql.safe import csv_text, spreadsheet_text, terminal_text, xlsx_cell
 from bpql.words import counted
 
-#: (column title, fail point property or derived key); the order of a risk team's register
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Priority", "ap"),
-    ("RPN", "rpn"),
-    ("Fail point", "name"),
-    ("Id", "id"),
-    ("Service", "service"),
-    ("Scenario", "scenario"),
-    ("Step", "step"),
-    ("System", "system"),
-    ("Lane", "lane"),
+#: a fail point's own fields as a risk team titles them, in their order (the register's
+#: columns, and the fail point columns of the blueprint workbook, `bpql.interchange.layout`)
+FAIL_POINT_FIELDS: tuple[tuple[str, str], ...] = (
     ("Severity", "severity"),
     ("Occurrence", "occurrence"),
     ("Detection", "detection"),
@@ -44,6 +36,19 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Severity after", "severity_after"),
     ("Occurrence after", "occurrence_after"),
     ("Detection after", "detection_after"),
+)
+#: (column title, fail point property or derived key); the order of a risk team's register
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Priority", "ap"),
+    ("RPN", "rpn"),
+    ("Fail point", "name"),
+    ("Id", "id"),
+    ("Service", "service"),
+    ("Scenario", "scenario"),
+    ("Step", "step"),
+    ("System", "system"),
+    ("Lane", "lane"),
+    *FAIL_POINT_FIELDS,
     ("RPN after", "rpn_after"),
     ("Priority after", "ap_after"),
 )

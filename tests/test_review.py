@@ -395,6 +395,27 @@ def test_staged_and_working_files(repo: Path) -> None:
         git(repo, "checkout", "-q", "main")
 
 
+def test_a_new_step_id_is_said_once(repo: Path) -> None:
+    """A step matched by name whose id changed: the id change is one of its fields, said once
+    in the text and in the comment."""
+    git(repo, "checkout", "-q", "-B", "work", "base")
+    try:
+        for old, new in (
+            ("  - id: pay-settlement\n", "  - id: pay-out\n"),
+            ("supports: [pay-settlement]", "supports: [pay-out]"),
+        ):
+            replace(repo, "insurer/services/claims.yaml", old, new)
+        r = review_range(None, repo / "insurer", today=TODAY)
+        (c,) = [c for b in r.blueprints for c in b.steps_changed]
+        assert (c.before_id, c.id) == ("claims.pay-settlement", "claims.pay-out")
+        assert c.fields == {"id": ("pay-settlement", "pay-out")}
+        assert "  ~ step claims.pay-out: id pay-settlement -> pay-out\n" in FORMATS["text"](r)
+        assert "| backstage | id pay-settlement -&gt; pay-out |" in markdown(r)
+    finally:
+        git(repo, "checkout", "-q", "--", ".")
+        git(repo, "checkout", "-q", "main")
+
+
 def test_the_pre_commit_hook_refuses_a_commit_the_gate_fails(repo: Path) -> None:
     """The `bpql-review` hook of .pre-commit-hooks.yaml, run as pre-commit runs it (its entry
     and the folder a user's config gives as args, from the repository's top): the staged
@@ -446,7 +467,7 @@ def test_a_path_inside_the_enterprise_reviews_that_part(repo: Path) -> None:
     assert file.enterprise == "insurer" and file.scope == "insurer/services/claims.yaml"
     assert [b.blueprint for b in file.blueprints] == ["claims:as-is"]
     assert file.shared == [] and file.files_changed == ["insurer/services/claims.yaml"]
-    assert all(f.at.file == "insurer/services/claims.yaml" for f in file.lint.new)
+    assert {f.at.file for f in file.lint.new} == {"insurer/services/claims.yaml"}
     assert {b.blueprint for b in folder.blueprints} == {b.blueprint for b in whole.blueprints}
     assert folder.shared == []
 

@@ -94,7 +94,7 @@ def _page(x: Xml, ix: Index, b: BlueprintInfo) -> None:
     half = COLUMN / 2  # a phase's span runs half a column either side of its steps
     for title, lo, hi in plan.phases:
         cx0, cx1 = col_x(lo + half) - 30, col_x(hi - half) + STEP_W + 30
-        _vertex(
+        _cell(
             x,
             _cell_id("phase", f"{b.id}/{title}/{lo}"),
             _label(title),
@@ -106,11 +106,11 @@ def _page(x: Xml, ix: Index, b: BlueprintInfo) -> None:
             PHASE_H - 4,
         )
     pool = _cell_id("pool", b.id)
-    _vertex(x, pool, _label(b.title), POOL, "1", 40, top, width, height)
+    _cell(x, pool, _label(b.title), POOL, "1", 40, top, width, height)
     phases = dict(b.phases)
     for i, lane in enumerate(lanes):
         lane_id = _cell_id("lane", f"{b.id}/{lane}")
-        _vertex(
+        _cell(
             x,
             lane_id,
             _label(LANE_TITLES[lane]),
@@ -186,20 +186,6 @@ def _cell(
         },
     )
     x.close("mxCell")
-
-
-def _vertex(
-    x: Xml,
-    id_: str,
-    value: str,
-    style: str,
-    parent: str,
-    gx: float,
-    gy: float,
-    w: float,
-    h: float,
-) -> None:
-    _cell(x, id_, value, style, parent, gx, gy, w, h)
 
 
 def _edge(x: Xml, id_: str, style: str, source: str, target: str) -> None:

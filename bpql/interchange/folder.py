@@ -82,7 +82,7 @@ def _existing(into: Path) -> dict[str, _Existing]:
         rel = Path(os.path.relpath(f, into)).as_posix()
         try:
             text = read_regular(f).decode("utf-8")
-        except (UnicodeDecodeError, Exception):
+        except Exception:  # unreadable, or not UTF-8: its problems come from the parse below
             text = ""
         ex = _Existing(rel, text)
         try:
@@ -188,18 +188,13 @@ def write_enterprise(book: Book, into: Path, *, dry_run: bool = False) -> Import
         placed.append((book.enterprise, path))
     for cd in book.blueprints:
         cd.data.pop("_step_names", None)
-        svc = cd.data.get("service", {})
-        bid = blueprint_id(
-            str(svc.get("id")), str(cd.data.get("scenario", "as-is")), cd.data.get("variant")
+        key = (
+            str(cd.data.get("service", {}).get("id")),
+            str(cd.data.get("scenario", "as-is")),
+            cd.data.get("variant"),
         )
-        found = _safe_path(cd, problems) or by_bid.get(bid)
-        if found is not None:
-            path = found
-        else:
-            path = blueprint_file_name(
-                str(svc.get("id")), str(cd.data.get("scenario", "as-is")), cd.data.get("variant")
-            )
-        placed.append((cd, path))
+        found = _safe_path(cd, problems) or by_bid.get(blueprint_id(*key))
+        placed.append((cd, found or blueprint_file_name(*key)))
     seen: dict[str, CellDoc] = {}
     for cd, path in placed:
         if path in seen:
@@ -241,9 +236,8 @@ def write_enterprise(book: Book, into: Path, *, dry_run: bool = False) -> Import
     report = ImportReport(into, ent.name, dry_run=dry_run, ignored_sheets=list(book.ignored))
     report.kept = sorted(ex.path for ex in others)
     texts: dict[str, str] = {}
-    new_models = {str(into / d.path): p.model for d, p in zip(docs.values(), parsed, strict=False)}
-    for display, d in docs.items():
-        model = new_models[display]
+    for d, p in zip(docs.values(), parsed, strict=False):  # the workbook's files come first
+        model = p.model
         old = existing.get(d.path)
         if old is not None and old.parsed is not None and type(old.parsed.model) is type(model):
             if old.parsed.model == model:

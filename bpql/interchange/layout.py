@@ -11,6 +11,7 @@ The enterprise's shared things are one sheet per kind, a row per thing.
 
 from __future__ import annotations
 
+from bpql.register import FAIL_POINT_FIELDS
 from bpql.schema import LANES
 
 #: the rows above the grid: (label in column A, field)
@@ -59,20 +60,7 @@ LINT = ("Lint ignore", "lint")
 FAIL_POINT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Id", "id"),
     ("Name", "name"),
-    ("Severity", "severity"),
-    ("Occurrence", "occurrence"),
-    ("Detection", "detection"),
-    ("Effect (step)", "effect"),
-    ("Cause", "cause"),
-    ("Prevention control", "prevention"),
-    ("Detection control", "detection_control"),
-    ("Recommended action", "action"),
-    ("Owner", "owner"),
-    ("Due", "due"),
-    ("Status", "status"),
-    ("Severity after", "severity_after"),
-    ("Occurrence after", "occurrence_after"),
-    ("Detection after", "detection_after"),
+    *FAIL_POINT_FIELDS,
     LINT,
 )
 
@@ -133,7 +121,6 @@ TABLES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
 TABLE_BY_SHEET = {sheet: (key, columns) for sheet, key, columns in TABLES}
 
 SCALES_SHEET = "Rating scales"
-SCALES = ("severity", "occurrence", "detection")
 ABOUT_SHEET = "About"
 
 #: sheets with a fixed name; a blueprint sheet never takes one of these

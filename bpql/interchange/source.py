@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from bpql.analysis.graph import Index as GraphIndex
 from bpql.errors import BpqlError
 from bpql.graphdata import Enterprise, GraphData
 from bpql.ids import member_prefix, node_key, parse_blueprint_id
@@ -243,22 +244,15 @@ def _drawn(bp: BlueprintInfo) -> Any:
     return out
 
 
-class Index:
-    """A graph looked up by id: nodes per label, relationships per type and source, in the
-    order they were added (a blueprint's roles as its file lists them)."""
+class Index(GraphIndex):
+    """The analyses' graph index (nodes by label and id, relationships by type, grouped when
+    first asked for, in the order they were added: a blueprint's roles as its file lists
+    them), and a blueprint's evidence and metrics by their id's prefix."""
 
     def __init__(self, graph: GraphData) -> None:
-        self.graph = graph
-        self.nodes = {label: {n["id"]: n for n in rows} for label, rows in graph.nodes.items()}
-        self.out: dict[str, defaultdict[str, list[str]]] = {}
-        for t, pairs in graph.rels.items():
-            by: defaultdict[str, list[str]] = defaultdict(list)
-            for a, b in pairs:
-                by[a].append(b)
-            self.out[t] = by
-        #: a blueprint's evidence, fail points and metrics, by their id's prefix
+        super().__init__(graph)
         self.members: dict[str, defaultdict[str, list[dict[str, Any]]]] = {}
-        for label in ("Evidence", "FailPoint", "Metric"):
+        for label in ("Evidence", "Metric"):
             grouped: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
             for n in graph.nodes[label]:
                 grouped[str(n["id"]).rsplit(".", 1)[0]].append(n)

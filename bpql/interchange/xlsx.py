@@ -26,6 +26,7 @@ from bpql.interchange.source import (
     select_files,
 )
 from bpql.interchange.yamlout import duration_text
+from bpql.register import SCALES
 from bpql.safe import formula_like, spreadsheet_text
 
 if TYPE_CHECKING:
@@ -332,7 +333,7 @@ def _enterprise_sheets(w: _Writer, files: FileSet) -> None:
     scales = [
         [
             rating,
-            *((getattr(ent.fmea, k) or {}).get(rating) if ent.fmea else None for k in L.SCALES),
+            *((getattr(ent.fmea, k) or {}).get(rating) if ent.fmea else None for k in SCALES),
         ]
         for rating in range(10, 0, -1)
     ]

@@ -85,18 +85,13 @@ def _dumper() -> Any:
     resolvers), so every text reads back as text in `bpql validate`."""
     if _DUMPER:
         return _DUMPER[0]
-    import yaml
-    from ruamel.yaml.resolver import implicit_resolvers
     from yaml.cyaml import CEmitter
     from yaml.representer import SafeRepresenter
     from yaml.serializer import Serializer
 
-    class Resolver12(yaml.resolver.BaseResolver):  # type: ignore[misc]
-        yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012
+    from bpql.model.yamlpos import yaml12_resolver
 
-    for versions, tag, regexp, first in implicit_resolvers:
-        if (1, 2) in versions:
-            Resolver12.add_implicit_resolver(tag, regexp, first)
+    Resolver12 = yaml12_resolver()
 
     class Representer(SafeRepresenter):  # type: ignore[misc]
         pass
@@ -108,7 +103,7 @@ def _dumper() -> Any:
 
     Representer.add_representer(str, text)
 
-    class Dumper(CEmitter, Serializer, Representer, Resolver12):  # type: ignore[misc]
+    class Dumper(CEmitter, Serializer, Representer, Resolver12):  # type: ignore[misc,valid-type]
         def __init__(self, stream: Any, **kw: Any) -> None:
             CEmitter.__init__(
                 self,

@@ -74,7 +74,6 @@ def _key_path(lines: list[str], row: int, column: int) -> tuple[str, ...]:
         if not text.strip() or text.lstrip().startswith("#"):
             continue
         m = _LINE_KEY.match(text)
-        indent = len(text) - len(text.lstrip(" -\t"))
         if m is None:
             if len(text) - len(text.lstrip()) < limit and text.lstrip().startswith("- "):
                 limit = len(text) - len(text.lstrip())
@@ -85,7 +84,6 @@ def _key_path(lines: list[str], row: int, column: int) -> tuple[str, ...]:
             limit = key_col
         elif m.group(2) and len(m.group(1)) < limit:
             limit = len(m.group(1))  # a list item's dash: the list's key is further left
-        del indent
         if limit == 0:
             break
     return tuple(path)

@@ -47,11 +47,12 @@ from bpql.model.validate import (
     check_doc,
     check_parsed,
     paused_gc,
+    shared_ids,
 )
 from bpql.model.yamlpos import read_yaml_fast
 from bpql.words import counted
 
-_ENTERPRISE = re.compile(r"^enterprise\s*:", re.M)
+_ENTERPRISE = re.compile(rb"^enterprise\s*:", re.M)
 _DID_YOU_MEAN = re.compile(r"""\(did you mean ['"]([^'"]+)['"]\?\)""")
 _TOKEN = re.compile(r"""[^\s,\[\]{}#'"]+""")
 #: folders never searched for enterprises
@@ -172,7 +173,7 @@ class Workspace:
                         raw = read_regular(path)
                     except FileRefused:
                         continue
-                    if _ENTERPRISE.search(raw.decode("utf-8", "replace")):
+                    if _ENTERPRISE.search(raw):
                         self.enterprises.setdefault(Path(folder), EnterpriseState(Path(folder)))
         for ent in self.enterprises.values():
             self._read_all(ent)
@@ -307,18 +308,8 @@ class Workspace:
         e = ent.enterprise_file
         if e is None or e.parsed is None:
             return None
-        model = e.parsed.model
-        assert isinstance(model, EnterpriseFile)
-        roles = {r.id for r in model.roles}
-        departments = {d.id for d in model.departments}
-        return {
-            "roles": roles,
-            "systems": {s.id for s in model.systems},
-            "touchpoints": {t.id for t in model.touchpoints},
-            "personas": {p.id for p in model.personas},
-            "owners": roles | departments,
-            "departments": departments,
-        }
+        assert isinstance(e.parsed.model, EnterpriseFile)
+        return shared_ids(e.parsed.model)
 
     def _check_one(self, ent: EnterpriseState, f: FileState) -> list[Diag]:
         """One blueprint file against the enterprise's shared things, and its lint findings

@@ -832,6 +832,19 @@ def parse_files(
     return parsed
 
 
+def shared_ids(ent: EnterpriseFile) -> dict[str, set[str]]:
+    """The ids of the enterprise's shared things a blueprint may name, by kind ("owners":
+    roles and departments)."""
+    return {
+        "roles": {r.id for r in ent.roles},
+        "systems": {s.id for s in ent.systems},
+        "touchpoints": {t.id for t in ent.touchpoints},
+        "personas": {p.id for p in ent.personas},
+        "owners": {r.id for r in ent.roles} | {d.id for d in ent.departments},
+        "departments": {d.id for d in ent.departments},
+    }
+
+
 def check_parsed(
     files: Sequence[Path], parsed: Sequence[Parsed], *, figures: bool = True
 ) -> Enterprise:
@@ -868,14 +881,7 @@ def check_parsed(
     assert isinstance(ent, EnterpriseFile)
     ck = _Checker(_ap_table(ent_doc, ent))
     _check_enterprise(ck, ent_doc, ent)
-    shared = {
-        "roles": {r.id for r in ent.roles},
-        "systems": {s.id for s in ent.systems},
-        "touchpoints": {t.id for t in ent.touchpoints},
-        "personas": {p.id for p in ent.personas},
-        "owners": {r.id for r in ent.roles} | {d.id for d in ent.departments},
-        "departments": {d.id for d in ent.departments},
-    }
+    shared = shared_ids(ent)
     services: dict[str, tuple[SourceDoc, BlueprintFile]] = {}
     blueprints: dict[str, SourceDoc] = {}
     described: dict[str, list[BlueprintFile]] = {}

@@ -351,7 +351,10 @@ def read_yaml(path: Path, display: str | None = None) -> SourceDoc:
 # tests/test_lint.py checks both readers agree, data and positions, on every example file.
 
 
-def _fast_loader() -> Any:
+def yaml12_resolver() -> Any:
+    """A PyYAML resolver class with ruamel's YAML 1.2 rules for plain scalars: what the fast
+    reader resolves a value to, and what `bpql.interchange.yamlout` quotes so it reads back
+    as text."""
     import yaml
     from ruamel.yaml.resolver import implicit_resolvers
 
@@ -361,12 +364,18 @@ def _fast_loader() -> Any:
     for versions, tag, regexp, first in implicit_resolvers:
         if (1, 2) in versions:
             Resolver12.add_implicit_resolver(tag, regexp, first)
+    return Resolver12
 
+
+def _fast_loader() -> Any:
+    import yaml
     from yaml.cyaml import CParser
+
+    Resolver12 = yaml12_resolver()
 
     resolved: dict[tuple[Any, ...], str] = {}
 
-    class Loader(CParser, yaml.constructor.BaseConstructor, Resolver12):  # type: ignore[misc]
+    class Loader(CParser, yaml.constructor.BaseConstructor, Resolver12):  # type: ignore[misc,valid-type]
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
             yaml.constructor.BaseConstructor.__init__(self)

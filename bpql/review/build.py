@@ -24,6 +24,7 @@ from typing import Any
 
 from bpql import compare
 from bpql.analysis.graph import Index
+from bpql.durations import Duration
 from bpql.errors import BlueprintError, BpqlError, Span
 from bpql.graphdata import GraphData
 from bpql.ids import SYSTEM_MEMBER, member_id, system_member_id
@@ -37,7 +38,7 @@ from bpql.model.validate import Parsed, blueprint_key, check_doc, check_parsed, 
 from bpql.model.yamlpos import SourceDoc, read_yaml_fast
 from bpql.review import config as review_config
 from bpql.review.git import INDEX, WORK, Git, Revision, resolve_range, snapshot
-from bpql.review.impact import KINDS, SHARED_LABELS, reach, subgraph
+from bpql.review.impact import KINDS, reach, subgraph
 from bpql.review.model import (
     At,
     BlueprintReview,
@@ -68,7 +69,6 @@ SHARED_LISTS = {
 SHARED_LINKS = {"department": "MEMBER_OF", "owner": "OWNED_BY", "depends_on": "DEPENDS_ON"}
 #: fail point properties worked out from others, not compared
 DERIVED = ("id", "ap_order", "ap_after_order", "lint")
-RATINGS = ("severity", "occurrence", "detection")
 
 
 def review(
@@ -432,19 +432,7 @@ def _blueprints(
 
 
 def _step_item(side: Side, s: compare.StepFacts) -> StepItem:
-    return StepItem(
-        s.id,
-        s.name,
-        s.lane,
-        s.phase,
-        s.roles,
-        s.systems,
-        s.touchpoints,
-        s.target_time,
-        s.max_wait,
-        s.moment_of_truth,
-        side.spans.get(("Step", s.id)),
-    )
+    return StepItem.of(s, side.spans.get(("Step", s.id)))
 
 
 def _path_figures(m: compare.Metrics) -> dict[str, float]:
@@ -547,6 +535,11 @@ def _changed_blueprint(old: Side, new: Side, bid: str) -> BlueprintReview | None
     )
 
 
+def _differ(b: dict[str, Any], a: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Each field whose value differs, (before, after), in the order of their names."""
+    return {k: (b.get(k), a.get(k)) for k in sorted(b.keys() | a.keys()) if b.get(k) != a.get(k)}
+
+
 def _props(node: dict[str, Any] | None, skip: Iterable[str] = ("id",)) -> dict[str, Any]:
     if node is None:
         return {}
@@ -562,9 +555,7 @@ def _other_changes(
     out: list[OtherChange] = []
 
     def fields(label: str, id_: str, b: dict[str, Any], a: dict[str, Any]) -> None:
-        for k in sorted(b.keys() | a.keys()):
-            if b.get(k) != a.get(k):
-                out.append(OtherChange(label, id_, k, b.get(k), a.get(k)))
+        out.extend(OtherChange(label, id_, k, x, y) for k, (x, y) in _differ(b, a).items())
 
     fields(
         "Blueprint",
@@ -630,7 +621,7 @@ def _shared_facts(side: Side, label: str, id_: str) -> dict[str, Any]:
 
 def _shared(old: Side, new: Side) -> list[SharedChange]:
     out: list[SharedChange] = []
-    for label in SHARED_LABELS:
+    for label in compare.SHARED:
         before = {n["id"]: n for n in old.graph.nodes[label]}
         after = {n["id"]: n for n in new.graph.nodes[label]}
         removed = sorted(before.keys() - after.keys())
@@ -643,60 +634,28 @@ def _shared(old: Side, new: Side) -> list[SharedChange]:
             if len(same) == 1 and [x for x in removed if facts_b[x] == facts_a[same[0]]] == [r]:
                 renamed[same[0]] = r
         for i in sorted(before.keys() & after.keys()):
-            b, a = _shared_facts(old, label, i), _shared_facts(new, label, i)
-            if b != a:
-                diff = {
-                    k: (b.get(k), a.get(k))
-                    for k in sorted(b.keys() | a.keys())
-                    if b.get(k) != a.get(k)
-                }
-                out.append(
-                    SharedChange(
-                        label,
-                        i,
-                        str(after[i].get("name") or i),
-                        "changed",
-                        diff,
-                        new.spans.get((label, i)),
-                    )
-                )
+            diff = _differ(_shared_facts(old, label, i), _shared_facts(new, label, i))
+            if diff:
+                name = str(after[i].get("name") or i)
+                out.append(SharedChange(label, i, name, "changed", diff, new.spans.get((label, i))))
         for i in added:
-            if i in renamed:
-                out.append(
-                    SharedChange(
-                        label,
-                        i,
-                        str(after[i].get("name") or i),
-                        "renamed",
-                        {"id": (renamed[i], i)},
-                        new.spans.get((label, i)),
-                        renamed_from=renamed[i],
-                    )
+            was = renamed.get(i)
+            out.append(
+                SharedChange(
+                    label,
+                    i,
+                    str(after[i].get("name") or i),
+                    "added" if was is None else "renamed",
+                    {} if was is None else {"id": (was, i)},
+                    new.spans.get((label, i)),
+                    renamed_from=was,
                 )
-            else:
-                out.append(
-                    SharedChange(
-                        label,
-                        i,
-                        str(after[i].get("name") or i),
-                        "added",
-                        {},
-                        new.spans.get((label, i)),
-                    )
-                )
+            )
         for i in removed:
             if i not in renamed.values():
-                out.append(
-                    SharedChange(
-                        label,
-                        i,
-                        str(before[i].get("name") or i),
-                        "removed",
-                        {},
-                        old.spans.get((label, i)),
-                    )
-                )
-    order = {label: n for n, label in enumerate(SHARED_LABELS)}
+                name = str(before[i].get("name") or i)
+                out.append(SharedChange(label, i, name, "removed", {}, old.spans.get((label, i))))
+    order = {label: n for n, label in enumerate(compare.SHARED)}
     out.sort(key=lambda s: (order[s.label], s.id))
     return out
 
@@ -750,13 +709,9 @@ def _risk(old: Side, new: Side, inside: Callable[[str | None], bool]) -> Risk:
         risk.removed.append(_fail_item(old, i, before[i]))
     for i in sorted(before.keys() & after.keys()):
         pb, pa = before[i], after[i]
-        if pb == pa:
+        diff = _differ(pb, pa)
+        if not diff:
             continue
-        diff = {
-            k: (pb.get(k), pa.get(k))
-            for k in sorted(pb.keys() | pa.keys())
-            if pb.get(k) != pa.get(k)
-        }
         change = FailChange(_fail_item(old, i, pb), _fail_item(new, i, pa), diff)
         (risk.rerated if change.rerated else risk.changed).append(change)
         if change.rerated or diff.keys() & {"ap", "action", "owner"}:
@@ -844,8 +799,6 @@ def _gate_hits(r: Review, old: Side, new: Side, fail_on: set[str]) -> list[GateH
             for k in ("target_time", "total_wait"):
                 was, now = b.customer_path[k]
                 if now > was:
-                    from bpql.durations import Duration
-
                     words = "target time" if k == "target_time" else "waits"
                     hit(
                         "customer-path-slower",

@@ -31,13 +31,8 @@ MAX_ATTENTION = 30
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
+#: a field's words where they are not its name
 FIELD_WORDS = {
-    "name": "name",
-    "lane": "lane",
-    "phase": "phase",
-    "roles": "roles",
-    "systems": "systems",
-    "touchpoints": "touchpoints",
     "target_time": "target time",
     "max_wait": "max wait",
     "moment_of_truth": "moment of truth",
@@ -272,10 +267,9 @@ def _blueprint_lines(b: BlueprintReview) -> list[str]:
     if b.status == "changed":
         out += [f"+ step {_step_words(s)}" for s in b.steps_added]
         out += [f"- step {_step_words(s)}" for s in b.steps_removed]
-        for c in b.steps_changed:
-            how = f" (was {c.before_id})" if c.before_id != c.id else ""
-            parts = "; ".join(_field(k, x, y) for k, (x, y) in c.fields.items()) or "id changed"
-            out.append(f"~ step {c.id}{how}: {parts}")
+        for c in b.steps_changed:  # a new id is among the fields (`id old -> new`)
+            parts = "; ".join(_field(k, x, y) for k, (x, y) in c.fields.items())
+            out.append(f"~ step {c.id}: {parts}")
     if b.handoffs_added or b.handoffs_removed:
         out += [f"+ handoff {x} -> {y}" for x, y in b.handoffs_added]
         out += [f"- handoff {x} -> {y}" for x, y in b.handoffs_removed]
@@ -452,9 +446,8 @@ def _md_blueprint(b: BlueprintReview) -> list[str]:
         for s in b.steps_removed:
             rows.append(("removed", s.id, s.lane, _md_step(s)))
         for c in b.steps_changed:
-            how = f"was {_code(c.before_id)}; " if c.before_id != c.id else ""
             what = "; ".join(md(_field(k, x, y)) for k, (x, y) in c.fields.items())
-            rows.append(("changed", c.id, c.lane, how + (what or "id changed")))
+            rows.append(("changed", c.id, c.lane, what))
     else:
         for s in b.steps_added or b.steps_removed:
             rows.append((b.status, s.id, s.lane, _md_step(s)))

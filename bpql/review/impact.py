@@ -17,6 +17,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 from pathlib import Path
 
+from bpql.compare import SHARED
 from bpql.graphdata import GraphData
 from bpql.ids import BLUEPRINT_SCOPED, SYSTEM_MEMBER
 from bpql.review.model import Reach, ReachedStep
@@ -24,7 +25,6 @@ from bpql.schema import RELS, VISIBLE_LANES
 
 #: what `impact of` takes, by label, and how the query names it
 KINDS = {"Department": "department", "Role": "role", "System": "system", "Touchpoint": "touchpoint"}
-SHARED_LABELS = ("Department", "Role", "System", "Touchpoint", "Persona")
 
 
 def _steps_reached(graph: GraphData, targets: Iterable[tuple[str, str]]) -> set[str]:
@@ -80,7 +80,7 @@ def subgraph(graph: GraphData, blueprints: set[str]) -> GraphData:
     keep: dict[str, set[str]] = {}
     part = GraphData()
     for label, nodes in graph.nodes.items():
-        if label in SHARED_LABELS:
+        if label in SHARED:
             chosen = nodes
         elif label == "Service":
             chosen = [n for n in nodes if n["id"] in services]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bpql.compare import StepFacts
 from bpql.review.git import Revision
 
 #: the labels a review suggests, in the order a report lists them
@@ -36,35 +37,20 @@ def _at(at: At | None) -> dict[str, Any] | None:
 
 
 @dataclass(frozen=True)
-class StepItem:
-    """A step added or removed, as it is (in HEAD, or in BASE when removed)."""
+class StepItem(StepFacts):
+    """A step added or removed, as the redesign diff reads it (in HEAD, or in BASE when
+    removed), and where it is written."""
 
-    id: str
-    name: str
-    lane: str
-    phase: str | None
-    roles: tuple[str, ...]
-    systems: tuple[str, ...]
-    touchpoints: tuple[str, ...]
-    target_time: float | None
-    max_wait: float | None
-    moment_of_truth: bool
     at: At | None
 
+    @classmethod
+    def of(cls, step: StepFacts, at: At | None) -> StepItem:
+        return cls(**vars(step), at=at)
+
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "lane": self.lane,
-            "phase": self.phase,
-            "roles": list(self.roles),
-            "systems": list(self.systems),
-            "touchpoints": list(self.touchpoints),
-            "target_time": self.target_time,
-            "max_wait": self.max_wait,
-            "moment_of_truth": self.moment_of_truth,
-            "at": _at(self.at),
-        }
+        doc = super().to_json()
+        del doc["local"]
+        return {**doc, "at": _at(self.at)}
 
 
 @dataclass(frozen=True)
