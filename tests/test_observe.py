@@ -13,7 +13,8 @@ import pytest
 
 from bpql.observe.align import Path as AlignPath
 from bpql.observe.align import align
-from bpql.observe.analyse import Observed, observe
+from bpql.observe.analyse import observe
+from bpql.observe.figures import Observed
 from bpql.observe.generate import generate
 from bpql.observe.mapping import Mapping, read_mapping
 from tests.conftest import EXAMPLES

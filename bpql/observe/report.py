@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bpql.durations import format_minutes
-from bpql.observe.analyse import Observed, PeriodFigures
+from bpql.observe.figures import Observed, PeriodFigures
 from bpql.safe import terminal_text, xlsx_cell
 
 #: rows of each table a terminal summary shows

@@ -22,7 +22,7 @@ from bpql.schema import NODES, OBSERVED_PROPS
 
 if TYPE_CHECKING:
     from bpql.backends.base import Backend
-    from bpql.observe.analyse import Observed, PeriodFigures
+    from bpql.observe.figures import Observed, PeriodFigures
     from bpql.observe.mapping import Mapping
 
 LABEL = "Observation"
