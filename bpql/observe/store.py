@@ -194,14 +194,13 @@ def _latest(graph: GraphData, bid: str) -> None:
         return
     latest = max(tops, key=lambda n: (n["period_start"] or "", n["period"] or ""))["period"]
     by_subject = {n["subject"]: n for n in mine if n["period"] == latest}
-    prefix_step = bid
     for label, props in OBSERVED_PROPS.items():
         if label == "Metric":
             continue
         for row in graph.nodes[label]:
             node = by_subject.get(row["id"])
             if node is None:
-                if label == "Blueprint" and row["id"] != prefix_step:
+                if label == "Blueprint" and row["id"] != bid:
                     continue
                 if label != "Blueprint" and not _belongs(row["id"], bid):
                     continue
