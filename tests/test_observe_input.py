@@ -157,18 +157,6 @@ def test_not_utf8(tmp_path: Path, store: str) -> None:
     refused(tmp_path, mapping, store, "events.csv:3:5", "not UTF-8", "0xE9")
 
 
-def test_every_case_outside_the_periods(tmp_path: Path, store: str) -> None:
-    mapping = setup(tmp_path, extra="periods: [2025-Q1, 2025-07]\n")
-    refused(
-        tmp_path,
-        mapping,
-        store,
-        "none of the log's 2 cases starts in the periods",
-        "2025-Q1, 2025-07",
-        "from 2026-03-02 to 2026-03-03",
-    )
-
-
 def test_a_pipe_is_refused_unopened(tmp_path: Path, store: str) -> None:
     mapping = setup(tmp_path, log="pipe.csv")
     (tmp_path / "pipe.csv").unlink()
@@ -176,16 +164,36 @@ def test_a_pipe_is_refused_unopened(tmp_path: Path, store: str) -> None:
     refused(tmp_path, mapping, store, "pipe.csv", "named pipe")
 
 
-def test_bad_mapping_field_at_its_line(tmp_path: Path, store: str) -> None:
-    mapping = setup(tmp_path, extra="periods: [2026-03]\nfallout_afer: 10d\n")
-    refused(
-        tmp_path,
-        mapping,
-        store,
-        "claims.yaml:10:1",
-        "unknown field 'fallout_afer'",
-        "did you mean 'fallout_after'?",
-    )
+@pytest.mark.parametrize(
+    ("extra", "parts"),
+    [
+        pytest.param(
+            "periods: [2025-Q1, 2025-07]\n",
+            (
+                "none of the log's 2 cases starts in the periods",
+                "2025-Q1, 2025-07",
+                "from 2026-03-02 to 2026-03-03",
+            ),
+            id="every-case-outside-the-periods",
+        ),
+        pytest.param(
+            "periods: [2026-03]\nfallout_afer: 10d\n",
+            (
+                "claims.yaml:10:1",
+                "unknown field 'fallout_afer'",
+                "did you mean 'fallout_after'?",
+            ),
+            id="bad-field-at-its-line",
+        ),
+        pytest.param(
+            "periods: [2026-03, 9999-12]\n",
+            ("claims.yaml:9:", "periods[1]", "ends on 9999-12-31", "9999-12-30"),
+            id="period-past-the-last-day",
+        ),
+    ],
+)
+def test_mapping_refused(tmp_path: Path, store: str, extra: str, parts: tuple[str, ...]) -> None:
+    refused(tmp_path, setup(tmp_path, extra=extra), store, *parts)
 
 
 def trace_of(mapping: Path) -> list[str]:

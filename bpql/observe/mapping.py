@@ -536,6 +536,11 @@ def _periods(model: MappingFile, tz: tzinfo, problems: _Problems) -> list[Period
                 )
                 continue
             first, last = span
+        if last >= date.max:
+            problems.bad(
+                at, f"period '{pid}' ends on {last}: the last day it can end is 9999-12-30"
+            )
+            continue
         if pid in seen:
             problems.bad(at, f"period '{pid}' is given twice")
             continue
