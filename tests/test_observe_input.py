@@ -196,6 +196,20 @@ def test_mapping_refused(tmp_path: Path, store: str, extra: str, parts: tuple[st
     refused(tmp_path, setup(tmp_path, extra=extra), store, *parts)
 
 
+@pytest.mark.parametrize("stamp", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"])
+def test_a_moment_past_the_calendar_at_its_row(tmp_path: Path, stamp: str) -> None:
+    """A timestamp that is one in its own zone but not in the mapping's (the year 0 or 10000
+    there) is refused at its row, as a timestamp that is not one."""
+    mapping = setup(tmp_path, [ROWS[0], f"c1,Call the claims line,{stamp},2,ok"])
+    done = bpql("observe", str(mapping), "--dry-run")
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'events.csv'}:3:3: row 3, column 'timestamp': '{stamp}' is not a "
+        "moment from year 1 to November 9999 in the log's time zone"
+    ]
+
+
 def trace_of(mapping: Path) -> list[str]:
     """The activities of the log's one case, in the order bpql observe puts them."""
     log = read_log(read_mapping(mapping))
