@@ -32,9 +32,10 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bpql.errors import BpqlError
+from bpql.fmea import ActionPriorityTable, rpn
 from bpql.observe.align import LOG, MODEL, Path, align
 from bpql.observe.cases import Instance, Log, read_log
 from bpql.observe.figures import (
@@ -46,7 +47,7 @@ from bpql.observe.figures import (
     Variant,
 )
 from bpql.observe.mapping import Mapping, Period, month_period
-from bpql.observe.risk import ap_order, scale_of, table_of
+from bpql.observe.risk import Scale, ap_order, scale_of, table_of
 
 #: example case ids kept per finding
 EXAMPLES = 5
@@ -282,7 +283,7 @@ def observe(mapping: Mapping, log: Log | None = None) -> Observed:
     if mapping.metrics_file is not None:
         from bpql.observe.metrics import read_readings
 
-        result.metrics = read_readings(mapping, [p for p in periods])
+        result.metrics = read_readings(mapping, periods)
     return result
 
 
@@ -439,19 +440,15 @@ def _figures(
     path: Path,
     shapes: dict[tuple[int, ...], _Shape],
     log: Log,
-    scale: object,
-    table: object,
+    scale: Scale,
+    table: ActionPriorityTable,
 ) -> PeriodFigures:
-    from bpql.fmea import ActionPriorityTable, rpn
-    from bpql.observe.risk import Scale
-
-    assert isinstance(scale, Scale) and isinstance(table, ActionPriorityTable)
     p = acc.period
     closed = acc.completed + acc.fallen
     out = PeriodFigures(
         p.id,
         p.start.date().isoformat(),
-        (p.end.date().fromordinal(p.end.date().toordinal() - 1)).isoformat(),
+        (p.end.date() - timedelta(days=1)).isoformat(),
         cases=acc.cases,
         completed=acc.completed,
         fallen_out=acc.fallen,
@@ -490,7 +487,7 @@ def _figures(
             time_breaches=_over(times, st.target_time),
         )
         measured = f.waits_measured + f.times_measured
-        f.breach = _share(f.wait_breaches + f.time_breaches, measured) if measured else None
+        f.breach = _share(f.wait_breaches + f.time_breaches, measured)
         out.steps.append(f)
     by_step = {f.step: f for f in out.steps}
     for (kind, step, what), found in sorted(
@@ -509,7 +506,7 @@ def _figures(
             elif kind == "failed":
                 f.failed += count
     for f in out.steps:
-        f.deviation = _share(acc.dev_steps.get(f.step, 0), closed) if closed else None
+        f.deviation = _share(acc.dev_steps.get(f.step, 0), closed)
         f.stopped = acc.stopped.get(f.step, 0)
         f.went_on = acc.went_on.get(f.step, 0)
         f.next = sorted(acc.next.get(f.step, Counter()).items(), key=lambda kv: (-kv[1], kv[0]))[
