@@ -391,7 +391,7 @@ def _resolve(path: Path, doc: SourceDoc, model: MappingFile, ent: Enterprise) ->
             if step not in steps:
                 problems.unknown(("accept", what, i), "step", step, steps)
 
-    failpoints = _failpoints(ent, bid, prefix, owned)
+    failpoints = _failpoints(ent, prefix, owned)
     by_local = {fid[len(prefix) + 1 :]: fid for fid in failpoints if fid.startswith(prefix + ".")}
     outcomes: dict[str, str] = {}
     for code, fp in model.outcomes.items():
@@ -465,9 +465,7 @@ def _pattern(label: str, problems: _Problems, at: PathKey) -> re.Pattern[str] | 
         return None
 
 
-def _failpoints(
-    ent: Enterprise, bid: str, prefix: str, owned: set[str]
-) -> dict[str, FailPointInfo]:
+def _failpoints(ent: Enterprise, prefix: str, owned: set[str]) -> dict[str, FailPointInfo]:
     """The blueprint's fail points, and those of the systems its steps use."""
     g = ent.graph
     nodes = {n["id"]: n for n in g.nodes["FailPoint"]}
@@ -491,7 +489,6 @@ def _failpoints(
             out[fid] = FailPointInfo(
                 fid, n["name"], None, n["severity"], n["occurrence"], n["detection"], n["ap"]
             )
-    del bid
     return out
 
 
