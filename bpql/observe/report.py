@@ -40,7 +40,7 @@ def _mins(x: float | None) -> str:
     return "-" if x is None else format_minutes(x)
 
 
-def _step_name(observed: Observed, period: PeriodFigures, local: str | None) -> str:
+def _step_name(period: PeriodFigures, local: str | None) -> str:
     if local is None:
         return "(no step)"
     if local == "":
@@ -76,9 +76,9 @@ def text(observed: Observed, written: str | None) -> list[str]:
         if p.deviations:
             out.append("  deviations (closed cases):")
             for d in p.deviations[:SHOWN]:
-                what = t(d.what) if d.kind == "adhoc" else _step_name(observed, p, d.step)
+                what = str(d.what) if d.kind == "adhoc" else _step_name(p, d.step)
                 if d.kind == "failed":
-                    what += f" ({t(d.what or '')})"
+                    what += f" ({d.what or ''})"
                 examples = ", ".join(t(e) for e in d.examples[:3])
                 out.append(
                     f"    {d.kind:<9} {t(what)}: {d.cases:,} ({_pct(d.share)}), e.g. {examples}"
