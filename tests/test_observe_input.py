@@ -210,6 +210,18 @@ def test_a_moment_past_the_calendar_at_its_row(tmp_path: Path, stamp: str) -> No
     ]
 
 
+@pytest.mark.parametrize("suffix", [".json", ".xlsx"])
+def test_a_report_that_cannot_be_written(tmp_path: Path, suffix: str) -> None:
+    """A report path that is a folder: one line naming it, no traceback."""
+    mapping = setup(tmp_path)
+    report = tmp_path / f"report{suffix}"
+    report.mkdir()
+    done = bpql("observe", str(mapping), "--dry-run", "-o", str(report))
+    assert done.returncode != 0
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith(f"error: {report}: cannot write the report: "), line
+
+
 def trace_of(mapping: Path) -> list[str]:
     """The activities of the log's one case, in the order bpql observe puts them."""
     log = read_log(read_mapping(mapping))

@@ -9,11 +9,13 @@ cell, never a formula, with Excel's quote prefix when it looks like one), in JSO
 from __future__ import annotations
 
 import dataclasses
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bpql.durations import format_minutes
+from bpql.errors import BpqlError
 from bpql.observe.figures import Observed, PeriodFigures
 from bpql.safe import terminal_text, xlsx_cell
 
@@ -355,7 +357,11 @@ def write_xlsx(observed: Observed, path: Path) -> None:
         for r, row in enumerate(rows, start=2):
             for column, value in enumerate(row, start=1):
                 xlsx_cell(ws.cell(row=r, column=column), value)
-    wb.save(path)
+    # made in memory, then written: a file that cannot be written fails in one place, with
+    # no half-closed workbook left to fail again when it is collected
+    made = io.BytesIO()
+    wb.save(made)
+    path.write_bytes(made.getvalue())
 
 
 def write_json(observed: Observed, path: Path) -> None:
@@ -364,4 +370,21 @@ def write_json(observed: Observed, path: Path) -> None:
     path.write_text(json_text(to_json(observed)) + "\n", encoding="utf-8")
 
 
-WRITERS: dict[str, Callable[[Observed, Path], None]] = {".xlsx": write_xlsx, ".json": write_json}
+Writer = Callable[[Observed, Path], None]
+
+
+def _refusing(write: Writer) -> Writer:
+    """`write`, with a file that cannot be written (a folder, a full disk) as one line."""
+
+    def run(observed: Observed, path: Path) -> None:
+        try:
+            write(observed, path)
+        except OSError as exc:
+            raise BpqlError(
+                f"{path}: cannot write the report: {exc.strerror or exc}", code="BPQL-C404"
+            ) from None
+
+    return run
+
+
+WRITERS: dict[str, Writer] = {".xlsx": _refusing(write_xlsx), ".json": _refusing(write_json)}
