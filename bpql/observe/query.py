@@ -25,22 +25,6 @@ if TYPE_CHECKING:
     from bpql.plan import Answer, Step
     from bpql.render.base import Dialect
 
-CONFORMANCE = (
-    "blueprint",
-    "period",
-    "from",
-    "to",
-    "cases",
-    "completed",
-    "fallen_out",
-    "open",
-    "conformance",
-    "fitness",
-    "ftr",
-    "fallout",
-)
-DROPOFF = ("period", "step", "name", "lane", "reached", "stopped", "dropoff", "went_on_to")
-
 
 def blueprint_of(result: Result) -> str | None:
     """The id of the blueprint a blueprint answer draws, read from its steps' ids."""
