@@ -206,17 +206,14 @@ _BLUEPRINT_OBSERVED = (
     _p("ftr", "DOUBLE", "first-time-right: closed cases with no deviation and no failure"),
     _p("fallout", "DOUBLE", "share of closed cases that fell out"),
 )
-OBSERVED_PROPS: dict[str, tuple[str, ...]] = {
-    "Step": tuple(p.name for p in _STEP_OBSERVED),
-    "FailPoint": tuple(p.name for p in _FAILPOINT_OBSERVED),
-    "Metric": tuple(p.name for p in _METRIC_OBSERVED),
-    "Blueprint": tuple(p.name for p in _BLUEPRINT_OBSERVED),
-}
 _OBSERVED = {
     "Step": _STEP_OBSERVED,
     "FailPoint": _FAILPOINT_OBSERVED,
     "Metric": _METRIC_OBSERVED,
     "Blueprint": _BLUEPRINT_OBSERVED,
+}
+OBSERVED_PROPS: dict[str, tuple[str, ...]] = {
+    label: tuple(p.name for p in props) for label, props in _OBSERVED.items()
 }
 OBSERVATION = NodeKind(
     "Observation",

@@ -13,15 +13,14 @@ import pytest
 
 from bpql.observe.align import Path as AlignPath
 from bpql.observe.align import align
-from bpql.observe.analyse import Observed, observe
+from bpql.observe.analyse import observe
+from bpql.observe.figures import Observed
 from bpql.observe.generate import generate
 from bpql.observe.mapping import Mapping, read_mapping
 from tests.conftest import EXAMPLES
 
 
-def planted_and_found(
-    observed: Observed, mapping: Mapping
-) -> tuple[dict[str, Any], dict[str, Any]]:
+def planted_and_found(observed: Observed, mapping: Mapping) -> dict[str, Any]:
     """What the analysis found, in the shape the generator writes its answers in."""
     cut = len(mapping.prefix) + 1
     found: dict[str, Any] = {}
@@ -57,7 +56,7 @@ def planted_and_found(
                 f.id[cut:]: {"failures": f.failures, "cases": f.cases} for f in p.failpoints
             },
         }
-    return found, found
+    return found
 
 
 GENERATED = [
@@ -91,7 +90,7 @@ def test_planted_answers_are_found(
     )
     planted = json.loads(made.answers.read_text())["periods"]
     mapping = read_mapping(made.mapping)
-    found, _ = planted_and_found(observe(mapping), mapping)
+    found = planted_and_found(observe(mapping), mapping)
     for pid in planted:
         for key in planted[pid]["failpoints"]:
             found[pid]["failpoints"].setdefault(key, {"failures": 0, "cases": 0})

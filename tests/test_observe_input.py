@@ -157,18 +157,6 @@ def test_not_utf8(tmp_path: Path, store: str) -> None:
     refused(tmp_path, mapping, store, "events.csv:3:5", "not UTF-8", "0xE9")
 
 
-def test_every_case_outside_the_periods(tmp_path: Path, store: str) -> None:
-    mapping = setup(tmp_path, extra="periods: [2025-Q1, 2025-07]\n")
-    refused(
-        tmp_path,
-        mapping,
-        store,
-        "none of the log's 2 cases starts in the periods",
-        "2025-Q1, 2025-07",
-        "from 2026-03-02 to 2026-03-03",
-    )
-
-
 def test_a_pipe_is_refused_unopened(tmp_path: Path, store: str) -> None:
     mapping = setup(tmp_path, log="pipe.csv")
     (tmp_path / "pipe.csv").unlink()
@@ -176,16 +164,62 @@ def test_a_pipe_is_refused_unopened(tmp_path: Path, store: str) -> None:
     refused(tmp_path, mapping, store, "pipe.csv", "named pipe")
 
 
-def test_bad_mapping_field_at_its_line(tmp_path: Path, store: str) -> None:
-    mapping = setup(tmp_path, extra="periods: [2026-03]\nfallout_afer: 10d\n")
-    refused(
-        tmp_path,
-        mapping,
-        store,
-        "claims.yaml:10:1",
-        "unknown field 'fallout_afer'",
-        "did you mean 'fallout_after'?",
-    )
+@pytest.mark.parametrize(
+    ("extra", "parts"),
+    [
+        pytest.param(
+            "periods: [2025-Q1, 2025-07]\n",
+            (
+                "none of the log's 2 cases starts in the periods",
+                "2025-Q1, 2025-07",
+                "from 2026-03-02 to 2026-03-03",
+            ),
+            id="every-case-outside-the-periods",
+        ),
+        pytest.param(
+            "periods: [2026-03]\nfallout_afer: 10d\n",
+            (
+                "claims.yaml:10:1",
+                "unknown field 'fallout_afer'",
+                "did you mean 'fallout_after'?",
+            ),
+            id="bad-field-at-its-line",
+        ),
+        pytest.param(
+            "periods: [2026-03, 9999-12]\n",
+            ("claims.yaml:9:", "periods[1]", "ends on 9999-12-31", "9999-12-30"),
+            id="period-past-the-last-day",
+        ),
+    ],
+)
+def test_mapping_refused(tmp_path: Path, store: str, extra: str, parts: tuple[str, ...]) -> None:
+    refused(tmp_path, setup(tmp_path, extra=extra), store, *parts)
+
+
+@pytest.mark.parametrize("stamp", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"])
+def test_a_moment_past_the_calendar_at_its_row(tmp_path: Path, stamp: str) -> None:
+    """A timestamp that is one in its own zone but not in the mapping's (the year 0 or 10000
+    there) is refused at its row, as a timestamp that is not one."""
+    mapping = setup(tmp_path, [ROWS[0], f"c1,Call the claims line,{stamp},2,ok"])
+    done = bpql("observe", str(mapping), "--dry-run")
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'events.csv'}:3:3: row 3, column 'timestamp': '{stamp}' is not a "
+        "moment from year 1 to November 9999 in the log's time zone"
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".json", ".xlsx"])
+def test_a_report_that_cannot_be_written(tmp_path: Path, suffix: str) -> None:
+    """A report path that is a folder: one line naming it, no traceback."""
+    mapping = setup(tmp_path)
+    report = tmp_path / f"report{suffix}"
+    report.mkdir()
+    done = bpql("observe", str(mapping), "--dry-run", "-o", str(report))
+    assert done.returncode != 0
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith(f"error: {report}: cannot write the report: "), line
 
 
 def trace_of(mapping: Path) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from bpql.errors import BpqlError
 from bpql.observe.logs import LogReader, Timestamps, reader
-from bpql.observe.mapping import Mapping
+from bpql.observe.mapping import Mapping, month_period
 
 _LIFECYCLE_START = frozenset({"start", "started", "begin"})
 _LIFECYCLE_COMPLETE = frozenset({"complete", "completed", "end", "done", "finish", "finished"})
@@ -104,6 +104,9 @@ def read_log(mapping: Mapping, log_reader: LogReader | None = None) -> Log:
     has_sort = "sort" in spec.columns
     service = spec.service
     first, last = math.inf, -math.inf
+    #: where the earliest and the latest moment stand: (row, role, value)
+    first_at: tuple[int, str, Any] | None = None
+    last_at: tuple[int, str, Any] | None = None
     n = 0
     bad_time = (ValueError, OverflowError, OSError)
     for where, row in rd.rows():
@@ -169,8 +172,10 @@ def read_log(mapping: Mapping, log_reader: LogReader | None = None) -> Log:
         n += 1
         if order < first:
             first = order
+            first_at = (where, "timestamp", ts) if begin is None else (where, "start", start)
         if end > last:
             last = end
+            last_at = (where, "timestamp", ts)
     log.first, log.last = first, last
     log.events = n
     log.has_start = has_start or lifecycle
@@ -180,4 +185,11 @@ def read_log(mapping: Mapping, log_reader: LogReader | None = None) -> Log:
             f"services are left out: {log.skipped}); check log.service in {mapping.file}",
             code="BPQL-F424",
         )
+    for moment, at in ((first, first_at), (last, last_at)):
+        try:  # the month of the log's ends, in the mapping's zone, within the calendar
+            month_period(moment, spec.tz)
+        except (ValueError, OverflowError, OSError):
+            assert at is not None
+            expected = "a moment from year 1 to November 9999 in the log's time zone"
+            raise rd.problem(*at, expected) from None
     return log

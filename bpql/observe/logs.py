@@ -22,6 +22,7 @@ from typing import Any
 
 from bpql.errors import BpqlError, Span
 from bpql.model.files import FileRefused, check_regular
+from bpql.model.validate import did_you_mean
 from bpql.observe.mapping import LogSpec
 
 #: the order a reader gives a row's values in
@@ -172,8 +173,6 @@ class LogReader:
 
 
 def _missing_column(spec: LogSpec, role: str, header: list[str], what: str) -> BpqlError:
-    from bpql.model.validate import did_you_mean
-
     wanted = spec.columns[role]
     lower = {h.lower(): h for h in header}
     hint = (
@@ -299,8 +298,6 @@ class XlsxReader(LogReader):
                 ) from None
             try:
                 if spec.sheet is not None and spec.sheet not in wb.sheetnames:
-                    from bpql.model.validate import did_you_mean
-
                     raise BpqlError(
                         f"{spec.name}: no sheet '{spec.sheet}'"
                         f"{did_you_mean(spec.sheet, wb.sheetnames)}; the sheets are: "

@@ -28,7 +28,8 @@ from pydantic import (
 from bpql.errors import BlueprintError, BpqlError, Span
 from bpql.graphdata import Enterprise
 from bpql.ids import blueprint_id, member_id, member_prefix
-from bpql.model.format import MAX_NAME, Id, Minutes, Text
+from bpql.model.format import MAX_NAME, Id, Minutes, Text, _as_list
+from bpql.model.validate import _dotted, _pydantic_problems, did_you_mean, validate_paths
 from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml
 from bpql.schema import VISIBLE_LANES
 
@@ -64,14 +65,6 @@ XES_KEYS = {
 Column = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
 Label = Annotated[str, StringConstraints(max_length=MAX_NAME)]
 PeriodId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z_-]*$", max_length=40)]
-
-
-def _as_list(value: Any) -> Any:
-    if value is None:
-        return []
-    if isinstance(value, (str, int, float)):
-        return [value]
-    return value
 
 
 def _text_key(value: Any) -> Any:
@@ -275,12 +268,6 @@ class Mapping:
         return self.steps[local].optional or local in self.skip
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    from bpql.model.validate import did_you_mean
-
-    return did_you_mean(word, choices)
-
-
 class _Problems:
     def __init__(self, doc: SourceDoc) -> None:
         self.doc = doc
@@ -289,7 +276,7 @@ class _Problems:
     def unknown(self, path: PathKey, what: str, value: str, known: Iterable[str]) -> None:
         """One line for a reference to nothing, with a did-you-mean."""
         known = sorted(known)
-        hint = _did_you_mean(value, known)
+        hint = did_you_mean(value, known)
         if not hint and known and len(known) <= 12:
             hint = f"; known: {', '.join(known)}"
         self.found.append(
@@ -304,13 +291,6 @@ class _Problems:
         self.found.append(
             BpqlError(f"{_dotted(path)}: {message}", self.doc.span(path, key=key), code="BPQL-F402")
         )
-
-
-def _dotted(path: PathKey) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def read_mapping(
@@ -333,8 +313,6 @@ def read_mapping(
     try:
         model = MappingFile.model_validate(doc.data)
     except ValidationError as exc:
-        from bpql.model.validate import _pydantic_problems
-
         raise BlueprintError(_pydantic_problems(exc, doc, MappingFile)) from None
     if enterprise is None:
         enterprise = _enterprise(path.parent / model.enterprise, doc)
@@ -342,8 +320,6 @@ def read_mapping(
 
 
 def _enterprise(where: Path, doc: SourceDoc) -> Enterprise:
-    from bpql.model.validate import validate_paths
-
     if not where.exists():
         raise BlueprintError(
             [
@@ -415,7 +391,7 @@ def _resolve(path: Path, doc: SourceDoc, model: MappingFile, ent: Enterprise) ->
             if step not in steps:
                 problems.unknown(("accept", what, i), "step", step, steps)
 
-    failpoints = _failpoints(ent, bid, prefix, owned)
+    failpoints = _failpoints(ent, prefix, owned)
     by_local = {fid[len(prefix) + 1 :]: fid for fid in failpoints if fid.startswith(prefix + ".")}
     outcomes: dict[str, str] = {}
     for code, fp in model.outcomes.items():
@@ -489,9 +465,7 @@ def _pattern(label: str, problems: _Problems, at: PathKey) -> re.Pattern[str] | 
         return None
 
 
-def _failpoints(
-    ent: Enterprise, bid: str, prefix: str, owned: set[str]
-) -> dict[str, FailPointInfo]:
+def _failpoints(ent: Enterprise, prefix: str, owned: set[str]) -> dict[str, FailPointInfo]:
     """The blueprint's fail points, and those of the systems its steps use."""
     g = ent.graph
     nodes = {n["id"]: n for n in g.nodes["FailPoint"]}
@@ -515,7 +489,6 @@ def _failpoints(
             out[fid] = FailPointInfo(
                 fid, n["name"], None, n["severity"], n["occurrence"], n["detection"], n["ap"]
             )
-    del bid
     return out
 
 
@@ -560,6 +533,11 @@ def _periods(model: MappingFile, tz: tzinfo, problems: _Problems) -> list[Period
                 )
                 continue
             first, last = span
+        if last >= date.max:
+            problems.bad(
+                at, f"period '{pid}' ends on {last}: the last day it can end is 9999-12-30"
+            )
+            continue
         if pid in seen:
             problems.bad(at, f"period '{pid}' is given twice")
             continue

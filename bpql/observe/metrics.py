@@ -15,10 +15,11 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bpql.errors import BpqlError, Span
+from bpql.model.validate import did_you_mean
+from bpql.observe.figures import MetricFigures, PeriodFigures
 from bpql.observe.logs import MAX_READINGS_BYTES, open_log
 
 if TYPE_CHECKING:
-    from bpql.observe.analyse import MetricFigures, PeriodFigures
     from bpql.observe.mapping import Mapping
 
 HEADER = ("metric", "date", "value")
@@ -34,9 +35,6 @@ def _day(text: str) -> date:
 
 def read_readings(mapping: Mapping, periods: list[PeriodFigures]) -> list[MetricFigures]:
     """Every metric of the observed blueprint with the readings the file gives it."""
-    from bpql.model.validate import did_you_mean
-    from bpql.observe.analyse import MetricFigures
-
     assert mapping.metrics_file is not None
     name = str(mapping.metrics_file)
     by_id = {**{m.local: m.id for m in mapping.metrics.values()}, **{m: m for m in mapping.metrics}}

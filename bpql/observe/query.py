@@ -24,22 +24,6 @@ if TYPE_CHECKING:
     from bpql.plan import Answer, Step
     from bpql.render.base import Dialect
 
-CONFORMANCE = (
-    "blueprint",
-    "period",
-    "from",
-    "to",
-    "cases",
-    "completed",
-    "fallen_out",
-    "open",
-    "conformance",
-    "fitness",
-    "ftr",
-    "fallout",
-)
-DROPOFF = ("period", "step", "name", "lane", "reached", "stopped", "dropoff", "went_on_to")
-
 
 class Runs(Protocol):
     """What asks the language a question (`bpql.engine.Engine`), named by what it does, so

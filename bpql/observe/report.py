@@ -9,12 +9,14 @@ cell, never a formula, with Excel's quote prefix when it looks like one), in JSO
 from __future__ import annotations
 
 import dataclasses
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bpql.durations import format_minutes
-from bpql.observe.analyse import Observed, PeriodFigures
+from bpql.errors import BpqlError
+from bpql.observe.figures import Observed, PeriodFigures
 from bpql.safe import terminal_text, xlsx_cell
 
 #: rows of each table a terminal summary shows
@@ -40,7 +42,7 @@ def _mins(x: float | None) -> str:
     return "-" if x is None else format_minutes(x)
 
 
-def _step_name(observed: Observed, period: PeriodFigures, local: str | None) -> str:
+def _step_name(period: PeriodFigures, local: str | None) -> str:
     if local is None:
         return "(no step)"
     if local == "":
@@ -76,9 +78,9 @@ def text(observed: Observed, written: str | None) -> list[str]:
         if p.deviations:
             out.append("  deviations (closed cases):")
             for d in p.deviations[:SHOWN]:
-                what = t(d.what) if d.kind == "adhoc" else _step_name(observed, p, d.step)
+                what = str(d.what) if d.kind == "adhoc" else _step_name(p, d.step)
                 if d.kind == "failed":
-                    what += f" ({t(d.what or '')})"
+                    what += f" ({d.what or ''})"
                 examples = ", ".join(t(e) for e in d.examples[:3])
                 out.append(
                     f"    {d.kind:<9} {t(what)}: {d.cases:,} ({_pct(d.share)}), e.g. {examples}"
@@ -355,7 +357,11 @@ def write_xlsx(observed: Observed, path: Path) -> None:
         for r, row in enumerate(rows, start=2):
             for column, value in enumerate(row, start=1):
                 xlsx_cell(ws.cell(row=r, column=column), value)
-    wb.save(path)
+    # made in memory, then written: a file that cannot be written fails in one place, with
+    # no half-closed workbook left to fail again when it is collected
+    made = io.BytesIO()
+    wb.save(made)
+    path.write_bytes(made.getvalue())
 
 
 def write_json(observed: Observed, path: Path) -> None:
@@ -364,4 +370,21 @@ def write_json(observed: Observed, path: Path) -> None:
     path.write_text(json_text(to_json(observed)) + "\n", encoding="utf-8")
 
 
-WRITERS: dict[str, Callable[[Observed, Path], None]] = {".xlsx": write_xlsx, ".json": write_json}
+Writer = Callable[[Observed, Path], None]
+
+
+def _refusing(write: Writer) -> Writer:
+    """`write`, with a file that cannot be written (a folder, a full disk) as one line."""
+
+    def run(observed: Observed, path: Path) -> None:
+        try:
+            write(observed, path)
+        except OSError as exc:
+            raise BpqlError(
+                f"{path}: cannot write the report: {exc.strerror or exc}", code="BPQL-C404"
+            ) from None
+
+    return run
+
+
+WRITERS: dict[str, Writer] = {".xlsx": _refusing(write_xlsx), ".json": _refusing(write_json)}

@@ -22,7 +22,7 @@ from bpql.schema import NODES, OBSERVED_PROPS
 
 if TYPE_CHECKING:
     from bpql.backends.base import Backend
-    from bpql.observe.analyse import Observed, PeriodFigures
+    from bpql.observe.figures import Observed, PeriodFigures
     from bpql.observe.mapping import Mapping
 
 LABEL = "Observation"
@@ -176,7 +176,7 @@ def observed_graph(stored: GraphData, observed: Observed, mapping: Mapping) -> G
         for node in _period_nodes(mapping, observed, p):
             graph.nodes[LABEL].append(node)
             graph.rels[REL].append((bid, node["id"]))
-    _latest(graph, bid)
+    _latest(graph, bid, mapping.prefix)
     if observed.metrics:
         metrics = {m.id: m for m in observed.metrics}
         for row in graph.nodes["Metric"]:
@@ -186,36 +186,28 @@ def observed_graph(stored: GraphData, observed: Observed, mapping: Mapping) -> G
     return graph
 
 
-def _latest(graph: GraphData, bid: str) -> None:
-    """Copy the latest period's figures of blueprint `bid` onto it and its things."""
+def _latest(graph: GraphData, bid: str, prefix: str) -> None:
+    """Copy the latest period's figures of blueprint `bid` onto it and its things (the steps
+    and fail points whose ids start with its member `prefix`: `claims.x` of `claims:as-is`,
+    `claims:to-be.x` of `claims:to-be`)."""
     mine = [n for n in graph.nodes[LABEL] if n["blueprint"] == bid]
     tops = [n for n in mine if n["subject_kind"] == "blueprint"]
     if not tops:
         return
     latest = max(tops, key=lambda n: (n["period_start"] or "", n["period"] or ""))["period"]
     by_subject = {n["subject"]: n for n in mine if n["period"] == latest}
-    prefix_step = bid
     for label, props in OBSERVED_PROPS.items():
         if label == "Metric":
             continue
         for row in graph.nodes[label]:
             node = by_subject.get(row["id"])
             if node is None:
-                if label == "Blueprint" and row["id"] != prefix_step:
+                if label == "Blueprint" and row["id"] != bid:
                     continue
-                if label != "Blueprint" and not _belongs(row["id"], bid):
+                if label != "Blueprint" and not row["id"].startswith(prefix + "."):
                     continue
             for prop in props:
                 row[prop] = None if node is None else node[_FROM.get(prop, prop)]
-
-
-def _belongs(thing: str, bid: str) -> bool:
-    """Whether a step or fail point id is of blueprint `bid` (`claims.x` of `claims:as-is`,
-    `claims:to-be.x` of `claims:to-be`)."""
-    from bpql.ids import member_prefix, parse_blueprint_id
-
-    ref = parse_blueprint_id(bid)
-    return thing.startswith(member_prefix(ref.service, ref.scenario, ref.variant) + ".")
 
 
 def write_observed(backend: Backend, observed: Observed, mapping: Mapping) -> GraphData:

@@ -10,6 +10,7 @@ from typing import Any
 from bpql.result import Graph, Result
 from bpql.viz import drawing
 from bpql.viz.base import View, drawing_page
+from bpql.viz.drawing import DiffMark
 from bpql.viz.layout import Rect
 from bpql.viz.style import LOOKS
 
@@ -28,29 +29,35 @@ def keys(items: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
     return [{"svg": svg, "words": words, "count": None} for svg, words in items]
 
 
-def blueprint_view(result: Result, *, title: str | None = None) -> View:
-    """One blueprint: bands per lane, phases as columns, steps as boxes holding their whole
-    names, fail points under their steps, lines routed around everything."""
+def blueprint_page(
+    kind: str,
+    result: Result,
+    heading: str,
+    items: list[tuple[str, str]],
+    marks: dict[str, DiffMark] | None = None,
+) -> View:
+    """The drawing of `result`'s blueprint (its steps wearing `marks`, if any) on a page of
+    `kind`, with the legend `items` beside it and under its SVG and PNG exports."""
     assert result.graph is not None
     graph = result.graph
-    heading = title or result.title
-    drawn = drawing.draw_blueprint(graph)
+    drawn = drawing.draw_blueprint(graph, marks=marks)
     plan = drawn.plan
     svg = drawing.document(
         drawn.parts, Rect(plan.left, plan.top, plan.width, plan.bottom + 12), inline=True
     )
-    picture = drawing.framed(drawn, heading, result.subtitle, drawing.legend_items(graph))
+    picture = drawing.framed(drawn, heading, result.subtitle, items)
     side = {"subtitle": result.subtitle, "kinds": kinds(graph)}
     return drawing_page(
-        "blueprint",
-        heading,
-        svg,
-        side,
-        keys(drawing.legend_items(graph)),
-        drawn.nodes,
-        drawn.edges,
-        picture=picture,
+        kind, heading, svg, side, keys(items), drawn.nodes, drawn.edges, picture=picture
     )
 
 
-__all__ = ["blueprint_view", "keys", "kinds"]
+def blueprint_view(result: Result, *, title: str | None = None) -> View:
+    """One blueprint: bands per lane, phases as columns, steps as boxes holding their whole
+    names, fail points under their steps, lines routed around everything."""
+    assert result.graph is not None
+    items = drawing.legend_items(result.graph)
+    return blueprint_page("blueprint", result, title or result.title, items)
+
+
+__all__ = ["blueprint_page", "blueprint_view", "keys", "kinds"]

@@ -20,10 +20,9 @@ from bpql.durations import format_minutes
 from bpql.errors import BpqlError
 from bpql.result import Graph, GraphNode, Kind, Result
 from bpql.viz import drawing
-from bpql.viz.base import View, drawing_page
-from bpql.viz.blueprint import keys, kinds
+from bpql.viz.base import View
+from bpql.viz.blueprint import blueprint_page
 from bpql.viz.drawing import DiffMark
-from bpql.viz.layout import Rect
 
 #: the share of a step's cases, breaching or deviating, from which it is amber, and red
 WATCH, MOST = 0.10, 0.50
@@ -32,6 +31,12 @@ DROPOFF = 0.05
 #: the sign of a step closed cases left out (a missing deviation; an optional step skipped is
 #: no deviation and gets none)
 SKIPPED = "\u00bb"
+#: the signs a mark may add to its look's, and what each says (the legend's words)
+SIGNS = (
+    ("\u2193", "5% or more of the cases reaching it fell out after it"),
+    ("+", "activities with no step followed it"),
+    (SKIPPED, "closed cases skipped it (left out, not optional)"),
+)
 LOOK = {
     "breach": ("#d62828", "!", "most cases breach a standard or deviate here (50% or more)"),
     "watch": ("#f77f00", "~", "one case in ten or more breaches or deviates here"),
@@ -148,46 +153,17 @@ def legend_items(graph: Graph, found: dict[str, DiffMark]) -> list[tuple[str, st
             badge = DiffMark(kind, colour, sign)
             items.append((drawing._badge(badge, 9, 9), words))
     signs = "".join(m.sign for m in found.values())
-    if "\u2193" in signs:
-        items.append(
-            (
-                drawing.lines_text(["\u2193"], 5, 14, 14, 14, fill="#212529"),
-                "5% or more of the cases reaching it fell out after it",
-            )
-        )
-    if "+" in signs:
-        items.append(
-            (
-                drawing.lines_text(["+"], 5, 14, 14, 14, fill="#212529"),
-                "activities with no step followed it",
-            )
-        )
-    if SKIPPED in signs:
-        items.append(
-            (
-                drawing.lines_text([SKIPPED], 5, 14, 14, 14, fill="#212529"),
-                "closed cases skipped it (left out, not optional)",
-            )
-        )
+    for sign, words in SIGNS:
+        if sign in signs:
+            items.append((drawing.lines_text([sign], 5, 14, 14, 14, fill="#212529"), words))
     return [*drawing.legend_items(graph), *items]
 
 
 def observed_view(result: Result, *, title: str | None = None, **_: Any) -> View:
     assert result.graph is not None
-    graph = result.graph
-    heading = title or result.title
-    found = marks(graph)
-    drawn = drawing.draw_blueprint(graph, marks=found)
-    plan = drawn.plan
-    svg = drawing.document(
-        drawn.parts, Rect(plan.left, plan.top, plan.width, plan.bottom + 12), inline=True
-    )
-    items = legend_items(graph, found)
-    picture = drawing.framed(drawn, heading, result.subtitle, items)
-    side = {"subtitle": result.subtitle, "kinds": kinds(graph)}
-    return drawing_page(
-        "observed", heading, svg, side, keys(items), drawn.nodes, drawn.edges, picture=picture
-    )
+    found = marks(result.graph)
+    items = legend_items(result.graph, found)
+    return blueprint_page("observed", result, title or result.title, items, found)
 
 
 __all__ = ["marks", "observed_result", "observed_view", "step_mark"]
