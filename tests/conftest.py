@@ -108,9 +108,7 @@ def open_store(kind: str, tmp: Path, neo4j: Neo4jInfo | None) -> Client:
     return connect(neo4j.uri)
 
 
-def embedded_insurer(
-    tmp_path_factory: pytest.TempPathFactory, name: str
-) -> Iterator[tuple[str, Client]]:
+def insurer_in(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[str, Client]]:
     """For a module's fixture: the insurer loaded into a fresh embedded store (in a folder
     named after `name`), its URI and a client, closed at the end."""
     uri = f"embedded:{tmp_path_factory.mktemp(name) / 'graph.lbdb'}"

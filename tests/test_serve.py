@@ -21,7 +21,7 @@ import pytest
 from bpql.api import Client, connect
 from bpql.serve import EXPLORER_CSP, exposure_warning, is_loopback, make_app
 from bpql.testing.browser import watched_page
-from tests.conftest import EXAMPLES, ROOT, embedded_insurer
+from tests.conftest import EXAMPLES, ROOT, insurer_in
 from tests.neo4j_fixture import Neo4jInfo
 from tests.test_load import bpql
 
@@ -70,7 +70,7 @@ def stop(server: Server) -> None:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Client]]:
-    yield from embedded_insurer(tmp_path_factory, "serve")
+    yield from insurer_in(tmp_path_factory, "serve")
 
 
 @pytest.fixture(scope="module")

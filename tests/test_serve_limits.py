@@ -20,7 +20,7 @@ from bpql.backends import connect as backend
 from bpql.backends.base import Backend
 from bpql.errors import BackendError
 from bpql.serve import MAX_QUERY_TEXT, make_app
-from tests.conftest import embedded_insurer
+from tests.conftest import insurer_in
 
 #: variable-length paths of up to five hops between any two things of the insurer: minutes of
 #: work on either store (177 s embedded), so an answer in time means the store stopped it
@@ -29,7 +29,7 @@ HEAVY = "MATCH p = (a)-[*1..5]-(b) RETURN count(p) AS c"
 
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Client]]:
-    yield from embedded_insurer(tmp_path_factory, "limits")
+    yield from insurer_in(tmp_path_factory, "limits")
 
 
 def _store_uri(kind: str, embedded: tuple[str, Client], request: pytest.FixtureRequest) -> str:

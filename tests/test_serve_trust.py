@@ -18,14 +18,14 @@ import pytest
 
 from bpql.api import Client, connect
 from bpql.serve import allowed_hosts, make_app
-from tests.conftest import embedded_insurer
+from tests.conftest import insurer_in
 from tests.test_load import bpql
 from tests.test_serve import Server, start_server, stop
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Client]]:
-    yield from embedded_insurer(tmp_path_factory, "trust")
+    yield from insurer_in(tmp_path_factory, "trust")
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from pydantic import (
 from bpql.errors import BlueprintError, BpqlError, Span
 from bpql.graphdata import Enterprise
 from bpql.ids import blueprint_id, member_id, member_prefix
-from bpql.model.format import MAX_NAME, Id, Minutes, Text, _as_list
+from bpql.model.format import MAX_NAME, Id, Minutes, Text, as_list
 from bpql.model.validate import _dotted, _pydantic_problems, did_you_mean, validate_paths
 from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml
 from bpql.schema import VISIBLE_LANES
@@ -108,13 +108,13 @@ class LogSettings(_Strict):
 class Accept(_Strict):
     """Deviations the service accepts (an allowlist): they count against nothing."""
 
-    activities: Annotated[list[Label], BeforeValidator(_as_list)] = Field(
+    activities: Annotated[list[Label], BeforeValidator(as_list)] = Field(
         default_factory=list, description="activities with no step, as labels or /regex/"
     )
-    skip: Annotated[list[Id], BeforeValidator(_as_list)] = Field(
+    skip: Annotated[list[Id], BeforeValidator(as_list)] = Field(
         default_factory=list, description="steps a case may leave out"
     )
-    repeat: Annotated[list[Id], BeforeValidator(_as_list)] = Field(
+    repeat: Annotated[list[Id], BeforeValidator(as_list)] = Field(
         default_factory=list, description="steps a case may do again"
     )
 
@@ -142,14 +142,14 @@ class MappingFile(_Strict):
     outcomes: Annotated[
         dict[Label, Annotated[str, StringConstraints(max_length=200)]], BeforeValidator(_text_key)
     ] = Field(default_factory=dict, description="outcome code -> fail point id")
-    ok: Annotated[list[Label], BeforeValidator(_as_list)] = Field(
+    ok: Annotated[list[Label], BeforeValidator(as_list)] = Field(
         default_factory=lambda: list(OK_OUTCOMES), description="outcome codes that are no failure"
     )
     accept: Accept = Field(default_factory=Accept)
     fallout_after: Minutes = Field(
         DEFAULT_WINDOW, description="a case stopped this long has fallen out"
     )
-    periods: Annotated[list[PeriodId | PeriodSpec], BeforeValidator(_as_list)] = Field(
+    periods: Annotated[list[PeriodId | PeriodSpec], BeforeValidator(as_list)] = Field(
         default_factory=list, description="2026-03, 2026-Q1, 2026 or {id, from, to}"
     )
     metrics: Text | None = Field(None, description="a CSV of metric, date, value readings")
