@@ -469,10 +469,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     module, function, what = FORMATS[args.fmt]
     folder = args.fmt in ("csv", "archi-csv")
-    if args.output is None and (folder or args.fmt == "xlsx"):
+    # `-o -` is standard output, as for the other text writers
+    printed = args.output is None or args.output == "-"
+    if printed and (folder or args.fmt == "xlsx"):
         where = "FOLDER" if folder else "FILE.xlsx"
         raise BpqlError(f"export {args.fmt}: expected -o {where}: {what}", code="BPQL-C210")
-    out = Path(args.output) if args.output else None
+    out = None if printed else Path(args.output)
     if out is not None and not folder and out.is_dir():
         raise BpqlError(f"{out}: a folder; expected a file to write", code="BPQL-C211")
     target = out if out is None or folder else out.parent
@@ -846,7 +848,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o",
         "--output",
-        help="the file (or folder, for csv and archi-csv) to write; text formats print without it",
+        help="the file (or folder, for csv and archi-csv) to write; text formats print "
+        "without it or with -o -",
     )
     p.add_argument(
         "--service",

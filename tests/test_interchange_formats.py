@@ -470,8 +470,13 @@ def test_export_from_neo4j_is_the_export_from_the_files(
 def test_export_command_prints_text_formats_and_refuses_mistakes(tmp_path: Path) -> None:
     r = bpql("export", "mermaid", str(EXAMPLES / "insurer"), "--service", "claims")
     assert r.returncode == 0 and r.stdout.startswith("flowchart TB\n")
+    # `-o -` is standard output, and no file named "-" is written
+    dash = bpql("export", "mermaid", str(EXAMPLES / "insurer"), "--service", "claims", "-o", "-")
+    assert dash.returncode == 0 and dash.stdout == r.stdout and not (ROOT / "-").exists()
     r = bpql("export", "xlsx", str(EXAMPLES / "insurer"))
     assert r.returncode == 2 and "expected -o FILE.xlsx" in r.stderr
+    r = bpql("export", "xlsx", str(EXAMPLES / "insurer"), "-o", "-")
+    assert r.returncode == 2 and "expected -o FILE.xlsx" in r.stderr and not (ROOT / "-").exists()
     r = bpql("export", "bpmn", str(EXAMPLES / "insurer"), "--service", "nope")
     assert r.returncode == 2 and r.stderr.startswith("error: no service 'nope'")
     r = bpql("export", "archimate", str(EXAMPLES / "insurer"), "--by-role")
