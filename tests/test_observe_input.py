@@ -164,6 +164,12 @@ def test_a_pipe_is_refused_unopened(tmp_path: Path, store: str) -> None:
     refused(tmp_path, mapping, store, "pipe.csv", "named pipe")
 
 
+def test_a_mapping_that_is_a_device_is_refused_as_a_mapping(tmp_path: Path, store: str) -> None:
+    """The refusal speaks of the mapping it wanted, not of an enterprise folder's files."""
+    line = refused(tmp_path, Path("/dev/null"), store, "/dev/null:1:1", "a character device")
+    assert line.endswith("; a mapping is a regular .yaml file"), line
+
+
 @pytest.mark.parametrize(
     ("extra", "parts"),
     [

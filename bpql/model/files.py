@@ -128,17 +128,18 @@ def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         os.close(fd)
 
 
-def refused_file(exc: FileRefused, name: str) -> BpqlError:
-    """A blueprint file that is not read, as the one-line error naming it."""
+#: what a special file is told it should have been, unless its reader says otherwise
+ENTERPRISE_FILES = "an enterprise folder holds only regular .yaml files"
+
+
+def refused_file(exc: FileRefused, name: str, expected: str = ENTERPRISE_FILES) -> BpqlError:
+    """A YAML file that is not read, as the one-line error naming it (`expected`: what a
+    device or a pipe is told, in the words of what was being read)."""
     span = Span(1, 1, file=name)
     if exc.kind == "dangling":
         return BpqlError(exc.reason, span, code="BPQL-F031")
     if exc.kind == "special":
-        return BpqlError(
-            f"{exc.reason}; an enterprise folder holds only regular .yaml files",
-            span,
-            code="BPQL-F032",
-        )
+        return BpqlError(f"{exc.reason}; {expected}", span, code="BPQL-F032")
     if exc.kind == "large":
         return BpqlError(exc.reason, span, code="BPQL-F033")
     if exc.kind == "loop":

@@ -18,7 +18,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from bpql.errors import BpqlError, Span
-from bpql.model.files import FileRefused, read_regular, refused_file
+from bpql.model.files import ENTERPRISE_FILES, FileRefused, read_regular, refused_file
 
 PathKey = tuple[str | int, ...]
 
@@ -209,11 +209,11 @@ def decode(raw: bytes, name: str) -> str:
     return text
 
 
-def _text(path: Path, name: str) -> str:
+def _text(path: Path, name: str, expected: str = ENTERPRISE_FILES) -> str:
     try:
         raw = read_regular(path)
     except FileRefused as exc:
-        raise refused_file(exc, name) from None
+        raise refused_file(exc, name, expected) from None
     return decode(raw, name)
 
 
@@ -301,10 +301,12 @@ def _refuse_aliases(yaml: YAML, text: str, name: str) -> None:
             )
 
 
-def read_yaml(path: Path, display: str | None = None) -> SourceDoc:
+def read_yaml(
+    path: Path, display: str | None = None, expected: str = ENTERPRISE_FILES
+) -> SourceDoc:
     """Parse one file; a syntax error becomes a BpqlError at its line and column."""
     name = display or str(path)
-    text = _text(path, name)
+    text = _text(path, name, expected)
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:

@@ -299,7 +299,7 @@ def read_mapping(
     """The mapping at `path`, checked and resolved; every problem raised at once, one line
     each. `enterprise` is the enterprise already validated (else the mapping's folder)."""
     name = display or str(path)
-    doc = read_yaml(path, name)
+    doc = read_yaml(path, name, "a mapping is a regular .yaml file")
     if not isinstance(doc.data, dict):
         raise BlueprintError(
             [
