@@ -250,9 +250,6 @@ class Backend(ABC):
         return False
 
     @abstractmethod
-    def server_info(self) -> str: ...
-
-    @abstractmethod
     def close(self) -> None: ...
 
     def counts(self) -> dict[str, dict[str, int]]:

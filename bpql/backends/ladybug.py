@@ -131,11 +131,6 @@ class LadybugBackend(Backend):
             )
         return cls(path, read_only=read_only)
 
-    def server_info(self) -> str:
-        import ladybug
-
-        return f"LadybugDB {ladybug.__version__} at {self.uri}"
-
     def close(self) -> None:
         try:
             self._conn.close()

@@ -157,10 +157,6 @@ class Neo4jBackend(Backend):
         access mode, which the server holds to, and `read_only` also refuses loads."""
         return cls(uri, read_only=read_only)
 
-    def server_info(self) -> str:
-        info = self._driver.get_server_info()
-        return f"{info.agent} at {self.uri}"
-
     def close(self) -> None:
         try:
             if self._wrote:

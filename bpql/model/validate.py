@@ -33,7 +33,7 @@ from bpql.graphdata import Enterprise, GraphData
 from bpql.ids import blueprint_id, member_id, member_prefix, system_member_id
 from bpql.model.files import FileRefused, check_regular, collect_files, read_regular
 from bpql.model.format import BlueprintFile, EnterpriseFile, FailPoint
-from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml, read_yaml_fast
+from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml_fast
 from bpql.schema import LANE_BY_KEY
 
 
@@ -263,13 +263,6 @@ def _top_problem(doc: SourceDoc) -> BpqlError | None:
         doc.span(()),
         code="BPQL-F008",
     )
-
-
-def parse_file(
-    path: Path, display: str | None = None, reader: Callable[..., SourceDoc] = read_yaml
-) -> Parsed:
-    """Read one file and check it against its model (enterprise or blueprint)."""
-    return check_doc(reader(path, display))
 
 
 def check_doc(doc: SourceDoc) -> Parsed:
