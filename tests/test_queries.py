@@ -3,13 +3,14 @@
 Compile-only, with no database: each query's Cypher per dialect, compiled against a catalog
 built from the insurer example's files, is kept as a readable snapshot,
 tests/queries/snapshots/qNNN/<dialect>/out.cypher (the Cypher with its parameters as comments,
-as `bpql explain` prints it). With a Neo4j (marked `neo4j`): each query's answer is the same on
-LadybugDB and Neo4j and equals tests/queries/answers/qNNN.json. Rewrite snapshots and answers
-with --update-goldens and read the diff."""
+as `bpql explain` prints it). Each query's answer equals tests/queries/answers/qNNN.json on
+LadybugDB (in the fast loop) and on Neo4j (marked `neo4j`), so the two stores answer alike.
+Rewrite snapshots and answers with --update-goldens and read the diff."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,7 +22,8 @@ from bpql.ids import scenario_marker
 from bpql.plan import Plan
 from bpql.schema import LANE_BY_KEY, SCENARIOS
 from bpql.syntax import ast, parse
-from tests.conftest import DIALECTS, ROOT
+from tests.conftest import DIALECTS, EXAMPLES, ROOT, open_store
+from tests.neo4j_fixture import Neo4jInfo
 
 QUERIES_DIR = ROOT / "tests" / "queries"
 CORPUS = QUERIES_DIR / "corpus.bpql"
@@ -103,36 +105,59 @@ def test_cypher(index: int, dialect: str, catalog: GraphCatalog, update_goldens:
     assert path.read_text() == text
 
 
-@pytest.mark.parametrize("index", range(len(QUERIES)), ids=IDS)
-def test_answer(
-    index: int, insurer: dict[str, Client], catalog: GraphCatalog, update_goldens: bool
+def check_answer(
+    index: int, kind: str, client: Client, catalog: GraphCatalog, update_goldens: bool
 ) -> None:
+    """The answer on one store equals the kept answer (so both stores answer alike), and the
+    store's own catalog compiles to the same Cypher as the catalog built from the files."""
     query = QUERIES[index]
-    answers = {kind: c.query(query).to_json() for kind, c in insurer.items()}
-    assert answers["ladybug"] == answers["neo4j"], query
-    # the store's own catalog compiles to the same Cypher as the catalog built from the files
-    for kind, client in insurer.items():
-        (prepared,) = client.engine.prepare(query)
-        assert not isinstance(prepared.query, ir.ExplainIR)
-        for dialect in DIALECTS:
-            online = client.engine.compile(prepared.query, dialect)
-            assert [online] == compile_text(query, catalog, dialect), (kind, dialect, query)
+    answer = client.query(query).to_json()
+    (prepared,) = client.engine.prepare(query)
+    assert not isinstance(prepared.query, ir.ExplainIR)
+    for dialect in DIALECTS:
+        online = client.engine.compile(prepared.query, dialect)
+        assert [online] == compile_text(query, catalog, dialect), (kind, dialect, query)
     path = ANSWERS / f"{IDS[index]}.json"
-    record = {"query": query, "answer": answers["neo4j"]}
+    record = {"query": query, "answer": answer}
     if update_goldens:
         ANSWERS.mkdir(exist_ok=True)
         path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n")
-    assert json.loads(path.read_text()) == record
+    assert json.loads(path.read_text()) == record, (kind, query)
+
+
+@pytest.mark.parametrize("index", range(len(QUERIES)), ids=IDS)
+def test_answer_embedded(
+    index: int, embedded_insurer: Client, catalog: GraphCatalog, update_goldens: bool
+) -> None:
+    """In the fast loop: every corpus answer on LadybugDB, no Java needed."""
+    check_answer(index, "ladybug", embedded_insurer, catalog, update_goldens)
+
+
+@pytest.fixture(scope="module")
+def neo4j_insurer(
+    neo4j_server: Neo4jInfo, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Client]:
+    client = open_store("neo4j", tmp_path_factory.mktemp("neo4j"), neo4j_server)
+    client.load(EXAMPLES / "insurer")
+    yield client
+    client.close()
+
+
+@pytest.mark.parametrize("index", range(len(QUERIES)), ids=IDS)
+def test_answer_neo4j(
+    index: int, neo4j_insurer: Client, catalog: GraphCatalog, update_goldens: bool
+) -> None:
+    check_answer(index, "neo4j", neo4j_insurer, catalog, update_goldens)
 
 
 @pytest.mark.parametrize("query", SKETCH)
-def test_design_sketch_answers_are_not_empty(query: str, insurer: dict[str, Client]) -> None:
-    result = insurer["neo4j"].query(query)
+def test_design_sketch_answers_are_not_empty(query: str, embedded_insurer: Client) -> None:
+    result = embedded_insurer.query(query)
     size = len(result.table.rows) if result.table is not None else len(result.graph.nodes)  # type: ignore[union-attr]
     assert size > 0, query
 
 
-def test_explain_of_the_sketch(insurer: dict[str, Client]) -> None:
-    compiled_ = insurer["neo4j"].explain('explain impact of department "billing"')
+def test_explain_of_the_sketch(neo4j_insurer: Client) -> None:
+    compiled_ = neo4j_insurer.explain('explain impact of department "billing"')
     assert compiled_[0].dialect == "neo4j" and len(compiled_[0].statements) >= 4
     assert all('"billing"' not in c for c, _ in compiled_[0].statements)
