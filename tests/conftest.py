@@ -19,6 +19,7 @@ from bpql.compiler import GraphCatalog
 
 if TYPE_CHECKING:
     from tests.neo4j_fixture import Neo4jInfo
+    from tests.test_load import Store
 
 pytest_plugins = ["tests.neo4j_fixture"]
 
@@ -69,6 +70,18 @@ def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None
         if slow:
             config.hook.pytest_deselected(items=slow)
             items[:] = [i for i in items if not i.get_closest_marker("slow")]
+
+
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """A store on each backend, reached through the CLI (tests.test_load.Store): a fresh
+    embedded folder, or the session's Neo4j, whose contents a test's first load replaces. A
+    module that means something else by `store` defines its own."""
+    from tests.test_load import embedded_store, neo4j_store
+
+    if request.param == "embedded":
+        return embedded_store(tmp_path / "store")
+    return neo4j_store(request.getfixturevalue("neo4j_server"), monkeypatch)
 
 
 @pytest.fixture(scope="session")

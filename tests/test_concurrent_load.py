@@ -39,13 +39,6 @@ LOST = (
 )
 
 
-@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    if request.param == "embedded":
-        return embedded_store(tmp_path / "store")
-    return neo4j_store(request.getfixturevalue("neo4j_server"), monkeypatch)
-
-
 def copy_insurer(folder: Path, *, without: tuple[str, ...] = ()) -> Path:
     shutil.copytree(INSURER, folder)
     for name in without:

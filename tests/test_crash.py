@@ -148,13 +148,6 @@ def sigkill(proc: subprocess.Popen[str]) -> None:
     proc.send_signal(signal.SIGKILL)
 
 
-@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    if request.param == "embedded":
-        return embedded_store(tmp_path)
-    return neo4j_store(request.getfixturevalue("neo4j_server"), monkeypatch)
-
-
 def test_client_killed_mid_load_leaves_the_graph_as_it_was(store: Store, tmp_path: Path) -> None:
     store.load(GOOD)
     before = store.dump()

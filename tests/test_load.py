@@ -14,7 +14,6 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -196,18 +195,6 @@ def neo4j_store(server: Any, monkeypatch: pytest.MonkeyPatch) -> Store:
 
 def embedded_store(folder: Path) -> Store:
     return Store("embedded", f"embedded:{folder / 'graph.lbdb'}", dict(os.environ))
-
-
-@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Store]:
-    """A store on each backend: a fresh embedded folder, or the session's Neo4j (whose
-    previous contents every test replaces with its first load)."""
-    if request.param == "embedded":
-        yield embedded_store(tmp_path)
-    else:
-        yield neo4j_store(request.getfixturevalue("neo4j_server"), monkeypatch)
 
 
 def test_good_counts_match_the_hand_count(store: Store) -> None:

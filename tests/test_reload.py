@@ -12,14 +12,7 @@ import pytest
 
 from bpql.load import read_state, state_file
 from bpql.model.validate import ParseCache, validate_paths
-from tests.test_load import GOOD, ROOT, Store, bpql, embedded_store, neo4j_store
-
-
-@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    if request.param == "embedded":
-        return embedded_store(tmp_path / "store")
-    return neo4j_store(request.getfixturevalue("neo4j_server"), monkeypatch)
+from tests.test_load import GOOD, ROOT, Store, bpql, embedded_store
 
 
 def edited_good(tmp_path: Path) -> Path:
