@@ -45,14 +45,6 @@ def _load_state_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
         os.environ["BPQL_CACHE_DIR"] = saved
 
 
-def pytest_addoption(parser: Any) -> None:
-    parser.addoption(
-        "--update-goldens",
-        action="store_true",
-        help="rewrite golden files under tests/ instead of comparing with them",
-    )
-
-
 def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:
     """Mark every test by what its fixtures need (fixtures of fixtures included).
 
@@ -86,7 +78,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Mo
 
 @pytest.fixture(scope="session")
 def update_goldens(request: Any) -> bool:
-    return bool(request.config.getoption("--update-goldens"))
+    """Whether to rewrite the golden files under tests/queries/ (compiled Cypher, answers,
+    messages): with syrupy's own `--snapshot-update`, so one flag updates every snapshot."""
+    return bool(request.config.getoption("--snapshot-update"))
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ built from the insurer example's files, is kept as a readable snapshot,
 tests/queries/snapshots/qNNN/<dialect>/out.cypher (the Cypher with its parameters as comments,
 as `bpql explain` prints it). Each query's answer equals tests/queries/answers/qNNN.json on
 LadybugDB (in the fast loop) and on Neo4j (marked `neo4j`), so the two stores answer alike.
-Rewrite snapshots and answers with --update-goldens and read the diff."""
+Rewrite snapshots and answers with --snapshot-update and read the diff."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 with a caret under the fault, and says what was expected.
 
 Compile-only, one test per query, against a catalog built from the insurer example's files;
-the messages are kept in tests/queries/bad_expected.txt (rewrite with --update-goldens). With a
+the messages are kept in tests/queries/bad_expected.txt (rewrite with --snapshot-update). With a
 Neo4j (marked `neo4j`): both stores give the same words as the files."""
 
 from __future__ import annotations
