@@ -336,7 +336,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
             result = engine.blueprint(args.blueprint, args.scenario or "as-is", args.variant)
             title = None
             if args.observed:  # what bpql observe wrote on it
-                from bpql.observe.query import blueprint_figures
+                from bpql.statements.observed import blueprint_figures
                 from bpql.viz.observed import observed_result
 
                 result = observed_result(result, blueprint_figures(engine, result))

@@ -129,8 +129,8 @@ def _observed(console: Any, client: Any, mapping: Path, views: Path, width: int)
     from bpql.engine import Engine
     from bpql.observe.analyse import observe
     from bpql.observe.mapping import read_mapping
-    from bpql.observe.query import blueprint_figures
     from bpql.observe.store import write_observed
+    from bpql.statements.observed import blueprint_figures
     from bpql.viz.observed import observed_result
 
     read = read_mapping(mapping)

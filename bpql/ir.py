@@ -155,7 +155,7 @@ class ShowIR:
 
 @dataclass(frozen=True)
 class ObservedIR:
-    """What bpql observe wrote about a service (bpql/observe/query.py plans and shapes it):
+    """What bpql observe wrote about a service (bpql/statements/observed.py plans and shapes it):
     one class per statement, as what-if has."""
 
     kind: ClassVar[str] = "observed"

@@ -375,7 +375,7 @@ class Explorer:
             engine = Engine(backend)
             result = engine.blueprint(service, scenario, variant)
             if observed:  # what bpql observe wrote on it (docs/observe.md)
-                from bpql.observe.query import blueprint_figures
+                from bpql.statements.observed import blueprint_figures
                 from bpql.viz.observed import observed_result
 
                 result = observed_result(result, blueprint_figures(engine, result))

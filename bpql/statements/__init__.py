@@ -10,11 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from bpql import ir
-from bpql.observe import query as observed
 from bpql.plan import Plan
 from bpql.render.base import Dialect
 from bpql.schema import NODE_KINDS, NODES
-from bpql.statements import find, impact, path, risk, show, whatif
+from bpql.statements import find, impact, observed, path, risk, show, whatif
 from bpql.statements.base import Slot, Spec, cannot_run
 
 #: every statement the language has, by IR class
