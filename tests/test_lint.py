@@ -27,7 +27,7 @@ from syrupy.assertion import SnapshotAssertion
 from bpql.errors import BlueprintError, BpqlError
 from bpql.lint import RULES, lint_paths
 from bpql.lint.config import PRESETS, Config, from_table, load
-from tests.test_load import ROOT, Store, bpql, store  # noqa: F401  (store: a fixture)
+from tests.test_load import ROOT, Store, bpql
 
 BASE = ROOT / "tests" / "lint" / "base"
 TODAY = date(2026, 12, 1)
@@ -582,7 +582,7 @@ def test_lint_copies_no_store(tmp_path: Path) -> None:
 # --- blueprint ownership in the format and the language -----------------------------------
 
 
-def test_ownership_fields_are_loaded_and_queryable(store: Store, tmp_path: Path) -> None:  # noqa: F811
+def test_ownership_fields_are_loaded_and_queryable(store: Store, tmp_path: Path) -> None:
     tree = base_tree()
     tree.extra["services/quote.yaml"] = {
         **copy.deepcopy(tree.bp),
@@ -683,7 +683,7 @@ def _rows(db: Store, query: str) -> list[list[Any]]:
     return rows
 
 
-def test_findings_are_stored_at_load_and_countable(store: Store, tmp_path: Path) -> None:  # noqa: F811
+def test_findings_are_stored_at_load_and_countable(store: Store, tmp_path: Path) -> None:
     store.load(_flagged_enterprise(tmp_path / "off", store_findings=False))
     assert _rows(store, 'find steps where lint contains "lanes/" return id') == []
     store.load(_flagged_enterprise(tmp_path / "on", store_findings=True))

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from bpql.errors import BlueprintError
 from bpql.model.format import MAX_ID, MAX_NAME, MAX_TEXT, SPACES
 from bpql.model.validate import validate_paths
-from tests.test_load import GOOD, ROOT, Store, bpql, store  # noqa: F401  (store: a fixture)
+from tests.test_load import GOOD, ROOT, Store, bpql
 
 ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 #: characters probes and people get wrong: controls, breaks of every kind, invisible and
@@ -205,7 +205,7 @@ def enterprise(tmp: Path) -> Path:
 
 
 @pytest.mark.parametrize("raw", [False, True], ids=["escaped", "raw"])
-def test_known_hostile_values_are_kept_or_refused(store: Store, tmp_path: Path, raw: bool) -> None:  # noqa: F811
+def test_known_hostile_values_are_kept_or_refused(store: Store, tmp_path: Path, raw: bool) -> None:
     """The probe's values and their kind: first into a new store (the bulk build), then
     again, changed, into the same store (a patch of only what changed)."""
     folder = enterprise(tmp_path)
@@ -234,7 +234,7 @@ VALUES = st.lists(
 @given(values=VALUES, raw=st.booleans())
 @example(values=["nel\x85", "a\u2029", "\ufeff", " "], raw=True)
 def test_any_value_is_kept_or_refused_at_its_place(
-    store: Store,  # noqa: F811
+    store: Store,
     tmp_path: Path,
     values: list[str],
     raw: bool,
@@ -323,7 +323,7 @@ def _longest(folder: Path, name: str, text: str, sid: str, service: str | None =
         path.write_text(body, encoding="utf-8")
 
 
-def test_values_just_under_the_bounds_load(store: Store, tmp_path: Path) -> None:  # noqa: F811
+def test_values_just_under_the_bounds_load(store: Store, tmp_path: Path) -> None:
     """A 1,000-character name of four-byte characters (4,000 bytes; the to-be blueprint's
     name adds its scenario and an 80-character variant), a 100,000-character description
     and an 80-character id: loaded on both stores and read back whole."""
