@@ -175,8 +175,7 @@ class Result:
     #: a path answer's paths, each as node keys from its start to its end
     paths: list[list[str]] = field(default_factory=list)
     #: impact and what-if: departments x services, how many steps reached and how many of
-    #: them customer-visible (`bpql.analysis.matrix`); impact's always, what-if's with the
-    #: drawing
+    #: them customer-visible (`bpql.analysis.matrix`)
     matrix: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:

@@ -230,3 +230,18 @@ def test_the_api_pages_an_answers_rows(big: str) -> None:
         with pytest.raises(BpqlError) as info:
             result.rows(offset=-1)
         assert info.value.code == "BPQL-C012"
+
+
+def test_a_big_whatif_prints_its_summary_per_department(big: str) -> None:
+    query = 'impact of retiring system "core"'
+    doc = json.loads(cli("query", query, "--db", big, "--format", "json").stdout)
+    assert doc["kind"] == "whatif" and len(doc["steps"]["rows"]) > 50
+    r = cli("query", query, "--db", big, env=lowered())
+    assert r.returncode == 0, r.stderr
+    assert "per department" in r.stdout
+    for mrow in doc["matrix"]["rows"]:
+        cells = [c for c in mrow["cells"] if c]
+        line = rf"{re.escape(mrow['department'])} +│ {len(cells)} +│ {sum(c[0] for c in cells)} +│"
+        assert re.search(line, r.stdout), mrow["department"]
+    n = len(doc["steps"]["rows"])
+    assert f"{n:,} step rows (how each step is reached) left out" in " ".join(r.stdout.split())
