@@ -496,8 +496,11 @@ class Aggregate:
 def service_departments(graph: Graph) -> dict[str, str]:
     """Each service's department, as far as the answer shows it: the department that performs
     most of its steps (ties to the first name). A step's departments are those `impact of` puts
-    on it (`departments`), else those its PERFORMED_BY and MEMBER_OF edges in the graph reach.
-    A service none of whose steps shows a department is left out."""
+    on it (`departments`), else those its PERFORMED_BY and MEMBER_OF edges in the graph reach;
+    a step performed by a role whose department the answer does not hold counts as unknown. A
+    service is left out when no department performs more of its steps than the unknown do
+    (`show system "core" depth 2` holds the department of `core`'s owner and its roles, not
+    the others': it would otherwise put every service in that one department)."""
     member_of: defaultdict[str, list[str]] = defaultdict(list)
     performed: defaultdict[str, list[str]] = defaultdict(list)
     for e in graph.edges:
@@ -506,6 +509,7 @@ def service_departments(graph: Graph) -> dict[str, str]:
         elif e.type == "PERFORMED_BY":
             performed[e.source].append(e.target)
     counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    unknown: Counter[str] = Counter()
     for key, node in graph.nodes.items():
         if node.label != "Step":
             continue
@@ -514,11 +518,20 @@ def service_departments(graph: Graph) -> dict[str, str]:
             continue
         named = node.properties.get("departments")
         if isinstance(named, list) and named:
-            found = [str(d) for d in named]
+            found = {str(d) for d in named}
         else:
-            found = [d for role in performed.get(key, ()) for d in member_of.get(role, ())]
-        counts[sid].update(set(found))
-    return {sid: min(c, key=lambda d: (-c[d], d)) for sid, c in counts.items() if c}
+            roles = performed.get(key, ())
+            found = {d for role in roles for d in member_of.get(role, ())}
+            if roles and not found:
+                unknown[sid] += 1
+        counts[sid].update(found)
+    out = {}
+    for sid, c in counts.items():
+        if c:
+            best = min(c, key=lambda d: (-c[d], d))
+            if c[best] > unknown[sid]:
+                out[sid] = best
+    return out
 
 
 def aggregate(graph: Graph, max_groups: int | None = None) -> Aggregate:
