@@ -282,12 +282,19 @@ def _query_text(args: argparse.Namespace) -> str:
 
 def cmd_query(args: argparse.Namespace) -> int:
     from bpql.engine import Engine
+    from bpql.errors import BpqlError
     from bpql.present import print_results
 
     text = _query_text(args)
+    for flag, value in (("--limit", args.limit), ("--offset", args.offset)):
+        if value is not None and value < 0:
+            raise BpqlError(
+                f"{flag}: expected a number of rows, 0 or more; got {value}", code="BPQL-C012"
+            )
     with loaded(_backend(args)) as backend:
         # the subgraph of an impact answer is fetched for JSON, which holds it, not for tables
-        print_results(Engine(backend).run(text, draw=args.format == "json"), args.format)
+        results = Engine(backend).run(text, draw=args.format == "json")
+        print_results(results, args.format, all_rows=args.all, limit=args.limit, offset=args.offset)
     return 0
 
 
@@ -728,6 +735,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--db", help=DB_HELP)
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="print every row of a large answer (past 1,000 rows its summary is printed)",
+    )
+    p.add_argument("--limit", type=int, help="print (or write as JSON) only N of its rows")
+    p.add_argument("--offset", type=int, help="skip its first M rows")
     p = add("explain", cmd_explain, "print the Cypher and parameters of a query; run nothing")
     p.add_argument("query", nargs="?", help="a BPQL query")
     p.add_argument(

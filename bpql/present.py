@@ -51,9 +51,69 @@ def show(result: Result, console: Console) -> None:
 
 def _table(result: Result, console: Console) -> None:
     assert result.table is not None
-    fit_table(result.table.columns, result.table.rows, console)
     n = len(result.table.rows)
+    if n > summary_rows() and not ALL_ROWS.get() and result.kind is Kind.TABLE:
+        _table_summary(result.table, console)
+        return
+    fit_table(result.table.columns, result.table.rows, console)
     console.print(f"[dim]{counted(n, 'row')}[/dim]")
+
+
+#: past this many rows (a find's rows, an impact's step rows), the text output of an answer is
+#: its summary and one line saying how many rows were left out; `--all` prints them
+SUMMARY_ROWS = 1000
+#: the environment setting that sets SUMMARY_ROWS (a whole number)
+SUMMARY_ROWS_ENV = "BPQL_SUMMARY_ROWS"
+
+
+def summary_rows() -> int:
+    """SUMMARY_ROWS, or the whole number BPQL_SUMMARY_ROWS gives."""
+    import os
+
+    text = os.environ.get(SUMMARY_ROWS_ENV)
+    if text is None:
+        return SUMMARY_ROWS
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise BpqlError(
+            f"{SUMMARY_ROWS_ENV}: expected a whole number of rows (0 or more), got {text!r}",
+            code="BPQL-C013",
+        )
+    return n
+
+
+#: `bpql query --all`: every row printed, however many
+ALL_ROWS: ContextVar[bool] = ContextVar("ALL_ROWS", default=False)
+#: the columns a large find's rows are counted by, when it has them
+SUMMARY_COLUMNS = ("service", "department", "owner", "lane", "kind")
+
+
+def _left_out(n: int, what: str, console: Console) -> None:
+    console.print(
+        f"[dim]{n:,} {what} left out (more than {summary_rows():,}): `--all` prints every one; "
+        "`--format json` holds them all (`--limit N --offset M` for a page)[/dim]"
+    )
+
+
+def _table_summary(table: Table, console: Console) -> None:
+    """A find of more rows than a terminal is read by: its rows counted per service (and per
+    department, owner, lane or kind: the columns it has), then the line saying what was left
+    out."""
+    from collections import Counter
+
+    for column in SUMMARY_COLUMNS:
+        if column not in table.columns:
+            continue
+        at = table.columns.index(column)
+        counts = Counter(cell_text(r[at]) or "(none)" for r in table.rows)
+        rows: list[list[Any]] = [
+            [v, n] for v, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        fit_table([column, "rows"], rows, console)
+    _left_out(len(table.rows), "rows", console)
 
 
 def _nodes(result: Result, console: Console) -> None:
@@ -220,19 +280,50 @@ def named_steps(steps: Table) -> Table:
 
 
 def _impact(result: Result, console: Console) -> None:
-    _table(result, console)
     steps = None if result.steps is None else named_steps(result.steps)
+    if steps is not None and len(steps.rows) > summary_rows() and not ALL_ROWS.get():
+        # a question that reaches thousands of services: its summary, the counts per service
+        # (one line each: the touchpoints and channels lists are left to --all and JSON) and
+        # per department, and no step rows
+        assert result.table is not None
+        table = result.table
+        at = [
+            i
+            for i in range(len(table.columns))
+            if not any(isinstance(r[i], (list, tuple)) for r in table.rows)
+        ]
+        fit_table([table.columns[i] for i in at], [[r[i] for i in at] for r in table.rows], console)
+        console.print(f"[dim]{counted(len(table.rows), 'row')}[/dim]")
+        if result.matrix is not None:
+            console.print("[bold]per department[/bold]")
+            fit_table(*department_rows(result.matrix), console)
+        _left_out(len(steps.rows), "step rows (how each step is reached)", console)
+        _graph_size(result, console)
+        return
+    _table(result, console)
     if steps is not None and steps.rows:
         console.print("[bold]how each step is reached[/bold]")
-        if len(steps.rows) <= STEPS_SHOWN:
+        if len(steps.rows) <= STEPS_SHOWN or ALL_ROWS.get():
             _table(Result(Kind.TABLE, table=steps), console)
         else:
             fit_table(steps.columns, steps.rows[:STEPS_SHOWN], console)
             console.print(
                 f"[dim]the first {STEPS_SHOWN} of {len(steps.rows):,} steps; "
-                "`--format json` lists every one[/dim]"
+                "`--all` prints every one, `--format json` lists them[/dim]"
             )
     _graph_size(result, console)
+
+
+def department_rows(matrix: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The department x service matrix summed per department: the services it has steps
+    reached in, those steps, how many of them the customer sees."""
+    rows = []
+    for row in matrix["rows"]:
+        cells = [c for c in row["cells"] if c]
+        rows.append(
+            [row["department"], len(cells), sum(c[0] for c in cells), sum(c[1] for c in cells)]
+        )
+    return ["department", "services", "steps", "visible"], rows
 
 
 def _diff(result: Result, console: Console) -> None:
@@ -260,8 +351,51 @@ PRESENTERS: dict[str, Callable[[Result, Console], None]] = {
 }
 
 
-def print_results(results: list[Any], fmt: str) -> None:
-    """Print each result (or compiled plan, for `explain`) in `fmt`: table, json or csv."""
+def print_results(
+    results: list[Any],
+    fmt: str,
+    *,
+    all_rows: bool = False,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> None:
+    """Print each result (or compiled plan, for `explain`) in `fmt`: table, json or csv.
+    `all_rows` prints every row of a large answer where its summary would be; `limit` and
+    `offset` page its rows (`Result.page`)."""
+
+    if limit is not None or offset is not None:
+        results = [_paged(r, limit, offset or 0) for r in results]
+        all_rows = True  # a page asked for is printed whole
+    token = ALL_ROWS.set(all_rows)
+    try:
+        _print_results(results, fmt)
+    finally:
+        ALL_ROWS.reset(token)
+
+
+class _PageOf:
+    """A page of an answer's rows, with where it is in them (for JSON's `page`)."""
+
+    def __init__(self, result: Result, limit: int | None, offset: int) -> None:
+        self.result = result.page(limit, offset)
+        self.about = {"offset": offset, "limit": limit, "total": result.row_count()}
+
+
+def _paged(result: Any, limit: int | None, offset: int) -> Any:
+    from bpql.plan import ExplainResult
+
+    if isinstance(result, ExplainResult) or not isinstance(result, Result):
+        return result
+    return _PageOf(result, limit, offset)
+
+
+def _json(r: Any) -> Any:
+    if isinstance(r, _PageOf):
+        return {**r.result.to_json(), "page": r.about}
+    return r.to_json()
+
+
+def _print_results(results: list[Any], fmt: str) -> None:
     from rich.console import Console
 
     from bpql.api import explain_text
@@ -269,7 +403,7 @@ def print_results(results: list[Any], fmt: str) -> None:
 
     if fmt == "json" and len(results) > 1:
         # one document per run, so any JSON reader takes the output of a file of queries
-        docs = [r.to_json() for r in results]
+        docs = [_json(r) for r in results]
         print(json_text(docs))
         return
     if fmt == "csv" and len(results) > 1:
@@ -288,6 +422,11 @@ def print_results(results: list[Any], fmt: str) -> None:
                 json_text(r.to_json()) if fmt == "json" else terminal_text(plan, keep_newlines=True)
             )
             continue
+        if fmt == "json":
+            print(json_text(_json(r)))
+            continue
+        if isinstance(r, _PageOf):
+            r = r.result
         text = as_text(r, fmt)
         if text is None:
             show(r, console)

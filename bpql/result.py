@@ -175,7 +175,7 @@ class Result:
     #: a path answer's paths, each as node keys from its start to its end
     paths: list[list[str]] = field(default_factory=list)
     #: impact and what-if: departments x services, how many steps reached and how many of
-    #: them customer-visible (`bpql.analysis.matrix`); with the drawing only
+    #: them customer-visible (`bpql.analysis.matrix`)
     matrix: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
@@ -215,6 +215,29 @@ class Result:
                 ["kind", "id", "name"], [[n.label, n.id, n.name] for n in self.node_order()]
             )
         return Table([], [])
+
+    def rows(self, limit: int | None = None, offset: int = 0) -> Table:
+        """A page of the answer's rows: `limit` of them (all when None) from `offset`. The rows
+        are those that grow with the question: an impact or what-if answer's step rows (24 a
+        service at the synthetic enterprise's size), else its table (`rows_table`)."""
+        table = self.steps if self.steps is not None else self.rows_table()
+        return Table(table.columns, table.rows[_page(limit, offset)], table.units)
+
+    def row_count(self) -> int:
+        """How many rows `rows()` pages over."""
+        return len(self.steps.rows if self.steps is not None else self.rows_table().rows)
+
+    def page(self, limit: int | None = None, offset: int = 0) -> Result:
+        """The same answer holding only a page of its rows (`rows`), its other parts whole:
+        what `--format json --limit/--offset` writes."""
+        import dataclasses
+
+        if self.steps is not None:
+            return dataclasses.replace(self, steps=self.rows(limit, offset))
+        if self.table is not None:
+            return dataclasses.replace(self, table=self.rows(limit, offset))
+        _page(limit, offset)  # a graph answer's rows are its nodes, kept with its graph
+        return self
 
     def json_parts(self) -> dict[str, Any]:
         """The parts of the JSON after the rows; a diff and an explain add their own."""
@@ -305,6 +328,19 @@ class Result:
             out.append("<p><code>viz()</code> draws it.</p>")
         out.append("</div>")
         return "".join(out)
+
+
+def _page(limit: int | None, offset: int) -> slice:
+    """The slice of rows a page takes; a negative limit or offset is refused in one line."""
+    from bpql.errors import BpqlError
+
+    if offset < 0 or (limit is not None and limit < 0):
+        raise BpqlError(
+            f"a page of rows takes a limit and an offset of 0 or more; got limit {limit}, "
+            f"offset {offset}",
+            code="BPQL-C012",
+        )
+    return slice(offset, None if limit is None else offset + limit)
 
 
 def _shown(text: str) -> str:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
+from tests.test_load import bpql as cli
 
 
 def bpql(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -91,3 +95,153 @@ def test_a_query_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
         assert r.stderr.strip().endswith(
             "not UTF-8 text: byte 0xE9 cannot be read; save the file as UTF-8"
         )
+
+
+# --- answers that stay small when the question is big (issue 25 item 3) --------------------
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A synthetic enterprise of 12 services (288 steps) on the embedded store; the tests
+    lower the summary threshold to 50 rows so its answers pass it."""
+    from bpql.testing.synthetic import write_enterprise
+
+    folder = write_enterprise(tmp_path_factory.mktemp("big"), services=12)
+    db = f"embedded:{tmp_path_factory.mktemp('big-db') / 'g.lbdb'}"
+    r = cli("load", str(folder), "--db", db)
+    assert r.returncode == 0, r.stderr
+    return db
+
+
+def lowered(rows: int = 50) -> dict[str, str]:
+    import os
+
+    return {**os.environ, "BPQL_SUMMARY_ROWS": str(rows), "COLUMNS": "200"}
+
+
+IMPACT = 'impact of department "dept-03"'
+
+
+def test_a_big_impact_prints_its_summary_and_says_what_it_left_out(big: str) -> None:
+    doc = json.loads(cli("query", IMPACT, "--db", big, "--format", "json").stdout)
+    steps = doc["steps"]["rows"]
+    assert len(steps) > 50  # JSON holds every step row, past the threshold too
+    r = cli("query", IMPACT, "--db", big, env=lowered())
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    # per service: one line each, counts only
+    for row in doc["rows"]:
+        assert re.search(rf"{row[0]} +│ {row[1]} +│", out), row[0]
+    assert "Touchpoint" not in out
+    # per department: the matrix summed, as the JSON's matrix says
+    for mrow in doc["matrix"]["rows"]:
+        cells = [c for c in mrow["cells"] if c]
+        steps_n, visible = sum(c[0] for c in cells), sum(c[1] for c in cells)
+        line = rf"{re.escape(mrow['department'])} +│ {len(cells)} +│ {steps_n} +│ {visible} +│"
+        assert re.search(line, out), mrow["department"]
+    # no step row, and one line saying how many were left out and how to get them
+    assert "how each step is reached" not in out.split("left out")[0].split("per department")[0]
+    assert not any(s[2] in out for s in steps)  # no step's name
+    assert f"{len(steps):,} step rows (how each step is reached) left out (more than 50):" in (
+        " ".join(out.split())
+    )
+    assert "`--all` prints every one" in " ".join(out.split())
+    # under the threshold: the step rows as before (the first 40)
+    r = cli("query", IMPACT, "--db", big, env=lowered(10_000))
+    assert "how each step is reached" in r.stdout and "left out" not in r.stdout
+
+
+def test_all_prints_every_step_row(big: str) -> None:
+    doc = json.loads(cli("query", IMPACT, "--db", big, "--format", "json").stdout)
+    names = [s[2] for s in doc["steps"]["rows"]]
+    r = cli("query", IMPACT, "--db", big, "--all", env=lowered())
+    assert r.returncode == 0, r.stderr
+    assert "left out" not in r.stdout
+    # the step column, second after the service's (the via column names steps too)
+    shown = re.findall(r"^│ [^│]+│ (Step \d+ of service \d+) +│", r.stdout, re.M)
+    assert sorted(shown) == sorted(names)
+
+
+def test_json_pages_with_limit_and_offset(big: str) -> None:
+    whole = json.loads(cli("query", IMPACT, "--db", big, "--format", "json").stdout)
+    assert "page" not in whole
+    r = cli(
+        "query",
+        IMPACT,
+        "--db",
+        big,
+        "--format",
+        "json",
+        "--limit",
+        "7",
+        "--offset",
+        "20",
+        env=lowered(),
+    )
+    doc = json.loads(r.stdout)
+    assert doc["steps"]["rows"] == whole["steps"]["rows"][20:27]
+    assert doc["page"] == {"offset": 20, "limit": 7, "total": len(whole["steps"]["rows"])}
+    assert doc["rows"] == whole["rows"] and doc["matrix"] == whole["matrix"]
+    # past the end: an empty page, not an error
+    far = json.loads(
+        cli("query", IMPACT, "--db", big, "--format", "json", "--offset", "9999").stdout
+    )
+    assert far["steps"]["rows"] == [] and far["page"]["total"] == len(whole["steps"]["rows"])
+    bad = cli("query", IMPACT, "--db", big, "--limit", "-1")
+    assert bad.returncode != 0 and "--limit: expected a number of rows" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_a_big_find_prints_its_counts(big: str) -> None:
+    whole = json.loads(cli("query", "find steps", "--db", big, "--format", "json").stdout)
+    assert len(whole["rows"]) == 288
+    r = cli("query", "find steps", "--db", big, env=lowered())
+    assert r.returncode == 0, r.stderr
+    at = whole["columns"].index("service")
+    for service in {row[at] for row in whole["rows"]}:
+        n = sum(1 for row in whole["rows"] if row[at] == service)
+        assert re.search(rf"{service} +│ {n} +│", r.stdout)
+    assert "svc-000.s00" not in r.stdout
+    assert "288 rows left out (more than 50)" in " ".join(r.stdout.split())
+    every = cli("query", "find steps", "--db", big, "--all", env=lowered())
+    assert all(row[0] in every.stdout for row in whole["rows"])
+    page = cli("query", "find steps", "--db", big, "--limit", "3", "--offset", "1", env=lowered())
+    assert re.findall(r"svc-\d+\.s\d+", page.stdout) == [row[0] for row in whole["rows"][1:4]]
+    bad = cli("query", "find steps", "--db", big, env={**lowered(), "BPQL_SUMMARY_ROWS": "x"})
+    assert bad.returncode != 0 and "BPQL_SUMMARY_ROWS: expected a whole number" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_the_api_pages_an_answers_rows(big: str) -> None:
+    from bpql import connect
+    from bpql.errors import BpqlError
+
+    with connect(big) as client:
+        result = client.query(IMPACT, draw=False)
+        assert result.steps is not None
+        every = result.rows()
+        assert every.rows == result.steps.rows and result.row_count() == len(every.rows)
+        assert result.rows(limit=5, offset=10).rows == result.steps.rows[10:15]
+        assert result.rows(offset=len(every.rows) - 2).rows == result.steps.rows[-2:]
+        found = client.query("find steps")
+        assert found.table is not None
+        assert found.rows(limit=3).rows == found.table.rows[:3]
+        assert found.rows(limit=3).columns == found.table.columns
+        with pytest.raises(BpqlError) as info:
+            result.rows(offset=-1)
+        assert info.value.code == "BPQL-C012"
+
+
+def test_a_big_whatif_prints_its_summary_per_department(big: str) -> None:
+    query = 'impact of retiring system "core"'
+    doc = json.loads(cli("query", query, "--db", big, "--format", "json").stdout)
+    assert doc["kind"] == "whatif" and len(doc["steps"]["rows"]) > 50
+    r = cli("query", query, "--db", big, env=lowered())
+    assert r.returncode == 0, r.stderr
+    assert "per department" in r.stdout
+    for mrow in doc["matrix"]["rows"]:
+        cells = [c for c in mrow["cells"] if c]
+        line = rf"{re.escape(mrow['department'])} +│ {len(cells)} +│ {sum(c[0] for c in cells)} +│"
+        assert re.search(line, r.stdout), mrow["department"]
+    n = len(doc["steps"]["rows"])
+    assert f"{n:,} step rows (how each step is reached) left out" in " ".join(r.stdout.split())

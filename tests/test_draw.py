@@ -95,5 +95,5 @@ def test_a_terminal_lists_the_first_steps_of_a_large_impact() -> None:
     show(result, Console(file=out, width=120))
     text = out.getvalue()
     assert f"claims.s{STEPS_SHOWN - 1:03}" in text and f"claims.s{STEPS_SHOWN:03}" not in text
-    assert f"the first {STEPS_SHOWN} of 100 steps; `--format json` lists every one" in text
+    assert f"the first {STEPS_SHOWN} of 100 steps; `--all` prints every one" in text
     assert "Claims" in text and "bpql viz" in text

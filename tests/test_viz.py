@@ -363,6 +363,32 @@ def test_too_large_a_result_is_collapsed_per_service(
     }
 
 
+def test_a_department_group_opens_into_its_services(
+    synthetic: Client, browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bpql.viz import layout
+
+    result = synthetic.query('impact of department "dept-03"')
+    assert result.graph is not None
+    monkeypatch.setattr(layout, "MAX_GROUPS", 30)
+    agg = layout.aggregate(result.graph)
+    path = synthetic.viz(result, max_nodes=200).save(tmp_path / "departments.html")
+    gkey, held = max(agg.services.items(), key=lambda kv: len(kv[1]))
+    with viewed(browser, path) as (page, report):
+        before = page.evaluate("() => window.bpql.counts()")
+        added = page.evaluate("(id) => window.bpql.expand(id)", gkey)
+        ids = page.evaluate("() => window.bpql.nodes.getIds()")
+        after = page.evaluate("() => window.bpql.counts()")
+        again = page.evaluate("(id) => window.bpql.expand(id)", gkey)
+        legend = page.inner_text("#bpql-legend")
+    clean(report)
+    assert before["nodes"] == len(agg.graph.nodes)
+    assert added == len(held) and again == 0
+    assert set(ids) - set(agg.graph.nodes) == {f"Service:{sid}" for sid, _, _ in held}
+    assert after == {"nodes": before["nodes"] + len(held), "edges": before["edges"] + len(held)}
+    assert "Service" in legend
+
+
 def test_view_renders_inline_as_in_jupyter(
     stores: dict[str, Client], browser: Any, tmp_path: Path
 ) -> None:

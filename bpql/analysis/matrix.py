@@ -52,19 +52,18 @@ def department_matrix(
             found = {source_department}
         return found
 
-    services: list[str] = []
+    reached_services: set[str] = set()
     cells: defaultdict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     totals: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
     for r in rows:
-        if r.service not in services:
-            services.append(r.service)
+        reached_services.add(r.service)  # a list's `in` here was 24 million tests at 24,000 steps
         visible = int(r.lane in VISIBLE_LANES)
         totals[r.service][0] += 1
         totals[r.service][1] += visible
         for d in departments(r.step) or {""}:
             cells[(d, r.service)][0] += 1
             cells[(d, r.service)][1] += visible
-    services.sort()
+    services = sorted(reached_services)
     depts = sorted({d for d, _ in cells}, key=lambda d: (d == "", d))
     return {
         "services": services,

@@ -337,7 +337,9 @@ def _drawing(d: Dialect, query: ir.ImpactIR, routes: Sequence[ImpactRoute]) -> l
                 inputs={"direct": [Source(route_name(route), "id")]},
             )
         )
-    # the departments performing each step: the rows of the department x service matrix
+    # the departments performing each step: the rows of the department x service matrix,
+    # which a table answer reports too (its summary per department, when its step rows are
+    # too many to print)
     out.append(
         d.statement(
             "graph.departments",
@@ -346,7 +348,6 @@ def _drawing(d: Dialect, query: ir.ImpactIR, routes: Sequence[ImpactRoute]) -> l
             [("step", "s.id"), ("department", "d.name")],
             distinct=True,
             order=["step", "department"],
-            role=drawn,
             inputs={"steps": steps},
         )
     )
@@ -461,11 +462,19 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
             ]
         )
     graph = None
-    matrix = None
+    performers: defaultdict[str, list[str]] = defaultdict(list)
+    for step, department in answer["graph.departments"].select("step", "department"):
+        performers[step].append(department)
+    source = query.source.name if query.source.label == "Department" else None
+    matrix = department_matrix(
+        (
+            Reached(step, str(where[step][5]), where[step][6], *reached[step][:2])
+            for step in in_order
+        ),
+        performers,
+        source,
+    )
     if answer.drawn:
-        performers: defaultdict[str, list[str]] = defaultdict(list)
-        for step, department in answer["graph.departments"].select("step", "department"):
-            performers[step].append(department)
         graph = _impact_graph(query, routes, answer)
         for step in where:
             key = node_key("Step", step)
@@ -476,15 +485,6 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
                 if performers.get(step):
                     extra["departments"] = performers[step]
                 graph.nodes[key] = GraphNode(n.label, n.id, n.labels, {**n.properties, **extra})
-        source = query.source.name if query.source.label == "Department" else None
-        matrix = department_matrix(
-            (
-                Reached(step, str(where[step][5]), where[step][6], *reached[step][:2])
-                for step in in_order
-            ),
-            performers,
-            source,
-        )
     return Result(
         Kind.IMPACT,
         table=Table(columns, table_rows),

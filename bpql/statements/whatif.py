@@ -314,17 +314,21 @@ def shape(query: ir.WhatIfIR, answer: Answer) -> Result:
         ],
     )
     graph = None
-    matrix = None
+    # the departments performing each step (before the change) place it in the matrix, which
+    # a table answer reports too (its summary per department past SUMMARY_ROWS step rows)
+    performers = {s: b.department_names(s) for s in steps}
+    matrix = department_matrix(
+        (MatrixRow(s, b.service[s][1], str(b.step(s).get("lane")), *reached[s][:2]) for s in steps),
+        performers,
+    )
     if answer.drawn:
         graph = drawing(answer)
-        performers = {s: b.department_names(s) for s in steps}
         for s in steps:
             key = node_key("Step", s)
             n = graph.nodes.get(key)
             if n is None:
                 continue
             route, via, hops = reached[s]
-            # the departments performing it (before the change) place it in the matrix
             extra = {
                 "route": route,
                 "via": via,
@@ -333,13 +337,6 @@ def shape(query: ir.WhatIfIR, answer: Answer) -> Result:
                 "departments": performers[s],
             }
             graph.nodes[key] = GraphNode(n.label, n.id, n.labels, {**n.properties, **extra})
-        matrix = department_matrix(
-            (
-                MatrixRow(s, b.service[s][1], str(b.step(s).get("lane")), *reached[s][:2])
-                for s in steps
-            ),
-            performers,
-        )
     sources = [node_key(n.label, n.id) for n in answer["source"].column("n") if n is not None]
     customer = sum(CUSTOMER_VISIBLE in classes[s] for s in steps)
     return Result(

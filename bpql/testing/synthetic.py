@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from bpql.result import Graph
 from bpql.schema import CHANNELS, LANES
 
 LANE_KEYS = [lane.key for lane in LANES]
@@ -76,3 +77,42 @@ def write_enterprise(folder: Path, services: int = 60, steps: int = 24, seed: in
             made.append((step, lane))
         (folder / "services" / f"{sid}.yaml").write_text("\n".join(out) + "\n", encoding="utf-8")
     return folder
+
+
+def answer_graph(services: int, steps: int = 24, departments: int = 12, seed: int = 1) -> Graph:
+    """The subgraph of an answer that reaches `services` services, made without a store: each
+    service with its as-is blueprint and `steps` steps (in time order, each step's performing
+    departments on it as `impact of` puts them), the systems, roles and departments they use,
+    the shape `impact of department` draws at scale. For the page builder's benchmarks and
+    tests of its growth, where loading thousands of services would be most of the time."""
+    from bpql.result import GraphEdge, GraphNode
+
+    rnd = random.Random(seed)
+    graph = Graph()
+    depts = [f"dept-{i:02d}" for i in range(departments)]
+    for d in depts:
+        graph.add_node(GraphNode("Department", d, ("Department",), {"name": f"Department {d[5:]}"}))
+    systems = [f"sys-{i:03d}" for i in range(80)]
+    for s in systems:
+        graph.add_node(GraphNode("System", s, ("System",), {"name": f"System {s}"}))
+    for n in range(services):
+        sid = f"svc-{n:05d}"
+        bp = f"{sid}:as-is"
+        graph.add_node(GraphNode("Service", sid, ("Service",), {"name": f"Service {n:05d}"}))
+        graph.add_node(GraphNode("Blueprint", bp, ("Blueprint",), {"name": f"Service {n:05d}"}))
+        graph.add_edge(GraphEdge(f"Service:{sid}", f"Blueprint:{bp}", "HAS_BLUEPRINT"))
+        home = depts[n % len(depts)]
+        previous = None
+        for k in range(steps):
+            key = f"Step:{sid}.s{k:02d}"
+            lane = LANE_KEYS[k % 4]
+            performer = home if rnd.random() < 0.7 else rnd.choice(depts)
+            props = {"name": f"Step {k} of service {n}", "lane": lane, "seq": k}
+            props["departments"] = [f"Department {performer[5:]}"]
+            graph.add_node(GraphNode("Step", f"{sid}.s{k:02d}", ("Step",), props))
+            graph.add_edge(GraphEdge(f"Blueprint:{bp}", key, "HAS_STEP"))
+            graph.add_edge(GraphEdge(key, f"System:{rnd.choice(systems)}", "USES"))
+            if previous is not None:
+                graph.add_edge(GraphEdge(previous, key, "NEXT"))
+            previous = key
+    return graph

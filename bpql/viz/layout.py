@@ -3,7 +3,7 @@
 Three layouts: the blueprint diagram (bands per lane, columns by time and phase), a force
 layout for large graphs (igraph's Fruchterman-Reingold, in C, instead of live physics in the
 tab), and the aggregation of a graph too large to draw one node at a time (collapsed per
-service).
+service, or per department above MAX_GROUPS groups).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import textwrap
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from bpql.durations import format_minutes
 from bpql.ids import service_of
@@ -474,44 +475,123 @@ def force_layout(
     }
 
 
+#: at most this many groups in a collapsed drawing: above it, services collapse per department
+MAX_GROUPS = 300
+#: the group of the services whose department the answer does not show
+NO_DEPARTMENT = "(no department in this answer)"
+#: the group of the smallest departments, when there are more departments than groups
+OTHER_DEPARTMENTS = "(other departments)"
+
+
 @dataclass
 class Aggregate:
-    """A graph collapsed per service: what stands for each group, and what it holds."""
+    """A graph collapsed per service (or per department): what stands for each group, what
+    it holds, and for a department group its services (id, name, nodes), in id order."""
 
     graph: Graph
     members: dict[str, list[str]]
+    services: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
 
 
-def aggregate(graph: Graph) -> Aggregate:
+def service_departments(graph: Graph) -> dict[str, str]:
+    """Each service's department, as far as the answer shows it: the department that performs
+    most of its steps (ties to the first name). A step's departments are those `impact of` puts
+    on it (`departments`), else those its PERFORMED_BY and MEMBER_OF edges in the graph reach;
+    a step performed by a role whose department the answer does not hold counts as unknown. A
+    service is left out when no department performs more of its steps than the unknown do
+    (`show system "core" depth 2` holds the department of `core`'s owner and its roles, not
+    the others': it would otherwise put every service in that one department)."""
+    member_of: defaultdict[str, list[str]] = defaultdict(list)
+    performed: defaultdict[str, list[str]] = defaultdict(list)
+    for e in graph.edges:
+        if e.type == "MEMBER_OF" and e.target in graph.nodes:
+            member_of[e.source].append(graph.nodes[e.target].name)
+        elif e.type == "PERFORMED_BY":
+            performed[e.source].append(e.target)
+    counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    unknown: Counter[str] = Counter()
+    for key, node in graph.nodes.items():
+        if node.label != "Step":
+            continue
+        sid = service_of(node.label, node.id)
+        if sid is None:
+            continue
+        named = node.properties.get("departments")
+        if isinstance(named, list) and named:
+            found = {str(d) for d in named}
+        else:
+            roles = performed.get(key, ())
+            found = {d for role in roles for d in member_of.get(role, ())}
+            if roles and not found:
+                unknown[sid] += 1
+        counts[sid].update(found)
+    out = {}
+    for sid, c in counts.items():
+        if c:
+            best = min(c, key=lambda d: (-c[d], d))
+            if c[best] > unknown[sid]:
+                out[sid] = best
+    return out
+
+
+def aggregate(graph: Graph, max_groups: int | None = None) -> Aggregate:
     """Collapse a graph per service; shared things (systems, roles, ...) collapse per kind.
 
-    Edges between two groups become one edge carrying how many relationships it stands for.
+    Above `max_groups` (MAX_GROUPS) groups the services collapse per department instead (see
+    `service_departments`), the smallest departments into one group if even they are too
+    many. Edges between two groups become one edge carrying how many relationships it stands
+    for. Linear in the nodes and edges.
     """
+    max_groups = MAX_GROUPS if max_groups is None else max_groups
+    shared_kinds = {n.label for n in graph.nodes.values() if service_of(n.label, n.id) is None}
+    shared_kinds.discard("Service")
+    service_ids = {
+        sid for n in graph.nodes.values() if (sid := service_of(n.label, n.id)) is not None
+    }
+    department_of: dict[str, str] | None = None
+    if len(service_ids) + len(shared_kinds) > max_groups:
+        department_of = service_departments(graph)
+        room = max(max_groups - len(shared_kinds) - 1, 1)
+        sizes = Counter(department_of.values())
+        if len(sizes) > room:  # keep the largest departments, the rest in one group
+            kept = set(sorted(sizes, key=lambda d: (-sizes[d], d))[: room - 1])
+            department_of = {
+                s: d if d in kept else OTHER_DEPARTMENTS for s, d in department_of.items()
+            }
+
+    service_names = {n.id: n.name for n in graph.nodes.values() if n.label == "Service"}
 
     def group(node: GraphNode) -> tuple[str, str]:
         sid = service_of(node.label, node.id)
-        if sid is not None:
-            service = graph.nodes.get(f"Service:{sid}")
-            return f"Service:{sid}", service.name if service else sid
-        return f"{node.label}:*", f"{NODES[node.label].plural.capitalize()} (shared)"
+        if sid is None:
+            return f"{node.label}:*", f"{NODES[node.label].plural.capitalize()} (shared)"
+        if department_of is None:
+            return f"Service:{sid}", service_names.get(sid, sid)
+        department = department_of.get(sid, NO_DEPARTMENT)
+        return f"Department:{department}", department
 
     members: defaultdict[str, list[str]] = defaultdict(list)
     names: dict[str, str] = {}
     of: dict[str, str] = {}
+    held: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for key, node in graph.nodes.items():
         gkey, gname = group(node)
         members[gkey].append(key)
         names[gkey] = gname
         of[key] = gkey
+        if department_of is not None and (sid := service_of(node.label, node.id)) is not None:
+            held[gkey][sid] += 1
     out = Graph()
     for gkey in sorted(members):
         label, gid = gkey.split(":", 1)
         kinds = Counter(graph.nodes[m].label for m in members[gkey])
-        props = {
+        props: dict[str, Any] = {
             "name": f"{names[gkey]} ({len(members[gkey])})",
             "members": len(members[gkey]),
-            **{f"{k} nodes": v for k, v in sorted(kinds.items())},
         }
+        if gkey in held:
+            props["services"] = len(held[gkey])
+        props.update({f"{k} nodes": v for k, v in sorted(kinds.items())})
         out.add_node(GraphNode(label, gid, (label,), props))
     counts: Counter[tuple[str, str, str]] = Counter()
     for e in graph.edges:
@@ -520,4 +600,8 @@ def aggregate(graph: Graph) -> Aggregate:
             counts[(a, b, e.type)] += 1
     for (a, b, t), n in sorted(counts.items()):
         out.add_edge(GraphEdge(a, b, t, {"relationships": n}))
-    return Aggregate(out, {k: sorted(v) for k, v in members.items()})
+    services = {
+        gkey: [(sid, service_names.get(sid, sid), n) for sid, n in sorted(c.items())]
+        for gkey, c in held.items()
+    }
+    return Aggregate(out, {k: sorted(v) for k, v in members.items()}, services)

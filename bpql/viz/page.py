@@ -74,12 +74,15 @@ class _Page:
     def __init__(
         self, kind: str, title: str, physics: bool, edge_labels: bool, spring: int = 110
     ) -> None:
-        from pyvis.network import Network
-
         self.kind = kind
         self.title = title
         self.edge_labels = edge_labels
-        self.net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
+        # vis-network's node and edge items, as pyvis's Node and Edge make them; the lists are
+        # ours, because pyvis's Network tests each new node and edge against a list of every
+        # node id (10x the nodes cost 64-87x at 1,000 to 10,000 services)
+        self.items: list[dict[str, Any]] = []
+        self.ids: set[str] = set()
+        self.links: list[dict[str, Any]] = []
         self.physics = physics
         self.spring = spring
         self.names: dict[str, str] = {}
@@ -100,7 +103,11 @@ class _Page:
         color = options.pop("color", look.color)
         shape = options.pop("shape", look.shape)
         label = options.pop("label", _label(node.name))
-        self.net.add_node(node.key, label=label, shape=shape, color=color, **options)
+        if node.key not in self.ids:
+            from pyvis.node import Node
+
+            self.ids.add(node.key)
+            self.items.append(Node(node.key, shape, label=label, color=color, **options).options)
 
     def edge(self, edge: GraphEdge, **extra: Any) -> None:
         color, dashed = EDGE_LOOKS.get(edge.type, ("#adb5bd", False))
@@ -115,7 +122,10 @@ class _Page:
         if self.edge_labels:
             options["label"] = edge.type
         options.update(extra)
-        self.net.add_edge(edge.source, edge.target, **options)
+        from pyvis.edge import Edge
+
+        assert edge.source in self.ids and edge.target in self.ids, edge
+        self.links.append(Edge(edge.source, edge.target, True, **options).options)
 
     def legend(self) -> list[dict[str, Any]]:
         return [
@@ -154,15 +164,14 @@ class _Page:
             }
         else:
             options["physics"] = {"enabled": False}
-        self.net.set_options(json.dumps(options))
         page = {"kind": self.kind, "title": self.title, "message": message, **view}
         page.setdefault("legend", self.legend())
-        nodes, edges, _, _, _, options_json = self.net.get_network_data()
+        nodes, edges = self.items, self.links
         text = template("page.html").render(
             view=page,
             nodes=nodes,
             edges=edges,
-            options=options_json,
+            options=json.dumps(options),
             assets=_assets(),
             csp=PAGE_CSP,
             parts=parts or {},
@@ -178,8 +187,7 @@ def vis_items(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
         page.node(graph.nodes[key])
     for e in sorted(graph.edges, key=lambda e: (e.source, e.type, e.target)):
         page.edge(e)
-    nodes, edges, *_ = page.net.get_network_data()
-    return list(nodes), list(edges)
+    return list(page.items), list(page.links)
 
 
 # --- the views ------------------------------------------------------------------------------
@@ -301,6 +309,13 @@ def _draw(
 
 def _aggregate_view(graph: Graph, heading: str, message: str, live_physics: int) -> View:
     agg = layout.aggregate(graph)
+    if agg.services:  # too many services for a group each: one per department
+        message = message.replace(
+            "collapsed per service (shared things per kind)",
+            "collapsed per department (shared things per kind), as a group per service "
+            f"would be more than {layout.MAX_GROUPS:,}; double-click a department for its "
+            "services",
+        )
     physics = len(agg.graph.nodes) <= live_physics
     page = _Page("aggregate", heading, physics=physics, edge_labels=False, spring=240)
     positions = (
@@ -317,6 +332,8 @@ def _aggregate_view(graph: Graph, heading: str, message: str, live_physics: int)
         extra: dict[str, Any] = {"size": 14 + 30 * (len(agg.members[key]) / biggest) ** 0.5}
         if positions is not None:
             extra.update(x=positions[key][0], y=positions[key][1])
+        if key in agg.services:  # what expanding the group adds, drawn by the page
+            extra["services"] = [list(s) for s in agg.services[key]]
         page.node(node, look=look, **extra)
     for e in agg.graph.edges:
         n = int(e.properties.get("relationships", 1))
@@ -325,6 +342,8 @@ def _aggregate_view(graph: Graph, heading: str, message: str, live_physics: int)
         "subtitle": f"{len(graph.nodes):,} nodes and {len(graph.edges):,} relationships in "
         f"{len(agg.graph.nodes)} groups",
         "represents": {"nodes": len(graph.nodes), "edges": len(graph.edges)},
+        # how a service opened from a department group looks
+        "serviceLook": {"color": LOOKS["Service"].color, "shape": LOOKS["Service"].shape},
     }
     return page.render(view, message)
 

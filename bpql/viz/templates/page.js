@@ -203,7 +203,7 @@
   // the explorer's token, which its server wants on every request (none in a saved file)
   const token = document.querySelector('meta[name="bpql-token"]');
 
-  async function expand(id) {
+  async function neighbours(id) {
     const answer = await fetch("/api/expand?node=" + encodeURIComponent(id), {
       headers: token ? { "X-BPQL-Token": token.content } : {},
     });
@@ -211,13 +211,50 @@
     if (!answer.ok || data.error) {
       throw new Error(data.error ? data.error.message : answer.statusText);
     }
+    return data;
+  }
+
+  // a department group of a collapsed drawing opens into its services from the page's own
+  // data (the server could not tell which services of the answer it holds); each service
+  // then expands into its neighbours like any node
+  function openGroup(group) {
+    const look = view.serviceLook || {};
+    const biggest = Math.max(1, ...group.services.map((s) => s[2]));
+    const added = group.services.map(([sid, name, count]) => ({
+      id: "Service:" + sid,
+      label: name.length > 30 ? name.slice(0, 29).trimEnd() + "\u2026" : name,
+      shape: look.shape,
+      color: look.color,
+      size: 10 + 16 * Math.sqrt(count / biggest),
+      kind: "Service",
+      kindTitle: "Service \u00b7 " + sid,
+      fullName: name,
+      props: { "nodes in this answer": count },
+    }));
+    const links = added.map((n) => ({
+      from: group.id,
+      to: n.id,
+      type: "holds",
+      fromName: group.fullName,
+      toName: n.fullName,
+      props: {},
+      color: look.color,
+      dashes: true,
+    }));
+    return { nodes: added, edges: links };
+  }
+
+  async function expand(id) {
+    const group = nodes.get(id);
+    const data = group && group.services ? openGroup(group) : await neighbours(id);
     const have = new Set(nodes.getIds());
     const added = data.nodes.filter((n) => !have.has(n.id));
     const pos = network.getPositions([id])[id] || { x: 0, y: 0 };
+    const radius = Math.max(160, 8 * added.length);
     added.forEach((n, i) => {
       const a = (2 * Math.PI * i) / Math.max(added.length, 1);
-      n.x = pos.x + 160 * Math.cos(a);
-      n.y = pos.y + 160 * Math.sin(a);
+      n.x = pos.x + radius * Math.cos(a);
+      n.y = pos.y + radius * Math.sin(a);
       n.title = tip(n.fullName, n.kindTitle, n.props);
       n.baseColor = n.color;
       n.baseOpacity = 1;
@@ -255,6 +292,10 @@
       a.id = "bpql-open-blueprint";
       box.appendChild(a);
     }
+    if (n.services) {
+      selected.hidden = false;
+      return; // a department group of a collapsed drawing: no query names it
+    }
     const show = el("a", "Show its neighbourhood");
     show.href = "/?q=" + encodeURIComponent("show " + label.toLowerCase() + ' "' + key + '"');
     show.target = "_top";
@@ -268,11 +309,11 @@
       select(params.nodes[0]);
     } else restore();
   });
-  if (served) {
-    network.on("doubleClick", (params) => {
-      if (params.nodes.length) expand(params.nodes[0]);
-    });
-  }
+  // a department group opens from the page's data, in a saved file too
+  network.on("doubleClick", (params) => {
+    const id = params.nodes[0];
+    if (id !== undefined && (served || nodes.get(id).services)) expand(id);
+  });
 
   const toggle = document.getElementById("bpql-toggle");
   if (toggle) {

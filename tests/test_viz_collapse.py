@@ -1,0 +1,182 @@
+"""A result too large to draw one node at a time, collapsed: per service, and per department
+once a group per service would pass the cap (bpql.viz.layout.MAX_GROUPS), on answers of the
+real embedded store. The page's expansion of a department group is in tests/test_viz.py."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bpql.api import Client, connect
+from bpql.ids import service_of
+from bpql.result import Graph
+from bpql.testing.synthetic import answer_graph, write_enterprise
+from bpql.viz import layout
+from bpql.viz.page import _Page
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+    folder = write_enterprise(tmp_path_factory.mktemp("synthetic"), services=40)
+    client = connect(f"embedded:{tmp_path_factory.mktemp('syn-db') / 'graph.lbdb'}")
+    client.load(folder)
+    yield client
+    client.close()
+
+
+def performing(client: Client, graph: Graph) -> dict[str, Counter[str]]:
+    """Per service, how many of its steps in `graph` each department performs, read from the
+    store itself (not from what the answer put on its nodes)."""
+    steps = [n.id for n in graph.nodes.values() if n.label == "Step"]
+    _, rows = client.backend.read(
+        "UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)"
+        "-[:MEMBER_OF]->(d:Department) RETURN DISTINCT s.id, d.name",
+        {"steps": steps},
+    )
+    out: dict[str, Counter[str]] = {}
+    for step, department in rows:
+        sid = service_of("Step", step)
+        assert sid is not None
+        out.setdefault(sid, Counter())[department] += 1
+    return out
+
+
+def page_nodes(html: str) -> list[dict[str, Any]]:
+    found = re.search(
+        r"<script type=\"application/json\" id=\"bpql-nodes\">(.*?)</script>", html, re.S
+    )
+    assert found is not None
+    nodes: list[dict[str, Any]] = json.loads(found.group(1))
+    return nodes
+
+
+def test_past_the_cap_services_collapse_per_department(
+    synthetic: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = synthetic.query('impact of department "dept-03"')
+    assert result.graph is not None
+    graph = result.graph
+    services = {s for n in graph.nodes.values() if (s := service_of(n.label, n.id))}
+    assert len(services) == 40
+    # under the cap: a group per service, as before
+    assert all(
+        k.split(":")[0] != "Department" or k == "Department:*"
+        for k in layout.aggregate(graph).graph.nodes
+    )
+    monkeypatch.setattr(layout, "MAX_GROUPS", 30)
+    agg = layout.aggregate(graph)
+    assert len(agg.graph.nodes) <= 30
+    groups = {k: v for k, v in agg.services.items()}
+    assert groups and not any(k.startswith("Service:") for k in agg.graph.nodes)
+    # each service in the group of the department that performs most of its reached steps
+    counts = performing(synthetic, graph)
+    for gkey, held in groups.items():
+        department = gkey.split(":", 1)[1]
+        for sid, name, n in held:
+            c = counts[sid]
+            assert c[department] == max(c.values())
+            assert name == graph.nodes[f"Service:{sid}"].name
+            assert n == sum(1 for k in agg.members[gkey] if k.split(":", 1)[1].startswith(sid))
+    assert sorted(sid for held in groups.values() for sid, _, _ in held) == sorted(services)
+    # a group holds every node of its services, and nothing else
+    for gkey, held in groups.items():
+        mine = {sid for sid, _, _ in held}
+        expected = {k for k, n in graph.nodes.items() if service_of(n.label, n.id) in mine}
+        assert set(agg.members[gkey]) == expected
+    assert sum(len(m) for m in agg.members.values()) == len(graph.nodes)
+
+    # the page: a department group carries its services for the page to open
+    view = synthetic.viz(result, max_nodes=200)
+    assert view.kind == "aggregate" and view.nodes == len(agg.graph.nodes)
+    assert view.message is not None and "collapsed per department" in view.message
+    drawn = {n["id"]: n for n in page_nodes(view.html)}
+    for gkey, held in groups.items():
+        assert drawn[gkey]["services"] == [list(s) for s in held]
+
+
+def test_more_departments_than_room_keep_the_cap(
+    synthetic: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = synthetic.query('impact of department "dept-03"')
+    assert result.graph is not None
+    monkeypatch.setattr(layout, "MAX_GROUPS", 9)
+    agg = layout.aggregate(result.graph)
+    assert len(agg.graph.nodes) <= 9
+    assert f"Department:{layout.OTHER_DEPARTMENTS}" in agg.graph.nodes
+    assert sum(len(m) for m in agg.members.values()) == len(result.graph.nodes)
+
+
+def test_a_show_answer_groups_by_the_departments_it_reaches(
+    synthetic: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `show ... depth 2` has no departments on its steps: it reaches the roles performing
+    # them, and the MEMBER_OF edges of the roles of the department that owns `core` only
+    result = synthetic.query('show system "core" depth 2')
+    graph = result.graph
+    assert graph is not None
+    assert not any("departments" in n.properties for n in graph.nodes.values())
+    monkeypatch.setattr(layout, "MAX_GROUPS", 20)
+    agg = layout.aggregate(graph)
+    assert len(agg.graph.nodes) <= 20
+    placed = {sid: g.split(":", 1)[1] for g, held in agg.services.items() for sid, _, _ in held}
+    assert len(placed) == 40
+    # per service, its steps in the answer performed by a role whose department the answer
+    # holds (by that department, read from the store), and by one whose it does not
+    shown = {e.source for e in graph.edges if e.type == "MEMBER_OF"}
+    store = performing(synthetic, graph)
+    known: dict[str, Counter[str]] = {}
+    unknown: Counter[str] = Counter()
+    for e in graph.edges:
+        if e.type != "PERFORMED_BY":
+            continue
+        sid = service_of("Step", e.source.split(":", 1)[1])
+        assert sid is not None
+        if e.target in shown:
+            known.setdefault(sid, Counter())[e.source] += 1
+        else:
+            unknown[sid] += 1
+    assert any(d == layout.NO_DEPARTMENT for d in placed.values())
+    for sid, department in placed.items():
+        steps_known = len(known.get(sid, {}))
+        if department == layout.NO_DEPARTMENT:
+            assert steps_known <= unknown[sid]
+        else:  # the department the store says performs them, and more of them than unknown
+            assert store[sid][department] > 0 and steps_known > unknown[sid]
+
+
+def test_the_collapse_of_ten_thousand_services_is_capped() -> None:
+    graph = answer_graph(10_000, steps=2)
+    agg = layout.aggregate(graph)
+    assert len(agg.graph.nodes) <= layout.MAX_GROUPS
+    assert sum(len(held) for held in agg.services.values()) == 10_000
+
+
+def test_page_items_are_pyvis_items() -> None:
+    """The page's own lists hold what pyvis's Network would (its membership tests were the
+    quadratic part), so the pages are unchanged."""
+    from pyvis.network import Network
+
+    graph = answer_graph(3, steps=4)
+    page = _Page("graph", "t", physics=False, edge_labels=True)
+    net = Network(directed=True)
+    for key in sorted(graph.nodes):
+        page.node(graph.nodes[key])
+        page.node(graph.nodes[key])  # a node twice is drawn once
+    for item in page.items:
+        net.add_node(item["id"], **{k: v for k, v in item.items() if k != "id"})
+    for e in graph.edges:
+        page.edge(e)
+    for link in page.links:
+        net.add_edge(
+            link["from"],
+            link["to"],
+            **{k: v for k, v in link.items() if k not in ("from", "to", "arrows")},
+        )
+    nodes, edges, *_ = net.get_network_data()
+    assert page.items == nodes and page.links == edges
+    assert len(page.items) == len(graph.nodes)
