@@ -27,6 +27,7 @@ from typing import Any
 
 from bpql import compare
 from bpql.api import connect
+from bpql.backends import reads
 from bpql.graphdata import GraphData
 from bpql.model.validate import validate_paths
 from bpql.schema import NODES
@@ -65,7 +66,7 @@ def by_steps(backend: Any) -> int:
     _, rows = backend.read("MATCH (s:Step) RETURN s.id", {})
     steps = [r[0] for r in rows]
     n = 0
-    for rel, dst in compare.STEP_RELATIONS:
+    for rel, dst in reads.STEP_RELATIONS:
         cols = ", ".join(f"n.`{p}`" for p in NODES[dst].prop_names)
         n += len(
             backend.read(
@@ -129,7 +130,7 @@ def main() -> None:
             t = time.perf_counter()
             client.load(folder)
             print(f"   (loaded in {time.perf_counter() - t:.0f} s)")
-        ours, g = median(lambda: compare.stored_graph(client.backend), args.runs)
+        ours, g = median(lambda: reads.stored_graph(client.backend, reads.Scope()), args.runs)
         base, _ = median(lambda: by_steps(client.backend), args.runs)
         print(
             f"2. read every blueprint back for bpql diff ({len(g.nodes['Step'])} steps): ours "

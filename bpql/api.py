@@ -114,8 +114,9 @@ class Client:
         """The as-is of `service` (id or name; None: every service) compared with its to-be
         (or the `variant` named); `.comparison` holds it all, `viz()` draws the diff view."""
         from bpql import compare
+        from bpql.backends.reads import Scope, stored_graph
 
-        graph = compare.stored_graph(self.backend, service, redesigned=True)
+        graph = stored_graph(self.backend, Scope(service, redesigned=True))
         return compare.as_result(compare.compare_scenarios(graph, service, variant))
 
     def stats(self) -> dict[str, dict[str, int]]:

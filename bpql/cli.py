@@ -219,8 +219,8 @@ def _batch_size(text: str) -> int:
 def _stored_or_empty(args: argparse.Namespace) -> tuple[str, GraphData]:
     """The graph in the store, read-only; an embedded store that does not exist yet is empty
     (and a dry run must not create it)."""
+    from bpql.backends.reads import stored_graph
     from bpql.backends.registry import connect
-    from bpql.diff import stored_graph
     from bpql.errors import BackendError
     from bpql.graphdata import GraphData
 
@@ -460,7 +460,7 @@ def _export_source(args: argparse.Namespace, files_too: bool) -> object:
         _no_cycle_collector()
         ent, files = read_files([Path(p) for p in args.paths])
         return files if files_too else ent
-    from bpql.diff import stored_graph
+    from bpql.backends.reads import stored_graph
 
     with loaded(_backend(args)) as backend:
         # every node and relationship, read as one graph (a load meanwhile is not half seen)

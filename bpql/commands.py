@@ -18,10 +18,10 @@ if TYPE_CHECKING:
 
 def loaded(backend: Backend) -> Backend:
     """Refuse to answer from an empty store: `0 rows` would read as a real answer."""
+    from bpql.backends.reads import services
     from bpql.errors import BackendError
 
-    _, rows = backend.read("MATCH (n:Service) RETURN count(n) AS c", {})
-    if not rows or not rows[0][0]:
+    if not services(backend):
         backend.close()
         raise BackendError(
             f"the store {backend.uri} holds no enterprise: load one first, as in "
@@ -58,6 +58,7 @@ def diff_arguments(p: argparse.ArgumentParser) -> None:
 def run_diff(args: argparse.Namespace, open_store: Callable[[], Backend]) -> int:
     """`bpql diff`, with the store opened by `open_store`: the CLI's `--db`, or the shell's."""
     from bpql import api, compare
+    from bpql.backends.reads import Scope, stored_graph
     from bpql.errors import BpqlError
 
     targets = list(args.targets)
@@ -84,7 +85,7 @@ def run_diff(args: argparse.Namespace, open_store: Callable[[], Backend]) -> int
             result = api.diff_scenarios(*args.files, service=service, variant=args.variant)
         else:
             with loaded(open_store()) as backend:
-                graph = compare.stored_graph(backend, service, redesigned=True)
+                graph = stored_graph(backend, Scope(service, redesigned=True))
             result = compare.as_result(compare.compare_scenarios(graph, service, args.variant))
     assert result.comparison is not None
     if args.view:

@@ -25,11 +25,9 @@ from bpql.graphdata import GraphData, same_value
 from bpql.ids import parse_blueprint_id
 from bpql.result import Graph, GraphNode, Kind, Result, Table
 from bpql.safe import terminal_text
-from bpql.schema import LANE_BY_KEY, LINES, VISIBLE_LANES
-from bpql.words import counted
+from bpql.schema import LANE_BY_KEY, LINES, SHARED, VISIBLE_LANES
+from bpql.words import counted, no_service
 
-#: shared things whose added and removed ids a version diff lists
-SHARED = ("Department", "Role", "System", "Touchpoint", "Persona")
 #: what a step change can be, in the order a report lists them
 STEP_FIELDS = (
     "name",
@@ -605,18 +603,6 @@ def _blueprints(graph: GraphData) -> dict[str, dict[str, Any]]:
     return {str(n["id"]): n for n in graph.nodes["Blueprint"]}
 
 
-def no_service(service: str, services: dict[str, str]) -> BpqlError:
-    """BPQL-C080, naming the services there are (`services`: id -> name)."""
-    from bpql.resolve import closest
-
-    close = closest(service, [*services, *services.values()])
-    hint = f" (did you mean '{close}'?)" if close else ""
-    return BpqlError(
-        f'no service "{service}"{hint}; the services are: {", ".join(sorted(services))}',
-        code="BPQL-C080",
-    )
-
-
 def compare_scenarios(
     graph: GraphData, service: str | None = None, variant: str | None = None
 ) -> Comparison:
@@ -908,98 +894,7 @@ def _rating(f: FailFacts) -> str:
     return f"S{f.severity} O{f.occurrence} D{f.detection}, RPN {f.rpn}, AP {f.ap}"
 
 
-# --- reading the sides ----------------------------------------------------------------------
-
-
-#: a blueprint step's relationships that `stored_graph` reads back, and the label at their end
-STEP_RELATIONS: tuple[tuple[str, str], ...] = (
-    ("IN_PHASE", "Phase"),
-    ("NEXT", "Step"),
-    ("SUPPORTS", "Step"),
-    ("AT_TOUCHPOINT", "Touchpoint"),
-    ("PERFORMED_BY", "Role"),
-    ("USES", "System"),
-    ("SHOWS", "Evidence"),
-    ("HAS_FAIL_POINT", "FailPoint"),
-)
-
-
-def stored_graph(backend: Any, service: str | None = None, redesigned: bool = False) -> GraphData:
-    """The blueprints of `service` (every service when None; with `redesigned`, every service
-    that has a to-be, the only ones an as-is/to-be diff compares) and the shared things, read
-    back from a store with read-only queries: the same `GraphData` the files give."""
-    from bpql.schema import NODES
-
-    def props(label: str, var: str) -> str:
-        return ", ".join(f"{var}.`{p}` AS `{p}`" for p in NODES[label].prop_names)
-
-    def rows(cypher: str, **params: Any) -> list[list[Any]]:
-        return backend.read(cypher, params)[1]  # type: ignore[no-any-return]
-
-    g = GraphData()
-    where, params = "", {}
-    if service is not None:
-        where, params = " WHERE sv.id = $service OR sv.name = $service", {"service": service}
-    elif redesigned:
-        where = (
-            " WHERE EXISTS { MATCH (sv)-[:HAS_BLUEPRINT]->(t:Blueprint) "
-            "WHERE t.scenario = $scenario }"
-        )
-        params = {"scenario": "to-be"}
-    for r in rows(f"MATCH (sv:Service){where} RETURN {props('Service', 'sv')}", **params):
-        g.nodes["Service"].append(dict(zip(NODES["Service"].prop_names, r, strict=True)))
-    if service is not None and not g.nodes["Service"]:
-        raise no_service(service, dict(rows("MATCH (sv:Service) RETURN sv.id, sv.name")))
-    ids = [n["id"] for n in g.nodes["Service"]]
-    for r in rows(
-        "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint) WHERE sv.id IN $ids "
-        f"RETURN sv.id AS service, {props('Blueprint', 'b')}",
-        ids=ids,
-    ):
-        g.nodes["Blueprint"].append(dict(zip(NODES["Blueprint"].prop_names, r[1:], strict=True)))
-        g.rels["HAS_BLUEPRINT"].append((r[0], r[1]))
-    bps = [n["id"] for n in g.nodes["Blueprint"]]
-    for label, rel in (("Step", "HAS_STEP"), ("Phase", "HAS_PHASE")):
-        for r in rows(
-            f"MATCH (b:Blueprint)-[:{rel}]->(n:{label}) WHERE b.id IN $bps "
-            f"RETURN b.id AS bp, {props(label, 'n')}",
-            bps=bps,
-        ):
-            g.nodes[label].append(dict(zip(NODES[label].prop_names, r[1:], strict=True)))
-            g.rels[rel].append((r[0], r[1]))
-    for rel, dst in STEP_RELATIONS:
-        # matched through the blueprints: a list of blueprint ids is much quicker to test
-        # than one of every step's (LadybugDB at 1,000 services)
-        for r in rows(
-            f"MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:{rel}]->(n:{dst}) "
-            f"WHERE b.id IN $bps RETURN s.id AS src, {props(dst, 'n')}",
-            bps=bps,
-        ):
-            g.rels[rel].append((r[0], r[1]))
-            if dst in ("Evidence", "FailPoint"):
-                g.nodes[dst].append(dict(zip(NODES[dst].prop_names, r[1:], strict=True)))
-    for label in SHARED:
-        for r in rows(f"MATCH (n:{label}) RETURN {props(label, 'n')}"):
-            g.nodes[label].append(dict(zip(NODES[label].prop_names, r, strict=True)))
-    for rel in ("MEMBER_OF", "DEPENDS_ON", "OWNED_BY", "FOR_PERSONA"):
-        src, dst = _ENDS[rel]
-        for a, b in rows(f"MATCH (a:{src})-[:{rel}]->(b:{dst}) RETURN a.id AS a, b.id AS b"):
-            g.rels[rel].append((a, b))
-    for label in ("Evidence", "FailPoint"):
-        seen: dict[str, dict[str, Any]] = {}
-        for n in g.nodes[label]:
-            seen.setdefault(n["id"], n)
-        g.nodes[label] = list(seen.values())
-    return g
-
-
-def _ends() -> dict[str, tuple[str, str]]:
-    from bpql.schema import RELS
-
-    return {t: (r.src, r.dst) for t, r in RELS.items()}
-
-
-_ENDS = _ends()
+# --- the files at a git revision ------------------------------------------------------
 
 
 #: a line that opens an enterprise file (its top-level `enterprise:` key)

@@ -481,17 +481,14 @@ class StoreEntries:
             return self._entries.get(label, [])
 
     def _read(self) -> dict[str, list[tuple[str, str]]]:
+        from bpql.backends.reads import entries
         from bpql.errors import BpqlError
 
         out: dict[str, list[tuple[str, str]]] = {}
         try:
             with self.store_lock or contextlib.nullcontext(), self.open_store() as backend:
                 for kind in NODE_KINDS:
-                    _, rows = backend.read(
-                        f"MATCH (n:{kind.label}) RETURN n.id AS id, n.name AS name ORDER BY id",
-                        {},
-                    )
-                    out[kind.label] = [(str(i), str(n or "")) for i, n in rows]
+                    out[kind.label] = entries(backend, kind.label)
         except BpqlError:
             return {}  # completion without the store's names, rather than an error per key
         return out

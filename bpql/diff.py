@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bpql.analysis.criticality import SYSTEM_FIGURES
-from bpql.backends.base import Backend
 from bpql.graphdata import GraphData, differs, same_value
 from bpql.schema import NODE_KINDS, NODES, OBSERVED_PROPS, REL_KINDS
 
@@ -60,21 +59,6 @@ REL_FIELDS: dict[str, tuple[str, str]] = {
 }
 #: relationships the load works out, reported with the derived figures of their source
 REL_DERIVED: dict[str, str] = {"NEXT": "next"}
-
-
-def stored_graph(backend: Backend) -> GraphData:
-    """The schema's nodes (every property) and relationships (id pairs) now in the store."""
-    graph = GraphData()
-    for kind in NODE_KINDS:
-        cols = ", ".join(f"n.`{p}` AS `{p}`" for p in kind.prop_names)
-        _, rows = backend.read(f"MATCH (n:{kind.label}) RETURN {cols}", {})
-        graph.nodes[kind.label] = [dict(zip(kind.prop_names, row, strict=True)) for row in rows]
-    for rel in REL_KINDS:
-        _, rows = backend.read(
-            f"MATCH (a:{rel.src})-[:{rel.type}]->(b:{rel.dst}) RETURN a.id AS s, b.id AS d", {}
-        )
-        graph.rels[rel.type] = [(str(s), str(d)) for s, d in rows]
-    return graph
 
 
 @dataclass(frozen=True)

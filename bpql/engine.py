@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bpql import ir
 from bpql.backends.base import Backend
+from bpql.backends.reads import entries
 from bpql.compiler import compile_ir, compile_text, resolve_text
 from bpql.plan import Answer, ExplainResult, Plan
 from bpql.resolve import Resolver
@@ -34,10 +35,7 @@ class StoreCatalog:
 
     def entries(self, label: str) -> list[tuple[str, str]]:
         if label not in self._cache:
-            _, rows = self.backend.read(
-                f"MATCH (n:{label}) RETURN n.id AS id, n.name AS name ORDER BY id", {}
-            )
-            self._cache[label] = [(str(i), str(n or "")) for i, n in rows]
+            self._cache[label] = entries(self.backend, label)
         return self._cache[label]
 
     def clear(self) -> None:

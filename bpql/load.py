@@ -119,7 +119,8 @@ def apply(
     difference, which also repairs a store changed behind the state). The token, the counts
     and the graph are read in one read transaction, and the write goes ahead only if the
     token is still the one read (another load may have written meanwhile)."""
-    from bpql.diff import diff, stored_graph
+    from bpql.backends.reads import stored_graph
+    from bpql.diff import diff
 
     prepare(enterprise)
     backend.prepare_load()  # what an interrupted load left is finished or removed first

@@ -7,7 +7,6 @@ the word in the query and offers the closest valid name.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol, Union
 
@@ -44,6 +43,7 @@ from bpql.schema import (
 )
 from bpql.statements import Slot, signature, slot_words
 from bpql.syntax import ast
+from bpql.words import closest
 
 #: the IRs of the what-if changes
 WhatIfs = Union[ir.RetireSystemIR, ir.MoveRoleIR, ir.CloseIR]
@@ -87,17 +87,6 @@ def _touches(label: str, types: Iterable[str]) -> bool:
 
 def _hint(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{close}'?)" if (close := closest(word, choices)) else ""
-
-
-def closest(word: str, choices: Iterable[str]) -> str | None:
-    """The choice a typo most likely meant: a close spelling, and a looser one only when it
-    starts with the same letter (so `personas` suggests nothing rather than `version`)."""
-    word = word.lower()
-    for close in difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6):
-        ratio = difflib.SequenceMatcher(None, word, close.lower()).ratio()
-        if ratio >= 0.75 or close[:1].lower() == word[:1]:
-            return close
-    return None
 
 
 def _one_of(choices: Iterable[str]) -> str:

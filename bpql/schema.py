@@ -289,6 +289,9 @@ REL_KINDS: tuple[RelKind, ...] = (
 
 RELS: dict[str, RelKind] = {r.type: r for r in REL_KINDS}
 
+#: the things blueprints share, outside any blueprint (a redesign diff compares them apart)
+SHARED: tuple[str, ...] = ("Department", "Role", "System", "Touchpoint", "Persona")
+
 #: the one node outside the knowledge model: `(:BpqlLoad {id: "load", token})`, which names
 #: the last load written, so a reload can trust its saved copy of the graph (bpql/load.py)
 #: instead of reading the whole store back. No query, count or view reads it.

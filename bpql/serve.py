@@ -384,9 +384,10 @@ class Explorer:
     def _diff(self, service: str, variant: str | None) -> Result:
         """The as-is of `service` against its to-be (or `variant`), as `bpql diff` answers it."""
         from bpql import compare
+        from bpql.backends.reads import Scope, stored_graph
 
         with self.lock, self.open_store() as backend:
-            graph = compare.stored_graph(backend, service, redesigned=True)
+            graph = stored_graph(backend, Scope(service, redesigned=True))
         return compare.as_result(compare.compare_scenarios(graph, service, variant))
 
     def explain(self, text: str) -> str:

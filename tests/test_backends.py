@@ -102,7 +102,8 @@ def test_the_bulk_build_keeps_every_value_as_it_was(tmp_path: Path) -> None:
     twice is one relationship."""
     from bpql.backends.base import distinct
     from bpql.backends.ladybug import LadybugBackend
-    from bpql.diff import diff, stored_graph
+    from bpql.backends.reads import stored_graph
+    from bpql.diff import diff
     from bpql.graphdata import GraphData
 
     data = GraphData()
@@ -139,7 +140,7 @@ def test_a_small_change_patches_a_copy_and_switches_it_in(tmp_path: Path) -> Non
     """With the graph the store holds, only the difference is written, into a copy that
     replaces the store: a reader that opened the store before still reads the old graph."""
     from bpql.backends.ladybug import LadybugBackend
-    from bpql.diff import stored_graph
+    from bpql.backends.reads import stored_graph
     from bpql.model.validate import validate_paths
 
     good = validate_paths([Path(__file__).resolve().parent / "blueprints" / "good"]).graph
@@ -196,7 +197,7 @@ def test_a_writer_that_takes_the_lock_after_the_switch_does_not_undo_the_load(
     """The load closes the store to switch the new one in; if another writer takes the lock
     before it opens the store again, the error says the load was written, and it was."""
     from bpql.backends import ladybug as lb
-    from bpql.diff import stored_graph
+    from bpql.backends.reads import stored_graph
     from bpql.graphdata import GraphData
 
     data = GraphData()

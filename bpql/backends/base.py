@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from bpql.backends import writes
+from bpql.backends import reads, writes
 from bpql.backends.writes import Capabilities
 from bpql.errors import BackendError
 from bpql.graphdata import GraphData, differs
@@ -256,20 +256,7 @@ class Backend(ABC):
         """Node counts per label and relationship counts per type (schema labels only), read
         as one graph (`consistent`), so they are the counts of one load."""
 
-        def count() -> dict[str, dict[str, int]]:
-            nodes = {}
-            rels = {}
-            for label in sorted(NODES):
-                _, rows = self.read(f"MATCH (n:{label}) RETURN count(n) AS c", {})
-                nodes[label] = int(rows[0][0])
-            for t, kind in sorted(RELS.items()):
-                _, rows = self.read(
-                    f"MATCH (:{kind.src})-[r:{t}]->(:{kind.dst}) RETURN count(r) AS c", {}
-                )
-                rels[t] = int(rows[0][0])
-            return {"nodes": nodes, "relationships": rels}
-
-        return self.consistent(count)
+        return self.consistent(lambda: reads.counts(self))
 
     def __enter__(self) -> Backend:
         return self

@@ -212,7 +212,7 @@ def _latest(graph: GraphData, bid: str, prefix: str) -> None:
 
 def write_observed(backend: Backend, observed: Observed, mapping: Mapping) -> GraphData:
     """Write the observation into the store, all or nothing; the graph it holds after."""
-    from bpql.diff import stored_graph
+    from bpql.backends.reads import stored_graph
 
     stored = stored_graph(backend)
     graph = observed_graph(stored, observed, mapping)
@@ -248,20 +248,12 @@ def carry(stored: GraphData, graph: GraphData) -> GraphData:
 def stored_observations(backend: Backend) -> GraphData:
     """Only what a load must carry: Observation nodes, OBSERVED pairs, and the observed
     properties of the things that have them (a load with no saved graph reads these)."""
+    from bpql.backends import reads
+
     graph = GraphData()
-    kind = NODES[LABEL]
-    cols = ", ".join(f"n.`{p}` AS `{p}`" for p in kind.prop_names)
-    _, rows = backend.read(f"MATCH (n:{LABEL}) RETURN {cols}", {})
-    graph.nodes[LABEL] = [dict(zip(kind.prop_names, r, strict=True)) for r in rows]
-    _, rows = backend.read(
-        f"MATCH (a:Blueprint)-[:{REL}]->(b:{LABEL}) RETURN a.id AS s, b.id AS d", {}
-    )
-    graph.rels[REL] = [(str(s), str(d)) for s, d in rows]
+    graph.nodes[LABEL] = reads.nodes(backend, LABEL)
+    graph.rels[REL] = reads.pairs(backend, REL)
     for label, props in OBSERVED_PROPS.items():
-        names = ("id", *props)
-        cols = ", ".join(f"n.`{p}` AS `{p}`" for p in names)
-        _, rows = backend.read(f"MATCH (n:{label}) RETURN {cols}", {})
-        graph.nodes[label] = [
-            dict(zip(names, r, strict=True)) for r in rows if any(v is not None for v in r[1:])
-        ]
+        rows = reads.nodes(backend, label, ("id", *props))
+        graph.nodes[label] = [r for r in rows if any(r[p] is not None for p in props)]
     return graph

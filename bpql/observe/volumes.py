@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from bpql.backends.reads import observed_by_id, observed_by_name, observed_steps
 from bpql.result import Result, Table
 
 if TYPE_CHECKING:
@@ -25,10 +26,7 @@ KINDS = ("impact", "risk", "whatif")
 def with_volumes(backend: Backend, query: ir.QueryIR, result: Result) -> Result:
     if query.kind not in KINDS or result.table is None:
         return result
-    _, rows = backend.read(
-        "MATCH (s:Step) WHERE s.observed IS NOT NULL RETURN count(s) AS observed", {}
-    )
-    if not rows or not rows[0][0]:
+    if not observed_steps(backend):
         return result
     has_steps = result.steps is not None and "step" in result.steps.columns
     if query.kind == "risk":  # a row per customer step it breaks: that step's cases
@@ -45,12 +43,7 @@ def _by_step_ids(backend: Backend, result: Result, *, per_service: bool = True) 
     assert result.steps is not None and result.table is not None
     at = result.steps.columns.index("step")
     ids = sorted({str(r[at]) for r in result.steps.rows})
-    _, rows = backend.read(
-        "MATCH (s:Step) WHERE s.id IN $ids AND s.observed IS NOT NULL "
-        "RETURN s.id AS id, s.observed AS observed",
-        {"ids": ids},
-    )
-    seen = {str(i): int(n) for i, n in rows}
+    seen = observed_by_id(backend, ids)
     if not seen:
         return result
     steps = Table(
@@ -80,15 +73,7 @@ def _by_step_names(backend: Backend, query: ir.QueryIR, result: Result) -> Resul
     columns = result.table.columns
     if "service" not in columns or "step" not in columns:
         return result
-    scenario = getattr(query, "scenario", None)
-    where = "" if scenario is None else " AND b.scenario = $scenario"
-    _, rows = backend.read(
-        "MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step) "
-        f"WHERE s.observed IS NOT NULL{where} "
-        "RETURN sv.name AS service, s.name AS step, max(s.observed) AS observed",
-        {} if scenario is None else {"scenario": scenario},
-    )
-    seen = {(str(a), str(b)): int(n) for a, b, n in rows}
+    seen = observed_by_name(backend, getattr(query, "scenario", None))
     if not seen:
         return result
     i, j = columns.index("service"), columns.index("step")

@@ -55,7 +55,7 @@ from bpql.review.model import (
     StepChange,
     StepItem,
 )
-from bpql.schema import VISIBLE_LANES
+from bpql.schema import SHARED, VISIBLE_LANES
 
 #: the lists of the enterprise file and the label of their items
 SHARED_LISTS = {
@@ -621,7 +621,7 @@ def _shared_facts(side: Side, label: str, id_: str) -> dict[str, Any]:
 
 def _shared(old: Side, new: Side) -> list[SharedChange]:
     out: list[SharedChange] = []
-    for label in compare.SHARED:
+    for label in SHARED:
         before = {n["id"]: n for n in old.graph.nodes[label]}
         after = {n["id"]: n for n in new.graph.nodes[label]}
         removed = sorted(before.keys() - after.keys())
@@ -655,7 +655,7 @@ def _shared(old: Side, new: Side) -> list[SharedChange]:
             if i not in renamed.values():
                 name = str(before[i].get("name") or i)
                 out.append(SharedChange(label, i, name, "removed", {}, old.spans.get((label, i))))
-    order = {label: n for n, label in enumerate(compare.SHARED)}
+    order = {label: n for n, label in enumerate(SHARED)}
     out.sort(key=lambda s: (order[s.label], s.id))
     return out
 

@@ -17,11 +17,10 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 from pathlib import Path
 
-from bpql.compare import SHARED
 from bpql.graphdata import GraphData
 from bpql.ids import BLUEPRINT_SCOPED, SYSTEM_MEMBER
 from bpql.review.model import Reach, ReachedStep
-from bpql.schema import RELS, VISIBLE_LANES
+from bpql.schema import RELS, SHARED, VISIBLE_LANES
 
 #: what `impact of` takes, by label, and how the query names it
 KINDS = {"Department": "department", "Role": "role", "System": "system", "Touchpoint": "touchpoint"}
