@@ -1,0 +1,144 @@
+"""Cypher lives in three packages only: `bpql/render/` (the dialects), `bpql/backends/` (the
+stores' own reads and writes: `reads.py`, `writes.py`) and `bpql/statements/` (each analysis
+statement's plan is its own module, issue 24 item 1, so its Cypher stays beside its shaper).
+Anywhere else a Cypher clause in a string is a read or a write that bypassed those modules.
+
+The check reads code strings through `tokenize`, so a clause named in a docstring, a comment
+or a sentence (`handoff created`) is not one; a string that is a statement of its own (a
+docstring, a bare string) is skipped. It looks for the clauses that start a read or a write,
+upper case as the project writes them: MATCH, OPTIONAL MATCH, MERGE, CREATE, DETACH DELETE.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from pathlib import Path
+
+import bpql
+
+#: where Cypher may be written, relative to the package
+ALLOWED = ("render", "backends", "statements")
+#: a Cypher clause that reads or writes, as a whole upper-case word
+CLAUSE = re.compile(r"\b(?:MATCH|MERGE|CREATE|DETACH\s+DELETE)\b")
+
+_FSTRING_START = getattr(tokenize, "FSTRING_START", None)  # Python 3.12+: f-strings in parts
+_FSTRING_END = getattr(tokenize, "FSTRING_END", None)
+_FSTRING_MIDDLE = getattr(tokenize, "FSTRING_MIDDLE", None)
+_STATEMENT_START = {tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING}
+
+
+def code_strings(text: str) -> list[tuple[int, str]]:
+    """(line, text) of each string literal in `text` that is part of an expression: not a
+    docstring or any other string standing alone as a statement, never a comment."""
+    tokens = [
+        t
+        for t in tokenize.generate_tokens(io.StringIO(text).readline)
+        if t.type not in (tokenize.COMMENT, tokenize.NL)
+    ]
+    # each string as one item: (index of its first token, of its last, line, text)
+    found: list[tuple[int, int, int, str]] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t.type == tokenize.STRING:
+            found.append((i, i, t.start[0], t.string))
+        elif _FSTRING_START is not None and t.type == _FSTRING_START:
+            j, depth, parts = i, 0, [t.string]
+            while True:
+                tj = tokens[j]
+                depth += tj.type == _FSTRING_START
+                depth -= tj.type == _FSTRING_END
+                if tj.type == _FSTRING_MIDDLE:
+                    parts.append(tj.string)
+                if depth == 0:
+                    break
+                j += 1
+            found.append((i, j, t.start[0], "".join(parts)))
+            i = j
+        i += 1
+    out = []
+    for first, last, line, string in found:
+        before = tokens[first - 1].type if first else tokenize.NEWLINE
+        after = tokens[last + 1].type if last + 1 < len(tokens) else tokenize.ENDMARKER
+        alone = before in _STATEMENT_START and after in (tokenize.NEWLINE, tokenize.ENDMARKER)
+        if not alone:
+            out.append((line, string))
+    return out
+
+
+def cypher_in(text: str) -> list[tuple[int, str]]:
+    """(line, string) of each code string in `text` that holds a Cypher clause."""
+    return [(line, s) for line, s in code_strings(text) if CLAUSE.search(s)]
+
+
+def offenders(package: Path) -> list[str]:
+    """`path:line: string` for each Cypher clause in a code string of `package` outside the
+    packages allowed to hold Cypher."""
+    out = []
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package)
+        if rel.parts[0] in ALLOWED:
+            continue
+        for line, string in cypher_in(path.read_text(encoding="utf-8")):
+            out.append(f"{rel.as_posix()}:{line}: {string[:80]}")
+    return out
+
+
+def test_no_cypher_outside_render_backends_and_statements() -> None:
+    package = Path(bpql.__file__).parent
+    assert offenders(package) == [], (
+        "Cypher outside bpql/render, bpql/backends and bpql/statements: a read belongs in "
+        "bpql/backends/reads.py, a write in bpql/backends/writes.py"
+    )
+
+
+PLANTED = '''"""A module that MATCHes nothing: MATCH (n) RETURN n in a docstring is words."""
+
+# a comment may say MATCH (n) DETACH DELETE n
+NOTE = "the handoff created by the move, and a match (case) of words"
+
+
+def count(backend, label):
+    """MATCH (n) in a function's docstring is words too."""
+    _, rows = backend.read(f"MATCH (n:{label}) RETURN count(n) AS c", {})
+    return rows
+
+
+def wipe(run):
+    run("MATCH (n) " "DETACH DELETE n", {})
+    run(
+        "UNWIND $rows AS row "
+        "MERGE (n:Step {id: row.id})",
+        {},
+    )
+    return ["CREATE (n:Step)"]
+'''
+
+
+def test_the_check_finds_a_planted_clause_and_not_words() -> None:
+    lines = [line for line, _ in cypher_in(PLANTED)]
+    # the f-string read, the DETACH DELETE, the MERGE, the CREATE; no docstring, comment or
+    # sentence
+    assert lines == [9, 14, 14, 17, 20]
+
+
+def test_the_walk_fails_on_a_clause_planted_outside_the_allowed_packages(tmp_path: Path) -> None:
+    package = tmp_path / "bpql"
+    for rel in ("words.py", "backends/reads.py", "render/x.py", "statements/y.py", "observe/z.py"):
+        (package / rel).parent.mkdir(parents=True, exist_ok=True)
+        (package / rel).write_text('"""MATCH (n) in a docstring."""\nX = 1\n', encoding="utf-8")
+    assert offenders(package) == []
+    for rel in ("backends/reads.py", "render/x.py", "statements/y.py"):
+        (package / rel).write_text('Q = "MATCH (n) RETURN n"\n', encoding="utf-8")
+    assert offenders(package) == []
+    real = Path(bpql.__file__).parent / "words.py"
+    planted = real.read_text(encoding="utf-8") + '\n\nQ = f"MATCH (n:{1}) RETURN n"\n'
+    (package / "words.py").write_text(planted, encoding="utf-8")
+    (package / "observe/z.py").write_text('def f(r):\n    r("CREATE (n:X)")\n', encoding="utf-8")
+    found = offenders(package)
+    assert [f.split(": ", 1)[0] for f in found] == [
+        "observe/z.py:2",
+        f"words.py:{len(planted.splitlines())}",
+    ]
