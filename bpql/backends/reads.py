@@ -17,14 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from bpql.graphdata import GraphData
 from bpql.schema import NODE_KINDS, NODES, REL_KINDS, RELS, SHARED, NodeKind, RelKind
 from bpql.words import no_service
 
-if TYPE_CHECKING:
-    from bpql.backends.base import Backend
+
+class Backend(Protocol):
+    """What these reads need of a store: `bpql.backends.base.Backend.read` (named here, not
+    imported, so base.py can take its counts from this module)."""
+
+    def read(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]: ...
 
 
 def _node(label: str) -> NodeKind:
