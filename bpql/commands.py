@@ -104,5 +104,7 @@ def run_diff(args: argparse.Namespace, open_store: Callable[[], Backend]) -> int
     if args.format == "json":
         print(json_text(result.to_json()))
     else:
-        sys.stdout.write(compare.to_text(result.comparison))
+        from bpql.present_diff import to_text
+
+        sys.stdout.write(to_text(result.comparison))
     return 0

@@ -5,12 +5,13 @@ blueprints of a service as a designer does: the as-is with a to-be, or one versi
 files with another. Both sides are read from a `GraphData` (files, or the part of a store a
 few read-only queries return), so files and both stores give the same answer. Steps are
 matched by their id inside the blueprint, then by name where the ids changed.
+
+The comparison only: its terminal text is `bpql/present_diff.py`, the files at a git revision
+are read by `bpql/model/revision.py`, and a store's graph by `bpql/backends/reads.py`.
 """
 
 from __future__ import annotations
 
-import os
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,9 +25,8 @@ from bpql.errors import BpqlError
 from bpql.graphdata import GraphData, same_value
 from bpql.ids import parse_blueprint_id
 from bpql.result import Graph, GraphNode, Kind, Result, Table
-from bpql.safe import terminal_text
 from bpql.schema import LANE_BY_KEY, LINES, SHARED, VISIBLE_LANES
-from bpql.words import counted, no_service
+from bpql.words import no_service
 
 #: what a step change can be, in the order a report lists them
 STEP_FIELDS = (
@@ -448,13 +448,13 @@ class BlueprintDiff:
                 "after": after.to_json(),
                 "change": {
                     k: float(v) if isinstance(v, Duration) else v
-                    for k, v in _delta(before.figures(), after.figures()).items()
+                    for k, v in delta(before.figures(), after.figures()).items()
                 },
             },
         }
 
 
-def _delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+def delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """After minus before; a duration's difference stays a duration."""
     return {
         k: Duration(after[k] - before[k])
@@ -759,289 +759,10 @@ def as_result(comparison: Comparison, title: str = "") -> DiffResult:
     )
 
 
-# --- text -----------------------------------------------------------------------------------
-
-
-def _change(v: Any) -> str:
-    if isinstance(v, Duration):
-        return ("+" if v > 0 else "") + str(v) if v else "0"
-    return f"{v:+d}" if isinstance(v, int) and v else "0" if not v else str(v)
-
-
-def _words(v: Any) -> str:
-    if isinstance(v, tuple):
-        return ", ".join(v) if v else "none"
-    if v is None:
-        return "none"
-    return str(v)
-
-
-def _field_text(name: str, old: Any, new: Any) -> str:
-    if name in ("target_time", "max_wait"):
-        old = Duration(old) if old is not None else None
-        new = Duration(new) if new is not None else None
-    if name == "name":
-        return f'renamed "{old}" -> "{new}"'
-    return f"{FIELD_WORDS.get(name, name)} {_words(old)} -> {_words(new)}"
-
-
-def _step_line(mark: str, s: StepFacts) -> str:
-    where = f"{s.lane}, {s.phase}" if s.phase else s.lane
-    return f'  {mark} step {s.local} "{s.name}" ({where})'
-
-
-def to_text(comparison: Comparison) -> str:
-    """A summary per blueprint pair first (counts, then the figures side by side), then the
-    details: every step and fail point added, removed or changed. Each line through
-    `bpql.safe.terminal_text`: names and folders print as the characters they hold."""
-    out: list[str] = []
-    c = comparison
-    if c.unchanged:
-        steps = sum(len(d.after.steps) for d in c.blueprints)
-        return (
-            terminal_text(
-                f"{c.before_label} -> {c.after_label}: nothing changed "
-                f"({counted(len(c.blueprints), 'blueprint')}, {counted(steps, 'step')})"
-            )
-            + "\n"
-        )
-    if c.mode == "versions":
-        out.append(f"{c.before_label} -> {c.after_label}")
-        for word, ids in (("added", c.blueprints_added), ("removed", c.blueprints_removed)):
-            if ids:
-                out.append(f"  blueprints {word}: {', '.join(ids)}")
-        for s in c.shared:
-            for word, ids in (("added", s.added), ("removed", s.removed)):
-                if ids:
-                    out.append(f"  {s.label.lower()}s {word}: {', '.join(ids)}")
-            if s.changed:
-                named = [f"{i} ({', '.join(s.fields.get(i, []))})" for i in s.changed]
-                out.append(f"  {s.label.lower()}s changed: {', '.join(named)}")
-    if not c.blueprints:
-        out.append("no blueprint in both versions to compare")
-    for d in c.blueprints:
-        out.extend(_summary(d))
-    details = [line for d in c.blueprints for line in _details(d)]
-    if details:
-        out.extend(["", "details", *details])
-    return "".join(terminal_text(line) + "\n" for line in out)
-
-
-def _summary(d: BlueprintDiff) -> list[str]:
-    b, a = metrics(d.before), metrics(d.after)
-    n = d.counts()
-    if d.before.blueprint == d.after.blueprint:
-        head = f"{d.after.blueprint}:"
-        if d.unchanged:
-            return [f"{head} unchanged ({len(d.after.steps)} steps)"]
-    else:
-        head = f"{d.after.service}: {d.before.blueprint} -> {d.after.blueprint}"
-    lines = [
-        "",
-        head,
-        f"  steps: {len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed, "
-        f"{d.same} unchanged"
-        + (f" ({len(d.by_name)} matched by name, their ids changed)" if d.by_name else ""),
-        f"  fail points: {len(d.fail_added)} added, {len(d.fail_removed)} removed, "
-        f"{len(d.fail_changed)} re-rated or changed",
-        f"  elements: {n['added']} added, {n['removed']} removed, {n['changed']} changed",
-    ]
-    fb, fa = b.figures(), a.figures()
-    delta = _delta(fb, fa)
-    width = max(len(w) for w in FIGURE_WORDS.values())
-    left, right = d.heads
-    w = max(10, len(left), len(right))
-    lines.append(f"  {'':<{width}}  {left:>{w}}  {right:>{w}}  {'change':>8}")
-    for k, words in FIGURE_WORDS.items():
-        lines.append(f"  {words:<{width}}  {fb[k]!s:>{w}}  {fa[k]!s:>{w}}  {_change(delta[k]):>8}")
-    return lines
-
-
-def _details(d: BlueprintDiff) -> list[str]:
-    if d.unchanged:
-        return []
-    b, a = metrics(d.before), metrics(d.after)
-    out = [f"{d.after.service}: {d.before.blueprint} -> {d.after.blueprint}"]
-    out.extend(_step_line("+", s) for s in d.added)
-    out.extend(_step_line("-", s) for s in d.removed)
-    for ch in d.changed:
-        how = " (matched by name)" if ch.matched_by == "name" else ""
-        parts = "; ".join(_field_text(k, *v) for k, v in ch.fields.items())
-        out.append(f"  ~ step {ch.after.local}{how}: {parts}")
-    for f in d.fail_added:
-        out.append(f'  + fail point {f.local} "{f.name}" on {f.step}: {_rating(f)}')
-    for f in d.fail_removed:
-        out.append(f'  - fail point {f.local} "{f.name}" on {f.step}: {_rating(f)}')
-    for fc in d.fail_changed:
-        parts = "; ".join(f"{k} {old} -> {new}" for k, (old, new) in fc.fields.items())
-        out.append(f"  ~ fail point {fc.after.local}: {parts}")
-    for kind, change in d.shared_used().items():
-        signed = (("+", change["added"]), ("-", change["removed"]))
-        used = [f"{sign} {', '.join(ids)}" for sign, ids in signed if ids]
-        if used:
-            out.append(f"  {kind} used: {'; '.join(used)}")
-    for side, m in zip(d.heads, (b, a), strict=True):
-        hand = ", ".join(f"{x} -> {y}" for x, y in m.handoffs) or "none"
-        out.append(f"  handoffs {side}: {hand}")
-        fps = ", ".join(f"{f.local} ({_rating(f)})" for f in m.failpoints) or "none"
-        out.append(f"  fail points {side}, by priority then RPN: {fps}")
-        out.append(f"  moments of truth {side}: {', '.join(m.moments_of_truth) or 'none'}")
-        out.append(f"  channels {side}: {', '.join(m.channels) or 'none'}")
-    return out
-
-
-def _rating(f: FailFacts) -> str:
-    return f"S{f.severity} O{f.occurrence} D{f.detection}, RPN {f.rpn}, AP {f.ap}"
-
-
-# --- the files at a git revision ------------------------------------------------------
-
-
-#: a line that opens an enterprise file (its top-level `enterprise:` key)
-_ENTERPRISE_TOP = re.compile(rb"""^(?:enterprise|"enterprise"|'enterprise')\s*:""", re.M)
-
-
-def _holds_enterprise_file(folder: Path) -> bool:
-    """Whether a YAML file directly in `folder` opens with `enterprise:` (read bounded, and
-    only regular files: the same refusals as a load's)."""
-    from bpql.model.files import YAML_SUFFIXES, FileRefused, read_regular
-
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        return False
-    for name in names:
-        if not name.endswith(YAML_SUFFIXES):
-            continue
-        try:
-            text = read_regular(folder / name)
-        except (FileRefused, OSError):
-            continue
-        if _ENTERPRISE_TOP.search(text):
-            return True
-    return False
-
-
-def enterprise_folder(path: Path, top: Path) -> Path:
-    """The enterprise folder for `path`: itself when it is a folder whose files hold the
-    enterprise file, else the nearest folder above it (not above `top`, the git work tree)
-    that holds one. A file or a service sub-folder is not an enterprise on its own."""
-    from bpql.model.files import collect_files
-
-    if path.is_dir():
-        try:
-            files = collect_files([path])
-        except BpqlError:
-            files = []
-        if any(_holds_enterprise_file(f.parent) for f in {f.parent: f for f in files}.values()):
-            return path
-    here = path if path.is_dir() else path.parent
-    while True:
-        if _holds_enterprise_file(here):
-            return here
-        if here == top or here.parent == here:
-            break
-        here = here.parent
-    raise BpqlError(
-        f"{path}: no enterprise file (one with 'enterprise:' at the top) in it or in a folder "
-        "above it; give the enterprise folder, as in `bpql diff --rev HEAD~3 examples/insurer`",
-        code="BPQL-C092",
-    )
-
-
-def _git(rev: str, cwd: Path, *args: str) -> bytes:
-    """`git ARGS` in `cwd`; a failure is one line naming the revision."""
-    import subprocess
-
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
-    except FileNotFoundError:
-        raise BpqlError("--rev needs git, which is not installed", code="BPQL-C084") from None
-    if done.returncode != 0:
-        msg = done.stderr.decode(errors="replace").strip().splitlines()
-        raise BpqlError(
-            f"git {args[0]} failed for revision {rev!r}: {msg[-1] if msg else 'no output'}",
-            code="BPQL-C085",
-        )
-    return done.stdout
-
-
 def compare_revision(rev: str, path: str | Path) -> Comparison:
     """The enterprise at or above `path` (a folder, a sub-folder or one of its files) at git
-    revision `rev` compared with its files now. The old files are written to a temporary
-    folder, and a problem in them is reported as `REV:path/in/repo:line:col`, git's own name
-    for the file, never the temporary path."""
-    import tempfile
+    revision `rev` compared with its files now (both read by `bpql.model.revision`)."""
+    from bpql.model.revision import versions
 
-    from bpql.model.validate import validate_paths
-
-    if rev.startswith("-") or not rev.strip():
-        # git would read it as an option
-        raise BpqlError(f"--rev: {rev!r} is not a git revision", code="BPQL-C090")
-    target = Path(path).resolve()
-    if not target.exists():
-        raise BpqlError(f"--rev: no file or folder {path}", code="BPQL-C091")
-    start = target if target.is_dir() else target.parent
-    top = Path(_git(rev, start, "rev-parse", "--show-toplevel").decode().strip()).resolve()
-    folder = enterprise_folder(target, top)
-    shown = Path(path) if folder == target else Path(os.path.relpath(folder))
-    with tempfile.TemporaryDirectory(prefix="bpql-rev-") as tmp:
-        files_at_revision(rev, str(folder), tmp, shown=str(shown))
-        where = folder.relative_to(top).as_posix() if folder != top else ""
-        try:
-            old = validate_paths([Path(tmp)])
-        except BpqlError as exc:
-            raise _renamed(exc, tmp, f"{rev}:{where + '/' if where else ''}") from None
-    new = validate_paths([folder])
-    return compare_versions(old.graph, new.graph, rev, "working files")
-
-
-def _renamed(exc: BpqlError, tmp: str, name: str) -> BpqlError:
-    """`exc`, raised over the temporary folder, with that folder's name replaced by `name` in
-    its spans and words (changed in place: its class, code and hints stay)."""
-    from dataclasses import replace
-
-    from bpql.errors import BlueprintError
-
-    def one(e: BpqlError) -> None:
-        if e.span is not None and e.span.file is not None:
-            e.span = replace(
-                e.span, file=e.span.file.replace(tmp + os.sep, name).replace(tmp, name)
-            )
-        e.message = e.message.replace(tmp + os.sep, name).replace(tmp, name)
-        e.args = (e.message,)
-
-    if isinstance(exc, BlueprintError):
-        for problem in exc.problems:
-            if problem is not exc:
-                one(problem)
-    one(exc)
-    return exc
-
-
-def files_at_revision(rev: str, path: str, into: str, shown: str | None = None) -> str:
-    """The files under the folder `path` as they were at git revision `rev`, written under
-    `into` (`git ls-tree` and `git show`; nothing in the work tree changes). Returns the
-    folder; `shown` is how messages name `path`. `compare_revision` checks `rev` and `path`
-    first (git would read a revision starting with `-` as an option)."""
-    target = Path(path).resolve()
-    where = target
-
-    def git(*args: str, cwd: Path = where) -> bytes:
-        return _git(rev, cwd, *args)
-
-    top = Path(git("rev-parse", "--show-toplevel").decode().strip()).resolve()
-    rel = target.relative_to(top).as_posix() if target != top else ""
-    listing = git("ls-tree", "-r", "--name-only", "-z", rev, "--", rel or ".", cwd=top)
-    # every file, not only the YAML: an enterprise may name its own action priority CSV
-    names = [n for n in listing.decode().split("\0") if n]
-    if not any(n.endswith((".yaml", ".yml")) for n in names):
-        raise BpqlError(
-            f"revision {rev} holds no blueprint files under {shown or path}", code="BPQL-C086"
-        )
-    base = Path(into)
-    for name in names:
-        out = base / Path(name).relative_to(rel) if rel else base / name
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(git("show", f"{rev}:{name}", cwd=top))
-    return str(base)
+    old, new = versions(rev, path)
+    return compare_versions(old, new, rev, "working files")

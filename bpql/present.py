@@ -328,7 +328,7 @@ def department_rows(matrix: dict[str, Any]) -> tuple[list[str], list[list[Any]]]
 
 def _diff(result: Result, console: Console) -> None:
     """The redesign diff as `bpql diff` prints it: the summary first, then the details."""
-    from bpql.compare import to_text
+    from bpql.present_diff import to_text
 
     comparison = getattr(result, "comparison", None)
     if comparison is None:
