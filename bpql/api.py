@@ -34,16 +34,32 @@ class Client:
     The store is opened read-only (a notebook holding a client never locks a load out, and a
     read cannot write); `load` opens it for writing for the load alone. An embedded store
     that a load elsewhere replaced is opened again before the next query, so the client
-    reads what was loaded last."""
+    reads what was loaded last.
 
-    def __init__(self, backend: Backend | None, uri: str | None = None) -> None:
+    The CLI, the shell and the explorer ask through a client too (`Client.over`), on the store
+    they opened for one command or request: one way from a text to its answers."""
+
+    def __init__(
+        self, backend: Backend | None, uri: str | None = None, *, borrowed: bool = False
+    ) -> None:
         self.uri = uri or (backend.uri if backend is not None else default_db())
         self._backend = backend
         self._engine: Engine | None = None
+        #: the store is its caller's, who opened it and closes it: never opened again here
+        self._borrowed = borrowed and backend is not None
+
+    @classmethod
+    def over(cls, backend: Backend) -> Client:
+        """A client on a store its caller holds open for one command or request (and closes):
+        the caller decides when a store is opened, for how long, and under which lock."""
+        return cls(backend, borrowed=True)
 
     @property
     def backend(self) -> Backend:
         """The store, open for reading (opened now if it did not exist at `connect`)."""
+        if self._borrowed:
+            assert self._backend is not None
+            return self._backend
         if self._backend is not None and self._backend.replaced():
             self._backend.close()
             self._backend = None
@@ -82,9 +98,14 @@ class Client:
             )
         return results[0]
 
+    def run(self, text: str, draw: bool = True) -> list[Result]:
+        """Every statement of `text` answered, `explain` included (as its own kind of
+        result): what the CLI, the shell and the explorer print."""
+        return self.engine.run(text, draw)
+
     def query_all(self, text: str, draw: bool = True) -> list[Result]:
         out = []
-        for r in self.engine.run(text, draw):
+        for r in self.run(text, draw):
             if r.kind is Kind.EXPLAIN:
                 raise QueryError("use explain() for `explain` queries", code="BPQL-Q002")
             out.append(r)
@@ -99,6 +120,23 @@ class Client:
     ) -> Result:
         """One blueprint of a service (by id or name), shaped for the blueprint view."""
         return self.engine.blueprint(service, scenario, variant)
+
+    def observed_blueprint(
+        self, service: str, scenario: str = "as-is", variant: str | None = None
+    ) -> Result:
+        """One blueprint with what `bpql observe` wrote on it, shaped for the observed view;
+        an error when nothing was observed of it."""
+        from bpql.statements.observed import blueprint_figures
+        from bpql.viz.observed import observed_result
+
+        result = self.blueprint(service, scenario, variant)
+        return observed_result(result, blueprint_figures(self.engine, result))
+
+    def neighbours(self, label: str, id_: str) -> Result:
+        """`show <kind> "<id>"`, one step out: what the explorer adds when a node is expanded."""
+        from bpql import ir
+
+        return self.engine.execute(ir.ShowIR(ir.Target(label, id_, id_), depth=1))
 
     def viz(
         self, query: str | Result, *, max_nodes: int | None = None, title: str | None = None
@@ -123,7 +161,7 @@ class Client:
         return self.backend.counts()
 
     def close(self) -> None:
-        if self._backend is not None:
+        if self._backend is not None and not self._borrowed:
             self._backend.close()
             self._backend = None
 

@@ -281,7 +281,7 @@ def _query_text(args: argparse.Namespace) -> str:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from bpql.engine import Engine
+    from bpql.api import Client
     from bpql.errors import BpqlError
     from bpql.present import print_results
 
@@ -293,18 +293,17 @@ def cmd_query(args: argparse.Namespace) -> int:
             )
     with loaded(_backend(args)) as backend:
         # the subgraph of an impact answer is fetched for JSON, which holds it, not for tables
-        results = Engine(backend).run(text, draw=args.format == "json")
+        results = Client.over(backend).run(text, draw=args.format == "json")
         print_results(results, args.format, all_rows=args.all, limit=args.limit, offset=args.offset)
     return 0
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from bpql.api import explain_text
-    from bpql.engine import Engine
+    from bpql.api import Client, explain_text
 
     text = _query_text(args)
     with _backend(args) as backend:
-        compiled = Engine(backend).explain(text, args.dialect)
+        compiled = Client.over(backend).explain(text, args.dialect)
     if args.format == "json":
         print(json_text([c.to_json() for c in compiled]))
     else:
@@ -334,22 +333,19 @@ def cmd_viz(args: argparse.Namespace) -> int:
     if args.blueprint is not None and (args.query or args.file):
         raise BpqlError("give either a query or --blueprint SERVICE, not both", code="BPQL-C006")
     from bpql import viz
-    from bpql.engine import Engine
+    from bpql.api import Client
     from bpql.result import Kind
 
     with loaded(_backend(args)) as backend:
-        engine = Engine(backend)
+        client = Client.over(backend)
         if args.blueprint is not None:
-            result = engine.blueprint(args.blueprint, args.scenario or "as-is", args.variant)
+            # with --observed, what bpql observe wrote on it
+            shown = client.observed_blueprint if args.observed else client.blueprint
+            result = shown(args.blueprint, args.scenario or "as-is", args.variant)
             title = None
-            if args.observed:  # what bpql observe wrote on it
-                from bpql.statements.observed import blueprint_figures
-                from bpql.viz.observed import observed_result
-
-                result = observed_result(result, blueprint_figures(engine, result))
         else:
             text = _query_text(args)
-            results = engine.run(text)
+            results = client.run(text)
             if len(results) != 1:
                 raise QueryError(f"viz draws one query; got {len(results)}", code="BPQL-Q003")
             if results[0].kind is Kind.EXPLAIN:

@@ -58,7 +58,6 @@ def diff_arguments(p: argparse.ArgumentParser) -> None:
 def run_diff(args: argparse.Namespace, open_store: Callable[[], Backend]) -> int:
     """`bpql diff`, with the store opened by `open_store`: the CLI's `--db`, or the shell's."""
     from bpql import api, compare
-    from bpql.backends.reads import Scope, stored_graph
     from bpql.errors import BpqlError
 
     targets = list(args.targets)
@@ -85,8 +84,7 @@ def run_diff(args: argparse.Namespace, open_store: Callable[[], Backend]) -> int
             result = api.diff_scenarios(*args.files, service=service, variant=args.variant)
         else:
             with loaded(open_store()) as backend:
-                graph = stored_graph(backend, Scope(service, redesigned=True))
-            result = compare.as_result(compare.compare_scenarios(graph, service, args.variant))
+                result = api.Client.over(backend).diff(service, args.variant)
     assert result.comparison is not None
     if args.view:
         from bpql.viz.diffview import diff_view

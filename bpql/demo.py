@@ -126,12 +126,9 @@ def _observed(console: Any, client: Any, mapping: Path, views: Path, width: int)
     from rich.markup import escape
 
     from bpql.backends import connect
-    from bpql.engine import Engine
     from bpql.observe.analyse import observe
     from bpql.observe.mapping import read_mapping
     from bpql.observe.store import write_observed
-    from bpql.statements.observed import blueprint_figures
-    from bpql.viz.observed import observed_result
 
     read = read_mapping(mapping)
     found = observe(read)
@@ -164,8 +161,7 @@ def _observed(console: Any, client: Any, mapping: Path, views: Path, width: int)
         lines.append(f"most over its standard: {worst.name} ({pct(worst.breach)} of cases)")
     for line in lines:
         console.print(escape(_fit(line, width)))
-    result = client.blueprint("claims")
-    drawn = observed_result(result, blueprint_figures(Engine(client.backend), result))
+    drawn = client.observed_blueprint("claims")
     path: Path = client.viz(drawn).save(views / "claims-observed.html")
     return path
 

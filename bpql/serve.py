@@ -357,11 +357,11 @@ class Explorer:
         return result
 
     def _query(self, text: str) -> Result:
-        from bpql.engine import Engine
+        from bpql.api import Client
 
         one_statement(text)
         with self.lock, self.open_store() as backend:
-            results = Engine(backend).run(text)
+            results = Client.over(backend).run(text)
         answer = results[0]
         assert isinstance(answer, Result)  # `explain` was refused by one_statement
         return answer
@@ -369,20 +369,17 @@ class Explorer:
     def _blueprint(
         self, service: str, scenario: str, variant: str | None, observed: bool = False
     ) -> Result:
-        from bpql.engine import Engine
+        from bpql.api import Client
 
         with self.lock, self.open_store() as backend:
-            engine = Engine(backend)
-            result = engine.blueprint(service, scenario, variant)
-            if observed:  # what bpql observe wrote on it (docs/observe.md)
-                from bpql.statements.observed import blueprint_figures
-                from bpql.viz.observed import observed_result
-
-                result = observed_result(result, blueprint_figures(engine, result))
-            return result
+            client = Client.over(backend)
+            # observed: with what bpql observe wrote on it (docs/observe.md)
+            shown = client.observed_blueprint if observed else client.blueprint
+            return shown(service, scenario, variant)
 
     def _diff(self, service: str, variant: str | None) -> Result:
-        """The as-is of `service` against its to-be (or `variant`), as `bpql diff` answers it."""
+        """The as-is of `service` against its to-be (or `variant`), as `bpql diff` answers it
+        (Client.diff's two steps, with the store let go before the comparison runs)."""
         from bpql import compare
         from bpql.backends.reads import Scope, stored_graph
 
@@ -391,17 +388,15 @@ class Explorer:
         return compare.as_result(compare.compare_scenarios(graph, service, variant))
 
     def explain(self, text: str) -> str:
-        from bpql.api import explain_text
-        from bpql.engine import Engine
+        from bpql.api import Client, explain_text
 
         one_statement(text, explain=True)
         with self.lock, self.open_store() as backend:
-            return explain_text(Engine(backend).explain(text))
+            return explain_text(Client.over(backend).explain(text))
 
     def neighbours(self, key: str) -> Result:
         """`show <kind> "<id>"`, one step out, for a node the user asks to expand."""
-        from bpql import ir
-        from bpql.engine import Engine
+        from bpql.api import Client
         from bpql.schema import NODES
 
         label, _, id_ = key.partition(":")
@@ -410,8 +405,7 @@ class Explorer:
                 "node", f"expected a node's key, a kind and an id (System:crm); got {key!r}"
             )
         with self.lock, self.open_store() as backend:
-            engine = Engine(backend)
-            return engine.execute(ir.ShowIR(ir.Target(label, id_, id_), depth=1))
+            return Client.over(backend).neighbours(label, id_)
 
     def home(self) -> dict[str, Any]:
         """What the home page offers: example queries made of what is loaded, and the

@@ -75,7 +75,7 @@ class Shell:
         self.console.print(Text(terminal_text(text, keep_newlines=True)))
 
     def run(self, text: str) -> None:
-        from bpql.engine import Engine
+        from bpql.api import Client
         from bpql.errors import BpqlError, QueryError
         from bpql.present import print_results
 
@@ -88,7 +88,7 @@ class Shell:
                 run(self, command[1] if len(command) > 1 else "")
                 return
             with self.open_store() as backend:
-                results = Engine(backend).run(text, draw=False)  # `viz` draws
+                results = Client.over(backend).run(text, draw=False)  # `viz` draws
             print_results(results, "table")
         except QueryError as exc:
             self.say(exc.with_source(text).pretty() if exc.source is None else exc.pretty())
@@ -129,7 +129,7 @@ class Shell:
         import webbrowser
 
         from bpql import viz
-        from bpql.engine import Engine
+        from bpql.api import Client
         from bpql.errors import BpqlError
         from bpql.result import Kind
 
@@ -139,12 +139,12 @@ class Shell:
                 code="BPQL-C100",
             )
         with self.open_store() as backend:
-            engine = Engine(backend)
+            client = Client.over(backend)
             blueprint = _blueprint_words(text)
             if blueprint is not None:
-                result = engine.blueprint(*blueprint)
+                result = client.blueprint(*blueprint)
             else:
-                results = engine.run(text)
+                results = client.run(text)
                 if len(results) != 1 or results[0].kind is Kind.EXPLAIN:
                     raise BpqlError(
                         "viz draws the answer of one statement (not `explain`)", code="BPQL-C101"

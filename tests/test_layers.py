@@ -142,3 +142,32 @@ def test_the_walk_fails_on_a_clause_planted_outside_the_allowed_packages(tmp_pat
         "observe/z.py:2",
         f"words.py:{len(planted.splitlines())}",
     ]
+
+
+def engine_makers(text: str) -> list[int]:
+    """Lines of `text` that make an Engine (a call of the name `Engine`)."""
+    import ast
+
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "Engine"
+    ]
+
+
+def test_the_front_ends_ask_through_the_client() -> None:
+    """One façade (issue 24 item 5): the CLI, the shell, the explorer and the demo answer a
+    text through `api.Client` (`Client.over` on the store they opened); only the client makes
+    an engine."""
+    root = Path(bpql.__file__).parent
+    found = [
+        f"{path.relative_to(root)}:{line}"
+        for path in sorted(root.rglob("*.py"))
+        if path.name != "engine.py" and path.relative_to(root) != Path("api.py")
+        for line in engine_makers(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], found
+    planted = "from bpql.engine import Engine\n\ndef f(b):\n    return Engine(b).run('x')\n"
+    assert engine_makers(planted) == [4]
