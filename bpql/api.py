@@ -19,7 +19,7 @@ from bpql.backends.registry import connect as _connect
 from bpql.engine import Engine
 from bpql.errors import QueryError
 from bpql.graphdata import Enterprise
-from bpql.load import load as _load
+from bpql.load import load_files
 from bpql.plan import Plan
 from bpql.result import Kind, Result
 
@@ -80,12 +80,12 @@ class Client:
         return self.backend.dialect
 
     def load(self, *paths: str | Path, progress: Progress | None = None) -> Enterprise:
-        """Make the store hold exactly the enterprise in `paths` (see `bpql load`): the store
-        is opened for writing for the load alone, then for reading again."""
-        with _connect(self.uri, create=True) as writer:
-            ent = _load(writer, [Path(p) for p in paths], progress)
+        """Make the store hold exactly the enterprise in `paths`, as `bpql load` does (the
+        same code: the saved load state, so a reload reads and writes what changed): the
+        store is opened for writing for the load alone, then for reading again."""
+        done = load_files(self.uri, [Path(p) for p in paths], progress=progress)
         self.close()
-        return ent
+        return done.enterprise
 
     def query(self, text: str, draw: bool = True) -> Result:
         """Run one query (not `explain`) and return its result. `draw=False` leaves out the

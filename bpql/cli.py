@@ -20,7 +20,6 @@ from bpql.words import counted
 
 if TYPE_CHECKING:
     from bpql.backends.base import Backend, Progress
-    from bpql.graphdata import GraphData
 
 DB_HELP = (
     "database URI: bolt://HOST:PORT or neo4j://HOST:PORT (credentials from NEO4J_USER and "
@@ -142,39 +141,18 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    import time
-    from concurrent.futures import ThreadPoolExecutor
-
-    from bpql.backends.base import default_db
-    from bpql.diff import diff
-    from bpql.load import LoadState, apply, prepare, read_state, save_state, state_file
-    from bpql.model.validate import ParseCache, validate_paths
-    from bpql.observe.store import carry
+    from bpql.load import load_files
 
     _no_cycle_collector()
-    state_path = state_file(args.db or default_db())
-    state = read_state(state_path, lambda line: print(line, file=sys.stderr))
-    cache = ParseCache(state.parsed if state else None)
-    # validated once, before connecting: a bad file must not even create a store
-    ent = prepare(validate_paths([Path(p) for p in args.paths], cache))
-    started = time.perf_counter()
-    if args.dry_run:
-        uri, old = _stored_or_empty(args)
-        carry(old, ent.graph)
-        changes = diff(old, ent.graph)
-    else:
-        with ThreadPoolExecutor(1) as pool, _backend(args, create=True) as backend:
-            # the files read now are made data for the next load while the store is written
-            parsed = pool.submit(cache.entries)
-            uri = backend.uri
-            if args.batch_size:
-                backend.batch = args.batch_size
-            # only the difference, all or nothing, and only if no other load wrote meanwhile
-            done = apply(backend, ent, state, _progress())
-            changes = done.changes
-            save_state(
-                state_path, LoadState(done.token, ent.graph, parsed.result(), done.fingerprint)
-            )
+    done = load_files(
+        args.db,
+        [Path(p) for p in args.paths],
+        dry_run=args.dry_run,
+        batch_size=args.batch_size,
+        progress=None if args.dry_run else _progress(),
+        note=lambda line: print(line, file=sys.stderr),
+    )
+    ent, changes, uri = done.enterprise, done.changes, done.uri
     n = ent.graph.counts()
     if args.format == "json":
         doc: dict[str, object] = {"loaded": None if args.dry_run else ent.name}
@@ -193,7 +171,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             terminal_text(
                 f"loaded {ent.name} into {uri}: {sum(n['nodes'].values())} nodes, "
                 f"{sum(n['relationships'].values())} relationships "
-                f"in {time.perf_counter() - started:.2f} s"
+                f"in {done.seconds:.2f} s"
             )
         )
     for line in changes.lines():
@@ -214,26 +192,6 @@ def _batch_size(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 10_000_000:
         raise argparse.ArgumentTypeError(f"expected a whole number of rows from 1, got {text!r}")
     return int(text)
-
-
-def _stored_or_empty(args: argparse.Namespace) -> tuple[str, GraphData]:
-    """The graph in the store, read-only; an embedded store that does not exist yet is empty
-    (and a dry run must not create it)."""
-    from bpql.backends.reads import stored_graph
-    from bpql.backends.registry import connect
-    from bpql.errors import BackendError
-    from bpql.graphdata import GraphData
-
-    try:
-        backend = connect(args.db, create=False, read_only=True)
-    except BackendError as exc:
-        if exc.code != "BPQL-S020":  # no embedded store at that path
-            raise
-        from bpql.backends.base import default_db
-
-        return args.db or default_db(), GraphData()
-    with backend:  # one graph, even while a load commits
-        return backend.uri, backend.consistent(lambda: stored_graph(backend))
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

@@ -16,12 +16,12 @@ moved with it.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from bpql.analysis.criticality import SYSTEM_FIGURES
-from bpql.graphdata import GraphData, differs, same_value
+from bpql.backends.base import Delta
+from bpql.graphdata import GraphData, same_value
 from bpql.schema import NODE_KINDS, NODES, OBSERVED_PROPS, REL_KINDS
 
 #: kinds whose added and removed ids a report names on a terminal (the rest are counted)
@@ -177,11 +177,15 @@ def _note(into: _Fields, id_: str, prop: str, label: str) -> None:
         mine.append(name)
 
 
-def _relation_fields(old: GraphData, new: GraphData, stated: _Fields, figures: _Fields) -> None:
+def _relation_fields(
+    old: GraphData, new: GraphData, delta: Delta, stated: _Fields, figures: _Fields
+) -> None:
     """A relationship type that differs, as a field of the node whose file states it: the
-    targets (or, for a fail point, its owner) of each node in both graphs compared."""
+    nodes in both graphs at the stating end (or, for a fail point, its owner) of a pair held
+    on one side only."""
     for rel in REL_KINDS:
-        if old.rels.get(rel.type, []) == new.rels.get(rel.type, []):
+        pairs = delta.flipped.get(rel.type)
+        if not pairs:
             continue
         if rel.type in REL_FIELDS:
             end, name = REL_FIELDS[rel.type]
@@ -191,19 +195,14 @@ def _relation_fields(old: GraphData, new: GraphData, stated: _Fields, figures: _
         else:
             continue
         label = rel.src if end == "src" else rel.dst
-        ids = {str(r["id"]) for r in old.nodes.get(label, [])} & {
-            str(r["id"]) for r in new.nodes.get(label, [])
-        }
-        sides = []
-        for graph in (old, new):
-            by: defaultdict[str, set[str]] = defaultdict(set)
-            for s, d in graph.rels.get(rel.type, []):
-                key, other = (s, d) if end == "src" else (d, s)
-                by[key].add(other)
-            sides.append(by)
+        ends = {s if end == "src" else d for s, d in pairs}
+        ids = (
+            ends
+            & {str(r["id"]) for r in old.nodes.get(label, [])}
+            & {str(r["id"]) for r in new.nodes.get(label, [])}
+        )
         for i in sorted(ids):
-            if sides[0].get(i, set()) != sides[1].get(i, set()):
-                _note(into, i, name, label)
+            _note(into, i, name, label)
 
 
 def _sorted_out(k: KindChanges, stated: _Fields, figures: _Fields) -> KindChanges:
@@ -222,49 +221,36 @@ def _sorted_out(k: KindChanges, stated: _Fields, figures: _Fields) -> KindChange
     )
 
 
-def diff(old: GraphData, new: GraphData) -> Changes:
+def diff(old: GraphData, new: GraphData, delta: Delta | None = None) -> Changes:
     """What turning `old` into `new` adds, changes and removes, in schema order; a thing is
-    changed when what its file says differs, and derived figures alone are listed apart."""
+    changed when what its file says differs, and derived figures alone are listed apart.
+    `delta` is the difference the load writes, when it was worked out already: the report
+    is read from it, not worked out again."""
+    delta = delta or Delta.between(old, new)
     kinds = []
     stated: _Fields = {}
     figures: _Fields = {}
     for kind in NODE_KINDS:
-        same = old.nodes.get(kind.label, []) == new.nodes.get(kind.label, [])
-        if same:  # a reload's saved graph lists them in the files' order: no walk needed
-            count = len(new.nodes.get(kind.label, []))
+        gone, made, differing = delta.nodes[kind.label]
+        count = len(new.nodes.get(kind.label, []))
+        if not (gone or made or differing):
             kinds.append(KindChanges(kind.label, [], [], [], count))
             continue
-        before = {str(r["id"]): r for r in old.nodes.get(kind.label, [])}
-        after = {str(r["id"]): r for r in new.nodes.get(kind.label, [])}
-        added = sorted(after.keys() - before.keys())
-        removed = sorted(before.keys() - after.keys())
-        both = sorted(after.keys() & before.keys())
         props = kind.prop_names
-        for i in both:
-            if differs(before[i], after[i], props):
+        if differing:
+            before = {str(r["id"]): r for r in old.nodes.get(kind.label, [])}
+            for row in differing:
+                i = str(row["id"])
                 for p in props:
-                    if not same_value(before[i].get(p), after[i].get(p)):
+                    if not same_value(before[i].get(p), row.get(p)):
                         _note(
                             stated if p not in derived_props(kind.label) else figures,
                             i,
                             p,
                             kind.label,
                         )
-        kinds.append(KindChanges(kind.label, added, [], removed, len(both)))
-    _relation_fields(old, new, stated, figures)
+        added = sorted(str(r["id"]) for r in made)
+        kinds.append(KindChanges(kind.label, added, [], sorted(gone), count - len(made)))
+    _relation_fields(old, new, delta, stated, figures)
     kinds = [_sorted_out(k, stated, figures) for k in kinds]
-    rels = {}
-    for rel in REL_KINDS:
-        if old.rels.get(rel.type, []) == new.rels.get(rel.type, []):
-            rels[rel.type] = (0, 0)
-            continue
-        if not old.rels.get(rel.type):  # a first load: no counting needed
-            rels[rel.type] = (len(new.rels.get(rel.type, [])), 0)
-            continue
-        before_pairs = Counter(old.rels.get(rel.type, []))
-        after_pairs = Counter(new.rels.get(rel.type, []))
-        rels[rel.type] = (
-            sum((after_pairs - before_pairs).values()),
-            sum((before_pairs - after_pairs).values()),
-        )
-    return Changes(kinds, rels)
+    return Changes(kinds, dict(delta.counts))

@@ -118,7 +118,9 @@ def apply(
     still holds its token and its fingerprint; otherwise the store is read back (a full
     difference, which also repairs a store changed behind the state). The token, the counts
     and the graph are read in one read transaction, and the write goes ahead only if the
-    token is still the one read (another load may have written meanwhile)."""
+    token is still the one read (another load may have written meanwhile). The difference
+    is worked out once, for the report and for the write."""
+    from bpql.backends.base import Delta
     from bpql.backends.reads import stored_graph
     from bpql.diff import diff
 
@@ -136,12 +138,94 @@ def apply(
         )
         old = state.graph if trusted and state is not None else stored_graph(backend)
     keep_observed(backend, enterprise, old)  # what bpql observe wrote about the things kept
-    changes = diff(old, enterprise.graph)
+    delta = Delta.between(old, enterprise.graph)
+    changes = diff(old, enterprise.graph, delta)
     if trusted and token is not None and not changes.touched:
         return Applied(changes, token, now, written=False)
     made = new_token()
-    counted = backend.replace_graph(enterprise.graph, progress, old, made, Expected(token))
+    counted = backend.replace_graph(enterprise.graph, progress, old, made, Expected(token), delta)
     return Applied(changes, made, counted, written=True)
+
+
+@dataclass
+class Loaded:
+    """What `load_files` did: the enterprise read, what it changes in the store (or would,
+    on a dry run), the store, and the seconds the store's part took."""
+
+    enterprise: Enterprise
+    changes: Changes
+    uri: str
+    dry_run: bool
+    seconds: float
+
+
+def load_files(
+    uri: str | None,
+    paths: Sequence[Path],
+    *,
+    dry_run: bool = False,
+    batch_size: int | None = None,
+    progress: Progress | None = None,
+    note: Note | None = None,
+) -> Loaded:
+    """`bpql load` and `Client.load`: make the store at `uri` hold exactly the enterprise
+    in `paths`, through the saved load state beside it (a reload reads and writes only what
+    changed), or with `dry_run` work out what that would change without writing anything
+    (an embedded store that does not exist is not made). Every file is validated before the
+    store is even opened: a bad file must not create a store. A state that cannot be used is
+    told to `note` in one line."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bpql.backends.base import default_db
+    from bpql.backends.registry import connect
+    from bpql.diff import diff
+    from bpql.model.validate import ParseCache, validate_paths
+
+    where = uri or default_db()
+    state_path = state_file(where)
+    state = read_state(state_path, note)
+    cache = ParseCache(state.parsed if state else None)
+    ent = prepare(validate_paths(list(paths), cache))
+    started = time.perf_counter()
+    if dry_run:
+        where, old = _stored_or_empty(where)
+        keep_observed_from(old, ent)
+        return Loaded(ent, diff(old, ent.graph), where, True, time.perf_counter() - started)
+    with ThreadPoolExecutor(1) as pool, connect(where, create=True) as backend:
+        # the files read now are made data for the next load while the store is written
+        parsed = pool.submit(cache.entries)
+        if batch_size:
+            backend.batch = batch_size
+        # only the difference, all or nothing, and only if no other load wrote meanwhile
+        done = apply(backend, ent, state, progress)
+        save_state(state_path, LoadState(done.token, ent.graph, parsed.result(), done.fingerprint))
+        where = backend.uri
+    return Loaded(ent, done.changes, where, False, time.perf_counter() - started)
+
+
+def keep_observed_from(old: GraphData, enterprise: Enterprise) -> None:
+    """`keep_observed` with the stored graph already read (a dry run reads it whole)."""
+    from bpql.observe.store import carry
+
+    carry(old, enterprise.graph)
+
+
+def _stored_or_empty(uri: str) -> tuple[str, GraphData]:
+    """The graph in the store, read-only; an embedded store that does not exist yet is empty
+    (and a dry run must not create it)."""
+    from bpql.backends.registry import connect
+    from bpql.backends.reads import stored_graph
+    from bpql.errors import BackendError
+
+    try:
+        backend = connect(uri, create=False, read_only=True)
+    except BackendError as exc:
+        if exc.code != "BPQL-S020":  # no embedded store at that path
+            raise
+        return uri, GraphData()
+    with backend:  # one graph, even while a load commits
+        return backend.uri, backend.consistent(lambda: stored_graph(backend))
 
 
 @dataclass

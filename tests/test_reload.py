@@ -90,18 +90,20 @@ def test_cross_file_references_are_checked_when_only_another_file_changed(
 def test_a_store_written_meanwhile_by_another_load_is_read_not_trusted(
     tmp_path: Path,
 ) -> None:
-    """Another program loads a different enterprise through the API (no saved state of its
-    own); the next CLI load must not take its old saved graph for what the store holds."""
-    import bpql as api
+    """Another program loads a different enterprise straight through a backend (no saved
+    state of its own); the next CLI load must not take its old saved graph for what the store
+    holds."""
+    from bpql.backends import connect
+    from bpql.load import load
 
     folder = edited_good(tmp_path)
     store = embedded_store(tmp_path)
     store.load(folder)
     state = read_state(state_file(store.uri))
     assert state is not None
-    with api.connect(store.uri) as client:
-        client.load(ROOT / "examples" / "insurer")
-        token = client.backend.load_token()
+    with connect(store.uri, create=True) as backend:
+        load(backend, [ROOT / "examples" / "insurer"])
+        token = backend.load_token()
     assert token is not None and token != state.token
     store.load(folder)
     assert store.dump() == fresh_dump(tmp_path, folder, "fresh")
@@ -117,4 +119,38 @@ def test_an_unreadable_state_is_ignored(tmp_path: Path, garbage: bytes) -> None:
     r = bpql("load", str(folder), "--db", store.uri, env=store.env)
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines()[1:] == ["  steps: 1 changed (claims.call-customer: name)"]
+    assert store.dump() == fresh_dump(tmp_path, folder, "fresh")
+
+
+def test_the_api_loads_through_the_same_protocol_as_the_cli(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`Client.load` after a CLI load uses the state the CLI saved (only the edit is written)
+    and saves its own, which the next CLI load trusts: the change set is worked out once."""
+    import bpql as api
+    from bpql.backends import base
+
+    for key, value in store.env.items():
+        monkeypatch.setenv(key, value)
+    folder = edited_good(tmp_path)
+    store.load(folder)
+    rename_step(folder, "Call the customer back", "Ring the customer back")
+    worked_out: list[int] = []
+    between = base.Delta.between.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[base.Delta], old: object, new: object) -> base.Delta:
+        worked_out.append(1)
+        return between(cls, old, new)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(base.Delta, "between", classmethod(counted))
+    with api.connect(store.uri) as client:
+        client.load(folder)
+        token = client.backend.load_token()
+    assert len(worked_out) == 1  # for the report and the write alike
+    state = read_state(state_file(store.uri))
+    assert state is not None and state.token == token
+    steps = {s["id"]: s["name"] for s in state.graph.nodes["Step"]}
+    assert steps["claims.call-customer"] == "Ring the customer back"
+    r = bpql("load", str(folder), "--db", store.uri, env=store.env)
+    assert "no changes" in r.stdout, r.stdout
     assert store.dump() == fresh_dump(tmp_path, folder, "fresh")

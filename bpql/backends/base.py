@@ -201,6 +201,7 @@ class Backend(ABC):
         old: GraphData | None = None,
         token: str | None = None,
         expect: Expected | None = None,
+        delta: Delta | None = None,
     ) -> Fingerprint:
         """Make the stored graph exactly `data`, atomically: all of it or none of it; return
         the fingerprint of what the store then holds, counted inside the same transaction.
@@ -213,11 +214,14 @@ class Backend(ABC):
         load in the store, written in the same transaction (see `load_token`); without one a
         new one is made, so a state saved for the graph before is never taken for this one.
         With `expect`, the transaction first checks that the store still holds the token the
-        caller read (`claim`): if another load wrote meanwhile, nothing is written.
+        caller read (`claim`): if another load wrote meanwhile, nothing is written. `delta` is
+        the difference from `old` when the caller worked it out (`Delta.between`).
         """
         caps = self.capabilities
         token = token or new_token()
-        data = distinct(data)
+        unique = distinct(data)
+        if unique is not data:  # a delta is worked out on the distinct graph
+            data, delta = unique, None
         counted: list[Fingerprint] = []
 
         def work(run: Run) -> None:
@@ -225,7 +229,7 @@ class Backend(ABC):
             if old is None:
                 _write_graph(run, data, caps, progress)
             else:
-                write_changes(run, old, data, caps, progress)
+                write_changes(run, old, data, caps, progress, delta)
             run(writes.set_load_token(), {"token": token})
             counted[:] = [fingerprint(run)]
 
@@ -438,9 +442,62 @@ def changed_pairs(
     return sorted(gone), sorted(made)
 
 
-def change_size(old: GraphData, new: GraphData, limit: int) -> int:
+@dataclass
+class Delta:
+    """What turning `old` (the graph a store holds) into `new` writes, worked out once per
+    load: the writer writes it, the load's report is read from it, and a store that chooses
+    between patching and rebuilding sizes it (it was worked out three times per reload)."""
+
+    #: label -> (ids `new` no longer holds, rows that are new, rows that differ)
+    nodes: dict[str, tuple[list[str], list[Any], list[Any]]]
+    #: type -> (pairs to delete, pairs to create), as `changed_pairs` gives them
+    rels: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]]
+    #: type -> pairs held on one side only (a relation a file states was made or dropped)
+    flipped: dict[str, list[tuple[str, str]]]
+    #: type -> (relationships added, removed), counted as a report counts them
+    counts: dict[str, tuple[int, int]]
+
+    @classmethod
+    def between(cls, old: GraphData, new: GraphData) -> Delta:
+        nodes = {label: changed_rows(old, new, label) for label in NODES}
+        rels: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {}
+        flipped: dict[str, list[tuple[str, str]]] = {}
+        counts: dict[str, tuple[int, int]] = {}
+        for type_ in RELS:
+            before, after = old.rels.get(type_, []), new.rels.get(type_, [])
+            if before == after:
+                rels[type_], flipped[type_], counts[type_] = ([], []), [], (0, 0)
+            elif not before:  # a first load: every pair is new
+                rels[type_] = ([], list(after))
+                flipped[type_] = list(dict.fromkeys(after))
+                counts[type_] = (len(after), 0)
+            else:
+                was, now = Counter(before), Counter(after)
+                differ = [p for p in now.keys() | was.keys() if was[p] != now[p]]
+                rels[type_] = (
+                    sorted(p for p in differ if was[p]),
+                    sorted(p for p in differ for _ in range(now[p])),
+                )
+                flipped[type_] = [p for p in differ if not was[p] or not now[p]]
+                counts[type_] = (
+                    sum(max(0, now[p] - was[p]) for p in differ),
+                    sum(max(0, was[p] - now[p]) for p in differ),
+                )
+        return cls(nodes, rels, flipped, counts)
+
+    @property
+    def size(self) -> int:
+        """Nodes and relationships written or deleted."""
+        rows = sum(len(g) + len(a) + len(c) for g, a, c in self.nodes.values())
+        return rows + sum(len(g) + len(m) for g, m in self.rels.values())
+
+
+def change_size(old: GraphData, new: GraphData, limit: int, delta: Delta | None = None) -> int:
     """How many nodes and relationships turning `old` into `new` writes or deletes, counted
-    until it passes `limit` (an empty store: everything, without comparing)."""
+    until it passes `limit` (an empty store: everything, without comparing); with `delta`,
+    the difference already worked out, its size."""
+    if delta is not None:
+        return delta.size
     if old.size == 0:
         return new.size
     size = 0
@@ -458,11 +515,17 @@ def change_size(old: GraphData, new: GraphData, limit: int) -> int:
 
 
 def write_changes(
-    run: Run, old: GraphData, new: GraphData, caps: Capabilities, progress: Progress | None
+    run: Run,
+    old: GraphData,
+    new: GraphData,
+    caps: Capabilities,
+    progress: Progress | None,
+    delta: Delta | None = None,
 ) -> None:
-    """Write only what differs between `old` (what the store holds) and `new`."""
-    nodes = {label: changed_rows(old, new, label) for label in NODES}
-    rels = {t: changed_pairs(old, new, t) for t in RELS}
+    """Write only what differs between `old` (what the store holds) and `new` (`delta`,
+    when the caller worked it out already)."""
+    delta = delta or Delta.between(old, new)
+    nodes, rels = delta.nodes, delta.rels
     total = sum(max(1, -(-(len(a) + len(c)) // BATCH)) for _, a, c in nodes.values())
     total += sum(max(1, -(-len(made) // BATCH)) for _, made in rels.values())
     done = 0

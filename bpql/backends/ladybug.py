@@ -24,6 +24,7 @@ from typing import Any, cast
 from bpql.backends import writes
 from bpql.backends.base import (
     Backend,
+    Delta,
     Expected,
     Fingerprint,
     Progress,
@@ -156,6 +157,7 @@ class LadybugBackend(Backend):
         old: GraphData | None = None,
         token: str | None = None,
         expect: Expected | None = None,
+        delta: Delta | None = None,
     ) -> Fingerprint:
         """Build the new store beside this one, check it, close it cleanly, then rename it
         over this one: a kill at any moment leaves a store that opens and holds the old graph
@@ -174,8 +176,10 @@ class LadybugBackend(Backend):
                 f"internal: the store {self.uri} was opened read-only", code="BPQL-S050"
             )
         token = token or new_token()
-        data = distinct(data)
-        if old is not None and change_size(old, data, PATCH_LIMIT) > PATCH_LIMIT:
+        unique = distinct(data)
+        if unique is not data:  # a delta is worked out on the distinct graph
+            data, delta = unique, None
+        if old is not None and change_size(old, data, PATCH_LIMIT, delta) > PATCH_LIMIT:
             old = None  # a bulk build beats that many single writes
         beside = self.path.with_name(f"{self.path.name}.load-{os.getpid()}")
         _remove_store(beside)
@@ -194,7 +198,7 @@ class LadybugBackend(Backend):
                 self._db.close()
                 closed = True
                 shutil.copyfile(self.path, beside)
-                counted = _patch(beside, old, data, progress, token)
+                counted = _patch(beside, old, data, progress, token, delta)
             _check_closed(beside)
             marker = os.environ.get("BPQL_TEST_COMMIT_MARKER")
             if marker:  # the crash test kills the load from here on, through the switch
@@ -408,7 +412,12 @@ def _expect(conn: Any, query: str, count: int, target: Path) -> None:
 
 
 def _patch(
-    target: Path, old: GraphData, new: GraphData, progress: Progress | None, token: str | None
+    target: Path,
+    old: GraphData,
+    new: GraphData,
+    progress: Progress | None,
+    token: str | None,
+    delta: Delta | None = None,
 ) -> Fingerprint:
     """Turn the copy at `target` (holding `old`) into `new`: only the difference, in one
     transaction; closed cleanly before it returns, with what it holds counted."""
@@ -427,7 +436,7 @@ def _patch(
 
         conn.execute("BEGIN TRANSACTION")
         try:
-            write_changes(run, old, new, LADYBUG, progress)
+            write_changes(run, old, new, LADYBUG, progress, delta)
             if token is not None:
                 conn.execute(writes.set_load_token(), {"token": token})
             counted = fingerprint(run)

@@ -12,6 +12,7 @@ from typing import Any
 from bpql.backends import writes
 from bpql.backends.base import (
     Backend,
+    Delta,
     Expected,
     Fingerprint,
     Progress,
@@ -454,14 +455,17 @@ class Neo4jBackend(Backend):
         old: GraphData | None = None,
         token: str | None = None,
         expect: Expected | None = None,
+        delta: Delta | None = None,
     ) -> Fingerprint:
         """One transaction when what it writes fits in a batch (a reload after an edit, a
         small enterprise); otherwise staged beside the live graph in bounded transactions
         and switched in (bpql/backends/staging.py), so a load needs no more of the server's
         memory than a batch does, and no reader sees it half done."""
-        data = distinct(data)
+        unique = distinct(data)
+        if unique is not data:  # a delta is worked out on the distinct graph
+            data, delta = unique, None
         if old is not None:
-            size = change_size(old, data, self.batch)
+            size = change_size(old, data, self.batch, delta)
         else:
             live = self.fingerprint()
             size = data.size + sum(live["nodes"].values()) + sum(live["relationships"].values())
@@ -470,7 +474,7 @@ class Neo4jBackend(Backend):
         if size <= self.batch:
             self._rows = size  # for the message if even that is too much for the server
             try:
-                counted = super().replace_graph(data, progress, old, token, expect)
+                counted = super().replace_graph(data, progress, old, token, expect, delta)
             finally:
                 self._rows = None
             clean(self, self.batch)  # graphs staged against the token this load replaced
