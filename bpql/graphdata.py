@@ -77,3 +77,32 @@ def same_value(stored: Any, loaded: Any) -> bool:
     ):
         return float(stored) == float(loaded)
     return bool(stored == loaded)
+
+
+@dataclass
+class Part:
+    """What one blueprint file adds to the graph, worked out from that file alone given the
+    enterprise's shared ids (which it only refers to) and the packaged action priority
+    table: kept in the load state, so that a reload takes an unchanged file's part from
+    there instead of reading and checking the file again."""
+
+    file: str
+    service: str
+    name: str
+    description: str | None
+    scenario: str
+    graph: GraphData
+    #: the rows as a load state saves them (per label and type, lists of the columns'
+    #: values), taken before a load adds figures no file states (`bpql.load.encode_parts`)
+    saved: dict[str, list[Any]] | None = None
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A file as a load read it: its size, modification time (ns) and the SHA-256 of its
+    bytes. A reload trusts a saved part only when all three are the same (a size and a time
+    can stay the same across an edit; the bytes' hash cannot)."""
+
+    size: int
+    mtime: int
+    sha256: str

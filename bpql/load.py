@@ -29,14 +29,14 @@ from typing import TYPE_CHECKING, Any, cast
 from bpql.backends.base import Backend, Expected, Fingerprint, Progress, new_token
 from bpql.backends.sidefiles import Unusable, read_side_file, write_side_file
 from bpql.backends.sidefiles import state_file as state_file
-from bpql.graphdata import Enterprise, GraphData
+from bpql.graphdata import Enterprise, GraphData, Part, Seen
 from bpql.schema import NODES, RELS
 
 if TYPE_CHECKING:
     from bpql.diff import Changes
 
 #: bumped when what a state file holds changes shape; a state of another version is not used
-STATE_VERSION = 2
+STATE_VERSION = 3
 #: what a state file says it is, first thing
 STATE_FORMAT = "bpql-load-state"
 #: the largest state file read (1,000 services make about 30 MB; 10,000 about ten times that)
@@ -175,31 +175,34 @@ def load_files(
     store is even opened: a bad file must not create a store. A state that cannot be used is
     told to `note` in one line."""
     import time
-    from concurrent.futures import ThreadPoolExecutor
 
     from bpql.backends.base import default_db
     from bpql.backends.registry import connect
     from bpql.diff import diff
-    from bpql.model.validate import ParseCache, validate_paths
+    from bpql.fmea import DEFAULT_SOURCE
+    from bpql.model.validate import validate_for_load
 
     where = uri or default_db()
     state_path = state_file(where)
     state = read_state(state_path, note)
-    cache = ParseCache(state.parsed if state else None)
-    ent = prepare(validate_paths(list(paths), cache))
+    checked = validate_for_load(list(paths), state.files if state else None)
+    ent = checked.enterprise
+    files: dict[str, tuple[Seen, Part]] = {}
+    if ent.ap_source == DEFAULT_SOURCE:  # parts made with an own table are not reused
+        encode_parts(checked.parts)  # as the files made them, before the load adds figures
+        files = {p.file: (checked.seen[p.file], p) for p in checked.parts if p.file in checked.seen}
+    prepare(ent)
     started = time.perf_counter()
     if dry_run:
         where, old = _stored_or_empty(where)
         keep_observed_from(old, ent)
         return Loaded(ent, diff(old, ent.graph), where, True, time.perf_counter() - started)
-    with ThreadPoolExecutor(1) as pool, connect(where, create=True) as backend:
-        # the files read now are made data for the next load while the store is written
-        parsed = pool.submit(cache.entries)
+    with connect(where, create=True) as backend:
         if batch_size:
             backend.batch = batch_size
         # only the difference, all or nothing, and only if no other load wrote meanwhile
         done = apply(backend, ent, state, progress)
-        save_state(state_path, LoadState(done.token, ent.graph, parsed.result(), done.fingerprint))
+        save_state(state_path, LoadState(done.token, ent.graph, files, done.fingerprint))
         where = backend.uri
     return Loaded(ent, done.changes, where, False, time.perf_counter() - started)
 
@@ -214,8 +217,8 @@ def keep_observed_from(old: GraphData, enterprise: Enterprise) -> None:
 def _stored_or_empty(uri: str) -> tuple[str, GraphData]:
     """The graph in the store, read-only; an embedded store that does not exist yet is empty
     (and a dry run must not create it)."""
-    from bpql.backends.registry import connect
     from bpql.backends.reads import stored_graph
+    from bpql.backends.registry import connect
     from bpql.errors import BackendError
 
     try:
@@ -234,8 +237,9 @@ class LoadState:
 
     token: str
     graph: GraphData
-    #: `bpql.model.validate.file_key` -> what the file was read as (`ParseCache.entries`)
-    parsed: dict[str, Any] = field(default_factory=dict)
+    #: per blueprint file (by name), how the load saw it and the part of the graph it made
+    #: (`bpql.model.validate.Part`, with its rows as saved): what a reload reuses
+    files: dict[str, tuple[Seen, Part]] = field(default_factory=dict)
     #: the store's counts right after the write (`Backend.fingerprint`)
     fingerprint: Fingerprint = field(default_factory=dict)
 
@@ -265,7 +269,9 @@ def read_state(path: Path, note: Note | None = None) -> LoadState | None:
 #: the types a node property may have in a state (JSON's scalars)
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 #: a state's fields, all required, none other
-_FIELDS = frozenset({"format", "version", "code", "token", "fingerprint", "graph", "parsed"})
+_FIELDS = frozenset(
+    {"format", "version", "code", "token", "fingerprint", "graph", "files", "parts"}
+)
 
 
 def _decode(raw: bytes) -> LoadState:
@@ -290,24 +296,39 @@ def _decode(raw: bytes) -> LoadState:
         token = doc["token"]
         if type(token) is not str or not token:
             raise Unusable("token: not a text")
-        return LoadState(token, _graph(doc["graph"]), _parsed(doc["parsed"]), _counts(doc))
+        graph = _graph(doc["graph"])
+        return LoadState(token, graph, _files(doc["files"], doc["parts"]), _counts(doc))
 
 
-def _graph(doc: Any) -> GraphData:
+def _graph(doc: Any, what: str = "graph") -> GraphData:
     """`graph`: per label, the schema's columns and rows of scalars of that width; per
     relationship type, pairs of ids."""
+    nodes, rels = _tables(doc, what)
+    graph = GraphData()
+    for label, rows in nodes.items():
+        # every row has the columns' width (checked by `_tables`)
+        columns = NODES[label].prop_names
+        graph.nodes[label] = [dict(zip(columns, row, strict=False)) for row in rows]
+    for type_, pairs in rels.items():
+        graph.rels[type_] = list(map(tuple, pairs))
+    return graph
+
+
+def _tables(doc: Any, what: str) -> tuple[dict[str, list[list[Any]]], dict[str, list[Any]]]:
+    """A graph's rows as saved (lists of the columns' values), checked: per label, the
+    schema's columns and rows of scalars of that width; per type, pairs of ids."""
     if type(doc) is not dict or set(doc) != {"nodes", "rels"}:
-        raise Unusable("graph: expected nodes and rels")
+        raise Unusable(f"{what}: expected nodes and rels")
     nodes, rels = doc["nodes"], doc["rels"]
     if type(nodes) is not dict or set(nodes) != set(NODES):
-        raise Unusable("graph.nodes: not this schema's labels")
+        raise Unusable(f"{what}.nodes: not this schema's labels")
     if type(rels) is not dict or set(rels) != set(RELS):
-        raise Unusable("graph.rels: not this schema's relationship types")
-    graph = GraphData()
+        raise Unusable(f"{what}.rels: not this schema's relationship types")
+    out: dict[str, list[list[Any]]] = {}
     for label, table in nodes.items():
         columns = NODES[label].prop_names
         if type(table) is not dict or table.get("columns") != list(columns):
-            raise Unusable(f"graph.nodes.{label}: not this schema's columns")
+            raise Unusable(f"{what}.nodes.{label}: not this schema's columns")
         rows = table.get("rows")
         # whole-list checks through builtins: a reload at 1,000 services reads 35,000 rows
         if (
@@ -316,9 +337,8 @@ def _graph(doc: Any) -> GraphData:
             or not set(map(len, rows)) <= {len(columns)}
             or not set(map(type, itertools.chain.from_iterable(rows))) <= _SCALARS
         ):
-            raise Unusable(f"graph.nodes.{label}: a row that is not {len(columns)} plain values")
-        # every row has the columns' width (checked above)
-        graph.nodes[label] = [dict(zip(columns, row, strict=False)) for row in rows]
+            raise Unusable(f"{what}.nodes.{label}: a row that is not {len(columns)} plain values")
+        out[label] = rows
     for type_, pairs in rels.items():
         if (
             type(pairs) is not list
@@ -326,20 +346,106 @@ def _graph(doc: Any) -> GraphData:
             or not set(map(len, pairs)) <= {2}
             or not set(map(type, itertools.chain.from_iterable(pairs))) <= {str}
         ):
-            raise Unusable(f"graph.rels.{type_}: not a list of pairs of ids")
-        graph.rels[type_] = list(map(tuple, pairs))
-    return graph
+            raise Unusable(f"{what}.rels.{type_}: not a list of pairs of ids")
+    return out, rels
 
 
-def _parsed(doc: Any) -> dict[str, Any]:
-    """`parsed`: per file key, the file's name and its data (any JSON: it is checked
-    against the file format again when it is used, like a file just read)."""
-    if type(doc) is not dict or not all(
-        type(e) is dict and set(e) == {"file", "data"} and type(e["file"]) is str
-        for e in doc.values()
+#: a saved file's counts: rows per label, then pairs per type, in schema order
+_COUNTED = (*NODES, *RELS)
+
+
+def _files(doc: Any, parts_doc: Any) -> dict[str, tuple[Seen, Part]]:
+    """`files` and `parts`: per blueprint file its name, how it was seen (size, time, hash),
+    its service (id, name, description, scenario) and how many rows of each label and pairs
+    of each type it made; `parts` holds those rows and pairs, file after file."""
+    if type(doc) is not dict or set(doc) != {"names", "seen", "services", "counts"}:
+        raise Unusable("files: expected names, seen, services and counts")
+    names, seen, services, counts = doc["names"], doc["seen"], doc["services"], doc["counts"]
+    n = len(names) if type(names) is list else -1
+    if (
+        n < 0
+        or not set(map(type, names)) <= {str}
+        or len(set(names)) != n
+        or not all(type(x) is list and len(x) == n for x in (seen, services, counts))
+        or not all(
+            len(sn) == 3 and type(sn[0]) is int and type(sn[1]) is int and type(sn[2]) is str
+            for sn in seen
+        )
+        or not all(
+            type(sv) is list
+            and len(sv) == 4
+            and type(sv[0]) is str
+            and type(sv[1]) is str
+            and type(sv[2]) in (str, type(None))
+            and type(sv[3]) is str
+            for sv in services
+        )
+        or not all(
+            type(c) is list and len(c) == len(_COUNTED) and set(map(type, c)) <= {int}
+            for c in counts
+        )
     ):
-        raise Unusable("parsed: not a map of files to their data")
-    return cast("dict[str, Any]", doc)
+        raise Unusable("files: not a list of files with their sightings and counts")
+    rows, pairs = _tables(parts_doc, "parts")
+    tables: list[list[Any]] = [rows[label] for label in NODES] + [pairs[t] for t in RELS]
+    at = [0] * len(_COUNTED)
+    out: dict[str, tuple[Seen, Part]] = {}
+    for name, (size, mtime, sha), (sid, sname, desc, scenario), c in zip(
+        names, seen, services, counts, strict=True
+    ):
+        graph = GraphData()
+        saved: dict[str, list[Any]] = {}
+        for k, key in enumerate(_COUNTED):
+            if c[k] < 0:
+                raise Unusable("files: a negative count")
+            chunk = tables[k][at[k] : at[k] + c[k]]
+            at[k] += c[k]
+            if len(chunk) != c[k]:
+                raise Unusable("parts: fewer rows than the files count")
+            saved[key] = chunk
+            if k < len(NODES):
+                columns = NODES[key].prop_names
+                graph.nodes[key] = [dict(zip(columns, row, strict=False)) for row in chunk]
+            else:
+                graph.rels[key] = list(map(tuple, chunk))
+        part = Part(name, sid, sname, desc, scenario, graph, saved)
+        out[name] = (Seen(size, mtime, sha), part)
+    if at != list(map(len, tables)):
+        raise Unusable("parts: more rows than the files count")
+    return out
+
+
+def encode_parts(parts: Sequence[Part]) -> None:
+    """Each part's rows as saved (lists of the columns' values), taken now: a load goes on
+    to add figures to the rows it writes (observed ones, lint findings), which no file says
+    and a part must not keep. A part read from a state keeps the rows it was read from."""
+    for part in parts:
+        if part.saved is not None:
+            continue
+        saved: dict[str, list[Any]] = {}
+        for label, rows in part.graph.nodes.items():
+            saved[label] = _rows(rows, NODES[label].prop_names) if rows else []
+        for type_, pairs in part.graph.rels.items():
+            saved[type_] = list(pairs)
+        part.saved = saved
+
+
+def _files_doc(files: dict[str, tuple[Seen, Part]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`files` and `parts` of a state document (see `_files`)."""
+    names, seen, services, counts = [], [], [], []
+    tables: dict[str, list[Any]] = {key: [] for key in _COUNTED}
+    for name, (sighting, part) in files.items():
+        encode_parts([part])
+        assert part.saved is not None
+        names.append(name)
+        seen.append([sighting.size, sighting.mtime, sighting.sha256])
+        services.append([part.service, part.name, part.description, part.scenario])
+        counts.append([len(part.saved[key]) for key in _COUNTED])
+        for key in _COUNTED:
+            tables[key].extend(part.saved[key])
+    nodes = {label: {"columns": NODES[label].prop_names, "rows": tables[label]} for label in NODES}
+    doc = {"names": names, "seen": seen, "services": services, "counts": counts}
+    return doc, {"nodes": nodes, "rels": {t: tables[t] for t in RELS}}
 
 
 def _counts(doc: dict[str, Any]) -> Fingerprint:
@@ -370,6 +476,7 @@ def save_state(path: Path, state: LoadState) -> None:
     for label, rows in state.graph.nodes.items():
         columns = NODES[label].prop_names
         nodes[label] = {"columns": columns, "rows": _rows(rows, columns)}
+    files, parts = _files_doc(state.files)
     doc = {
         "format": STATE_FORMAT,
         "version": STATE_VERSION,
@@ -377,7 +484,8 @@ def save_state(path: Path, state: LoadState) -> None:
         "token": state.token,
         "fingerprint": state.fingerprint,
         "graph": {"nodes": nodes, "rels": state.graph.rels},
-        "parsed": state.parsed,
+        "files": files,
+        "parts": parts,
     }
     with paused_gc():
         try:
@@ -425,6 +533,7 @@ def _code() -> str:
             "analysis/systems.py",
             "ids.py",
             "durations.py",
+            "data/action_priority.csv",
         ):
             with contextlib.suppress(OSError):
                 digest.update((root / name).read_bytes())

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bpql.load import read_state, state_file
-from bpql.model.validate import ParseCache, validate_paths
+from bpql.model.validate import validate_for_load, validate_paths
 from tests.test_load import GOOD, ROOT, Store, bpql, embedded_store
 
 
@@ -51,19 +51,17 @@ def test_a_reload_after_editing_one_file_writes_that_change_only(
     assert store.dump() == fresh_dump(tmp_path, folder, "fresh-again")
 
 
-def test_a_reload_parses_only_the_edited_file(tmp_path: Path) -> None:
+def test_a_reload_reads_only_the_edited_file(tmp_path: Path) -> None:
     folder = edited_good(tmp_path)
-    cache = ParseCache()
-    first = validate_paths([folder], cache)
-    assert len(cache.fresh) == len(first.files)
+    first = validate_for_load([folder])
+    assert first.read == len(first.enterprise.files) == 3
+    saved = {p.file: (first.seen[p.file], p) for p in first.parts}
     rename_step(folder, "Call the customer back", "Ring the customer back")
-    cache = ParseCache(cache.entries())
-    second = validate_paths([folder], cache)
-    assert list(cache.fresh) == [k for k in cache.used if k not in cache.saved]
-    assert len(cache.fresh) == 1
-    steps = {s["id"]: s["name"] for s in second.graph.nodes["Step"]}
+    second = validate_for_load([folder], saved)
+    assert second.read == 2  # the edited file, and the enterprise file every part refers to
+    steps = {s["id"]: s["name"] for s in second.enterprise.graph.nodes["Step"]}
     assert steps["claims.call-customer"] == "Ring the customer back"
-    assert first.graph.nodes["Service"] == second.graph.nodes["Service"]
+    assert second.enterprise.graph == validate_paths([folder]).graph
 
 
 def test_cross_file_references_are_checked_when_only_another_file_changed(

@@ -11,7 +11,7 @@ import gc
 import hashlib
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from bpql.fmea import (
     read_table,
     rpn,
 )
-from bpql.graphdata import Enterprise, GraphData
+from bpql.graphdata import Enterprise, GraphData, Part, Seen
 from bpql.ids import blueprint_id, member_id, member_prefix, system_member_id
 from bpql.model.files import FileRefused, check_regular, collect_files, read_regular
 from bpql.model.format import BlueprintFile, EnterpriseFile, FailPoint
@@ -649,23 +649,13 @@ def _ap_table(doc: SourceDoc, ent: EnterpriseFile) -> ActionPriorityTable:
     return read_table(where)
 
 
-def validate_paths(paths: Sequence[Path], cache: ParseCache | None = None) -> Enterprise:
-    """Parse and check every file; raise one BlueprintError listing every problem.
-
-    With `cache` a file whose path and content are unchanged is not parsed again; the
-    cross-file checks still run over the whole enterprise."""
+def validate_paths(paths: Sequence[Path]) -> Enterprise:
+    """Parse and check every file; raise one BlueprintError listing every problem (a load
+    validates through `validate_for_load`, which reads only the files that changed)."""
     files = collect_files(paths)
-    parsed = parse_files(files, cache=cache)
+    parsed = parse_files(files)
     with paused_gc():
         return check_parsed(files, parsed)
-
-
-def file_key(path: Path, content: bytes) -> str:
-    """A file's path and content hash: what a parse cache is keyed by (the path is part of
-    every position an error names)."""
-    digest = hashlib.sha256(content)
-    digest.update(b"\0" + str(path).encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
 
 
 @contextmanager
@@ -681,141 +671,16 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-class ParseCache:
-    """What reading each file produced, by `file_key`: entries saved by an earlier load
-    (plain data, as `entries` gives them and the load state keeps them), and the files read
-    now. Reading YAML with positions is the costly part; a hit is rebuilt from its entry and
-    checked against its model again like any file, so a file's problems are reported on
-    every load. An entry keeps the file's data, not its position tables: a hit's positions
-    are read again from the file (unchanged, as its key says) only if a message needs one."""
-
-    def __init__(self, saved: dict[str, Any] | None = None) -> None:
-        self.saved = dict(saved or {})
-        self.fresh: dict[str, SourceDoc] = {}
-        self.used: set[str] = set()
-
-    def get(self, key: str) -> SourceDoc | None:
-        entry = self.saved.get(key)
-        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
-            return None
-        if "data" not in entry:
-            return None
-        positions, key_positions = _Positions.pair(entry["file"], key)
-        self.used.add(key)
-        return SourceDoc(entry["file"], entry["data"], positions, key_positions)
-
-    def put(self, key: str, doc: SourceDoc) -> None:
-        self.fresh[key] = doc
-        self.used.add(key)
-
-    def entries(self) -> dict[str, Any]:
-        """The entries of the files seen, as plain data (text, numbers, lists, maps): what a
-        load saves for the next one (it may run in a thread while the store is written)."""
-        out = {k: self.saved[k] for k in self.used if k in self.saved}
-        for key, doc in self.fresh.items():
-            out[key] = {"file": doc.file, "data": doc.data}
-        return out
-
-
-class _Positions(dict[PathKey, tuple[int, int]]):
-    """The position table of a file taken from a parse cache, filled on first use by reading
-    the file again (both tables of a file at once). Messages are rare and a reload of a
-    thousand files needs none, so a cache keeps no positions (half a million entries at
-    1,000 services, most of the time spent reading a state back). A file that changed or
-    went since its key was made leaves the tables empty: a message then points at line 1."""
-
-    __slots__ = ("_fill",)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._fill: Callable[[], None] | None = None
-
-    @classmethod
-    def pair(cls, file: str, key: str) -> tuple[_Positions, _Positions]:
-        values, keys = cls(), cls()
-
-        def fill() -> None:
-            values._fill = keys._fill = None
-            path = Path(file)
-            with suppress(OSError, BpqlError):
-                if file_key(path, path.read_bytes()) == key:
-                    doc = read_yaml_fast(path, file)
-                    dict.update(values, doc.positions)
-                    dict.update(keys, doc.key_positions)
-
-        values._fill = keys._fill = fill
-        return values, keys
-
-    def _load(self) -> None:
-        if self._fill is not None:
-            self._fill()
-
-    def __contains__(self, key: object) -> bool:
-        self._load()
-        return super().__contains__(key)
-
-    def __getitem__(self, key: PathKey) -> tuple[int, int]:
-        self._load()
-        return super().__getitem__(key)
-
-    def get(self, key: PathKey, default: Any = None) -> Any:
-        self._load()
-        return super().get(key, default)
-
-    def __iter__(self) -> Iterator[PathKey]:
-        self._load()
-        return super().__iter__()
-
-    def __len__(self) -> int:
-        self._load()
-        return super().__len__()
-
-    def items(self) -> Any:
-        self._load()
-        return super().items()
-
-    def keys(self) -> Any:
-        self._load()
-        return super().keys()
-
-    def values(self) -> Any:
-        self._load()
-        return super().values()
-
-    def __eq__(self, other: object) -> bool:
-        self._load()
-        if isinstance(other, _Positions):
-            other._load()
-        return super().__eq__(other)
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-
 def parse_files(
-    files: Sequence[Path],
-    reader: Callable[..., SourceDoc] = read_yaml_fast,
-    cache: ParseCache | None = None,
+    files: Sequence[Path], reader: Callable[..., SourceDoc] = read_yaml_fast
 ) -> list[Parsed]:
-    """Every file read and checked against its model; every problem raised together.
-
-    With `cache`, a file whose path and content were parsed before is taken from it."""
+    """Every file read and checked against its model; every problem raised together."""
     problems: list[BpqlError] = []
     parsed: list[Parsed] = []
     with paused_gc():
         for f in files:
-            key = None
-            doc = None
-            if cache is not None:
-                with suppress(OSError, FileRefused):  # the reader says why, with its code
-                    key = file_key(f, read_regular(f))
-                doc = cache.get(key) if key is not None else None
             try:
-                if doc is None:
-                    doc = reader(f, None)
-                    if cache is not None and key is not None:
-                        cache.put(key, doc)
-                parsed.append(check_doc(doc))
+                parsed.append(check_doc(reader(f, None)))
             except BlueprintError as exc:
                 problems.extend(exc.problems)
             except BpqlError as exc:
@@ -845,8 +710,12 @@ def check_parsed(
 
     `figures=False` skips the systems' blast radius, which only the store needs (lint works
     it out itself for the one rule that asks)."""
+    return _check_all(files, parsed, figures)[0]
+
+
+def _entry(files: Sequence[Path], parsed: Sequence[Parsed]) -> Parsed:
+    """The one enterprise file among `parsed` (none, or a second one, is an error)."""
     ents = [p for p in parsed if isinstance(p.model, EnterpriseFile)]
-    bps = [p for p in parsed if isinstance(p.model, BlueprintFile)]
     first = Span(1, 1, file=str(files[0])) if files else None
     if not ents:
         raise BlueprintError(
@@ -870,17 +739,40 @@ def check_parsed(
                 )
             ]
         )
-    ent_doc, ent = ents[0].doc, ents[0].model
+    return ents[0]
+
+
+def blueprint_part(
+    ck: _Checker, doc: SourceDoc, bp: BlueprintFile, shared: dict[str, set[str]]
+) -> Part:
+    """`_check_blueprint` into a graph of the file's own (its problems go to `ck`)."""
+    whole, ck.graph = ck.graph, GraphData()
+    try:
+        _check_blueprint(ck, doc, bp, shared)
+        part = ck.graph
+    finally:
+        ck.graph = whole
+    service = bp.service
+    return Part(doc.file, service.id, service.name, service.description, bp.scenario, part)
+
+
+def _check_all(
+    files: Sequence[Path], parsed: Sequence[Parsed], figures: bool
+) -> tuple[Enterprise, list[Part]]:
+    """`check_parsed`, and the part of each blueprint file (in the files' order)."""
+    entry = _entry(files, parsed)
+    ent_doc, ent = entry.doc, entry.model
     assert isinstance(ent, EnterpriseFile)
     ck = _Checker(_ap_table(ent_doc, ent))
     _check_enterprise(ck, ent_doc, ent)
     shared = shared_ids(ent)
     services: dict[str, tuple[SourceDoc, BlueprintFile]] = {}
     blueprints: dict[str, SourceDoc] = {}
-    described: dict[str, list[BlueprintFile]] = {}
-    for p in bps:
+    parts: list[Part] = []
+    for p in parsed:
         bp = p.model
-        assert isinstance(bp, BlueprintFile)
+        if not isinstance(bp, BlueprintFile):
+            continue
         bid, _ = blueprint_key(bp)
         if bid in blueprints:
             advice = (
@@ -906,33 +798,183 @@ def check_parsed(
                 )
         else:
             services[bp.service.id] = (p.doc, bp)
-        described.setdefault(bp.service.id, [])
-        if bp.service.description:
-            described[bp.service.id].append(bp)
-        _check_blueprint(ck, p.doc, bp, shared)
-    for sid, (_, bp) in services.items():
+        parts.append(blueprint_part(ck, p.doc, bp, shared))
+    return _assemble(ck, ent, [str(f) for f in files], parts, figures), parts
+
+
+def _assemble(
+    ck: _Checker, ent: EnterpriseFile, files: list[str], parts: Sequence[Part], figures: bool
+) -> Enterprise:
+    """The enterprise's graph: the enterprise file's part (in `ck.graph`), each blueprint
+    file's part in the files' order, one node per service, the systems' fail point effects
+    (steps of any file) and, with `figures`, the systems' blast radius. Raises every problem
+    `ck` holds."""
+    g = ck.graph
+    for part in parts:
+        for label, rows in part.graph.nodes.items():
+            if rows:
+                g.nodes[label].extend(rows)
+        for type_, pairs in part.graph.rels.items():
+            if pairs:
+                g.rels[type_].extend(pairs)
+    firsts: dict[str, Part] = {}
+    described: dict[str, list[Part]] = {}
+    for part in parts:
+        firsts.setdefault(part.service, part)
+        described.setdefault(part.service, [])
+        if part.description:
+            described[part.service].append(part)
+    for sid, first in firsts.items():
         # the as-is blueprint describes its service; else the first to-be that does
         texts = sorted(described[sid], key=lambda b: b.scenario != "as-is")
-        ck.graph.add_node(
+        g.add_node(
             "Service",
             id=sid,
-            name=bp.service.name,
-            description=texts[0].service.description if texts else None,
+            name=first.name,
+            description=texts[0].description if texts else None,
         )
-    steps = {s["id"] for s in ck.graph.nodes["Step"]}
-    fps = {f["id"]: f for f in ck.graph.nodes["FailPoint"]}
-    for doc, path, fid, effect in ck.system_effects:
-        if ck.ref(doc, path, effect, "step", steps):
-            fps[fid]["effect"] = effect
+    if ck.system_effects:
+        steps = {s["id"] for s in g.nodes["Step"]}
+        fps = {f["id"]: f for f in g.nodes["FailPoint"]}
+        for doc, path, fid, effect in ck.system_effects:
+            if ck.ref(doc, path, effect, "step", steps):
+                fps[fid]["effect"] = effect
     if ck.problems:
         raise BlueprintError(ck.problems)
     if figures:
-        per_system = system_figures(ck.graph)
-        for system in ck.graph.nodes["System"]:
+        per_system = system_figures(g)
+        for system in g.nodes["System"]:
             system.update(per_system[system["id"]])
-    return Enterprise(
-        ent.enterprise, [str(f) for f in files], ck.graph, _scales(ent), ck.ap_table.source
-    )
+    return Enterprise(ent.enterprise, files, g, _scales(ent), ck.ap_table.source)
+
+
+def seen(path: Path) -> Seen | None:
+    """`path` as it is now (None: it cannot be read; reading it again says why)."""
+    try:
+        info = os.stat(path)
+        data = read_regular(path)
+    except (OSError, FileRefused):
+        return None
+    return Seen(info.st_size, info.st_mtime_ns, hashlib.sha256(data).hexdigest())
+
+
+@dataclass
+class Validated:
+    """An enterprise validated for a load: the enterprise, each blueprint file's part and how
+    each file was seen (what the next load's state keeps), and how many files were read
+    and checked this time (the others' parts came from the saved state)."""
+
+    enterprise: Enterprise
+    parts: list[Part]
+    seen: dict[str, Seen]
+    read: int
+
+
+def validate_for_load(
+    paths: Sequence[Path],
+    saved: dict[str, tuple[Seen, Part]] | None = None,
+) -> Validated:
+    """Every file validated, as `validate_paths` does, for a load: with `saved` (the parts
+    and sightings of the last load's files) a blueprint file seen exactly as then is not
+    read again, its part is taken from `saved`, and what its part refers to in other files
+    (the enterprise file's ids) is checked by index. The enterprise file is always read
+    (every part refers to it). Anything the index cannot settle (a problem anywhere, an own
+    action priority table) is settled by checking every file, so the problems reported and
+    the graph made are always those of a full validation."""
+    files = collect_files(paths)
+    sightings = {str(f): s for f in files if (s := seen(f)) is not None}
+    if saved:
+        with paused_gc():
+            done = _revalidate(files, sightings, saved)
+        if done is not None:
+            return done
+    parsed = parse_files(files)
+    with paused_gc():
+        ent, parts = _check_all(files, parsed, True)
+    return Validated(ent, parts, sightings, len(files))
+
+
+#: what a part refers to in the enterprise file, by relationship type: the shared ids it
+#: must find there (`shared_ids`' kinds)
+_SHARED_RELS = {
+    "FOR_PERSONA": "personas",
+    "AT_TOUCHPOINT": "touchpoints",
+    "PERFORMED_BY": "roles",
+    "USES": "systems",
+}
+
+
+def _still_refers(part: GraphData, shared: dict[str, set[str]]) -> bool:
+    """Whether every id a saved part names in the enterprise file is still declared there
+    (a part holds a reference only when it was found, so these are all it makes)."""
+    for type_, kind in _SHARED_RELS.items():
+        known = shared[kind]
+        if any(d not in known for _, d in part.rels[type_]):
+            return False
+    owners = shared["owners"]
+    if any(b["owner"] is not None and b["owner"] not in owners for b in part.nodes["Blueprint"]):
+        return False
+    steps = {s["id"] for s in part.nodes["Step"]}
+    for fp in part.nodes["FailPoint"]:
+        if fp["owner"] is not None and fp["owner"] not in owners:
+            return False
+        cause = fp["cause"]
+        if cause is not None and cause not in steps and cause not in shared["systems"]:
+            return False
+    return True
+
+
+def _revalidate(
+    files: Sequence[Path], sightings: dict[str, Seen], saved: dict[str, tuple[Seen, Part]]
+) -> Validated | None:
+    """`validate_for_load` from saved parts, or None when only a full check can tell."""
+    kept: dict[str, Part] = {}
+    fresh: list[Path] = []
+    for f in files:
+        name = str(f)
+        old = saved.get(name)
+        if old is not None and old[0] == sightings.get(name):
+            kept[name] = old[1]
+        else:
+            fresh.append(f)
+    parsed = {p.doc.file: p for p in parse_files(fresh)}  # its problems are a full run's
+    ents = [p for p in parsed.values() if isinstance(p.model, EnterpriseFile)]
+    if len(ents) != 1:
+        return None
+    ent_doc, ent = ents[0].doc, ents[0].model
+    assert isinstance(ent, EnterpriseFile)
+    if ent.fmea is not None and ent.fmea.action_priority is not None:
+        return None  # the saved parts' action priorities came from the packaged table
+    ck = _Checker(default_table())
+    _check_enterprise(ck, ent_doc, ent)
+    shared = shared_ids(ent)
+    blueprints: set[str] = set()
+    names: dict[str, str] = {}
+    parts: list[Part] = []
+    for f in files:
+        name = str(f)
+        part = kept.get(name)
+        if part is None:
+            p = parsed[name]
+            if not isinstance(p.model, BlueprintFile):
+                continue
+            part = blueprint_part(ck, p.doc, p.model, shared)
+        elif not _still_refers(part.graph, shared):
+            return None
+        bids = part.graph.nodes["Blueprint"]
+        if len(bids) != 1 or bids[0]["id"] in blueprints:
+            return None
+        blueprints.add(bids[0]["id"])
+        if names.setdefault(part.service, part.name) != part.name:
+            return None
+        parts.append(part)
+    if ck.problems:
+        return None
+    try:
+        ent_made = _assemble(ck, ent, [str(f) for f in files], parts, True)
+    except BlueprintError:
+        return None
+    return Validated(ent_made, parts, sightings, len(fresh))
 
 
 def _scales(ent: EnterpriseFile) -> dict[str, dict[int, str]]:

@@ -1,0 +1,240 @@
+"""Incremental reloads (issue 25, item 2): a blueprint file seen exactly as the last load saw
+it (size, time and the hash of its bytes) is not read again, its part of the graph comes from
+the saved state, and what it refers to in other files is checked by index. The graph must be
+the one a full validation makes, edit after edit, and every problem a full validation finds
+must still be found (with the same words and positions): on the insurer example and on a
+synthetic enterprise, without a store, then through `bpql load` on both stores.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bpql.errors import BlueprintError
+from bpql.graphdata import Part, Seen
+from bpql.load import LoadState, encode_parts, read_state, save_state, state_file
+from bpql.model.validate import Validated, validate_for_load, validate_paths
+from bpql.testing.synthetic import write_enterprise
+from tests.test_load import ROOT, Store, bpql, embedded_store, neo4j_store
+
+Saved = dict[str, tuple[Seen, Part]]
+
+
+def insurer(tmp_path: Path) -> Path:
+    return shutil.copytree(ROOT / "examples" / "insurer", tmp_path / "insurer")
+
+
+def synthetic(tmp_path: Path) -> Path:
+    return write_enterprise(tmp_path / "synthetic", services=25, steps=12)
+
+
+FOLDERS: dict[str, Callable[[Path], Path]] = {"insurer": insurer, "synthetic": synthetic}
+
+
+def a_service(folder: Path) -> Path:
+    return sorted((folder / "services").glob("*.yaml"))[1]
+
+
+def through_state(checked: Validated, tmp_path: Path) -> Saved:
+    """The parts as the next load reads them: saved to a state file and read back."""
+    encode_parts(checked.parts)
+    files = {p.file: (checked.seen[p.file], p) for p in checked.parts}
+    path = tmp_path / "graph.lbdb.state"
+    graph = checked.enterprise.graph
+    save_state(path, LoadState("tok", graph, files, graph.counts()))
+    state = read_state(path)
+    assert state is not None and len(state.files) == len(files)
+    return state.files
+
+
+def reload(folder: Path, saved: Saved) -> Validated:
+    """An incremental validation, checked against a full one of the same files."""
+    checked = validate_for_load([folder], saved)
+    full = validate_paths([folder])
+    assert checked.enterprise.graph == full.graph
+    assert checked.enterprise.files == full.files
+    assert checked.enterprise.name == full.name
+    return checked
+
+
+def problems(run: Callable[[], object]) -> list[str]:
+    with pytest.raises(BlueprintError) as caught:
+        run()
+    return [str(p) for p in caught.value.problems]
+
+
+def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture(params=list(FOLDERS))
+def folder(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    return FOLDERS[request.param](tmp_path)
+
+
+def test_unchanged_files_are_not_read_again(folder: Path, tmp_path: Path) -> None:
+    first = validate_for_load([folder])
+    assert first.read == len(first.enterprise.files)
+    again = reload(folder, through_state(first, tmp_path))
+    assert again.read == 1  # the enterprise file, which every part refers to
+
+
+def test_a_changed_field_reads_that_file(folder: Path, tmp_path: Path) -> None:
+    saved = through_state(validate_for_load([folder]), tmp_path)
+    replace_in(a_service(folder), "    name: ", "    name: Renamed ")
+    assert reload(folder, saved).read == 2
+
+
+def test_an_added_step_reads_that_file(folder: Path, tmp_path: Path) -> None:
+    saved = through_state(validate_for_load([folder]), tmp_path)
+    path = a_service(folder)
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    at = text.index("steps:\n") + len("steps:\n")
+    phase = next(line for line in text.splitlines() if "phase: " in line).split("phase: ")[1]
+    step = (
+        f"  - id: added-step\n    name: A step added\n    lane: customer\n"
+        f"    phase: {phase.strip()}\n"
+    )
+    path.write_text(text[:at] + step + text[at:] + "\n", encoding="utf-8")
+    checked = reload(folder, saved)
+    assert checked.read == 2
+    assert any(s["id"].endswith(".added-step") for s in checked.enterprise.graph.nodes["Step"])
+
+
+def test_a_deleted_file_takes_its_part_away(folder: Path, tmp_path: Path) -> None:
+    saved = through_state(validate_for_load([folder]), tmp_path)
+    gone = a_service(folder)
+    gone.unlink()
+    checked = reload(folder, saved)
+    assert checked.read == 1
+    assert str(gone) not in checked.enterprise.files
+
+
+def test_a_touched_file_is_read_again_and_a_same_size_edit_is_seen(
+    folder: Path, tmp_path: Path
+) -> None:
+    """The time alone differs: read again (same graph). Same size and time, other bytes:
+    the hash tells, and the file is read again."""
+    saved = through_state(validate_for_load([folder]), tmp_path)
+    path = a_service(folder)
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+    assert reload(folder, saved).read == 2
+    saved = through_state(validate_for_load([folder]), tmp_path)
+    info = path.stat()
+    text = path.read_text(encoding="utf-8")
+    at = text.index("    name: ") + len("    name: ")
+    swapped = text[:at] + ("X" if text[at] != "X" else "Y") + text[at + 1 :]
+    path.write_text(swapped, encoding="utf-8")
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size and path.stat().st_mtime_ns == info.st_mtime_ns
+    assert reload(folder, saved).read == 2
+
+
+def test_an_enterprise_edit_that_keeps_every_id_reuses_every_part(
+    folder: Path, tmp_path: Path
+) -> None:
+    saved = through_state(validate_for_load([folder]), tmp_path)
+    replace_in(
+        folder / "enterprise.yaml",
+        "systems:\n",
+        "systems:\n  - {id: added-system, name: A system added, kind: core}\n",
+    )
+    assert reload(folder, saved).read == 1
+
+
+def test_an_id_renamed_in_the_enterprise_file_is_still_an_error_in_unchanged_files(
+    folder: Path, tmp_path: Path
+) -> None:
+    """A system renamed where it is declared: every unchanged file that uses it fails, with
+    a full validation's words, files, lines and columns."""
+    saved = through_state(validate_for_load([folder]), tmp_path)
+    used = next(
+        line.split("uses: [")[1].split(",")[0].split("]")[0].strip()
+        for line in a_service(folder).read_text(encoding="utf-8").splitlines()
+        if "uses: [" in line
+    )
+    replace_in(folder / "enterprise.yaml", f"{{id: {used},", f"{{id: {used}-renamed,")
+    found = problems(lambda: validate_for_load([folder], saved))
+    assert found == problems(lambda: validate_paths([folder]))
+    assert any(f"unknown system '{used}'" in p for p in found)
+
+
+def test_a_duplicate_blueprint_across_an_unchanged_and_a_new_file_is_found(
+    folder: Path, tmp_path: Path
+) -> None:
+    saved = through_state(validate_for_load([folder]), tmp_path)
+    original = a_service(folder)
+    shutil.copy(original, original.with_name("zz-copy.yaml"))
+    found = problems(lambda: validate_for_load([folder], saved))
+    assert found == problems(lambda: validate_paths([folder]))
+    assert any("service.id: a second " in p for p in found)
+
+
+def test_a_step_a_system_fail_point_names_deleted_from_an_unchanged_file_is_found(
+    tmp_path: Path,
+) -> None:
+    """The enterprise file names a step of a blueprint file (a system fail point's effect);
+    the step goes from that file: the effect's error is reported as a full run reports it."""
+    folder = insurer(tmp_path)
+    replace_in(
+        folder / "enterprise.yaml",
+        "{id: document-store, name: Document management, kind: content, owner: it}",
+        "{id: document-store, name: Document management, kind: content, owner: it, "
+        "fail_points: [{id: lost, name: Documents lost, severity: 5, occurrence: 2, "
+        "detection: 3, effect: claims.send-reference}]}",
+    )
+    first = validate_for_load([folder])
+    fps = {f["id"]: f for f in first.enterprise.graph.nodes["FailPoint"]}
+    assert fps["document-store/lost"]["effect"] == "claims.send-reference"
+    saved = through_state(first, tmp_path)
+    assert reload(folder, saved).read == 1
+    replace_in(folder / "services" / "claims.yaml", "id: send-reference", "id: send-the-reference")
+    found = problems(lambda: validate_for_load([folder], saved))
+    assert found == problems(lambda: validate_paths([folder]))
+    assert any("unknown step 'claims.send-reference'" in p for p in found)
+
+
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    if request.param == "embedded":
+        return embedded_store(tmp_path / "store")
+    return neo4j_store(request.getfixturevalue("neo4j_server"), monkeypatch)
+
+
+def test_reloads_through_the_cli_leave_the_store_a_full_load_leaves(
+    store: Store, tmp_path: Path
+) -> None:
+    """Edit after edit through `bpql load`, the store holds what a load of the same files
+    into an empty store holds; and an error in an unchanged file is reported, not loaded."""
+    folder = synthetic(tmp_path)
+    store.load(folder)
+    path = a_service(folder)
+    replace_in(path, "name: Step 3 ", "name: Step three ")
+    store.load(folder)
+    (folder / "services" / "svc-010.yaml").unlink()
+    store.load(folder)
+    state = read_state(state_file(store.uri))
+    assert state is not None
+    assert str(folder / "services" / "svc-010.yaml") not in state.files
+    fresh = embedded_store(tmp_path / "fresh")
+    fresh.load(folder)
+    assert store.dump() == fresh.dump()
+    used = next(
+        line.split("uses: [")[1].split(",")[0].split("]")[0].strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "uses: [" in line
+    )
+    replace_in(folder / "enterprise.yaml", f"{{id: {used},", f"{{id: {used}-renamed,")
+    r = bpql("load", str(folder), "--db", store.uri, env=store.env)
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert f"unknown system '{used}'" in r.stderr
+    assert r.stderr == bpql("validate", str(folder)).stderr
+    assert store.dump() == fresh.dump()
