@@ -25,6 +25,11 @@ class GraphData:
         default_factory=lambda: {label: [] for label in NODES}
     )
     rels: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: {t: [] for t in RELS})
+    #: per type, the list of pairs found to hold each pair once and its length then
+    #: (`bpql.backends.base.distinct`: a reload's graph is checked once, not at every step)
+    distinct: dict[str, tuple[list[tuple[str, str]], int]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def add_node(self, label: str, **props: Any) -> None:
         self.nodes[label].append({p: props.get(p) for p in _PROPS[label]})
@@ -92,9 +97,14 @@ class Part:
     description: str | None
     scenario: str
     graph: GraphData
-    #: the rows as a load state saves them (per label and type, lists of the columns'
-    #: values), taken before a load adds figures no file states (`bpql.load.encode_parts`)
-    saved: dict[str, list[Any]] | None = None
+
+    #: its counts when they are known already (a part taken from the last load's graph)
+    known: list[int] | None = None
+
+    def counts(self) -> list[int]:
+        """Its rows per label and its distinct pairs per type (`FILE_KEYS`' order): where
+        they sit in the graph a load writes, after the rows of the files before it."""
+        return self.known if self.known is not None else spans_of(self.graph)
 
 
 @dataclass(frozen=True)
@@ -106,3 +116,46 @@ class Seen:
     size: int
     mtime: int
     sha256: str
+
+
+#: the labels and relationship types a file makes (services are made of all the files, and
+#: observations by `bpql observe`), in the order a load state counts them
+FILE_KEYS: tuple[str, ...] = (
+    *(label for label in NODES if label not in ("Service", "Observation")),
+    *(type_ for type_ in RELS if type_ != "OBSERVED"),
+)
+
+
+def spans_of(graph: GraphData) -> list[int]:
+    """`graph`'s rows per label and distinct pairs per type, in `FILE_KEYS`' order (a store
+    holds a pair once: `bpql.backends.base.distinct`)."""
+    return [
+        len(graph.nodes[k]) if k in graph.nodes else len(dict.fromkeys(graph.rels[k]))
+        for k in FILE_KEYS
+    ]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A blueprint file as the last load saw it: how (`Seen`), its service, and where its
+    rows and pairs sit in the graph that load wrote (start and end per `FILE_KEYS` key)."""
+
+    seen: Seen
+    service: str
+    name: str
+    description: str | None
+    scenario: str
+    spans: tuple[tuple[int, int], ...]
+
+
+@dataclass
+class Previous:
+    """What the last load saved of its files (`bpql.load`'s state): the graph it wrote
+    (every file's rows in the files' order, after the enterprise file's), the enterprise
+    file as it saw it, and each blueprint file."""
+
+    graph: GraphData
+    enterprise: tuple[str, Seen]
+    files: dict[str, Kept]
+    #: the enterprise file's own rows per `FILE_KEYS` key: where the first file's start
+    start: list[int] = field(default_factory=list)

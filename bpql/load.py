@@ -1,12 +1,15 @@
 """Loading: validate every file, then write the whole enterprise in one atomic step.
 
 A reload reads and writes only what changed. The state of the last load is kept beside the
-store (`state_file`, in bpql/backends/sidefiles.py): what each file parsed to, keyed by its
-path and content hash, the graph written, a fingerprint of the store after the write (counts
-per label and type), and a token that the same write stored in the store. When the store's
-token is the saved one and the store's counts are the saved ones, the saved graph is what the
-store holds, so the difference is worked out without reading the store back, and unchanged
-files are not parsed again.
+store (`state_file`, in bpql/backends/sidefiles.py): the graph written, each file as the load
+saw it (size, time, hash of its bytes) and where its rows sit in that graph, a fingerprint of
+the store after the write (counts per label and type), and a token that the same write stored
+in the store. A file seen as then is not read again: its part of the graph is taken from the
+saved graph and what it refers to in the enterprise file is checked by index
+(`bpql.model.validate.validate_for_load`). When the store's token is the saved one and the
+store's counts are the saved ones, the saved graph is what the store holds, so the difference
+is worked out without reading the store back, once, for the report and the write (`apply`).
+`load_files` is that protocol, for `bpql load` and `Client.load` alike.
 
 The state is data, never code: one JSON document, read without following a link or opening
 anything but a regular file, bounded in size, and checked field by field (format, version,
@@ -29,11 +32,12 @@ from typing import TYPE_CHECKING, Any, cast
 from bpql.backends.base import Backend, Expected, Fingerprint, Progress, new_token
 from bpql.backends.sidefiles import Unusable, read_side_file, write_side_file
 from bpql.backends.sidefiles import state_file as state_file
-from bpql.graphdata import Enterprise, GraphData, Part, Seen
+from bpql.graphdata import FILE_KEYS, Enterprise, GraphData, Kept, Previous, Seen
 from bpql.schema import NODES, RELS
 
 if TYPE_CHECKING:
     from bpql.diff import Changes
+    from bpql.model.validate import Validated
 
 #: bumped when what a state file holds changes shape; a state of another version is not used
 STATE_VERSION = 3
@@ -187,10 +191,8 @@ def load_files(
     state = read_state(state_path, note)
     checked = validate_for_load(list(paths), state.files if state else None)
     ent = checked.enterprise
-    files: dict[str, tuple[Seen, Part]] = {}
-    if ent.ap_source == DEFAULT_SOURCE:  # parts made with an own table are not reused
-        encode_parts(checked.parts)  # as the files made them, before the load adds figures
-        files = {p.file: (checked.seen[p.file], p) for p in checked.parts if p.file in checked.seen}
+    # parts made with an own action priority table are not reused (see validate_for_load)
+    files = remembered(checked) if ent.ap_source == DEFAULT_SOURCE else None
     prepare(ent)
     started = time.perf_counter()
     if dry_run:
@@ -237,9 +239,9 @@ class LoadState:
 
     token: str
     graph: GraphData
-    #: per blueprint file (by name), how the load saw it and the part of the graph it made
-    #: (`bpql.model.validate.Part`, with its rows as saved): what a reload reuses
-    files: dict[str, tuple[Seen, Part]] = field(default_factory=dict)
+    #: the files as the load saw them and where each one's rows sit in `graph`
+    #: (`Previous`; None: not kept, and the next load reads every file)
+    files: Previous | None = None
     #: the store's counts right after the write (`Backend.fingerprint`)
     fingerprint: Fingerprint = field(default_factory=dict)
 
@@ -269,9 +271,7 @@ def read_state(path: Path, note: Note | None = None) -> LoadState | None:
 #: the types a node property may have in a state (JSON's scalars)
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 #: a state's fields, all required, none other
-_FIELDS = frozenset(
-    {"format", "version", "code", "token", "fingerprint", "graph", "files", "parts"}
-)
+_FIELDS = frozenset({"format", "version", "code", "token", "fingerprint", "graph", "files"})
 
 
 def _decode(raw: bytes) -> LoadState:
@@ -297,7 +297,7 @@ def _decode(raw: bytes) -> LoadState:
         if type(token) is not str or not token:
             raise Unusable("token: not a text")
         graph = _graph(doc["graph"])
-        return LoadState(token, graph, _files(doc["files"], doc["parts"]), _counts(doc))
+        return LoadState(token, graph, _files(doc["files"], graph), _counts(doc))
 
 
 def _graph(doc: Any, what: str = "graph") -> GraphData:
@@ -350,16 +350,39 @@ def _tables(doc: Any, what: str) -> tuple[dict[str, list[list[Any]]], dict[str, 
     return out, rels
 
 
-#: a saved file's counts: rows per label, then pairs per type, in schema order
-_COUNTED = (*NODES, *RELS)
+def _seen(doc: Any) -> Seen:
+    if (
+        type(doc) is not list
+        or len(doc) != 3
+        or type(doc[0]) is not int
+        or type(doc[1]) is not int
+        or type(doc[2]) is not str
+    ):
+        raise Unusable("files: a file's size, time and hash are not two numbers and a text")
+    return Seen(doc[0], doc[1], doc[2])
 
 
-def _files(doc: Any, parts_doc: Any) -> dict[str, tuple[Seen, Part]]:
-    """`files` and `parts`: per blueprint file its name, how it was seen (size, time, hash),
-    its service (id, name, description, scenario) and how many rows of each label and pairs
-    of each type it made; `parts` holds those rows and pairs, file after file."""
-    if type(doc) is not dict or set(doc) != {"names", "seen", "services", "counts"}:
-        raise Unusable("files: expected names, seen, services and counts")
+def _spans(doc: Any) -> list[int]:
+    if type(doc) is not list or len(doc) != len(FILE_KEYS) or not set(map(type, doc)) <= {int}:
+        raise Unusable("files: a file's counts are not one whole number per label and type")
+    if any(n < 0 for n in doc):
+        raise Unusable("files: a negative count")
+    return cast("list[int]", doc)
+
+
+def _files(doc: Any, graph: GraphData) -> Previous | None:
+    """`files`: the enterprise file (name, how it was seen, its own rows' counts) and per
+    blueprint file its name, how it was seen (size, time, hash), its service (id, name,
+    description, scenario) and how many rows of each label and pairs of each type it made
+    (`FILE_KEYS`): they sit in `graph` file after file, after the enterprise file's."""
+    if doc is None:
+        return None
+    if type(doc) is not dict or set(doc) != {"enterprise", "names", "seen", "services", "counts"}:
+        raise Unusable("files: expected enterprise, names, seen, services and counts")
+    ent = doc["enterprise"]
+    if type(ent) is not list or len(ent) != 3 or type(ent[0]) is not str:
+        raise Unusable("files.enterprise: expected its name, how it was seen and its counts")
+    at = list(_spans(ent[2]))
     names, seen, services, counts = doc["names"], doc["seen"], doc["services"], doc["counts"]
     n = len(names) if type(names) is list else -1
     if (
@@ -367,10 +390,6 @@ def _files(doc: Any, parts_doc: Any) -> dict[str, tuple[Seen, Part]]:
         or not set(map(type, names)) <= {str}
         or len(set(names)) != n
         or not all(type(x) is list and len(x) == n for x in (seen, services, counts))
-        or not all(
-            len(sn) == 3 and type(sn[0]) is int and type(sn[1]) is int and type(sn[2]) is str
-            for sn in seen
-        )
         or not all(
             type(sv) is list
             and len(sv) == 4
@@ -380,72 +399,54 @@ def _files(doc: Any, parts_doc: Any) -> dict[str, tuple[Seen, Part]]:
             and type(sv[3]) is str
             for sv in services
         )
-        or not all(
-            type(c) is list and len(c) == len(_COUNTED) and set(map(type, c)) <= {int}
-            for c in counts
-        )
     ):
-        raise Unusable("files: not a list of files with their sightings and counts")
-    rows, pairs = _tables(parts_doc, "parts")
-    tables: list[list[Any]] = [rows[label] for label in NODES] + [pairs[t] for t in RELS]
-    at = [0] * len(_COUNTED)
-    out: dict[str, tuple[Seen, Part]] = {}
-    for name, (size, mtime, sha), (sid, sname, desc, scenario), c in zip(
+        raise Unusable("files: not a list of files with their sightings, services and counts")
+    files: dict[str, Kept] = {}
+    for name, sighting, (sid, sname, desc, scenario), c in zip(
         names, seen, services, counts, strict=True
     ):
-        graph = GraphData()
-        saved: dict[str, list[Any]] = {}
-        for k, key in enumerate(_COUNTED):
-            if c[k] < 0:
-                raise Unusable("files: a negative count")
-            chunk = tables[k][at[k] : at[k] + c[k]]
-            at[k] += c[k]
-            if len(chunk) != c[k]:
-                raise Unusable("parts: fewer rows than the files count")
-            saved[key] = chunk
-            if k < len(NODES):
-                columns = NODES[key].prop_names
-                graph.nodes[key] = [dict(zip(columns, row, strict=False)) for row in chunk]
-            else:
-                graph.rels[key] = list(map(tuple, chunk))
-        part = Part(name, sid, sname, desc, scenario, graph, saved)
-        out[name] = (Seen(size, mtime, sha), part)
-    if at != list(map(len, tables)):
-        raise Unusable("parts: more rows than the files count")
-    return out
+        made = _spans(c)
+        spans = tuple((a, a + m) for a, m in zip(at, made, strict=True))
+        at = [a + m for a, m in zip(at, made, strict=True)]
+        files[name] = Kept(_seen(sighting), sid, sname, desc, scenario, spans)
+    held = [len(graph.nodes[k]) if k in graph.nodes else len(graph.rels[k]) for k in FILE_KEYS]
+    if at != held:
+        raise Unusable("files: their counts do not add up to the graph's")
+    return Previous(graph, (ent[0], _seen(ent[1])), files, list(ent[2]))
 
 
-def encode_parts(parts: Sequence[Part]) -> None:
-    """Each part's rows as saved (lists of the columns' values), taken now: a load goes on
-    to add figures to the rows it writes (observed ones, lint findings), which no file says
-    and a part must not keep. A part read from a state keeps the rows it was read from."""
-    for part in parts:
-        if part.saved is not None:
-            continue
-        saved: dict[str, list[Any]] = {}
-        for label, rows in part.graph.nodes.items():
-            saved[label] = _rows(rows, NODES[label].prop_names) if rows else []
-        for type_, pairs in part.graph.rels.items():
-            saved[type_] = list(pairs)
-        part.saved = saved
+def remembered(checked: Validated) -> Previous:
+    """What a load's state keeps of its files (see `_files`), from its validation: the
+    files' parts sit in the graph in the files' order, after the enterprise file's rows."""
+    at = list(checked.counts)
+    files: dict[str, Kept] = {}
+    for part in checked.parts:
+        made = part.counts()
+        spans = tuple((a, a + m) for a, m in zip(at, made, strict=True))
+        at = [a + m for a, m in zip(at, made, strict=True)]
+        sighting = checked.seen.get(part.file)
+        if sighting is not None:
+            files[part.file] = Kept(
+                sighting, part.service, part.name, part.description, part.scenario, spans
+            )
+    entry = checked.seen.get(checked.entry, Seen(-1, -1, ""))
+    return Previous(checked.enterprise.graph, (checked.entry, entry), files, checked.counts)
 
 
-def _files_doc(files: dict[str, tuple[Seen, Part]]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """`files` and `parts` of a state document (see `_files`)."""
+def _files_doc(previous: Previous | None) -> dict[str, Any] | None:
+    """`files` of a state document (see `_files`)."""
+    if previous is None:
+        return None
     names, seen, services, counts = [], [], [], []
-    tables: dict[str, list[Any]] = {key: [] for key in _COUNTED}
-    for name, (sighting, part) in files.items():
-        encode_parts([part])
-        assert part.saved is not None
+    for name, k in previous.files.items():
         names.append(name)
-        seen.append([sighting.size, sighting.mtime, sighting.sha256])
-        services.append([part.service, part.name, part.description, part.scenario])
-        counts.append([len(part.saved[key]) for key in _COUNTED])
-        for key in _COUNTED:
-            tables[key].extend(part.saved[key])
-    nodes = {label: {"columns": NODES[label].prop_names, "rows": tables[label]} for label in NODES}
+        seen.append([k.seen.size, k.seen.mtime, k.seen.sha256])
+        services.append([k.service, k.name, k.description, k.scenario])
+        counts.append([e - s for s, e in k.spans])
+    name, sighting = previous.enterprise
+    enterprise = [name, [sighting.size, sighting.mtime, sighting.sha256], previous.start]
     doc = {"names": names, "seen": seen, "services": services, "counts": counts}
-    return doc, {"nodes": nodes, "rels": {t: tables[t] for t in RELS}}
+    return {"enterprise": enterprise, **doc}
 
 
 def _counts(doc: dict[str, Any]) -> Fingerprint:
@@ -476,7 +477,6 @@ def save_state(path: Path, state: LoadState) -> None:
     for label, rows in state.graph.nodes.items():
         columns = NODES[label].prop_names
         nodes[label] = {"columns": columns, "rows": _rows(rows, columns)}
-    files, parts = _files_doc(state.files)
     doc = {
         "format": STATE_FORMAT,
         "version": STATE_VERSION,
@@ -484,8 +484,7 @@ def save_state(path: Path, state: LoadState) -> None:
         "token": state.token,
         "fingerprint": state.fingerprint,
         "graph": {"nodes": nodes, "rels": state.graph.rels},
-        "files": files,
-        "parts": parts,
+        "files": _files_doc(state.files),
     }
     with paused_gc():
         try:

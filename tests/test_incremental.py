@@ -15,14 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from bpql.backends.base import distinct
 from bpql.errors import BlueprintError
-from bpql.graphdata import Part, Seen
-from bpql.load import LoadState, encode_parts, read_state, save_state, state_file
+from bpql.graphdata import Previous
+from bpql.load import LoadState, read_state, remembered, save_state, state_file
 from bpql.model.validate import Validated, validate_for_load, validate_paths
 from bpql.testing.synthetic import write_enterprise
 from tests.test_load import ROOT, Store, bpql, embedded_store, neo4j_store
-
-Saved = dict[str, tuple[Seen, Part]]
 
 
 def insurer(tmp_path: Path) -> Path:
@@ -40,19 +39,19 @@ def a_service(folder: Path) -> Path:
     return sorted((folder / "services").glob("*.yaml"))[1]
 
 
-def through_state(checked: Validated, tmp_path: Path) -> Saved:
-    """The parts as the next load reads them: saved to a state file and read back."""
-    encode_parts(checked.parts)
-    files = {p.file: (checked.seen[p.file], p) for p in checked.parts}
+def through_state(checked: Validated, tmp_path: Path) -> Previous:
+    """The files as the next load reads them: saved to a state file and read back."""
+    files = remembered(checked)
     path = tmp_path / "graph.lbdb.state"
-    graph = checked.enterprise.graph
+    graph = distinct(checked.enterprise.graph)  # as a load writes it
     save_state(path, LoadState("tok", graph, files, graph.counts()))
     state = read_state(path)
-    assert state is not None and len(state.files) == len(files)
+    assert state is not None and state.files is not None
+    assert len(state.files.files) == len(checked.parts)
     return state.files
 
 
-def reload(folder: Path, saved: Saved) -> Validated:
+def reload(folder: Path, saved: Previous) -> Validated:
     """An incremental validation, checked against a full one of the same files."""
     checked = validate_for_load([folder], saved)
     full = validate_paths([folder])
@@ -86,10 +85,31 @@ def test_unchanged_files_are_not_read_again(folder: Path, tmp_path: Path) -> Non
     assert again.read == 1  # the enterprise file, which every part refers to
 
 
-def test_a_changed_field_reads_that_file(folder: Path, tmp_path: Path) -> None:
+def test_a_changed_field_reads_that_file(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """... and the systems' figures are those of the last load, less the file's old share,
+    plus its new one: not worked out over the whole enterprise again."""
+    from bpql.model import validate
+
     saved = through_state(validate_for_load([folder]), tmp_path)
     replace_in(a_service(folder), "    name: ", "    name: Renamed ")
-    assert reload(folder, saved).read == 2
+    path = a_service(folder)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if "uses: [" in line)
+    head, items = lines[at].split("uses: [")
+    lines[at] = head + "uses: [" + ", ".join(items.split("]")[0].split(", ")[1:]) + "]\n"
+    path.write_text("".join(lines), encoding="utf-8")  # a step uses one system fewer
+    whole = validate.system_figures
+
+    def refused(_: object) -> object:
+        raise AssertionError("the figures were worked out over the whole enterprise")
+
+    monkeypatch.setattr(validate, "system_figures", refused)
+    checked = validate_for_load([folder], saved)
+    monkeypatch.setattr(validate, "system_figures", whole)
+    assert checked.read == 2
+    assert checked.enterprise.graph == validate_paths([folder]).graph
 
 
 def test_an_added_step_reads_that_file(folder: Path, tmp_path: Path) -> None:
@@ -223,7 +243,8 @@ def test_reloads_through_the_cli_leave_the_store_a_full_load_leaves(
     store.load(folder)
     state = read_state(state_file(store.uri))
     assert state is not None
-    assert str(folder / "services" / "svc-010.yaml") not in state.files
+    assert state.files is not None
+    assert str(folder / "services" / "svc-010.yaml") not in state.files.files
     fresh = embedded_store(tmp_path / "fresh")
     fresh.load(folder)
     assert store.dump() == fresh.dump()

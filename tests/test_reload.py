@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bpql.load import read_state, state_file
+from bpql.load import read_state, remembered, state_file
 from bpql.model.validate import validate_for_load, validate_paths
 from tests.test_load import GOOD, ROOT, Store, bpql, embedded_store
 
@@ -55,7 +55,7 @@ def test_a_reload_reads_only_the_edited_file(tmp_path: Path) -> None:
     folder = edited_good(tmp_path)
     first = validate_for_load([folder])
     assert first.read == len(first.enterprise.files) == 3
-    saved = {p.file: (first.seen[p.file], p) for p in first.parts}
+    saved = remembered(first)
     rename_step(folder, "Call the customer back", "Ring the customer back")
     second = validate_for_load([folder], saved)
     assert second.read == 2  # the edited file, and the enterprise file every part refers to

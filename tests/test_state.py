@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from bpql.load import MAX_STATE_BYTES, LoadState, encode_parts, read_state, save_state, state_file
+from bpql.load import MAX_STATE_BYTES, LoadState, read_state, remembered, save_state, state_file
 from bpql.model.validate import validate_for_load, validate_paths
 from tests.test_load import GOOD, ROOT, neo4j_store
 
@@ -84,7 +84,7 @@ def test_a_pickled_state_in_a_cloned_folder_runs_nothing(tmp_path: Path, dry_run
     assert len(notes(r.stderr)) == 1, r.stderr
     if not dry_run:  # a full load: the store read back, every file parsed, the state new
         state = read_state(state_file(f"embedded:{store}"))
-        assert state is not None and len(state.files) == 2
+        assert state is not None and state.files is not None and len(state.files.files) == 2
 
 
 @pytest.mark.neo4j
@@ -107,7 +107,7 @@ def test_a_pickled_state_for_a_neo4j_uri_runs_nothing(
     assert len(notes(r.stderr)) == 1, r.stderr
     if not dry_run:
         state = read_state(path)
-        assert state is not None and len(state.files) == 2
+        assert state is not None and state.files is not None and len(state.files.files) == 2
 
 
 def test_a_pickled_state_for_an_unreachable_neo4j_runs_nothing(tmp_path: Path) -> None:
@@ -153,7 +153,8 @@ def test_a_state_that_cannot_be_used_means_a_full_load_in_one_line(
     assert len(notes(r.stderr)) == 1, r.stderr
     assert "no changes" in r.stdout  # the store read back holds these files' graph
     state = read_state(path)
-    assert state is not None and len(state.files) == 2  # a new state, a regular file
+    # a new state, a regular file
+    assert state is not None and state.files is not None and len(state.files.files) == 2
     assert path.is_file() and not path.is_symlink()
 
 
@@ -165,36 +166,23 @@ def test_no_state_yet_says_nothing(tmp_path: Path) -> None:
 
 def test_the_state_round_trips_as_data(tmp_path: Path) -> None:
     """What a reload needs comes back equal: the graph (numbers, flags, nulls, tuples of
-    ids), and each blueprint file's sighting and part; a validation from them reads only the
-    enterprise file and makes the graph a full one makes."""
+    ids), and each file's sighting, service and place in the graph; a validation from them
+    reads only the enterprise file and makes the graph a full one makes."""
     folder = ROOT / GOOD
     checked = validate_for_load([folder])
-    encode_parts(checked.parts)
-    files = {p.file: (checked.seen[p.file], p) for p in checked.parts}
+    files = remembered(checked)
     ent = checked.enterprise
     ent.graph.nodes["Service"][0]["description"] = 'quotes " \\ \n\u2029 ✓ \x00'
     fingerprint = ent.graph.counts()
     path = tmp_path / "graph.lbdb.state"
     save_state(path, LoadState("tok", ent.graph, files, fingerprint))
     back = read_state(path)
-    assert back is not None
+    assert back is not None and back.files is not None
     assert back.token == "tok" and back.fingerprint == fingerprint
     assert back.graph == ent.graph
     assert all(type(p) is tuple for pairs in back.graph.rels.values() for p in pairs)
-    assert list(back.files) == list(files) and len(files) == 2
-    for name, (sighting, part) in files.items():
-        again, copy = back.files[name]
-        assert again == sighting
-        assert (copy.service, copy.name, copy.description, copy.scenario) == (
-            part.service,
-            part.name,
-            part.description,
-            part.scenario,
-        )
-        assert copy.graph == part.graph and copy.saved is not None and part.saved is not None
-        assert {k: [list(r) for r in rows] for k, rows in copy.saved.items()} == {
-            k: [list(r) for r in rows] for k, rows in part.saved.items()
-        }
+    assert back.files.files == files.files and len(files.files) == 2
+    assert back.files.enterprise == files.enterprise and back.files.start == files.start
     second = validate_for_load([folder], back.files)
     assert second.read == 1  # the enterprise file, which every part refers to
     assert second.enterprise.graph == validate_paths([folder]).graph
@@ -205,7 +193,7 @@ def test_a_state_of_the_wrong_shape_is_refused(tmp_path: Path) -> None:
     folder = ROOT / GOOD
     ent = validate_paths([folder])
     path = tmp_path / "s.state"
-    save_state(path, LoadState("tok", ent.graph, {}, ent.graph.counts()))
+    save_state(path, LoadState("tok", ent.graph, None, ent.graph.counts()))
     doc = json.loads(path.read_bytes())
     doc["graph"]["rels"]["USES"][0] = ["a", 5]
     path.write_text(json.dumps(doc))

@@ -322,14 +322,19 @@ def fingerprint(
 def distinct(data: GraphData) -> GraphData:
     """`data` with each relationship pair once per type: a relationship type holds a pair at
     most once (`uses: [crm, crm]` is one USES), so loading never makes a pair twice and the
-    graph written is the graph compared at the next load."""
+    graph written is the graph compared at the next load. A list of pairs found so before,
+    and still the same list of the same length, is not walked again."""
     rels = {}
     for type_, pairs in data.rels.items():
+        seen = data.distinct.get(type_)
+        if seen is not None and seen[0] is pairs and seen[1] == len(pairs):
+            rels[type_] = pairs
+            continue
         unique = list(dict.fromkeys(pairs))
         rels[type_] = pairs if len(unique) == len(pairs) else unique
-    if all(rels[t] is data.rels[t] for t in rels):
-        return data
-    return GraphData(nodes=data.nodes, rels=rels)
+    out = data if all(rels[t] is data.rels[t] for t in rels) else GraphData(data.nodes, rels)
+    out.distinct = {t: (pairs, len(pairs)) for t, pairs in out.rels.items()}
+    return out
 
 
 def alive(pid: int) -> bool:

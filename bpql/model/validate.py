@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from bpql.analysis.criticality import system_figures
+from bpql.analysis.criticality import SYSTEM_FIGURES, figures_of, reach, system_figures
 from bpql.durations import EXAMPLES as DURATION_EXAMPLES
 from bpql.errors import BlueprintError, BpqlError, Span
 from bpql.fmea import (
@@ -29,7 +29,7 @@ from bpql.fmea import (
     read_table,
     rpn,
 )
-from bpql.graphdata import Enterprise, GraphData, Part, Seen
+from bpql.graphdata import FILE_KEYS, Enterprise, GraphData, Kept, Part, Previous, Seen, spans_of
 from bpql.ids import blueprint_id, member_id, member_prefix, system_member_id
 from bpql.model.files import FileRefused, check_regular, collect_files, read_regular
 from bpql.model.format import BlueprintFile, EnterpriseFile, FailPoint
@@ -288,6 +288,8 @@ class _Checker:
         self.ap_table = ap_table or default_table()
         #: effects of systems' own fail points, checked once every step is known
         self.system_effects: list[tuple[SourceDoc, PathKey, str, str]] = []
+        #: the enterprise file's rows per label and pairs per type (`spans_of`)
+        self.counts: list[int] = []
 
     def fail(self, msg: str, span: Span) -> None:
         self.problems.append(BpqlError(msg, span, code="BPQL-F009"))
@@ -758,8 +760,9 @@ def blueprint_part(
 
 def _check_all(
     files: Sequence[Path], parsed: Sequence[Parsed], figures: bool
-) -> tuple[Enterprise, list[Part]]:
-    """`check_parsed`, and the part of each blueprint file (in the files' order)."""
+) -> tuple[Enterprise, list[Part], list[int]]:
+    """`check_parsed`, the part of each blueprint file (in the files' order) and the
+    enterprise file's own counts (`spans_of`)."""
     entry = _entry(files, parsed)
     ent_doc, ent = entry.doc, entry.model
     assert isinstance(ent, EnterpriseFile)
@@ -799,7 +802,7 @@ def _check_all(
         else:
             services[bp.service.id] = (p.doc, bp)
         parts.append(blueprint_part(ck, p.doc, bp, shared))
-    return _assemble(ck, ent, [str(f) for f in files], parts, figures), parts
+    return _assemble(ck, ent, [str(f) for f in files], parts, figures), parts, ck.counts
 
 
 def _assemble(
@@ -810,6 +813,7 @@ def _assemble(
     (steps of any file) and, with `figures`, the systems' blast radius. Raises every problem
     `ck` holds."""
     g = ck.graph
+    ck.counts = spans_of(g)  # the enterprise file's own rows come first
     for part in parts:
         for label, rows in part.graph.nodes.items():
             if rows:
@@ -860,38 +864,39 @@ def seen(path: Path) -> Seen | None:
 
 @dataclass
 class Validated:
-    """An enterprise validated for a load: the enterprise, each blueprint file's part and how
-    each file was seen (what the next load's state keeps), and how many files were read
-    and checked this time (the others' parts came from the saved state)."""
+    """An enterprise validated for a load: the enterprise, each blueprint file's part, the
+    enterprise file and its own rows' counts, how each file was seen (what the next load's
+    state keeps), and how many files were read and checked this time (the others' parts
+    came from the last load's graph)."""
 
     enterprise: Enterprise
     parts: list[Part]
+    entry: str
+    counts: list[int]
     seen: dict[str, Seen]
     read: int
 
 
-def validate_for_load(
-    paths: Sequence[Path],
-    saved: dict[str, tuple[Seen, Part]] | None = None,
-) -> Validated:
-    """Every file validated, as `validate_paths` does, for a load: with `saved` (the parts
-    and sightings of the last load's files) a blueprint file seen exactly as then is not
-    read again, its part is taken from `saved`, and what its part refers to in other files
-    (the enterprise file's ids) is checked by index. The enterprise file is always read
-    (every part refers to it). Anything the index cannot settle (a problem anywhere, an own
-    action priority table) is settled by checking every file, so the problems reported and
-    the graph made are always those of a full validation."""
+def validate_for_load(paths: Sequence[Path], previous: Previous | None = None) -> Validated:
+    """Every file validated, as `validate_paths` does, for a load: with `previous` (what the
+    last load saved of its files) a blueprint file seen exactly as then is not read again,
+    its part is taken from the graph that load wrote, and what it refers to in the enterprise
+    file is checked by index; the systems' figures are worked out for the files that changed
+    only. The enterprise file is always read (every part refers to it). Anything the index
+    cannot settle (a problem anywhere, an own action priority table) is settled by checking
+    every file, so the problems reported and the graph made are always a full validation's."""
     files = collect_files(paths)
     sightings = {str(f): s for f in files if (s := seen(f)) is not None}
-    if saved:
+    if previous is not None:
         with paused_gc():
-            done = _revalidate(files, sightings, saved)
+            done = _revalidate(files, sightings, previous)
         if done is not None:
             return done
     parsed = parse_files(files)
     with paused_gc():
-        ent, parts = _check_all(files, parsed, True)
-    return Validated(ent, parts, sightings, len(files))
+        ent, parts, counts = _check_all(files, parsed, True)
+    entry = _entry(files, parsed).doc.file
+    return Validated(ent, parts, entry, counts, sightings, len(files))
 
 
 #: what a part refers to in the enterprise file, by relationship type: the shared ids it
@@ -924,17 +929,47 @@ def _still_refers(part: GraphData, shared: dict[str, set[str]]) -> bool:
     return True
 
 
+def _unstated() -> dict[str, dict[str, None]]:
+    """Per label, the properties no file states and a load adds to what it writes (lint
+    findings, observed figures): cleared on a row taken from the last load's graph, which
+    the load then sets again as it does on a row just read."""
+    from bpql.schema import NODES, OBSERVED_PROPS
+
+    return {
+        label: dict.fromkeys(
+            [p for p in ("lint", *OBSERVED_PROPS.get(label, ())) if p in NODES[label].prop_names]
+        )
+        for label in NODES
+    }
+
+
+def _slice(graph: GraphData, kept: Kept, clear: dict[str, dict[str, None]]) -> GraphData:
+    """A file's part, taken from the graph the last load wrote (rows copied, as the load
+    goes on to add to them)."""
+    part = GraphData()
+    for key, (start, end) in zip(FILE_KEYS, kept.spans, strict=True):
+        if start == end:
+            continue
+        if key in graph.nodes:
+            unset = clear[key]
+            part.nodes[key] = [{**row, **unset} for row in graph.nodes[key][start:end]]
+        else:
+            part.rels[key] = graph.rels[key][start:end]
+    return part
+
+
 def _revalidate(
-    files: Sequence[Path], sightings: dict[str, Seen], saved: dict[str, tuple[Seen, Part]]
+    files: Sequence[Path], sightings: dict[str, Seen], previous: Previous
 ) -> Validated | None:
-    """`validate_for_load` from saved parts, or None when only a full check can tell."""
-    kept: dict[str, Part] = {}
+    """`validate_for_load` from the last load's graph, or None when only a full check can
+    tell."""
+    kept: dict[str, Kept] = {}
     fresh: list[Path] = []
     for f in files:
         name = str(f)
-        old = saved.get(name)
-        if old is not None and old[0] == sightings.get(name):
-            kept[name] = old[1]
+        old = previous.files.get(name)
+        if old is not None and old.seen == sightings.get(name):
+            kept[name] = old
         else:
             fresh.append(f)
     parsed = {p.doc.file: p for p in parse_files(fresh)}  # its problems are a full run's
@@ -948,19 +983,27 @@ def _revalidate(
     ck = _Checker(default_table())
     _check_enterprise(ck, ent_doc, ent)
     shared = shared_ids(ent)
+    same_ids = previous.enterprise == (ent_doc.file, sightings.get(ent_doc.file))
+    clear = _unstated()
     blueprints: set[str] = set()
     names: dict[str, str] = {}
     parts: list[Part] = []
+    made: list[Part] = []
     for f in files:
         name = str(f)
-        part = kept.get(name)
-        if part is None:
+        k = kept.get(name)
+        if k is None:
             p = parsed[name]
             if not isinstance(p.model, BlueprintFile):
                 continue
             part = blueprint_part(ck, p.doc, p.model, shared)
-        elif not _still_refers(part.graph, shared):
-            return None
+            made.append(part)
+        else:
+            graph = _slice(previous.graph, k, clear)
+            if not same_ids and not _still_refers(graph, shared):
+                return None
+            part = Part(name, k.service, k.name, k.description, k.scenario, graph)
+            part.known = [end - start for start, end in k.spans]
         bids = part.graph.nodes["Blueprint"]
         if len(bids) != 1 or bids[0]["id"] in blueprints:
             return None
@@ -971,10 +1014,44 @@ def _revalidate(
     if ck.problems:
         return None
     try:
-        ent_made = _assemble(ck, ent, [str(f) for f in files], parts, True)
+        done = _assemble(ck, ent, [str(f) for f in files], parts, False)
     except BlueprintError:
         return None
-    return Validated(ent_made, parts, sightings, len(fresh))
+    gone = [k for name, k in previous.files.items() if name not in kept]
+    _figures(done.graph, previous, gone, made)
+    return Validated(done, parts, ent_doc.file, ck.counts, sightings, len(fresh))
+
+
+def _figures(g: GraphData, previous: Previous, gone: list[Kept], made: list[Part]) -> None:
+    """The systems' figures: the last load's, less those of the files changed or gone, plus
+    those of the files read now (they add up, `reach`), when the systems and what they
+    depend on are the same as then; otherwise worked out over the whole graph."""
+    systems = [s["id"] for s in g.nodes["System"]]
+    depends = list(dict.fromkeys(g.rels["DEPENDS_ON"]))
+    before = previous.graph.nodes["System"]
+    figured = [[row.get(f) for f in SYSTEM_FIGURES] for row in before]
+    counts = [[n if type(n) is int else 0 for n in row] for row in figured]
+    if (
+        [s["id"] for s in before] != systems
+        or previous.graph.rels["DEPENDS_ON"] != depends
+        or not all(type(n) is int for row in figured for n in row)
+    ):
+        per_system = system_figures(g)
+    else:
+        clear: dict[str, dict[str, None]] = {label: {} for label in previous.graph.nodes}
+        for sign, graphs in (
+            (-1, [_slice(previous.graph, k, clear) for k in gone]),
+            (1, [part.graph for part in made]),
+        ):
+            for graph in graphs:
+                figures = reach(graph, systems, depends)
+                counts = [
+                    [a + sign * b for a, b in zip(c, o, strict=True)]
+                    for c, o in zip(counts, figures, strict=True)
+                ]
+        per_system = figures_of(systems, counts)
+    for system in g.nodes["System"]:
+        system.update(per_system[system["id"]])
 
 
 def _scales(ent: EnterpriseFile) -> dict[str, dict[int, str]]:
