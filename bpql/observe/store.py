@@ -222,9 +222,15 @@ def write_observed(backend: Backend, observed: Observed, mapping: Mapping) -> Gr
 
 def carry(stored: GraphData, graph: GraphData) -> GraphData:
     """What the store observed, kept in `graph` (the files' graph a load is about to write)
-    for the things `graph` still holds: their observed figures, their Observation nodes."""
+    for the things `graph` still holds: their observed figures, their Observation nodes.
+    The rows of `graph` come from files and hold no observed figure, so only the stored rows
+    that hold one are looked up (a store nothing was observed in costs a pass, no index)."""
     for label, props in OBSERVED_PROPS.items():
-        before = {r["id"]: r for r in stored.nodes.get(label, [])}
+        before = {
+            r["id"]: r
+            for r in stored.nodes.get(label, [])
+            if any(r.get(p) is not None for p in props)
+        }
         if not before:
             continue
         for row in graph.nodes[label]:
@@ -233,12 +239,12 @@ def carry(stored: GraphData, graph: GraphData) -> GraphData:
                 for prop in props:
                     if prop in old:
                         row[prop] = old[prop]
+    observed = stored.nodes.get(LABEL, [])
+    if not observed:
+        graph.nodes[LABEL], graph.rels[REL] = [], []
+        return graph
     ids = {r["id"] for rows in graph.nodes.values() for r in rows}
-    kept = [
-        dict(n)
-        for n in stored.nodes.get(LABEL, [])
-        if n["blueprint"] in ids and n["subject"] in ids
-    ]
+    kept = [dict(n) for n in observed if n["blueprint"] in ids and n["subject"] in ids]
     graph.nodes[LABEL] = kept
     keep = {n["id"] for n in kept}
     graph.rels[REL] = [(s, d) for s, d in stored.rels.get(REL, []) if d in keep and s in ids]
