@@ -259,3 +259,23 @@ def test_reloads_through_the_cli_leave_the_store_a_full_load_leaves(
     assert f"unknown system '{used}'" in r.stderr
     assert r.stderr == bpql("validate", str(folder)).stderr
     assert store.dump() == fresh.dump()
+
+
+def test_stored_lint_findings_follow_the_settings_across_reloads(tmp_path: Path) -> None:
+    """The saved graph's rows carry what the last load added (lint findings): a reload that
+    takes a file's rows from it must leave the store as a full load of the same files and
+    settings does, when the findings are turned off and on again."""
+    folder = insurer(tmp_path / "with")
+    settings = tmp_path / "with" / "bpql.toml"
+    settings.write_text("[lint]\nstore = true\n", encoding="utf-8")
+    store = embedded_store(tmp_path / "store")
+    store.load(folder)
+    flagged = [n for n in store.dump()["nodes"] if "lint" in str(n)]
+    assert flagged, "the example has findings to store"
+    for text, edit in (("", "Renamed once "), ("[lint]\nstore = true\n", "Renamed twice ")):
+        settings.write_text(text, encoding="utf-8")
+        replace_in(a_service(folder), "    name: ", f"    name: {edit}")
+        store.load(folder)
+        fresh = embedded_store(tmp_path / f"fresh-{len(edit)}-{len(text)}")
+        fresh.load(folder)
+        assert store.dump() == fresh.dump()

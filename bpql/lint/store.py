@@ -36,7 +36,9 @@ def annotate(enterprise: Enterprise, today: date | None = None) -> int:
     for f in findings:
         lines.setdefault((f.label, f.element), []).append(f"{f.rule}: {f.message}")
     for label, nodes in enterprise.graph.nodes.items():
-        for node in nodes:
+        for i, node in enumerate(nodes):
             found = lines.get((label, node["id"]))
-            node["lint"] = "\n".join(found) if found else None
+            value = "\n".join(found) if found else None
+            if node.get("lint") != value:  # a new row: a reload's rows may be the saved graph's
+                nodes[i] = {**node, "lint": value}
     return len(findings)

@@ -944,18 +944,37 @@ def _unstated() -> dict[str, dict[str, None]]:
 
 
 def _slice(graph: GraphData, kept: Kept, clear: dict[str, dict[str, None]]) -> GraphData:
-    """A file's part, taken from the graph the last load wrote (rows copied, as the load
-    goes on to add to them)."""
+    """A file's part, taken from the graph the last load wrote: its rows themselves where
+    their label holds no lint finding and no observed figure (what a load adds to what it
+    writes makes new rows, `bpql.lint.store.annotate`, `bpql.observe.store.carry`), else
+    copies with those cleared, as a file read now has them."""
     part = GraphData()
     for key, (start, end) in zip(FILE_KEYS, kept.spans, strict=True):
         if start == end:
             continue
         if key in graph.nodes:
-            unset = clear[key]
-            part.nodes[key] = [{**row, **unset} for row in graph.nodes[key][start:end]]
+            unset = clear.get(key)
+            rows = graph.nodes[key][start:end]
+            part.nodes[key] = [{**row, **unset} for row in rows] if unset else rows
         else:
             part.rels[key] = graph.rels[key][start:end]
     return part
+
+
+def _dirty(graph: GraphData) -> dict[str, dict[str, None]]:
+    """Per label of `graph` whose rows hold a lint finding or an observed figure, those
+    properties (`_unstated`); the other labels' rows can be taken as they are."""
+    import operator
+
+    out = {}
+    for label, unset in _unstated().items():
+        rows = graph.nodes.get(label, [])
+        if not unset or not rows:
+            continue
+        values = set(map(operator.itemgetter(*unset), rows))
+        if values - {None, (None,) * len(unset)}:
+            out[label] = unset
+    return out
 
 
 def _revalidate(
@@ -984,7 +1003,7 @@ def _revalidate(
     _check_enterprise(ck, ent_doc, ent)
     shared = shared_ids(ent)
     same_ids = previous.enterprise == (ent_doc.file, sightings.get(ent_doc.file))
-    clear = _unstated()
+    clear = _dirty(previous.graph)
     blueprints: set[str] = set()
     names: dict[str, str] = {}
     parts: list[Part] = []
@@ -1038,9 +1057,8 @@ def _figures(g: GraphData, previous: Previous, gone: list[Kept], made: list[Part
     ):
         per_system = system_figures(g)
     else:
-        clear: dict[str, dict[str, None]] = {label: {} for label in previous.graph.nodes}
         for sign, graphs in (
-            (-1, [_slice(previous.graph, k, clear) for k in gone]),
+            (-1, [_slice(previous.graph, k, {}) for k in gone]),
             (1, [part.graph for part in made]),
         ):
             for graph in graphs:

@@ -233,12 +233,12 @@ def carry(stored: GraphData, graph: GraphData) -> GraphData:
         }
         if not before:
             continue
-        for row in graph.nodes[label]:
+        rows = graph.nodes[label]
+        for i, row in enumerate(rows):
             old = before.get(row["id"])
             if old is not None:
-                for prop in props:
-                    if prop in old:
-                        row[prop] = old[prop]
+                # a new row: a reload's rows may be the saved graph's own
+                rows[i] = {**row, **{p: old[p] for p in props if p in old}}
     observed = stored.nodes.get(LABEL, [])
     if not observed:
         graph.nodes[LABEL], graph.rels[REL] = [], []
