@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bpql.analysis.criticality import SYSTEM_FIGURES
-from bpql.backends.base import Delta
-from bpql.graphdata import GraphData, same_value
+from bpql.graphdata import Delta, GraphData, same_value
 from bpql.schema import NODE_KINDS, NODES, OBSERVED_PROPS, REL_KINDS
 
 #: kinds whose added and removed ids a report names on a terminal (the rest are counted)

@@ -8,6 +8,7 @@ load diff reports it.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,3 +160,88 @@ class Previous:
     files: dict[str, Kept]
     #: the enterprise file's own rows per `FILE_KEYS` key: where the first file's start
     start: list[int] = field(default_factory=list)
+
+
+def changed_rows(
+    old: GraphData, new: GraphData, label: str
+) -> tuple[list[str], list[Any], list[Any]]:
+    """The ids of `label` that `new` no longer holds, its rows that are new, and its rows
+    that differ from the stored ones."""
+    if old.nodes.get(label, []) == new.nodes.get(label, []):
+        return [], [], []
+    if not old.nodes.get(label):  # a first load: every row is new
+        return [], list({str(r["id"]): r for r in new.nodes.get(label, [])}.values()), []
+    props = NODES[label].prop_names
+    before = {str(r["id"]): r for r in old.nodes.get(label, [])}
+    after = {str(r["id"]): r for r in new.nodes.get(label, [])}
+    gone = [i for i in before if i not in after]
+    added = [r for i, r in after.items() if i not in before]
+    changed = [r for i, r in after.items() if i in before and differs(before[i], r, props)]
+    return gone, added, changed
+
+
+def changed_pairs(
+    old: GraphData, new: GraphData, type_: str
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The `type_` pairs to delete and to create to turn `old` into `new`: a pair whose count
+    differs is deleted and made again as often as `new` holds it."""
+    if old.rels.get(type_, []) == new.rels.get(type_, []):
+        return [], []
+    if not old.rels.get(type_):  # a first load: every pair is new
+        return [], list(new.rels.get(type_, []))
+    before = Counter(old.rels.get(type_, []))
+    after = Counter(new.rels.get(type_, []))
+    differ = [p for p in after.keys() | before.keys() if before[p] != after[p]]
+    gone = [p for p in differ if before[p]]
+    made = [p for p in differ for _ in range(after[p])]
+    return sorted(gone), sorted(made)
+
+
+@dataclass
+class Delta:
+    """What turning `old` (the graph a store holds) into `new` writes, worked out once per
+    load: the writer writes it, the load's report is read from it, and a store that chooses
+    between patching and rebuilding sizes it (it was worked out three times per reload)."""
+
+    #: label -> (ids `new` no longer holds, rows that are new, rows that differ)
+    nodes: dict[str, tuple[list[str], list[Any], list[Any]]]
+    #: type -> (pairs to delete, pairs to create), as `changed_pairs` gives them
+    rels: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]]
+    #: type -> pairs held on one side only (a relation a file states was made or dropped)
+    flipped: dict[str, list[tuple[str, str]]]
+    #: type -> (relationships added, removed), counted as a report counts them
+    counts: dict[str, tuple[int, int]]
+
+    @classmethod
+    def between(cls, old: GraphData, new: GraphData) -> Delta:
+        nodes = {label: changed_rows(old, new, label) for label in NODES}
+        rels: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {}
+        flipped: dict[str, list[tuple[str, str]]] = {}
+        counts: dict[str, tuple[int, int]] = {}
+        for type_ in RELS:
+            before, after = old.rels.get(type_, []), new.rels.get(type_, [])
+            if before == after:
+                rels[type_], flipped[type_], counts[type_] = ([], []), [], (0, 0)
+            elif not before:  # a first load: every pair is new
+                rels[type_] = ([], list(after))
+                flipped[type_] = list(dict.fromkeys(after))
+                counts[type_] = (len(after), 0)
+            else:
+                was, now = Counter(before), Counter(after)
+                differ = [p for p in now.keys() | was.keys() if was[p] != now[p]]
+                rels[type_] = (
+                    sorted(p for p in differ if was[p]),
+                    sorted(p for p in differ for _ in range(now[p])),
+                )
+                flipped[type_] = [p for p in differ if not was[p] or not now[p]]
+                counts[type_] = (
+                    sum(max(0, now[p] - was[p]) for p in differ),
+                    sum(max(0, was[p] - now[p]) for p in differ),
+                )
+        return cls(nodes, rels, flipped, counts)
+
+    @property
+    def size(self) -> int:
+        """Nodes and relationships written or deleted."""
+        rows = sum(len(g) + len(a) + len(c) for g, a, c in self.nodes.values())
+        return rows + sum(len(g) + len(m) for g, m in self.rels.values())

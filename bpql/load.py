@@ -124,9 +124,9 @@ def apply(
     and the graph are read in one read transaction, and the write goes ahead only if the
     token is still the one read (another load may have written meanwhile). The difference
     is worked out once, for the report and for the write."""
-    from bpql.backends.base import Delta
     from bpql.backends.reads import stored_graph
     from bpql.diff import diff
+    from bpql.graphdata import Delta
 
     prepare(enterprise)
     backend.prepare_load()  # what an interrupted load left is finished or removed first

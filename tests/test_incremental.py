@@ -21,7 +21,7 @@ from bpql.graphdata import Previous
 from bpql.load import LoadState, read_state, remembered, save_state, state_file
 from bpql.model.validate import Validated, validate_for_load, validate_paths
 from bpql.testing.synthetic import write_enterprise
-from tests.test_load import ROOT, Store, bpql, embedded_store, neo4j_store
+from tests.test_load import ROOT, Store, bpql, embedded_store
 
 
 def insurer(tmp_path: Path) -> Path:
@@ -220,13 +220,6 @@ def test_a_step_a_system_fail_point_names_deleted_from_an_unchanged_file_is_foun
     found = problems(lambda: validate_for_load([folder], saved))
     assert found == problems(lambda: validate_paths([folder]))
     assert any("unknown step 'claims.send-reference'" in p for p in found)
-
-
-@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    if request.param == "embedded":
-        return embedded_store(tmp_path / "store")
-    return neo4j_store(request.getfixturevalue("neo4j_server"), monkeypatch)
 
 
 def test_reloads_through_the_cli_leave_the_store_a_full_load_leaves(

@@ -24,7 +24,6 @@ from typing import Any, cast
 from bpql.backends import writes
 from bpql.backends.base import (
     Backend,
-    Delta,
     Expected,
     Fingerprint,
     Progress,
@@ -39,7 +38,7 @@ from bpql.backends.base import (
 )
 from bpql.backends.writes import LADYBUG
 from bpql.errors import BackendError
-from bpql.graphdata import GraphData
+from bpql.graphdata import Delta, GraphData
 from bpql.result import GraphEdge, GraphNode, GraphPath
 from bpql.schema import LANE_BY_KEY, LOAD_STATE, NODE_KINDS, NODES, REL_KINDS
 
