@@ -287,13 +287,14 @@ class Table:
 
 
 def state_of(folder: Path) -> Any:
-    """The load state a load of `folder` saves: its graph, the files' data, counts."""
-    from bpql.load import LoadState
-    from bpql.model.validate import ParseCache
+    """The load state a load of `folder` saves: its graph, where each file's rows sit in
+    it, counts."""
+    from bpql.load import LoadState, remembered
+    from bpql.model.validate import validate_for_load
 
-    cache = ParseCache()
-    graph = validate_paths([folder], cache).graph
-    return LoadState("bench", graph, cache.entries(), graph.counts())
+    checked = validate_for_load([folder])
+    graph = checked.enterprise.graph
+    return LoadState("bench", graph, remembered(checked), graph.counts())
 
 
 def edit(folder: Path, run: int) -> None:
