@@ -96,11 +96,17 @@ RELATION_STARTS = {
 }
 #: tokens after which a condition starts (a field, a relation, `not`, a parenthesis)
 CONDITION_STARTS = frozenset({"WHERE", "AND", "OR", "NOT", "LPAR"})
-#: the keywords that name a statement's reference slot (`impact of`, `impact of moving ... to`)
-STATEMENT_KEYWORDS = frozenset(
-    {"IMPACT", "OF", "RETIRING", "MOVING", "TO", "CLOSING", "RISK", "PATH", "FROM", "SHOW"}
-    | {"CONFORMANCE", "DROPOFF"}
-)
+
+
+@cache
+def statement_keywords() -> frozenset[str]:
+    """The keywords that name a statement's reference slot (`impact of`, `impact of moving
+    ... to`), read from the statements' signatures, so a new statement needs no entry here."""
+    from bpql.statements import STATEMENTS
+
+    return frozenset(
+        word for spec in STATEMENTS.values() for slot in spec.signature for word in slot.keywords
+    )
 
 
 def statement_kinds(keywords: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -207,7 +213,7 @@ class _Context:
         if prev in ("FIND", "COUNT") and kind == "NAME":
             found = BY_PLURAL.get(value) or BY_SINGULAR.get(value)
             self.entity = found.label if found else None
-        if kind in STATEMENT_KEYWORDS:
+        if kind in statement_keywords():
             self.keywords.append(kind)
         if kind in ("CMP", "CONTAINS", "STARTS") or (kind == "IN" and not self._condition_start()):
             self.field = self.values[-1] if kind != "IN" or prev != "NOT" else self.values[-2]
