@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bpql.errors import BpqlError
@@ -92,9 +93,10 @@ SUMMARY_COLUMNS = ("service", "department", "owner", "lane", "kind")
 
 
 def _left_out(n: int, what: str, console: Console) -> None:
+    h = HINTS.get()
     console.print(
-        f"[dim]{n:,} {what} left out (more than {summary_rows():,}): `--all` prints every one; "
-        "`--format json` holds them all (`--limit N --offset M` for a page)[/dim]"
+        f"[dim]{n:,} {what} left out (more than {summary_rows():,}): `{h.all_rows}` prints every "
+        f"one; `{h.json}` holds them all (`{h.page}` for a page)[/dim]"
     )
 
 
@@ -244,21 +246,37 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
 
 
-#: the command that draws an answer, as the hints under answers name it: the shell sets it to
-#: its own `viz` while it prints an answer
-DRAW_COMMAND: ContextVar[str] = ContextVar("DRAW_COMMAND", default="bpql viz")
+@dataclass(frozen=True)
+class Hints:
+    """The commands the hints under an answer name: the CLI's flags, or, in the shell (which
+    has none), its own `viz` and the CLI command that gives the rest."""
+
+    draw: str = "bpql viz"
+    all_rows: str = "--all"
+    json: str = "--format json"
+    page: str = "--limit N --offset M"
+
+
+#: what the hints name under the CLI's answers, and the shell's while it prints one
+CLI_HINTS = Hints()
+SHELL_HINTS = Hints(
+    draw="viz",
+    all_rows="bpql query --all",
+    json="bpql query --format json",
+    page="bpql query --format json --limit N --offset M",
+)
+HINTS: ContextVar[Hints] = ContextVar("HINTS", default=CLI_HINTS)
 
 
 def _graph_size(result: Result, console: Console) -> None:
     if result.graph is None:  # an answer fetched for its tables only
-        console.print(
-            f"[dim](`{DRAW_COMMAND.get()}` draws it; `--format json` holds its subgraph)[/dim]"
-        )
+        h = HINTS.get()
+        console.print(f"[dim](`{h.draw}` draws it; `{h.json}` holds its subgraph)[/dim]")
         return
-    g = result.graph
+    g, h = result.graph, HINTS.get()
     console.print(
         f"[dim]graph: {len(g.nodes)} nodes, {len(g.edges)} edges "
-        f"(`--format json` for all of it; `{DRAW_COMMAND.get()}` to draw it)[/dim]"
+        f"(`{h.json}` for all of it; `{h.draw}` to draw it)[/dim]"
     )
 
 
@@ -307,9 +325,10 @@ def _impact(result: Result, console: Console) -> None:
             _table(Result(Kind.TABLE, table=steps), console)
         else:
             fit_table(steps.columns, steps.rows[:STEPS_SHOWN], console)
+            h = HINTS.get()
             console.print(
                 f"[dim]the first {STEPS_SHOWN} of {len(steps.rows):,} steps; "
-                "`--all` prints every one, `--format json` lists them[/dim]"
+                f"`{h.all_rows}` prints every one, `{h.json}` lists them[/dim]"
             )
     _graph_size(result, console)
 

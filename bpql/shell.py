@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from bpql.complete import Entries, StoreEntries, complete, is_unfinished, vocabulary
-from bpql.present import DRAW_COMMAND
+from bpql.present import HINTS, SHELL_HINTS
 from bpql.safe import terminal_text
 
 if TYPE_CHECKING:
@@ -79,8 +79,8 @@ class Shell:
         from bpql.errors import BpqlError, QueryError
         from bpql.present import print_results
 
-        # the hint under an answer names the shell's own `viz`, not `bpql viz`
-        hint = DRAW_COMMAND.set("viz")
+        # the hints under an answer name the shell's own `viz`, and the CLI for the rest
+        hint = HINTS.set(SHELL_HINTS)
         try:
             command = text.split(None, 1)
             run = COMMANDS.get(command[0].lower()) if command else None
@@ -95,7 +95,7 @@ class Shell:
         except BpqlError as exc:
             self.say(f"error: {exc}")
         finally:
-            DRAW_COMMAND.reset(hint)
+            HINTS.reset(hint)
             sys.stdout.flush()
 
     def clear(self, text: str = "") -> None:

@@ -201,3 +201,21 @@ def test_the_terminal_prompt_completes_with_tab_and_continues_lines(embedded: st
         typist.join()
         reader.join(timeout=60)
     assert got == ['impact of department "billing"', "find services where"]
+
+
+def test_the_hints_under_a_large_answer_name_what_the_shell_can_run(embedded: str) -> None:
+    """The shell has no flags: its hints name its own `viz`, and the CLI command that prints
+    the rows it left out (the CLI's own hints name `--all`)."""
+    query = 'impact of department "billing"'
+    env = {**os.environ, "COLUMNS": "200", "BPQL_SUMMARY_ROWS": "3"}
+    shell = bpql("shell", "--db", embedded, stdin=query + "\nquit\n", env=env)
+    assert shell.returncode == 0, shell.stderr
+    said = " ".join(shell.stdout.split())
+    assert "`bpql query --all` prints every one" in said, said
+    assert "`bpql query --format json` holds them all" in said
+    assert "`viz` draws it" in said
+    cli = bpql("query", "--db", embedded, query, env=env)
+    assert cli.returncode == 0, cli.stderr
+    said = " ".join(cli.stdout.split())
+    assert "`--all` prints every one; `--format json` holds them all" in said, said
+    assert "`bpql viz` draws it" in said
