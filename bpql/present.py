@@ -399,6 +399,15 @@ class _PageOf:
         self.result = result.page(limit, offset)
         self.about = {"offset": offset, "limit": limit, "total": result.row_count()}
 
+    def where(self) -> str:
+        """`rows 2-3 of 6`, or that the page starts past the last row."""
+        offset, total = self.about["offset"], self.about["total"]
+        assert isinstance(offset, int) and isinstance(total, int)
+        shown = self.result.row_count()
+        if not shown:
+            return f"no rows from {offset + 1:,} on: the answer has {counted(total, 'row')}"
+        return f"rows {offset + 1:,}-{offset + shown:,} of {total:,}"
+
 
 def _paged(result: Any, limit: int | None, offset: int) -> Any:
     from bpql.plan import ExplainResult
@@ -444,10 +453,13 @@ def _print_results(results: list[Any], fmt: str) -> None:
         if fmt == "json":
             print(json_text(_json(r)))
             continue
-        if isinstance(r, _PageOf):
-            r = r.result
+        page = r if isinstance(r, _PageOf) else None
+        if page is not None:
+            r = page.result
         text = as_text(r, fmt)
         if text is None:
             show(r, console)
+            if page is not None:  # where the page stands in the whole answer
+                console.print(f"[dim]{page.where()}[/dim]")
         else:
             print(text)

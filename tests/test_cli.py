@@ -207,6 +207,9 @@ def test_a_big_find_prints_its_counts(big: str) -> None:
     assert all(row[0] in every.stdout for row in whole["rows"])
     page = cli("query", "find steps", "--db", big, "--limit", "3", "--offset", "1", env=lowered())
     assert re.findall(r"svc-\d+\.s\d+", page.stdout) == [row[0] for row in whole["rows"][1:4]]
+    assert "rows 2-4 of 288" in page.stdout  # where the page stands in the whole answer
+    past = cli("query", "find steps", "--db", big, "--offset", "300", env=lowered())
+    assert past.returncode == 0 and "no rows from 301 on: the answer has 288 rows" in past.stdout
     bad = cli("query", "find steps", "--db", big, env={**lowered(), "BPQL_SUMMARY_ROWS": "x"})
     assert bad.returncode != 0 and "BPQL_SUMMARY_ROWS: expected a whole number" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
