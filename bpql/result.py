@@ -338,7 +338,7 @@ def _page(limit: int | None, offset: int) -> slice:
         raise BpqlError(
             f"a page of rows takes a limit and an offset of 0 or more; got limit {limit}, "
             f"offset {offset}",
-            code="BPQL-C012",
+            code="BPQL-C014",
         )
     return slice(offset, None if limit is None else offset + limit)
 

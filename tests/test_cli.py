@@ -232,7 +232,7 @@ def test_the_api_pages_an_answers_rows(big: str) -> None:
         assert found.rows(limit=3).columns == found.table.columns
         with pytest.raises(BpqlError) as info:
             result.rows(offset=-1)
-        assert info.value.code == "BPQL-C012"
+        assert info.value.code == "BPQL-C014"
 
 
 def test_a_big_whatif_prints_its_summary_per_department(big: str) -> None:

@@ -301,13 +301,26 @@ def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
         )
     )
     out.extend(name_reads(d, routes))
+    # the departments performing each step: the rows of the department x service matrix, part
+    # of every answer (and its summary per department when its step rows are too many to print)
+    out.append(
+        d.statement(
+            "departments",
+            "UNWIND $steps AS s_id\n"
+            "MATCH (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department)",
+            [("step", "s.id"), ("department", "d.name")],
+            distinct=True,
+            order=["step", "department"],
+            inputs={"steps": [Source("reached", "step")]},
+        )
+    )
     out.extend(_drawing(d, query, routes))
     return out
 
 
 def _drawing(d: Dialect, query: ir.ImpactIR, routes: Sequence[ImpactRoute]) -> list[Statement]:
-    """The affected subgraph: the routes' paths to the source, the departments performing
-    each step, and the parts around the steps reached."""
+    """The affected subgraph: the routes' paths to the source and the parts around the steps
+    reached."""
     src = query.source
     drawn = Role.DRAWING
     steps = [Source("reached", "step")]
@@ -337,20 +350,6 @@ def _drawing(d: Dialect, query: ir.ImpactIR, routes: Sequence[ImpactRoute]) -> l
                 inputs={"direct": [Source(route_name(route), "id")]},
             )
         )
-    # the departments performing each step: the rows of the department x service matrix,
-    # which a table answer reports too (its summary per department, when its step rows are
-    # too many to print)
-    out.append(
-        d.statement(
-            "graph.departments",
-            "UNWIND $steps AS s_id\n"
-            "MATCH (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department)",
-            [("step", "s.id"), ("department", "d.name")],
-            distinct=True,
-            order=["step", "department"],
-            inputs={"steps": steps},
-        )
-    )
     out.extend(step_parts(d, steps))
     return out
 
@@ -463,7 +462,7 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
         )
     graph = None
     performers: defaultdict[str, list[str]] = defaultdict(list)
-    for step, department in answer["graph.departments"].select("step", "department"):
+    for step, department in answer["departments"].select("step", "department"):
         performers[step].append(department)
     source = query.source.name if query.source.label == "Department" else None
     matrix = department_matrix(

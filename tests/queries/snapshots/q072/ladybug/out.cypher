@@ -49,19 +49,19 @@ RETURN DISTINCT n.id AS id, n.name AS name
 // params: {}
 // $ids <- reached.step + reached.via
 
-// ladybug, statement 9 of 17: graph.route.performed_by
-UNWIND $direct AS s_id MATCH p = (s:Step {id: s_id})-[:PERFORMED_BY]->(t:Role) WHERE t.id = $source
-RETURN p
-// params: {"source": "billing-clerk"}
-// $direct <- route.performed_by.id
-
-// ladybug, statement 10 of 17: graph.departments
+// ladybug, statement 9 of 17: departments
 UNWIND $steps AS s_id
 MATCH (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department)
 RETURN DISTINCT s.id AS step, d.name AS department
 ORDER BY step, department
 // params: {}
 // $steps <- reached.step
+
+// ladybug, statement 10 of 17: graph.route.performed_by
+UNWIND $direct AS s_id MATCH p = (s:Step {id: s_id})-[:PERFORMED_BY]->(t:Role) WHERE t.id = $source
+RETURN p
+// params: {"source": "billing-clerk"}
+// $direct <- route.performed_by.id
 
 // ladybug, statement 11 of 17: graph.steps
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})

@@ -78,24 +78,24 @@ RETURN DISTINCT n.id AS id, n.name AS name
 // params: {}
 // $ids <- reached.via
 
-// neo4j, statement 14 of 23: graph.route.performed_by
-UNWIND $direct AS s_id MATCH p = (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(t:Department) WHERE t.id = $source
-RETURN p
-// params: {"source": "claims"}
-// $direct <- route.performed_by.id
-
-// neo4j, statement 15 of 23: graph.chain.uses_owned
-MATCH p = (y:System)-[:DEPENDS_ON*0..5]->(:System)-[:OWNED_BY]->(t:Department) WHERE t.id = $source
-RETURN y.id AS via, p
-// params: {"source": "claims"}
-
-// neo4j, statement 16 of 23: graph.departments
+// neo4j, statement 14 of 23: departments
 UNWIND $steps AS s_id
 MATCH (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department)
 RETURN DISTINCT s.id AS step, d.name AS department
 ORDER BY step, department
 // params: {}
 // $steps <- reached.step
+
+// neo4j, statement 15 of 23: graph.route.performed_by
+UNWIND $direct AS s_id MATCH p = (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(t:Department) WHERE t.id = $source
+RETURN p
+// params: {"source": "claims"}
+// $direct <- route.performed_by.id
+
+// neo4j, statement 16 of 23: graph.chain.uses_owned
+MATCH p = (y:System)-[:DEPENDS_ON*0..5]->(:System)-[:OWNED_BY]->(t:Department) WHERE t.id = $source
+RETURN y.id AS via, p
+// params: {"source": "claims"}
 
 // neo4j, statement 17 of 23: graph.steps
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})

@@ -60,18 +60,18 @@ RETURN DISTINCT n.id AS id, n.name AS name
 // params: {}
 // $ids <- reached.via
 
-// ladybug, statement 11 of 19: graph.chain.depends_on
-MATCH p = (y:System)-[:DEPENDS_ON*0..1]->(t:System) WHERE t.id = $source
-RETURN y.id AS via, p
-// params: {"source": "crm"}
-
-// ladybug, statement 12 of 19: graph.departments
+// ladybug, statement 11 of 19: departments
 UNWIND $steps AS s_id
 MATCH (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department)
 RETURN DISTINCT s.id AS step, d.name AS department
 ORDER BY step, department
 // params: {}
 // $steps <- reached.step
+
+// ladybug, statement 12 of 19: graph.chain.depends_on
+MATCH p = (y:System)-[:DEPENDS_ON*0..1]->(t:System) WHERE t.id = $source
+RETURN y.id AS via, p
+// params: {"source": "crm"}
 
 // ladybug, statement 13 of 19: graph.steps
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})
