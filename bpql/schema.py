@@ -347,3 +347,20 @@ LINES: tuple[Line, ...] = (
     Line("visibility", "line of visibility", "frontstage", "backstage"),
     Line("internal", "line of internal interaction", "backstage", "support"),
 )
+
+
+def node_kind(label: str) -> NodeKind:
+    """The schema's kind for `label`; anything else is refused before it can reach Cypher
+    text (labels cannot be parameters)."""
+    kind = NODES.get(label)
+    if kind is None:
+        raise ValueError(f"not a node label of the schema: {label!r}")
+    return kind
+
+
+def rel_kind(type_: str) -> RelKind:
+    """The schema's relationship kind for `type_`, refused as `node_kind` refuses a label."""
+    rel = RELS.get(type_)
+    if rel is None:
+        raise ValueError(f"not a relationship type of the schema: {type_!r}")
+    return rel

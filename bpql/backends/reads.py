@@ -20,7 +20,15 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bpql.graphdata import GraphData
-from bpql.schema import NODE_KINDS, NODES, REL_KINDS, RELS, SHARED, NodeKind, RelKind
+from bpql.schema import (
+    NODE_KINDS,
+    NODES,
+    REL_KINDS,
+    RELS,
+    SHARED,
+    node_kind,
+    rel_kind,
+)
 from bpql.words import no_service
 
 
@@ -31,23 +39,9 @@ class Backend(Protocol):
     def read(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]: ...
 
 
-def _node(label: str) -> NodeKind:
-    kind = NODES.get(label)
-    if kind is None:
-        raise ValueError(f"not a node label of the schema: {label!r}")
-    return kind
-
-
-def _rel(type_: str) -> RelKind:
-    rel = RELS.get(type_)
-    if rel is None:
-        raise ValueError(f"not a relationship type of the schema: {type_!r}")
-    return rel
-
-
 def _columns(label: str, var: str, props: Iterable[str] | None = None) -> str:
     """`var.prop AS prop` for `props` (every property of `label` when None), each checked."""
-    kind = _node(label)
+    kind = node_kind(label)
     names = kind.prop_names if props is None else tuple(props)
     unknown = [p for p in names if p not in kind.prop_names]
     if unknown:
@@ -65,7 +59,7 @@ def _rows(backend: Backend, cypher: str, **params: Any) -> list[list[Any]]:
 def entries(backend: Backend, label: str) -> list[tuple[str, str]]:
     """The ids and names of every `label` node, by id: what references resolve against and
     completion offers."""
-    kind = _node(label)
+    kind = node_kind(label)
     rows = _rows(backend, f"MATCH (n:{kind.label}) RETURN n.id AS id, n.name AS name ORDER BY id")
     return [(str(i), str(n or "")) for i, n in rows]
 
@@ -82,7 +76,7 @@ def counts(backend: Backend) -> dict[str, dict[str, int]]:
     nodes = {}
     rels = {}
     for label in sorted(NODES):
-        rows = _rows(backend, f"MATCH (n:{_node(label).label}) RETURN count(n) AS c")
+        rows = _rows(backend, f"MATCH (n:{node_kind(label).label}) RETURN count(n) AS c")
         nodes[label] = int(rows[0][0])
     for t, kind in sorted(RELS.items()):
         rows = _rows(backend, f"MATCH (:{kind.src})-[r:{t}]->(:{kind.dst}) RETURN count(r) AS c")
@@ -95,14 +89,14 @@ def counts(backend: Backend) -> dict[str, dict[str, int]]:
 
 def nodes(backend: Backend, label: str, props: Iterable[str] | None = None) -> list[dict[str, Any]]:
     """Every `label` node as a row of `props` (every property when None)."""
-    names = _node(label).prop_names if props is None else tuple(props)
+    names = node_kind(label).prop_names if props is None else tuple(props)
     rows = _rows(backend, f"MATCH (n:{label}) RETURN {_columns(label, 'n', names)}")
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def pairs(backend: Backend, type_: str) -> list[tuple[str, str]]:
     """Every `type_` relationship as the ids of its ends."""
-    rel = _rel(type_)
+    rel = rel_kind(type_)
     rows = _rows(
         backend, f"MATCH (a:{rel.src})-[:{rel.type}]->(b:{rel.dst}) RETURN a.id AS s, b.id AS d"
     )
@@ -192,7 +186,7 @@ def _blueprints(backend: Backend, scope: Scope) -> GraphData:
         # matched through the blueprints: a list of blueprint ids is much quicker to test
         # than one of every step's (LadybugDB at 1,000 services)
         for r in rows(
-            f"MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:{_rel(rel).type}]->(n:{dst}) "
+            f"MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:{rel_kind(rel).type}]->(n:{dst}) "
             f"WHERE b.id IN $bps RETURN s.id AS src, {props(dst, 'n')}",
             bps=bps,
         ):

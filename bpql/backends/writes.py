@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bpql.schema import LANES, LOAD_STATE, NODES, RELS, Lane, NodeKind, RelKind
+from bpql.schema import LANES, LOAD_STATE, NODES, RELS, Lane, node_kind, rel_kind
 
 
 @dataclass(frozen=True)
@@ -34,29 +34,15 @@ NEO4J = Capabilities(multi_labels=True, set_map=True, row_locks=True)
 LADYBUG = Capabilities(multi_labels=False, set_map=False, row_locks=False)
 
 
-def _node(label: str) -> NodeKind:
-    kind = NODES.get(label)
-    if kind is None:
-        raise ValueError(f"not a node label of the schema: {label!r}")
-    return kind
-
-
-def _rel(type_: str) -> RelKind:
-    rel = RELS.get(type_)
-    if rel is None:
-        raise ValueError(f"not a relationship type of the schema: {type_!r}")
-    return rel
-
-
 def delete_missing_nodes(label: str) -> str:
     """Delete the `label` nodes whose id is not in `$ids`, with their relationships."""
-    kind = _node(label)
+    kind = node_kind(label)
     return f"MATCH (n:{kind.label}) WHERE NOT n.id IN $ids DETACH DELETE n"
 
 
 def upsert_nodes(label: str, caps: Capabilities) -> str:
     """Create or update one `label` node per map in `$rows`, keyed by `id`."""
-    kind = _node(label)
+    kind = node_kind(label)
     if caps.set_map:
         sets = "n = row"
     else:
@@ -68,7 +54,7 @@ def upsert_nodes(label: str, caps: Capabilities) -> str:
 
 def create_nodes(label: str, caps: Capabilities) -> str:
     """Create one `label` node per map in `$rows`; none of them is in the store yet."""
-    kind = _node(label)
+    kind = node_kind(label)
     if caps.set_map:
         return f"UNWIND $rows AS row CREATE (n:{kind.label}) SET n = row"
     return upsert_nodes(label, caps)
@@ -95,13 +81,13 @@ def upsert_steps_in_lane(lane: Lane | None) -> str:
 
 def delete_nodes(label: str) -> str:
     """Delete the `label` nodes whose ids are in `$ids`, with their relationships."""
-    kind = _node(label)
+    kind = node_kind(label)
     return f"UNWIND $ids AS id MATCH (n:{kind.label} {{id: id}}) DETACH DELETE n"
 
 
 def delete_relationship_pairs(type_: str) -> str:
     """Delete the `type_` relationships between each `{s, d}` pair of ids in `$rows`."""
-    rel = _rel(type_)
+    rel = rel_kind(type_)
     return (
         f"UNWIND $rows AS row MATCH (a:{rel.src} {{id: row.s}})-[r:{rel.type}]->"
         f"(b:{rel.dst} {{id: row.d}}) DELETE r"
@@ -110,7 +96,7 @@ def delete_relationship_pairs(type_: str) -> str:
 
 def delete_relationships(type_: str) -> str:
     """Delete every relationship of `type_`."""
-    rel = _rel(type_)
+    rel = rel_kind(type_)
     return f"MATCH (:{rel.src})-[r:{rel.type}]->(:{rel.dst}) DELETE r"
 
 
@@ -119,7 +105,7 @@ def create_relationships(type_: str) -> str:
     clauses, each an index lookup (one MATCH of two patterns made LadybugDB join them). Only
     where the store holds no relationship of the type (deleted in the same transaction) and
     the pairs are distinct: the fast path of a full load (MERGE costs 1.43x on Neo4j)."""
-    rel = _rel(type_)
+    rel = rel_kind(type_)
     return (
         f"UNWIND $rows AS row MATCH (a:{rel.src} {{id: row.s}}) "
         f"MATCH (b:{rel.dst} {{id: row.d}}) CREATE (a)-[:{rel.type}]->(b)"
@@ -129,7 +115,7 @@ def create_relationships(type_: str) -> str:
 def merge_relationships(type_: str) -> str:
     """Make one `type_` relationship per `{s, d}` pair of ids in `$rows` unless the pair
     already has one: the pairs a reload adds, never written twice whatever the store held."""
-    rel = _rel(type_)
+    rel = rel_kind(type_)
     return (
         f"UNWIND $rows AS row MATCH (a:{rel.src} {{id: row.s}}) "
         f"MATCH (b:{rel.dst} {{id: row.d}}) MERGE (a)-[:{rel.type}]->(b)"
@@ -200,7 +186,7 @@ STAGE_ENTRY = "stage-"
 
 def stage_label(label: str) -> str:
     """The label a staged node of schema label `label` carries instead of it."""
-    return STAGE + _node(label).label
+    return STAGE + node_kind(label).label
 
 
 def stage_indexes() -> list[str]:
@@ -220,7 +206,7 @@ def stage_nodes(label: str) -> str:
 def stage_relationships(type_: str) -> str:
     """Create one `type_` relationship per `[s, d]` pair of ids in `$rows` between staged
     nodes of generation `$load` (two index lookups, as `create_relationships`)."""
-    rel = _rel(type_)
+    rel = rel_kind(type_)
     return (
         f"UNWIND $rows AS row MATCH (a:{stage_label(rel.src)} {{id: row[0]}}) "
         f"WHERE a.bpql_load = $load MATCH (b:{stage_label(rel.dst)} {{id: row[1]}}) "
@@ -237,7 +223,7 @@ def count_staged() -> str:
 def move_out(label: str) -> str:
     """Up to `$limit` live `label` nodes moved out of every read (lane labels too): the
     first half of a switch. Their relationships join them to each other only."""
-    kind = _node(label)
+    kind = node_kind(label)
     lanes = "".join(f":{lane.label}" for lane in LANES) if kind.label == "Step" else ""
     return (
         f"MATCH (n:{kind.label}) WITH n LIMIT $limit "
@@ -248,7 +234,7 @@ def move_out(label: str) -> str:
 def move_in(label: str, lane: Lane | None = None, *, other_lanes: bool = False) -> str:
     """Up to `$limit` staged `label` nodes of generation `$load` made live (a step with its
     lane's label; `other_lanes`: the steps of no known lane): the second half of a switch."""
-    kind = _node(label)
+    kind = node_kind(label)
     where = "n.bpql_load = $load"
     labels = kind.label
     if lane is not None:
