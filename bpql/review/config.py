@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bpql.errors import BpqlError
-from bpql.lint.config import _read, _Where
+from bpql.lint.config import _read, _Where, nearest
 from bpql.model.validate import did_you_mean
 
 #: every condition the gate knows, and what it means (docs/review.md lists them)
@@ -126,12 +126,4 @@ def load(path: Path | None, start: Path) -> ReviewConfig:
         if not os.path.lexists(path):
             raise BpqlError(f"{path}: no such configuration file", code="BPQL-C316")
         return from_file(path) or ReviewConfig(source=str(path))
-    folder = start.resolve()
-    for candidate in (folder, *folder.parents):
-        for name in ("bpql.toml", "pyproject.toml"):
-            file = candidate / name
-            if os.path.lexists(file):
-                found = from_file(file)
-                if found is not None:
-                    return found
-    return ReviewConfig()
+    return nearest(start, from_file) or ReviewConfig()
