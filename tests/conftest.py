@@ -150,6 +150,19 @@ def embedded_insurer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clien
 
 
 @pytest.fixture(scope="session")
+def synthetic40(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+    """A synthetic enterprise of 40 services (bpql.testing.synthetic) in an embedded store:
+    answers past the drawings' node limits, for the views' tests."""
+    from bpql.testing.synthetic import write_enterprise
+
+    folder = write_enterprise(tmp_path_factory.mktemp("synthetic"), services=40)
+    client = connect(f"embedded:{tmp_path_factory.mktemp('syn-db') / 'graph.lbdb'}")
+    client.load(folder)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
 def catalog() -> GraphCatalog:
     """Ids and names of the insurer example, from its validated files: what the query corpus
     refers to (tests/blueprints/good lacks most of its ids, such as "payments-gateway")."""

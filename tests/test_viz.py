@@ -22,7 +22,6 @@ from bpql import viz
 from bpql.api import Client, connect
 from bpql.result import Result
 from bpql.testing.browser import PageReport, open_view, viewed
-from bpql.testing.synthetic import write_enterprise
 from bpql.viz.style import AP_LOOKS
 from tests.conftest import EXAMPLES
 from tests.test_load import bpql
@@ -306,22 +305,13 @@ def test_impact_view_highlights_source_direct_and_visible(
     assert rows == len(result.table.rows) + 1
 
 
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
-    folder = write_enterprise(tmp_path_factory.mktemp("synthetic"), services=40)
-    client = connect(f"embedded:{tmp_path_factory.mktemp('syn-db') / 'graph.lbdb'}")
-    client.load(folder)
-    yield client
-    client.close()
-
-
 def test_large_result_is_laid_out_before_drawing(
-    synthetic: Client, browser: Any, tmp_path: Path
+    synthetic40: Client, browser: Any, tmp_path: Path
 ) -> None:
-    result = synthetic.query('show system "core" depth 2')
+    result = synthetic40.query('show system "core" depth 2')
     assert result.graph is not None
     assert viz.LIVE_PHYSICS_LIMIT < len(result.graph.nodes) < viz.DEFAULT_MAX_NODES
-    path = synthetic.viz(result).save(tmp_path / "large.html")
+    path = synthetic40.viz(result).save(tmp_path / "large.html")
     with viewed(browser, path) as (page, report):
         data = page_data(page)
         placed = page.evaluate(
@@ -335,11 +325,11 @@ def test_large_result_is_laid_out_before_drawing(
 
 
 def test_too_large_a_result_is_collapsed_per_service(
-    synthetic: Client, browser: Any, tmp_path: Path
+    synthetic40: Client, browser: Any, tmp_path: Path
 ) -> None:
-    result = synthetic.query('show system "core" depth 2')
+    result = synthetic40.query('show system "core" depth 2')
     assert result.graph is not None
-    view = synthetic.viz(result, max_nodes=200)
+    view = synthetic40.viz(result, max_nodes=200)
     assert view.kind == "aggregate" and view.message is not None
     path = view.save(tmp_path / "collapsed.html")
     with viewed(browser, path) as (page, report):
@@ -364,15 +354,15 @@ def test_too_large_a_result_is_collapsed_per_service(
 
 
 def test_a_department_group_opens_into_its_services(
-    synthetic: Client, browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    synthetic40: Client, browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bpql.viz import layout
 
-    result = synthetic.query('impact of department "dept-03"')
+    result = synthetic40.query('impact of department "dept-03"')
     assert result.graph is not None
     monkeypatch.setattr(layout, "MAX_GROUPS", 30)
     agg = layout.aggregate(result.graph)
-    path = synthetic.viz(result, max_nodes=200).save(tmp_path / "departments.html")
+    path = synthetic40.viz(result, max_nodes=200).save(tmp_path / "departments.html")
     gkey, held = max(agg.services.items(), key=lambda kv: len(kv[1]))
     with viewed(browser, path) as (page, report):
         before = page.evaluate("() => window.bpql.counts()")

@@ -7,26 +7,16 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from bpql.api import Client, connect
+from bpql.api import Client
 from bpql.ids import service_of
 from bpql.result import Graph
-from bpql.testing.synthetic import answer_graph, write_enterprise
+from bpql.testing.synthetic import answer_graph
 from bpql.viz import layout
 from bpql.viz.page import _Page
-
-
-@pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
-    folder = write_enterprise(tmp_path_factory.mktemp("synthetic"), services=40)
-    client = connect(f"embedded:{tmp_path_factory.mktemp('syn-db') / 'graph.lbdb'}")
-    client.load(folder)
-    yield client
-    client.close()
 
 
 def performing(client: Client, graph: Graph) -> dict[str, Counter[str]]:
@@ -56,9 +46,9 @@ def page_nodes(html: str) -> list[dict[str, Any]]:
 
 
 def test_past_the_cap_services_collapse_per_department(
-    synthetic: Client, monkeypatch: pytest.MonkeyPatch
+    synthetic40: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    result = synthetic.query('impact of department "dept-03"')
+    result = synthetic40.query('impact of department "dept-03"')
     assert result.graph is not None
     graph = result.graph
     services = {s for n in graph.nodes.values() if (s := service_of(n.label, n.id))}
@@ -74,7 +64,7 @@ def test_past_the_cap_services_collapse_per_department(
     groups = {k: v for k, v in agg.services.items()}
     assert groups and not any(k.startswith("Service:") for k in agg.graph.nodes)
     # each service in the group of the department that performs most of its reached steps
-    counts = performing(synthetic, graph)
+    counts = performing(synthetic40, graph)
     for gkey, held in groups.items():
         department = gkey.split(":", 1)[1]
         for sid, name, n in held:
@@ -91,7 +81,7 @@ def test_past_the_cap_services_collapse_per_department(
     assert sum(len(m) for m in agg.members.values()) == len(graph.nodes)
 
     # the page: a department group carries its services for the page to open
-    view = synthetic.viz(result, max_nodes=200)
+    view = synthetic40.viz(result, max_nodes=200)
     assert view.kind == "aggregate" and view.nodes == len(agg.graph.nodes)
     assert view.message is not None and "collapsed per department" in view.message
     drawn = {n["id"]: n for n in page_nodes(view.html)}
@@ -100,9 +90,9 @@ def test_past_the_cap_services_collapse_per_department(
 
 
 def test_more_departments_than_room_keep_the_cap(
-    synthetic: Client, monkeypatch: pytest.MonkeyPatch
+    synthetic40: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    result = synthetic.query('impact of department "dept-03"')
+    result = synthetic40.query('impact of department "dept-03"')
     assert result.graph is not None
     monkeypatch.setattr(layout, "MAX_GROUPS", 9)
     agg = layout.aggregate(result.graph)
@@ -112,11 +102,11 @@ def test_more_departments_than_room_keep_the_cap(
 
 
 def test_a_show_answer_groups_by_the_departments_it_reaches(
-    synthetic: Client, monkeypatch: pytest.MonkeyPatch
+    synthetic40: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # `show ... depth 2` has no departments on its steps: it reaches the roles performing
     # them, and the MEMBER_OF edges of the roles of the department that owns `core` only
-    result = synthetic.query('show system "core" depth 2')
+    result = synthetic40.query('show system "core" depth 2')
     graph = result.graph
     assert graph is not None
     assert not any("departments" in n.properties for n in graph.nodes.values())
@@ -128,7 +118,7 @@ def test_a_show_answer_groups_by_the_departments_it_reaches(
     # per service, its steps in the answer performed by a role whose department the answer
     # holds (by that department, read from the store), and by one whose it does not
     shown = {e.source for e in graph.edges if e.type == "MEMBER_OF"}
-    store = performing(synthetic, graph)
+    store = performing(synthetic40, graph)
     known: dict[str, Counter[str]] = {}
     unknown: Counter[str] = Counter()
     for e in graph.edges:
