@@ -10,7 +10,6 @@ Below them, one plain test per defect the fuzzer found, with the smallest query 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bpql.api import Client, connect
+from bpql.api import Client
 from bpql.compiler import GraphCatalog, compile_text
 from bpql.errors import QueryError
 from bpql.syntax.parser import MAX_NESTING
@@ -33,7 +32,7 @@ from bpql.testing.fuzz import (
     lark_position,
     mutate,
 )
-from tests.conftest import DIALECTS, EXAMPLES, ROOT
+from tests.conftest import DIALECTS, ROOT
 from tests.test_load import bpql
 
 QUERIES = corpus(ROOT)
@@ -47,12 +46,9 @@ FUZZ = settings(
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
-    """The insurer example in an embedded LadybugDB store, in-process."""
-    client = connect(f"embedded:{tmp_path_factory.mktemp('fuzz') / 'graph.lbdb'}")
-    client.load(EXAMPLES / "insurer")
-    yield client
-    client.close()
+def store(embedded_insurer: Client) -> Client:
+    """The insurer example in an embedded LadybugDB store, in-process (conftest's)."""
+    return embedded_insurer
 
 
 def _check(text: str, catalog: GraphCatalog, counts: Counts, store: Client | None) -> None:
