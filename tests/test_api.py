@@ -16,7 +16,9 @@ def test_a_borrowed_store_is_left_to_its_owner(embedded_insurer: Client) -> None
     assert answer.table is not None and len(answer.table.rows) > 0
     borrowed.close()  # the command or request that opened the store closes it, not this
     assert borrowed.backend is owner
-    assert embedded_insurer.query("find services").table is not None
+    # the owner's store still answers: close() left it open
+    (again,) = Client.over(owner).run("find services")
+    assert again.table is not None and len(again.table.rows) == 6
 
 
 def test_run_answers_explain_as_its_own_kind(embedded_insurer: Client) -> None:
