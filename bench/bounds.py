@@ -19,10 +19,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bpql.compiler import GraphCatalog, compile_text
 from bpql.errors import QueryError
 from bpql.model.validate import validate_paths
-from bpql.syntax.parser import MAX_QUERY_CHARS, MAX_STATEMENTS, _parser
+from bpql.query.compiler import GraphCatalog, compile_text
+from bpql.query.parser import MAX_QUERY_CHARS, MAX_STATEMENTS, _parser
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = "find steps where lane = customer"

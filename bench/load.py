@@ -47,8 +47,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bpql.backends.base import batches  # noqa: E402
-from bpql.graphdata import GraphData  # noqa: E402
-from bpql.load import read_state, save_state  # noqa: E402
+from bpql.load.protocol import read_state, save_state  # noqa: E402
+from bpql.model.graphdata import GraphData  # noqa: E402
 from bpql.model.validate import collect_files, validate_paths  # noqa: E402
 from bpql.schema import LANES, NODE_KINDS, NODES, REL_KINDS, RELS  # noqa: E402
 from bpql.testing.synthetic import write_enterprise  # noqa: E402
@@ -289,7 +289,7 @@ class Table:
 def state_of(folder: Path) -> Any:
     """The load state a load of `folder` saves: its graph, where each file's rows sit in
     it, counts."""
-    from bpql.load import LoadState, remembered
+    from bpql.load.protocol import LoadState, remembered
     from bpql.model.validate import validate_for_load
 
     checked = validate_for_load([folder])

@@ -37,11 +37,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bpql import ir  # noqa: E402
 from bpql.api import Client, connect  # noqa: E402
 from bpql.backends.base import Backend  # noqa: E402
 from bpql.errors import BpqlError  # noqa: E402
-from bpql.plan import Answer, Statement, input_values  # noqa: E402
+from bpql.query import ir  # noqa: E402
+from bpql.query.plan import Answer, Statement, input_values  # noqa: E402
 from bpql.schema import NODES  # noqa: E402
 
 Read = Callable[[str, dict[str, Any]], tuple[list[str], list[list[Any]]]]

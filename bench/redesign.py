@@ -25,10 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bpql import compare
+from bpql.analysis import compare
 from bpql.api import connect
 from bpql.backends import reads
-from bpql.graphdata import GraphData
+from bpql.model.graphdata import GraphData
 from bpql.model.validate import validate_paths
 from bpql.schema import NODES
 from bpql.testing.synthetic import write_enterprise
@@ -90,8 +90,8 @@ BY_STEPS = {
 def whatif_by_steps(client: Any, query: str) -> Any:
     """The what-if plan run statement by statement as the engine does, its blueprint reads of
     the steps' relationships matched through step ids instead, then shaped the same way."""
-    from bpql.plan import Answer
-    from bpql.statements import spec_of
+    from bpql.query.plan import Answer
+    from bpql.query.statements import spec_of
 
     engine = client.engine
     (prepared,) = engine.prepare(query)

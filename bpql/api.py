@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING
 
 from bpql.backends.base import Backend, Progress, default_db
 from bpql.backends.registry import connect as _connect
-from bpql.engine import Engine
 from bpql.errors import QueryError
-from bpql.graphdata import Enterprise
-from bpql.load import load_files
-from bpql.plan import Plan
+from bpql.load.protocol import load_files
+from bpql.model.graphdata import Enterprise
+from bpql.query.engine import Engine
+from bpql.query.plan import Plan
 from bpql.result import Kind, Result
 
 if TYPE_CHECKING:
-    from bpql.compare import DiffResult
+    from bpql.analysis.compare import DiffResult
     from bpql.viz import View
 
 
@@ -126,7 +126,7 @@ class Client:
     ) -> Result:
         """One blueprint with what `bpql observe` wrote on it, shaped for the observed view;
         an error when nothing was observed of it."""
-        from bpql.statements.observed import blueprint_figures
+        from bpql.query.statements.observed import blueprint_figures
         from bpql.viz.observed import observed_result
 
         result = self.blueprint(service, scenario, variant)
@@ -134,7 +134,7 @@ class Client:
 
     def neighbours(self, label: str, id_: str) -> Result:
         """`show <kind> "<id>"`, one step out: what the explorer adds when a node is expanded."""
-        from bpql import ir
+        from bpql.query import ir
 
         return self.engine.execute(ir.ShowIR(ir.Target(label, id_, id_), depth=1))
 
@@ -151,7 +151,7 @@ class Client:
     def diff(self, service: str | None = None, variant: str | None = None) -> DiffResult:
         """The as-is of `service` (id or name; None: every service) compared with its to-be
         (or the `variant` named); `.comparison` holds it all, `viz()` draws the diff view."""
-        from bpql import compare
+        from bpql.analysis import compare
         from bpql.backends.reads import Scope, stored_graph
 
         graph = stored_graph(self.backend, Scope(service, redesigned=True))
@@ -191,7 +191,7 @@ def diff_scenarios(
     *paths: str | Path, service: str | None = None, variant: str | None = None
 ) -> DiffResult:
     """`Client.diff` over blueprint files instead of a store."""
-    from bpql import compare
+    from bpql.analysis import compare
     from bpql.model.validate import validate_paths
 
     graph = validate_paths([Path(p) for p in paths]).graph
@@ -200,7 +200,7 @@ def diff_scenarios(
 
 def diff_paths(old: str | Path, new: str | Path) -> DiffResult:
     """Two versions of an enterprise's files (two folders), compared blueprint by blueprint."""
-    from bpql import compare
+    from bpql.analysis import compare
     from bpql.model.validate import validate_paths
 
     before, after = validate_paths([Path(old)]), validate_paths([Path(new)])
@@ -213,7 +213,7 @@ def diff_revision(rev: str, path: str | Path) -> DiffResult:
     """The enterprise at or above `path` (its folder, a sub-folder or a file) at git revision
     `rev` compared with its files now; git reads the old files into a temporary folder, the
     work tree is not touched."""
-    from bpql import compare
+    from bpql.analysis import compare
 
     return compare.as_result(compare.compare_revision(rev, path))
 

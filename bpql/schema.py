@@ -293,7 +293,7 @@ RELS: dict[str, RelKind] = {r.type: r for r in REL_KINDS}
 SHARED: tuple[str, ...] = ("Department", "Role", "System", "Touchpoint", "Persona")
 
 #: the one node outside the knowledge model: `(:BpqlLoad {id: "load", token})`, which names
-#: the last load written, so a reload can trust its saved copy of the graph (bpql/load.py)
+#: the last load written, so a reload can trust its saved copy of the graph (bpql/load/protocol.py)
 #: instead of reading the whole store back. No query, count or view reads it.
 LOAD_STATE = "BpqlLoad"
 

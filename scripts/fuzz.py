@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bpql.api import connect  # noqa: E402
-from bpql.compiler import GraphCatalog, compile_text  # noqa: E402
 from bpql.model.validate import validate_paths  # noqa: E402
+from bpql.query.compiler import GraphCatalog, compile_text  # noqa: E402
 from bpql.testing.fuzz import Counts, corpus, fuzz  # noqa: E402
 
 DIALECTS = ("neo4j", "ladybug")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from bpql.api import Client, connect
-from bpql.compiler import GraphCatalog
+from bpql.query.compiler import GraphCatalog
 
 if TYPE_CHECKING:
     from tests.neo4j_fixture import Neo4jInfo
@@ -34,8 +34,8 @@ NEEDS = {"neo4j_server": "neo4j", "neo4j_env": "neo4j", "insurer": "neo4j", "bro
 
 @pytest.fixture(scope="session", autouse=True)
 def _load_state_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Loads into Neo4j keep their state in a cache folder (bpql/load.py): the session's own,
-    not the user's."""
+    """Loads into Neo4j keep their state in a cache folder (bpql/load/protocol.py): the session's
+    own, not the user's."""
     saved = os.environ.get("BPQL_CACHE_DIR")
     os.environ["BPQL_CACHE_DIR"] = str(tmp_path_factory.mktemp("bpql-cache"))
     yield

@@ -13,6 +13,7 @@ import pytest
 from bpql.analysis.criticality import SupportGraph, system_figures
 from bpql.analysis.graph import Index
 from bpql.analysis.handoffs import handoffs
+from bpql.analysis.routes import Route
 from bpql.analysis.supports import Reach, nearest, supported
 from bpql.analysis.systems import failing_systems
 from bpql.analysis.whatif import (
@@ -26,7 +27,6 @@ from bpql.analysis.whatif import (
     reach_move,
     reach_retire,
 )
-from bpql.language import Route
 from bpql.model.validate import validate_paths
 
 ROOT = Path(__file__).resolve().parents[1]

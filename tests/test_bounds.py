@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from bpql.compiler import GraphCatalog, compile_text
 from bpql.errors import SHOWN_CHARS, QueryError
-from bpql.syntax import parse
-from bpql.syntax.parser import (
+from bpql.query.compiler import GraphCatalog, compile_text
+from bpql.query.parser import (
     MAX_LIST,
     MAX_NESTING,
     MAX_QUERY_CHARS,
     MAX_STACK,
     MAX_STATEMENTS,
     MAX_STRING,
+    parse,
     parse_tree,
 )
 from bpql.testing.fuzz import check_caret, corpus, grammar_queries

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from bpql import api
-from bpql.compare import handoffs
+from bpql.analysis.compare import handoffs
 from tests.conftest import EXAMPLES
 from tests.neo4j_fixture import Neo4jInfo
 from tests.review_edits import git
@@ -409,7 +409,7 @@ def test_diff_result_on_a_terminal_and_in_the_tables() -> None:
 
     from rich.console import Console
 
-    from bpql.present import show
+    from bpql.present.terminal import show
 
     result = api.diff_scenarios(EXAMPLES / "insurer", service="claims")
     buf = io.StringIO()

@@ -1,7 +1,7 @@
 """Completion follows the grammar and the schema (issue 21 item 7).
 
 At every keyword position of the grammar, every suggestion, appended, gives a statement that
-resolves against the insurer example (no database: `bpql.compiler`'s file catalog), or, for a
+resolves against the insurer example (no database: `bpql.query.compiler`'s file catalog), or, for a
 keyword, a text the grammar still accepts as the start of a statement; and what fits there is
 all offered: the kinds after `find`, the fields of the entity, the lanes after `lane =`, the
 kinds each reference accepts (found by asking the resolver about every kind, not from the
@@ -15,10 +15,10 @@ from functools import cache
 
 import pytest
 
-from bpql.compiler import GraphCatalog, resolve_text
-from bpql.complete import INTERNAL_FIELDS, Candidate, _accepted, complete
+from bpql.cli.complete import INTERNAL_FIELDS, Candidate, _accepted, complete
 from bpql.errors import BpqlError
-from bpql.language import DERIVED
+from bpql.query.compiler import GraphCatalog, resolve_text
+from bpql.query.language import DERIVED
 from bpql.schema import CHANNELS, LANE_BY_KEY, NODE_KINDS, NODES
 from tests.conftest import EXAMPLES, ROOT
 

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from bpql.backends import connect
-from bpql.load import state_file
+from bpql.load.protocol import state_file
 from tests.test_load import ROOT, Store, bpql, embedded_store, neo4j_store
 
 pytestmark = pytest.mark.slow

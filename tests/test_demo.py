@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from bpql.demo import SHOWCASE
+from bpql.cli.demo import SHOWCASE
 from tests.test_cli import DEMO_TEXTS
 from tests.test_load import bpql
 

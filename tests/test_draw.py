@@ -81,7 +81,7 @@ def test_a_terminal_lists_the_first_steps_of_a_large_impact() -> None:
 
     from rich.console import Console
 
-    from bpql.present import STEPS_SHOWN, show
+    from bpql.present.terminal import STEPS_SHOWN, show
     from bpql.result import Result, Table
 
     steps = Table(

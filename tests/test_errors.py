@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bpql import errors
-from bpql.compiler import GraphCatalog, resolve_text
 from bpql.errors import QueryError
+from bpql.query.compiler import GraphCatalog, resolve_text
 from tests.conftest import ROOT
 from tests.test_query_errors import HEAD, IDS, QUERIES
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bpql.compiler import GraphCatalog, compile_text
+from bpql.query.compiler import GraphCatalog, compile_text
 from bpql.schema import NODE_KINDS
 from tests.conftest import DIALECTS
 

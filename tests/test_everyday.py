@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bpql.compiler import GraphCatalog, resolve_text
 from bpql.errors import QueryError
 from bpql.model.validate import validate_paths
+from bpql.query.compiler import GraphCatalog, resolve_text
 from tests.test_load import bpql
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from bpql.api import Client
-from bpql.compiler import GraphCatalog, resolve_text
 from bpql.errors import QueryError
 from bpql.model.validate import validate_paths
-from bpql.syntax import parse
+from bpql.query.compiler import GraphCatalog, resolve_text
+from bpql.query.parser import parse
 from tests.conftest import BACKENDS, open_store
 from tests.test_load import bpql
 
@@ -384,7 +384,7 @@ def test_words_of_errors() -> None:
 
 
 def test_the_demo_numbers_each_enterprise_consecutively() -> None:
-    from bpql.demo import SHOWCASE
+    from bpql.cli.demo import SHOWCASE
 
     for enterprise in {e for e, _, _ in SHOWCASE}:
         numbers = [

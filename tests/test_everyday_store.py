@@ -20,7 +20,7 @@ from typing import IO, Any
 import pytest
 
 from bpql.backends import connect
-from bpql.present import column_widths
+from bpql.present.terminal import column_widths
 from tests.test_load import ROOT, Store, bpql, embedded_store
 
 INSURER = ROOT / "examples" / "insurer"

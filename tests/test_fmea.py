@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from bpql.analysis.fmea import default_table, parse_table
 from bpql.api import Client
-from bpql.compiler import GraphCatalog, resolve_text
 from bpql.errors import BlueprintError, QueryError
-from bpql.fmea import default_table, parse_table
 from bpql.model.validate import validate_paths
+from bpql.query.compiler import GraphCatalog, resolve_text
 from tests.test_load import bpql
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bpql.api import Client
-from bpql.compiler import GraphCatalog, compile_text
 from bpql.errors import QueryError
-from bpql.syntax.parser import MAX_NESTING
+from bpql.query.compiler import GraphCatalog, compile_text
+from bpql.query.parser import MAX_NESTING
 from bpql.testing.fuzz import (
     Counts,
     FuzzFailure,

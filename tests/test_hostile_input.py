@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bpql.compiler import GraphCatalog, resolve_text
 from bpql.errors import QueryError, shown_line
-from bpql.graphdata import GraphData
+from bpql.model.graphdata import GraphData
+from bpql.query.compiler import GraphCatalog, resolve_text
 from tests.test_load import bpql
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bpql.api import Client
-from bpql.present import named_steps
+from bpql.present.terminal import named_steps
 from bpql.result import Result
 from tests.test_load import bpql
 

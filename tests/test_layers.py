@@ -1,6 +1,7 @@
-"""Cypher lives in three packages only: `bpql/render/` (the dialects), `bpql/backends/` (the
-stores' own reads and writes: `reads.py`, `writes.py`) and `bpql/statements/` (each analysis
-statement's plan is its own module, issue 24 item 1, so its Cypher stays beside its shaper).
+"""Cypher lives in three packages only: `bpql/query/render/` (the dialects), `bpql/backends/`
+(the stores' own reads and writes: `reads.py`, `writes.py`) and `bpql/query/statements/` (each
+analysis statement's plan is its own module, issue 24 item 1, so its Cypher stays beside its
+shaper).
 Anywhere else a Cypher clause in a string is a read or a write that bypassed those modules.
 
 The check reads code strings through `tokenize`, so a clause named in a docstring, a comment
@@ -19,7 +20,7 @@ from pathlib import Path
 import bpql
 
 #: where Cypher may be written, relative to the package
-ALLOWED = ("render", "backends", "statements")
+ALLOWED = ("query/render", "backends", "query/statements")
 #: a Cypher clause that reads or writes, as a whole upper-case word
 CLAUSE = re.compile(r"\b(?:MATCH|MERGE|CREATE|DETACH\s+DELETE)\b")
 
@@ -79,7 +80,7 @@ def offenders(package: Path) -> list[str]:
     out = []
     for path in sorted(package.rglob("*.py")):
         rel = path.relative_to(package)
-        if rel.parts[0] in ALLOWED:
+        if any(rel.as_posix().startswith(f"{allowed}/") for allowed in ALLOWED):
             continue
         for line, string in cypher_in(path.read_text(encoding="utf-8")):
             out.append(f"{rel.as_posix()}:{line}: {string[:80]}")
@@ -126,20 +127,29 @@ def test_the_check_finds_a_planted_clause_and_not_words() -> None:
 
 def test_the_walk_fails_on_a_clause_planted_outside_the_allowed_packages(tmp_path: Path) -> None:
     package = tmp_path / "bpql"
-    for rel in ("words.py", "backends/reads.py", "render/x.py", "statements/y.py", "observe/z.py"):
+    for rel in (
+        "words.py",
+        "backends/reads.py",
+        "query/render/x.py",
+        "query/statements/y.py",
+        "query/z.py",
+        "observe/z.py",
+    ):
         (package / rel).parent.mkdir(parents=True, exist_ok=True)
         (package / rel).write_text('"""MATCH (n) in a docstring."""\nX = 1\n', encoding="utf-8")
     assert offenders(package) == []
-    for rel in ("backends/reads.py", "render/x.py", "statements/y.py"):
+    for rel in ("backends/reads.py", "query/render/x.py", "query/statements/y.py"):
         (package / rel).write_text('Q = "MATCH (n) RETURN n"\n', encoding="utf-8")
     assert offenders(package) == []
     real = Path(bpql.__file__).parent / "words.py"
     planted = real.read_text(encoding="utf-8") + '\n\nQ = f"MATCH (n:{1}) RETURN n"\n'
     (package / "words.py").write_text(planted, encoding="utf-8")
     (package / "observe/z.py").write_text('def f(r):\n    r("CREATE (n:X)")\n', encoding="utf-8")
+    (package / "query/z.py").write_text('Q = "MERGE (n:X)"\n', encoding="utf-8")
     found = offenders(package)
     assert [f.split(": ", 1)[0] for f in found] == [
         "observe/z.py:2",
+        "query/z.py:1",
         f"words.py:{len(planted.splitlines())}",
     ]
 
@@ -169,5 +179,5 @@ def test_the_front_ends_ask_through_the_client() -> None:
         for line in engine_makers(path.read_text(encoding="utf-8"))
     ]
     assert found == [], found
-    planted = "from bpql.engine import Engine\n\ndef f(b):\n    return Engine(b).run('x')\n"
+    planted = "from bpql.query.engine import Engine\n\ndef f(b):\n    return Engine(b).run('x')\n"
     assert engine_makers(planted) == [4]

@@ -178,7 +178,7 @@ def test_observed_occurrence_rerated_on_the_scale() -> None:
     """An observed rate is placed on the scale's own wording (the nearest rate, on a log
     scale); no failure in n cases counts as 3 in n; an enterprise's own scale is used when
     its words name rates, the packaged one otherwise."""
-    from bpql.fmea import default_scales
+    from bpql.analysis.fmea import default_scales
     from bpql.observe.risk import scale_of
 
     packaged = scale_of(default_scales()["occurrence"])
@@ -198,7 +198,7 @@ def test_observed_occurrence_rerated_on_the_scale() -> None:
 def test_failpoints_rerated_with_their_action_priority(tmp_path: Path) -> None:
     """Each mapped fail point's observed rating is its rate on the scale, and its action
     priority the enterprise's AIAG-VDA table's for (severity, that rating, detection)."""
-    from bpql.fmea import default_scales, default_table
+    from bpql.analysis.fmea import default_scales, default_table
     from bpql.observe.risk import scale_of
 
     made = generate(EXAMPLES / "insurer", "claims", tmp_path, cases=1500, seed=31)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bpql.backends import connect
-from bpql.load import state_file
+from bpql.load.protocol import state_file
 from bpql.observe.generate import generate
 from tests.conftest import EXAMPLES
 from tests.test_load import bpql

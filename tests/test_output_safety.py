@@ -235,7 +235,7 @@ def read_csv(text: str) -> list[list[Any]]:
 
 
 def _register_rows(hostile: Path) -> list[dict[str, Any]]:
-    from bpql import register
+    from bpql.analysis import register
 
     return register.build(validate_paths([hostile])).rows
 

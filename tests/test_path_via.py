@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bpql.api import Client
-from bpql.compiler import GraphCatalog, compile_text
 from bpql.errors import QueryError
-from bpql.language import PATH_DEFAULT
+from bpql.query.compiler import GraphCatalog, compile_text
+from bpql.query.language import PATH_DEFAULT
 from bpql.result import Result
 
 SHORTCUT = 'path from step "billing.retry-payment" to system "policy-admin"'
@@ -139,8 +139,8 @@ def test_both_stores_give_the_same_paths(insurer: dict[str, Client]) -> None:
 
 
 def test_completion_offers_via_and_whole_relation_words() -> None:
-    from bpql.complete import complete
-    from bpql.syntax import parse
+    from bpql.cli.complete import complete
+    from bpql.query.parser import parse
 
     after = complete(SHORTCUT + " ")
     assert "via" in [c.text for c in after.candidates]
@@ -163,7 +163,7 @@ def test_completion_offers_via_and_whole_relation_words() -> None:
 def test_terminal_and_csv_list_path_by_path(embedded: Client) -> None:
     from rich.console import Console
 
-    from bpql.present import as_text, show
+    from bpql.present.terminal import as_text, show
 
     result = embedded.query(SHORTCUT + " via uses, depends on")
     console = Console(record=True, width=140)

@@ -17,14 +17,14 @@ from typing import Any, TypeVar
 
 import pytest
 
-from bpql import ir
 from bpql.backends.collect import collected
-from bpql.compiler import GraphCatalog, compile_ir, resolve_text
-from bpql.engine import Engine
-from bpql.plan import Answer, Plan, PlanError, Statement
-from bpql.render import DIALECTS
+from bpql.query import ir
+from bpql.query.compiler import GraphCatalog, compile_ir, resolve_text
+from bpql.query.engine import Engine
+from bpql.query.plan import Answer, Plan, PlanError, Statement
+from bpql.query.render import DIALECTS
+from bpql.query.statements import STATEMENTS, spec_of
 from bpql.result import Result
-from bpql.statements import STATEMENTS, spec_of
 from tests.conftest import ROOT
 
 T = TypeVar("T")

@@ -12,21 +12,20 @@ from pathlib import Path
 
 import pytest
 
-from bpql import ir
-from bpql.compiler import GraphCatalog, compile_text, resolve_text
 from bpql.errors import QueryError
-from bpql.language import DERIVED, IMPACT_ROUTES, STEP_ANCHOR, STEP_RELATIONS
 from bpql.model.validate import validate_paths
-from bpql.plan import Compute, Plan, Source, Statement, Step
-from bpql.present import PRESENTERS
-from bpql.render import DIALECTS
-from bpql.render.base import Dialect, PlanFn
-from bpql.resolve import CONDITIONS, STATEMENTS
+from bpql.present.terminal import PRESENTERS
+from bpql.query import ast, ir
+from bpql.query.compiler import GraphCatalog, compile_text, resolve_text
+from bpql.query.language import DERIVED, IMPACT_ROUTES, STEP_ANCHOR, STEP_RELATIONS
+from bpql.query.plan import Compute, Plan, Source, Statement, Step
+from bpql.query.render import DIALECTS
+from bpql.query.render.base import Dialect, PlanFn
+from bpql.query.resolve import CONDITIONS, STATEMENTS
+from bpql.query.statements import STATEMENTS as SPECS
+from bpql.query.statements import plan_of
+from bpql.query.statements.find import CONDITIONS as RENDER_CONDITIONS
 from bpql.result import Kind, Result
-from bpql.statements import STATEMENTS as SPECS
-from bpql.statements import plan_of
-from bpql.statements.find import CONDITIONS as RENDER_CONDITIONS
-from bpql.syntax import ast
 from bpql.viz.page import VIEWS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -237,7 +236,7 @@ def test_a_result_of_no_kind_is_refused() -> None:
 
 def test_the_query_path_imports_no_file_format() -> None:
     code = (
-        "import sys, bpql.engine, bpql.compiler, bpql.api\n"
+        "import sys, bpql.query.engine, bpql.query.compiler, bpql.api\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'ruamel')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -305,8 +304,8 @@ def test_signatures_are_read_by_the_resolver_completion_and_the_docs(
     offers exactly those after the slot's keywords (issue 21.7: `impact of ` offered every
     kind), every one of them resolves, a kind the slot does not take is refused, and
     docs/language.md lists them."""
-    from bpql.complete import complete
-    from bpql.statements import slot_words
+    from bpql.cli.complete import complete
+    from bpql.query.statements import slot_words
 
     docs = (ROOT / "docs" / "language.md").read_text()
     slots = [slot for spec in SPECS.values() for slot in spec.signature]

@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
-from bpql import ir
 from bpql.api import Client, explain_text
-from bpql.compiler import GraphCatalog, compile_text
-from bpql.ids import scenario_marker
-from bpql.plan import Plan
+from bpql.model.ids import scenario_marker
+from bpql.query import ast, ir
+from bpql.query.compiler import GraphCatalog, compile_text
+from bpql.query.parser import parse
+from bpql.query.plan import Plan
 from bpql.schema import LANE_BY_KEY, SCENARIOS
-from bpql.syntax import ast, parse
 from tests.conftest import DIALECTS, EXAMPLES, ROOT, open_store
 from tests.neo4j_fixture import Neo4jInfo
 
@@ -82,7 +82,7 @@ def check_values_are_parameters(query: str, compiled: Plan) -> None:
             continue
         assert str(value) not in text, (compiled.dialect, value, text)
         if as_param:
-            # a scenario may reach the store as the marker its things' ids hold (bpql/ids.py)
+            # a scenario may reach the store as the marker its things' ids hold (bpql/model/ids.py)
             forms = [value] + ([scenario_marker(value)[1]] if value in SCENARIOS else [])
             assert any(json.dumps(v, ensure_ascii=False) in params for v in forms), (
                 compiled.dialect,

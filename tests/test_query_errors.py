@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bpql.api import Client
-from bpql.compiler import GraphCatalog, compile_text
 from bpql.errors import QueryError
+from bpql.query.compiler import GraphCatalog, compile_text
 from tests.conftest import DIALECTS, ROOT
 
 BAD = ROOT / "tests" / "queries" / "bad.bpql"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bpql.load import read_state, remembered, state_file
+from bpql.load.protocol import read_state, remembered, state_file
 from bpql.model.validate import validate_for_load, validate_paths
 from tests.test_load import GOOD, ROOT, Store, bpql, embedded_store
 
@@ -92,7 +92,7 @@ def test_a_store_written_meanwhile_by_another_load_is_read_not_trusted(
     state of its own); the next CLI load must not take its old saved graph for what the store
     holds."""
     from bpql.backends import connect
-    from bpql.load import load
+    from bpql.load.protocol import load
 
     folder = edited_good(tmp_path)
     store = embedded_store(tmp_path)
@@ -126,7 +126,7 @@ def test_the_api_loads_through_the_same_protocol_as_the_cli(
     """`Client.load` after a CLI load uses the state the CLI saved (only the edit is written)
     and saves its own, which the next CLI load trusts: the change set is worked out once."""
     import bpql as api
-    from bpql import graphdata as base
+    from bpql.model import graphdata as base
 
     for key, value in store.env.items():
         monkeypatch.setenv(key, value)

@@ -24,7 +24,7 @@ import pytest
 from bpql.api import connect as client_connect
 from bpql.backends import connect
 from bpql.backends.neo4j import Neo4jBackend
-from bpql.load import state_file
+from bpql.load.protocol import state_file
 from bpql.testing.neo4j_server import free_port
 from tests.test_load import ROOT, bpql, neo4j_store
 from tests.test_queries import QUERIES
@@ -236,8 +236,8 @@ def test_stats_warns_near_aura_free_limits(
 ) -> None:
     """`bpql stats` on a Neo4j store near the limits (lowered here to the insurer's size)
     warns in one line on stderr; its answer is unchanged; an embedded store never warns."""
-    from bpql import cli
     from bpql.backends import neo4j as neo4j_backend
+    from bpql.cli.app import app as cli
 
     store = neo4j_store(neo4j_server, monkeypatch)
     store.load(INSURER)

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from bench.queries import DRAWN, JOBS, corpus
-from bpql import ir
 from bpql.api import Client
 from bpql.errors import BpqlError, QueryError
+from bpql.query import ir
 from bpql.result import Graph
 from bpql.testing.synthetic import write_enterprise
 from tests.conftest import BACKENDS, open_store
@@ -131,8 +131,8 @@ def test_find_with_an_early_limit_keeps_the_order(synthetic: dict[str, Client]) 
 
 def test_corpus_mapping_names_things_of_the_synthetic_enterprise(tmp_path: Path) -> None:
     """The bench's mapped references exist in the enterprise it writes."""
-    from bpql.compiler import GraphCatalog, compile_text
     from bpql.model.validate import validate_paths
+    from bpql.query.compiler import GraphCatalog, compile_text
 
     folder = write_enterprise(tmp_path / "ent", services=4)
     catalog = GraphCatalog(validate_paths([folder]).graph)

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from bpql.api import Client, connect
-from bpql.serve import EXPLORER_CSP, exposure_warning, is_loopback, make_app
+from bpql.cli.serve import EXPLORER_CSP, exposure_warning, is_loopback, make_app
 from bpql.testing.browser import watched_page
 from tests.conftest import EXAMPLES, ROOT, insurer_in
 from tests.neo4j_fixture import Neo4jInfo

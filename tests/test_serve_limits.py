@@ -18,8 +18,8 @@ import pytest
 from bpql.api import Client, connect
 from bpql.backends import connect as backend
 from bpql.backends.base import Backend
+from bpql.cli.serve import MAX_QUERY_TEXT, make_app
 from bpql.errors import BackendError
-from bpql.serve import MAX_QUERY_TEXT, make_app
 from tests.conftest import insurer_in
 
 #: variable-length paths of up to five hops between any two things of the insurer: minutes of
@@ -183,9 +183,9 @@ def test_the_view_reuses_its_answer_however_long_it_took(
 ) -> None:
     """Issue 25: the answer kept for its view is stamped when it is made, so a query that
     took longer than the keeping time is not run a second time by its own view."""
-    import bpql.serve
+    import bpql.cli.serve
 
-    monkeypatch.setattr(bpql.serve, "RECENT_SECONDS", 0.5)
+    monkeypatch.setattr(bpql.cli.serve, "RECENT_SECONDS", 0.5)
     http, opens = explorer(embedded[0], Opens(embedded[0], delay=1.0))
     answer = http.get("/api/query", params={"q": IMPACT}).json()
     assert answer["view"].startswith("/view?ticket=") and opens.count == 1
@@ -200,7 +200,7 @@ def test_the_view_reuses_its_answer_however_long_it_took(
 def test_answers_are_kept_by_count_and_size(
     embedded: tuple[str, Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bpql.serve
+    import bpql.cli.serve
 
     http, _ = explorer(embedded[0])
     texts = [f'show system "{s}" depth 1' for s in ("crm", "claims-engine", "payments-gateway")]
@@ -208,9 +208,9 @@ def test_answers_are_kept_by_count_and_size(
     for text in texts:
         assert "view" in http.get("/api/query", params={"q": text}).json()
     state = http.app.state.explorer
-    assert len(state._kept) == bpql.serve.RECENT_ANSWERS
+    assert len(state._kept) == bpql.cli.serve.RECENT_ANSWERS
     assert state.kept(("q", texts[0])) is None and state.kept(("q", texts[-1])) is not None
-    monkeypatch.setattr(bpql.serve, "RECENT_WEIGHT", 10)
+    monkeypatch.setattr(bpql.cli.serve, "RECENT_WEIGHT", 10)
     assert "view" in http.get("/api/query", params={"q": texts[0]}).json()
     assert list(state._kept) == [("q", texts[0])]  # the newest stays, alone past the size
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from bpql.api import Client, connect
-from bpql.serve import allowed_hosts, make_app
+from bpql.cli.serve import allowed_hosts, make_app
 from tests.conftest import insurer_in
 from tests.test_load import bpql
 from tests.test_serve import Server, start_server, stop

@@ -1,4 +1,4 @@
-"""`bpql shell` and the completion it shares with `bpql serve` (bpql/complete.py).
+"""`bpql shell` and the completion it shares with `bpql serve` (bpql/cli/complete.py).
 
 The shell runs as a real process on a pipe (its prompt reads standard input line by line there);
 completion is checked against a real store on both backends.
@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from bpql.api import Client, connect
-from bpql.complete import StoreEntries, complete, is_unfinished
+from bpql.cli.complete import StoreEntries, complete, is_unfinished
+from bpql.cli.shell import statements
 from bpql.schema import CHANNELS
-from bpql.shell import statements
 from tests.conftest import EXAMPLES
 from tests.neo4j_fixture import Neo4jInfo
 from tests.test_load import bpql
@@ -148,7 +148,7 @@ def test_the_prompt_completes_through_the_same_source() -> None:
     from prompt_toolkit.completion import CompleteEvent
     from prompt_toolkit.document import Document
 
-    from bpql.shell import completer
+    from bpql.cli.shell import completer
 
     def entries(label: str) -> list[tuple[str, str]]:
         return [("billing", "Billing & Collections")] if label == "Department" else []
@@ -171,7 +171,7 @@ def test_the_terminal_prompt_completes_with_tab_and_continues_lines(embedded: st
     from prompt_toolkit.output import DummyOutput
 
     from bpql.backends import connect as backend
-    from bpql.shell import Shell, _terminal_lines
+    from bpql.cli.shell import Shell, _terminal_lines
 
     shell = Shell(lambda: backend(embedded, read_only=True), embedded)
     keys = ["impact of dep", "\t", ' "bil', "\t", "\t", "\r", "find services where\r", "\r"]

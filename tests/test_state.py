@@ -19,7 +19,14 @@ from typing import Any
 
 import pytest
 
-from bpql.load import MAX_STATE_BYTES, LoadState, read_state, remembered, save_state, state_file
+from bpql.load.protocol import (
+    MAX_STATE_BYTES,
+    LoadState,
+    read_state,
+    remembered,
+    save_state,
+    state_file,
+)
 from bpql.model.validate import validate_for_load, validate_paths
 from tests.test_load import GOOD, ROOT, neo4j_store
 

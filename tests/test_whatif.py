@@ -12,9 +12,9 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from bpql.api import Client, connect
-from bpql.compiler import GraphCatalog, compile_text
 from bpql.errors import QueryError
-from bpql.plan import Statement
+from bpql.query.compiler import GraphCatalog, compile_text
+from bpql.query.plan import Statement
 from tests.conftest import DIALECTS, ROOT, open_store
 from tests.test_load import bpql
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bpql.language import Route
+from bpql.analysis.routes import Route
 from bpql.schema import VISIBLE_LANES
 
 #: the row of steps that count under no department

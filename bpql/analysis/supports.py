@@ -10,13 +10,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
-from bpql.language import Route
+from bpql.analysis.routes import Route
 
 
 class Reach(NamedTuple):
     """How a step is reached: its route, what it comes through (`via`: a role, a system, a
     touchpoint, the step below it, the other end of a handoff), and its hops, the
-    relationships walked from the thing changed to the step (bpql/language.py `Route`)."""
+    relationships walked from the thing changed to the step (bpql/query/language.py `Route`)."""
 
     route: Route
     via: str

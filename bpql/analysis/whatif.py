@@ -24,8 +24,8 @@ from typing import Any
 from bpql.analysis.criticality import SupportGraph
 from bpql.analysis.graph import Index
 from bpql.analysis.handoffs import handoffs
+from bpql.analysis.routes import Route
 from bpql.analysis.supports import Reach, nearest
-from bpql.language import Route
 from bpql.schema import VISIBLE_LANES
 
 #: the classes a reached step can carry, in the order a table lists them

@@ -5,7 +5,7 @@ Whatever reads the store without asking the language calls these functions: the 
 ids and names (resolving references, completion), counts (`bpql stats`, the empty-store
 check), the graph read back whole (what a load compares with its files, an export of the
 store) or per service (what `bpql diff` compares), and the observed figures beside answers.
-A statement's own plan is not here: it is written in its module under bpql/statements/,
+A statement's own plan is not here: it is written in its module under bpql/query/statements/,
 through the dialect. Each function takes a `Backend` and runs the same text on Neo4j and on
 LadybugDB (none of these reads needs a form of its own; a difference would take a
 `writes.Capabilities` flag, as the writes do). Labels, relationship types and property names
@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bpql.graphdata import GraphData
+from bpql.model.graphdata import GraphData
 from bpql.schema import (
     NODE_KINDS,
     NODES,

@@ -1,5 +1,5 @@
-"""Small files a store keeps beside it: the last load's state (bpql/load.py) and, for Neo4j,
-the last write's bookmark (bpql/backends/neo4j.py).
+"""Small files a store keeps beside it: the last load's state (bpql/load/protocol.py) and, for
+Neo4j, the last write's bookmark (bpql/backends/neo4j.py).
 
 Both are a shortcut only, and both may sit in a folder that came from someone else (a cloned
 repository holds `.bpql/`): so each is read without following a link or opening anything but

@@ -11,7 +11,7 @@ The enterprise's shared things are one sheet per kind, a row per thing.
 
 from __future__ import annotations
 
-from bpql.register import FAIL_POINT_FIELDS
+from bpql.analysis.register import FAIL_POINT_FIELDS
 from bpql.schema import LANES
 
 #: the rows above the grid: (label in column A, field)

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bpql.analysis.register import SCALES
 from bpql.interchange import layout as L
 from bpql.interchange.source import (
     FileSet,
@@ -26,7 +27,6 @@ from bpql.interchange.source import (
     select_files,
 )
 from bpql.interchange.yamlout import duration_text
-from bpql.register import SCALES
 from bpql.safe import formula_like, spreadsheet_text
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def table_rows(files: FileSet) -> dict[str, list[list[Any]]]:
             for s in ent.systems:
                 items += [{"system": s.id, **fail_point_rows(fp)} for fp in s.fail_points]
         elif key == "metrics":
-            from bpql.ids import blueprint_id
+            from bpql.model.ids import blueprint_id
 
             for _, bp in files.blueprints:
                 bid = blueprint_id(bp.service.id, bp.scenario, bp.variant)

@@ -3,8 +3,8 @@
 Blueprint files (`.yaml`, `.yml` inside an enterprise folder) get diagnostics from validate and
 lint, completion of ids and field names, hover, go to definition, find references, rename
 across files and a quick fix for a did-you-mean; `.bpql` query files get completion from the
-grammar and the enterprise's ids (`bpql.complete`), diagnostics from the resolver against the
-files' catalog (`bpql.compiler.GraphCatalog`) and hover with the compiled Cypher. The model of
+grammar and the enterprise's ids (`bpql.cli.complete`), diagnostics from the resolver against the
+files' catalog (`bpql.query.compiler.GraphCatalog`) and hover with the compiled Cypher. The model of
 the workspace is `bpql.lsp.workspace` (no protocol in it); this module only speaks LSP.
 Positions are UTF-16 code units on the wire, code points inside.
 """
@@ -159,7 +159,7 @@ class BpqlServer(LanguageServer):
     # --- .bpql files ------------------------------------------------------------------------
 
     def catalog(self, path: Path) -> Any:
-        from bpql.compiler import GraphCatalog
+        from bpql.query.compiler import GraphCatalog
 
         assert self.model is not None
         ent = self.model.enterprise_of(path)
@@ -168,8 +168,8 @@ class BpqlServer(LanguageServer):
         return GraphCatalog(ent.graph)
 
     def query_diagnostics(self, path: Path, text: str) -> list[Diag]:
-        from bpql.compiler import resolve_text
-        from bpql.syntax import parse
+        from bpql.query.compiler import resolve_text
+        from bpql.query.parser import parse
 
         catalog = self.catalog(path)
         try:
@@ -288,7 +288,7 @@ def completion(ls: BpqlServer, params: t.CompletionParams) -> t.CompletionList:
 def query_completion(
     ls: BpqlServer, path: Path, lines: list[str], line: int, column: int
 ) -> t.CompletionList:
-    from bpql.complete import complete
+    from bpql.cli.complete import complete
 
     text = "\n".join(lines)
     offset = sum(len(r) + 1 for r in lines[:line]) + column
@@ -332,7 +332,7 @@ def query_hover(
 ) -> t.Hover | None:
     """The Cypher the statement under the cursor compiles to (both dialects)."""
     from bpql.api import explain_text
-    from bpql.compiler import compile_text
+    from bpql.query.compiler import compile_text
 
     catalog = ls.catalog(path)
     if catalog is None:

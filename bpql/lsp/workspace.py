@@ -27,9 +27,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from bpql.analysis.fmea import ActionPriorityTable, default_table
 from bpql.errors import BlueprintError, BpqlError, QueryError
-from bpql.fmea import ActionPriorityTable, default_table
-from bpql.graphdata import GraphData
 from bpql.lint.config import Config as LintConfig
 from bpql.lint.config import load as load_lint_config
 from bpql.lint.registry import Blueprint as LintBlueprint
@@ -38,6 +37,7 @@ from bpql.lint.run import check_ignores, enterprise_of, lint_enterprise
 from bpql.lsp.symbols import Occurrence, names, occurrences
 from bpql.model.files import MAX_FILE_BYTES, FileRefused, read_regular
 from bpql.model.format import ID_PATTERN, BlueprintFile, EnterpriseFile
+from bpql.model.graphdata import GraphData
 from bpql.model.validate import (
     Parsed,
     _ap_table,
@@ -649,7 +649,7 @@ def diag_of_query(exc: QueryError, text: str) -> Diag:
 
 def walk_statements(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) offsets of each statement of a `.bpql` text that parses."""
-    from bpql.syntax import parse
+    from bpql.query.parser import parse
 
     starts = []
     lines = text.split("\n")

@@ -19,9 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from bpql.analysis.criticality import SYSTEM_FIGURES, figures_of, reach, system_figures
-from bpql.durations import EXAMPLES as DURATION_EXAMPLES
-from bpql.errors import BlueprintError, BpqlError, Span
-from bpql.fmea import (
+from bpql.analysis.fmea import (
     AP_RANK,
     ActionPriorityTable,
     default_scales,
@@ -29,10 +27,21 @@ from bpql.fmea import (
     read_table,
     rpn,
 )
-from bpql.graphdata import FILE_KEYS, Enterprise, GraphData, Kept, Part, Previous, Seen, spans_of
-from bpql.ids import blueprint_id, member_id, member_prefix, system_member_id
+from bpql.durations import EXAMPLES as DURATION_EXAMPLES
+from bpql.errors import BlueprintError, BpqlError, Span
 from bpql.model.files import FileRefused, check_regular, collect_files, read_regular
 from bpql.model.format import BlueprintFile, EnterpriseFile, FailPoint
+from bpql.model.graphdata import (
+    FILE_KEYS,
+    Enterprise,
+    GraphData,
+    Kept,
+    Part,
+    Previous,
+    Seen,
+    spans_of,
+)
+from bpql.model.ids import blueprint_id, member_id, member_prefix, system_member_id
 from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml_fast
 from bpql.schema import LANE_BY_KEY
 

@@ -34,8 +34,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bpql.analysis.fmea import ActionPriorityTable, rpn
 from bpql.errors import BpqlError
-from bpql.fmea import ActionPriorityTable, rpn
 from bpql.observe.align import LOG, MODEL, Path, align
 from bpql.observe.cases import Instance, Log, read_log
 from bpql.observe.figures import (

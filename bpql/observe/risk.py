@@ -7,7 +7,7 @@ enterprise file, else the packaged one), and the observed rate is placed on it: 
 whose rate is nearest on a logarithmic scale. No failure seen in n cases does not prove a rate
 of zero: it is taken as 3 in n, the 95% upper bound (the "rule of three"), so a small sample
 never suggests a rating lower than it can support. The action priority that rating gives comes
-from the enterprise's table (bpql/fmea.py).
+from the enterprise's table (bpql/analysis/fmea.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,13 @@ import math
 import re
 from dataclasses import dataclass
 
-from bpql.fmea import AP_RANK, DEFAULT_SOURCE, ActionPriorityTable, default_table, read_table
+from bpql.analysis.fmea import (
+    AP_RANK,
+    DEFAULT_SOURCE,
+    ActionPriorityTable,
+    default_table,
+    read_table,
+)
 
 _ONE_IN = re.compile(r"\b1\s+(?:in|out of)\s+([\d][\d,\s]*\d|\d)", re.I)
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
@@ -63,7 +69,7 @@ def scale_of(occurrence_words: dict[int, str]) -> Scale:
     rates = {r: p for r, w in occurrence_words.items() if (p := rate_of(w)) is not None}
     if len([p for p in rates.values() if p > 0]) >= 2:
         return Scale(rates)
-    from bpql.fmea import default_scales
+    from bpql.analysis.fmea import default_scales
 
     packaged = {
         r: p for r, w in default_scales()["occurrence"].items() if (p := rate_of(w)) is not None

@@ -17,8 +17,8 @@ from bpql.backends.reads import observed_by_id, observed_by_name, observed_steps
 from bpql.result import Result, Table
 
 if TYPE_CHECKING:
-    from bpql import ir
     from bpql.backends.base import Backend
+    from bpql.query import ir
 
 KINDS = ("impact", "risk", "whatif")
 

@@ -2,8 +2,8 @@
 
 Both revisions are read (`bpql.review.git`), parsed, validated and linted as `bpql lint`
 does; a file whose bytes are the same in both is parsed once. Blueprints are compared step by
-step with the redesign diff (`bpql.compare`), only those a change can move: the blueprints of
-the files that changed, or every one when the enterprise file changed (a role's department
+step with the redesign diff (`bpql.analysis.compare`), only those a change can move: the blueprints
+of the files that changed, or every one when the enterprise file changed (a role's department
 moves the handoffs of every blueprint the role works in). Shared things are compared with
 their links, fail points field by field, lint findings by rule, element and message (not by
 line, which any edit above them moves), and what a changed shared thing reaches is `impact
@@ -22,18 +22,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bpql import compare
+from bpql.analysis import compare
 from bpql.analysis.graph import Index
 from bpql.durations import Duration
 from bpql.errors import BlueprintError, BpqlError, Span
-from bpql.graphdata import GraphData
-from bpql.ids import SYSTEM_MEMBER, member_id, system_member_id
 from bpql.lint.config import Config as LintConfig
 from bpql.lint.config import load as load_lint_config
 from bpql.lint.registry import Finding
 from bpql.lint.run import check_ignores, enterprise_of, lint_enterprise
 from bpql.model.files import FileRefused, read_regular, refused_file
 from bpql.model.format import BlueprintFile, EnterpriseFile
+from bpql.model.graphdata import GraphData
+from bpql.model.ids import SYSTEM_MEMBER, member_id, system_member_id
 from bpql.model.validate import Parsed, blueprint_key, check_doc, check_parsed, paused_gc
 from bpql.model.yamlpos import SourceDoc, read_yaml_fast
 from bpql.review import config as review_config

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bpql.compare import StepFacts
+from bpql.analysis.compare import StepFacts
 from bpql.review.git import Revision
 
 #: the labels a review suggests, in the order a report lists them

@@ -21,9 +21,9 @@ from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from bpql.errors import CUT, SHOWN_CHARS, BpqlError, QueryError, split_lines
-from bpql.syntax.parser import MAX_QUERY_CHARS, _parser
+from bpql.query.parser import MAX_QUERY_CHARS, _parser
 
-#: the bounds' codes (bpql/syntax/parser.py): a bound is refused where it is passed, which may
+#: the bounds' codes (bpql/query/parser.py): a bound is refused where it is passed, which may
 #: come before a syntax error further on, and the text's length where the text is too long
 BOUND_CODES = frozenset({"BPQL-Q070", "BPQL-Q071", "BPQL-Q072", "BPQL-Q073", "BPQL-Q074"})
 

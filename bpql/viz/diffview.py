@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from bpql.compare import (
+from bpql.analysis.compare import (
     FIELD_WORDS,
     FIGURE_WORDS,
     BlueprintDiff,
@@ -22,7 +22,7 @@ from bpql.compare import (
 )
 from bpql.durations import Duration
 from bpql.errors import BpqlError
-from bpql.ids import node_key
+from bpql.model.ids import node_key
 from bpql.result import Graph, GraphEdge, GraphNode, Result
 from bpql.schema import RELS
 from bpql.viz import drawing, layout
@@ -104,7 +104,7 @@ def _marks(d: BlueprintDiff, old_tag: str, new_tag: str) -> tuple[dict[str, Diff
     for x in d.added:
         new[node_key("Step", f"{new_tag}|{x.id}")] = mark("added", "added")
     for ch in d.changed:
-        # a step matched by name has its new id among its fields (bpql/compare.py)
+        # a step matched by name has its new id among its fields (bpql/analysis/compare.py)
         words = "; ".join(field_words(k, *v) for k, v in ch.fields.items())
         changed = mark("changed", f"changed: {words}")
         old[node_key("Step", f"{old_tag}|{ch.before.id}")] = changed
@@ -345,7 +345,8 @@ def diff_view(comparison: Comparison, *, title: str | None = None) -> View:
 
 
 def diff_result_view(result: Result, *, title: str | None = None, **_: Any) -> View:
-    """A diff result (`bpql.compare.DiffResult`, from the API or the explorer) as the view."""
+    """A diff result (`bpql.analysis.compare.DiffResult`, from the API or the explorer) as the
+    view."""
     comparison = getattr(result, "comparison", None)
     if not isinstance(comparison, Comparison):
         raise BpqlError("this result holds no comparison to draw", code="BPQL-V010")

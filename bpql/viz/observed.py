@@ -127,7 +127,7 @@ def summary(p: dict[str, Any]) -> str:
 
 def observed_result(result: Result, figures: dict[str, Any] | None = None) -> Result:
     """A blueprint answer as its observed view, with the blueprint's own observed `figures`
-    (bpql.statements.observed.blueprint_figures) under its title; an error when nothing was
+    (bpql.query.statements.observed.blueprint_figures) under its title; an error when nothing was
     observed of it."""
     assert result.graph is not None
     if not marks(result.graph):

@@ -432,8 +432,8 @@ VIEWS: dict[str, Callable[..., View]] = {
 
 
 def _diff_view(result: Result, **options: Any) -> View:
-    """The redesign diff view, imported when drawn: it reads `bpql.compare`, which a query's
-    view has no need of (diffview imports nothing of this module)."""
+    """The redesign diff view, imported when drawn: it reads `bpql.analysis.compare`, which a
+    query's view has no need of (diffview imports nothing of this module)."""
     from bpql.viz.diffview import diff_result_view
 
     return diff_result_view(result, **options)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bpql.language import Route
+from bpql.analysis.routes import Route
 from bpql.result import GraphNode, Mark
 from bpql.schema import LANES, NODE_KINDS, NODES
 
@@ -87,7 +87,7 @@ IMPACT_ROLES: tuple[tuple[str, str, str], ...] = (
     (Mark.VISIBLE, "Customer-visible", "#f77f00"),
 )
 
-#: how each route of `impact of` and what-if marks a step (`bpql.language.Route`): (colour,
+#: how each route of `impact of` and what-if marks a step (`bpql.analysis.routes.Route`): (colour,
 #: dash pattern or "", words)
 ROUTE_LOOKS: dict[Route, tuple[str, str, str]] = {
     Route.ROLE: ("#2b8a3e", "", "performed by the role, or by a role of the department"),
@@ -97,7 +97,7 @@ ROUTE_LOOKS: dict[Route, tuple[str, str, str]] = {
     Route.TOUCHPOINT: ("#1864ab", "", "at the touchpoint"),
     Route.SUPPORTING_STEP: ("#868e96", "2 3", "supported by a step reached"),
     Route.HANDOFF: ("#e8590c", "4 2", "hands work to or from a step of the role moved"),
-    # risk of (bpql/statements/risk.py)
+    # risk of (bpql/query/statements/risk.py)
     Route.HIT: ("#c92a2a", "", "the failure hits it"),
     Route.BREAKS: ("#e8590c", "6 3", "no route that works is left"),
     Route.CAN_BREAK: ("#868e96", "2 3", "another route still works"),

@@ -1,0 +1,543 @@
+"""Loading: validate every file, then write the whole enterprise in one atomic step.
+
+A reload reads and writes only what changed. The state of the last load is kept beside the
+store (`state_file`, in bpql/backends/sidefiles.py): the graph written, each file as the load
+saw it (size, time, hash of its bytes) and where its rows sit in that graph, a fingerprint of
+the store after the write (counts per label and type), and a token that the same write stored
+in the store. A file seen as then is not read again: its part of the graph is taken from the
+saved graph and what it refers to in the enterprise file is checked by index
+(`bpql.model.validate.validate_for_load`). When the store's token is the saved one and the
+store's counts are the saved ones, the saved graph is what the store holds, so the difference
+is worked out without reading the store back, once, for the report and the write (`apply`).
+`load_files` is that protocol, for `bpql load` and `Client.load` alike.
+
+The state is data, never code: one JSON document, read without following a link or opening
+anything but a regular file, bounded in size, and checked field by field (format, version,
+shape, types) before any of it is used. Anything else costs the next load its shortcut, and
+the load says so in one line. Loads that race each other are settled by the store: the write
+checks that the token read at the start is still there (`bpql.backends.base.claim`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from bpql.backends.base import Backend, Expected, Fingerprint, Progress, new_token
+from bpql.backends.sidefiles import Unusable, read_side_file, write_side_file
+from bpql.backends.sidefiles import state_file as state_file
+from bpql.model.graphdata import FILE_KEYS, Enterprise, GraphData, Kept, Previous, Seen
+from bpql.schema import NODES, RELS
+
+if TYPE_CHECKING:
+    from bpql.load.diff import Changes
+    from bpql.model.validate import Validated
+
+#: bumped when what a state file holds changes shape; a state of another version is not used
+STATE_VERSION = 3
+#: what a state file says it is, first thing
+STATE_FORMAT = "bpql-load-state"
+#: the largest state file read (1,000 services make about 30 MB; 10,000 about ten times that)
+MAX_STATE_BYTES = 1 << 30
+
+#: one line for the user, as `note(...)` receives it
+Note = Callable[[str], None]
+
+
+def load(backend: Backend, paths: Sequence[Path], progress: Progress | None = None) -> Enterprise:
+    """Make the store hold exactly the enterprise in `paths`.
+
+    Validation of every file finishes before the first write, and the write is one
+    transaction, so a bad file or a crash leaves the store as it was. Loading the same files
+    again gives the same graph; a step deleted from a file disappears from the graph.
+    """
+    from bpql.model.validate import validate_paths
+
+    return write(backend, validate_paths(paths), progress)
+
+
+def prepare(enterprise: Enterprise) -> Enterprise:
+    """The graph as it will be written: with its lint findings when the lint settings say
+    `store = true` (worked out once, so the difference a load reports includes them), and
+    each relationship pair once per type (a store holds a pair at most once)."""
+    from bpql.backends.base import distinct
+    from bpql.lint.store import annotate
+
+    if not enterprise.annotated:
+        annotate(enterprise)
+        enterprise.annotated = True
+    enterprise.graph = distinct(enterprise.graph)
+    return enterprise
+
+
+def write(
+    backend: Backend,
+    enterprise: Enterprise,
+    progress: Progress | None = None,
+    old: GraphData | None = None,
+    token: str | None = None,
+    expect: Expected | None = None,
+) -> Enterprise:
+    """Make the store hold exactly `enterprise`, already validated, in one transaction
+    (with its lint findings when the lint settings say `store = true`). With `old`, the
+    graph the store holds now, only the difference is written; `token` names the load;
+    `expect` is the token read before `old` was (see `Backend.replace_graph`)."""
+    prepare(enterprise)
+    keep_observed(backend, enterprise, old)
+    backend.replace_graph(enterprise.graph, progress, old, token, expect)
+    return enterprise
+
+
+def keep_observed(backend: Backend, enterprise: Enterprise, old: GraphData | None) -> None:
+    """Keep what `bpql observe` wrote about the things the files still hold (their observed
+    figures, their Observation nodes): a reload must not lose the observed service."""
+    from bpql.observe.store import carry, stored_observations
+
+    carry(old if old is not None else stored_observations(backend), enterprise.graph)
+
+
+@dataclass
+class Applied:
+    """What `apply` did: the changes, and the state the store is in after it."""
+
+    changes: Changes
+    token: str
+    fingerprint: Fingerprint
+    written: bool
+
+
+def apply(
+    backend: Backend,
+    enterprise: Enterprise,
+    state: LoadState | None,
+    progress: Progress | None = None,
+) -> Applied:
+    """A load against the store as it is: the saved `state` is trusted only when the store
+    still holds its token and its fingerprint; otherwise the store is read back (a full
+    difference, which also repairs a store changed behind the state). The token, the counts
+    and the graph are read in one read transaction, and the write goes ahead only if the
+    token is still the one read (another load may have written meanwhile). The difference
+    is worked out once, for the report and for the write."""
+    from bpql.backends.reads import stored_graph
+    from bpql.load.diff import diff
+    from bpql.model.graphdata import Delta
+
+    prepare(enterprise)
+    backend.prepare_load()  # what an interrupted load left is finished or removed first
+    with backend.reading():
+        token = backend.load_token()
+        now = backend.fingerprint()
+        trusted = (
+            state is not None
+            and token is not None
+            and state.token == token
+            and state.fingerprint == now
+            and not backend.altered
+        )
+        old = state.graph if trusted and state is not None else stored_graph(backend)
+    keep_observed(backend, enterprise, old)  # what bpql observe wrote about the things kept
+    delta = Delta.between(old, enterprise.graph)
+    changes = diff(old, enterprise.graph, delta)
+    if trusted and token is not None and not changes.touched:
+        return Applied(changes, token, now, written=False)
+    made = new_token()
+    counted = backend.replace_graph(enterprise.graph, progress, old, made, Expected(token), delta)
+    return Applied(changes, made, counted, written=True)
+
+
+@dataclass
+class Loaded:
+    """What `load_files` did: the enterprise read, what it changes in the store (or would,
+    on a dry run), the store, and the seconds the store's part took."""
+
+    enterprise: Enterprise
+    changes: Changes
+    uri: str
+    dry_run: bool
+    seconds: float
+
+
+def load_files(
+    uri: str | None,
+    paths: Sequence[Path],
+    *,
+    dry_run: bool = False,
+    batch_size: int | None = None,
+    progress: Progress | None = None,
+    note: Note | None = None,
+) -> Loaded:
+    """`bpql load` and `Client.load`: make the store at `uri` hold exactly the enterprise
+    in `paths`, through the saved load state beside it (a reload reads and writes only what
+    changed), or with `dry_run` work out what that would change without writing anything
+    (an embedded store that does not exist is not made). Every file is validated before the
+    store is even opened: a bad file must not create a store. A state that cannot be used is
+    told to `note` in one line."""
+    import time
+
+    from bpql.analysis.fmea import DEFAULT_SOURCE
+    from bpql.backends.base import default_db
+    from bpql.backends.registry import connect
+    from bpql.load.diff import diff
+    from bpql.model.validate import validate_for_load
+
+    where = uri or default_db()
+    state_path = state_file(where)
+    state = read_state(state_path, note)
+    checked = validate_for_load(list(paths), state.files if state else None)
+    ent = checked.enterprise
+    # parts made with an own action priority table are not reused (see validate_for_load)
+    files = remembered(checked) if ent.ap_source == DEFAULT_SOURCE else None
+    prepare(ent)
+    started = time.perf_counter()
+    if dry_run:
+        where, old = _stored_or_empty(where)
+        keep_observed_from(old, ent)
+        return Loaded(ent, diff(old, ent.graph), where, True, time.perf_counter() - started)
+    with connect(where, create=True) as backend:
+        if batch_size:
+            backend.batch = batch_size
+        # only the difference, all or nothing, and only if no other load wrote meanwhile
+        done = apply(backend, ent, state, progress)
+        save_state(state_path, LoadState(done.token, ent.graph, files, done.fingerprint))
+        where = backend.uri
+    return Loaded(ent, done.changes, where, False, time.perf_counter() - started)
+
+
+def keep_observed_from(old: GraphData, enterprise: Enterprise) -> None:
+    """`keep_observed` with the stored graph already read (a dry run reads it whole)."""
+    from bpql.observe.store import carry
+
+    carry(old, enterprise.graph)
+
+
+def _stored_or_empty(uri: str) -> tuple[str, GraphData]:
+    """The graph in the store, read-only; an embedded store that does not exist yet is empty
+    (and a dry run must not create it)."""
+    from bpql.backends.reads import stored_graph
+    from bpql.backends.registry import connect
+    from bpql.errors import BackendError
+
+    try:
+        backend = connect(uri, create=False, read_only=True)
+    except BackendError as exc:
+        if exc.code != "BPQL-S020":  # no embedded store at that path
+            raise
+        return uri, GraphData()
+    with backend:  # one graph, even while a load commits
+        return backend.uri, backend.consistent(lambda: stored_graph(backend))
+
+
+@dataclass
+class LoadState:
+    """What the last load through a state file wrote (see the module's docstring)."""
+
+    token: str
+    graph: GraphData
+    #: the files as the load saw them and where each one's rows sit in `graph`
+    #: (`Previous`; None: not kept, and the next load reads every file)
+    files: Previous | None = None
+    #: the store's counts right after the write (`Backend.fingerprint`)
+    fingerprint: Fingerprint = field(default_factory=dict)
+
+
+def read_state(path: Path, note: Note | None = None) -> LoadState | None:
+    """The saved state, or None when there is none or it cannot be used (it is only ever a
+    shortcut: without it, a load reads the store and parses every file). A state that is
+    there but cannot be used is told to `note` in one line; a missing one is not."""
+    try:
+        raw = read_side_file(path, MAX_STATE_BYTES)
+        if raw is None:
+            return None
+        return _decode(raw)
+    except Unusable as exc:
+        if note is not None:
+            from bpql.errors import escape_breaks
+
+            note(
+                escape_breaks(
+                    f"note: the saved load state {path} cannot be used ({exc}); this load "
+                    "reads the store and every file"
+                )
+            )
+        return None
+
+
+#: the types a node property may have in a state (JSON's scalars)
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+#: a state's fields, all required, none other
+_FIELDS = frozenset({"format", "version", "code", "token", "fingerprint", "graph", "files"})
+
+
+def _decode(raw: bytes) -> LoadState:
+    """A state document checked field by field (format, version, shape, types) and turned
+    back into a `LoadState`. orjson parses (it refuses nesting deeper than 1,024 and anything
+    but JSON); the checks are plain loops, as fast as the parse."""
+    import orjson
+
+    from bpql.model.validate import paused_gc
+
+    with paused_gc():
+        try:
+            doc = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise Unusable("it is not a BPQL load state") from None
+        if type(doc) is not dict or doc.get("format") != STATE_FORMAT:
+            raise Unusable("it is not a BPQL load state")
+        if doc.get("version") != STATE_VERSION or doc.get("code") != _code():
+            raise Unusable("another version of BPQL wrote it")
+        if set(doc) != _FIELDS:
+            raise Unusable(f"expected the fields {', '.join(sorted(_FIELDS))}")
+        token = doc["token"]
+        if type(token) is not str or not token:
+            raise Unusable("token: not a text")
+        graph = _graph(doc["graph"])
+        return LoadState(token, graph, _files(doc["files"], graph), _counts(doc))
+
+
+def _graph(doc: Any, what: str = "graph") -> GraphData:
+    """`graph`: per label, the schema's columns and rows of scalars of that width; per
+    relationship type, pairs of ids."""
+    nodes, rels = _tables(doc, what)
+    graph = GraphData()
+    for label, rows in nodes.items():
+        # every row has the columns' width (checked by `_tables`)
+        columns = NODES[label].prop_names
+        graph.nodes[label] = [dict(zip(columns, row, strict=False)) for row in rows]
+    for type_, pairs in rels.items():
+        graph.rels[type_] = list(map(tuple, pairs))
+    return graph
+
+
+def _tables(doc: Any, what: str) -> tuple[dict[str, list[list[Any]]], dict[str, list[Any]]]:
+    """A graph's rows as saved (lists of the columns' values), checked: per label, the
+    schema's columns and rows of scalars of that width; per type, pairs of ids."""
+    if type(doc) is not dict or set(doc) != {"nodes", "rels"}:
+        raise Unusable(f"{what}: expected nodes and rels")
+    nodes, rels = doc["nodes"], doc["rels"]
+    if type(nodes) is not dict or set(nodes) != set(NODES):
+        raise Unusable(f"{what}.nodes: not this schema's labels")
+    if type(rels) is not dict or set(rels) != set(RELS):
+        raise Unusable(f"{what}.rels: not this schema's relationship types")
+    out: dict[str, list[list[Any]]] = {}
+    for label, table in nodes.items():
+        columns = NODES[label].prop_names
+        if type(table) is not dict or table.get("columns") != list(columns):
+            raise Unusable(f"{what}.nodes.{label}: not this schema's columns")
+        rows = table.get("rows")
+        # whole-list checks through builtins: a reload at 1,000 services reads 35,000 rows
+        if (
+            type(rows) is not list
+            or not set(map(type, rows)) <= {list}
+            or not set(map(len, rows)) <= {len(columns)}
+            or not set(map(type, itertools.chain.from_iterable(rows))) <= _SCALARS
+        ):
+            raise Unusable(f"{what}.nodes.{label}: a row that is not {len(columns)} plain values")
+        out[label] = rows
+    for type_, pairs in rels.items():
+        if (
+            type(pairs) is not list
+            or not set(map(type, pairs)) <= {list}
+            or not set(map(len, pairs)) <= {2}
+            or not set(map(type, itertools.chain.from_iterable(pairs))) <= {str}
+        ):
+            raise Unusable(f"{what}.rels.{type_}: not a list of pairs of ids")
+    return out, rels
+
+
+def _seen(doc: Any) -> Seen:
+    if (
+        type(doc) is not list
+        or len(doc) != 3
+        or type(doc[0]) is not int
+        or type(doc[1]) is not int
+        or type(doc[2]) is not str
+    ):
+        raise Unusable("files: a file's size, time and hash are not two numbers and a text")
+    return Seen(doc[0], doc[1], doc[2])
+
+
+def _spans(doc: Any) -> list[int]:
+    if type(doc) is not list or len(doc) != len(FILE_KEYS) or not set(map(type, doc)) <= {int}:
+        raise Unusable("files: a file's counts are not one whole number per label and type")
+    if any(n < 0 for n in doc):
+        raise Unusable("files: a negative count")
+    return cast("list[int]", doc)
+
+
+def _files(doc: Any, graph: GraphData) -> Previous | None:
+    """`files`: the enterprise file (name, how it was seen, its own rows' counts) and per
+    blueprint file its name, how it was seen (size, time, hash), its service (id, name,
+    description, scenario) and how many rows of each label and pairs of each type it made
+    (`FILE_KEYS`): they sit in `graph` file after file, after the enterprise file's."""
+    if doc is None:
+        return None
+    if type(doc) is not dict or set(doc) != {"enterprise", "names", "seen", "services", "counts"}:
+        raise Unusable("files: expected enterprise, names, seen, services and counts")
+    ent = doc["enterprise"]
+    if type(ent) is not list or len(ent) != 3 or type(ent[0]) is not str:
+        raise Unusable("files.enterprise: expected its name, how it was seen and its counts")
+    at = list(_spans(ent[2]))
+    names, seen, services, counts = doc["names"], doc["seen"], doc["services"], doc["counts"]
+    n = len(names) if type(names) is list else -1
+    if (
+        n < 0
+        or not set(map(type, names)) <= {str}
+        or len(set(names)) != n
+        or not all(type(x) is list and len(x) == n for x in (seen, services, counts))
+        or not all(
+            type(sv) is list
+            and len(sv) == 4
+            and type(sv[0]) is str
+            and type(sv[1]) is str
+            and type(sv[2]) in (str, type(None))
+            and type(sv[3]) is str
+            for sv in services
+        )
+    ):
+        raise Unusable("files: not a list of files with their sightings, services and counts")
+    files: dict[str, Kept] = {}
+    for name, sighting, (sid, sname, desc, scenario), c in zip(
+        names, seen, services, counts, strict=True
+    ):
+        made = _spans(c)
+        spans = tuple((a, a + m) for a, m in zip(at, made, strict=True))
+        at = [a + m for a, m in zip(at, made, strict=True)]
+        files[name] = Kept(_seen(sighting), sid, sname, desc, scenario, spans)
+    held = [len(graph.nodes[k]) if k in graph.nodes else len(graph.rels[k]) for k in FILE_KEYS]
+    if at != held:
+        raise Unusable("files: their counts do not add up to the graph's")
+    return Previous(graph, (ent[0], _seen(ent[1])), files, list(ent[2]))
+
+
+def remembered(checked: Validated) -> Previous:
+    """What a load's state keeps of its files (see `_files`), from its validation: the
+    files' parts sit in the graph in the files' order, after the enterprise file's rows."""
+    at = list(checked.counts)
+    files: dict[str, Kept] = {}
+    for part in checked.parts:
+        made = part.counts()
+        spans = tuple((a, a + m) for a, m in zip(at, made, strict=True))
+        at = [a + m for a, m in zip(at, made, strict=True)]
+        sighting = checked.seen.get(part.file)
+        if sighting is not None:
+            files[part.file] = Kept(
+                sighting, part.service, part.name, part.description, part.scenario, spans
+            )
+    entry = checked.seen.get(checked.entry, Seen(-1, -1, ""))
+    return Previous(checked.enterprise.graph, (checked.entry, entry), files, checked.counts)
+
+
+def _files_doc(previous: Previous | None) -> dict[str, Any] | None:
+    """`files` of a state document (see `_files`)."""
+    if previous is None:
+        return None
+    names, seen, services, counts = [], [], [], []
+    for name, k in previous.files.items():
+        names.append(name)
+        seen.append([k.seen.size, k.seen.mtime, k.seen.sha256])
+        services.append([k.service, k.name, k.description, k.scenario])
+        counts.append([e - s for s, e in k.spans])
+    name, sighting = previous.enterprise
+    enterprise = [name, [sighting.size, sighting.mtime, sighting.sha256], previous.start]
+    doc = {"names": names, "seen": seen, "services": services, "counts": counts}
+    return {"enterprise": enterprise, **doc}
+
+
+def _counts(doc: dict[str, Any]) -> Fingerprint:
+    """`fingerprint`: a count (a whole number) per label and per relationship type."""
+    counts = doc["fingerprint"]
+    if (
+        type(counts) is not dict
+        or set(counts) != {"nodes", "relationships"}
+        or type(counts["nodes"]) is not dict
+        or type(counts["relationships"]) is not dict
+        or set(counts["nodes"]) != set(NODES)
+        or set(counts["relationships"]) != set(RELS)
+        or not all(type(n) is int for part in counts.values() for n in part.values())
+    ):
+        raise Unusable("fingerprint: not a count per label and relationship type")
+    return cast(Fingerprint, counts)
+
+
+def save_state(path: Path, state: LoadState) -> None:
+    """Write the state atomically (a kill leaves the old file or the new); a folder that
+    cannot take it costs the next load its shortcut, not this load, and so does a value JSON
+    cannot hold (none that validated files give)."""
+    import orjson
+
+    from bpql.model.validate import paused_gc
+
+    nodes = {}
+    for label, rows in state.graph.nodes.items():
+        columns = NODES[label].prop_names
+        nodes[label] = {"columns": columns, "rows": _rows(rows, columns)}
+    doc = {
+        "format": STATE_FORMAT,
+        "version": STATE_VERSION,
+        "code": _code(),
+        "token": state.token,
+        "fingerprint": state.fingerprint,
+        "graph": {"nodes": nodes, "rels": state.graph.rels},
+        "files": _files_doc(state.files),
+    }
+    with paused_gc():
+        try:
+            raw = orjson.dumps(doc, default=_plain)
+        except TypeError:  # a number beyond 64 bits, say
+            return
+    write_side_file(path, raw)
+
+
+def _plain(value: Any) -> Any:
+    """What orjson does not take as it is: the YAML reader's numbers and strings that keep
+    their formatting (ruamel's ScalarFloat, ...), as the plain value."""
+    for kind in (bool, int, float, str):
+        if isinstance(value, kind):
+            return kind(value)
+    raise TypeError(type(value).__name__)
+
+
+def _rows(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[Any]:
+    """Node rows as lists of their columns' values (a row lacking one has None there)."""
+    if len(columns) > 1:
+        with contextlib.suppress(KeyError):
+            return list(map(operator.itemgetter(*columns), rows))
+    return [[r.get(c) for c in columns] for r in rows]
+
+
+def _code() -> str:
+    """What a state must have been written by: this exact code for reading files and for the
+    graph (a file read by other code may have read differently)."""
+    if not _CODE:
+        import bpql
+
+        digest = hashlib.sha256(f"{STATE_VERSION}|{bpql.__version__}".encode())
+        root = Path(bpql.__file__).parent
+        for name in (
+            "schema.py",
+            "model/graphdata.py",
+            "model/format.py",
+            "model/validate.py",
+            "model/yamlpos.py",
+            "analysis/fmea.py",
+            "analysis/criticality.py",
+            "analysis/graph.py",
+            "analysis/supports.py",
+            "analysis/systems.py",
+            "model/ids.py",
+            "durations.py",
+            "data/action_priority.csv",
+        ):
+            with contextlib.suppress(OSError):
+                digest.update((root / name).read_bytes())
+        _CODE.append(digest.hexdigest())
+    return _CODE[0]
+
+
+_CODE: list[str] = []

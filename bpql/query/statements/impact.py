@@ -1,0 +1,540 @@
+"""`impact of department|role|system|touchpoint "..." [within N]`: the steps a thing reaches,
+a table per service and each step's route, and the affected subgraph.
+
+Every route is a relation rule of the language (`IMPACT_ROUTES`), walked from the source
+outwards: per route the steps it reaches and what they reach it through (`route.*`). A
+chained route (a system's dependents, a department's systems and theirs) has its far end worked
+out once in Python over every DEPENDS_ON (`reach.*`: bpql/analysis/systems.py), and its steps
+are found from those systems. Then the supports and facts of the blueprints reached, whole (a
+list of hundreds of blueprints is matched far more quickly than one of thousands of steps: at
+1,000 services, 24,000 key lookups were most of the answer's time on both stores), and each
+step's nearest route, through the steps it supports too (`reached`: bpql/analysis/supports.py).
+The drawing's statements run only when the answer is drawn.
+
+What-if changes locate their steps with the same routes (`locate`), so `impact of system "x"`
+and `impact of retiring system "x"` reach the same steps by the same routes and hops.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from typing import Any
+
+from bpql.analysis.graph import Index
+from bpql.analysis.matrix import Reached, department_matrix
+from bpql.analysis.routes import Route
+from bpql.analysis.supports import Reach, nearest
+from bpql.analysis.systems import failing_systems
+from bpql.model.graphdata import GraphData
+from bpql.model.ids import node_key, service_of
+from bpql.query import ir
+from bpql.query.language import IMPACT_ROUTES, ImpactRoute
+from bpql.query.paths import Path
+from bpql.query.plan import Answer, Compute, Role, Source, Statement, Step
+from bpql.query.render.base import Dialect
+from bpql.query.statements.base import Slot, Spec, drawing, source_statement, step_parts
+from bpql.query.statements.reads import dependencies
+from bpql.result import Graph, GraphEdge, GraphNode, Kind, Mark, Result, Table
+from bpql.schema import LANES, VISIBLE_LANES
+
+
+def route_name(route: ImpactRoute) -> str:
+    return f"route.{route.rule.relation}"
+
+
+def reach_name(route: ImpactRoute) -> str:
+    return f"reach.{route.rule.relation}"
+
+
+def _chain(route: ImpactRoute) -> tuple[int, Path]:
+    """A chained route's chain (the index of its hop of the query's bound in the far part)
+    and the part after it, from where the chain ends (`z`) to the target."""
+    far = route.rule.far
+    i = next(i for i, h in enumerate(far.hops) if h.high is None)
+    return i, far.split(i + 1, "z")[1]
+
+
+def _reach(answer: Answer, params: Mapping[str, Any]) -> list[tuple[str, int]]:
+    """The systems a chained route goes through: those its chain ends at, and every system
+    depending on one of them within the bound, with their dependency hops."""
+    g = GraphData()
+    g.rels["DEPENDS_ON"].extend(answer["dependencies"].select("source", "target"))
+    ends = params["ends"] if "ends" in params else answer[params["ends_from"]].column("id")
+    found = failing_systems(Index(g), ends, params["within"])
+    return sorted((s, k) for s, k in found.items() if k >= params["low"])
+
+
+def locate(
+    d: Dialect,
+    route: ImpactRoute,
+    value: Any,
+    within: int | None,
+    scenario: str | None,
+    prop: str = "id",
+) -> list[Step]:
+    """The steps a route reaches from its target (`t`, whose `prop` is `value`: its id, or a
+    touchpoint's channel), with what they reach it through (`vias`) and their blueprint:
+    `route.*`; for a chained route, first the systems its chain goes through (`reach.*`).
+    `within` bounds the dependency hops (None: every system depending on it, as what-if
+    follows them)."""
+    param = "source" if prop == "id" else prop
+
+    def test() -> str:
+        return f"t.{prop} = {d.param(value, param)}"
+
+    r = route.rule
+    out: list[Step] = []
+    blueprint = "(b:Blueprint)-[:HAS_STEP]->(s)"
+    returns = [("id", "s.id"), ("vias", ""), ("blueprint", "b.id")]
+
+    def scen() -> str:
+        if scenario is None:
+            return ""
+        return f" AND b.scenario = {d.param(scenario, 'scenario')}"
+
+    if r.chain_at is None:
+        path, via = _via_pattern(route)
+        text = path.cypher(within or 0, s="s:Step")
+        returns[1] = ("vias", f"collect(DISTINCT {via}.id)")
+        out.append(
+            d.statement(
+                route_name(route),
+                f"{d.match_both(blueprint, text)}\nWHERE {test()}{scen()}",
+                returns,
+            )
+        )
+        return out
+    i, tail = _chain(route)
+    params: dict[str, Any] = {"within": within, "low": r.far.hops[i].low}
+    if tail.hops:  # the chain ends where the tail reaches the target (a department's systems)
+        ends = f"ends.{r.relation}"
+        out.append(d.statement(ends, f"MATCH {tail.cypher()} WHERE {test()}", [("id", "z.id")]))
+        params["ends_from"] = ends
+        reads = (Source(ends, "id"), Source("dependencies", "source"))
+    else:  # the chain ends at the target itself (a system)
+        params["ends"] = [value]
+        reads = (Source("dependencies", "source"), Source("dependencies", "target"))
+    out.append(
+        Compute(
+            reach_name(route),
+            "the systems the chain goes through: those it ends at and every system depending "
+            "on one of them"
+            + (" within $within" if within is not None else "")
+            + ", with their dependency hops",
+            _reach,
+            ("id", "hops"),
+            reads,
+            params=params,
+        )
+    )
+    near = r.near.cypher(s="s:Step")
+    returns[1] = ("vias", "collect(y.id)")
+    body = f"UNWIND $reach AS y_id\n{d.match_both(blueprint, near)}\nWHERE y.id = y_id{scen()}"
+    out.append(
+        d.statement(
+            route_name(route), body, returns, inputs={"reach": [Source(reach_name(route), "id")]}
+        )
+    )
+    return out
+
+
+def _via_pattern(route: ImpactRoute) -> tuple[Path, str]:
+    """A one-piece rule's pattern with its first hop's node named (`v`, unless it is the
+    target), and that node's variable: what a step reaches the target through."""
+    pattern = route.rule.pattern
+    if pattern.nodes[1].var == "t":
+        return pattern, "t"
+    return pattern.named(1, "v"), "v"
+
+
+def direct(answer: Answer, routes: Sequence[ImpactRoute]) -> dict[str, Reach]:
+    """Each step the routes reach, by its nearest: fewest hops (the relationships walked
+    from the source to the step: the rule's own, plus a chain's dependency hops), then the
+    route order, then the smallest via."""
+    keys: dict[str, tuple[int, int, str]] = {}
+    best: dict[str, Reach] = {}
+    for route in routes:
+        hops_of: dict[str, int] = {}
+        if route.rule.chain_at is not None:
+            hops_of = dict(answer[reach_name(route)].select("id", "hops"))
+        fixed = route.rule.pattern.fixed_hops
+        near, far = route.route, route.far or route.route
+        order = {near: near.order, far: far.order}
+        for step, vias in answer[route_name(route)].select("id", "vias"):
+            for via in vias:
+                k = hops_of.get(via, 0)
+                named = far if k else near
+                key = (fixed + k, order[named], via)
+                now = keys.get(step)
+                if now is None or key < now:
+                    keys[step] = key
+                    best[step] = Reach(named, via, fixed + k)
+    return best
+
+
+def _reached(
+    routes: Sequence[ImpactRoute], answer: Answer, params: Mapping[str, Any]
+) -> list[tuple[str, Route, str, int]]:
+    """Every step reached, directly or through the steps it supports, by its nearest
+    route."""
+    above: defaultdict[str, list[str]] = defaultdict(list)
+    for lower, higher in answer["supports"].select("lower", "higher"):
+        above[lower].append(higher)
+    best = nearest(direct(answer, routes), lambda s: above.get(s, ()))
+    return [(step, *r) for step, r in best.items()]
+
+
+REACHED = ("step", "route", "via", "hops")
+
+#: what a step's `via` is, per route: the node a designer knows it by (its name is read back)
+VIA_LABELS: dict[Route, str] = {
+    Route.ROLE: "Role",
+    Route.OWNED_SYSTEM: "System",
+    Route.SYSTEM: "System",
+    Route.DEPENDENT_SYSTEM: "System",
+    Route.TOUCHPOINT: "Touchpoint",
+    Route.SUPPORTING_STEP: "Step",
+    Route.HANDOFF: "Step",
+}
+
+#: the "how each step is reached" table of impact, what-if and risk: ids for scripts, names
+#: for designers (the text output shows the names)
+STEP_COLUMNS = ("service", "step", "step_name", "lane", "route", "via", "via_name", "hops")
+
+
+def name_reads(d: Dialect, routes: Sequence[ImpactRoute]) -> list[Statement]:
+    """The names of the steps reached and of what they are reached through (`names.<Label>`,
+    one per kind of via the routes have, steps always), so answers show names beside ids."""
+    labels = {"Step"} | {
+        VIA_LABELS[r] for route in routes for r in (route.route, route.far) if r is not None
+    }
+    out = []
+    for label in sorted(labels):
+        ids = [Source("reached", "via")]
+        if label == "Step":
+            ids.insert(0, Source("reached", "step"))
+        out.append(
+            d.statement(
+                f"names.{label.lower()}",
+                f"UNWIND $ids AS n_id\nMATCH (n:{label} {{id: n_id}})",
+                [("id", "n.id"), ("name", "n.name")],
+                distinct=True,
+                inputs={"ids": ids},
+            )
+        )
+    return out
+
+
+def named_steps(answer: Answer) -> tuple[dict[str, str], Callable[[Route, Any], str | None]]:
+    """The step names `name_reads` read, and the name of a via by its route."""
+    names: dict[str, dict[str, str]] = {}
+    planned = {s.name for s in answer.plan.statements}
+    for label in set(VIA_LABELS.values()):
+        part = f"names.{label.lower()}"
+        if part in planned:
+            names[label] = {str(i): str(n) for i, n in answer[part].select("id", "name")}
+    steps = names.get("Step", {})
+
+    def via_name(route: Route, via: Any) -> str | None:
+        label = VIA_LABELS.get(route)
+        if label is None or via is None:
+            return None
+        return names.get(label, {}).get(str(via), str(via))
+
+    return steps, via_name
+
+
+def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
+    src = query.source
+    routes = IMPACT_ROUTES[src.label]
+    out: list[Step] = [source_statement(d, src.label, src.id)]
+    if any(r.rule.chain_at is not None for r in routes):
+        out.append(dependencies(d))
+    for route in routes:
+        out.extend(locate(d, route, src.id, query.within, query.scenario))
+    blueprints = {"blueprints": [Source(route_name(r), "blueprint") for r in routes]}
+    out.append(
+        d.statement(
+            "supports",
+            "UNWIND $blueprints AS b_id\n"
+            "MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(a:Step)-[:SUPPORTS]->(c:Step)",
+            [("lower", "a.id"), ("higher", "c.id")],
+            inputs=blueprints,
+        )
+    )
+    # a step's service is read from its id (bpql/model/ids.py), not walked to
+    out.append(
+        d.statement(
+            "facts",
+            "UNWIND $blueprints AS b_id\n"
+            "MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)\n"
+            "OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)\n"
+            "OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint)\n"
+            "OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)",
+            [
+                ("step", "s.id"),
+                ("lane", "s.lane"),
+                ("touchpoint", "tp.name"),
+                ("channel", "tp.channel"),
+                ("failpoint", "f.id"),
+                ("rpn", "f.rpn"),
+                ("phase_order", "ph.`order`"),
+                ("seq", "s.seq"),
+                ("blueprint", "b.id"),
+            ],
+            inputs=blueprints,
+        )
+    )
+    out.append(
+        d.statement("services", "MATCH (sv:Service)", [("id", "sv.id"), ("name", "sv.name")])
+    )
+    route_reads = [Source(route_name(r), c) for r in routes for c in ("id", "vias")]
+    out.append(
+        Compute(
+            "reached",
+            "every step reached, directly or through the steps it supports, by its nearest "
+            "route (fewest hops, then route order, then via)",
+            partial(_reached, routes),
+            REACHED,
+            (*route_reads, Source("supports", "lower"), Source("supports", "higher")),
+        )
+    )
+    out.extend(name_reads(d, routes))
+    # the departments performing each step: the rows of the department x service matrix, part
+    # of every answer (and its summary per department when its step rows are too many to print)
+    out.append(
+        d.statement(
+            "departments",
+            "UNWIND $steps AS s_id\n"
+            "MATCH (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department)",
+            [("step", "s.id"), ("department", "d.name")],
+            distinct=True,
+            order=["step", "department"],
+            inputs={"steps": [Source("reached", "step")]},
+        )
+    )
+    out.extend(_drawing(d, query, routes))
+    return out
+
+
+def _drawing(d: Dialect, query: ir.ImpactIR, routes: Sequence[ImpactRoute]) -> list[Statement]:
+    """The affected subgraph: the routes' paths to the source and the parts around the steps
+    reached."""
+    src = query.source
+    drawn = Role.DRAWING
+    steps = [Source("reached", "step")]
+    out: list[Statement] = []
+    for route in routes:
+        r = route.rule
+        d.param(src.id, "source")
+        if r.chain_at is not None:
+            # the chains from the systems the steps use; the shaper keeps those of the
+            # systems a reached step uses
+            out.append(
+                d.statement(
+                    f"graph.chain.{r.relation}",
+                    f"MATCH p = {r.far.cypher(query.within)} WHERE t.id = $source",
+                    [("via", "y.id"), ("p", "p")],
+                    role=drawn,
+                )
+            )
+            continue
+        pattern = r.pattern.cypher(query.within, s="s:Step {id: s_id}")
+        out.append(
+            d.statement(
+                f"graph.route.{r.relation}",
+                f"UNWIND $direct AS s_id MATCH p = {pattern} WHERE t.id = $source",
+                [("p", "p")],
+                role=drawn,
+                inputs={"direct": [Source(route_name(route), "id")]},
+            )
+        )
+    out.extend(step_parts(d, steps))
+    return out
+
+
+def shape(query: ir.ImpactIR, answer: Answer) -> Result:
+    routes = IMPACT_ROUTES[query.source.label]
+    hit = sorted({s for r in routes for s in answer[route_name(r)].column("id")})
+    reached: dict[str, tuple[Route, str, int]] = {
+        step: (route, via, hops) for step, route, via, hops in answer["reached"].select(*REACHED)
+    }
+    names = dict(answer["services"].select("id", "name"))
+    facts = answer["facts"].select(
+        "step",
+        "lane",
+        "touchpoint",
+        "channel",
+        "failpoint",
+        "rpn",
+        "phase_order",
+        "seq",
+        "blueprint",
+    )
+    per: dict[str, dict[str, Any]] = {}
+    visible: set[str] = set()
+    where: dict[str, tuple[Any, ...]] = {}
+    service_of_bp: dict[str, str] = {}
+    for step, lane, tp, channel, fp, rpn, order, seq, bp in facts:
+        if step not in reached:  # the facts are of the reached blueprints, whole
+            continue
+        if step not in where:
+            service_id = service_of_bp.get(bp)
+            if service_id is None:
+                service_id = service_of_bp[bp] = service_of("Blueprint", bp) or ""
+            where[step] = (
+                service_id,
+                bp,
+                (order is None, order or 0),
+                (seq is None, seq or 0),
+                step,
+                names.get(service_id),
+                lane,
+            )
+            s = per.get(service_id)
+            if s is None:
+                s = per[service_id] = {
+                    "service": names.get(service_id),
+                    "steps": {},
+                    "touchpoints": set(),
+                    "channels": set(),
+                    "failpoints": {},
+                }
+            s["steps"][step] = lane
+            if lane in VISIBLE_LANES:
+                visible.add(f"Step:{step}")
+        else:
+            s = per[where[step][0]]
+        if tp:
+            s["touchpoints"].add(tp)
+        if channel:
+            s["channels"].add(channel)
+        if fp:
+            s["failpoints"][fp] = rpn
+    lanes = [lane.key for lane in LANES]
+    columns = [
+        "service",
+        "steps",
+        *lanes,
+        "visible",
+        "touchpoints",
+        "channels",
+        "failpoints",
+        "max_rpn",
+    ]
+    table_rows = []
+    for sid in sorted(per):
+        s = per[sid]
+        by_lane: defaultdict[str, int] = defaultdict(int)
+        for lane in s["steps"].values():
+            by_lane[lane] += 1
+        rpns = [r for r in s["failpoints"].values() if r is not None]
+        table_rows.append(
+            [
+                s["service"],
+                len(s["steps"]),
+                *(by_lane[lane] for lane in lanes),
+                sum(by_lane[lane] for lane in VISIBLE_LANES),
+                sorted(s["touchpoints"]),
+                sorted(s["channels"]),
+                len(s["failpoints"]),
+                max(rpns) if rpns else None,
+            ]
+        )
+    # in time order per service; step ids are unique, so the key's later items never count
+    in_order = sorted(where, key=where.__getitem__)
+    step_name, via_name = named_steps(answer)
+    step_rows = []
+    for step in in_order:
+        route, via, hops = reached[step]
+        step_rows.append(
+            [
+                where[step][5],
+                step,
+                step_name.get(step, step),
+                where[step][6],
+                route,
+                via,
+                via_name(route, via),
+                hops,
+            ]
+        )
+    graph = None
+    performers: defaultdict[str, list[str]] = defaultdict(list)
+    for step, department in answer["departments"].select("step", "department"):
+        performers[step].append(department)
+    source = query.source.name if query.source.label == "Department" else None
+    matrix = department_matrix(
+        (
+            Reached(step, str(where[step][5]), where[step][6], *reached[step][:2])
+            for step in in_order
+        ),
+        performers,
+        source,
+    )
+    if answer.drawn:
+        graph = _impact_graph(query, routes, answer)
+        for step in where:
+            key = node_key("Step", step)
+            if key in graph.nodes:  # the view shows a step's route beside its other facts
+                route, via, hops = reached[step]
+                n = graph.nodes[key]
+                extra: dict[str, Any] = {"route": route, "via": via, "hops": hops}
+                if performers.get(step):
+                    extra["departments"] = performers[step]
+                graph.nodes[key] = GraphNode(n.label, n.id, n.labels, {**n.properties, **extra})
+    return Result(
+        Kind.IMPACT,
+        table=Table(columns, table_rows),
+        steps=Table(list(STEP_COLUMNS), step_rows),
+        graph=graph,
+        title=f'impact of {query.source.label.lower()} "{query.source.name}"',
+        highlight={
+            Mark.SOURCE: [node_key(query.source.label, query.source.id)],
+            Mark.DIRECT: sorted(node_key("Step", s) for s in hit),
+            Mark.VISIBLE: sorted(visible),
+        },
+        matrix=matrix,
+    )
+
+
+def _impact_graph(query: ir.ImpactIR, routes: Sequence[ImpactRoute], answer: Answer) -> Graph:
+    """The affected subgraph: the drawing's parts, a chained route's links from each step to
+    the systems it goes through (from the `route.*` rows), and the chains from those systems
+    to the source."""
+    chains = {f"graph.chain.{r.rule.relation}" for r in routes if r.rule.chain_at is not None}
+    parts = [
+        s.name
+        for s in answer.plan.statements
+        if s.name == "source" or (s.draws and s.name not in chains)
+    ]
+    graph = drawing(answer, parts)
+    for route in routes:
+        rule = route.rule
+        if rule.chain_at is None:
+            continue
+        near = rule.near
+        rel, label = near.hops[0].type, near.nodes[-1].label
+        assert label is not None
+        links = [
+            GraphEdge(node_key("Step", step), node_key(label, via), rel)
+            for step, vias in answer[route_name(route)].select("id", "vias")
+            for via in vias
+        ]
+        used = {e.target for e in links}
+        for via, chain in answer[f"graph.chain.{rule.relation}"].select("via", "p"):
+            if node_key(label, via) in used:
+                graph.absorb(chain)
+        for edge in links:
+            if edge.source in graph.nodes and edge.target in graph.nodes:
+                graph.add_edge(edge)
+    return graph
+
+
+SPEC: Spec[ir.ImpactIR] = Spec(
+    plan,
+    shape,
+    signature=(Slot(("IMPACT", "OF"), tuple(IMPACT_ROUTES), "impact of"),),
+)
