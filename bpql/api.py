@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from bpql.backends.base import Backend, Progress, default_db
 from bpql.backends.registry import connect as _connect
 from bpql.errors import QueryError
+from bpql.graphdata import Enterprise
 from bpql.load.protocol import load_files
-from bpql.model.graphdata import Enterprise
 from bpql.query.engine import Engine
 from bpql.query.plan import Plan
 from bpql.result import Kind, Result
@@ -214,8 +214,10 @@ def diff_revision(rev: str, path: str | Path) -> DiffResult:
     `rev` compared with its files now; git reads the old files into a temporary folder, the
     work tree is not touched."""
     from bpql.analysis import compare
+    from bpql.model.revision import versions
 
-    return compare.as_result(compare.compare_revision(rev, path))
+    old, new = versions(rev, path)
+    return compare.as_result(compare.compare_versions(old, new, rev, "working files"))
 
 
 def explain_text(compiled: Iterable[Plan]) -> str:

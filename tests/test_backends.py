@@ -103,8 +103,8 @@ def test_the_bulk_build_keeps_every_value_as_it_was(tmp_path: Path) -> None:
     from bpql.backends.base import distinct
     from bpql.backends.ladybug import LadybugBackend
     from bpql.backends.reads import stored_graph
+    from bpql.graphdata import GraphData
     from bpql.load.diff import diff
-    from bpql.model.graphdata import GraphData
 
     data = GraphData()
     for i, text in enumerate(AWKWARD):
@@ -198,7 +198,7 @@ def test_a_writer_that_takes_the_lock_after_the_switch_does_not_undo_the_load(
     before it opens the store again, the error says the load was written, and it was."""
     from bpql.backends import ladybug as lb
     from bpql.backends.reads import stored_graph
-    from bpql.model.graphdata import GraphData
+    from bpql.graphdata import GraphData
 
     data = GraphData()
     data.add_node("Service", id="svc", name="Service")

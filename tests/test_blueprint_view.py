@@ -242,7 +242,7 @@ def test_blueprint_is_legible_and_nothing_is_crossed_or_cut(
 
 
 def _every_blueprint(client: Client) -> Iterator[Result]:
-    from bpql.model.ids import parse_blueprint_id
+    from bpql.ids import parse_blueprint_id
 
     _, rows = client.backend.read("MATCH (b:Blueprint) RETURN b.id ORDER BY b.id", {})
     for (bid,) in rows:

@@ -15,9 +15,9 @@ from functools import cache
 
 import pytest
 
-from bpql.cli.complete import INTERNAL_FIELDS, Candidate, _accepted, complete
 from bpql.errors import BpqlError
 from bpql.query.compiler import GraphCatalog, resolve_text
+from bpql.query.complete import INTERNAL_FIELDS, Candidate, _accepted, complete
 from bpql.query.language import DERIVED
 from bpql.schema import CHANNELS, LANE_BY_KEY, NODE_KINDS, NODES
 from tests.conftest import EXAMPLES, ROOT

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bpql.errors import QueryError, shown_line
-from bpql.model.graphdata import GraphData
+from bpql.graphdata import GraphData
 from bpql.query.compiler import GraphCatalog, resolve_text
 from tests.test_load import bpql
 

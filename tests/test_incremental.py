@@ -17,8 +17,8 @@ import pytest
 
 from bpql.backends.base import distinct
 from bpql.errors import BlueprintError
+from bpql.graphdata import Previous
 from bpql.load.protocol import LoadState, read_state, remembered, save_state, state_file
-from bpql.model.graphdata import Previous
 from bpql.model.validate import Validated, validate_for_load, validate_paths
 from bpql.testing.synthetic import write_enterprise
 from tests.test_load import ROOT, Store, bpql, embedded_store

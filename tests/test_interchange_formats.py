@@ -20,13 +20,13 @@ import pytest
 from lxml import etree
 
 from bpql.errors import BpqlError
+from bpql.graphdata import Enterprise
 from bpql.interchange.archimate import export_archi_csv, export_archimate
 from bpql.interchange.archimate_rules import LETTERS, TABLE, allowed
 from bpql.interchange.bpmn import export_bpmn
 from bpql.interchange.drawio import export_drawio
 from bpql.interchange.mermaid import export_mermaid
 from bpql.interchange.tables import export_csv
-from bpql.model.graphdata import Enterprise
 from bpql.model.validate import validate_paths
 from bpql.testing.synthetic import write_enterprise
 from tests.conftest import EXAMPLES, ROOT

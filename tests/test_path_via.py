@@ -139,7 +139,7 @@ def test_both_stores_give_the_same_paths(insurer: dict[str, Client]) -> None:
 
 
 def test_completion_offers_via_and_whole_relation_words() -> None:
-    from bpql.cli.complete import complete
+    from bpql.query.complete import complete
     from bpql.query.parser import parse
 
     after = complete(SHORTCUT + " ")

@@ -304,7 +304,7 @@ def test_signatures_are_read_by_the_resolver_completion_and_the_docs(
     offers exactly those after the slot's keywords (issue 21.7: `impact of ` offered every
     kind), every one of them resolves, a kind the slot does not take is refused, and
     docs/language.md lists them."""
-    from bpql.cli.complete import complete
+    from bpql.query.complete import complete
     from bpql.query.statements import slot_words
 
     docs = (ROOT / "docs" / "language.md").read_text()

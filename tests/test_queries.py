@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from bpql.api import Client, explain_text
-from bpql.model.ids import scenario_marker
+from bpql.ids import scenario_marker
 from bpql.query import ast, ir
 from bpql.query.compiler import GraphCatalog, compile_text
 from bpql.query.parser import parse
@@ -82,7 +82,7 @@ def check_values_are_parameters(query: str, compiled: Plan) -> None:
             continue
         assert str(value) not in text, (compiled.dialect, value, text)
         if as_param:
-            # a scenario may reach the store as the marker its things' ids hold (bpql/model/ids.py)
+            # a scenario may reach the store as the marker its things' ids hold (bpql/ids.py)
             forms = [value] + ([scenario_marker(value)[1]] if value in SCENARIOS else [])
             assert any(json.dumps(v, ensure_ascii=False) in params for v in forms), (
                 compiled.dialect,

@@ -11,7 +11,7 @@ import pytest
 from bpql.api import Client
 from bpql.backends import reads
 from bpql.errors import BpqlError
-from bpql.model.graphdata import GraphData
+from bpql.graphdata import GraphData
 from bpql.model.validate import validate_paths
 from bpql.schema import NODES, RELS, SHARED
 from tests.conftest import EXAMPLES

@@ -126,7 +126,7 @@ def test_the_api_loads_through_the_same_protocol_as_the_cli(
     """`Client.load` after a CLI load uses the state the CLI saved (only the edit is written)
     and saves its own, which the next CLI load trusts: the change set is worked out once."""
     import bpql as api
-    from bpql.model import graphdata as base
+    from bpql import graphdata as base
 
     for key, value in store.env.items():
         monkeypatch.setenv(key, value)

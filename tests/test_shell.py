@@ -1,4 +1,4 @@
-"""`bpql shell` and the completion it shares with `bpql serve` (bpql/cli/complete.py).
+"""`bpql shell` and the completion it shares with `bpql serve` (bpql/query/complete.py).
 
 The shell runs as a real process on a pipe (its prompt reads standard input line by line there);
 completion is checked against a real store on both backends.
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bpql.api import Client, connect
-from bpql.cli.complete import StoreEntries, complete, is_unfinished
 from bpql.cli.shell import statements
+from bpql.query.complete import StoreEntries, complete, is_unfinished
 from bpql.schema import CHANNELS
 from tests.conftest import EXAMPLES
 from tests.neo4j_fixture import Neo4jInfo

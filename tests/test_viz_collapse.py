@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bpql.api import Client
-from bpql.model.ids import service_of
+from bpql.ids import service_of
 from bpql.result import Graph
 from bpql.testing.synthetic import answer_graph
 from bpql.viz import layout

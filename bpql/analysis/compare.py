@@ -15,15 +15,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from bpql.analysis.graph import Index
 from bpql.analysis.handoffs import handoffs
 from bpql.durations import Duration
 from bpql.errors import BpqlError
-from bpql.model.graphdata import GraphData, same_value
-from bpql.model.ids import parse_blueprint_id
+from bpql.graphdata import GraphData, same_value
+from bpql.ids import parse_blueprint_id
 from bpql.result import Graph, GraphNode, Kind, Result, Table
 from bpql.schema import LANE_BY_KEY, LINES, SHARED, VISIBLE_LANES
 from bpql.words import no_service
@@ -703,7 +702,7 @@ def _shared_fields(
     """The fields of a shared thing that its file says differently: its properties (not the
     figures a load works out, such as a system's `customer_reach`, which move when another
     thing is edited) and its own links (a role's department, a system's dependencies)."""
-    from bpql.load.diff import derived_props
+    from bpql.analysis.derived import derived_props
 
     skip = derived_props(label)
     out = [
@@ -757,12 +756,3 @@ def as_result(comparison: Comparison, title: str = "") -> DiffResult:
         ),
         comparison=comparison,
     )
-
-
-def compare_revision(rev: str, path: str | Path) -> Comparison:
-    """The enterprise at or above `path` (a folder, a sub-folder or one of its files) at git
-    revision `rev` compared with its files now (both read by `bpql.model.revision`)."""
-    from bpql.model.revision import versions
-
-    old, new = versions(rev, path)
-    return compare_versions(old, new, rev, "working files")

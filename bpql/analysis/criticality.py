@@ -26,7 +26,7 @@ from functools import cache, cached_property
 from bpql.analysis.graph import Index
 from bpql.analysis.supports import supported
 from bpql.analysis.systems import failing_systems
-from bpql.model.graphdata import GraphData
+from bpql.graphdata import GraphData
 from bpql.schema import VISIBLE_LANES
 
 

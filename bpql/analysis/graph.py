@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from bpql.model.graphdata import GraphData
+from bpql.graphdata import GraphData
 
 
 class _ByType(dict[str, defaultdict[str, list[str]]]):

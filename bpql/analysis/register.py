@@ -15,7 +15,7 @@ from typing import Any
 
 from bpql.analysis.fmea import AP_RANK
 from bpql.errors import BpqlError
-from bpql.model.graphdata import Enterprise
+from bpql.graphdata import Enterprise
 from bpql.safe import csv_text, spreadsheet_text, terminal_text, xlsx_cell
 from bpql.words import counted
 

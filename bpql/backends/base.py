@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from bpql.backends import reads, writes
 from bpql.backends.writes import Capabilities
 from bpql.errors import BackendError
-from bpql.model.graphdata import Delta, GraphData, changed_pairs, changed_rows
+from bpql.graphdata import Delta, GraphData, changed_pairs, changed_rows
 from bpql.schema import LANES, NODES, RELS
 
 Progress = Callable[[int, int], None]

@@ -38,7 +38,7 @@ from bpql.backends.base import (
 )
 from bpql.backends.writes import LADYBUG
 from bpql.errors import BackendError
-from bpql.model.graphdata import Delta, GraphData
+from bpql.graphdata import Delta, GraphData
 from bpql.result import GraphEdge, GraphNode, GraphPath
 from bpql.schema import LANE_BY_KEY, LOAD_STATE, NODE_KINDS, NODES, REL_KINDS
 

@@ -27,7 +27,7 @@ from bpql.backends.registry import has_userinfo, redact, scrub, secret_of
 from bpql.backends.sidefiles import Unusable, read_side_file, state_file, write_side_file
 from bpql.backends.writes import NEO4J
 from bpql.errors import BackendError
-from bpql.model.graphdata import Delta, GraphData
+from bpql.graphdata import Delta, GraphData
 from bpql.result import GraphEdge, GraphNode, GraphPath
 from bpql.schema import LANE_BY_LABEL, LOAD_STATE, NODES
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bpql.model.graphdata import GraphData
+from bpql.graphdata import GraphData
 from bpql.schema import (
     NODE_KINDS,
     NODES,

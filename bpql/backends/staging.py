@@ -57,7 +57,7 @@ from bpql.backends.base import (
 )
 from bpql.backends.writes import Capabilities
 from bpql.errors import BackendError
-from bpql.model.graphdata import GraphData
+from bpql.graphdata import GraphData
 from bpql.schema import LANES, NODES
 
 

@@ -60,8 +60,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from bpql.cli.complete import StoreEntries, complete, search
 from bpql.errors import BpqlError, QueryError
+from bpql.query.complete import StoreEntries, complete, search
 from bpql.result import Result
 
 if TYPE_CHECKING:
@@ -410,7 +410,7 @@ class Explorer:
     def home(self) -> dict[str, Any]:
         """What the home page offers: example queries made of what is loaded, and the
         services to open (those with a to-be also to compare)."""
-        from bpql.model.ids import parse_blueprint_id
+        from bpql.ids import parse_blueprint_id
 
         services = self.entries("Service")
         redesigned = {

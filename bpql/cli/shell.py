@@ -2,7 +2,7 @@
 
 A statement may span lines: it runs once it parses, and a line that leaves it unfinished (a
 clause still expected) asks for more, until a blank line gives up on it. Completion comes from
-`bpql.cli.complete`, the source `bpql serve` uses too.
+`bpql.query.complete`, the source `bpql serve` uses too.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from bpql.cli.complete import Entries, StoreEntries, complete, is_unfinished, vocabulary
 from bpql.present.terminal import HINTS, SHELL_HINTS
+from bpql.query.complete import Entries, StoreEntries, complete, is_unfinished, vocabulary
 from bpql.safe import terminal_text
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ The language: docs/language.md; the views: docs/views.md."""
 
 def words() -> list[str]:
     """Every keyword and word of the language (kept for callers of the old shell API)."""
-    from bpql.cli.complete import keywords
+    from bpql.query.complete import keywords
 
     return sorted(set(keywords().values()) | set(vocabulary()))
 
@@ -258,7 +258,7 @@ def _terminal_lines(shell: Shell, **session: Any) -> tuple[Iterable[str], Callab
 
 
 def completer(entries: Entries) -> Any:
-    """A prompt_toolkit completer over `bpql.cli.complete` (the text before the cursor)."""
+    """A prompt_toolkit completer over `bpql.query.complete` (the text before the cursor)."""
     from prompt_toolkit.completion import Completer, Completion
 
     class BpqlCompleter(Completer):

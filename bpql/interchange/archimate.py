@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bpql.durations import format_minutes
+from bpql.graphdata import Enterprise, GraphData
 from bpql.interchange.archimate_rules import allowed
 from bpql.interchange.source import (
     LANE_TITLES,
@@ -38,7 +39,6 @@ from bpql.interchange.source import (
     gc_paused,
     graph_of,
 )
-from bpql.model.graphdata import Enterprise, GraphData
 from bpql.schema import LANES
 
 NAMESPACE = "http://www.opengroup.org/xsd/archimate/3.0/"

@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bpql.graphdata import Enterprise, GraphData
 from bpql.interchange.source import LANE_TITLES, BlueprintInfo, Index, blueprints, gc_paused
 from bpql.interchange.xmltext import Xml, number
-from bpql.model.graphdata import Enterprise, GraphData
 
 MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 NAMESPACES = {

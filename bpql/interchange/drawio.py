@@ -14,9 +14,9 @@ import html
 from collections.abc import Iterable
 from pathlib import Path
 
+from bpql.graphdata import Enterprise, GraphData
 from bpql.interchange.source import LANE_TITLES, BlueprintInfo, Index, blueprints, gc_paused
 from bpql.interchange.xmltext import Xml, number
-from bpql.model.graphdata import Enterprise, GraphData
 from bpql.viz.layout import COLUMN
 
 STEP_W, STEP_H = 140, 70

@@ -21,10 +21,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from bpql.errors import BlueprintError, BpqlError
+from bpql.ids import blueprint_id
 from bpql.interchange.sheets import Book, CellDoc
 from bpql.interchange.source import blueprint_file_name
 from bpql.model.files import YAML_SUFFIXES
-from bpql.model.ids import blueprint_id
 from bpql.model.yamlpos import SourceDoc
 
 

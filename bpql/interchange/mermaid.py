@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from bpql.graphdata import Enterprise, GraphData
 from bpql.interchange.source import LANE_TITLES, BlueprintInfo, Index, blueprints, gc_paused
-from bpql.model.graphdata import Enterprise, GraphData
 
 #: what Mermaid reads specially inside a quoted label, as its entity codes
 _ENTITIES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "&": "#amp;", "`": "#96;"}

@@ -745,7 +745,7 @@ def _read_scales(rd: Reader, sh: Sheet, doc: CellDoc) -> None:
 
 
 def _read_metrics(rd: Reader, sh: Sheet, docs: list[CellDoc]) -> None:
-    from bpql.model.ids import blueprint_id
+    from bpql.ids import blueprint_id
 
     columns = L.TABLE_BY_SHEET["Metrics"][1]
     cols = rd.columns(sh, 1, columns, ("blueprint", "name"))

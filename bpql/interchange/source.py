@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from bpql.analysis.graph import Index as GraphIndex
 from bpql.errors import BpqlError
-from bpql.model.graphdata import Enterprise, GraphData
-from bpql.model.ids import member_prefix, node_key, parse_blueprint_id
+from bpql.graphdata import Enterprise, GraphData
+from bpql.ids import member_prefix, node_key, parse_blueprint_id
 from bpql.schema import LANES, RELS
 
 if TYPE_CHECKING:

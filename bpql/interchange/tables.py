@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from bpql.ids import blueprint_id
 from bpql.interchange import layout as L
 from bpql.interchange.source import Source, as_files, fail_point_rows, gc_paused, select_files
 from bpql.interchange.xlsx import cell_value, table_rows
-from bpql.model.ids import blueprint_id
 from bpql.safe import csv_text
 
 #: the file each sheet is written to

@@ -96,7 +96,7 @@ def table_rows(files: FileSet) -> dict[str, list[list[Any]]]:
             for s in ent.systems:
                 items += [{"system": s.id, **fail_point_rows(fp)} for fp in s.fail_points]
         elif key == "metrics":
-            from bpql.model.ids import blueprint_id
+            from bpql.ids import blueprint_id
 
             for _, bp in files.blueprints:
                 bid = blueprint_id(bp.service.id, bp.scenario, bp.variant)

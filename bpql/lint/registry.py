@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any, Literal
 
 from bpql.errors import Span
+from bpql.graphdata import GraphData
+from bpql.ids import member_id
 from bpql.model.format import BlueprintFile, EnterpriseFile, Step
-from bpql.model.graphdata import GraphData
-from bpql.model.ids import member_id
 from bpql.model.validate import blueprint_key
 from bpql.model.yamlpos import PathKey, SourceDoc
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from bpql.analysis.criticality import system_figures
 from bpql.analysis.fmea import default_table
+from bpql.ids import system_member_id
 from bpql.lint.registry import Blueprint, Enterprise, Hit, rule
 from bpql.model.format import FailPoint
-from bpql.model.ids import system_member_id
 from bpql.model.yamlpos import PathKey, SourceDoc
 from bpql.words import counted
 

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Literal
 
 from bpql.errors import BlueprintError, BpqlError
+from bpql.graphdata import GraphData
 from bpql.lint import rules as _rules  # noqa: F401  (registers the catalogue)
 from bpql.lint.config import Config, default
 from bpql.lint.registry import RULES, Blueprint, Enterprise, Finding, ignored_at, label_of
 from bpql.model.files import collect_files
 from bpql.model.format import BlueprintFile, EnterpriseFile
-from bpql.model.graphdata import GraphData
 from bpql.model.validate import (
     Parsed,
     check_parsed,

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from bpql.graphdata import Enterprise
 from bpql.lint.config import load as load_config
 from bpql.lint.run import check_ignores, enterprise_of, lint_enterprise
-from bpql.model.graphdata import Enterprise
 from bpql.model.validate import parse_files
 from bpql.model.yamlpos import read_yaml_fast
 

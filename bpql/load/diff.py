@@ -19,22 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bpql.analysis.criticality import SYSTEM_FIGURES
-from bpql.model.graphdata import Delta, GraphData, same_value
-from bpql.schema import NODE_KINDS, NODES, OBSERVED_PROPS, REL_KINDS
+from bpql.analysis.derived import derived_props
+from bpql.graphdata import Delta, GraphData, same_value
+from bpql.schema import NODE_KINDS, NODES, REL_KINDS
 
 #: kinds whose added and removed ids a report names on a terminal (the rest are counted)
 NAMED = ("Service",)
 #: changed things a terminal line names with their fields before counting the rest
 SHOWN_CHANGED = 5
 
-#: properties the load works out rather than reads from a file, per label (every label also
-#: has `lint`): they change when other things are edited, so they never make a thing changed
-DERIVED_PROPS: dict[str, tuple[str, ...]] = {
-    "System": SYSTEM_FIGURES,
-    "FailPoint": ("rpn", "ap", "ap_order", "rpn_after", "ap_after", "ap_after_order"),
-    "Step": ("seq",),
-}
 #: the file's words for a property stored under another name
 PROP_FIELDS: dict[str, dict[str, str]] = {
     "FailPoint": {"prevention": "controls", "detection_control": "controls"},
@@ -157,12 +150,6 @@ class Changes:
             parts = [f"{n} {w}" for n, w in ((added, "added"), (removed, "removed")) if n]
             out.append(f"relationships: {', '.join(parts)}")
         return out
-
-
-def derived_props(label: str) -> tuple[str, ...]:
-    """The properties of `label` no file states: worked out at load, or copied from an event
-    log by `bpql observe` (never a reason to call a thing changed)."""
-    return (*DERIVED_PROPS.get(label, ()), *OBSERVED_PROPS.get(label, ()), "lint")
 
 
 #: label -> id -> the fields that differ

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, cast
 from bpql.backends.base import Backend, Expected, Fingerprint, Progress, new_token
 from bpql.backends.sidefiles import Unusable, read_side_file, write_side_file
 from bpql.backends.sidefiles import state_file as state_file
-from bpql.model.graphdata import FILE_KEYS, Enterprise, GraphData, Kept, Previous, Seen
+from bpql.graphdata import FILE_KEYS, Enterprise, GraphData, Kept, Previous, Seen
 from bpql.schema import NODES, RELS
 
 if TYPE_CHECKING:
@@ -125,8 +125,8 @@ def apply(
     token is still the one read (another load may have written meanwhile). The difference
     is worked out once, for the report and for the write."""
     from bpql.backends.reads import stored_graph
+    from bpql.graphdata import Delta
     from bpql.load.diff import diff
-    from bpql.model.graphdata import Delta
 
     prepare(enterprise)
     backend.prepare_load()  # what an interrupted load left is finished or removed first
@@ -521,7 +521,7 @@ def _code() -> str:
         root = Path(bpql.__file__).parent
         for name in (
             "schema.py",
-            "model/graphdata.py",
+            "graphdata.py",
             "model/format.py",
             "model/validate.py",
             "model/yamlpos.py",
@@ -530,7 +530,7 @@ def _code() -> str:
             "analysis/graph.py",
             "analysis/supports.py",
             "analysis/systems.py",
-            "model/ids.py",
+            "ids.py",
             "durations.py",
             "data/action_priority.csv",
         ):

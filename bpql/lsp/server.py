@@ -3,7 +3,7 @@
 Blueprint files (`.yaml`, `.yml` inside an enterprise folder) get diagnostics from validate and
 lint, completion of ids and field names, hover, go to definition, find references, rename
 across files and a quick fix for a did-you-mean; `.bpql` query files get completion from the
-grammar and the enterprise's ids (`bpql.cli.complete`), diagnostics from the resolver against the
+grammar and the enterprise's ids (`bpql.query.complete`), diagnostics from the resolver against the
 files' catalog (`bpql.query.compiler.GraphCatalog`) and hover with the compiled Cypher. The model of
 the workspace is `bpql.lsp.workspace` (no protocol in it); this module only speaks LSP.
 Positions are UTF-16 code units on the wire, code points inside.
@@ -288,7 +288,7 @@ def completion(ls: BpqlServer, params: t.CompletionParams) -> t.CompletionList:
 def query_completion(
     ls: BpqlServer, path: Path, lines: list[str], line: int, column: int
 ) -> t.CompletionList:
-    from bpql.cli.complete import complete
+    from bpql.query.complete import complete
 
     text = "\n".join(lines)
     offset = sum(len(r) + 1 for r in lines[:line]) + column

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from bpql.model.ids import member_id, member_prefix, system_member_id
+from bpql.ids import member_id, member_prefix, system_member_id
 from bpql.model.yamlpos import PathKey, SourceDoc
 
 #: the shared lists of an enterprise file and the label of their items

@@ -29,6 +29,7 @@ from typing import Any
 
 from bpql.analysis.fmea import ActionPriorityTable, default_table
 from bpql.errors import BlueprintError, BpqlError, QueryError
+from bpql.graphdata import GraphData
 from bpql.lint.config import Config as LintConfig
 from bpql.lint.config import load as load_lint_config
 from bpql.lint.registry import Blueprint as LintBlueprint
@@ -37,7 +38,6 @@ from bpql.lint.run import check_ignores, enterprise_of, lint_enterprise
 from bpql.lsp.symbols import Occurrence, names, occurrences
 from bpql.model.files import MAX_FILE_BYTES, FileRefused, read_regular
 from bpql.model.format import ID_PATTERN, BlueprintFile, EnterpriseFile
-from bpql.model.graphdata import GraphData
 from bpql.model.validate import (
     Parsed,
     _ap_table,

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from bpql.errors import BpqlError
-from bpql.model.graphdata import GraphData
+from bpql.graphdata import GraphData
 
 #: a line that opens an enterprise file (its top-level `enterprise:` key)
 _ENTERPRISE_TOP = re.compile(rb"""^(?:enterprise|"enterprise"|'enterprise')\s*:""", re.M)

@@ -29,9 +29,7 @@ from bpql.analysis.fmea import (
 )
 from bpql.durations import EXAMPLES as DURATION_EXAMPLES
 from bpql.errors import BlueprintError, BpqlError, Span
-from bpql.model.files import FileRefused, check_regular, collect_files, read_regular
-from bpql.model.format import BlueprintFile, EnterpriseFile, FailPoint
-from bpql.model.graphdata import (
+from bpql.graphdata import (
     FILE_KEYS,
     Enterprise,
     GraphData,
@@ -41,7 +39,9 @@ from bpql.model.graphdata import (
     Seen,
     spans_of,
 )
-from bpql.model.ids import blueprint_id, member_id, member_prefix, system_member_id
+from bpql.ids import blueprint_id, member_id, member_prefix, system_member_id
+from bpql.model.files import FileRefused, check_regular, collect_files, read_regular
+from bpql.model.format import BlueprintFile, EnterpriseFile, FailPoint
 from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml_fast
 from bpql.schema import LANE_BY_KEY
 

@@ -27,8 +27,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from bpql.model.graphdata import Enterprise
-from bpql.model.ids import blueprint_id, member_prefix
+from bpql.graphdata import Enterprise
+from bpql.ids import blueprint_id, member_prefix
 from bpql.schema import VISIBLE_LANES
 
 #: activities no step stands for: the first is accepted by the mapping, the rest are ad hoc

@@ -26,9 +26,9 @@ from pydantic import (
 )
 
 from bpql.errors import BlueprintError, BpqlError, Span
+from bpql.graphdata import Enterprise
+from bpql.ids import blueprint_id, member_id, member_prefix
 from bpql.model.format import MAX_NAME, Id, Minutes, Text, as_list
-from bpql.model.graphdata import Enterprise
-from bpql.model.ids import blueprint_id, member_id, member_prefix
 from bpql.model.validate import _dotted, _pydantic_problems, did_you_mean, validate_paths
 from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml
 from bpql.schema import VISIBLE_LANES

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from bpql.errors import BackendError
-from bpql.model.graphdata import GraphData
+from bpql.graphdata import GraphData
 from bpql.schema import NODES, OBSERVED_PROPS
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from the store; tests and `bpql explain --offline` pass one built from files (`G
 from __future__ import annotations
 
 from bpql.errors import QueryError
-from bpql.model.graphdata import GraphData
+from bpql.graphdata import GraphData
 from bpql.query import ir
 from bpql.query.parser import parse
 from bpql.query.plan import Plan

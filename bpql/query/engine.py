@@ -120,7 +120,7 @@ class Engine:
         with _collector_paused():
             result = spec.shape(query, self.run_plan(plan, check, draw))
         if query.kind in VOLUMES:  # how many observed cases it touches (bpql observe)
-            from bpql.observe.volumes import with_volumes
+            from bpql.query.volumes import with_volumes
 
             result = with_volumes(self.backend, query, result)
         return result

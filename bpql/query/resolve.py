@@ -14,7 +14,7 @@ from bpql.analysis.fmea import PRIORITIES, STATUSES
 from bpql.durations import EXAMPLES as DURATION_EXAMPLES
 from bpql.durations import format_minutes, parse_duration
 from bpql.errors import QueryError, Span
-from bpql.model.ids import scenario_of
+from bpql.ids import scenario_of
 from bpql.query import ast, ir
 from bpql.query.language import (
     DEFAULT_COLUMNS,

@@ -26,14 +26,14 @@ from bpql.analysis import compare
 from bpql.analysis.graph import Index
 from bpql.durations import Duration
 from bpql.errors import BlueprintError, BpqlError, Span
+from bpql.graphdata import GraphData
+from bpql.ids import SYSTEM_MEMBER, member_id, system_member_id
 from bpql.lint.config import Config as LintConfig
 from bpql.lint.config import load as load_lint_config
 from bpql.lint.registry import Finding
 from bpql.lint.run import check_ignores, enterprise_of, lint_enterprise
 from bpql.model.files import FileRefused, read_regular, refused_file
 from bpql.model.format import BlueprintFile, EnterpriseFile
-from bpql.model.graphdata import GraphData
-from bpql.model.ids import SYSTEM_MEMBER, member_id, system_member_id
 from bpql.model.validate import Parsed, blueprint_key, check_doc, check_parsed, paused_gc
 from bpql.model.yamlpos import SourceDoc, read_yaml_fast
 from bpql.review import config as review_config

@@ -17,8 +17,8 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 from pathlib import Path
 
-from bpql.model.graphdata import GraphData
-from bpql.model.ids import BLUEPRINT_SCOPED, SYSTEM_MEMBER
+from bpql.graphdata import GraphData
+from bpql.ids import BLUEPRINT_SCOPED, SYSTEM_MEMBER
 from bpql.review.model import Reach, ReachedStep
 from bpql.schema import RELS, SHARED, VISIBLE_LANES
 

@@ -22,7 +22,7 @@ from bpql.analysis.compare import (
 )
 from bpql.durations import Duration
 from bpql.errors import BpqlError
-from bpql.model.ids import node_key
+from bpql.ids import node_key
 from bpql.result import Graph, GraphEdge, GraphNode, Result
 from bpql.schema import RELS
 from bpql.viz import drawing, layout

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bpql.durations import format_minutes
-from bpql.model.ids import service_of
+from bpql.ids import service_of
 from bpql.result import Graph, GraphEdge, GraphNode
 from bpql.schema import LANES, LINES, NODES
 from bpql.viz import text

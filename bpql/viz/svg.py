@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bpql.analysis.routes import Route
-from bpql.model.ids import service_of
+from bpql.ids import service_of
 from bpql.result import GraphNode, Result
 from bpql.schema import LANES, LINES, VISIBLE_LANES
 from bpql.viz.layout import wrap

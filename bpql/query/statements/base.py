@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from bpql.errors import QueryError
-from bpql.model.ids import node_key
+from bpql.ids import node_key
 from bpql.query import ir
 from bpql.query.plan import Answer, Role, Source, Statement, Step
 from bpql.query.render.base import LINK_COLUMNS, Dialect, link

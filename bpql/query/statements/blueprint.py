@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from bpql.errors import QueryError
-from bpql.model.ids import blueprint_id, parse_blueprint_id
+from bpql.ids import blueprint_id, parse_blueprint_id
 from bpql.query import ir
 from bpql.result import Graph, GraphNode, Kind, Result
 from bpql.schema import SCENARIOS

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bpql.durations import Duration
-from bpql.model.ids import BLUEPRINT_SCOPED, SYSTEM_MEMBER, scenario_marker
+from bpql.ids import BLUEPRINT_SCOPED, SYSTEM_MEMBER, scenario_marker
 from bpql.query import ir
 from bpql.query.language import SCOPE, STEP_ANCHOR, TIME_ORDER, UNSCOPED
 from bpql.query.plan import Answer, Source, Statement, Step
@@ -146,7 +146,7 @@ class Find:
         if scope is None:  # the blueprint itself
             return f"n.scenario = {d.param(scenario, 'scenario')}"
         if label in BLUEPRINT_SCOPED:
-            # a blueprint's things carry its scenario in their ids (bpql/model/ids.py), evidence no
+            # a blueprint's things carry its scenario in their ids (bpql/ids.py), evidence no
             # step shows included: a test of the id instead of a walk to the blueprint (at
             # 1,000 services, most of a small `find`'s time on Neo4j)
             contains, marker = scenario_marker(scenario)

@@ -27,8 +27,8 @@ from bpql.analysis.matrix import Reached, department_matrix
 from bpql.analysis.routes import Route
 from bpql.analysis.supports import Reach, nearest
 from bpql.analysis.systems import failing_systems
-from bpql.model.graphdata import GraphData
-from bpql.model.ids import node_key, service_of
+from bpql.graphdata import GraphData
+from bpql.ids import node_key, service_of
 from bpql.query import ir
 from bpql.query.language import IMPACT_ROUTES, ImpactRoute
 from bpql.query.paths import Path
@@ -264,7 +264,7 @@ def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
             inputs=blueprints,
         )
     )
-    # a step's service is read from its id (bpql/model/ids.py), not walked to
+    # a step's service is read from its id (bpql/ids.py), not walked to
     out.append(
         d.statement(
             "facts",

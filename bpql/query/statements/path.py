@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bpql.model.ids import node_key
+from bpql.ids import node_key
 from bpql.query import ir
 from bpql.query.language import PATH_DEFAULT, PATH_VIA
 from bpql.query.plan import Answer, Step

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bpql.model.graphdata import GraphData
+from bpql.graphdata import GraphData
 from bpql.query.plan import Answer, Source, Statement
 from bpql.query.render.base import Dialect
 from bpql.schema import RELS

@@ -17,8 +17,8 @@ from bpql.analysis.criticality import SupportGraph
 from bpql.analysis.graph import Index
 from bpql.analysis.routes import Route
 from bpql.analysis.systems import failing_systems
-from bpql.model.graphdata import GraphData
-from bpql.model.ids import node_key
+from bpql.graphdata import GraphData
+from bpql.ids import node_key
 from bpql.query import ir, paths
 from bpql.query.language import step_rule
 from bpql.query.plan import Answer, Compute, Role, Source, Statement, Step

@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import Any
 
 from bpql.errors import QueryError
-from bpql.model.ids import node_key, scenario_of
+from bpql.ids import node_key, scenario_of
 from bpql.query import ir
 from bpql.query.plan import Answer, Source, Step
 from bpql.query.render.base import Dialect

@@ -40,7 +40,7 @@ from bpql.analysis.whatif import (
     reach_move,
     reach_retire,
 )
-from bpql.model.ids import node_key
+from bpql.ids import node_key
 from bpql.query import ir
 from bpql.query.language import IMPACT_ROUTES, ImpactRoute
 from bpql.query.plan import Answer, Compute, Source, Step
