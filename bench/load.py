@@ -47,8 +47,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bpql.backends.base import batches  # noqa: E402
+from bpql.graphdata import GraphData  # noqa: E402
 from bpql.load.protocol import read_state, save_state  # noqa: E402
-from bpql.model.graphdata import GraphData  # noqa: E402
 from bpql.model.validate import collect_files, validate_paths  # noqa: E402
 from bpql.schema import LANES, NODE_KINDS, NODES, REL_KINDS, RELS  # noqa: E402
 from bpql.testing.synthetic import write_enterprise  # noqa: E402

@@ -28,7 +28,7 @@ from typing import Any
 from bpql.analysis import compare
 from bpql.api import connect
 from bpql.backends import reads
-from bpql.model.graphdata import GraphData
+from bpql.graphdata import GraphData
 from bpql.model.validate import validate_paths
 from bpql.schema import NODES
 from bpql.testing.synthetic import write_enterprise

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from load import bpql, neo4j_clear, neo4j_unwind, read_files_plain, timed  # noqa: E402
 
 from bpql.backends.base import batches  # noqa: E402
-from bpql.model.graphdata import GraphData  # noqa: E402
+from bpql.graphdata import GraphData  # noqa: E402
 from bpql.model.validate import validate_paths  # noqa: E402
 from bpql.schema import LANES, RELS  # noqa: E402
 from bpql.testing.neo4j_server import Neo4jServer  # noqa: E402
