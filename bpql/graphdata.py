@@ -8,6 +8,7 @@ load diff reports it.
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -173,8 +174,16 @@ def changed_rows(
     if not old.nodes.get(label):  # a first load: every row is new
         return [], list({str(r["id"]): r for r in new.nodes.get(label, [])}.values()), []
     props = NODES[label].prop_names
-    before = {str(r["id"]): r for r in old.nodes.get(label, [])}
-    after = {str(r["id"]): r for r in new.nodes.get(label, [])}
+    was, now = old.nodes[label], new.nodes.get(label, [])
+    start, end_was, end_now = middle(was, now)
+    if start or end_was < len(was):
+        # the rows around the middle are equal pairwise; with every id once on each side,
+        # none of them can be gone, new or changed (a reload's edit is one file's rows)
+        ids = operator.itemgetter("id")
+        if len(set(map(ids, was))) == len(was) and len(set(map(ids, now))) == len(now):
+            was, now = was[start:end_was], now[start:end_now]
+    before = {str(r["id"]): r for r in was}
+    after = {str(r["id"]): r for r in now}
     gone = [i for i in before if i not in after]
     added = [r for i, r in after.items() if i not in before]
     changed = [r for i, r in after.items() if i in before and differs(before[i], r, props)]
@@ -196,6 +205,29 @@ def changed_pairs(
     gone = [p for p in differ if before[p]]
     made = [p for p in differ for _ in range(after[p])]
     return sorted(gone), sorted(made)
+
+
+def middle(was: list[Any], now: list[Any]) -> tuple[int, int, int]:
+    """Where two lists stop being equal item by item from either end: `was[start:end_was]`
+    and `now[start:end_now]` are what lies between. A reload's graph holds the unchanged
+    files' rows as the saved graph does, in the same order, so the middle is the edit;
+    compared a block at a time (list equality runs in C and meets the same objects)."""
+    n = min(len(was), len(now))
+    start = _common(was, now, n)
+    k = _common(was[start:][::-1], now[start:][::-1], n - start)  # not into the prefix
+    return start, len(was) - k, len(now) - k
+
+
+def _common(was: list[Any], now: list[Any], n: int) -> int:
+    """How many items at the start of both lists are equal, at most `n`."""
+    i, block = 0, 4096
+    while i < n:
+        j = min(i + block, n)
+        if was[i:j] != now[i:j]:
+            pairs = zip(was[i:j], now[i:j], strict=True)
+            return i + next(m for m, (x, y) in enumerate(pairs) if x != y)
+        i = j
+    return n
 
 
 @dataclass
@@ -228,8 +260,18 @@ class Delta:
                 flipped[type_] = list(dict.fromkeys(after))
                 counts[type_] = (len(after), 0)
             else:
-                was, now = Counter(before), Counter(after)
+                # the pairs around the middle are the same on both sides: they change no
+                # count's difference, only the counts themselves of the pairs that differ
+                start, end_was, end_now = middle(before, after)
+                was = Counter(before[start:end_was])
+                now = Counter(after[start:end_now])
                 differ = [p for p in now.keys() | was.keys() if was[p] != now[p]]
+                if start or end_was < len(before):
+                    around = set(differ)
+                    common = before[:start] + before[end_was:]
+                    for p in filter(around.__contains__, common):
+                        was[p] += 1
+                        now[p] += 1
                 rels[type_] = (
                     sorted(p for p in differ if was[p]),
                     sorted(p for p in differ for _ in range(now[p])),

@@ -272,3 +272,65 @@ def test_stored_lint_findings_follow_the_settings_across_reloads(tmp_path: Path)
         fresh = embedded_store(tmp_path / f"fresh-{len(edit)}-{len(text)}")
         fresh.load(folder)
         assert store.dump() == fresh.dump()
+
+
+def test_edits_at_either_end_of_the_graph_leave_the_store_a_full_load_leaves(
+    store: Store, tmp_path: Path
+) -> None:
+    """A reload works the difference out on what lies between the rows equal at either end
+    (`bpql.graphdata.middle`): an edit to the first file, to the last, to both at once, and
+    the last file deleted must each leave what a full load of the same files leaves."""
+    folder = synthetic(tmp_path)
+    services = sorted((folder / "services").glob("*.yaml"))
+    first, last = services[0], services[-1]
+    store.load(folder)
+    there, back = ("name: Step 3 ", "name: Step three "), ("name: Step three ", "name: Step 3 ")
+    edits: list[list[tuple[Path, tuple[str, str]]]] = [
+        [(first, there)],
+        [(last, there)],
+        [(first, back), (last, back)],
+        [],  # the last file deleted
+    ]
+    for n, edit in enumerate(edits):
+        for path, (old, new) in edit:
+            replace_in(path, old, new)
+        if not edit:
+            last.unlink()
+        store.load(folder)
+        fresh = embedded_store(tmp_path / f"fresh-{n}")
+        fresh.load(folder)
+        assert store.dump() == fresh.dump(), n
+
+
+def test_the_difference_around_equal_ends_counts_the_pairs_held_there() -> None:
+    """A pair held in the equal ends and in the middle keeps its whole count: dropping one
+    of its two copies deletes it and makes it once again, and it was neither made nor
+    dropped as a relation; a duplicate id among the rows settles the rows the long way."""
+    from bpql.graphdata import Delta, GraphData, middle
+    from bpql.schema import NODES
+
+    p, q, r = ("s1", "sys-a"), ("s2", "sys-b"), ("s3", "sys-c")
+    old, new = GraphData(), GraphData()
+    old.rels["USES"], new.rels["USES"] = [p, q, p, r], [p, q, r]
+    assert middle(old.rels["USES"], new.rels["USES"]) == (2, 3, 2)
+    delta = Delta.between(old, new)
+    assert delta.rels["USES"] == ([p], [p])
+    assert delta.flipped["USES"] == [] and delta.counts["USES"] == (0, 1)
+    new.rels["USES"] = [p, q, ("s9", "sys-z"), r]  # a pair made between equal ends
+    delta = Delta.between(old, new)
+    assert delta.rels["USES"] == ([p], [p, ("s9", "sys-z")])
+    assert delta.flipped["USES"] == [("s9", "sys-z")] and delta.counts["USES"] == (1, 1)
+
+    def step(i: str, name: str) -> dict[str, object]:
+        return {**dict.fromkeys(NODES["Step"].prop_names), "id": i, "name": name}
+
+    a, b, c = step("a", "A"), step("b", "B"), step("c", "C")
+    old.nodes["Step"] = [a, b, c]
+    new.nodes["Step"] = [a, step("b", "B2"), c]
+    gone, added, changed = Delta.between(old, new).nodes["Step"]
+    assert (gone, added, [x["name"] for x in changed]) == ([], [], ["B2"])
+    # "a" twice in the saved rows: the last one counts, as it did without the ends
+    old.nodes["Step"] = [a, b, step("a", "A-old"), c]
+    new.nodes["Step"] = [a, b, c]
+    gone, added, changed = Delta.between(old, new).nodes["Step"]
+    assert (gone, added, [x["name"] for x in changed]) == ([], [], ["A"])

@@ -14,6 +14,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -195,14 +196,26 @@ def test_the_state_round_trips_as_data(tmp_path: Path) -> None:
     assert second.enterprise.graph == validate_paths([folder]).graph
 
 
-def test_a_state_of_the_wrong_shape_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda ids: ids.__setitem__(1, 5),  # a number where an id belongs
+        lambda ids: ids.__setitem__(0, ["a", "b"]),  # a pair as the old format held it
+        lambda ids: ids.append("a"),  # a source without its target
+    ],
+    ids=["number", "nested", "odd"],
+)
+def test_a_state_of_the_wrong_shape_is_refused(
+    tmp_path: Path, spoil: Callable[[list[Any]], None]
+) -> None:
     """Right format and version, wrong types inside: not used."""
     folder = ROOT / GOOD
     ent = validate_paths([folder])
     path = tmp_path / "s.state"
     save_state(path, LoadState("tok", ent.graph, None, ent.graph.counts()))
     doc = json.loads(path.read_bytes())
-    doc["graph"]["rels"]["USES"][0] = ["a", 5]
+    assert doc["graph"]["rels"]["USES"]
+    spoil(doc["graph"]["rels"]["USES"])
     path.write_text(json.dumps(doc))
     problems: list[str] = []
     assert read_state(path, problems.append) is None

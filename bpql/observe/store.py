@@ -226,11 +226,10 @@ def carry(stored: GraphData, graph: GraphData) -> GraphData:
     The rows of `graph` come from files and hold no observed figure, so only the stored rows
     that hold one are looked up (a store nothing was observed in costs a pass, no index)."""
     for label, props in OBSERVED_PROPS.items():
-        before = {
-            r["id"]: r
-            for r in stored.nodes.get(label, [])
-            if any(r.get(p) is not None for p in props)
-        }
+        stored_rows = stored.nodes.get(label, [])
+        if _none_observed(stored_rows, props):
+            continue
+        before = {r["id"]: r for r in stored_rows if any(r.get(p) is not None for p in props)}
         if not before:
             continue
         rows = graph.nodes[label]
@@ -249,6 +248,20 @@ def carry(stored: GraphData, graph: GraphData) -> GraphData:
     keep = {n["id"] for n in kept}
     graph.rels[REL] = [(s, d) for s, d in stored.rels.get(REL, []) if d in keep and s in ids]
     return graph
+
+
+def _none_observed(rows: list[dict[str, Any]], props: tuple[str, ...]) -> bool:
+    """Whether no row holds one of `props`, told at C speed when every row has them all (the
+    per-row test was 0.5 s of a 10,000-service reload in which nothing was observed)."""
+    import operator
+
+    if not rows:
+        return True
+    try:
+        values = set(map(operator.itemgetter(*props), rows))
+    except KeyError:  # rows read back from a store hold only what it had
+        return False
+    return values <= {None if len(props) == 1 else (None,) * len(props)}
 
 
 def stored_observations(backend: Backend) -> GraphData:
