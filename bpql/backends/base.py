@@ -310,7 +310,7 @@ def fingerprint(
 ) -> Fingerprint:
     """Nodes per label and relationships per type, counted by one statement (`query` runs
     it: inside a load's transaction, or as a read): `writes.count_all()` unless `statement`
-    is another count of the same rows (`writes.count_staged()`)."""
+    is another count of the same rows."""
     out: Fingerprint = {"nodes": dict.fromkeys(sorted(NODES), 0)}
     out["relationships"] = dict.fromkeys(sorted(RELS), 0)
     for kind, name, count in query(statement or writes.count_all(), params or {}):

@@ -104,9 +104,9 @@ def staged_replace(
     )
     try:
         _phase("stage")
-        _stage(backend, data, generation, batch, ticks)
+        staged = _stage(backend, data, generation, batch, ticks)
         _phase("switch-out")
-        _begin(backend, data, generation, token, expect)
+        _begin(backend, data, staged, generation, token, expect)
     except BaseException:
         drop_stages(backend, [generation], batch)
         raise
@@ -171,39 +171,62 @@ def _work(backend: Store, data: GraphData, batch: int) -> int:
     )
 
 
-def _stage(backend: Store, data: GraphData, generation: str, batch: int, ticks: _Ticks) -> None:
-    """Phase 1: the new graph under staging labels, `batch` rows a transaction."""
+def _stage(
+    backend: Store, data: GraphData, generation: str, batch: int, ticks: _Ticks
+) -> Fingerprint:
+    """Phase 1: the new graph under staging labels, `batch` rows a transaction; what the
+    transactions say they created, per label and type (a retried transaction counts once)."""
+    staged: Fingerprint = {"nodes": {}, "relationships": {}}
 
-    def write(statement: str, rows: list[Any]) -> None:
-        backend.write_transaction(
-            lambda run: run(statement, {"rows": rows, "load": generation}), rows=len(rows)
-        )
+    def write(part: str, name: str, statement: str, rows: list[Any]) -> None:
+        made: list[int] = []
+
+        def work(run: Run) -> None:
+            out = run(statement, {"rows": rows, "load": generation})
+            made[:] = [int(out[0][0]) if out else 0]
+
+        backend.write_transaction(work, rows=len(rows))
+        staged[part][name] = staged[part].get(name, 0) + made[0]
         ticks.tick()
 
     for label, nodes in data.nodes.items():
         for start in range(0, len(nodes), batch):
-            write(writes.stage_nodes(label), nodes[start : start + batch])
+            write("nodes", label, writes.stage_nodes(label), nodes[start : start + batch])
     for type_, pairs in data.rels.items():
         for start in range(0, len(pairs), batch):
             chunk = [list(pair) for pair in pairs[start : start + batch]]
-            write(writes.stage_relationships(type_), chunk)
+            write("relationships", type_, writes.stage_relationships(type_), chunk)
+    return staged
 
 
 def _begin(
-    backend: Store, data: GraphData, generation: str, token: str, expect: Expected | None
+    backend: Store,
+    data: GraphData,
+    staged: Fingerprint,
+    generation: str,
+    token: str,
+    expect: Expected | None,
 ) -> None:
     """The compare-and-set: the token the load read is still the store's, no other switch
-    is under way, and every staged node and relationship is there; then the switch begins."""
+    is under way, the staged graph is still whole (no other load switched in since it was
+    staged: only then may another load delete it), and it holds every node and relationship
+    of `data` (as its transactions counted them); then the switch begins."""
+    wanted = data.counts()
+    for part in ("nodes", "relationships"):
+        for name, count in wanted[part].items():
+            if staged[part].get(name, 0) != count:
+                raise BackendError(
+                    f"internal: the load staged {staged[part].get(name, 0):,} {name} "
+                    f"{part} of {count:,} in {backend.uri}; nothing was switched in",
+                    code="BPQL-S056",
+                )
 
     def work(run: Run) -> None:
         claim(run, backend.capabilities, expect, token, backend.uri)
-        staged = fingerprint(run, writes.count_staged(), {"load": generation})
-        wanted = data.counts()
-        for part in ("nodes", "relationships"):
-            for name, count in wanted[part].items():
-                if staged[part].get(name, 0) != count:
-                    # another load deleted this one's staged graph: it switched in meanwhile
-                    raise lost_race(backend.uri)
+        intact = run(writes.stage_intact(), {"load": generation})
+        if not intact or not intact[0][0]:
+            # another load switched in meanwhile, and may have deleted this one's stage
+            raise lost_race(backend.uri)
         here = {"host": socket.gethostname(), "pid": os.getpid()}
         run(writes.begin_switch(), {"load": generation, "next": token, **here})
 

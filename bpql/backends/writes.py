@@ -199,25 +199,37 @@ def stage_indexes() -> list[str]:
 
 
 def stage_nodes(label: str) -> str:
-    """Create one staged `label` node per map in `$rows`, of generation `$load`."""
-    return f"UNWIND $rows AS row CREATE (n:{stage_label(label)}) SET n = row, n.bpql_load = $load"
+    """Create one staged `label` node per map in `$rows`, of generation `$load`; how many
+    (the load adds them up instead of counting the staged graph again before its switch)."""
+    return (
+        f"UNWIND $rows AS row CREATE (n:{stage_label(label)}) SET n = row, n.bpql_load = $load "
+        "RETURN count(n)"
+    )
 
 
 def stage_relationships(type_: str) -> str:
     """Create one `type_` relationship per `[s, d]` pair of ids in `$rows` between staged
-    nodes of generation `$load` (two index lookups, as `create_relationships`)."""
+    nodes of generation `$load` (two index lookups, as `create_relationships`); how many (a
+    pair whose end is not staged makes none, and the load's sum falls short)."""
     rel = rel_kind(type_)
     return (
         f"UNWIND $rows AS row MATCH (a:{stage_label(rel.src)} {{id: row[0]}}) "
         f"WHERE a.bpql_load = $load MATCH (b:{stage_label(rel.dst)} {{id: row[1]}}) "
-        f"WHERE b.bpql_load = $load CREATE (a)-[:{rel.type}]->(b)"
+        f"WHERE b.bpql_load = $load CREATE (a)-[r:{rel.type}]->(b) RETURN count(r)"
     )
 
 
-def count_staged() -> str:
-    """Staged nodes per label and relationships per type of generation `$load`, as rows of
-    (kind, name, count): the check before a switch."""
-    return _counts(stage_label, " WHERE n.bpql_load = $load")
+def stage_intact() -> str:
+    """Whether generation `$load`'s staged graph is still whole: its entry is there and the
+    token it was staged against is still the store's. A staged graph is only ever deleted by
+    its own load, or by another once its expected token is gone (another load switched in)
+    or its process died, so this holds exactly when nothing of it was deleted."""
+    return (
+        f"OPTIONAL MATCH (live:{LOAD_STATE}) WHERE live.id = 'load' "
+        "WITH coalesce(live.token, '') AS token "
+        f"OPTIONAL MATCH (s:{LOAD_STATE}) WHERE s.id = '{STAGE_ENTRY}' + $load "
+        "RETURN s IS NOT NULL AND s.expect = token"
+    )
 
 
 def move_out(label: str) -> str:
