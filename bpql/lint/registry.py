@@ -100,6 +100,9 @@ class Rule:
     check: Callable[[Enterprise], Iterable[Hit]]
     #: in `bpql:recommended`; every rule is in `bpql:all`
     recommended: bool = True
+    #: reads `Enterprise.graph`, the validated graph: lint keeps the graph (a third of its
+    #: memory at 10,000 services) only when a rule that says so is enabled
+    graph: bool = False
 
 
 RULES: dict[str, Rule] = {}
@@ -114,6 +117,7 @@ def rule(
     wrong: str,
     right: str,
     recommended: bool = True,
+    graph: bool = False,
 ) -> Callable[[Callable[[Enterprise], Iterable[Hit]]], Callable[[Enterprise], Iterable[Hit]]]:
     """Register a rule function under its id, with the text its docs page is made of."""
 
@@ -122,7 +126,15 @@ def rule(
     ) -> Callable[[Enterprise], Iterable[Hit]]:
         assert rule_id not in RULES, rule_id
         RULES[rule_id] = Rule(
-            rule_id, severity, summary, why.strip(), wrong.strip(), right.strip(), fn, recommended
+            rule_id,
+            severity,
+            summary,
+            why.strip(),
+            wrong.strip(),
+            right.strip(),
+            fn,
+            recommended,
+            graph,
         )
         return fn
 

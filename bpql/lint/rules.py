@@ -906,6 +906,7 @@ systems:
       - {id: outage, name: Engine down in office hours, severity: 8, occurrence: 2, detection: 2}
 """,
     recommended=False,
+    graph=True,
 )
 def unrated_single_point(ent: Enterprise) -> Iterator[Hit]:
     if ent.graph is None:
