@@ -494,8 +494,15 @@ def _check_blueprint(
     ck.unique(doc, bp.metrics, ("metrics",), "metric")
     fp_seen: dict[str, PathKey] = {}
 
+    made: dict[str, str] = {}
+
     def gid(local: str) -> str:
-        return member_id(prefix, local)
+        """One string per id of the blueprint: a step's id stands in its node and in every
+        pair naming it (IN_PHASE, NEXT, SUPPORTS, ...), held once, not once per pair."""
+        found = made.get(local)
+        if found is None:
+            found = made[local] = member_id(prefix, local)
+        return found
 
     title = bp.service.name + (
         ""

@@ -7,6 +7,7 @@ columns. Keeping a path -> position table joins the two, so every error names fi
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -424,6 +425,8 @@ class _Unusual(Exception):
 _PATHS: dict[Any, tuple[PathKey, dict[Any, Any]]] = {}
 _PAIRS: dict[tuple[int, int], tuple[int, int]] = {}
 _SHARED_MAX = 1_000_000
+#: texts up to this length are interned as they are read (`_fast_plain`)
+_SHORT = 48
 _SHARED = {"paths": 0}
 
 
@@ -455,7 +458,10 @@ def _fast_plain(node: Any, path: PathKey, doc: SourceDoc, kids: dict[Any, Any]) 
     kind = type(node)
     if kind is scalar:
         if node.tag == _STR:
-            return node.value
+            value = node.value
+            # a short text is most often an id, a lane or a kind, written in thousands of
+            # files: one string for all of them in the graph (and in lint's models)
+            return sys.intern(value) if len(value) <= _SHORT else value
         if node.tag not in _RT_TAGS:
             raise _Unusual(node.tag)
         if node.tag == _INT and _DECIMAL.match(node.value):
