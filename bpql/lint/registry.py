@@ -69,7 +69,9 @@ class Enterprise:
     model: EnterpriseFile
     blueprints: list[Blueprint]
     today: date
-    #: the validated graph (action priority, systems' blast radius), for rules that need it
+    #: the validated graph (action priority, systems' blast radius), for a rule that declares
+    #: `graph=True`; under `bpql lint` (no observed logs) only what such a rule reads of it:
+    #: the enterprise file's rows, every fail point, and the systems' figures
     graph: GraphData | None = None
     #: what observed logs say (bpql observe): (mapping, figures) per mapping file the
     #: settings name under `observe`; the `observed/` rules read these, and nothing else does
@@ -100,8 +102,9 @@ class Rule:
     check: Callable[[Enterprise], Iterable[Hit]]
     #: in `bpql:recommended`; every rule is in `bpql:all`
     recommended: bool = True
-    #: reads `Enterprise.graph`, the validated graph: lint keeps the graph (a third of its
-    #: memory at 10,000 services) only when a rule that says so is enabled
+    #: reads `Enterprise.graph`: lint makes it only when a rule that says so is enabled, and
+    #: then only the enterprise file's rows, the fail points and the systems' figures (the
+    #: whole graph was a third of lint's memory at 10,000 services)
     graph: bool = False
 
 

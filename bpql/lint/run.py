@@ -165,11 +165,13 @@ def lint_paths(
     files = collect_files(paths)
     kept = ForLint()
     config = config or default()
-    # the graph is kept only for a rule that reads it and for the logs the drift rules
-    # hold against the enterprise; otherwise lint holds the files' models and no graph
-    graph = bool(config.observe) or any(RULES[rid].graph for rid in config.enabled())
+    # the whole graph is kept only for the logs the drift rules hold against the enterprise;
+    # a rule that reads the graph gets what it reads of it (the enterprise file's rows, the
+    # fail points, the systems' figures summed file by file), and none without such a rule
+    whole = bool(config.observe)
+    graph = whole or any(RULES[rid].graph for rid in config.enabled())
     with paused_gc():
-        validated = stream(files, figures=False, keep=kept, graph=graph).enterprise
+        validated = stream(files, figures=graph and not whole, keep=kept, graph=whole).enterprise
         ent = kept.enterprise(today or date.today(), validated.graph if graph else None)
         for mapping_file in config.observe:  # the logs the drift rules hold against it
             from bpql.observe.analyse import observe

@@ -768,13 +768,22 @@ class _Blueprints:
     of a file once checked is its part and a few names, never the parse, so a caller can drop
     the file's data and positions as soon as `add` returns."""
 
-    def __init__(self, ck: _Checker, shared: dict[str, set[str]], parts: bool = True) -> None:
+    def __init__(
+        self, ck: _Checker, shared: dict[str, set[str]], parts: bool = True, figures: bool = False
+    ) -> None:
         self.ck = ck
         self.shared = shared
-        #: whether each file's part is kept (else only its steps' ids, which the systems'
-        #: fail points may name)
+        #: whether each file's part is kept; else its steps' ids (which the systems' fail
+        #: points may name), its fail points' rows and, with `figures`, its share of the
+        #: systems' figures (`reach`: they add up file by file)
         self.keep_parts = parts
         self.steps: set[str] = set()
+        self.fail_points: list[dict[str, Any]] = []
+        self.systems = [s["id"] for s in ck.graph.nodes["System"]]
+        self.depends = list(dict.fromkeys(ck.graph.rels["DEPENDS_ON"]))
+        self.counts: list[list[int]] | None = None
+        if figures and not parts:
+            self.counts = [[0] * len(SYSTEM_FIGURES) for _ in self.systems]
         #: service id -> (the file of its first blueprint, the name given there)
         self.services: dict[str, tuple[str, str]] = {}
         #: blueprint id -> its file
@@ -813,16 +822,24 @@ class _Blueprints:
             self.parts.append(part)
         else:
             self.steps.update(s["id"] for s in part.graph.nodes["Step"])
+            self.fail_points.extend(part.graph.nodes["FailPoint"])
+            if self.counts is not None:
+                self.counts = [
+                    [a + b for a, b in zip(c, o, strict=True)]
+                    for c, o in zip(
+                        self.counts, reach(part.graph, self.systems, self.depends), strict=True
+                    )
+                ]
 
 
-def _start(entry: Parsed, parts: bool = True) -> _Blueprints:
+def _start(entry: Parsed, parts: bool = True, figures: bool = False) -> _Blueprints:
     """The enterprise file checked (its action priority table read), ready for the
     blueprint files."""
     ent_doc, ent = entry.doc, entry.model
     assert isinstance(ent, EnterpriseFile)
     ck = _Checker(_ap_table(ent_doc, ent))
     _check_enterprise(ck, ent_doc, ent)
-    return _Blueprints(ck, shared_ids(ent), parts)
+    return _Blueprints(ck, shared_ids(ent), parts, figures)
 
 
 def _check_all(
@@ -869,9 +886,10 @@ def stream(
     other such file and alone: the cross-file problems found until then are dropped, and no
     more are looked for.
 
-    `graph=False` checks alone: no file's part is kept, so the enterprise's graph holds the
-    enterprise file's rows only, no service, and `parts` is empty (lint, when no rule it
-    runs reads the graph)."""
+    `graph=False` keeps no file's part (`parts` is empty): the enterprise's graph holds the
+    enterprise file's rows, every blueprint's fail points (their rows alone, no service, no
+    step) and, with `figures`, the systems' figures, summed file by file (lint: what its
+    rules read of the graph, without the graph)."""
     problems: list[BpqlError] = []
     ents: list[Parsed] = []
     pending: list[Parsed] = []
@@ -899,7 +917,7 @@ def stream(
                     pending, bps = [], None
                 elif refused is None:
                     try:
-                        bps = _start(p, graph)
+                        bps = _start(p, graph, figures)
                     except BpqlError as exc:
                         refused, pending = exc, []
                         continue
@@ -921,8 +939,14 @@ def stream(
             raise refused
         assert bps is not None and isinstance(entry.model, EnterpriseFile)
         files_read = [str(f) for f in files]
-        steps = None if graph else bps.steps
-        done = _assemble(bps.ck, entry.model, files_read, bps.parts, figures, steps)
+        steps = per_system = None
+        if not graph:
+            steps = bps.steps
+            if bps.counts is not None:
+                per_system = figures_of(bps.systems, bps.counts)
+        done = _assemble(bps.ck, entry.model, files_read, bps.parts, figures, steps, per_system)
+        if not graph:
+            done.graph.nodes["FailPoint"].extend(bps.fail_points)
     return Streamed(done, bps.parts, bps.ck.counts, entry)
 
 
@@ -933,11 +957,13 @@ def _assemble(
     parts: Sequence[Part],
     figures: bool,
     steps: set[str] | None = None,
+    per_system: dict[str, dict[str, int]] | None = None,
 ) -> Enterprise:
     """The enterprise's graph: the enterprise file's part (in `ck.graph`), each blueprint
     file's part in the files' order, one node per service, the systems' fail point effects
     (steps of any file) and, with `figures`, the systems' blast radius. Raises every problem
-    `ck` holds. `steps`: every step's id, when `parts` are not kept (`stream`)."""
+    `ck` holds. `steps`: every step's id, and `per_system`: the systems' figures, when
+    `parts` are not kept (`stream`)."""
     g = ck.graph
     ck.counts = spans_of(g)  # the enterprise file's own rows come first
     for part in parts:
@@ -973,7 +999,8 @@ def _assemble(
     if ck.problems:
         raise BlueprintError(ck.problems)
     if figures:
-        per_system = system_figures(g)
+        if per_system is None:
+            per_system = system_figures(g)
         for system in g.nodes["System"]:
             system.update(per_system[system["id"]])
     return Enterprise(ent.enterprise, files, g, _scales(ent), ck.ap_table.source)
