@@ -201,3 +201,106 @@ def test_the_comma_trap_says_to_quote_the_value(tmp_path: Path) -> None:
     )
     (line,) = bpql("validate", str(tmp_path)).stderr.splitlines()
     assert "unknown field 'rank'; expected one of: lint, id, name" in line and "quotes" not in line
+
+
+# --- validating a file at a time (issue 25: memory bounded by the answer) ----------------------
+
+
+def _outcome(run: Any) -> tuple[list[tuple[str, str, str]], Any]:
+    """The problems (code, message, where) or the graph's counts and rows of one validation."""
+    from bpql.errors import BlueprintError, BpqlError
+
+    try:
+        ent = run()
+    except BlueprintError as exc:
+        return [(p.code, p.message, str(p.span)) for p in exc.problems], None
+    except BpqlError as exc:
+        return [(exc.code, exc.message, str(exc.span))], None
+    return [], (ent.graph.nodes, ent.graph.rels, ent.files)
+
+
+def _same_as_whole(folder: Path) -> list[tuple[str, str, str]]:
+    """`stream` against every file parsed first and then checked (`check_parsed`): the same
+    problems in the same order at the same places, or the same graph."""
+    from bpql.model.files import collect_files
+    from bpql.model.validate import check_parsed, parse_files, stream
+
+    files = collect_files([folder])
+    streamed = _outcome(lambda: stream(files).enterprise)
+    whole = _outcome(lambda: check_parsed(files, parse_files(files)))
+    assert streamed == whole
+    return streamed[0]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_streaming_gives_every_bad_case_the_same_problems(case: str) -> None:
+    assert _same_as_whole(ROOT / BAD / case)
+
+
+def _copy(case: str | None, into: Path) -> Path:
+    import shutil
+
+    shutil.copytree(ROOT / (BAD / case if case else Path(GOOD)), into)
+    return into
+
+
+def test_streaming_with_the_enterprise_file_read_last(tmp_path: Path) -> None:
+    """Blueprint files read before the enterprise file wait for it; the problems and the
+    graph are the same as when it comes first."""
+    for case in (None, "16-unknown-system", "41-same-service-two-names"):
+        folder = _copy(case, tmp_path / (case or "good"))
+        (folder / "enterprise.yaml").rename(folder / "zz-enterprise.yaml")
+        problems = _same_as_whole(folder)
+        assert bool(problems) == (case is not None)
+
+
+def test_streaming_reports_a_later_files_parse_problem_alone(tmp_path: Path) -> None:
+    """A cross-file problem found before a file that does not read is dropped, as when
+    every file was read first: a file that does not read is reported alone."""
+    folder = _copy("16-unknown-system", tmp_path / "a")
+    (folder / "services" / "zz-broken.yaml").write_text("service: [unclosed\n", encoding="utf-8")
+    problems = _same_as_whole(folder)
+    assert [code for code, _, _ in problems] == ["BPQL-F014"]
+
+
+def test_streaming_a_second_enterprise_file_and_a_refused_table(tmp_path: Path) -> None:
+    """A second enterprise file is reported before anything the first one's checks find; an
+    action priority table that cannot be read is reported only when every file reads."""
+    folder = _copy("33-two-enterprise-files", tmp_path / "two")
+    assert [code for code, _, _ in _same_as_whole(folder)] == ["BPQL-F011"]
+    folder = _copy(None, tmp_path / "table")
+    with (folder / "enterprise.yaml").open("a", encoding="utf-8") as out:
+        out.write("fmea:\n  action_priority: missing.csv\n")
+    assert [code for code, _, _ in _same_as_whole(folder)] == ["BPQL-F088"]
+    (folder / "services" / "zz-broken.yaml").write_text("service: [unclosed\n", encoding="utf-8")
+    assert [code for code, _, _ in _same_as_whole(folder)] == ["BPQL-F014"]
+    (folder / "services" / "zz-broken.yaml").unlink()
+    (folder / "shared.yaml").write_text("enterprise: Second\n", encoding="utf-8")
+    assert [code for code, _, _ in _same_as_whole(folder)] == ["BPQL-F011"]
+
+
+def test_streaming_holds_one_blueprint_files_parse_at_a_time(tmp_path: Path) -> None:
+    """Once a blueprint file is checked against the enterprise file, nothing holds its parse
+    (data, positions, model): validation's memory does not grow with the files' parses."""
+    import gc
+    import weakref
+
+    from bpql.model.files import collect_files
+    from bpql.model.validate import Parsed, stream
+    from bpql.testing.synthetic import write_enterprise
+
+    folder = write_enterprise(tmp_path / "synthetic", services=12)
+    docs: list[weakref.ref[Any]] = []
+    alive: list[int] = []
+
+    def keep(p: Parsed) -> None:
+        gc.collect()
+        alive.append(sum(ref() is not None for ref in docs))
+        docs.append(weakref.ref(p.doc))
+
+    done = stream(collect_files([folder]), keep=keep)
+    assert len(done.parts) == 12
+    # the enterprise file's parse stays (its checks end last), and the file before this one
+    # is still being let go when the next one is read: never more than two
+    assert max(alive) <= 2, alive
+    assert len(alive) == 13

@@ -906,15 +906,22 @@ systems:
       - {id: outage, name: Engine down in office hours, severity: 8, occurrence: 2, detection: 2}
 """,
     recommended=False,
+    graph=True,
 )
 def unrated_single_point(ent: Enterprise) -> Iterator[Hit]:
     if ent.graph is None:
         return
-    figures = system_figures(ent.graph)
+    systems = ent.graph.nodes["System"]
+    if systems and all(type(s.get("single_point_for")) is int for s in systems):
+        # worked out at validation already (a load's graph; lint's, summed file by file)
+        spof_of = {s["id"]: s["single_point_for"] for s in systems}
+    else:
+        figures = system_figures(ent.graph)
+        spof_of = {sid: f.get("single_point_for", 0) for sid, f in figures.items()}
     rated = {sys for sys, _ in ent.graph.rels["CAN_FAIL"]}
     rated |= {f["cause"] for f in ent.graph.nodes["FailPoint"] if f.get("cause")}
     for i, sys in enumerate(ent.model.systems):
-        spof = figures.get(sys.id, {}).get("single_point_for", 0)
+        spof = spof_of.get(sys.id, 0)
         if spof and sys.id not in rated:
             yield Hit(
                 ent.doc,

@@ -18,10 +18,10 @@ from bpql.model.files import collect_files
 from bpql.model.format import BlueprintFile, EnterpriseFile
 from bpql.model.validate import (
     Parsed,
-    check_parsed,
+    check_doc,
     did_you_mean,
-    parse_files,
     paused_gc,
+    stream,
 )
 from bpql.model.yamlpos import PathKey, SourceDoc, read_yaml_fast
 
@@ -62,21 +62,75 @@ def _ignore_lists(doc: SourceDoc, node: object, path: PathKey) -> list[tuple[Pat
     return out
 
 
+def _unknown_rules(doc: SourceDoc, ignores: list[tuple[PathKey, str]]) -> list[BpqlError]:
+    return [
+        BpqlError(
+            f"lint.ignore: unknown rule '{rid}'{did_you_mean(rid, RULES)}",
+            doc.span(path),
+            code="BPQL-F060",
+        )
+        for path, rid in ignores
+        if rid not in RULES
+    ]
+
+
 def check_ignores(parsed: Sequence[Parsed]) -> None:
     """A misspelt rule id in `ignore` would silently ignore nothing: refuse it."""
     problems = []
     for p in parsed:
-        for path, rid in _ignore_lists(p.doc, p.doc.data, ()):
-            if rid not in RULES:
-                problems.append(
-                    BpqlError(
-                        f"lint.ignore: unknown rule '{rid}'{did_you_mean(rid, RULES)}",
-                        p.doc.span(path),
-                        code="BPQL-F060",
-                    )
-                )
+        problems += _unknown_rules(p.doc, _ignore_lists(p.doc, p.doc.data, ()))
     if problems:
         raise BlueprintError(problems)
+
+
+class ForLint:
+    """What lint keeps of each file as the files are read one at a time: the enterprise file
+    whole, and of each blueprint file its model and what a finding needs, the positions of
+    values (`SourceDoc.span`) and, only in a file that has a `lint: {ignore}`, its data
+    (`ignored_at`); not the positions of keys nor the data of the others (together a third
+    of a file's parse). The misspelt rule ids in `ignore` are found as the file is read
+    (`check_ignores`) and raised by `enterprise`, in the files' order."""
+
+    def __init__(self) -> None:
+        self.entry: Parsed | None = None
+        self.blueprints: list[Blueprint] = []
+        self.problems: list[BpqlError] = []
+
+    def __call__(self, p: Parsed) -> None:
+        ignores = _ignore_lists(p.doc, p.doc.data, ())
+        self.problems += _unknown_rules(p.doc, ignores)
+        if isinstance(p.model, EnterpriseFile):
+            if self.entry is None:
+                self.entry = p
+            return
+        assert isinstance(p.model, BlueprintFile)
+        slim = SourceDoc(p.doc.file, p.doc.data if ignores else {}, p.doc.positions)
+        self.blueprints.append(Blueprint.of(slim, p.model))
+
+    def enterprise(self, today: date, graph: GraphData | None = None) -> Enterprise:
+        """What the rules look at (`enterprise_of`)."""
+        if self.problems:
+            raise BlueprintError(self.problems)
+        assert self.entry is not None and isinstance(self.entry.model, EnterpriseFile)
+        return Enterprise(self.entry.doc, self.entry.model, self.blueprints, today, graph)
+
+
+def read_for_lint(files: Sequence[Path]) -> ForLint:
+    """Files validated already (`bpql load` with `store = true`) read again for the rules, a
+    file at a time, as `parse_files` reads them (every problem raised together)."""
+    kept = ForLint()
+    problems: list[BpqlError] = []
+    with paused_gc():
+        for f in files:
+            try:
+                kept(check_doc(read_yaml_fast(f, None)))
+            except BlueprintError as exc:
+                problems.extend(exc.problems)
+            except BpqlError as exc:
+                problems.append(exc)
+    if problems:
+        raise BlueprintError(problems)
+    return kept
 
 
 def enterprise_of(
@@ -109,12 +163,16 @@ def lint_paths(
 ) -> Report:
     """Lint the enterprise in `paths`; raises BlueprintError when the files do not validate."""
     files = collect_files(paths)
-    parsed = parse_files(files, reader=read_yaml_fast)
+    kept = ForLint()
+    config = config or default()
+    # the whole graph is kept only for the logs the drift rules hold against the enterprise;
+    # a rule that reads the graph gets what it reads of it (the enterprise file's rows, the
+    # fail points, the systems' figures summed file by file), and none without such a rule
+    whole = bool(config.observe)
+    graph = whole or any(RULES[rid].graph for rid in config.enabled())
     with paused_gc():
-        validated = check_parsed(files, parsed, figures=False)
-        check_ignores(parsed)
-        config = config or default()
-        ent = enterprise_of(parsed, today or date.today(), validated.graph)
+        validated = stream(files, figures=graph and not whole, keep=kept, graph=whole).enterprise
+        ent = kept.enterprise(today or date.today(), validated.graph if graph else None)
         for mapping_file in config.observe:  # the logs the drift rules hold against it
             from bpql.observe.analyse import observe
             from bpql.observe.mapping import read_mapping

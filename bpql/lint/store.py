@@ -13,9 +13,7 @@ from pathlib import Path
 
 from bpql.graphdata import Enterprise
 from bpql.lint.config import load as load_config
-from bpql.lint.run import check_ignores, enterprise_of, lint_enterprise
-from bpql.model.validate import parse_files
-from bpql.model.yamlpos import read_yaml_fast
+from bpql.lint.run import lint_enterprise, read_for_lint
 
 
 def annotate(enterprise: Enterprise, today: date | None = None) -> int:
@@ -28,9 +26,8 @@ def annotate(enterprise: Enterprise, today: date | None = None) -> int:
     config = load_config(start=Path(enterprise.files[0]).parent)
     if not config.store:
         return 0
-    parsed = parse_files([Path(f) for f in enterprise.files], reader=read_yaml_fast)
-    check_ignores(parsed)
-    ent = enterprise_of(parsed, today or date.today(), enterprise.graph)
+    kept = read_for_lint([Path(f) for f in enterprise.files])
+    ent = kept.enterprise(today or date.today(), enterprise.graph)
     findings = lint_enterprise(ent, config)
     lines: dict[tuple[str, str], list[str]] = {}
     for f in findings:

@@ -503,8 +503,15 @@ def _check_blueprint(
     ck.unique(doc, bp.metrics, ("metrics",), "metric")
     fp_seen: dict[str, PathKey] = {}
 
+    made: dict[str, str] = {}
+
     def gid(local: str) -> str:
-        return member_id(prefix, local)
+        """One string per id of the blueprint: a step's id stands in its node and in every
+        pair naming it (IN_PHASE, NEXT, SUPPORTS, ...), held once, not once per pair."""
+        found = made.get(local)
+        if found is None:
+            found = made[local] = member_id(prefix, local)
+        return found
 
     title = bp.service.name + (
         ""
@@ -663,10 +670,7 @@ def _ap_table(doc: SourceDoc, ent: EnterpriseFile) -> ActionPriorityTable:
 def validate_paths(paths: Sequence[Path]) -> Enterprise:
     """Parse and check every file; raise one BlueprintError listing every problem (a load
     validates through `validate_for_load`, which reads only the files that changed)."""
-    files = collect_files(paths)
-    parsed = parse_files(files)
-    with paused_gc():
-        return check_parsed(files, parsed)
+    return stream(collect_files(paths)).enterprise
 
 
 @contextmanager
@@ -767,26 +771,39 @@ def blueprint_part(
     return Part(doc.file, service.id, service.name, service.description, bp.scenario, part)
 
 
-def _check_all(
-    files: Sequence[Path], parsed: Sequence[Parsed], figures: bool
-) -> tuple[Enterprise, list[Part], list[int]]:
-    """`check_parsed`, the part of each blueprint file (in the files' order) and the
-    enterprise file's own counts (`spans_of`)."""
-    entry = _entry(files, parsed)
-    ent_doc, ent = entry.doc, entry.model
-    assert isinstance(ent, EnterpriseFile)
-    ck = _Checker(_ap_table(ent_doc, ent))
-    _check_enterprise(ck, ent_doc, ent)
-    shared = shared_ids(ent)
-    services: dict[str, tuple[SourceDoc, BlueprintFile]] = {}
-    blueprints: dict[str, SourceDoc] = {}
-    parts: list[Part] = []
-    for p in parsed:
-        bp = p.model
-        if not isinstance(bp, BlueprintFile):
-            continue
+class _Blueprints:
+    """The checks between blueprint files, one file at a time in the files' order: a second
+    blueprint of a service, a service named twice differently, each file's part. What it keeps
+    of a file once checked is its part and a few names, never the parse, so a caller can drop
+    the file's data and positions as soon as `add` returns."""
+
+    def __init__(
+        self, ck: _Checker, shared: dict[str, set[str]], parts: bool = True, figures: bool = False
+    ) -> None:
+        self.ck = ck
+        self.shared = shared
+        #: whether each file's part is kept; else its steps' ids (which the systems' fail
+        #: points may name), its fail points' rows and, with `figures`, its share of the
+        #: systems' figures (`reach`: they add up file by file)
+        self.keep_parts = parts
+        self.steps: set[str] = set()
+        self.fail_points: list[dict[str, Any]] = []
+        self.systems = [s["id"] for s in ck.graph.nodes["System"]]
+        self.depends = list(dict.fromkeys(ck.graph.rels["DEPENDS_ON"]))
+        self.counts: list[list[int]] | None = None
+        self.figured = 0
+        if figures and not parts:
+            self.counts = [[0] * len(SYSTEM_FIGURES) for _ in self.systems]
+        #: service id -> (the file of its first blueprint, the name given there)
+        self.services: dict[str, tuple[str, str]] = {}
+        #: blueprint id -> its file
+        self.blueprints: dict[str, str] = {}
+        self.parts: list[Part] = []
+
+    def add(self, doc: SourceDoc, bp: BlueprintFile) -> None:
+        ck = self.ck
         bid, _ = blueprint_key(bp)
-        if bid in blueprints:
+        if bid in self.blueprints:
             advice = (
                 "a service has one as-is blueprint; mark a redesign 'scenario: to-be'"
                 if bp.scenario == "as-is"
@@ -795,32 +812,176 @@ def _check_all(
             ck.fail(
                 f"service.id: a second {bp.scenario} blueprint of service '{bp.service.id}'"
                 f"{' variant ' + repr(bp.variant) if bp.variant else ''} (the first is in "
-                f"{blueprints[bid].file}); {advice}",
-                p.doc.span(("service", "id")),
+                f"{self.blueprints[bid]}); {advice}",
+                doc.span(("service", "id")),
             )
-            continue
-        blueprints[bid] = p.doc
-        if bp.service.id in services:
-            first_doc, first_bp = services[bp.service.id]
-            if first_bp.service.name != bp.service.name:
+            return
+        self.blueprints[bid] = doc.file
+        if bp.service.id in self.services:
+            first_file, first_name = self.services[bp.service.id]
+            if first_name != bp.service.name:
                 ck.fail(
-                    f"service.name: service '{bp.service.id}' is named {first_bp.service.name!r} "
-                    f"in {first_doc.file}; expected the same name here",
-                    p.doc.span(("service", "name")),
+                    f"service.name: service '{bp.service.id}' is named {first_name!r} "
+                    f"in {first_file}; expected the same name here",
+                    doc.span(("service", "name")),
                 )
         else:
-            services[bp.service.id] = (p.doc, bp)
-        parts.append(blueprint_part(ck, p.doc, bp, shared))
-    return _assemble(ck, ent, [str(f) for f in files], parts, figures), parts, ck.counts
+            self.services[bp.service.id] = (doc.file, bp.service.name)
+        part = blueprint_part(ck, doc, bp, self.shared)
+        if self.keep_parts:
+            self.parts.append(part)
+        else:
+            self.steps.update(s["id"] for s in part.graph.nodes["Step"])
+            self.fail_points.extend(part.graph.nodes["FailPoint"])
+            if self.counts is not None:
+                self.counts = [
+                    [a + b for a, b in zip(c, o, strict=True)]
+                    for c, o in zip(
+                        self.counts, reach(part.graph, self.systems, self.depends), strict=True
+                    )
+                ]
+                # `reach`'s recursive inner functions are reference cycles holding the
+                # file's support graph, and the cycle collector is paused while files are
+                # read (`paused_gc`): at 10,000 files they held 0.8 GB. The youngest
+                # generation is collected every so often instead, which walks each new
+                # object once (the parses already let go of are not among them)
+                self.figured += 1
+                if self.figured % 100 == 0:
+                    gc.collect(0)
+
+
+def _start(entry: Parsed, parts: bool = True, figures: bool = False) -> _Blueprints:
+    """The enterprise file checked (its action priority table read), ready for the
+    blueprint files."""
+    ent_doc, ent = entry.doc, entry.model
+    assert isinstance(ent, EnterpriseFile)
+    ck = _Checker(_ap_table(ent_doc, ent))
+    _check_enterprise(ck, ent_doc, ent)
+    return _Blueprints(ck, shared_ids(ent), parts, figures)
+
+
+def _check_all(
+    files: Sequence[Path], parsed: Sequence[Parsed], figures: bool
+) -> tuple[Enterprise, list[Part], list[int]]:
+    """`check_parsed`, the part of each blueprint file (in the files' order) and the
+    enterprise file's own counts (`spans_of`)."""
+    entry = _entry(files, parsed)
+    bps = _start(entry)
+    for p in parsed:
+        if isinstance(p.model, BlueprintFile):
+            bps.add(p.doc, p.model)
+    assert isinstance(entry.model, EnterpriseFile)
+    done = _assemble(bps.ck, entry.model, [str(f) for f in files], bps.parts, figures)
+    return done, bps.parts, bps.ck.counts
+
+
+@dataclass
+class Streamed:
+    """An enterprise validated a file at a time (`stream`): the enterprise, each blueprint
+    file's part, the enterprise file's own counts, and the enterprise file as parsed."""
+
+    enterprise: Enterprise
+    parts: list[Part]
+    counts: list[int]
+    entry: Parsed
+
+
+def stream(
+    files: Sequence[Path],
+    *,
+    figures: bool = True,
+    keep: Callable[[Parsed], None] | None = None,
+    graph: bool = True,
+) -> Streamed:
+    """`check_parsed(files, parse_files(files))`, the same problems in the same order, with
+    the memory of one file's parse at a time rather than of every file's: each blueprint
+    file is read, checked against its model and checked against the enterprise file at once
+    (its part made), and its data, positions and model dropped. Only the blueprint files
+    read before the enterprise file wait for it whole. `keep` sees every file that reads and
+    fits its model, in the files' order, before it is dropped (lint keeps its models).
+
+    As before, a file that does not read or does not fit its model is reported with every
+    other such file and alone: the cross-file problems found until then are dropped, and no
+    more are looked for.
+
+    `graph=False` keeps no file's part (`parts` is empty): the enterprise's graph holds the
+    enterprise file's rows, every blueprint's fail points (their rows alone, no service, no
+    step) and, with `figures`, the systems' figures, summed file by file (lint: what its
+    rules read of the graph, without the graph)."""
+    problems: list[BpqlError] = []
+    ents: list[Parsed] = []
+    pending: list[Parsed] = []
+    bps: _Blueprints | None = None
+    refused: BpqlError | None = None  # the enterprise file's action priority table
+    with paused_gc():
+        for f in files:
+            try:
+                p = check_doc(read_yaml_fast(f, None))
+            except BlueprintError as exc:
+                problems.extend(exc.problems)
+                pending, bps = [], None
+                continue
+            except BpqlError as exc:
+                problems.append(exc)
+                pending, bps = [], None
+                continue
+            if keep is not None:
+                keep(p)
+            if problems:
+                continue
+            if isinstance(p.model, EnterpriseFile):
+                ents.append(p)
+                if len(ents) > 1:  # reported below, before anything else
+                    pending, bps = [], None
+                elif refused is None:
+                    try:
+                        bps = _start(p, graph, figures)
+                    except BpqlError as exc:
+                        refused, pending = exc, []
+                        continue
+                    for q in pending:
+                        assert isinstance(q.model, BlueprintFile)
+                        bps.add(q.doc, q.model)
+                    pending = []
+            elif len(ents) > 1 or refused is not None:
+                continue
+            elif bps is None:
+                pending.append(p)
+            else:
+                assert isinstance(p.model, BlueprintFile)
+                bps.add(p.doc, p.model)
+        if problems:
+            raise BlueprintError(problems)
+        entry = _entry(files, ents)
+        if refused is not None:
+            raise refused
+        assert bps is not None and isinstance(entry.model, EnterpriseFile)
+        files_read = [str(f) for f in files]
+        steps = per_system = None
+        if not graph:
+            steps = bps.steps
+            if bps.counts is not None:
+                per_system = figures_of(bps.systems, bps.counts)
+        done = _assemble(bps.ck, entry.model, files_read, bps.parts, figures, steps, per_system)
+        if not graph:
+            done.graph.nodes["FailPoint"].extend(bps.fail_points)
+    return Streamed(done, bps.parts, bps.ck.counts, entry)
 
 
 def _assemble(
-    ck: _Checker, ent: EnterpriseFile, files: list[str], parts: Sequence[Part], figures: bool
+    ck: _Checker,
+    ent: EnterpriseFile,
+    files: list[str],
+    parts: Sequence[Part],
+    figures: bool,
+    steps: set[str] | None = None,
+    per_system: dict[str, dict[str, int]] | None = None,
 ) -> Enterprise:
     """The enterprise's graph: the enterprise file's part (in `ck.graph`), each blueprint
     file's part in the files' order, one node per service, the systems' fail point effects
     (steps of any file) and, with `figures`, the systems' blast radius. Raises every problem
-    `ck` holds."""
+    `ck` holds. `steps`: every step's id, and `per_system`: the systems' figures, when
+    `parts` are not kept (`stream`)."""
     g = ck.graph
     ck.counts = spans_of(g)  # the enterprise file's own rows come first
     for part in parts:
@@ -847,7 +1008,8 @@ def _assemble(
             description=texts[0].description if texts else None,
         )
     if ck.system_effects:
-        steps = {s["id"] for s in g.nodes["Step"]}
+        if steps is None:
+            steps = {s["id"] for s in g.nodes["Step"]}
         fps = {f["id"]: f for f in g.nodes["FailPoint"]}
         for doc, path, fid, effect in ck.system_effects:
             if ck.ref(doc, path, effect, "step", steps):
@@ -855,7 +1017,8 @@ def _assemble(
     if ck.problems:
         raise BlueprintError(ck.problems)
     if figures:
-        per_system = system_figures(g)
+        if per_system is None:
+            per_system = system_figures(g)
         for system in g.nodes["System"]:
             system.update(per_system[system["id"]])
     return Enterprise(ent.enterprise, files, g, _scales(ent), ck.ap_table.source)
@@ -898,14 +1061,13 @@ def validate_for_load(paths: Sequence[Path], previous: Previous | None = None) -
     sightings = {str(f): s for f in files if (s := seen(f)) is not None}
     if previous is not None:
         with paused_gc():
-            done = _revalidate(files, sightings, previous)
-        if done is not None:
-            return done
-    parsed = parse_files(files)
-    with paused_gc():
-        ent, parts, counts = _check_all(files, parsed, True)
-    entry = _entry(files, parsed).doc.file
-    return Validated(ent, parts, entry, counts, sightings, len(files))
+            again = _revalidate(files, sightings, previous)
+        if again is not None:
+            return again
+    done = stream(files)
+    return Validated(
+        done.enterprise, done.parts, done.entry.doc.file, done.counts, sightings, len(files)
+    )
 
 
 #: what a part refers to in the enterprise file, by relationship type: the shared ids it

@@ -7,6 +7,7 @@ columns. Keeping a path -> position table joins the two, so every error names fi
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -415,12 +416,52 @@ class _Unusual(Exception):
     """Something the fast reader leaves to ruamel."""
 
 
-def _fast_plain(node: Any, path: PathKey, doc: SourceDoc) -> Any:
+#: the path tuples and (line, column) pairs of the files read, each made once: a path such as
+#: ("steps", 3, "uses", 0) and a position such as (12, 9) stand in thousands of files' tables,
+#: and holding one of each instead of one per file took the tables of 10,000 files from about
+#: 850 MB to a fraction of it. A trie of paths (key -> (path, its children)) finds a child
+#: without hashing the parent's tuple; both stop growing at `_SHARED_MAX` entries (an
+#: enterprise's structure repeats, so they fill slowly; past it new ones are simply not shared).
+_PATHS: dict[Any, tuple[PathKey, dict[Any, Any]]] = {}
+_PAIRS: dict[tuple[int, int], tuple[int, int]] = {}
+_SHARED_MAX = 1_000_000
+#: texts up to this length are interned as they are read (`_fast_plain`)
+_SHORT = 48
+_SHARED = {"paths": 0}
+
+
+def _child(kids: dict[Any, Any], path: PathKey, key: str | int) -> tuple[PathKey, dict[Any, Any]]:
+    """The path one step below `path` and its children, shared while there is room."""
+    found = kids.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    made: tuple[PathKey, dict[Any, Any]] = ((*path, key), {})
+    if _SHARED["paths"] < _SHARED_MAX:
+        _SHARED["paths"] += 1
+        kids[key] = made
+    return made
+
+
+def _pair(mark: Any) -> tuple[int, int]:
+    """A mark's 1-based (line, column), shared while there is room."""
+    pair = (mark.line + 1, mark.column + 1)
+    found = _PAIRS.get(pair)
+    if found is not None:
+        return found
+    if len(_PAIRS) < _SHARED_MAX:
+        _PAIRS[pair] = pair
+    return pair
+
+
+def _fast_plain(node: Any, path: PathKey, doc: SourceDoc, kids: dict[Any, Any]) -> Any:
     scalar, mapping, sequence = _FAST["nodes"]
     kind = type(node)
     if kind is scalar:
         if node.tag == _STR:
-            return node.value
+            value = node.value
+            # a short text is most often an id, a lane or a kind, written in thousands of
+            # files: one string for all of them in the graph (and in lint's models)
+            return sys.intern(value) if len(value) <= _SHORT else value
         if node.tag not in _RT_TAGS:
             raise _Unusual(node.tag)
         if node.tag == _INT and _DECIMAL.match(node.value):
@@ -438,22 +479,22 @@ def _fast_plain(node: Any, path: PathKey, doc: SourceDoc) -> Any:
         for knode, vnode in node.value:
             if type(knode) is not scalar:
                 raise _Unusual("a complex key")
-            text = _key_text(_fast_plain(knode, path, doc))
+            text = _key_text(_fast_plain(knode, path, doc, kids))
             if text in out or text == "<<":
                 raise _Unusual("a duplicate or merge key")
-            child = (*path, text)
-            doc.key_positions[child] = (knode.start_mark.line + 1, knode.start_mark.column + 1)
-            doc.positions[child] = (vnode.start_mark.line + 1, vnode.start_mark.column + 1)
-            out[text] = _fast_plain(vnode, child, doc)
+            child, below = _child(kids, path, text)
+            doc.key_positions[child] = _pair(knode.start_mark)
+            doc.positions[child] = _pair(vnode.start_mark)
+            out[text] = _fast_plain(vnode, child, doc, below)
         return out
     if kind is sequence:
         if node.tag != "tag:yaml.org,2002:seq":
             raise _Unusual(node.tag)
         items = []
         for i, item in enumerate(node.value):
-            item_path: PathKey = (*path, i)
-            doc.positions[item_path] = (item.start_mark.line + 1, item.start_mark.column + 1)
-            items.append(_fast_plain(item, item_path, doc))
+            item_path, below = _child(kids, path, i)
+            doc.positions[item_path] = _pair(item.start_mark)
+            items.append(_fast_plain(item, item_path, doc, below))
         return items
     raise _Unusual(str(kind))
 
@@ -486,7 +527,7 @@ def read_yaml_fast(path: Path, display: str | None = None) -> SourceDoc:
             start = root.value[0]
         mark = start.start_mark
         doc.positions[()] = (mark.line + 1, mark.column + 1) if start is not root else (1, 1)
-        doc.data = _fast_plain(root, (), doc)
+        doc.data = _fast_plain(root, (), doc, _PATHS)
     except Exception:
         return read_yaml(path, display)
     return _escapes_checked(doc, text)
