@@ -237,7 +237,7 @@ def test_stats_warns_near_aura_free_limits(
     """`bpql stats` on a Neo4j store near the limits (lowered here to the insurer's size)
     warns in one line on stderr; its answer is unchanged; an embedded store never warns."""
     from bpql.backends import neo4j as neo4j_backend
-    from bpql.cli.app import app as cli
+    from bpql.cli import app as cli
 
     store = neo4j_store(neo4j_server, monkeypatch)
     store.load(INSURER)

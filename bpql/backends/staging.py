@@ -218,7 +218,7 @@ def _begin(
                 raise BackendError(
                     f"internal: the load staged {staged[part].get(name, 0):,} {name} "
                     f"{part} of {count:,} in {backend.uri}; nothing was switched in",
-                    code="BPQL-S056",
+                    code="BPQL-S065",
                 )
 
     def work(run: Run) -> None:
