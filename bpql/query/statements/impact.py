@@ -204,12 +204,16 @@ VIA_LABELS: dict[Route, str] = {
 STEP_COLUMNS = ("service", "step", "step_name", "lane", "route", "via", "via_name", "hops")
 
 
-def name_reads(d: Dialect, routes: Sequence[ImpactRoute]) -> list[Statement]:
+def name_reads(d: Dialect, routes: Sequence[ImpactRoute], steps: bool = True) -> list[Statement]:
     """The names of the steps reached and of what they are reached through (`names.<Label>`,
-    one per kind of via the routes have, steps always), so answers show names beside ids."""
-    labels = {"Step"} | {
-        VIA_LABELS[r] for route in routes for r in (route.route, route.far) if r is not None
-    }
+    one per kind of via the routes have; steps unless `steps` is false: `impact of` reads
+    every step of the blueprints it reaches, names included, in `facts`), so answers show
+    names beside ids."""
+    labels = {VIA_LABELS[r] for route in routes for r in (route.route, route.far) if r is not None}
+    if steps:
+        labels.add("Step")
+    else:
+        labels.discard("Step")
     out = []
     for label in sorted(labels):
         ids = [Source("reached", "via")]
@@ -227,9 +231,12 @@ def name_reads(d: Dialect, routes: Sequence[ImpactRoute]) -> list[Statement]:
     return out
 
 
-def named_steps(answer: Answer) -> tuple[dict[str, str], Callable[[Route, Any], str | None]]:
-    """The step names `name_reads` read, and the name of a via by its route."""
-    names: dict[str, dict[str, str]] = {}
+def named_steps(
+    answer: Answer, steps: dict[str, str] | None = None
+) -> tuple[dict[str, str], Callable[[Route, Any], str | None]]:
+    """The step names `name_reads` read (or `steps`, read elsewhere), and the name of a via
+    by its route."""
+    names: dict[str, dict[str, str]] = {} if steps is None else {"Step": steps}
     planned = {s.name for s in answer.plan.statements}
     for label in set(VIA_LABELS.values()):
         part = f"names.{label.lower()}"
@@ -275,6 +282,7 @@ def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
             "OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)",
             [
                 ("step", "s.id"),
+                ("name", "s.name"),
                 ("lane", "s.lane"),
                 ("touchpoint", "tp.name"),
                 ("channel", "tp.channel"),
@@ -301,18 +309,20 @@ def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
             (*route_reads, Source("supports", "lower"), Source("supports", "higher")),
         )
     )
-    out.extend(name_reads(d, routes))
+    out.extend(name_reads(d, routes, steps=False))
     # the departments performing each step: the rows of the department x service matrix, part
-    # of every answer (and its summary per department when its step rows are too many to print)
+    # of every answer (and its summary per department when its step rows are too many to print);
+    # read per blueprint reached, as the facts are (the matrix reads the steps reached only)
     out.append(
         d.statement(
             "departments",
-            "UNWIND $steps AS s_id\n"
-            "MATCH (s:Step {id: s_id})-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department)",
+            "UNWIND $blueprints AS b_id\n"
+            "MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)"
+            "-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department)",
             [("step", "s.id"), ("department", "d.name")],
             distinct=True,
             order=["step", "department"],
-            inputs={"steps": [Source("reached", "step")]},
+            inputs=blueprints,
         )
     )
     out.extend(_drawing(d, query, routes))
@@ -445,7 +455,8 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
         )
     # in time order per service; step ids are unique, so the key's later items never count
     in_order = sorted(where, key=where.__getitem__)
-    step_name, via_name = named_steps(answer)
+    names = {str(i): str(n) for i, n in answer["facts"].select("step", "name")}
+    step_name, via_name = named_steps(answer, names)
     step_rows = []
     for step in in_order:
         route, via, hops = reached[step]
