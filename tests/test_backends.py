@@ -344,3 +344,16 @@ def test_a_read_that_a_load_overtook_runs_again(
         with pytest.raises(BackendError) as info:
             backend.consistent(lambda: 1)
         assert info.value.code == "BPQL-S034" and "\n" not in str(info.value)
+
+
+def test_rows_of_plain_values_are_told_apart_from_rows_holding_graph_values() -> None:
+    """The embedded store hands rows of scalars and lists of scalars back as they are, and
+    rebuilds any row holding a node, relationship or path (a dict), or a list of them."""
+    from bpql.backends.ladybug import _all_plain
+
+    assert _all_plain([])
+    assert _all_plain([["a", 1, 2.5, True, None], ["b", 2, None, False, "x"]])
+    assert _all_plain([["a", ["x", "y"], []], ["b", [1, None], ["z"]]])
+    assert not _all_plain([["a", {"_ID": {"offset": 0, "table": 0}}]])
+    assert not _all_plain([["a", [{"_ID": {"offset": 0, "table": 0}}]]])
+    assert not _all_plain([["a", [["nested"]]]])
