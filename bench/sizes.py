@@ -187,7 +187,7 @@ def daily(report: Report, size: int, uri: str, where: str, runs: int) -> None:
     dialect = client.backend.dialect
     try:
         for _what, query, hand in DAILY:
-            ours = query_time(lambda q=query: client.query(q), runs)
+            ours = query_time(lambda q=query: client.query(q, draw=False), runs)
             base = None
             if hand is not None:
                 t = query_time(lambda h=hand: h(client.backend.read, dialect), runs)
