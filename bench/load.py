@@ -56,14 +56,15 @@ from bpql.testing.synthetic import write_enterprise  # noqa: E402
 Timing = tuple[float, float]  # wall, cpu
 
 
-def bpql(*args: str, env: dict[str, str]) -> Timing:
-    """One `bpql` command in its own process: wall time and its CPU time."""
+def bpql(*args: str, env: dict[str, str], root: Path = ROOT) -> Timing:
+    """One `bpql` command of the code at `root` (this checkout, or another to compare) in its
+    own process: wall time and its CPU time."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "bpql.cli", *args],
-        cwd=ROOT,
-        env={**env, "PYTHONPATH": str(ROOT)},
+        cwd=root,
+        env={**env, "PYTHONPATH": str(root)},
         capture_output=True,
         text=True,
         check=False,
@@ -71,7 +72,7 @@ def bpql(*args: str, env: dict[str, str]) -> Timing:
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
-        sys.exit(f"bpql {' '.join(args)} failed:\n{proc.stderr}")
+        sys.exit(f"bpql {' '.join(args)} ({root}) failed:\n{proc.stderr}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
 

@@ -20,41 +20,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load import Table, Timing, edit, neo4j_clear, neo4j_server  # noqa: E402
+from load import Table, bpql, edit, neo4j_clear, neo4j_server  # noqa: E402
 
 from bpql.testing.synthetic import write_enterprise  # noqa: E402
-
-
-def bpql_of(root: Path, *args: str, env: dict[str, str]) -> Timing:
-    """One `bpql` command of the code at `root`, in its own process: wall and CPU time."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "bpql.cli", *args],
-        cwd=root,
-        env={**env, "PYTHONPATH": str(root)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        sys.exit(f"bpql {' '.join(args)} ({root}) failed:\n{proc.stderr}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
 
 
 def main() -> None:
@@ -86,12 +63,13 @@ def main() -> None:
                 shutil.rmtree(store.parent, ignore_errors=True)
                 store.parent.mkdir()
                 t.add(
-                    f"embedded, full{tag}", bpql_of(root, "load", str(folder), "--db", uri, env=env)
+                    f"embedded, full{tag}",
+                    bpql("load", str(folder), "--db", uri, env=env, root=root),
                 )
                 edit(folder, run * len(codes) + n)
                 t.add(
                     f"embedded, one file edited{tag}",
-                    bpql_of(root, "load", str(folder), "--db", uri, env=env),
+                    bpql("load", str(folder), "--db", uri, env=env, root=root),
                 )
                 shutil.rmtree(store.parent, ignore_errors=True)
         if not args.no_neo4j:
@@ -111,9 +89,9 @@ def main() -> None:
                             neo4j_clear(driver)
                             shutil.rmtree(tmp / f"cache{n}", ignore_errors=True)
                             load = ("load", str(folder), "--db", nuri)
-                            t.add(f"Neo4j, full{tag}", bpql_of(root, *load, env=nenv))
+                            t.add(f"Neo4j, full{tag}", bpql(*load, env=nenv, root=root))
                             edit(folder, 100 + run * len(codes) + n)
-                            t.add(f"Neo4j, one file edited{tag}", bpql_of(root, *load, env=nenv))
+                            t.add(f"Neo4j, one file edited{tag}", bpql(*load, env=nenv, root=root))
                     neo4j_clear(driver)
                 finally:
                     driver.close()
