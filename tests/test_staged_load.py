@@ -23,8 +23,9 @@ import pytest
 
 from bpql.api import connect as client_connect
 from bpql.backends import connect, writes
+from bpql.backends.base import BackendError, Expected
 from bpql.backends.neo4j import Neo4jBackend
-from bpql.backends.staging import _stage, _Ticks, drop_stages
+from bpql.backends.staging import _begin, _stage, _Ticks, drop_stages
 from bpql.model.validate import validate_paths
 from bpql.schema import LANES, LOAD_STATE, NODES, RELS
 from bpql.testing.neo4j_server import Neo4jServer, Neo4jServerError
@@ -214,6 +215,32 @@ def test_a_killed_staging_is_removed_once_another_load_switches_in(
     fresh = embedded_store(tmp_path / "fresh")
     fresh.load(edited)
     assert store.dump() == fresh.dump()
+
+
+def test_a_stage_another_load_deleted_under_it_is_a_lost_race(
+    neo4j_server: Neo4jInfo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race the CI met once: a load still staging while another one switches in and
+    deletes its stage counts short (its relationships find no staged nodes). That is a lost
+    race the user can run again, not an internal error: the switch's compare-and-set says so
+    before it looks at the count."""
+    store = neo4j_store(neo4j_server, monkeypatch)
+    store.load(INSURER)
+    data = validate_paths([INSURER]).graph
+    with connect(store.uri) as backend:
+        assert isinstance(backend, Neo4jBackend)
+        token = backend.load_token()
+        assert token is not None
+        _stage_beside(backend, INSURER, "loser", token)
+    store.load(_renamed(tmp_path))  # the winner: switches in, then deletes the loser's stage
+    # what the loser's relationship batches counted once its staged nodes were gone
+    short = {"nodes": data.counts()["nodes"], "relationships": {}}
+    with connect(store.uri) as backend:
+        assert isinstance(backend, Neo4jBackend)
+        with pytest.raises(BackendError) as raised:
+            _begin(backend, data, short, "loser", "loser", Expected(token))
+    assert raised.value.code == "BPQL-S032", raised.value
+    assert any(words in str(raised.value) for words in concurrent.LOST)
 
 
 @pytest.fixture

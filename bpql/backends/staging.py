@@ -210,23 +210,26 @@ def _begin(
     """The compare-and-set: the token the load read is still the store's, no other switch
     is under way, the staged graph is still whole (no other load switched in since it was
     staged: only then may another load delete it), and it holds every node and relationship
-    of `data` (as its transactions counted them); then the switch begins."""
+    of `data` (as its transactions counted them); then the switch begins. The count is
+    checked last: a stage another load deleted under this one counts short, and that is a
+    lost race, not an internal error."""
     wanted = data.counts()
-    for part in ("nodes", "relationships"):
-        for name, count in wanted[part].items():
-            if staged[part].get(name, 0) != count:
-                raise BackendError(
-                    f"internal: the load staged {staged[part].get(name, 0):,} {name} "
-                    f"{part} of {count:,} in {backend.uri}; nothing was switched in",
-                    code="BPQL-S065",
-                )
 
     def work(run: Run) -> None:
         claim(run, backend.capabilities, expect, token, backend.uri)
         intact = run(writes.stage_intact(), {"load": generation})
         if not intact or not intact[0][0]:
             # another load switched in meanwhile, and may have deleted this one's stage
+            # (so a short count below is that load's doing, not this one's)
             raise lost_race(backend.uri)
+        for part in ("nodes", "relationships"):
+            for name, count in wanted[part].items():
+                if staged[part].get(name, 0) != count:
+                    raise BackendError(
+                        f"internal: the load staged {staged[part].get(name, 0):,} {name} "
+                        f"{part} of {count:,} in {backend.uri}; nothing was switched in",
+                        code="BPQL-S065",
+                    )
         here = {"host": socket.gethostname(), "pid": os.getpid()}
         run(writes.begin_switch(), {"load": generation, "next": token, **here})
 
