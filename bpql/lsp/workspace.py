@@ -132,7 +132,10 @@ class _Reader:
     is written to a private temporary file first (a few KB), and named as the real file."""
 
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="bpql-lsp-"))
+        # removed by close(), or when the reader is collected or the process exits (a
+        # workspace nobody closed left its folder behind)
+        self._tmp = tempfile.TemporaryDirectory(prefix="bpql-lsp-")
+        self.folder = Path(self._tmp.name)
         self.lock = threading.Lock()
 
     def parse(self, path: Path, text: str) -> Parsed:
@@ -142,9 +145,7 @@ class _Reader:
             return check_doc(read_yaml_fast(tmp, str(path)))
 
     def close(self) -> None:
-        for f in self.folder.iterdir():
-            f.unlink()
-        self.folder.rmdir()
+        self._tmp.cleanup()
 
 
 class Workspace:
