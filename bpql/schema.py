@@ -289,6 +289,22 @@ REL_KINDS: tuple[RelKind, ...] = (
 
 RELS: dict[str, RelKind] = {r.type: r for r in REL_KINDS}
 
+
+def within(label: str, depth: int) -> tuple[str, ...]:
+    """The labels a path of 1 to `depth` relationships (either direction) from a `label`
+    node can end on, in NODE_KINDS order: what the schema lets a neighbourhood hold."""
+    near: dict[str, set[str]] = {k.label: set() for k in NODE_KINDS}
+    for r in REL_KINDS:
+        near[r.src].add(r.dst)
+        near[r.dst].add(r.src)
+    seen: set[str] = set()
+    frontier = {label}
+    for _ in range(depth):
+        frontier = {m for n in frontier for m in near.get(n, ())}
+        seen |= frontier
+    return tuple(k.label for k in NODE_KINDS if k.label in seen)
+
+
 #: the things blueprints share, outside any blueprint (a redesign diff compares them apart)
 SHARED: tuple[str, ...] = ("Department", "Role", "System", "Touchpoint", "Persona")
 

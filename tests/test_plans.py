@@ -26,6 +26,7 @@ from bpql.query.statements import STATEMENTS as SPECS
 from bpql.query.statements import plan_of
 from bpql.query.statements.find import CONDITIONS as RENDER_CONDITIONS
 from bpql.result import Kind, Result
+from bpql.schema import within
 from bpql.viz.page import VIEWS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,9 +45,9 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
     # the answer first, walked from the department outwards: its roles' steps; the systems
     # it owns, and those depending on them (worked out in Python over every DEPENDS_ON, with
     # their hops), the steps using those; then the supports and facts of the blueprints
-    # reached (the steps' names among their facts), and each step's nearest route (in
-    # Python); the names of the roles and systems reached through, and the departments
-    # performing each step (the department x service matrix)
+    # reached (the steps' names and the departments performing them, the department x
+    # service matrix, among their facts), and each step's nearest route (in Python); the
+    # names of the roles and systems reached through (looked up among the routes' vias)
     answer = [
         "source",
         "dependencies",
@@ -60,13 +61,15 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
         "reached",
         "names.role",
         "names.system",
-        "departments",
     ]
     assert names[: len(answer)] == answer
     st = {s.name: s for s in plan.statements}
     assert isinstance(st["reach.uses_owned"], Compute) and isinstance(st["reached"], Compute)
     assert st["reach.uses_owned"].params == {"within": 5, "low": 0, "ends_from": "ends.uses_owned"}
     assert st["route.uses_owned"].inputs == {"reach": (Source("reach.uses_owned", "id"),)}
+    assert st["names.role"].inputs == {"ids": (Source("route.performed_by", "vias", each=True),)}
+    assert st["names.system"].inputs == {"ids": (Source("route.uses_owned", "vias", each=True),)}
+    assert "department" in st["facts"].columns
     assert "DEPENDS_ON" not in st["route.uses_owned"].cypher
     assert not any("DEPENDS_ON*" in s.cypher for s in plan.statements if not s.draws)
     reached = (
@@ -119,12 +122,20 @@ def test_show_is_a_breadth_first_plan(catalog: GraphCatalog) -> None:
 
 def test_show_on_ladybug_is_its_own_breadth_first_search(catalog: GraphCatalog) -> None:
     """LadybugDB: `* SHORTEST` reaches each node once (its one shortest path), so the
-    distances come first, then the nodes, then the relationships of the inner nodes."""
+    distances come first, then the nodes, one label at a time (a node of no label comes back
+    with the columns of every table), only those of the labels the schema lets a path of up
+    to the depth end on, then the relationships of the inner nodes."""
     (plan,) = compile_text('show system "crm" depth 4', catalog, "ladybug")
     names = [s.name for s in plan.statements]
-    assert names == ["levels", "centre", "nodes", "edges.out", "edges.in"]
+    labels = within("System", 4)
+    assert names == ["levels", "centre", *(f"nodes.{x}" for x in labels), "edges.out", "edges.in"]
     st = {s.name: s.cypher for s in plan.statements}
-    assert "* SHORTEST 1..4]" in st["levels"] and "* SHORTEST 1..4]" in st["nodes"]
+    assert "* SHORTEST 1..4]" in st["levels"] and "* SHORTEST 1..4]-(x:Step)" in st["nodes.Step"]
+    assert "(x:" not in st["levels"]
+    (near,) = compile_text('show system "crm"', catalog, "ladybug")
+    ends = {s.name for s in near.statements if s.name.startswith("nodes.")}
+    # a system is next to the steps using it, its fail points, systems and departments only
+    assert ends == {"nodes.Step", "nodes.FailPoint", "nodes.System", "nodes.Department"}
     assert "* SHORTEST 1..3]" in st["edges.out"] and "* SHORTEST 1..3]" in st["edges.in"]
     assert not any(re.search(r"\*\d|\* *\d", s.cypher) for s in plan.statements)
     wired_by_name(plan)

@@ -11,8 +11,8 @@ MATCH (c:Touchpoint) WHERE c.id = $id
 RETURN label(c) + ':' + c.id AS key, c AS x
 // params: {"id": "claims-line"}
 
-// ladybug, statement 3 of 5: nodes
-MATCH (c:Touchpoint)-[]-(x) WHERE c.id = $id WITH DISTINCT x
+// ladybug, statement 3 of 5: nodes.Step
+MATCH (c:Touchpoint)-[]-(x:Step) WHERE c.id = $id WITH DISTINCT x
 RETURN label(x) + ':' + x.id AS key, x
 // params: {"id": "claims-line"}
 
