@@ -36,13 +36,15 @@ class Role(enum.Enum):
 
 @dataclass(frozen=True)
 class Source:
-    """A column of an earlier step, whose values fill a list parameter."""
+    """A column of an earlier step, whose values fill a list parameter (`each`: the column
+    holds lists, and their items do)."""
 
     statement: str
     column: str
+    each: bool = False
 
     def __str__(self) -> str:
-        return f"{self.statement}.{self.column}"
+        return f"{self.statement}.{self.column}" + ("[*]" if self.each else "")
 
 
 @dataclass(frozen=True)
@@ -325,7 +327,12 @@ def input_values(st: Statement, param: str, answer: Answer) -> list[Any]:
 def _values(sources: Iterable[Source], answer: Answer) -> set[Any]:
     out: set[Any] = set()
     for source in sources:
-        out.update(answer[source.statement].column(source.column))
+        values = answer[source.statement].column(source.column)
+        if source.each:
+            for items in values:
+                out.update(items or ())
+        else:
+            out.update(values)
     out.discard(None)
     return out
 

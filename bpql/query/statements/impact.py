@@ -206,9 +206,11 @@ STEP_COLUMNS = ("service", "step", "step_name", "lane", "route", "via", "via_nam
 
 def name_reads(d: Dialect, routes: Sequence[ImpactRoute], steps: bool = True) -> list[Statement]:
     """The names of the steps reached and of what they are reached through (`names.<Label>`,
-    one per kind of via the routes have; steps unless `steps` is false: `impact of` reads
-    every step of the blueprints it reaches, names included, in `facts`), so answers show
-    names beside ids."""
+    one per kind of via the routes have), so answers show names beside ids. Unless `steps`
+    is false (`impact of` reads every step of the blueprints it reaches, names included, in
+    `facts`), the steps too, and every via of the answer; else the vias the routes found
+    (the other vias are steps): a role's name is then looked up among the few roles reached,
+    not among every step id too (18,000 lookups of nothing at 1,000 services)."""
     labels = {VIA_LABELS[r] for route in routes for r in (route.route, route.far) if r is not None}
     if steps:
         labels.add("Step")
@@ -219,6 +221,12 @@ def name_reads(d: Dialect, routes: Sequence[ImpactRoute], steps: bool = True) ->
         ids = [Source("reached", "via")]
         if label == "Step":
             ids.insert(0, Source("reached", "step"))
+        elif not steps:
+            ids = [
+                Source(route_name(route), "vias", each=True)
+                for route in routes
+                if label in {VIA_LABELS[r] for r in (route.route, route.far) if r is not None}
+            ]
         out.append(
             d.statement(
                 f"names.{label.lower()}",
@@ -243,12 +251,15 @@ def named_steps(
         if part in planned:
             names[label] = {str(i): str(n) for i, n in answer[part].select("id", "name")}
     steps = names.get("Step", {})
+    # each route's names at hand: this runs once per step reached (24,000 at 1,000 services)
+    by_route = {route: names.get(label, {}) for route, label in VIA_LABELS.items()}
 
     def via_name(route: Route, via: Any) -> str | None:
-        label = VIA_LABELS.get(route)
-        if label is None or via is None:
+        found = by_route.get(route)
+        if found is None or via is None:
             return None
-        return names.get(label, {}).get(str(via), str(via))
+        text = via if type(via) is str else str(via)
+        return found.get(text, text)
 
     return steps, via_name
 
@@ -271,7 +282,10 @@ def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
             inputs=blueprints,
         )
     )
-    # a step's service is read from its id (bpql/ids.py), not walked to
+    # a step's service is read from its id (bpql/ids.py), not walked to; the departments
+    # performing each step are the rows of the department x service matrix, part of every
+    # answer (its summary per department when its step rows are too many to print): read
+    # here, not apart (a read of their own cost a third more than this column)
     out.append(
         d.statement(
             "facts",
@@ -279,7 +293,8 @@ def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
             "MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)\n"
             "OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)\n"
             "OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint)\n"
-            "OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)",
+            "OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)\n"
+            "OPTIONAL MATCH (s)-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(dp:Department)",
             [
                 ("step", "s.id"),
                 ("name", "s.name"),
@@ -291,6 +306,7 @@ def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
                 ("phase_order", "ph.`order`"),
                 ("seq", "s.seq"),
                 ("blueprint", "b.id"),
+                ("department", "dp.name"),
             ],
             inputs=blueprints,
         )
@@ -310,21 +326,6 @@ def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
         )
     )
     out.extend(name_reads(d, routes, steps=False))
-    # the departments performing each step: the rows of the department x service matrix, part
-    # of every answer (and its summary per department when its step rows are too many to print);
-    # read per blueprint reached, as the facts are (the matrix reads the steps reached only)
-    out.append(
-        d.statement(
-            "departments",
-            "UNWIND $blueprints AS b_id\n"
-            "MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)"
-            "-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(d:Department)",
-            [("step", "s.id"), ("department", "d.name")],
-            distinct=True,
-            order=["step", "department"],
-            inputs=blueprints,
-        )
-    )
     out.extend(_drawing(d, query, routes))
     return out
 
@@ -374,6 +375,7 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
     names = dict(answer["services"].select("id", "name"))
     facts = answer["facts"].select(
         "step",
+        "name",
         "lane",
         "touchpoint",
         "channel",
@@ -382,15 +384,19 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
         "phase_order",
         "seq",
         "blueprint",
+        "department",
     )
     per: dict[str, dict[str, Any]] = {}
     visible: set[str] = set()
     where: dict[str, tuple[Any, ...]] = {}
+    step_names: dict[str, str] = {}
+    performers: dict[str, list[str]] = {}
     service_of_bp: dict[str, str] = {}
-    for step, lane, tp, channel, fp, rpn, order, seq, bp in facts:
+    for step, name, lane, tp, channel, fp, rpn, order, seq, bp, dept in facts:
         if step not in reached:  # the facts are of the reached blueprints, whole
             continue
-        if step not in where:
+        w = where.get(step)
+        if w is None:
             service_id = service_of_bp.get(bp)
             if service_id is None:
                 service_id = service_of_bp[bp] = service_of("Blueprint", bp) or ""
@@ -403,6 +409,7 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
                 names.get(service_id),
                 lane,
             )
+            step_names[str(step)] = str(name)
             s = per.get(service_id)
             if s is None:
                 s = per[service_id] = {
@@ -416,13 +423,20 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
             if lane in VISIBLE_LANES:
                 visible.add(f"Step:{step}")
         else:
-            s = per[where[step][0]]
+            s = per[w[0]]
         if tp:
             s["touchpoints"].add(tp)
         if channel:
             s["channels"].add(channel)
         if fp:
             s["failpoints"][fp] = rpn
+        if dept is not None:
+            found = performers.get(step)
+            if found is None:
+                performers[step] = [dept]
+            elif dept not in found:  # a row per touchpoint and fail point too
+                found.append(dept)
+                found.sort()
     lanes = [lane.key for lane in LANES]
     columns = [
         "service",
@@ -455,36 +469,20 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
         )
     # in time order per service; step ids are unique, so the key's later items never count
     in_order = sorted(where, key=where.__getitem__)
-    names = {str(i): str(n) for i, n in answer["facts"].select("step", "name")}
-    step_name, via_name = named_steps(answer, names)
+    step_name, via_name = named_steps(answer, step_names)
     step_rows = []
+    placed = []  # the steps as the matrix reads them
+    name_of = step_name.get
     for step in in_order:
+        service, lane = where[step][5:7]
         route, via, hops = reached[step]
         step_rows.append(
-            [
-                where[step][5],
-                step,
-                step_name.get(step, step),
-                where[step][6],
-                route,
-                via,
-                via_name(route, via),
-                hops,
-            ]
+            [service, step, name_of(step, step), lane, route, via, via_name(route, via), hops]
         )
+        placed.append(Reached(step, str(service), lane, route, via))
     graph = None
-    performers: defaultdict[str, list[str]] = defaultdict(list)
-    for step, department in answer["departments"].select("step", "department"):
-        performers[step].append(department)
     source = query.source.name if query.source.label == "Department" else None
-    matrix = department_matrix(
-        (
-            Reached(step, str(where[step][5]), where[step][6], *reached[step][:2])
-            for step in in_order
-        ),
-        performers,
-        source,
-    )
+    matrix = department_matrix(placed, performers, source)
     if answer.drawn:
         graph = _impact_graph(query, routes, answer)
         for step in where:
