@@ -332,17 +332,22 @@ def test_a_read_that_a_load_overtook_runs_again(
     committed in between) runs the reads again, and loads that never stop end in one line."""
     import itertools
 
+    from bpql.backends.base import Backend
     from bpql.backends.ladybug import LadybugBackend
 
     with LadybugBackend(str(tmp_path / "g.lbdb")) as backend:
+        # the stores whose reads can see a load commit between two statements (Neo4j) use
+        # Backend.consistent; one embedded open always sees one graph, and skips it
+        runs: list[int] = []
+        monkeypatch.setattr(backend, "load_token", lambda: runs.append(0))
+        assert backend.consistent(lambda: 7) == 7 and runs == []
         tokens = iter(["a", "b", "b", "b"])
         monkeypatch.setattr(backend, "load_token", lambda: next(tokens))
-        runs: list[int] = []
-        assert backend.consistent(lambda: runs.append(1) or len(runs)) == 2
+        assert Backend.consistent(backend, lambda: runs.append(1) or len(runs)) == 2
         counter = itertools.count()
         monkeypatch.setattr(backend, "load_token", lambda: str(next(counter)))
         with pytest.raises(BackendError) as info:
-            backend.consistent(lambda: 1)
+            Backend.consistent(backend, lambda: 1)
         assert info.value.code == "BPQL-S034" and "\n" not in str(info.value)
 
 

@@ -28,6 +28,7 @@ from bpql.backends.base import (
     Fingerprint,
     Progress,
     Run,
+    T,
     alive,
     change_size,
     claim,
@@ -137,6 +138,13 @@ class LadybugBackend(Backend):
             self._db.close()
         finally:
             self._release()
+
+    def consistent(self, work: Callable[[], T]) -> T:
+        """One open sees one graph: a read-only open what was committed when it opened (a
+        load renames a new store over it), a writable one what its own process wrote (the
+        load lock keeps every other writer out). So no load token is read before and after
+        (two reads a query, a third of `count touchpoints by channel`'s time)."""
+        return work()
 
     def replaced(self) -> bool:
         """A read-only open holds the file it opened; a load renames a new one over it."""
