@@ -5,7 +5,7 @@ draw it as it is."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from bpql.analysis.routes import Route
@@ -30,7 +30,7 @@ class Reached(NamedTuple):
 
 def department_matrix(
     steps: Iterable[Reached],
-    performers: Mapping[str, Iterable[str]],
+    performers: Mapping[str, Sequence[str]],
     source_department: str | None = None,
 ) -> dict[str, Any]:
     """How many steps reached each department has in each service, and how many of them the
@@ -39,44 +39,50 @@ def department_matrix(
     step it is reached through (a supporting step, a handoff's other end), else under the
     changed department itself when a department is what changed, else in a row of its own.
     A step two departments perform counts in both rows; the total counts each step once."""
-    rows = list(steps)
-    by_step = {r.step: r for r in rows}
+    rows = steps if isinstance(steps, list) else list(steps)
+    by_step: dict[str, Reached] = {}
+    nobody = ("",) if source_department is None else (source_department,)
 
-    changed = set() if source_department is None else {source_department}
-
-    def departments(step: str) -> set[str]:
+    def departments(step: str) -> tuple[str, ...]:
         """The departments of the first step down its chain of vias that has some."""
+        if not by_step:
+            by_step.update((r.step, r) for r in rows)
         seen: set[str] = set()
         while True:
             found = performers.get(step)
             if found:
-                return set(found)
+                return tuple(sorted(set(found)))
             r = by_step.get(step)
             if r is None or r.route not in THROUGH_A_STEP or r.via in seen:
-                return set(changed)
+                return nobody
             seen.add(step)
             step = r.via
 
-    # the (department, service) pair of each step's every department, counted at the end in
-    # C (Counter): at 24,000 steps, arithmetic on a cell per step was a tenth of the answer
-    placed: list[tuple[str, str]] = []
-    seen: list[tuple[str, str]] = []  # those of the steps the customer sees
-    all_services: list[str] = []
-    seen_services: list[str] = []
-    nobody = {""}
-    for r in rows:
-        service = r.service
-        all_services.append(service)
-        found = performers.get(r.step)  # most steps: the departments of the roles performing it
-        pairs = [(d, service) for d in (set(found) if found else departments(r.step) or nobody)]
-        placed.extend(pairs)
-        if r.lane in VISIBLE_LANES:
-            seen_services.append(service)
-            seen.extend(pairs)
-    steps_in, seen_in = Counter(placed), Counter(seen)
-    cells = {k: [n, seen_in.get(k, 0)] for k, n in steps_in.items()}
-    seen_per = Counter(seen_services)
-    totals = {s: [n, seen_per.get(s, 0)] for s, n in Counter(all_services).items()}
+    # each step as (service, seen by the customer, its departments), counted in C (Counter)
+    # and spread over the cells after: at 24,000 steps, a cell's arithmetic per step and
+    # department was a tenth of the answer
+    alone: dict[str, tuple[str]] = {}  # one tuple per department, for the steps of one
+    keys = []
+    visible_lanes = frozenset(VISIBLE_LANES)
+    for step, service, lane, _, _ in rows:
+        found = performers.get(step)
+        if found is not None and len(found) == 1:  # most steps: one performing department
+            ds: tuple[str, ...] | None = alone.get(found[0])
+            if ds is None:
+                ds = alone[found[0]] = (found[0],)
+        else:
+            ds = departments(step)
+        keys.append((service, lane in visible_lanes, ds))
+    cells: dict[tuple[str, str], list[int]] = {}
+    totals: dict[str, list[int]] = {}
+    for (service, visible, found), n in Counter(keys).items():
+        total = totals.setdefault(service, [0, 0])
+        total[0] += n
+        total[1] += n * visible
+        for d in found:
+            cell = cells.setdefault((d, service), [0, 0])
+            cell[0] += n
+            cell[1] += n * visible
     reached_services = totals.keys()
     services = sorted(reached_services)
     depts = sorted({d for d, _ in cells}, key=lambda d: (d == "", d))

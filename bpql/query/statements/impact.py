@@ -369,9 +369,10 @@ def _drawing(d: Dialect, query: ir.ImpactIR, routes: Sequence[ImpactRoute]) -> l
 def shape(query: ir.ImpactIR, answer: Answer) -> Result:
     routes = IMPACT_ROUTES[query.source.label]
     hit = sorted({s for r in routes for s in answer[route_name(r)].column("id")})
-    reached: dict[str, tuple[Route, str, int]] = {
-        step: (route, via, hops) for step, route, via, hops in answer["reached"].select(*REACHED)
-    }
+    rows = answer["reached"]
+    reached: dict[str, tuple[Route, str, int]] = dict(
+        zip(rows.column("step"), rows.select("route", "via", "hops"), strict=True)
+    )
     names = dict(answer["services"].select("id", "name"))
     facts = answer["facts"].select(
         "step",
