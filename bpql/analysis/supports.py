@@ -33,25 +33,28 @@ class Reach(NamedTuple):
 _ORDER = {r: r.order for r in Route}
 
 
-def nearest(direct: Mapping[str, Reach], above: Callable[[str], Iterable[str]]) -> dict[str, Reach]:
+def nearest(
+    direct: Mapping[str, Reach], above: Callable[[str], Iterable[str] | None]
+) -> dict[str, Reach]:
     """Every step reached: the ones reached directly, and every step a reached step supports
-    (`above`: the steps a step supports), each by its nearest reach. A step reached directly
-    keeps its own route unless a supporting step reaches it in fewer hops (or as many, by the
-    route order). Every support is one hop, so the steps are settled hop count by hop count
-    (Dijkstra's walk with a bucket per hop count: 24,000 steps at 1,000 services)."""
+    (`above`: the steps a step supports, or None), each by its nearest reach. A step reached
+    directly keeps its own route unless a supporting step reaches it in fewer hops (or as
+    many, by the route order). Every support is one hop, so the steps are settled hop count
+    by hop count (Dijkstra's walk with a bucket per hop count: 24,000 steps at 1,000
+    services; the reaches are read by position, a named field of a tuple costing a call)."""
     best = dict(direct)
     keys: dict[str, tuple[int, int, str]] = {}
     buckets: defaultdict[int, list[str]] = defaultdict(list)
-    for step, r in best.items():
-        buckets[r.hops].append(step)
+    for step, (_, _, hops) in best.items():
+        buckets[hops].append(step)
     supporting = _ORDER[Route.SUPPORTING_STEP]
     hops = min(buckets, default=0)
     done: set[str] = set()
     while buckets:
-        settled = buckets.pop(hops, [])
+        settled = buckets.pop(hops, ())
         found_hops = hops + 1
         for low in settled:
-            if low in done or best[low].hops != hops:  # settled already, or nearer since
+            if low in done or best[low][2] != hops:  # settled already, or nearer since
                 continue
             done.add(low)
             ups = above(low)
@@ -60,9 +63,10 @@ def nearest(direct: Mapping[str, Reach], above: Callable[[str], Iterable[str]]) 
             found = (found_hops, supporting, low)
             for high in ups:
                 now = keys.get(high)
-                if now is None and high in best:
-                    r = best[high]
-                    now = keys[high] = (r.hops, _ORDER[r.route], r.via)
+                if now is None:
+                    r = best.get(high)
+                    if r is not None:
+                        now = keys[high] = (r[2], _ORDER[r[0]], r[1])
                 if now is None or found < now:
                     keys[high] = found
                     best[high] = Reach(Route.SUPPORTING_STEP, low, found_hops)

@@ -182,7 +182,7 @@ def _reached(
     above: defaultdict[str, list[str]] = defaultdict(list)
     for lower, higher in answer["supports"].select("lower", "higher"):
         above[lower].append(higher)
-    best = nearest(direct(answer, routes), lambda s: above.get(s, ()))
+    best = nearest(direct(answer, routes), above.get)
     return [(step, *r) for step, r in best.items()]
 
 
