@@ -14,9 +14,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from lsprotocol import types as t
 from pygls.lsp.server import LanguageServer
@@ -27,6 +29,8 @@ from bpql.errors import BpqlError, QueryError
 from bpql.lsp.complete import OWN_FIELDS, SHARED_FIELDS, context, field_names, fixed_words
 from bpql.lsp.workspace import Diag, EnterpriseState, Workspace, diag_of_query, walk_statements
 
+R = TypeVar("R")
+
 #: how long after the last change the whole enterprise is checked again
 FULL_CHECK_DELAY = 0.3
 SEVERITY = {"error": t.DiagnosticSeverity.Error, "warning": t.DiagnosticSeverity.Warning}
@@ -35,6 +39,35 @@ SEVERITY = {"error": t.DiagnosticSeverity.Error, "warning": t.DiagnosticSeverity
 def _units(line: str, column: int) -> int:
     """A code point column as UTF-16 code units."""
     return len(line[:column].encode("utf-16-le")) // 2
+
+
+def _in_daemon_thread(
+    loop: asyncio.AbstractEventLoop, fn: Callable[[EnterpriseState], R], ent: EnterpriseState
+) -> asyncio.Future[R]:
+    """`fn(ent)` in a thread of its own that the interpreter does not wait for: a whole-
+    enterprise check under way when the editor says `exit` must not keep the server's
+    process alive (the default executor's threads are joined at exit; a neovim test once
+    waited 240 s for one)."""
+    done: asyncio.Future[R] = loop.create_future()
+
+    def settle(value: R | None, error: BaseException | None) -> None:
+        if done.done():
+            return
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(cast(R, value))
+
+    def work() -> None:
+        try:
+            value, error = fn(ent), None
+        except BaseException as exc:  # handed to the awaiting task, as run_in_executor does
+            value, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody waits
+            loop.call_soon_threadsafe(settle, value, error)
+
+    threading.Thread(target=work, name="bpql-full-check", daemon=True).start()
+    return done
 
 
 def _column(line: str, units: int) -> int:
@@ -127,7 +160,7 @@ class BpqlServer(LanguageServer):
             while ent.root in self.dirty:
                 self.dirty.discard(ent.root)
                 started = time.perf_counter()
-                found = await loop.run_in_executor(None, self.model.full_check, ent)
+                found = await _in_daemon_thread(loop, self.model.full_check, ent)
                 if found is None:  # overtaken by an edit: after a pause, again
                     await asyncio.sleep(FULL_CHECK_DELAY)
                     continue
