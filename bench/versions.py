@@ -1,0 +1,99 @@
+"""One checkout against another on the same questions: in-process answer times, the two
+checkouts taking turns round by round, so that a machine whose speed drifts over minutes
+(a shared VM) slows both alike. Issue 24's rule (no daily job, risk or what-if query slower
+by more than 10%) is read off the per-round ratios.
+
+    python bench/versions.py --before ../wt/before --before-store embedded:A.lbug \\
+        [--after .] --after-store embedded:B.lbug [--rounds 5] [--runs 5] QUERY...
+
+Each checkout answers with its own code (PYTHONPATH) on its own store (a store written by one
+version may not open in the other). Per round, question and checkout one process answers the
+question once to warm up, then `--runs` times, a table answer (not drawn), as `bpql query`
+runs it; the two checkouts back to back, the first alternating by round.
+Prints per query the median over rounds of each side's median, the median of the per-round
+ratios after/before, and the ratio of the best single runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: run in a child process with PYTHONPATH at a checkout: times per query, in seconds
+CHILD = """
+import inspect, json, sys, time
+from bpql.api import connect
+store, runs, queries = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
+out = {}
+with connect(store) as client:
+    kw = {"draw": False} if "draw" in inspect.signature(client.query).parameters else {}
+    for q in queries:
+        client.query(q, **kw)
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            client.query(q, **kw)
+            times.append(time.perf_counter() - t)
+        out[q] = times
+print(json.dumps(out))
+"""
+
+
+def run(checkout: Path, store: str, runs: int, queries: list[str]) -> dict[str, list[float]]:
+    env = {**os.environ, "PYTHONPATH": str(checkout.resolve())}
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, store, str(runs), json.dumps(queries)],
+        env=env,
+        cwd="/",  # not a checkout: its bpql must come from PYTHONPATH
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    times: dict[str, list[float]] = json.loads(done.stdout.strip().splitlines()[-1])
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", type=Path, required=True)
+    parser.add_argument("--before-store", required=True)
+    parser.add_argument("--after", type=Path, default=ROOT)
+    parser.add_argument("--after-store", required=True)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("queries", nargs="+")
+    args = parser.parse_args()
+    sides = {"before": (args.before, args.before_store), "after": (args.after, args.after_store)}
+    medians: dict[str, dict[str, list[float]]] = {s: {q: [] for q in args.queries} for s in sides}
+    best: dict[str, dict[str, float]] = {s: {} for s in sides}
+    for r in range(args.rounds):
+        # per question, both sides back to back, the first one alternating by round: drift
+        # over the seconds between them cancels out over the rounds
+        order = list(sides) if r % 2 == 0 else list(reversed(sides))
+        for q in args.queries:
+            for side in order:
+                checkout, store = sides[side]
+                times = run(checkout, store, args.runs, [q])[q]
+                medians[side][q].append(statistics.median(times))
+                best[side][q] = min(best[side].get(q, float("inf")), min(times))
+        print(f"round {r + 1} of {args.rounds} done", file=sys.stderr)
+    print(f"{'query':58} {'before':>10} {'after':>10}  ratio per round (median)  best runs")
+    for q in args.queries:
+        b, a = medians["before"][q], medians["after"][q]
+        ratios = [x / y for x, y in zip(a, b, strict=True)]
+        print(
+            f"{q[:58]:58} {statistics.median(b) * 1000:8.1f}ms {statistics.median(a) * 1000:8.1f}ms"
+            f"  {' '.join(f'{x:.2f}' for x in ratios):>18} ({statistics.median(ratios):.2f})"
+            f"  {best['after'][q] / best['before'][q]:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
