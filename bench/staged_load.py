@@ -107,12 +107,7 @@ def main() -> None:
             print(f"\n{size:,} services: {nodes:,} nodes, {rels:,} relationships", flush=True)
 
             def clear() -> None:
-                # relationships first: a node's DETACH DELETE holds all of its relationships
-                with driver.session() as s:
-                    s.run(
-                        "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS"
-                    ).consume()
-                neo4j_clear(driver)
+                neo4j_clear(driver)  # relationships first (bench/load.py)
                 shutil.rmtree(work / "cache", ignore_errors=True)
 
             hand: list[tuple[str, Any]] = [
