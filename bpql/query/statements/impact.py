@@ -204,6 +204,11 @@ VIA_LABELS: dict[Route, str] = {
 STEP_COLUMNS = ("service", "step", "step_name", "lane", "route", "via", "via_name", "hops")
 
 
+def _via_labels(route: ImpactRoute) -> set[str]:
+    """The labels of what a route's steps are reached through (its near and far names)."""
+    return {VIA_LABELS[r] for r in (route.route, route.far) if r is not None}
+
+
 def name_reads(d: Dialect, routes: Sequence[ImpactRoute], steps: bool = True) -> list[Statement]:
     """The names of the steps reached and of what they are reached through (`names.<Label>`,
     one per kind of via the routes have), so answers show names beside ids. Unless `steps`
@@ -211,7 +216,7 @@ def name_reads(d: Dialect, routes: Sequence[ImpactRoute], steps: bool = True) ->
     `facts`), the steps too, and every via of the answer; else the vias the routes found
     (the other vias are steps): a role's name is then looked up among the few roles reached,
     not among every step id too (18,000 lookups of nothing at 1,000 services)."""
-    labels = {VIA_LABELS[r] for route in routes for r in (route.route, route.far) if r is not None}
+    labels = {label for route in routes for label in _via_labels(route)}
     if steps:
         labels.add("Step")
     else:
@@ -225,7 +230,7 @@ def name_reads(d: Dialect, routes: Sequence[ImpactRoute], steps: bool = True) ->
             ids = [
                 Source(route_name(route), "vias", each=True)
                 for route in routes
-                if label in {VIA_LABELS[r] for r in (route.route, route.far) if r is not None}
+                if label in _via_labels(route)
             ]
         out.append(
             d.statement(
