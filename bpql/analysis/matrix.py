@@ -4,9 +4,10 @@ draw it as it is."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from itertools import compress
+from typing import Any
 
 from bpql.analysis.routes import Route
 from bpql.schema import VISIBLE_LANES
@@ -17,80 +18,96 @@ NOBODY = "(performed by no department)"
 THROUGH_A_STEP = (Route.SUPPORTING_STEP, Route.HANDOFF)
 
 
-class Reached(NamedTuple):
-    """A step reached, as the matrix reads it (a tuple: 24,000 of them are made per answer,
-    and a frozen dataclass took four times as long to make)."""
+#: a step placed in the matrix: (step id, its service, its lane)
+Placed = tuple[str, str, str]
 
-    step: str
-    service: str
-    lane: str
-    route: Route
-    via: str
+
+def performed(departments: Iterable[str]) -> tuple[str, ...]:
+    """A step's departments as the matrix takes them: sorted, each once."""
+    return tuple(sorted(set(departments)))
 
 
 def department_matrix(
-    steps: Iterable[Reached],
-    performers: Mapping[str, Sequence[str]],
+    steps: Iterable[Placed],
+    performers: Mapping[str, tuple[str, ...]],
+    reached: Mapping[str, Sequence[Any]],
     source_department: str | None = None,
 ) -> dict[str, Any]:
     """How many steps reached each department has in each service, and how many of them the
     customer sees. A step counts under the departments of the roles performing it
-    (`performers`: step -> department names); a step no role performs, under those of the
-    step it is reached through (a supporting step, a handoff's other end), else under the
-    changed department itself when a department is what changed, else in a row of its own.
-    A step two departments perform counts in both rows; the total counts each step once."""
+    (`performers`: step -> its departments' names, as `performed` makes them); a step no
+    role performs, under those of the step it is reached through (`reached`: step ->
+    (route, via, ...), as an answer's step rows say), when that is a supporting step or a
+    handoff's other end; else under the changed department itself when a department is
+    what changed, else in a row of its own. A step two departments perform counts in both
+    rows; the total counts each step once.
+
+    At 24,000 steps a Python statement per step is a millisecond: the steps are looked up
+    and counted with C loops (`map`, `zip`, `Counter`), Python walks only the steps no role
+    performs, and the cells are made per (departments, service) counted."""
     rows = steps if isinstance(steps, list) else list(steps)
-    by_step: dict[str, Reached] = {}
     nobody = ("",) if source_department is None else (source_department,)
+    through: dict[str, tuple[str, ...]] = {}  # a walk's answer, for every step it passed
 
     def departments(step: str) -> tuple[str, ...]:
         """The departments of the first step down its chain of vias that has some."""
-        if not by_step:
-            by_step.update((r.step, r) for r in rows)
-        seen: set[str] = set()
+        walked: list[str] = []
+        found: tuple[str, ...] = nobody
         while True:
-            found = performers.get(step)
-            if found:
-                return tuple(sorted(set(found)))
-            r = by_step.get(step)
-            if r is None or r.route not in THROUGH_A_STEP or r.via in seen:
-                return nobody
-            seen.add(step)
-            step = r.via
+            known = through.get(step)
+            if known is not None:
+                found = known
+                break
+            performing = performers.get(step)
+            if performing:
+                found = performing
+                break
+            walked.append(step)
+            r = reached.get(step)
+            if r is None or r[0] not in THROUGH_A_STEP or r[1] in walked:
+                break
+            step = r[1]
+        for w in walked:
+            through[w] = found
+        return found
 
-    # each step as (service, seen by the customer, its departments), counted in C (Counter)
-    # and spread over the cells after: at 24,000 steps, a cell's arithmetic per step and
-    # department was a tenth of the answer
-    alone: dict[str, tuple[str]] = {}  # one tuple per department, for the steps of one
-    keys = []
-    visible_lanes = frozenset(VISIBLE_LANES)
-    for step, service, lane, _, _ in rows:
-        found = performers.get(step)
-        if found is not None and len(found) == 1:  # most steps: one performing department
-            ds: tuple[str, ...] | None = alone.get(found[0])
-            if ds is None:
-                ds = alone[found[0]] = (found[0],)
-        else:
-            ds = departments(step)
-        keys.append((service, lane in visible_lanes, ds))
-    cells: dict[tuple[str, str], list[int]] = {}
+    ids, services_of, lanes = zip(*rows, strict=True) if rows else ((), (), ())
+    of_step: list[tuple[str, ...] | None] = list(map(performers.get, ids))
+    for i, ds in enumerate(of_step):
+        if not ds:  # most such steps are one support below one a role performs
+            step = ids[i]
+            r = reached.get(step)
+            above = None if r is None or r[0] not in THROUGH_A_STEP else performers.get(r[1])
+            of_step[i] = above or departments(step)
+    keys = list(zip(of_step, services_of, strict=True))
+    counted = Counter(keys)
+    seen = Counter(compress(keys, map(frozenset(VISIBLE_LANES).__contains__, lanes)))
+    cells: defaultdict[str, dict[str, list[int]]] = defaultdict(dict)  # department, service
     totals: dict[str, list[int]] = {}
-    for (service, visible, found), n in Counter(keys).items():
-        total = totals.setdefault(service, [0, 0])
-        total[0] += n
-        total[1] += n * visible
-        for d in found:
-            cell = cells.setdefault((d, service), [0, 0])
-            cell[0] += n
-            cell[1] += n * visible
-    reached_services = totals.keys()
-    services = sorted(reached_services)
-    depts = sorted({d for d, _ in cells}, key=lambda d: (d == "", d))
+    for key, n in counted.items():
+        v = seen.get(key, 0)
+        ds, service = key
+        assert ds is not None
+        total = totals.get(service)
+        if total is None:
+            totals[service] = [n, v]
+        else:
+            total[0] += n
+            total[1] += v
+        for d in ds:
+            row = cells[d]
+            cell = row.get(service)
+            if cell is None:
+                row[service] = [n, v]
+            else:
+                cell[0] += n
+                cell[1] += v
+    services = sorted(totals)
+    depts = sorted(cells, key=lambda d: (d == "", d))
     return {
         "services": services,
         "rows": [
-            {"department": d or NOBODY, "cells": [cells.get((d, s)) for s in services]}
-            for d in depts
+            {"department": d or NOBODY, "cells": list(map(cells[d].get, services))} for d in depts
         ],
         "total": [totals[s] for s in services],
         "steps": len(rows),

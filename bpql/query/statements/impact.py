@@ -18,12 +18,12 @@ and `impact of retiring system "x"` reach the same steps by the same routes and 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any
 
 from bpql.analysis.graph import Index
-from bpql.analysis.matrix import Reached, department_matrix
+from bpql.analysis.matrix import department_matrix, performed
 from bpql.analysis.routes import Route
 from bpql.analysis.supports import Reach, nearest
 from bpql.analysis.systems import failing_systems
@@ -246,27 +246,26 @@ def name_reads(d: Dialect, routes: Sequence[ImpactRoute], steps: bool = True) ->
 
 def named_steps(
     answer: Answer, steps: dict[str, str] | None = None
-) -> tuple[dict[str, str], Callable[[Route, Any], str | None]]:
-    """The step names `name_reads` read (or `steps`, read elsewhere), and the name of a via
-    by its route."""
+) -> tuple[dict[str, str], dict[Route, dict[str, str]]]:
+    """The step names `name_reads` read (or `steps`, read elsewhere), and per route the
+    names of its vias by id (a via not named there is shown by its id)."""
     names: dict[str, dict[str, str]] = {} if steps is None else {"Step": steps}
     planned = {s.name for s in answer.plan.statements}
     for label in set(VIA_LABELS.values()):
         part = f"names.{label.lower()}"
         if part in planned:
             names[label] = {str(i): str(n) for i, n in answer[part].select("id", "name")}
-    steps = names.get("Step", {})
-    # each route's names at hand: this runs once per step reached (24,000 at 1,000 services)
-    by_route = {route: names.get(label, {}) for route, label in VIA_LABELS.items()}
+    return names.get("Step", {}), {
+        route: names.get(label, {}) for route, label in VIA_LABELS.items()
+    }
 
-    def via_name(route: Route, via: Any) -> str | None:
-        found = by_route.get(route)
-        if found is None or via is None:
-            return None
-        text = via if type(via) is str else str(via)
-        return found.get(text, text)
 
-    return steps, via_name
+def via_name(names: Mapping[Route, Mapping[str, str]], route: Route, via: str | None) -> str | None:
+    """What a step is reached through, by its name (`named_steps`)."""
+    found = names.get(route)
+    if found is None or via is None:
+        return None
+    return found.get(via, via)
 
 
 def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
@@ -396,7 +395,7 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
     visible: set[str] = set()
     where: dict[str, tuple[Any, ...]] = {}
     step_names: dict[str, str] = {}
-    performers: dict[str, list[str]] = {}
+    performers: dict[str, tuple[str, ...]] = {}
     service_of_bp: dict[str, str] = {}
     for step, name, lane, tp, channel, fp, rpn, order, seq, bp, dept in facts:
         if step not in reached:  # the facts are of the reached blueprints, whole
@@ -439,10 +438,9 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
         if dept is not None:
             found = performers.get(step)
             if found is None:
-                performers[step] = [dept]
+                performers[step] = (dept,)
             elif dept not in found:  # a row per touchpoint and fail point too
-                found.append(dept)
-                found.sort()
+                performers[step] = performed((*found, dept))
     lanes = [lane.key for lane in LANES]
     columns = [
         "service",
@@ -475,20 +473,21 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
         )
     # in time order per service; step ids are unique, so the key's later items never count
     in_order = sorted(where, key=where.__getitem__)
-    step_name, via_name = named_steps(answer, step_names)
+    step_name, via_names = named_steps(answer, step_names)
     step_rows = []
     placed = []  # the steps as the matrix reads them
     name_of = step_name.get
     for step in in_order:
-        service, lane = where[step][5:7]
+        w = where[step]
+        service, lane = w[5], w[6]
         route, via, hops = reached[step]
-        step_rows.append(
-            [service, step, name_of(step, step), lane, route, via, via_name(route, via), hops]
-        )
-        placed.append(Reached(step, str(service), lane, route, via))
+        named = via_names.get(route)
+        shown = None if named is None else named.get(via, via)
+        step_rows.append([service, step, name_of(step, step), lane, route, via, shown, hops])
+        placed.append((step, str(service), lane))
     graph = None
     source = query.source.name if query.source.label == "Department" else None
-    matrix = department_matrix(placed, performers, source)
+    matrix = department_matrix(placed, performers, reached, source)
     if answer.drawn:
         graph = _impact_graph(query, routes, answer)
         for step in where:
@@ -498,7 +497,7 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
                 n = graph.nodes[key]
                 extra: dict[str, Any] = {"route": route, "via": via, "hops": hops}
                 if performers.get(step):
-                    extra["departments"] = performers[step]
+                    extra["departments"] = list(performers[step])
                 graph.nodes[key] = GraphNode(n.label, n.id, n.labels, {**n.properties, **extra})
     return Result(
         Kind.IMPACT,

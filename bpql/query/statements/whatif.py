@@ -21,8 +21,7 @@ from typing import Any, Generic, TypeVar
 
 import bpql.query.statements.impact as impact
 from bpql.analysis.graph import Index
-from bpql.analysis.matrix import Reached as MatrixRow
-from bpql.analysis.matrix import department_matrix
+from bpql.analysis.matrix import department_matrix, performed
 from bpql.analysis.routes import Route
 from bpql.analysis.supports import Reach
 from bpql.analysis.whatif import (
@@ -296,7 +295,7 @@ def shape(query: ir.WhatIfIR, answer: Answer) -> Result:
         "handoffs_after",
     ]
     kept = {s: [c for c in CLASSES if c in classes[s]] for s in steps}
-    _, via_name = impact.named_steps(answer)
+    _, via_names = impact.named_steps(answer)
     step_table = Table(
         [*impact.STEP_COLUMNS, "classes"],
         [
@@ -307,7 +306,7 @@ def shape(query: ir.WhatIfIR, answer: Answer) -> Result:
                 b.step(s).get("lane"),
                 reached[s][0],
                 reached[s][1],
-                via_name(reached[s][0], reached[s][1]),
+                impact.via_name(via_names, reached[s][0], reached[s][1]),
                 reached[s][2],
                 kept[s],
             ]
@@ -317,10 +316,9 @@ def shape(query: ir.WhatIfIR, answer: Answer) -> Result:
     graph = None
     # the departments performing each step (before the change) place it in the matrix, which
     # a table answer reports too (its summary per department past SUMMARY_ROWS step rows)
-    performers = {s: b.department_names(s) for s in steps}
+    performers = {s: performed(b.department_names(s)) for s in steps}
     matrix = department_matrix(
-        (MatrixRow(s, b.service[s][1], str(b.step(s).get("lane")), *reached[s][:2]) for s in steps),
-        performers,
+        [(s, b.service[s][1], str(b.step(s).get("lane"))) for s in steps], performers, reached
     )
     if answer.drawn:
         graph = drawing(answer)
@@ -335,7 +333,7 @@ def shape(query: ir.WhatIfIR, answer: Answer) -> Result:
                 "via": via,
                 "hops": hops,
                 "classes": kept[s],
-                "departments": performers[s],
+                "departments": b.department_names(s),
             }
             graph.nodes[key] = GraphNode(n.label, n.id, n.labels, {**n.properties, **extra})
     sources = [node_key(n.label, n.id) for n in answer["source"].column("n") if n is not None]
