@@ -41,36 +41,32 @@ def nearest(
     directly keeps its own route unless a supporting step reaches it in fewer hops (or as
     many, by the route order). Every support is one hop, so the steps are settled hop count
     by hop count (Dijkstra's walk with a bucket per hop count: 24,000 steps at 1,000
-    services; the reaches are read by position, a named field of a tuple costing a call)."""
+    services; the reaches are read by position, a named field of a tuple costing a call, and a
+    step nearer already is passed by its hops alone)."""
     best = dict(direct)
-    keys: dict[str, tuple[int, int, str]] = {}
-    buckets: defaultdict[int, list[str]] = defaultdict(list)
+    buckets: defaultdict[int, dict[str, None]] = defaultdict(dict)  # ordered, each step once
     for step, (_, _, hops) in best.items():
-        buckets[hops].append(step)
-    supporting = _ORDER[Route.SUPPORTING_STEP]
+        buckets[hops][step] = None
+    supporting = Route.SUPPORTING_STEP
+    order = _ORDER[supporting]
     hops = min(buckets, default=0)
-    done: set[str] = set()
     while buckets:
-        settled = buckets.pop(hops, ())
+        settled = buckets.pop(hops, None)
         found_hops = hops + 1
-        for low in settled:
-            if low in done or best[low][2] != hops:  # settled already, or nearer since
+        for low in settled or ():
+            if best[low][2] != hops:  # nearer since, and settled then
                 continue
-            done.add(low)
             ups = above(low)
             if not ups:
                 continue
-            found = (found_hops, supporting, low)
             for high in ups:
-                now = keys.get(high)
-                if now is None:
-                    r = best.get(high)
-                    if r is not None:
-                        now = keys[high] = (r[2], _ORDER[r[0]], r[1])
-                if now is None or found < now:
-                    keys[high] = found
-                    best[high] = Reach(Route.SUPPORTING_STEP, low, found_hops)
-                    buckets[found_hops].append(high)
+                r = best.get(high)
+                if r is not None:  # nearer already, or as near by an earlier route or via
+                    k = r[2]
+                    if k < found_hops or (k == found_hops and (_ORDER[r[0]], r[1]) <= (order, low)):
+                        continue
+                best[high] = Reach(supporting, low, found_hops)
+                buckets[found_hops][high] = None
         hops += 1
     return best
 
