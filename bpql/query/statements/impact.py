@@ -191,7 +191,7 @@ def _reached(
         above[lower].append(higher)
     best = nearest(direct(answer, routes), above.get)
     answer.memo[_REACHED_MEMO] = best  # the shaper's mapping, as these rows say
-    return [(step, *r) for step, r in best.items()]
+    return list(zip(best, *zip(*best.values(), strict=True), strict=True))  # (step, *reach)
 
 
 _REACHED_MEMO = "impact.reached"
@@ -340,6 +340,7 @@ def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
         d.statement("services", "MATCH (sv:Service)", [("id", "sv.id"), ("name", "sv.name")])
     )
     route_reads = [Source(route_name(r), c) for r in routes for c in ("id", "vias")]
+    route_reads += [Source(reach_name(r), "hops") for r in routes if r.rule.chain_at is not None]
     out.append(
         Compute(
             "reached",
@@ -494,14 +495,12 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
             ]
         )
     # in time order per service; step ids are unique, so the key's later items never count
-    in_order = sorted(where, key=where.__getitem__)
     step_name, via_names = named_steps(answer, step_names)
     step_rows = []
     placed = []  # the steps as the matrix reads them
     name_of = step_name.get
-    for step in in_order:
-        w = where[step]
-        service, lane = w[7], w[8]
+    for w in sorted(where.values()):
+        step, service, lane = w[6], w[7], w[8]
         route, via, hops = reached[step]
         named = via_names.get(route)
         shown = None if named is None else named.get(via, via)
@@ -529,7 +528,7 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
         title=f'impact of {query.source.label.lower()} "{query.source.name}"',
         highlight={
             Mark.SOURCE: [node_key(query.source.label, query.source.id)],
-            Mark.DIRECT: sorted(node_key("Step", s) for s in hit),
+            Mark.DIRECT: [f"Step:{s}" for s in hit],  # node_key, in the order of `hit`
             Mark.VISIBLE: sorted(visible),
         },
         matrix=matrix,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bpql.graphdata import GraphData
-from bpql.query.plan import Answer, Source, Statement
+from bpql.query.plan import Answer, Source, Statement, Step
 from bpql.query.render.base import Dialect
 from bpql.schema import RELS
 
@@ -170,6 +170,16 @@ def _once(
         if v[0] is not None and v[0] not in seen:
             seen.add(v[0])
             yield dict(zip(keys, v, strict=True))
+
+
+def graph_sources(steps: Iterable[Step]) -> tuple[Source, ...]:
+    """What a step that reads `graph_of` the answer so far reads: a column of each of
+    `steps` that is a part of the graph (so the engine has them all read before it runs)."""
+    out = []
+    for st in steps:
+        for part in PARTS.get(st.name, ())[:1]:
+            out.append(Source(st.name, part.src if part.rel is not None else part.key))
+    return tuple(out)
 
 
 def graph_of(answer: Answer, graph: GraphData | None = None) -> GraphData:

@@ -49,6 +49,7 @@ from bpql.query.statements.reads import (
     blueprint_reads,
     dependencies,
     graph_of,
+    graph_sources,
     memberships,
     steps_at,
 )
@@ -123,7 +124,7 @@ def plan(d: Dialect, query: ir.WhatIfIR) -> list[Step]:
             change.reaches,
             partial(_reached, query),
             impact.REACHED,
-            (Source(impact.route_name(route), "id"), Source("blueprint.steps", "id")),
+            (Source(impact.route_name(route), "id"), *graph_sources(out)),
         )
     )
     out.extend(impact.name_reads(d, [route]))

@@ -55,7 +55,7 @@ RETURN sv.id AS id, sv.name AS name
 // params: {}
 
 // neo4j, statement 10 of 21: reached
-// computed in Python: every step reached, directly or through the steps it supports, by its nearest route (fewest hops, then route order, then via) (from route.performed_by.id, route.performed_by.vias, route.uses_owned.id, route.uses_owned.vias, supports.lower, supports.higher)
+// computed in Python: every step reached, directly or through the steps it supports, by its nearest route (fewest hops, then route order, then via) (from route.performed_by.id, route.performed_by.vias, route.uses_owned.id, route.uses_owned.vias, reach.uses_owned.hops, supports.lower, supports.higher)
 // params: {}
 
 // neo4j, statement 11 of 21: names.role

@@ -44,7 +44,7 @@ RETURN sv.id AS id, sv.name AS name
 // params: {}
 
 // neo4j, statement 8 of 17: reached
-// computed in Python: every step reached, directly or through the steps it supports, by its nearest route (fewest hops, then route order, then via) (from route.depends_on.id, route.depends_on.vias, supports.lower, supports.higher)
+// computed in Python: every step reached, directly or through the steps it supports, by its nearest route (fewest hops, then route order, then via) (from route.depends_on.id, route.depends_on.vias, reach.depends_on.hops, supports.lower, supports.higher)
 // params: {}
 
 // neo4j, statement 9 of 17: names.system
