@@ -17,7 +17,7 @@ and `impact of retiring system "x"` reach the same steps by the same routes and 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import Any
@@ -392,6 +392,20 @@ def _drawing(d: Dialect, query: ir.ImpactIR, routes: Sequence[ImpactRoute]) -> l
     return out
 
 
+class _Hit:
+    """What an answer gathers of one service reached: its steps (id -> lane), touchpoints,
+    channels and fail points (id -> RPN)."""
+
+    __slots__ = ("channels", "failpoints", "service", "steps", "touchpoints")
+
+    def __init__(self, service: str | None) -> None:
+        self.service = service
+        self.steps: dict[str, str] = {}
+        self.touchpoints: set[str] = set()
+        self.channels: set[str] = set()
+        self.failpoints: dict[str, Any] = {}
+
+
 def shape(query: ir.ImpactIR, answer: Answer) -> Result:
     routes = IMPACT_ROUTES[query.source.label]
     hit = sorted({s for r in routes for s in answer[route_name(r)].column("id")})
@@ -410,8 +424,9 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
         "blueprint",
         "department",
     )
-    per: dict[str, dict[str, Any]] = {}
-    visible: set[str] = set()
+    per: dict[str, _Hit] = {}
+    visible: list[str] = []
+    visible_lanes = frozenset(VISIBLE_LANES)
     # a step's place in time order (service, blueprint, phase, seq, id), then its service's
     # name and its lane
     where: dict[str, tuple[Any, ...]] = {}
@@ -419,13 +434,14 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
     performers: dict[str, tuple[str, ...]] = {}
     service_of_bp: dict[str, str] = {}
     for step, name, lane, tp, channel, fp, rpn, order, seq, bp, dept in facts:
-        if step not in reached:  # the facts are of the reached blueprints, whole
-            continue
         w = where.get(step)
         if w is None:
+            if step not in reached:  # the facts are of the reached blueprints, whole
+                continue
             service_id = service_of_bp.get(bp)
             if service_id is None:
                 service_id = service_of_bp[bp] = service_of("Blueprint", bp) or ""
+            service = names.get(service_id)
             where[step] = (
                 service_id,
                 bp,
@@ -434,30 +450,24 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
                 seq is None,
                 seq or 0,
                 step,
-                names.get(service_id),
+                service,
                 lane,
             )
             step_names[str(step)] = str(name)
             s = per.get(service_id)
             if s is None:
-                s = per[service_id] = {
-                    "service": names.get(service_id),
-                    "steps": {},
-                    "touchpoints": set(),
-                    "channels": set(),
-                    "failpoints": {},
-                }
-            s["steps"][step] = lane
-            if lane in VISIBLE_LANES:
-                visible.add(f"Step:{step}")
+                s = per[service_id] = _Hit(service)
+            s.steps[step] = lane
+            if lane in visible_lanes:
+                visible.append(step)
         else:
             s = per[w[0]]
         if tp:
-            s["touchpoints"].add(tp)
+            s.touchpoints.add(tp)
         if channel:
-            s["channels"].add(channel)
+            s.channels.add(channel)
         if fp:
-            s["failpoints"][fp] = rpn
+            s.failpoints[fp] = rpn
         if dept is not None:
             found = performers.get(step)
             if found is None:
@@ -478,19 +488,17 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
     table_rows = []
     for sid in sorted(per):
         s = per[sid]
-        by_lane: defaultdict[str, int] = defaultdict(int)
-        for lane in s["steps"].values():
-            by_lane[lane] += 1
-        rpns = [r for r in s["failpoints"].values() if r is not None]
+        by_lane = Counter(s.steps.values())
+        rpns = [r for r in s.failpoints.values() if r is not None]
         table_rows.append(
             [
-                s["service"],
-                len(s["steps"]),
+                s.service,
+                len(s.steps),
                 *(by_lane[lane] for lane in lanes),
                 sum(by_lane[lane] for lane in VISIBLE_LANES),
-                sorted(s["touchpoints"]),
-                sorted(s["channels"]),
-                len(s["failpoints"]),
+                sorted(s.touchpoints),
+                sorted(s.channels),
+                len(s.failpoints),
                 max(rpns) if rpns else None,
             ]
         )
@@ -529,7 +537,7 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
         highlight={
             Mark.SOURCE: [node_key(query.source.label, query.source.id)],
             Mark.DIRECT: [f"Step:{s}" for s in hit],  # node_key, in the order of `hit`
-            Mark.VISIBLE: sorted(visible),
+            Mark.VISIBLE: sorted(f"Step:{s}" for s in visible),
         },
         matrix=matrix,
     )
