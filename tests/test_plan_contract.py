@@ -21,7 +21,7 @@ from bpql.backends.collect import collected
 from bpql.query import ir
 from bpql.query.compiler import GraphCatalog, compile_ir, resolve_text
 from bpql.query.engine import Engine
-from bpql.query.plan import Answer, Plan, PlanError, Statement
+from bpql.query.plan import Answer, Compute, Plan, PlanError, Statement
 from bpql.query.render import DIALECTS
 from bpql.query.statements import STATEMENTS, spec_of
 from bpql.result import Result
@@ -175,3 +175,38 @@ def test_an_answer_refuses_an_undeclared_name(catalog: GraphCatalog) -> None:
     with pytest.raises(PlanError, match="no column 'ids'"):
         answer["rows"].column("ids")
     assert answer["rows"].records() == []
+
+
+class _Recording(Answer):
+    """An answer that notes the steps read from it."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(plan, drawn=True)
+        self.read: set[str] = set()
+
+    def __getitem__(self, name: str) -> Any:
+        self.read.add(name)
+        return super().__getitem__(name)
+
+
+@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+def test_every_computed_step_reads_only_the_steps_it_names(
+    queries: list[ir.QueryIR], dialect: str
+) -> None:
+    """A computed step's `reads` are all it reads, so that whoever runs a plan (and
+    `bpql explain`) knows what each step waits for: what-if's `reached` once read the
+    blueprint parts it assembles without naming them."""
+    checked = 0
+    for query in queries:
+        plan = compile_ir(query, dialect)
+        answer = _Recording(plan)
+        for step in plan.statements:
+            if not isinstance(step, Compute):
+                answer.put(step.name, [])
+                continue
+            answer.read = set()
+            answer.put(step.name, step.run(EmptyStore(dialect).read, answer))
+            named = {s.statement for s in step.reads}
+            assert answer.read <= named, (query, step.name, sorted(answer.read - named))
+            checked += 1
+    assert checked > 10

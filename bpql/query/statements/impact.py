@@ -149,6 +149,11 @@ def _via_pattern(route: ImpactRoute) -> tuple[Path, str]:
     return pattern.named(1, "v"), "v"
 
 
+def reach_sources(routes: Sequence[ImpactRoute]) -> list[Source]:
+    """What `direct` reads besides the routes' rows: the chained routes' hops."""
+    return [Source(reach_name(r), "hops") for r in routes if r.rule.chain_at is not None]
+
+
 def direct(answer: Answer, routes: Sequence[ImpactRoute]) -> dict[str, Reach]:
     """Each step the routes reach, by its nearest: fewest hops (the relationships walked
     from the source to the step: the rule's own, plus a chain's dependency hops), then the
@@ -340,7 +345,7 @@ def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
         d.statement("services", "MATCH (sv:Service)", [("id", "sv.id"), ("name", "sv.name")])
     )
     route_reads = [Source(route_name(r), c) for r in routes for c in ("id", "vias")]
-    route_reads += [Source(reach_name(r), "hops") for r in routes if r.rule.chain_at is not None]
+    route_reads += reach_sources(routes)
     out.append(
         Compute(
             "reached",

@@ -124,7 +124,11 @@ def plan(d: Dialect, query: ir.WhatIfIR) -> list[Step]:
             change.reaches,
             partial(_reached, query),
             impact.REACHED,
-            (Source(impact.route_name(route), "id"), *graph_sources(out)),
+            (
+                Source(impact.route_name(route), "id"),
+                *impact.reach_sources([route]),
+                *graph_sources(out),
+            ),
         )
     )
     out.extend(impact.name_reads(d, [route]))
