@@ -5,6 +5,11 @@ by more than 10%) is read off the per-round ratios.
 
     python bench/versions.py --before ../wt/before --before-store embedded:A.lbug \\
         [--after .] --after-store embedded:B.lbug [--rounds 5] [--runs 5] QUERY...
+    python bench/versions.py --before ../wt/before --neo4j --folder ENTERPRISE QUERY...
+
+With `--neo4j` each checkout gets a Neo4j 5.26 of its own (bpql.testing.neo4j_server, the
+same password for both), loaded from `--folder` by that checkout's own `bpql load`, and both
+are stopped at the end.
 
 Each checkout answers with its own code (PYTHONPATH) on its own store (a store written by one
 version may not open in the other). Per round, question and checkout one process answers the
@@ -17,11 +22,13 @@ ratios after/before, and the ratio of the best single runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,14 +70,57 @@ def run(checkout: Path, store: str, runs: int, queries: list[str]) -> dict[str, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", type=Path, required=True)
-    parser.add_argument("--before-store", required=True)
+    parser.add_argument("--before-store", default="")
     parser.add_argument("--after", type=Path, default=ROOT)
-    parser.add_argument("--after-store", required=True)
+    parser.add_argument("--after-store", default="")
+    parser.add_argument("--neo4j", action="store_true", help="a Neo4j server per checkout")
+    parser.add_argument("--folder", type=Path, help="the enterprise each server loads")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("queries", nargs="+")
     args = parser.parse_args()
-    sides = {"before": (args.before, args.before_store), "after": (args.after, args.after_store)}
+    if args.neo4j:
+        if args.folder is None:
+            parser.error("--neo4j needs --folder")
+        with neo4j_servers(args.before, args.after, args.folder) as (before, after):
+            compare(args, before, after)
+        return
+    if not (args.before_store and args.after_store):
+        parser.error("--before-store and --after-store, or --neo4j")
+    compare(args, args.before_store, args.after_store)
+
+
+@contextlib.contextmanager
+def neo4j_servers(before: Path, after: Path, folder: Path) -> Iterator[tuple[str, str]]:
+    """A Neo4j per checkout, each loaded by its checkout's `bpql load`; stopped after."""
+    from bpql.testing.neo4j_server import Neo4jServer, new_password
+
+    password = new_password()
+    servers = []
+    try:
+        uris = []
+        for checkout in (before, after):
+            server = Neo4jServer()
+            server.password = password
+            servers.append(server.start())
+            os.environ["NEO4J_USER"], os.environ["NEO4J_PASSWORD"] = server.user, password
+            load = "import sys; from bpql.cli import main; sys.exit(main(sys.argv[1:]))"
+            subprocess.run(
+                [sys.executable, "-c", load, "load", str(folder.resolve()), "--db", server.uri],
+                env={**os.environ, "PYTHONPATH": str(checkout.resolve())},
+                cwd="/",
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            uris.append(server.uri)
+        yield uris[0], uris[1]
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def compare(args: argparse.Namespace, before_store: str, after_store: str) -> None:
+    sides = {"before": (args.before, before_store), "after": (args.after, after_store)}
     medians: dict[str, dict[str, list[float]]] = {s: {q: [] for q in args.queries} for s in sides}
     best: dict[str, dict[str, float]] = {s: {} for s in sides}
     for r in range(args.rounds):
