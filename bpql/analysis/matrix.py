@@ -88,20 +88,9 @@ def department_matrix(
         v = seen.get(key, 0)
         ds, service = key
         assert ds is not None
-        total = totals.get(service)
-        if total is None:
-            totals[service] = [n, v]
-        else:
-            total[0] += n
-            total[1] += v
+        _add(totals, service, n, v)
         for d in ds:
-            row = cells[d]
-            cell = row.get(service)
-            if cell is None:
-                row[service] = [n, v]
-            else:
-                cell[0] += n
-                cell[1] += v
+            _add(cells[d], service, n, v)
     services = sorted(totals)
     depts = sorted(cells, key=lambda d: (d == "", d))
     return {
@@ -113,3 +102,13 @@ def department_matrix(
         "steps": len(rows),
         "visible": sum(t[1] for t in totals.values()),
     }
+
+
+def _add(row: dict[str, list[int]], service: str, n: int, visible: int) -> None:
+    """`n` more steps in a service's cell, `visible` of them seen by the customer."""
+    cell = row.get(service)
+    if cell is None:
+        row[service] = [n, visible]
+    else:
+        cell[0] += n
+        cell[1] += visible
