@@ -74,11 +74,8 @@ def department_matrix(
     ids, services_of, lanes = zip(*rows, strict=True) if rows else ((), (), ())
     of_step: list[tuple[str, ...] | None] = list(map(performers.get, ids))
     for i, ds in enumerate(of_step):
-        if not ds:  # most such steps are one support below one a role performs
-            step = ids[i]
-            r = reached.get(step)
-            above = None if r is None or r[0] not in THROUGH_A_STEP else performers.get(r[1])
-            of_step[i] = above or departments(step)
+        if not ds:
+            of_step[i] = departments(ids[i])
     keys = list(zip(of_step, services_of, strict=True))
     counted = Counter(keys)
     seen = Counter(compress(keys, map(frozenset(VISIBLE_LANES).__contains__, lanes)))

@@ -172,7 +172,7 @@ def direct(answer: Answer, routes: Sequence[ImpactRoute]) -> dict[str, Reach]:
             if not vias:
                 continue
             k, via = hops_of.get(vias[0], 0), vias[0]
-            for v in vias[1:] if len(vias) > 1 else ():
+            for v in vias[1:]:
                 kv = hops_of.get(v, 0)
                 if kv < k or (kv == k and v < via):
                     k, via = kv, v
@@ -515,9 +515,18 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
     for w in sorted(where.values()):
         step, service, lane = w[6], w[7], w[8]
         route, via, hops = reached[step]
-        named = via_names.get(route)
-        shown = None if named is None else named.get(via, via)
-        step_rows.append([service, step, name_of(step, step), lane, route, via, shown, hops])
+        step_rows.append(
+            [
+                service,
+                step,
+                name_of(step, step),
+                lane,
+                route,
+                via,
+                via_name(via_names, route, via),
+                hops,
+            ]
+        )
         placed.append((step, str(service), lane))
     graph = None
     source = query.source.name if query.source.label == "Department" else None
