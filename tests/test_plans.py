@@ -45,9 +45,10 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
     # the answer first, walked from the department outwards: its roles' steps; the systems
     # it owns, and those depending on them (worked out in Python over every DEPENDS_ON, with
     # their hops), the steps using those; then the supports and facts of the blueprints
-    # reached (the steps' names and the departments performing them, the department x
-    # service matrix, among their facts), and each step's nearest route (in Python); the
-    # names of the roles and systems reached through (looked up among the routes' vias)
+    # reached (the steps' names and the roles performing them among their facts; each role's
+    # departments, for the department x service matrix), and each step's nearest route (in
+    # Python); the names of the roles and systems reached through (looked up among the
+    # routes' vias)
     answer = [
         "source",
         "dependencies",
@@ -57,6 +58,7 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
         "route.uses_owned",
         "supports",
         "facts",
+        "memberships",
         "services",
         "reached",
         "names.role",
@@ -69,7 +71,7 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
     assert st["route.uses_owned"].inputs == {"reach": (Source("reach.uses_owned", "id"),)}
     assert st["names.role"].inputs == {"ids": (Source("route.performed_by", "vias", each=True),)}
     assert st["names.system"].inputs == {"ids": (Source("route.uses_owned", "vias", each=True),)}
-    assert "department" in st["facts"].columns
+    assert "role" in st["facts"].columns and "department" in st["memberships"].columns
     assert "DEPENDS_ON" not in st["route.uses_owned"].cypher
     assert not any("DEPENDS_ON*" in s.cypher for s in plan.statements if not s.draws)
     reached = (
