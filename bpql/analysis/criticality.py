@@ -211,71 +211,109 @@ def figures_of(systems: list[str], counts: list[list[int]]) -> dict[str, dict[st
     return {sys: dict(zip(SYSTEM_FIGURES, counts[n], strict=True)) for n, sys in enumerate(systems)}
 
 
-def reach(g: GraphData, systems: list[str], depends: list[tuple[str, str]]) -> list[list[int]]:
+class Failing:
+    """Which systems' failure takes each system down (itself and all it depends on), as bit
+    masks over `systems`: sets as ints, so union and intersection are one machine operation
+    each. Worked out once for an enterprise and shared by every file's `reach`."""
+
+    def __init__(self, systems: list[str], depends: Iterable[tuple[str, str]]) -> None:
+        self.bit = {sys: 1 << n for n, sys in enumerate(systems)}
+        self.on: dict[str, list[str]] = {}
+        for a, b in depends:
+            self.on.setdefault(a, []).append(b)
+        self.closure: dict[str, int] = {}
+
+    def mask(self, system: str) -> int:
+        found = self.closure.get(system)
+        if found is None:
+            self.closure[system] = 0  # cycles are refused at validation; guard anyway
+            found = self.bit.get(system, 0)
+            for dep in self.on.get(system, ()):
+                found |= self.mask(dep)
+            self.closure[system] = found
+        return found
+
+
+def reach(
+    g: GraphData,
+    systems: list[str],
+    depends: Iterable[tuple[str, str]],
+    failing: Failing | None = None,
+) -> list[list[int]]:
     """Per system (in `systems`' order), its figures (`SYSTEM_FIGURES`' order) over the
-    as-is blueprints of `g`, the systems depending on each other as `depends` says. They add
-    up: an enterprise's figures are the sum of its blueprint files' (a service has one as-is
-    blueprint, in one file), so a reload works out only those of the files that changed."""
+    as-is blueprints of `g`, the systems depending on each other as `depends` says (or as
+    `failing`, made from the same two, has them). They add up: an enterprise's figures are
+    the sum of its blueprint files' (a service has one as-is blueprint, in one file), so a
+    reload works out only those of the files that changed. No closures or recursive inner
+    functions: a reference cycle would hold each file's graph until the cycle collector ran."""
     sg = SupportGraph.from_graph(g)
-    bit = {sys: 1 << n for n, sys in enumerate(systems)}
-    on: dict[str, list[str]] = {}
-    for a, b in depends:
-        on.setdefault(a, []).append(b)
-    # sets of systems as int bit masks: union and intersection are one machine operation each
-    closure: dict[str, int] = {}
-
-    def fails_with(system: str) -> int:
-        """The systems whose failure takes `system` down: itself and all it depends on."""
-        if system not in closure:
-            closure[system] = 0  # cycles are refused at validation; guard anyway
-            mask = bit.get(system, 0)
-            for dep in on.get(system, ()):
-                mask |= fails_with(dep)
-            closure[system] = mask
-        return closure[system]
-
+    failing = failing or Failing(systems, depends)
     can: dict[str, int] = {}
     sure: dict[str, int] = {}
-
-    def walk(step: str) -> None:
-        if step in can:
-            return
-        own = 0
-        for y in sg.uses.get(step, ()):
-            own |= fails_with(y)
-        supporters = sg.supporters.get(step, set())
-        reach, every = own, -1
-        for sup in supporters:
-            walk(sup)
-            reach |= can[sup]
-            every &= sure[sup]
-        can[step] = reach
-        sure[step] = own | every if supporters else own
-
     customer = [0] * len(systems)
     moments = [0] * len(systems)
     single = [0] * len(systems)
     services: list[set[str]] = [set() for _ in systems]
-
-    def members(mask: int) -> list[int]:
-        out = []
-        while mask:
-            low = mask & -mask
-            out.append(low.bit_length() - 1)
-            mask ^= low
-        return out
-
+    members: dict[int, list[int]] = {0: []}  # a mask's systems, by mask (steps share masks)
+    uses, supporters, service = sg.uses, sg.supporters, sg.service
     for step, lane in sg.lane.items():
         if lane != "customer":  # every figure counts customer steps (`Blast`)
             continue
         is_moment = step in sg.moment
-        walk(step)
-        for n in members(can[step]):
+        _walk(step, uses, supporters, failing, can, sure)
+        mask = can[step]
+        hit = members.get(mask)
+        if hit is None:
+            hit = members[mask] = _members(mask)
+        of = service.get(step)
+        for n in hit:
             if is_moment:
                 moments[n] += 1
             customer[n] += 1
-            if step in sg.service:
-                services[n].add(sg.service[step])
-        for n in members(sure[step]):
+            if of is not None:
+                services[n].add(of)
+        mask = sure[step]
+        hit = members.get(mask)
+        if hit is None:
+            hit = members[mask] = _members(mask)
+        for n in hit:
             single[n] += 1
     return [[customer[n], moments[n], len(services[n]), single[n]] for n in range(len(systems))]
+
+
+def _walk(
+    step: str,
+    uses: dict[str, set[str]],
+    supporters: dict[str, set[str]],
+    failing: Failing,
+    can: dict[str, int],
+    sure: dict[str, int],
+) -> None:
+    """`can[step]`: the systems whose failure can break `step`; `sure[step]`: those whose
+    failure surely does (it and every supporter it has)."""
+    if step in can:
+        return
+    own = 0
+    for y in uses.get(step, ()):
+        own |= failing.mask(y)
+    below = supporters.get(step)
+    if not below:
+        can[step] = sure[step] = own
+        return
+    reach, every = own, -1
+    for sup in below:
+        _walk(sup, uses, supporters, failing, can, sure)
+        reach |= can[sup]
+        every &= sure[sup]
+    can[step] = reach
+    sure[step] = own | every
+
+
+def _members(mask: int) -> list[int]:
+    """The positions of a mask's set bits."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out

@@ -18,7 +18,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from bpql.analysis.criticality import SYSTEM_FIGURES, figures_of, reach, system_figures
+from bpql.analysis.criticality import (
+    SYSTEM_FIGURES,
+    Failing,
+    figures_of,
+    reach,
+    system_figures,
+)
 from bpql.analysis.fmea import (
     AP_RANK,
     ActionPriorityTable,
@@ -791,7 +797,7 @@ class _Blueprints:
         self.systems = [s["id"] for s in ck.graph.nodes["System"]]
         self.depends = list(dict.fromkeys(ck.graph.rels["DEPENDS_ON"]))
         self.counts: list[list[int]] | None = None
-        self.figured = 0
+        self.failing = Failing(self.systems, self.depends)
         if figures and not parts:
             self.counts = [[0] * len(SYSTEM_FIGURES) for _ in self.systems]
         #: service id -> (the file of its first blueprint, the name given there)
@@ -837,17 +843,11 @@ class _Blueprints:
                 self.counts = [
                     [a + b for a, b in zip(c, o, strict=True)]
                     for c, o in zip(
-                        self.counts, reach(part.graph, self.systems, self.depends), strict=True
+                        self.counts,
+                        reach(part.graph, self.systems, self.depends, self.failing),
+                        strict=True,
                     )
                 ]
-                # `reach`'s recursive inner functions are reference cycles holding the
-                # file's support graph, and the cycle collector is paused while files are
-                # read (`paused_gc`): at 10,000 files they held 0.8 GB. The youngest
-                # generation is collected every so often instead, which walks each new
-                # object once (the parses already let go of are not among them)
-                self.figured += 1
-                if self.figured % 100 == 0:
-                    gc.collect(0)
 
 
 def _start(entry: Parsed, parts: bool = True, figures: bool = False) -> _Blueprints:
