@@ -9,7 +9,9 @@ by more than 10%) is read off the per-round ratios.
 
 With `--neo4j` each checkout gets a Neo4j 5.26 of its own (bpql.testing.neo4j_server, the
 same password for both), loaded from `--folder` by that checkout's own `bpql load`, and both
-are stopped at the end.
+are stopped at the end. `--unchecked` adds a third side: the after checkout with its
+questions' load-token reads left out (still one READ transaction each), so that what the
+consistent-read check costs (issues 19 and 25) is told apart from the rest.
 
 Each checkout answers with its own code (PYTHONPATH) on its own store (a store written by one
 version may not open in the other). Per round, question and checkout one process answers the
@@ -38,6 +40,12 @@ CHILD = """
 import inspect, json, sys, time
 from bpql.api import connect
 store, runs, queries = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
+if sys.argv[4:] == ["unchecked"]:  # one READ transaction still, no load-token reads around it
+    from bpql.backends.base import Backend
+    def consistent(self, work):
+        with self.reading():
+            return work()
+    Backend.consistent = consistent
 out = {}
 with connect(store) as client:
     kw = {"draw": False} if "draw" in inspect.signature(client.query).parameters else {}
@@ -53,10 +61,13 @@ print(json.dumps(out))
 """
 
 
-def run(checkout: Path, store: str, runs: int, queries: list[str]) -> dict[str, list[float]]:
+def run(
+    checkout: Path, store: str, runs: int, queries: list[str], unchecked: bool = False
+) -> dict[str, list[float]]:
     env = {**os.environ, "PYTHONPATH": str(checkout.resolve())}
+    flag = ["unchecked"] if unchecked else []
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, store, str(runs), json.dumps(queries)],
+        [sys.executable, "-c", CHILD, store, str(runs), json.dumps(queries), *flag],
         env=env,
         cwd="/",  # not a checkout: its bpql must come from PYTHONPATH
         capture_output=True,
@@ -77,6 +88,12 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, help="the enterprise each server loads")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--unchecked",
+        action="store_true",
+        help="a third side: the after checkout without the load-token reads around each "
+        "question (what the consistent-read check costs; the answers are the same)",
+    )
     parser.add_argument("queries", nargs="+")
     args = parser.parse_args()
     if args.neo4j:
@@ -120,29 +137,38 @@ def neo4j_servers(before: Path, after: Path, folder: Path) -> Iterator[tuple[str
 
 
 def compare(args: argparse.Namespace, before_store: str, after_store: str) -> None:
-    sides = {"before": (args.before, before_store), "after": (args.after, after_store)}
+    sides = {
+        "before": (args.before, before_store, False),
+        "after": (args.after, after_store, False),
+    }
+    if args.unchecked:
+        sides["unchecked"] = (args.after, after_store, True)
     medians: dict[str, dict[str, list[float]]] = {s: {q: [] for q in args.queries} for s in sides}
     best: dict[str, dict[str, float]] = {s: {} for s in sides}
     for r in range(args.rounds):
-        # per question, both sides back to back, the first one alternating by round: drift
-        # over the seconds between them cancels out over the rounds
-        order = list(sides) if r % 2 == 0 else list(reversed(sides))
+        # per question, the sides back to back, the order turning by round: drift over the
+        # seconds between them cancels out over the rounds
+        order = list(sides)
+        order = order[r % len(order) :] + order[: r % len(order)]
         for q in args.queries:
             for side in order:
-                checkout, store = sides[side]
-                times = run(checkout, store, args.runs, [q])[q]
+                checkout, store, unchecked = sides[side]
+                times = run(checkout, store, args.runs, [q], unchecked)[q]
                 medians[side][q].append(statistics.median(times))
                 best[side][q] = min(best[side].get(q, float("inf")), min(times))
         print(f"round {r + 1} of {args.rounds} done", file=sys.stderr)
-    print(f"{'query':58} {'before':>10} {'after':>10}  ratio per round (median)  best runs")
-    for q in args.queries:
-        b, a = medians["before"][q], medians["after"][q]
-        ratios = [x / y for x, y in zip(a, b, strict=True)]
-        print(
-            f"{q[:58]:58} {statistics.median(b) * 1000:8.1f}ms {statistics.median(a) * 1000:8.1f}ms"
-            f"  {' '.join(f'{x:.2f}' for x in ratios):>18} ({statistics.median(ratios):.2f})"
-            f"  {best['after'][q] / best['before'][q]:.2f}"
-        )
+    for side in [s for s in sides if s != "before"]:
+        print(f"\n{side} against before")
+        print(f"{'query':58} {'before':>10} {side:>10}  ratio per round (median)  best runs")
+        for q in args.queries:
+            b, a = medians["before"][q], medians[side][q]
+            ratios = [x / y for x, y in zip(a, b, strict=True)]
+            print(
+                f"{q[:58]:58} {statistics.median(b) * 1000:8.1f}ms "
+                f"{statistics.median(a) * 1000:8.1f}ms"
+                f"  {' '.join(f'{x:.2f}' for x in ratios):>18} ({statistics.median(ratios):.2f})"
+                f"  {best[side][q] / best['before'][q]:.2f}"
+            )
 
 
 if __name__ == "__main__":
