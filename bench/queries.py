@@ -131,8 +131,10 @@ def depends_naive(read: Read, dialect: str) -> Any:
 def impact(read: Read, dialect: str) -> Any:
     """impact of department "dept-03" as its tables: the steps reached from the department
     outwards (its roles, and the systems whose chains end at a system it owns, with their
-    hops) with their blueprints; then the supports and the step facts of those blueprints
-    (the supported steps are a walk over those rows, as ours does in Python)."""
+    hops) with their blueprints; then the supports and the step facts of those blueprints,
+    names and performing roles included, and each role's departments (the supported steps
+    are a walk over those rows, as ours does in Python; the names and departments are in the
+    answer since issue 24: its step rows and its department x service matrix)."""
     dept = {"id": "dept-03"}
     hops = read(
         "MATCH p = (y:System)-[:DEPENDS_ON*0..5]->(:System)-[:OWNED_BY]->(d:Department) "
@@ -161,9 +163,14 @@ def impact(read: Read, dialect: str) -> Any:
         "OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint) "
         "OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint) "
         "OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase) "
-        "RETURN s.id, s.lane, tp.name, tp.channel, f.id, f.rpn, ph.`order`, s.seq, b.id",
+        "OPTIONAL MATCH (s)-[:PERFORMED_BY]->(r:Role) "
+        "RETURN s.id, s.name, s.lane, tp.name, tp.channel, f.id, f.rpn, ph.`order`, s.seq, b.id, "
+        "r.id",
         {"bps": blueprints},
     )
+    # the answer's step rows name their steps, and its department x service matrix counts
+    # each step under the departments of the roles performing it
+    read("MATCH (r:Role)-[:MEMBER_OF]->(d:Department) RETURN r.id, d.name", {})
     names = read("MATCH (sv:Service) RETURN sv.id, sv.name", {})
     return hops, by_role, by_system, supports, facts, names
 
@@ -182,7 +189,7 @@ def impact_drawn(read: Read, dialect: str) -> Any:
         level = [u for d in level for u in higher.get(d, ()) if u not in steps]
         steps.update(level)
     ids = {"steps": sorted(steps)}
-    bps = {"bps": sorted({r[8] for r in facts[1] if r[0] in steps})}
+    bps = {"bps": sorted({r[9] for r in facts[1] if r[0] in steps})}
     dept = {"id": "dept-03"}
     return (
         read("UNWIND $steps AS s_id MATCH (s:Step {id: s_id}) RETURN s", ids),
