@@ -212,6 +212,15 @@ def neo4j(report: Report, size: int, folder: Path, runs: int, server: Any) -> No
         "BPQL_CACHE_DIR": str(folder.parent / "cache"),
     }
     driver = driver_module.GraphDatabase.driver(server.uri, auth=(server.user, server.password))
+    # the constraints a load makes, before the hand loader, which MERGEs by them: on a fresh
+    # server without them each MERGE scans its label, and the 1,000-service load ran 20
+    # minutes of server CPU (2026-12-07)
+    from bpql.backends.neo4j import schema_statements
+
+    with driver.session() as session:
+        for statement in schema_statements():
+            session.run(statement).consume()
+        session.run("CALL db.awaitIndexes(300)").consume()
     graph = validate_paths([folder]).graph
     loads: list[Figure] = []
     hands: list[Figure] = []
