@@ -237,6 +237,7 @@ def neo4j(report: Report, size: int, folder: Path, runs: int, server: Any) -> No
         driver.close()
     report.add("bpql load, Neo4j", size, median(loads), median(hands))
     report.add("bpql load, Neo4j, one file edited", size, median(reloads))
+    os.environ.update(NEO4J_USER=server.user, NEO4J_PASSWORD=server.password)  # `connect`'s
     daily(report, size, server.uri, "neo4j", runs)
 
 
