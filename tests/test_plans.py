@@ -71,7 +71,7 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
     assert st["route.uses_owned"].inputs == {"reach": (Source("reach.uses_owned", "id"),)}
     assert st["names.role"].inputs == {"ids": (Source("route.performed_by", "vias", each=True),)}
     assert st["names.system"].inputs == {"ids": (Source("route.uses_owned", "vias", each=True),)}
-    assert "role" in st["facts"].columns and "department" in st["memberships"].columns
+    assert "role" in st["facts"].columns and "name" in st["memberships"].columns
     assert "DEPENDS_ON" not in st["route.uses_owned"].cypher
     assert not any("DEPENDS_ON*" in s.cypher for s in plan.statements if not s.draws)
     reached = (

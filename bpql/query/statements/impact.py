@@ -35,7 +35,7 @@ from bpql.query.paths import Path
 from bpql.query.plan import Answer, Compute, Role, Source, Statement, Step
 from bpql.query.render.base import Dialect
 from bpql.query.statements.base import Slot, Spec, drawing, source_statement, step_parts
-from bpql.query.statements.reads import dependencies
+from bpql.query.statements.reads import dependencies, memberships
 from bpql.result import Graph, GraphEdge, GraphNode, Kind, Mark, Result, Table
 from bpql.schema import LANES, VISIBLE_LANES
 
@@ -342,13 +342,7 @@ def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
             inputs=blueprints,
         )
     )
-    out.append(
-        d.statement(
-            "memberships",
-            "MATCH (r:Role)-[:MEMBER_OF]->(dp:Department)",
-            [("role", "r.id"), ("department", "dp.name")],
-        )
-    )
+    out.append(memberships(d))
     out.append(
         d.statement("services", "MATCH (sv:Service)", [("id", "sv.id"), ("name", "sv.name")])
     )
@@ -438,7 +432,7 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
         "role",
     )
     member_of: defaultdict[str, list[str]] = defaultdict(list)
-    for role, department in answer["memberships"].select("role", "department"):
+    for role, department in answer["memberships"].select("source", "name"):
         member_of[role].append(department)
     departments_of = {role: performed(found) for role, found in member_of.items()}
     per: dict[str, _Hit] = {}

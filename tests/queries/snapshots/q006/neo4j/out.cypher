@@ -50,8 +50,8 @@ RETURN s.id AS step, s.name AS name, s.lane AS lane, tp.name AS touchpoint, tp.c
 // $blueprints <- route.performed_by.blueprint + route.uses_owned.blueprint
 
 // neo4j, statement 9 of 22: memberships
-MATCH (r:Role)-[:MEMBER_OF]->(dp:Department)
-RETURN r.id AS role, dp.name AS department
+MATCH (r:Role)-[:MEMBER_OF]->(n:Department)
+RETURN r.id AS source, n.id AS target, n.name AS name
 // params: {}
 
 // neo4j, statement 10 of 22: services
