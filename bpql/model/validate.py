@@ -1228,12 +1228,13 @@ def _figures(g: GraphData, previous: Previous, gone: list[Kept], made: list[Part
     ):
         per_system = system_figures(g)
     else:
+        failing = Failing(systems, depends)
         for sign, graphs in (
             (-1, [_slice(previous.graph, k, {}) for k in gone]),
             (1, [part.graph for part in made]),
         ):
             for graph in graphs:
-                figures = reach(graph, systems, depends)
+                figures = reach(graph, systems, depends, failing)
                 counts = [
                     [a + sign * b for a, b in zip(c, o, strict=True)]
                     for c, o in zip(counts, figures, strict=True)
