@@ -10,7 +10,7 @@ by more than 10%) is read off the per-round ratios.
 With `--neo4j` each checkout gets a Neo4j 5.26 of its own (bpql.testing.neo4j_server, the
 same password for both), loaded from `--folder` by that checkout's own `bpql load`, and both
 are stopped at the end. `--unchecked` adds a third side: the after checkout with its
-questions' load-token reads left out (still one READ transaction each), so that what the
+questions' load-token reads left out (still one reader each), so that what the
 consistent-read check costs (issues 19 and 25) is told apart from the rest.
 
 Each checkout answers with its own code (PYTHONPATH) on its own store (a store written by one
@@ -40,7 +40,7 @@ CHILD = """
 import inspect, json, sys, time
 from bpql.api import connect
 store, runs, queries = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
-if sys.argv[4:] == ["unchecked"]:  # one READ transaction still, no load-token reads around it
+if sys.argv[4:] == ["unchecked"]:  # one reader still, no load-token reads around it
     from bpql.backends.base import Backend
     def consistent(self, work):
         with self.reading():

@@ -296,11 +296,12 @@ def test_the_python_api_reads_only_neo4j(
 
 
 @pytest.mark.neo4j
-def test_a_plan_and_its_references_run_in_one_read_transaction(
+def test_a_plan_and_its_references_run_in_one_read_session(
     neo4j_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every read of `impact of` (the catalog's lookups and the plan's statements) runs in
-    the one transaction `Backend.reading` holds, in READ access mode."""
+    the one session `Backend.reading` holds, in READ access mode (test_routing checks the
+    mode of each statement)."""
     import bpql as api
 
     monkeypatch.setenv("NEO4J_USER", neo4j_server.user)
@@ -312,7 +313,7 @@ def test_a_plan_and_its_references_run_in_one_read_transaction(
         seen: list[Any] = []
 
         def recording(cypher: str, params: dict[str, Any]) -> Any:
-            seen.append(backend._tx)  # type: ignore[attr-defined]
+            seen.append(backend._reader)  # type: ignore[attr-defined]
             return read(cypher, params)
 
         monkeypatch.setattr(backend, "read", recording)
@@ -323,6 +324,63 @@ def test_a_plan_and_its_references_run_in_one_read_transaction(
         seen.clear()
         client.stats()
         assert len(seen) > 20 and seen[0] is not None and all(tx is seen[0] for tx in seen)
+
+
+@pytest.mark.neo4j
+def test_the_load_token_rides_on_each_statement_and_a_load_between_them_is_seen(
+    neo4j_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Neo4j each statement `consistent` runs carries the load token read before and
+    after it (`writes.bracketed`): a one-statement read is one round trip, a statement run
+    as written adds a trip for each token, and a token written between two statements (what
+    a load's last transaction does) makes the reads run again."""
+    import bpql as api
+    from bpql.backends import connect, writes
+    from neo4j._sync.work.session import Session
+
+    monkeypatch.setenv("NEO4J_USER", neo4j_server.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_server.password)
+    sent: list[str] = []
+    run = Session.run
+
+    def recording(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(str(getattr(query, "text", query)))
+        return run(self, query, *args, **kwargs)
+
+    services = "MATCH (s:Service) RETURN s.id AS id ORDER BY id"
+    with api.connect(neo4j_server.uri) as client:
+        client.load(INSURER_FILES)
+    with api.connect(neo4j_server.uri) as client:
+        backend = client.backend
+        expected = backend.read(services, {})
+        monkeypatch.setattr(Session, "run", recording)
+        assert backend.consistent(lambda: backend.read(services, {})) == expected
+        assert len(sent) == 1 and "bpql_before" in sent[0] and "bpql_after" in sent[0]
+        sent.clear()
+        explained = f"EXPLAIN {services}"  # not a shape `collected` rewrites: run as written
+        backend.consistent(lambda: backend.read(explained, {}))
+        assert [("bpql" in text, text.startswith("EXPLAIN")) for text in sent] == [
+            (False, False),
+            (False, True),
+            (False, False),
+        ]
+
+        with connect(neo4j_server.uri) as other:
+            tokens = iter(["written-between-1", "written-between-2"])
+            runs: list[int] = []
+
+            def work() -> int:
+                runs.append(0)
+                backend.read(services, {})
+                if len(runs) == 1:  # a load commits between this read and the next
+                    other.write_transaction(
+                        lambda w: w(writes.set_load_token(), {"token": next(tokens)})
+                    )
+                backend.read(services, {})
+                return len(runs)
+
+            assert backend.consistent(work) == 2
+            assert backend.load_token() == "written-between-1"
 
 
 def test_a_read_that_a_load_overtook_runs_again(

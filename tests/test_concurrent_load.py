@@ -221,7 +221,7 @@ def test_a_store_changed_behind_its_state_is_noticed_and_repaired(
 
 
 def test_stats_beside_alternating_loads_never_mix_two_graphs(store: Store, tmp_path: Path) -> None:
-    """`bpql stats` reads every count in one read transaction: while loads of one service
+    """`bpql stats` reads every count as one graph (`consistent`): while loads of one service
     and of six alternate, each answer is the counts of one graph or the other."""
     one = copy_insurer(
         tmp_path / "one",

@@ -110,18 +110,18 @@ class Backend(ABC):
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
-        """Every `read` inside runs in one read transaction (READ access mode on Neo4j).
-        Nested uses share the outer one. A store whose opens already see one snapshot (the
-        embedded store) needs nothing more."""
+        """Every `read` inside runs through one reader (a READ session on Neo4j, each
+        statement its own transaction). Nested uses share the outer one. A store whose opens
+        already see one snapshot (the embedded store) needs nothing more."""
         yield
 
     def consistent(self, work: Callable[[], T]) -> T:
-        """`work`'s reads as one graph: in one read transaction, with the load token read
-        before and after. Neo4j's transactions are read-committed, so a load committing
-        in the middle of several statements is seen by the later ones only; every load that
-        writes changes the token, so a different token after means `work` runs again (up to
-        READ_TRIES times; `retry` is called before each new try). Nested calls run once,
-        inside the outer one's check."""
+        """`work`'s reads as one graph: through one reader, with the load token read before
+        and after. Neo4j's reads are read-committed (in one transaction or several), so a
+        load committing in the middle of several statements is seen by the later ones only;
+        every load that writes changes the token, so a different token after means `work` runs
+        again (up to READ_TRIES times; `settle` is called before a try while a load switches).
+        Nested calls run once, inside the outer one's check."""
         if self._consistent:
             return work()
         self._consistent = True
@@ -129,14 +129,12 @@ class Backend(ABC):
             tries = 0
             while tries < READ_TRIES:
                 with self.reading():
-                    before = self.load_token()
-                    if not self.mid_switch(before):
-                        result = work()
-                        after = self.load_token()
-                        if before == after:
-                            return result
-                        tries += 1
-                        continue
+                    before, done, after = self.bracket(work)
+                if done and not self.mid_switch(before):
+                    if before == after:
+                        return done[0]
+                    tries += 1
+                    continue
                 self.settle()  # a load is switching graphs: wait for it, then read
 
         finally:
@@ -146,6 +144,16 @@ class Backend(ABC):
             "one after another?); try again when they have finished",
             code="BPQL-S034",
         )
+
+    def bracket(self, work: Callable[[], T]) -> tuple[str | None, list[T], str | None]:
+        """The load token before `work`'s reads, what `work` gave (nothing when that token
+        says a load is switching graphs: then `work` need not run), and the token after. A
+        store may read the tokens in the same round trips as `work`'s reads (Neo4j)."""
+        before = self.load_token()
+        if self.mid_switch(before):
+            return before, [], before
+        result = work()
+        return before, [result], self.load_token()
 
     def mid_switch(self, token: str | None) -> bool:
         """Whether `token`, as `load_token` read it, says a load is switching graphs."""

@@ -7,7 +7,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from bpql.backends import writes
 from bpql.backends.base import (
@@ -16,6 +16,7 @@ from bpql.backends.base import (
     Fingerprint,
     Progress,
     Run,
+    T,
     batch_size,
     change_size,
     distinct,
@@ -99,8 +100,13 @@ class Neo4jBackend(Backend):
         #: the rows of the one-transaction write under way, for its out-of-memory message
         self._rows: int | None = None
         self._database = os.environ.get("NEO4J_DATABASE") or None
-        #: the read transaction `reading` holds open, if any
-        self._tx: Any = None
+        #: the READ session `reading` holds open, if any
+        self._reader: Any = None
+        #: inside `bracket`: each read carries the load token before and after it, and the
+        #: first one's before and the last one's after are kept (`_PENDING`: none yet)
+        self._carrying = False
+        self._before: object = _PENDING
+        self._after: object = _PENDING
         #: what this process's sessions wait for (a cluster member answers only once it has
         #: applied them): the last load's bookmark, then this process's own writes'
         self._bookmarks: Any = None
@@ -238,27 +244,21 @@ class Neo4jBackend(Backend):
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
-        """One READ transaction for every `read` inside (see `Backend.reading`)."""
-        if self._tx is not None:
+        """Every `read` inside through one READ session, each statement a transaction of its
+        own. Not one explicit transaction: Neo4j's are read-committed, so one sees no more of
+        a single graph than several do (`consistent`'s token check is what does), and it cost
+        two round trips more (an explicit BEGIN is not pipelined with the first statement,
+        and its end is one more), the whole price of the check for a one-statement question.
+        On a cluster the session's bookmarks keep each statement at least as recent as the
+        last."""
+        if self._reader is not None:
             yield
             return
-
-        # the time limit (`set_time_limit`) bounds the transaction as a whole on the server
-        left = self.time_left()
-        with self._lost(writing=False), self._timed(left):
-            session = self._session(read=True)
-            try:
-                tx = session.begin_transaction(timeout=None if left is None else max(left, 0.001))
-            except BaseException:
-                session.close()
-                raise
-        self._tx = tx
+        self._reader = self._session(read=True)
         try:
             yield
         finally:
-            self._tx = None
-            with contextlib.suppress(Exception):
-                tx.close()  # nothing to commit: a read transaction is rolled back
+            session, self._reader = self._reader, None
             with contextlib.suppress(Exception):
                 session.close()
 
@@ -330,11 +330,27 @@ class Neo4jBackend(Backend):
         left = self.time_left()
         with self._lost(writing=False), self._timed(left):
             form = collected(cypher)
-            if self._tx is not None:  # inside `reading`: its one transaction
+            if self._reader is not None:  # inside `reading`: its session
+                if form is not None and self._carrying:  # the tokens in the same trip
+                    text = writes.bracketed(form[0])
+                    record = self._reader.run(_query(text, left), params).single(strict=True)
+                    before, rows, after = record.values()
+                    if self._before is _PENDING:
+                        self._before = _token(*before[0])
+                    self._after = _token(*after[0])
+                    return form[1], [_row(row) for row in rows]
                 if form is not None:
-                    record = self._tx.run(form[0], params).single(strict=True)
+                    record = self._reader.run(_query(form[0], left), params).single(strict=True)
                     return form[1], [_row(row) for row in record[0]]
-                result = self._tx.run(cypher, params)
+                if self._carrying:  # run as written: the tokens in trips of their own
+                    self._carrying = False
+                    try:
+                        if self._before is _PENDING:
+                            self._before = self.load_token()
+                    finally:
+                        self._carrying = True
+                    self._after = _PENDING
+                result = self._reader.run(_query(cypher, left), params)
                 records = list(result)
                 return list(result.keys()), [[_normalise(v) for v in r.values()] for r in records]
             if form is not None:
@@ -508,10 +524,24 @@ class Neo4jBackend(Backend):
             return None
         if not rows:
             return None
-        token, switching = rows[0][0], rows[0][1]
-        if switching is not None:
-            return f"{token}{_SWITCHING}{switching}"
-        return None if token is None else str(token)
+        return _token(rows[0][0], rows[0][1])
+
+    def bracket(self, work: Callable[[], T]) -> tuple[str | None, list[T], str | None]:
+        """Each read carries the load token before and after it (`read`, `writes.bracketed`),
+        so a question costs the round trips of its statements and no more: the first read's
+        token is the one before `work`, the last one's the one after. A token the reads did
+        not carry (no read, or the last statement run as written) is read on its own."""
+        self._carrying, self._before, self._after = True, _PENDING, _PENDING
+        try:
+            result = work()
+        finally:
+            self._carrying = False
+        before, after = self._before, self._after
+        if before is _PENDING:  # `work` read nothing
+            before = self.load_token()
+        if after is _PENDING:
+            after = self.load_token()
+        return cast("str | None", before), [result], cast("str | None", after)
 
 
 #: Aura Free's limits: nodes and relationships of a database
@@ -559,6 +589,18 @@ MAX_BOOKMARK_BYTES = 64 * 1024
 _WRITE_IN_READ = frozenset({"Neo.ClientError.Statement.AccessMode"})
 #: between the token and the generation a switch is moving in, in what `load_token` gives
 _SWITCHING = ">"
+#: a load token `Neo4jBackend.bracket` has not been given by a read yet
+_PENDING = object()
+
+
+def _token(token: Any, switching: Any) -> str | None:
+    """The load state's token and the generation a switch is moving in, as `load_token`
+    gives them."""
+    if switching is not None:
+        return f"{token}{_SWITCHING}{switching}"
+    return None if token is None else str(token)
+
+
 #: the server's transaction memory limits (per transaction, and all transactions together)
 _OUT_OF_MEMORY = frozenset(
     {
@@ -568,6 +610,13 @@ _OUT_OF_MEMORY = frozenset(
 )
 #: a uniqueness constraint broken: two loads creating the same node at once
 _SAME_NODE_TWICE = "Neo.ClientError.Schema.ConstraintValidationFailed"
+
+
+def _query(text: str, left: float | None) -> Any:
+    """A statement run on its own, ended by the server once the time left has passed."""
+    import neo4j
+
+    return neo4j.Query(text, timeout=None if left is None else max(left, 0.001))
 
 
 def _first_line(exc: BaseException) -> str:

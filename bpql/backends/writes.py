@@ -300,6 +300,22 @@ def switch_status() -> str:
     )
 
 
+def bracketed(statement: str) -> str:
+    """`statement` (a read as `bpql.backends.collect` runs it: one row, `rows`) between two
+    reads of `switch_status`'s first two columns, in one round trip. Each aggregation ends
+    before what follows it starts, and each subquery runs once the row it imports exists: the
+    first token is read before the statement's reads, the second after them."""
+    state = f"{LOAD_STATE}) WHERE bpql_load.id = 'load'"
+    token = "collect([bpql_load.token, bpql_load.switching])"
+    return (
+        f"OPTIONAL MATCH (bpql_load:{state}\n"
+        f"WITH {token} AS bpql_before\n"
+        f"CALL (bpql_before) {{\n{statement}\n}}\n"
+        f"CALL (rows) {{ OPTIONAL MATCH (bpql_load:{state} RETURN {token} AS bpql_after }}\n"
+        "RETURN bpql_before, rows, bpql_after"
+    )
+
+
 def begin_switch() -> str:
     """Say that generation `$load` is being switched in (phase `out`) by process `$pid` on
     `$host` and will be token `$next`; readers wait from here until `end_switch`."""

@@ -122,7 +122,7 @@ def apply(
     """A load against the store as it is: the saved `state` is trusted only when the store
     still holds its token and its fingerprint; otherwise the store is read back (a full
     difference, which also repairs a store changed behind the state). The token, the counts
-    and the graph are read in one read transaction, and the write goes ahead only if the
+    and the graph are read through one reader, and the write goes ahead only if the
     token is still the one read (another load may have written meanwhile). The difference
     is worked out once, for the report and for the write."""
     from bpql.backends.reads import stored_graph
