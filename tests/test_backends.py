@@ -330,13 +330,16 @@ def test_a_plan_and_its_references_run_in_one_read_session(
 def test_the_load_token_rides_on_each_statement_and_a_load_between_them_is_seen(
     neo4j_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On Neo4j each statement `consistent` runs carries the load token read before and
-    after it (`writes.bracketed`): a one-statement read is one round trip, a statement run
-    as written adds a trip for each token, and a token written between two statements (what
-    a load's last transaction does) makes the reads run again."""
-    import bpql as api
-    from bpql.backends import connect, writes
+    """On Neo4j `consistent` reads the load token before the statements in a round trip of
+    its own, and each statement carries the token read after it (`writes.token_after`): a
+    one-statement read is two round trips, a last statement run as written adds a trip for
+    the token after, and a token written between two statements (what a load's last
+    transaction does) makes the reads run again."""
     from neo4j._sync.work.session import Session
+
+    import bpql as api
+    from bpql.backends import writes
+    from bpql.schema import LOAD_STATE
 
     monkeypatch.setenv("NEO4J_USER", neo4j_server.user)
     monkeypatch.setenv("NEO4J_PASSWORD", neo4j_server.password)
@@ -355,14 +358,15 @@ def test_the_load_token_rides_on_each_statement_and_a_load_between_them_is_seen(
         expected = backend.read(services, {})
         monkeypatch.setattr(Session, "run", recording)
         assert backend.consistent(lambda: backend.read(services, {})) == expected
-        assert len(sent) == 1 and "bpql_before" in sent[0] and "bpql_after" in sent[0]
+        token = f"MATCH (s:{LOAD_STATE}) WHERE s.id = 'load' RETURN s.token"
+        assert len(sent) == 2 and token in sent[0] and "bpql_after" in sent[1]
         sent.clear()
         explained = f"EXPLAIN {services}"  # not a shape `collected` rewrites: run as written
         backend.consistent(lambda: backend.read(explained, {}))
-        assert [("bpql" in text, text.startswith("EXPLAIN")) for text in sent] == [
-            (False, False),
+        assert [(token in text, text.startswith("EXPLAIN")) for text in sent] == [
+            (True, False),
             (False, True),
-            (False, False),
+            (True, False),
         ]
 
         with connect(neo4j_server.uri) as other:

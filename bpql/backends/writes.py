@@ -300,19 +300,20 @@ def switch_status() -> str:
     )
 
 
-def bracketed(statement: str) -> str:
-    """`statement` (a read as `bpql.backends.collect` runs it: one row, `rows`) between two
-    reads of `switch_status`'s first two columns, in one round trip. Each aggregation ends
-    before what follows it starts, and each subquery runs once the row it imports exists: the
-    first token is read before the statement's reads, the second after them."""
-    state = f"{LOAD_STATE}) WHERE bpql_load.id = 'load'"
-    token = "collect([bpql_load.token, bpql_load.switching])"
+def token_after(statement: str) -> str:
+    """`statement` (a read as `bpql.backends.collect` runs it: its rows collected into one,
+    `rows`), then a read of `switch_status`'s first two columns, in one round trip. The
+    statement keeps its own plan (it stays the query's first part), its aggregation ends
+    before anything after it starts, and the subquery that reads the token runs once that
+    row exists: the token is the one after the statement's reads."""
+    head, returns, collect = statement.rpartition("\nRETURN ")
+    if not returns or not collect.endswith(" AS rows"):
+        raise ValueError(f"not a collected read: {statement[-80:]!r}")
     return (
-        f"OPTIONAL MATCH (bpql_load:{state}\n"
-        f"WITH {token} AS bpql_before\n"
-        f"CALL (bpql_before) {{\n{statement}\n}}\n"
-        f"CALL (rows) {{ OPTIONAL MATCH (bpql_load:{state} RETURN {token} AS bpql_after }}\n"
-        "RETURN bpql_before, rows, bpql_after"
+        f"{head}\nWITH {collect}\n"
+        f"CALL (rows) {{ OPTIONAL MATCH (bpql_load:{LOAD_STATE}) WHERE bpql_load.id = 'load' "
+        "RETURN collect([bpql_load.token, bpql_load.switching]) AS bpql_after }\n"
+        "RETURN rows, bpql_after"
     )
 
 
