@@ -175,6 +175,79 @@ def impact(read: Read, dialect: str) -> Any:
     return hops, by_role, by_system, supports, facts, names
 
 
+def _blueprint_reads(read: Read, blueprints: list[str]) -> tuple[Any, Any]:
+    """The steps of the blueprints reached, with their services and touchpoints, and the
+    supports between them: what `risk of` and what-if classify a failure's steps over."""
+    bps = {"bps": blueprints}
+    steps = read(
+        "UNWIND $bps AS b_id MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint {id: b_id})"
+        "-[:HAS_STEP]->(s:Step) OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint) "
+        "RETURN sv.id, sv.name, b.id, s.id, s.name, s.lane, s.seq, s.moment_of_truth, tp.id, "
+        "tp.name",
+        bps,
+    )
+    supports = read(
+        "UNWIND $bps AS b_id MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)-[:SUPPORTS]->"
+        "(n:Step) RETURN s.id, n.id",
+        bps,
+    )
+    return steps, supports
+
+
+def risk(read: Read, dialect: str) -> Any:
+    """risk of system "sys-040" as its reads: the systems failing with it (every system
+    depending on it, with the hops), the as-is steps using one of them, and those steps'
+    blueprints whole with the supports between their steps (ours then classifies them in
+    Python, which this leaves out, as `impact` leaves out the walk and the tables)."""
+    failing = read(
+        "MATCH p = (y:System)-[:DEPENDS_ON*0..30]->(t:System) WHERE t.id = $id "
+        "RETURN y.id, min(length(p))",
+        {"id": "sys-040"},
+    )
+    hit = read(
+        "UNWIND $ys AS y_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:USES]->"
+        "(y:System {id: y_id}) WHERE b.scenario = 'as-is' RETURN s.id, y.id, b.id",
+        {"ys": _ids(failing)},
+    )
+    steps, supports = _blueprint_reads(read, sorted({r[2] for r in hit[1]}))
+    return failing, hit, steps, supports
+
+
+def retire(read: Read, dialect: str) -> Any:
+    """impact of retiring system "sys-050" as its reads: `risk`'s for that system, and who
+    performs the steps of those blueprints (with their departments), the steps sharing the
+    reached steps' touchpoints, and the names of the systems reached through."""
+    failing = read(
+        "MATCH p = (y:System)-[:DEPENDS_ON*0..30]->(t:System) WHERE t.id = $id "
+        "RETURN y.id, min(length(p))",
+        {"id": "sys-050"},
+    )
+    hit = read(
+        "UNWIND $ys AS y_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:USES]->"
+        "(y:System {id: y_id}) WHERE b.scenario = 'as-is' RETURN s.id, collect(y.id), b.id",
+        {"ys": _ids(failing)},
+    )
+    blueprints = sorted({r[2] for r in hit[1]})
+    steps, supports = _blueprint_reads(read, blueprints)
+    performed = read(
+        "UNWIND $bps AS b_id MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)-[:PERFORMED_BY]"
+        "->(r:Role) RETURN s.id, r.id, r.name",
+        {"bps": blueprints},
+    )
+    read("MATCH (r:Role)-[:MEMBER_OF]->(d:Department) RETURN r.id, d.id, d.name", {})
+    touchpoints = sorted({r[8] for r in steps[1] if r[8] is not None})
+    shared = read(
+        "MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:AT_TOUCHPOINT]->(t:Touchpoint) "
+        "WHERE t.id IN $tps AND b.scenario = 'as-is' RETURN s.id, t.id",
+        {"tps": touchpoints},
+    )
+    names = read(
+        "UNWIND $ys AS y_id MATCH (y:System {id: y_id}) RETURN y.id, y.name",
+        {"ys": _ids(failing)},
+    )
+    return failing, hit, steps, supports, performed, shared, names
+
+
 def impact_drawn(read: Read, dialect: str) -> Any:
     """impact of department "dept-03" drawn: its tables (`impact`), then the subgraph a view
     draws: the reached steps, their blueprints and services, touchpoints, fail points and
