@@ -194,16 +194,21 @@ def _blueprint_reads(read: Read, blueprints: list[str]) -> tuple[Any, Any]:
     return steps, supports
 
 
+def _failing(read: Read, system: str) -> Any:
+    """The systems that fail with `system` (every system depending on it), with the hops."""
+    return read(
+        "MATCH p = (y:System)-[:DEPENDS_ON*0..30]->(t:System) WHERE t.id = $id "
+        "RETURN y.id, min(length(p))",
+        {"id": system},
+    )
+
+
 def risk(read: Read, dialect: str) -> Any:
     """risk of system "sys-040" as its reads: the systems failing with it (every system
     depending on it, with the hops), the as-is steps using one of them, and those steps'
     blueprints whole with the supports between their steps (ours then classifies them in
     Python, which this leaves out, as `impact` leaves out the walk and the tables)."""
-    failing = read(
-        "MATCH p = (y:System)-[:DEPENDS_ON*0..30]->(t:System) WHERE t.id = $id "
-        "RETURN y.id, min(length(p))",
-        {"id": "sys-040"},
-    )
+    failing = _failing(read, "sys-040")
     hit = read(
         "UNWIND $ys AS y_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:USES]->"
         "(y:System {id: y_id}) WHERE b.scenario = 'as-is' RETURN s.id, y.id, b.id",
@@ -217,11 +222,7 @@ def retire(read: Read, dialect: str) -> Any:
     """impact of retiring system "sys-050" as its reads: `risk`'s for that system, and who
     performs the steps of those blueprints (with their departments), the steps sharing the
     reached steps' touchpoints, and the names of the systems reached through."""
-    failing = read(
-        "MATCH p = (y:System)-[:DEPENDS_ON*0..30]->(t:System) WHERE t.id = $id "
-        "RETURN y.id, min(length(p))",
-        {"id": "sys-050"},
-    )
+    failing = _failing(read, "sys-050")
     hit = read(
         "UNWIND $ys AS y_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step)-[:USES]->"
         "(y:System {id: y_id}) WHERE b.scenario = 'as-is' RETURN s.id, collect(y.id), b.id",
