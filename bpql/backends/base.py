@@ -129,12 +129,14 @@ class Backend(ABC):
             tries = 0
             while tries < READ_TRIES:
                 with self.reading():
-                    before, done, after = self.bracket(work)
-                if done and not self.mid_switch(before):
-                    if before == after:
-                        return done[0]
-                    tries += 1
-                    continue
+                    before = self.load_token()
+                    if not self.mid_switch(before):
+                        result = work()
+                        after = self.load_token()
+                        if before == after:
+                            return result
+                        tries += 1
+                        continue
                 self.settle()  # a load is switching graphs: wait for it, then read
 
         finally:
@@ -144,16 +146,6 @@ class Backend(ABC):
             "one after another?); try again when they have finished",
             code="BPQL-S034",
         )
-
-    def bracket(self, work: Callable[[], T]) -> tuple[str | None, list[T], str | None]:
-        """The load token before `work`'s reads, what `work` gave (nothing when that token
-        says a load is switching graphs: then `work` need not run), and the token after. A
-        store may read the tokens in the same round trips as `work`'s reads (Neo4j)."""
-        before = self.load_token()
-        if self.mid_switch(before):
-            return before, [], before
-        result = work()
-        return before, [result], self.load_token()
 
     def mid_switch(self, token: str | None) -> bool:
         """Whether `token`, as `load_token` read it, says a load is switching graphs."""

@@ -7,7 +7,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from bpql.backends import writes
 from bpql.backends.base import (
@@ -16,7 +16,6 @@ from bpql.backends.base import (
     Fingerprint,
     Progress,
     Run,
-    T,
     batch_size,
     change_size,
     distinct,
@@ -102,10 +101,6 @@ class Neo4jBackend(Backend):
         self._database = os.environ.get("NEO4J_DATABASE") or None
         #: the READ session `reading` holds open, if any
         self._reader: Any = None
-        #: inside `bracket`: each read carries the load token read after it, and the last
-        #: one's is kept (`_PENDING`: none, or the last read could not carry it)
-        self._carrying = False
-        self._after: object = _PENDING
         #: what this process's sessions wait for (a cluster member answers only once it has
         #: applied them): the last load's bookmark, then this process's own writes'
         self._bookmarks: Any = None
@@ -330,15 +325,9 @@ class Neo4jBackend(Backend):
         with self._lost(writing=False), self._timed(left):
             form = collected(cypher)
             if self._reader is not None:  # inside `reading`: its session
-                if form is not None and self._carrying:  # the token in the same trip
-                    text = writes.token_after(form[0])
-                    rows, after = self._reader.run(_query(text, left), params).single(strict=True)
-                    self._after = _token(*after[0])
-                    return form[1], [_row(row) for row in rows]
                 if form is not None:
                     record = self._reader.run(_query(form[0], left), params).single(strict=True)
                     return form[1], [_row(row) for row in record[0]]
-                self._after = _PENDING  # run as written: the token after in a trip of its own
                 result = self._reader.run(_query(cypher, left), params)
                 records = list(result)
                 return list(result.keys()), [[_normalise(v) for v in r.values()] for r in records]
@@ -515,25 +504,6 @@ class Neo4jBackend(Backend):
             return None
         return _token(rows[0][0], rows[0][1])
 
-    def bracket(self, work: Callable[[], T]) -> tuple[str | None, list[T], str | None]:
-        """Each read carries the load token read after it (`read`, `writes.token_after`),
-        so the last one's is the token after `work`: a question costs one round trip more
-        than its statements, the token before them. Reading that one in the first statement
-        too was tried: Neo4j then planned the statement inside a subquery, worse (`impact
-        of`'s facts 20x slower)."""
-        before = self.load_token()
-        if self.mid_switch(before):
-            return before, [], before
-        self._carrying, self._after = True, _PENDING
-        try:
-            result = work()
-        finally:
-            self._carrying = False
-        after = self._after
-        if after is _PENDING:  # `work` read nothing, or its last statement ran as written
-            after = self.load_token()
-        return before, [result], cast("str | None", after)
-
 
 #: Aura Free's limits: nodes and relationships of a database
 AURA_FREE = {"nodes": 200_000, "relationships": 400_000}
@@ -580,8 +550,6 @@ MAX_BOOKMARK_BYTES = 64 * 1024
 _WRITE_IN_READ = frozenset({"Neo.ClientError.Statement.AccessMode"})
 #: between the token and the generation a switch is moving in, in what `load_token` gives
 _SWITCHING = ">"
-#: a load token `Neo4jBackend.bracket` has not been given by a read yet
-_PENDING = object()
 
 
 def _token(token: Any, switching: Any) -> str | None:

@@ -300,23 +300,6 @@ def switch_status() -> str:
     )
 
 
-def token_after(statement: str) -> str:
-    """`statement` (a read as `bpql.backends.collect` runs it: its rows collected into one,
-    `rows`), then a read of `switch_status`'s first two columns, in one round trip. The
-    statement keeps its own plan (it stays the query's first part), its aggregation ends
-    before anything after it starts, and the subquery that reads the token runs once that
-    row exists: the token is the one after the statement's reads."""
-    head, returns, collect = statement.rpartition("\nRETURN ")
-    if not returns or not collect.endswith(" AS rows"):
-        raise ValueError(f"not a collected read: {statement[-80:]!r}")
-    return (
-        f"{head}\nWITH {collect}\n"
-        f"CALL (rows) {{ OPTIONAL MATCH (bpql_load:{LOAD_STATE}) WHERE bpql_load.id = 'load' "
-        "RETURN collect([bpql_load.token, bpql_load.switching]) AS bpql_after }\n"
-        "RETURN rows, bpql_after"
-    )
-
-
 def begin_switch() -> str:
     """Say that generation `$load` is being switched in (phase `out`) by process `$pid` on
     `$host` and will be token `$next`; readers wait from here until `end_switch`."""

@@ -1,7 +1,12 @@
-// neo4j
-CALL () { MATCH (n:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step) MATCH (s)-[:USES]->(t:System) WHERE t.id = $p0 AND b.scenario = $scenario RETURN collect(DISTINCT n.id) AS match1 }
+// neo4j, statement 1 of 2: match1
+MATCH (n:Service)-[:HAS_BLUEPRINT]->(b:Blueprint)-[:HAS_STEP]->(s:Step) MATCH (s)-[:USES]->(t:System) WHERE t.id = $p0 AND b.scenario = $scenario
+RETURN DISTINCT n.id AS id
+// params: {"p0": "payments-gateway", "scenario": "as-is"}
+
+// neo4j, statement 2 of 2: rows
 MATCH (n:Service)
-WHERE EXISTS { MATCH (n)-[:HAS_BLUEPRINT]->(b1:Blueprint) WHERE b1.scenario = $scenario } AND NOT (n.id IN match1)
+WHERE EXISTS { MATCH (n)-[:HAS_BLUEPRINT]->(b1:Blueprint) WHERE b1.scenario = $scenario } AND NOT (n.id IN $match1)
 RETURN n.id AS id, n.name AS name, n.id AS _id
 ORDER BY _id
-// params: {"p0": "payments-gateway", "scenario": "as-is"}
+// params: {"scenario": "as-is"}
+// $match1 <- match1.id

@@ -1,7 +1,11 @@
-// neo4j
-CALL () { MATCH (n:Step)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(t:Service) WHERE t.id = $p0 RETURN collect(DISTINCT n.id) AS match1 }
+// neo4j, statement 1 of 2: match1
+MATCH (n:Step)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(t:Service) WHERE t.id = $p0
+RETURN DISTINCT n.id AS id
+// params: {"p0": "claims"}
+
+// neo4j, statement 2 of 2: rows
 MATCH (n:Step)
-WHERE NOT n.id CONTAINS $marker AND n.id IN match1
+WHERE NOT n.id CONTAINS $marker AND n.id IN $match1
 OPTIONAL MATCH (n)-[:IN_PHASE]->(x1:Phase)
 WITH n, x1.name AS f_phase
 OPTIONAL MATCH (n)<-[:HAS_STEP]-(x3:Blueprint)
@@ -10,4 +14,5 @@ OPTIONAL MATCH (n)-[:IN_PHASE]->(x4:Phase)
 WITH n, f_phase, _t0, x4.`order` AS _t1
 RETURN n.name AS name, n.lane AS lane, f_phase AS phase, _t0, _t1, n.seq AS _t2, n.id AS _id, n.seq AS _order
 ORDER BY CASE WHEN _order IS NULL THEN 1 ELSE 0 END, _order, CASE WHEN _t0 IS NULL THEN 1 ELSE 0 END, _t0, CASE WHEN _t1 IS NULL THEN 1 ELSE 0 END, _t1, CASE WHEN _t2 IS NULL THEN 1 ELSE 0 END, _t2, _id
-// params: {"p0": "claims", "marker": ":"}
+// params: {"marker": ":"}
+// $match1 <- match1.id

@@ -1,7 +1,11 @@
-// neo4j
-CALL () { MATCH (n:Step)-[:AT_TOUCHPOINT]->(t:Touchpoint) WHERE t.id = $p0 RETURN collect(DISTINCT n.id) AS match1 }
+// neo4j, statement 1 of 2: match1
+MATCH (n:Step)-[:AT_TOUCHPOINT]->(t:Touchpoint) WHERE t.id = $p0
+RETURN DISTINCT n.id AS id
+// params: {"p0": "contact-centre"}
+
+// neo4j, statement 2 of 2: rows
 MATCH (n:Step)
-WHERE NOT n.id CONTAINS $marker AND (NOT n:CustomerAction AND n.id IN match1)
+WHERE NOT n.id CONTAINS $marker AND (NOT n:CustomerAction AND n.id IN $match1)
 OPTIONAL MATCH (n)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x1:Service)
 WITH n, x1.name AS f_service
 OPTIONAL MATCH (n)<-[:HAS_STEP]-(x3:Blueprint)
@@ -10,4 +14,5 @@ OPTIONAL MATCH (n)-[:IN_PHASE]->(x4:Phase)
 WITH n, f_service, _t0, x4.`order` AS _t1
 RETURN n.id AS id, n.name AS name, n.lane AS lane, f_service AS service, _t0, _t1, n.seq AS _t2, n.id AS _id
 ORDER BY CASE WHEN _t0 IS NULL THEN 1 ELSE 0 END, _t0, CASE WHEN _t1 IS NULL THEN 1 ELSE 0 END, _t1, CASE WHEN _t2 IS NULL THEN 1 ELSE 0 END, _t2, _id
-// params: {"p0": "contact-centre", "marker": ":"}
+// params: {"marker": ":"}
+// $match1 <- match1.id

@@ -1,8 +1,16 @@
-// neo4j
-CALL () { MATCH (n:Step)-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(t:Department) WHERE t.id = $p0 RETURN collect(DISTINCT n.id) AS match1 }
-CALL () { MATCH (n:Step)-[:PERFORMED_BY]->(t:Role) WHERE t.id = $p1 RETURN collect(DISTINCT n.id) AS match2 }
+// neo4j, statement 1 of 3: match1
+MATCH (n:Step)-[:PERFORMED_BY]->(:Role)-[:MEMBER_OF]->(t:Department) WHERE t.id = $p0
+RETURN DISTINCT n.id AS id
+// params: {"p0": "claims"}
+
+// neo4j, statement 2 of 3: match2
+MATCH (n:Step)-[:PERFORMED_BY]->(t:Role) WHERE t.id = $p0
+RETURN DISTINCT n.id AS id
+// params: {"p0": "claims-handler"}
+
+// neo4j, statement 3 of 3: rows
 MATCH (n:Step)
-WHERE NOT n.id CONTAINS $marker AND (n.id IN match1 AND NOT (n.id IN match2))
+WHERE NOT n.id CONTAINS $marker AND (n.id IN $match1 AND NOT (n.id IN $match2))
 OPTIONAL MATCH (n)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(x1:Service)
 WITH n, x1.name AS f_service
 OPTIONAL MATCH (n)<-[:HAS_STEP]-(x3:Blueprint)
@@ -11,4 +19,6 @@ OPTIONAL MATCH (n)-[:IN_PHASE]->(x4:Phase)
 WITH n, f_service, _t0, x4.`order` AS _t1
 RETURN n.id AS id, n.name AS name, n.lane AS lane, f_service AS service, _t0, _t1, n.seq AS _t2, n.id AS _id
 ORDER BY CASE WHEN _t0 IS NULL THEN 1 ELSE 0 END, _t0, CASE WHEN _t1 IS NULL THEN 1 ELSE 0 END, _t1, CASE WHEN _t2 IS NULL THEN 1 ELSE 0 END, _t2, _id
-// params: {"p0": "claims", "p1": "claims-handler", "marker": ":"}
+// params: {"marker": ":"}
+// $match1 <- match1.id
+// $match2 <- match2.id

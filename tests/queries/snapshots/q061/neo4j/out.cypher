@@ -1,7 +1,12 @@
-// neo4j
-CALL () { MATCH (n:Department)<-[:MEMBER_OF]-(:Role)<-[:PERFORMED_BY]-(s:Step)<-[:HAS_STEP]-(b:Blueprint) MATCH (s)-[:USES]->(t:System) WHERE t.id = $p0 AND b.scenario = $scenario RETURN collect(DISTINCT n.id) AS match1 }
+// neo4j, statement 1 of 2: match1
+MATCH (n:Department)<-[:MEMBER_OF]-(:Role)<-[:PERFORMED_BY]-(s:Step)<-[:HAS_STEP]-(b:Blueprint) MATCH (s)-[:USES]->(t:System) WHERE t.id = $p0 AND b.scenario = $scenario
+RETURN DISTINCT n.id AS id
+// params: {"p0": "crm", "scenario": "as-is"}
+
+// neo4j, statement 2 of 2: rows
 MATCH (n:Department)
-WHERE n.id IN match1
+WHERE n.id IN $match1
 RETURN n.id AS id, n.name AS name, n.id AS _id
 ORDER BY _id
-// params: {"p0": "crm", "scenario": "as-is"}
+// params: {}
+// $match1 <- match1.id

@@ -1,14 +1,19 @@
-// neo4j
-CALL () { MATCH (n:Step)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(t:Service) WHERE t.id = $p0 RETURN collect(DISTINCT n.id) AS match1 }
+// neo4j, statement 1 of 2: match1
+MATCH (n:Step)<-[:HAS_STEP]-(:Blueprint)<-[:HAS_BLUEPRINT]-(t:Service) WHERE t.id = $p0
+RETURN DISTINCT n.id AS id
+// params: {"p0": "billing"}
+
+// neo4j, statement 2 of 2: rows
 MATCH (n:Step)
 WHERE NOT n.id CONTAINS $marker
 OPTIONAL MATCH (n)-[:USES]->(x1:System)
-WITH n, match1, collect(DISTINCT x1.name) AS f_systems
-WITH n, match1, f_systems WHERE (n.id IN match1 AND size(f_systems) > 0)
+WITH n, collect(DISTINCT x1.name) AS f_systems
+WITH n, f_systems WHERE (n.id IN $match1 AND size(f_systems) > 0)
 OPTIONAL MATCH (n)<-[:HAS_STEP]-(x3:Blueprint)
-WITH n, match1, f_systems, x3.id AS _t0
+WITH n, f_systems, x3.id AS _t0
 OPTIONAL MATCH (n)-[:IN_PHASE]->(x4:Phase)
-WITH n, match1, f_systems, _t0, x4.`order` AS _t1
+WITH n, f_systems, _t0, x4.`order` AS _t1
 RETURN n.id AS id, f_systems AS systems, _t0, _t1, n.seq AS _t2, n.id AS _id
 ORDER BY CASE WHEN _t0 IS NULL THEN 1 ELSE 0 END, _t0, CASE WHEN _t1 IS NULL THEN 1 ELSE 0 END, _t1, CASE WHEN _t2 IS NULL THEN 1 ELSE 0 END, _t2, _id
-// params: {"p0": "billing", "marker": ":"}
+// params: {"marker": ":"}
+// $match1 <- match1.id
