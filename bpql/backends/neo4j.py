@@ -242,9 +242,10 @@ class Neo4jBackend(Backend):
         own. Not one explicit transaction: Neo4j's are read-committed, so one sees no more of
         a single graph than several do (`consistent`'s token check is what does), and it cost
         two round trips more (an explicit BEGIN is not pipelined with the first statement,
-        and its end is one more), the whole price of the check for a one-statement question.
-        On a cluster the session's bookmarks keep each statement at least as recent as the
-        last."""
+        and its end is one more): a one-statement question is three trips, not five. The
+        token is not read inside a statement's own trip: Neo4j then planned some statements
+        differently (bench/README.md, issue 24 a fourth time). On a cluster the session's
+        bookmarks keep each statement at least as recent as the last."""
         if self._reader is not None:
             yield
             return
