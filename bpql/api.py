@@ -87,25 +87,27 @@ class Client:
         self.close()
         return done.enterprise
 
-    def query(self, text: str, draw: bool = True) -> Result:
+    def query(self, text: str, draw: bool = True, max_nodes: int | None = None) -> Result:
         """Run one query (not `explain`) and return its result. `draw=False` leaves out the
         subgraph of an answer that has tables (`impact of`, `risk of`, what-if): at 1,000
-        services it is most of the work."""
-        results = self.query_all(text, draw)
+        services it is most of the work. With `max_nodes`, so does an impact or what-if
+        answer reaching more steps than that (`Result.undrawn`: how many); its view is then
+        drawn collapsed from its department x service matrix."""
+        results = self.query_all(text, draw, max_nodes)
         if len(results) != 1:
             raise QueryError(
                 f"expected one query, got {len(results)}; use query_all()", code="BPQL-Q001"
             )
         return results[0]
 
-    def run(self, text: str, draw: bool = True) -> list[Result]:
+    def run(self, text: str, draw: bool = True, max_nodes: int | None = None) -> list[Result]:
         """Every statement of `text` answered, `explain` included (as its own kind of
         result): what the CLI, the shell and the explorer print."""
-        return self.engine.run(text, draw)
+        return self.engine.run(text, draw, max_nodes)
 
-    def query_all(self, text: str, draw: bool = True) -> list[Result]:
+    def query_all(self, text: str, draw: bool = True, max_nodes: int | None = None) -> list[Result]:
         out = []
-        for r in self.run(text, draw):
+        for r in self.run(text, draw, max_nodes):
             if r.kind is Kind.EXPLAIN:
                 raise QueryError("use explain() for `explain` queries", code="BPQL-Q002")
             out.append(r)
@@ -144,9 +146,10 @@ class Client:
         """A query's answer (or a result) as a self-contained page; shows inline in Jupyter."""
         from bpql import viz
 
-        result = self.query(query) if isinstance(query, str) else query
+        most = max_nodes or viz.DEFAULT_MAX_NODES
+        result = self.query(query, max_nodes=most) if isinstance(query, str) else query
         heading = title or result.title or (query.strip() if isinstance(query, str) else None)
-        return viz.render(result, max_nodes=max_nodes or viz.DEFAULT_MAX_NODES, title=heading)
+        return viz.render(result, max_nodes=most, title=heading)
 
     def diff(self, service: str | None = None, variant: str | None = None) -> DiffResult:
         """The as-is of `service` (id or name; None: every service) compared with its to-be

@@ -177,6 +177,12 @@ class Result:
     #: impact and what-if: departments x services, how many steps reached and how many of
     #: them customer-visible (`bpql.analysis.matrix`)
     matrix: dict[str, Any] | None = None
+    #: a drawn answer with more steps than the nodes its caller draws one by one: how many
+    #: (its subgraph was not read; the views draw it collapsed from its matrix)
+    undrawn: int | None = None
+    #: the ids of the services the answer's tables name, by name (impact and what-if): what
+    #: a view draws services by when it has no subgraph (not part of the JSON)
+    service_ids: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         try:
@@ -252,6 +258,8 @@ class Result:
             out["highlight"] = {k: sorted(v) for k, v in sorted(self.highlight.items())}
         if self.matrix is not None:
             out["matrix"] = self.matrix
+        if self.undrawn is not None:
+            out["undrawn"] = self.undrawn
         return out
 
     def dumps(self) -> str:

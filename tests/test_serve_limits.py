@@ -199,6 +199,22 @@ def test_the_view_reuses_its_answer_however_long_it_took(
     assert http.get(answer["view"]).status_code == 200 and opens.count == 2
 
 
+def test_an_answer_too_large_to_draw_is_read_without_its_subgraph(
+    embedded: tuple[str, Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 25: past the nodes a view draws one by one, the explorer reads the answer's
+    tables only, and its view is the collapse of its matrix."""
+    import bpql.viz
+
+    monkeypatch.setattr(bpql.viz, "DEFAULT_MAX_NODES", 5)
+    http, _ = explorer(embedded[0])
+    answer = http.get("/api/query", params={"q": IMPACT}).json()
+    assert answer["drawn"] is True and answer["nodes"] is None
+    assert answer["total"] == len(embedded[1].query(IMPACT).table.rows)
+    page = http.get(answer["view"])
+    assert page.status_code == 200 and "its subgraph was not read" in page.text
+
+
 def test_answers_are_kept_by_count_and_size(
     embedded: tuple[str, Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -379,6 +379,39 @@ def test_a_department_group_opens_into_its_services(
     assert "Service" in legend
 
 
+def test_an_answer_past_max_nodes_is_drawn_from_its_matrix(
+    synthetic40: Client, browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its subgraph was never read: departments and services from its matrix, and a
+    department group (past the cap) opens into its services in the page."""
+    from bpql.viz import layout
+
+    query = 'impact of department "dept-03"'
+    monkeypatch.setattr(layout, "MAX_GROUPS", 12)
+    view = synthetic40.viz(query, max_nodes=100)
+    result = synthetic40.query(query, max_nodes=100)
+    assert result.graph is None and result.undrawn and result.matrix is not None
+    agg = layout.from_matrix(result.matrix, result.service_ids)
+    gkey, held = max(agg.services.items(), key=lambda kv: len(kv[1]))
+    path = view.save(tmp_path / "undrawn.html")
+    with viewed(browser, path) as (page, report):
+        data = page_data(page)
+        before = page.evaluate("() => window.bpql.counts()")
+        added = page.evaluate("(id) => window.bpql.expand(id)", gkey)
+        ids = page.evaluate("() => window.bpql.nodes.getIds()")
+    clean(report)
+    assert before == {"nodes": len(agg.graph.nodes), "edges": len(agg.graph.edges)}
+    assert added == len(held)
+    # the services it opens are the store's, by id: they open and expand as any service
+    assert set(ids) - set(agg.graph.nodes) == {f"Service:{sid}" for sid, _, _ in held}
+    assert {sid for sid, _, _ in held} <= set(result.service_ids.values())
+    assert "its subgraph was not read" in report.side_text
+    assert data["view"]["represents"] == {
+        "steps": result.matrix["steps"],
+        "services": len(result.matrix["services"]),
+    }
+
+
 def test_view_renders_inline_as_in_jupyter(
     stores: dict[str, Client], browser: Any, tmp_path: Path
 ) -> None:

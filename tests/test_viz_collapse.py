@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -170,3 +171,161 @@ def test_page_items_are_pyvis_items() -> None:
     nodes, edges, *_ = net.get_network_data()
     assert page.items == nodes and page.links == edges
     assert len(page.items) == len(graph.nodes)
+
+
+# --- an answer reaching more steps than are drawn: its subgraph is not read -----------------
+
+BIG = 'impact of department "dept-03"'
+
+
+def test_past_max_nodes_the_drawing_is_not_read(
+    synthetic40: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The drawing's statements never reach the store; the tables, the steps and the matrix
+    are those of the drawn answer; `undrawn` says how many steps it reached."""
+    drawn = synthetic40.query(BIG)
+    assert drawn.graph is not None and drawn.steps is not None and drawn.undrawn is None
+    (plan,) = synthetic40.explain(BIG)
+    drawing = {s.cypher for s in plan.statements if s.draws}
+    assert drawing, "the plan has drawing statements"
+    sent: list[str] = []
+    read = synthetic40.backend.read
+
+    def recorded(cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+        sent.append(cypher)
+        return read(cypher, params)
+
+    monkeypatch.setattr(synthetic40.backend, "read", recorded)
+    steps = len(drawn.steps.rows)
+    collapsed = synthetic40.query(BIG, max_nodes=steps - 1)
+    assert sent and not drawing & set(sent)
+    assert collapsed.graph is None and collapsed.undrawn == steps
+    expected = {k: v for k, v in drawn.to_json().items() if k != "graph"}
+    assert collapsed.to_json() == {**expected, "undrawn": steps}
+    # at the answer's own size it is drawn whole, and the same as without a bound
+    sent.clear()
+    whole = synthetic40.query(BIG, max_nodes=steps)
+    assert drawing <= set(sent) and whole.undrawn is None
+    assert whole.to_json() == drawn.to_json()
+
+
+def test_a_what_if_past_max_nodes_is_not_drawn(synthetic40: Client) -> None:
+    query = 'impact of retiring system "core"'
+    drawn = synthetic40.query(query)
+    assert drawn.graph is not None and drawn.steps is not None
+    collapsed = synthetic40.query(query, max_nodes=1)
+    assert collapsed.graph is None and collapsed.undrawn == len(drawn.steps.rows)
+    assert collapsed.matrix == drawn.matrix and collapsed.table == drawn.table
+
+
+def _cells(matrix: dict[str, Any]) -> dict[tuple[str, str], int]:
+    return {
+        (row["department"], str(service)): cell[0]
+        for row in matrix["rows"]
+        for service, cell in zip(matrix["services"], row["cells"], strict=True)
+        if cell is not None and cell[0]
+    }
+
+
+def test_the_matrix_collapses_to_departments_and_services(synthetic40: Client) -> None:
+    result = synthetic40.query(BIG, max_nodes=1)
+    assert result.matrix is not None
+    cells = _cells(result.matrix)
+    ids = result.service_ids
+    agg = layout.from_matrix(result.matrix, ids)
+    departments = {d for d, _ in cells}
+    services = {s for _, s in cells}
+    # services by their ids (as the store has them), named by their names
+    assert set(ids) == services and all(ids[s].startswith("svc-") for s in services)
+    assert set(agg.graph.nodes) == {f"Department:{d}" for d in departments} | {
+        f"Service:{ids[s]}" for s in services
+    }
+    assert all(agg.graph.nodes[f"Service:{ids[s]}"].name == s for s in services)
+    # an edge per cell, weighted by its steps; a service weighs its steps, each once
+    named = {ids[s]: s for s in services}
+    assert {
+        (e.source.split(":", 1)[1], named[e.target.split(":", 1)[1]]): e.properties["steps"]
+        for e in agg.graph.edges
+    } == cells
+    totals = dict(zip(map(str, result.matrix["services"]), result.matrix["total"], strict=True))
+    assert all(agg.weights[f"Service:{ids[s]}"] == totals[s][0] for s in services)
+    assert not agg.services
+
+
+def test_past_the_cap_the_matrix_collapses_per_department(
+    synthetic40: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = synthetic40.query(BIG, max_nodes=1)
+    assert result.matrix is not None
+    cells = _cells(result.matrix)
+    monkeypatch.setattr(layout, "MAX_GROUPS", 10)
+    agg = layout.from_matrix(result.matrix, result.service_ids)
+    assert len(agg.graph.nodes) <= 10
+    held = {name: g for g, inside in agg.services.items() for _, name, _ in inside}
+    opened = [entry for inside in agg.services.values() for entry in inside]
+    assert all(i == result.service_ids[name] for i, name, _ in opened)
+    assert sorted(held) == sorted(map(str, result.matrix["services"]))
+    for service, group in held.items():
+        mine = {d: n for (d, s), n in cells.items() if s == service}
+        name = group.split(":", 1)[1]
+        if name != layout.OTHER_DEPARTMENTS:  # the department performing most of its steps
+            assert mine[name] == max(mine.values())
+
+    # every step is either in its performer's own group or on the edge from its performer
+    # (or the group of the departments left over) to the service's group
+    def performer(d: str) -> str:
+        key = f"Department:{d}"
+        return key if key in agg.graph.nodes else f"Department:{layout.OTHER_DEPARTMENTS}"
+
+    inside = sum(n for (d, s), n in cells.items() if performer(d) == held[s])
+    across = sum(e.properties["steps"] for e in agg.graph.edges)
+    assert inside + across == sum(cells.values())
+    assert all(e.source != e.target for e in agg.graph.edges)
+    monkeypatch.setattr(layout, "MAX_GROUPS", 4)
+    small = layout.from_matrix(result.matrix)
+    assert len(small.graph.nodes) <= 4
+    assert f"Department:{layout.OTHER_DEPARTMENTS}" in small.graph.nodes
+
+
+def test_the_page_of_an_answer_not_drawn(synthetic40: Client) -> None:
+    view = synthetic40.viz(BIG, max_nodes=100)
+    assert view.kind == "aggregate" and view.message is not None
+    assert "its subgraph was not read" in view.message
+    assert "more than the 100 nodes drawn one by one" in view.message
+    nodes = page_nodes(view.html)
+    result = synthetic40.query(BIG, max_nodes=100)
+    assert result.matrix is not None
+    assert len(nodes) == len(layout.from_matrix(result.matrix, result.service_ids).graph.nodes)
+
+
+def test_bpql_viz_draws_an_answer_past_max_nodes_from_its_matrix(
+    synthetic40: Client, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The page is written with the note saying why; an SVG, which would draw every step, is
+    refused in one line and nothing is written."""
+    from bpql.cli import main
+
+    page = tmp_path / "big.html"
+    args = ["viz", BIG, "--db", synthetic40.uri, "--max-nodes", "50"]
+    assert main([*args, "-o", str(page)]) == 0
+    said = capsys.readouterr()
+    assert "its subgraph was not read" in said.err and page.is_file()
+    assert "wrote" in said.out and "aggregate view" in said.out
+    picture = tmp_path / "big.svg"
+    assert main([*args, "-o", str(picture)]) != 0
+    said = capsys.readouterr()
+    assert "BPQL-V026" in said.err or "raise --max-nodes" in said.err
+    assert len(said.err.strip().splitlines()) == 1 and not picture.exists()
+
+
+@pytest.mark.neo4j
+def test_an_answer_not_drawn_is_the_same_on_both_stores(insurer: dict[str, Client]) -> None:
+    """Past `max_nodes` the drawing is skipped on Neo4j too, and both stores give the same
+    tables, matrix and count."""
+    answers = {
+        kind: client.query('impact of department "billing"', max_nodes=2)
+        for kind, client in insurer.items()
+    }
+    assert len(answers) == 2
+    first, second = (a.to_json() for a in answers.values())
+    assert first == second and first["undrawn"] > 2 and "graph" not in first

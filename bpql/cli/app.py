@@ -303,7 +303,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
             title = None
         else:
             text = _query_text(args)
-            results = client.run(text)
+            results = client.run(text, max_nodes=args.max_nodes)
             if len(results) != 1:
                 raise QueryError(f"viz draws one query; got {len(results)}", code="BPQL-Q003")
             if results[0].kind is Kind.EXPLAIN:

@@ -358,10 +358,13 @@ class Explorer:
 
     def _query(self, text: str) -> Result:
         from bpql.api import Client
+        from bpql.viz import DEFAULT_MAX_NODES
 
         one_statement(text)
         with self.lock, self.open_store() as backend:
-            results = Client.over(backend).run(text)
+            # an answer too large to draw one node at a time is read without its subgraph,
+            # and its view collapsed from its matrix
+            results = Client.over(backend).run(text, max_nodes=DEFAULT_MAX_NODES)
         answer = results[0]
         assert isinstance(answer, Result)  # `explain` was refused by one_statement
         return answer
@@ -518,7 +521,8 @@ def _answer(result: Result) -> dict[str, Any]:
         "total": total,
         "nodes": len(result.graph.nodes) if result.graph is not None else None,
         "edges": len(result.graph.edges) if result.graph is not None else None,
-        "drawn": result.graph is not None,
+        # an answer too large to draw is drawn collapsed from its matrix
+        "drawn": result.graph is not None or result.undrawn is not None,
     }
 
 
@@ -716,7 +720,7 @@ def make_app(
         await on("light", lambda: one_statement(text))  # nothing runs for a text refused
         result, ticket = await drawn(("q", text))
         body = await on("light", lambda: _answer(result))
-        if result.graph is not None:
+        if body["drawn"]:
             body["view"] = f"/view?ticket={ticket}"
         return json_response(body)
 

@@ -144,7 +144,7 @@ class Shell:
             if blueprint is not None:
                 result = client.blueprint(*blueprint)
             else:
-                results = client.run(text)
+                results = client.run(text, max_nodes=viz.DEFAULT_MAX_NODES)
                 if len(results) != 1 or results[0].kind is Kind.EXPLAIN:
                     raise BpqlError(
                         "viz draws the answer of one statement (not `explain`)", code="BPQL-C101"

@@ -69,10 +69,11 @@ class Engine:
         return compile_text(text, self.catalog, dialect or self.backend.dialect)
 
     # --- running ------------------------------------------------------------------------
-    def run(self, text: str, draw: bool = True) -> list[Result]:
+    def run(self, text: str, draw: bool = True, max_nodes: int | None = None) -> list[Result]:
         """Each statement's answer (`explain`: its plan, as an `ExplainResult`); without
         `draw`, an answer that is more than its drawing (`impact of`, `risk of`, what-if)
-        comes with its tables and no subgraph."""
+        comes with its tables and no subgraph, and so does one that reaches more than
+        `max_nodes` steps (`Result.undrawn` says how many)."""
         tries = 0
 
         def answer() -> list[Result]:
@@ -86,24 +87,35 @@ class Engine:
                     plans = [self.compile(p.query.query)]
                     results.append(ExplainResult(Kind.EXPLAIN, plans=plans))
                 else:
-                    results.append(self.execute(p.query, draw))
+                    results.append(self.execute(p.query, draw, max_nodes))
             return results
 
         # the catalog's reads (references resolved) and every plan's statements: one graph
         return self.backend.consistent(answer)
 
-    def run_plan(self, plan: Plan, check: Check | None = None, draw: bool = True) -> Answer:
+    def run_plan(
+        self,
+        plan: Plan,
+        check: Check | None = None,
+        draw: bool = True,
+        bound: tuple[str, int] | None = None,
+    ) -> Answer:
         """Every step in order, by name: a statement read from the store with its inputs
         filled from the earlier steps' columns it names (less its `without`), a computed
         step worked out over the answer so far. `check` sees the answer after each step and
-        may stop the plan. Without `draw`, the drawing's steps are left out. All of them read
-        one graph (`Backend.consistent`): a load committing meanwhile is seen by none or by
-        all."""
+        may stop the plan. Without `draw`, the drawing's steps are left out; with `bound`
+        (a step's name, a number of nodes), so are they when that step, run before them,
+        has more rows. All of them read one graph (`Backend.consistent`): a load committing
+        meanwhile is seen by none or by all."""
 
         def run() -> Answer:
             answer = Answer(plan, drawn=draw)
             for step in plan.statements:
-                if step.draws and not draw:
+                if step.draws and answer.drawn and bound is not None:
+                    n = len(answer[bound[0]])
+                    if n > bound[1]:
+                        answer.drawn, answer.undrawn = False, n
+                if step.draws and not answer.drawn:
                     continue
                 answer.put(step.name, step.run(self.backend.read, answer))
                 if check is not None:
@@ -112,13 +124,18 @@ class Engine:
 
         return self.backend.consistent(run)
 
-    def execute(self, query: ir.QueryIR, draw: bool = True) -> Result:
+    def execute(self, query: ir.QueryIR, draw: bool = True, max_nodes: int | None = None) -> Result:
         spec = spec_of(query)
         plan = self.compile(query)
         limit = spec.check
         check = None if limit is None else (lambda name, answer: limit(query, name, answer))
+        bound = None
+        if max_nodes is not None and spec.drawn_rows is not None:
+            bound = (spec.drawn_rows, max_nodes)
         with _collector_paused():
-            result = spec.shape(query, self.run_plan(plan, check, draw))
+            answer = self.run_plan(plan, check, draw, bound)
+            result = spec.shape(query, answer)
+        result.undrawn = answer.undrawn
         if query.kind in VOLUMES:  # how many observed cases it touches (bpql observe)
             from bpql.query.volumes import with_volumes
 

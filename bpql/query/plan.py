@@ -290,6 +290,9 @@ class Answer(Mapping[str, Rows]):
     def __init__(self, plan: Plan, drawn: bool = True) -> None:
         self.plan = plan
         self.drawn = drawn
+        #: the rows of the step that bounds the drawing (`Spec.drawn_rows`) when they were
+        #: more than the nodes asked for, so the drawing was not read
+        self.undrawn: int | None = None
         self._rows: dict[str, Rows] = {}
         #: what a compute step or the shaper derives from the rows once and shares (an
         #: in-memory graph of the blueprints read)

@@ -57,6 +57,13 @@ def svg_of(result: Result, view: View) -> str:
     if view.svg is not None:
         return view.svg
     draw = SVG_EXPORTS.get(result.kind)
+    if draw is not None and result.undrawn is not None:
+        raise BpqlError(
+            f"this answer reaches {result.undrawn:,} steps, more than the nodes drawn one by "
+            "one, so its steps were not read and its picture is the collapsed page: write "
+            ".html or .png, or raise --max-nodes for the SVG of every step",
+            code="BPQL-V026",
+        )
     if draw is None:
         raise BpqlError(
             f"a {view.kind} view has no SVG drawing (blueprint, diff and impact views have); "
@@ -77,7 +84,8 @@ def write(result: Result, view: View, path: Path) -> str:
         picture = svg_of(result, view)
         path.write_text(picture, encoding="utf-8")
     else:
-        has_svg = view.svg is not None or result.kind in SVG_EXPORTS
+        # an answer too large to draw step by step is photographed as its collapsed page
+        has_svg = view.svg is not None or (result.kind in SVG_EXPORTS and result.undrawn is None)
         data = rasterise(svg_of(result, view)) if has_svg else page_png(view)
         path.write_bytes(data)
     return fmt

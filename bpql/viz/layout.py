@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bpql.analysis.matrix import NOBODY as NOBODY_ROW
 from bpql.durations import format_minutes
 from bpql.ids import service_of
 from bpql.result import Graph, GraphEdge, GraphNode
@@ -491,6 +492,89 @@ class Aggregate:
     graph: Graph
     members: dict[str, list[str]]
     services: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    #: what a group weighs when it is not its members' count (a matrix's steps)
+    weights: dict[str, int] = field(default_factory=dict)
+
+
+def from_matrix(
+    matrix: dict[str, Any], ids: dict[str, str] | None = None, max_groups: int | None = None
+) -> Aggregate:
+    """An impact or what-if answer read without its subgraph, collapsed from its department x
+    service matrix (`bpql.analysis.matrix`): a node per department and per service, an edge
+    for the steps a department performs in a service, weighted by them. Above `max_groups`
+    (MAX_GROUPS) the services collapse into the department performing most of their steps
+    (ties to the first name; the steps no department performs count for none), the
+    smallest departments into one group if even they are too many, and an edge joins two
+    department groups for the steps one performs in the other's services. A service is
+    drawn by its id where `ids` (name -> id, `Result.service_ids`) has it, so it opens and
+    expands as any service node does. Linear in the matrix's cells."""
+    max_groups = MAX_GROUPS if max_groups is None else max_groups
+    sid = (ids or {}).get
+    services: list[str] = [str(s) for s in matrix["services"]]
+    totals = {s: int(t[0]) for s, t in zip(services, matrix["total"], strict=True)}
+    cells: list[tuple[str, str, int]] = []  # department, service, steps
+    for row in matrix["rows"]:
+        for s, cell in zip(services, row["cells"], strict=True):
+            if cell is not None and cell[0]:
+                cells.append((str(row["department"]), s, int(cell[0])))
+    departments = sorted({d for d, _, _ in cells})
+    out = Graph()
+    members: dict[str, list[str]] = {}
+    weights: dict[str, int] = {}
+    if len(services) + len(departments) <= max_groups:
+        for d in departments:
+            key = f"Department:{d}"
+            weights[key] = sum(n for e, _, n in cells if e == d)
+            out.add_node(
+                GraphNode("Department", d, ("Department",), {"name": d, "steps": weights[key]})
+            )
+            members[key] = [key]
+        for s in services:
+            key = f"Service:{sid(s, s)}"
+            weights[key] = totals[s]
+            shown: dict[str, Any] = {"name": s, "steps": totals[s]}
+            out.add_node(GraphNode("Service", sid(s, s), ("Service",), shown))
+            members[key] = [key]
+        for d, s, n in sorted(cells):
+            target = f"Service:{sid(s, s)}"
+            out.add_edge(GraphEdge(f"Department:{d}", target, "PERFORMS", {"steps": n}))
+        return Aggregate(out, members, {}, weights)
+    most: dict[str, tuple[int, str]] = {}  # service -> (-steps, department): its group
+    for d, s, n in cells:
+        if d != NOBODY_ROW and (s not in most or (-n, d) < most[s]):
+            most[s] = (-n, d)
+    group_of = {s: most[s][1] if s in most else NO_DEPARTMENT for s in services}
+    sizes = Counter(group_of.values())
+    room = max(max_groups - 1, 1)
+    crowded = len(set(departments) | set(sizes)) > room
+    if crowded:  # the largest kept, the rest in one group
+        kept = set(sorted(sizes, key=lambda g: (-sizes[g], g))[: room - 1])
+        group_of = {s: g if g in kept else OTHER_DEPARTMENTS for s, g in group_of.items()}
+    held: defaultdict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for s in services:
+        held[group_of[s]].append((sid(s, s), s, totals[s]))
+    between: Counter[tuple[str, str]] = Counter()
+    for d, s, n in cells:
+        g = group_of[s]
+        performer = d if d in held or not crowded else OTHER_DEPARTMENTS
+        if performer != g:
+            between[(performer, g)] += n
+    names = sorted(set(held) | {a for a, _ in between})
+    for g in names:
+        key = f"Department:{g}"
+        inside = held.get(g, [])
+        weights[key] = sum(n for _, _, n in inside)
+        props: dict[str, Any] = {
+            "name": f"{g} ({len(inside):,} services)" if inside else g,
+            "services": len(inside),
+            "steps": weights[key],
+        }
+        out.add_node(GraphNode("Department", g, ("Department",), props))
+        members[key] = [f"Service:{i}" for i, _, _ in inside] or [key]
+    for (a, b), n in sorted(between.items()):
+        out.add_edge(GraphEdge(f"Department:{a}", f"Department:{b}", "PERFORMS", {"steps": n}))
+    grouped = {f"Department:{g}": sorted(inside) for g, inside in held.items()}
+    return Aggregate(out, members, grouped, weights)
 
 
 def service_departments(graph: Graph) -> dict[str, str]:

@@ -205,13 +205,13 @@ def render(
     Up to `live_physics` nodes the browser lays the graph out itself; above it the positions
     are computed here; above `max_nodes` the graph is drawn collapsed per service.
     """
-    if result.graph is None and result.kind in VIEWS:
+    if result.graph is None and result.kind in VIEWS and result.undrawn is None:
         raise BpqlError(
             f"this {result.kind} answer was fetched for its tables, without its subgraph; "
             "draw the query itself, or query it with draw=True",
             code="BPQL-V024",
         )
-    if result.graph is None:
+    if result.graph is None and result.undrawn is None:
         raise BpqlError(
             "this query returns a table, which has nothing to draw; draw `show`, `path` or "
             "`impact of` queries, or a blueprint with --blueprint SERVICE",
@@ -316,6 +316,46 @@ def _aggregate_view(graph: Graph, heading: str, message: str, live_physics: int)
             f"would be more than {layout.MAX_GROUPS:,}; double-click a department for its "
             "services",
         )
+    view = {
+        "subtitle": f"{len(graph.nodes):,} nodes and {len(graph.edges):,} relationships in "
+        f"{len(agg.graph.nodes)} groups",
+        "represents": {"nodes": len(graph.nodes), "edges": len(graph.edges)},
+    }
+    return _groups_view(agg, heading, message, live_physics, view)
+
+
+def _matrix_view(result: Result, heading: str, max_nodes: int, live_physics: int) -> View:
+    """An answer reaching more steps than `max_nodes`, read without its subgraph: its
+    departments and services, drawn from its matrix (`layout.from_matrix`)."""
+    from bpql.viz import svg
+
+    matrix = svg.department_matrix(result)
+    agg = layout.from_matrix(matrix, result.service_ids)
+    steps = int(result.undrawn or matrix["steps"])
+    grouped = (
+        f"per department, as a group per service would be more than {layout.MAX_GROUPS:,} "
+        "(double-click a department for its services)"
+        if agg.services
+        else "as its departments and services"
+    )
+    message = (
+        f"This answer reaches {steps:,} steps, more than the {max_nodes:,} nodes drawn one by "
+        f"one, so its subgraph was not read and it is drawn {grouped}, an edge for the steps "
+        "each department performs in each. Narrow the query, or raise --max-nodes "
+        "(max_nodes= from Python)."
+    )
+    view = {
+        "subtitle": f"{len(matrix['services']):,} services affected: {matrix['steps']:,} steps, "
+        f"{matrix['visible']:,} of them customer-visible, in {len(agg.graph.nodes)} groups",
+        "represents": {"steps": matrix["steps"], "services": len(matrix["services"])},
+    }
+    return _groups_view(agg, heading, message, live_physics, view)
+
+
+def _groups_view(
+    agg: layout.Aggregate, heading: str, message: str, live_physics: int, view: dict[str, Any]
+) -> View:
+    """A collapsed drawing: a node per group, sized by what it holds."""
     physics = len(agg.graph.nodes) <= live_physics
     page = _Page("aggregate", heading, physics=physics, edge_labels=False, spring=240)
     positions = (
@@ -325,26 +365,22 @@ def _aggregate_view(graph: Graph, heading: str, message: str, live_physics: int)
             sorted(agg.graph.nodes), ((e.source, e.target) for e in agg.graph.edges)
         )
     )
-    biggest = max((len(m) for m in agg.members.values()), default=1)
+    weight = {key: agg.weights.get(key, len(m)) for key, m in agg.members.items()}
+    biggest = max(weight.values(), default=1) or 1
     for key in sorted(agg.graph.nodes):
         node = agg.graph.nodes[key]
         look = LOOKS["Service"] if node.label == "Service" else look_of(node)
-        extra: dict[str, Any] = {"size": 14 + 30 * (len(agg.members[key]) / biggest) ** 0.5}
+        extra: dict[str, Any] = {"size": 14 + 30 * (weight[key] / biggest) ** 0.5}
         if positions is not None:
             extra.update(x=positions[key][0], y=positions[key][1])
         if key in agg.services:  # what expanding the group adds, drawn by the page
             extra["services"] = [list(s) for s in agg.services[key]]
         page.node(node, look=look, **extra)
     for e in agg.graph.edges:
-        n = int(e.properties.get("relationships", 1))
+        n = int(e.properties.get("relationships", e.properties.get("steps", 1)))
         page.edge(e, width=1 + min(n, 40) ** 0.5)
-    view = {
-        "subtitle": f"{len(graph.nodes):,} nodes and {len(graph.edges):,} relationships in "
-        f"{len(agg.graph.nodes)} groups",
-        "represents": {"nodes": len(graph.nodes), "edges": len(graph.edges)},
-        # how a service opened from a department group looks
-        "serviceLook": {"color": LOOKS["Service"].color, "shape": LOOKS["Service"].shape},
-    }
+    # how a service opened from a department group looks
+    view["serviceLook"] = {"color": LOOKS["Service"].color, "shape": LOOKS["Service"].shape}
     return page.render(view, message)
 
 
@@ -356,9 +392,11 @@ def impact_view(
     live_physics: int = LIVE_PHYSICS_LIMIT,
 ) -> View:
     """The change's source, the directly affected and the customer-visible nodes stand out."""
-    assert result.graph is not None and result.table is not None
-    graph = result.graph
+    assert result.table is not None
     heading = title or result.title
+    if result.graph is None:  # too many steps: its subgraph was not read
+        return _matrix_view(result, heading, max_nodes, live_physics)
+    graph = result.graph
     message = _too_many(graph, max_nodes)
     if message is not None:
         return _aggregate_view(graph, heading, message, live_physics)

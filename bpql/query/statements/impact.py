@@ -565,6 +565,7 @@ def shape(query: ir.ImpactIR, answer: Answer) -> Result:
             Mark.VISIBLE: sorted(f"Step:{s}" for s in visible),
         },
         matrix=matrix,
+        service_ids={str(s.service): sid for sid, s in per.items()},
     )
 
 
@@ -605,4 +606,5 @@ SPEC: Spec[ir.ImpactIR] = Spec(
     plan,
     shape,
     signature=(Slot(("IMPACT", "OF"), tuple(IMPACT_ROUTES), "impact of"),),
+    drawn_rows="reached",
 )

@@ -362,6 +362,7 @@ def shape(query: ir.WhatIfIR, answer: Answer) -> Result:
             ),
         },
         matrix=matrix,
+        service_ids={str(name): sid for sid, name in names.items() if sid in per},
     )
 
 
@@ -369,6 +370,7 @@ RETIRE: Spec[ir.RetireSystemIR] = Spec(
     plan,
     shape,
     signature=(Slot(("IMPACT", "OF", "RETIRING"), ("System",), "impact of retiring"),),
+    drawn_rows="reached",
 )
 MOVE: Spec[ir.MoveRoleIR] = Spec(
     plan,
@@ -377,6 +379,7 @@ MOVE: Spec[ir.MoveRoleIR] = Spec(
         Slot(("IMPACT", "OF", "MOVING"), ("Role",), "impact of moving"),
         Slot(("IMPACT", "OF", "MOVING", "TO"), ("Department",), "to"),
     ),
+    drawn_rows="reached",
 )
 CLOSE: Spec[ir.CloseIR] = Spec(
     plan,
@@ -384,4 +387,5 @@ CLOSE: Spec[ir.CloseIR] = Spec(
     signature=(
         Slot(("IMPACT", "OF", "CLOSING"), ("Touchpoint",), "impact of closing", ("channel",)),
     ),
+    drawn_rows="reached",
 )

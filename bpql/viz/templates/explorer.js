@@ -144,7 +144,9 @@
     const rows = answer.total + (answer.total === 1 ? " row" : " rows") + shown;
     if (answer.drawn) {
       rowsShown = "; " + rows;
-      summarise(answer.nodes, answer.edges);
+      // an answer drawn collapsed has no node count until its view is drawn
+      if (answer.nodes === null) $("summary").textContent = rows;
+      else summarise(answer.nodes, answer.edges);
       showView(answer.view);
       tab("graph");
     } else {
