@@ -332,8 +332,9 @@ def test_a_read_is_its_statements_between_two_token_reads_and_a_load_between_the
 ) -> None:
     """On Neo4j `consistent` runs the load token's read, the statements and the token's read
     again in one READ session, each its own transaction (no BEGIN or end of a transaction of
-    their own: a one-statement read is three round trips), and a token written between two
-    statements (what a load's last transaction does) makes the reads run again."""
+    their own: a one-statement read is three round trips, two when the last question's token
+    stands for the first read), and a token written between two statements or two questions
+    (what a load's last transaction does) makes the reads run again."""
     from neo4j._sync.work.session import Session
 
     import bpql as api
@@ -376,6 +377,29 @@ def test_a_read_is_its_statements_between_two_token_reads_and_a_load_between_the
 
             assert backend.consistent(work) == 2
             assert backend.load_token() == "written-between-1"
+
+            # on one server (bolt://) the token read after a question is the token before the
+            # next: two trips; through a router (neo4j://) every question reads it first
+            kept = backend.keeps_token()
+            assert kept == neo4j_server.uri.startswith("bolt")
+            sent.clear()
+            assert backend.consistent(lambda: backend.read(services, {})) == expected
+            assert [token in text for text in sent] == (
+                [False, True] if kept else [True, False, True]
+            ), sent
+            # a load committing between two questions is seen by the next: run again, once
+            other.write_transaction(
+                lambda w: w(writes.set_load_token(), {"token": "written-before-the-next"})
+            )
+            runs.clear()
+
+            def once() -> Any:
+                runs.append(0)
+                return backend.read(services, {})
+
+            assert backend.consistent(once) == expected
+            assert len(runs) == (2 if kept else 1)
+            assert backend.load_token() == "written-before-the-next"
 
 
 def test_a_read_that_a_load_overtook_runs_again(

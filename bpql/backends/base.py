@@ -90,6 +90,9 @@ class Backend(ABC):
     deadline: float | None = None
     #: inside `consistent` (nested calls do not check again)
     _consistent: bool = False
+    #: the load token the last `consistent` read after its work, where it may stand for the
+    #: token before the next one's (`keeps_token`)
+    _known_token: str | None = None
     #: rows a write transaction holds at most, where a store writes in bounded transactions
     #: (`bpql load --batch-size`, BPQL_BATCH_SIZE)
     batch: int = DEFAULT_BATCH_SIZE
@@ -121,21 +124,28 @@ class Backend(ABC):
         load committing in the middle of several statements is seen by the later ones only;
         every load that writes changes the token, so a different token after means `work` runs
         again (up to READ_TRIES times; `settle` is called before a try while a load switches).
-        Nested calls run once, inside the outer one's check."""
+        Where `keeps_token`, the token read after one such read is the token before the next
+        (a trip less a question). Nested calls run once, inside the outer one's check."""
         if self._consistent:
             return work()
         self._consistent = True
         try:
             tries = 0
+            known, self._known_token = self._known_token, None
             while tries < READ_TRIES:
                 with self.reading():
-                    before = self.load_token()
+                    before = self.load_token() if known is None else known
+                    kept, known = known is not None, None
                     if not self.mid_switch(before):
                         result = work()
                         after = self.load_token()
+                        if self.keeps_token():
+                            self._known_token = after
                         if before == after:
                             return result
-                        tries += 1
+                        # a token kept from the last read that a load has replaced since
+                        # costs a read, not one of the tries
+                        tries += not kept
                         continue
                 self.settle()  # a load is switching graphs: wait for it, then read
 
@@ -146,6 +156,14 @@ class Backend(ABC):
             "one after another?); try again when they have finished",
             code="BPQL-S034",
         )
+
+    def keeps_token(self) -> bool:
+        """Whether the token read at the end of one `consistent` read may stand for the token
+        before the next, saving its round trip: where every read goes to one server, whose
+        graph only moves forward, the same token at both ends still means no load committed
+        between them (a token names one load; none is written twice). Not through a router,
+        whose next read may go to a member behind the last one."""
+        return False
 
     def mid_switch(self, token: str | None) -> bool:
         """Whether `token`, as `load_token` read it, says a load is switching graphs."""

@@ -169,6 +169,8 @@ class Neo4jBackend(Backend):
         waiting for the bookmarks this process knows of."""
         import neo4j
 
+        if not read:  # this process writes: the token it read last goes
+            self._known_token = None
         return self._driver.session(
             database=self._database,
             default_access_mode=neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS,
@@ -486,6 +488,11 @@ class Neo4jBackend(Backend):
 
     def mid_switch(self, token: str | None) -> bool:
         return token is not None and _SWITCHING in token
+
+    def keeps_token(self) -> bool:
+        """A bolt:// URI is one server; a neo4j:// one routes each session (a read may go
+        to a follower behind the one the last token came from)."""
+        return self.uri.startswith("bolt")
 
     def settle(self) -> None:
         from bpql.backends.staging import settle
