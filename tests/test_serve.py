@@ -14,6 +14,7 @@ import sys
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -329,6 +330,57 @@ def test_explorer_end_to_end(server: Server, store: tuple[str, Client], browser:
         assert view.evaluate("() => window.bpql.counts().nodes") == len(expected.graph.nodes)
     assert report.console_errors == []
     assert report.requests == []
+
+
+def test_the_explorer_draws_an_answer_too_large_to_draw_from_its_matrix(
+    tmp_path: Path, browser: Any
+) -> None:
+    """Issue 25: past the nodes a view draws one by one (3,000), the explorer reads the
+    answer without its subgraph, and its view is the collapse of its matrix: the summary
+    counts the view's nodes and the answer's rows, and nothing fails in the page."""
+    from bpql.testing.synthetic import write_enterprise
+    from bpql.viz import DEFAULT_MAX_NODES, layout
+
+    query = 'impact of department "dept-03"'
+    folder = write_enterprise(tmp_path / "enterprise", services=140)
+    uri = f"embedded:{tmp_path / 'graph.lbdb'}"
+    with connect(uri) as client:
+        client.load(folder)
+        expected = client.query(query, max_nodes=DEFAULT_MAX_NODES)
+    assert expected.undrawn is not None and expected.undrawn > DEFAULT_MAX_NODES
+    assert expected.matrix is not None and expected.table is not None
+    groups = layout.from_matrix(expected.matrix, expected.service_ids).graph
+    running = start_server(uri)
+    try:
+        with watched_page(browser, (1280, 800), allow=running.base) as (page, report):
+            report.url = running.base + "?q=" + urllib.parse.quote(query)
+            # every text the summary shows, from the answer's counts to the view's
+            page.add_init_script(
+                "window.summaries = []; document.addEventListener('DOMContentLoaded', () => {"
+                " const s = document.getElementById('summary'); if (!s) return;"
+                " new MutationObserver(() => window.summaries.push(s.textContent)).observe("
+                "s, {childList: true, subtree: true, characterData: true}); });"
+            )
+            page.goto(report.url)
+            wait_answer(page)
+            page.wait_for_function(
+                "() => { const w = document.getElementById('view').contentWindow;"
+                " return !!(w && w.bpql && w.bpql.nodes && w.bpql.nodes.length); }"
+            )
+            page.wait_for_function(
+                "() => document.getElementById('summary').textContent.includes('edges')"
+            )
+            summary = page.inner_text("#summary")
+            drawn = page.evaluate("() => window.bpqlExplorer.answer.drawn")
+            shown = page.evaluate("() => window.summaries")
+    finally:
+        stop(running)
+    assert not report.console_errors and not report.requests, report
+    rows = len(expected.table.rows)
+    assert drawn is True
+    # before its view is drawn the answer has no node count: its rows alone, never "null"
+    assert shown and shown[0] == f"{rows} rows" and not any("null" in t for t in shown), shown
+    assert summary == f"{len(groups.nodes)} nodes, {len(groups.edges)} edges; {rows} rows"
 
 
 def test_explorer_compares_as_is_with_to_be_and_answers_what_if(
