@@ -5,6 +5,7 @@ requests made rightly, which get the data, so each refusal is one that could hav
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import http.server
 import re
@@ -294,8 +295,11 @@ def test_the_server_log_holds_no_traceback(server: Server) -> None:
             s.sendall(raw.replace(b"%d", str(port).encode()) if b"%d" in raw else raw)
             s.shutdown(socket.SHUT_WR)
             answer = b""
-            while chunk := s.recv(65536):
-                answer += chunk
+            # a server that refuses a request at once may close with the request's bytes
+            # still unread, which the kernel answers with a reset: the answer so far counts
+            with contextlib.suppress(ConnectionResetError):
+                while chunk := s.recv(65536):
+                    answer += chunk
         status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 0
         assert status == 0 or 400 <= status < 500, answer[:200]
     assert ask(server, "/", f"127.0.0.1:{port}")[0] == 200
