@@ -45,6 +45,28 @@ def _load_state_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
         os.environ["BPQL_CACHE_DIR"] = saved
 
 
+def _no_skip(report: Any) -> None:
+    """In CI (`.ci/run` sets BPQL_NO_SKIPS=1) every test runs: a skip, whatever its cause (a
+    server, a browser, a tool or a package missing), is a failure, so nothing the set-up
+    should have installed passes unseen."""
+    if report.skipped and os.environ.get("BPQL_NO_SKIPS") == "1":
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI (BPQL_NO_SKIPS=1), which runs every test: {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
+    outcome = yield
+    _no_skip(outcome.get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+    outcome = yield
+    _no_skip(outcome.get_result())
+
+
 def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:
     """Mark every test by what its fixtures need (fixtures of fixtures included).
 
