@@ -134,8 +134,9 @@ class Backend(ABC):
             known, self._known_token = self._known_token, None
             while tries < READ_TRIES:
                 with self.reading():
-                    before = self.load_token() if known is None else known
-                    kept, known = known is not None, None
+                    kept = known is not None
+                    before = known if kept else self.load_token()
+                    known = None  # a kept token stands for one read only
                     if not self.mid_switch(before):
                         result = work()
                         after = self.load_token()
@@ -145,7 +146,8 @@ class Backend(ABC):
                             return result
                         # a token kept from the last read that a load has replaced since
                         # costs a read, not one of the tries
-                        tries += not kept
+                        if not kept:
+                            tries += 1
                         continue
                 self.settle()  # a load is switching graphs: wait for it, then read
 

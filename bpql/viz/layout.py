@@ -522,9 +522,12 @@ def from_matrix(
     members: dict[str, list[str]] = {}
     weights: dict[str, int] = {}
     if len(services) + len(departments) <= max_groups:
+        performs: Counter[str] = Counter()
+        for d, _, n in cells:
+            performs[d] += n
         for d in departments:
             key = f"Department:{d}"
-            weights[key] = sum(n for e, _, n in cells if e == d)
+            weights[key] = performs[d]
             out.add_node(
                 GraphNode("Department", d, ("Department",), {"name": d, "steps": weights[key]})
             )

@@ -205,7 +205,9 @@ def render(
     Up to `live_physics` nodes the browser lays the graph out itself; above it the positions
     are computed here; above `max_nodes` the graph is drawn collapsed per service.
     """
-    if result.graph is None and result.kind in VIEWS and result.undrawn is None:
+    # an answer read without its subgraph because it is too large (`undrawn`) is drawn from
+    # its matrix; one read for its tables alone, or a table, has nothing to draw
+    if result.graph is None and result.undrawn is None and result.kind in VIEWS:
         raise BpqlError(
             f"this {result.kind} answer was fetched for its tables, without its subgraph; "
             "draw the query itself, or query it with draw=True",
