@@ -114,11 +114,25 @@ class Part:
 class Seen:
     """A file as a load read it: its size, modification time (ns) and the SHA-256 of its
     bytes. A reload trusts a saved part only when all three are the same (a size and a time
-    can stay the same across an edit; the bytes' hash cannot)."""
+    can stay the same across an edit; the bytes' hash cannot).
+
+    `ctime` and `inode` say when the hash need not be taken again: the file's status-change
+    time (ns) and inode, kept only once that time lay `SETTLED_NS` behind the moment the
+    bytes were hashed (0 otherwise). Any write to a file sets its status-change time to the
+    clock's now, and no call sets it back, so a file whose size, times and inode are all the
+    ones recorded has not been written since it was hashed (git's index trusts the same
+    facts, with the same care for a write within the clock's tick of the read)."""
 
     size: int
     mtime: int
     sha256: str
+    ctime: int = 0
+    inode: int = 0
+
+
+#: how far a file's status-change time must lie behind the hashing of its bytes for the
+#: next load to trust it unread (filesystem clocks tick coarser than their nanoseconds)
+SETTLED_NS = 2_000_000_000
 
 
 #: the labels and relationship types a file makes (services are made of all the files, and

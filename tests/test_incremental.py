@@ -158,6 +158,41 @@ def test_a_touched_file_is_read_again_and_a_same_size_edit_is_seen(
     assert reload(folder, saved).read == 2
 
 
+def test_a_settled_file_is_not_read_to_be_trusted_and_an_edit_keeping_size_and_time_is_seen(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose status-change time lay settled behind its hashing is trusted on its
+    status alone (not even read to hash it); a write that keeps its size and puts its time
+    back still moves that status time, so it is read again."""
+    import time
+
+    from bpql.model import validate
+
+    monkeypatch.setattr(validate, "SETTLED_NS", -1)  # every file here counts as settled
+    saved = through_state(validate_for_load([folder]), tmp_path)
+    assert all(k.seen.ctime and k.seen.inode for k in saved.files.values())
+    hashed: list[Path] = []
+    real = validate.read_regular
+
+    def counted(path: Path, *args: int) -> bytes:
+        hashed.append(path)
+        return real(path, *args)
+
+    monkeypatch.setattr(validate, "read_regular", counted)
+    checked = validate_for_load([folder], saved)
+    assert hashed == [] and checked.read == 1  # the enterprise file is always parsed
+    monkeypatch.setattr(validate, "read_regular", real)
+    path = a_service(folder)
+    info = path.stat()
+    time.sleep(0.05)  # past the filesystem clock's tick
+    text = path.read_text(encoding="utf-8")
+    at = text.index("    name: ") + len("    name: ")
+    path.write_text(text[:at] + ("X" if text[at] != "X" else "Y") + text[at + 1 :], "utf-8")
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size and path.stat().st_mtime_ns == info.st_mtime_ns
+    assert reload(folder, saved).read == 2
+
+
 def test_an_enterprise_edit_that_keeps_every_id_reuses_every_part(
     folder: Path, tmp_path: Path
 ) -> None:

@@ -220,3 +220,31 @@ def test_a_state_of_the_wrong_shape_is_refused(
     problems: list[str] = []
     assert read_state(path, problems.append) is None
     assert len(problems) == 1 and "\n" not in problems[0]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda table: table["rows"][0].pop(),  # a row narrower than the columns
+        lambda table: table["rows"][1].__setitem__(0, {"a": 1}),  # a value that is no scalar
+        lambda table: table["columns"].pop(),  # a column missing
+        lambda table: table.__setitem__("values", table.pop("rows")),  # another layout
+    ],
+    ids=["narrow", "nested", "missing", "layout"],
+)
+def test_a_label_of_the_wrong_shape_is_refused(
+    tmp_path: Path, spoil: Callable[[dict[str, Any]], None]
+) -> None:
+    """A label's rows as saved: a row of another width, a value that is not a scalar, a
+    column too few or another layout, and the state is not used."""
+    folder = ROOT / GOOD
+    ent = validate_paths([folder])
+    path = tmp_path / "s.state"
+    save_state(path, LoadState("tok", ent.graph, None, ent.graph.counts()))
+    doc = json.loads(path.read_bytes())
+    assert len(doc["graph"]["nodes"]["Step"]["rows"]) == len(ent.graph.nodes["Step"])
+    spoil(doc["graph"]["nodes"]["Step"])
+    path.write_text(json.dumps(doc))
+    problems: list[str] = []
+    assert read_state(path, problems.append) is None
+    assert len(problems) == 1 and "\n" not in problems[0]

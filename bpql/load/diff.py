@@ -16,12 +16,15 @@ moved with it.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
 from bpql.analysis.derived import derived_props
 from bpql.graphdata import Delta, GraphData, same_value
 from bpql.schema import NODE_KINDS, NODES, REL_KINDS
+
+_ID = operator.itemgetter("id")
 
 #: kinds whose added and removed ids a report names on a terminal (the rest are counted)
 NAMED = ("Service",)
@@ -224,7 +227,8 @@ def diff(old: GraphData, new: GraphData, delta: Delta | None = None) -> Changes:
             continue
         props = kind.prop_names
         if differing:
-            before = {str(r["id"]): r for r in old.nodes.get(kind.label, [])}
+            rows = old.nodes.get(kind.label, [])
+            before = dict(zip(map(str, map(_ID, rows)), rows, strict=True))  # in C
             for row in differing:
                 i = str(row["id"])
                 for p in props:

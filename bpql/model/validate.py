@@ -10,6 +10,8 @@ import difflib
 import gc
 import hashlib
 import os
+import stat
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,6 +39,7 @@ from bpql.durations import EXAMPLES as DURATION_EXAMPLES
 from bpql.errors import BlueprintError, BpqlError, Span
 from bpql.graphdata import (
     FILE_KEYS,
+    SETTLED_NS,
     Enterprise,
     GraphData,
     Kept,
@@ -1024,14 +1027,32 @@ def _assemble(
     return Enterprise(ent.enterprise, files, g, _scales(ent), ck.ap_table.source)
 
 
-def seen(path: Path) -> Seen | None:
-    """`path` as it is now (None: it cannot be read; reading it again says why)."""
+def seen(path: Path, before: Seen | None = None) -> Seen | None:
+    """`path` as it is now (None: it cannot be read; reading it again says why). When the
+    file's status is still the settled one `before` recorded (see `Seen`), it is `before`
+    and the file is not read: a reload at 10,000 services read and hashed 10,000 files
+    (0.4 s) to find one changed."""
     try:
         info = os.stat(path)
+        if (
+            before is not None
+            and before.ctime
+            and os.name == "posix"  # elsewhere st_ctime may be the file's creation time
+            and stat.S_ISREG(info.st_mode)
+            and info.st_ctime_ns == before.ctime
+            and info.st_ino == before.inode
+            and info.st_size == before.size
+            and info.st_mtime_ns == before.mtime
+        ):
+            return before
         data = read_regular(path)
     except (OSError, FileRefused):
         return None
-    return Seen(info.st_size, info.st_mtime_ns, hashlib.sha256(data).hexdigest())
+    settled = time.time_ns() - info.st_ctime_ns > SETTLED_NS
+    digest = hashlib.sha256(data).hexdigest()
+    if not settled or os.name != "posix":
+        return Seen(info.st_size, info.st_mtime_ns, digest)
+    return Seen(info.st_size, info.st_mtime_ns, digest, info.st_ctime_ns, info.st_ino)
 
 
 @dataclass
@@ -1058,7 +1079,11 @@ def validate_for_load(paths: Sequence[Path], previous: Previous | None = None) -
     cannot settle (a problem anywhere, an own action priority table) is settled by checking
     every file, so the problems reported and the graph made are always a full validation's."""
     files = collect_files(paths)
-    sightings = {str(f): s for f in files if (s := seen(f)) is not None}
+    before: dict[str, Seen] = {}
+    if previous is not None:
+        before = {name: kept.seen for name, kept in previous.files.items()}
+        before[previous.enterprise[0]] = previous.enterprise[1]
+    sightings = {str(f): s for f in files if (s := seen(f, before.get(str(f)))) is not None}
     if previous is not None:
         with paused_gc():
             again = _revalidate(files, sightings, previous)
