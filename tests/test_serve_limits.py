@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import random
 import struct
+import subprocess
+import sys
 import time
 import urllib.parse
 import zlib
@@ -213,6 +215,29 @@ def test_an_answer_too_large_to_draw_is_read_without_its_subgraph(
     assert answer["total"] == len(embedded[1].query(IMPACT).table.rows)
     page = http.get(answer["view"])
     assert page.status_code == 200 and "its subgraph was not read" in page.text
+
+
+def test_the_nodes_drawn_one_by_one_are_the_servers_setting(
+    embedded: tuple[str, Client],
+) -> None:
+    """`bpql serve --max-nodes N`: the same answer is read without its subgraph and drawn
+    collapsed below its size, drawn whole above it; a setting below 1 is one line."""
+    small, _ = explorer(embedded[0], max_nodes=5)
+    got = small.get("/api/query", params={"q": IMPACT}).json()
+    assert got["drawn"] is True and got["nodes"] is None
+    assert "raise --max-nodes" in small.get(got["view"]).text
+    large, _ = explorer(embedded[0], max_nodes=100_000)
+    got = large.get("/api/query", params={"q": IMPACT}).json()
+    assert got["nodes"] and "its subgraph was not read" not in large.get(got["view"]).text
+    said = subprocess.run(
+        [sys.executable, "-m", "bpql.cli", "serve", "--db", embedded[0], "--max-nodes", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert said.returncode != 0 and "Traceback" not in said.stderr
+    assert said.stderr.strip().splitlines() == [said.stderr.strip()]
+    assert "--max-nodes: expected a whole number of at least 1, got 0" in said.stderr
 
 
 def test_answers_are_kept_by_count_and_size(

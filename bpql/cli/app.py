@@ -525,6 +525,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"--query-timeout: expected seconds, 0 (no limit) to 86400; got {timeout:g}",
             code="BPQL-C105",
         )
+    if args.max_nodes < 1:
+        raise BpqlError(
+            f"--max-nodes: expected a whole number of at least 1, got {args.max_nodes}",
+            code="BPQL-C004",
+        )
     for entry in args.allow_host or ():
         host_entry(entry)  # one line for a bad name, before the store is opened
     # the store is checked once, then opened read-only per request, never held in between
@@ -540,6 +545,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.port,
         allow_hosts=args.allow_host or (),
         query_timeout=timeout or None,
+        max_nodes=args.max_nodes,
     )
     return 0
 
@@ -887,6 +893,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=10.0,
         metavar="SECONDS",
         help="stop a request's work on the store after this long (default 10; 0: no limit)",
+    )
+    p.add_argument(
+        "--max-nodes",
+        type=int,
+        default=3000,
+        help="above this many nodes, a view is drawn collapsed, and an answer reaching more "
+        "steps is read without its subgraph (default 3000)",
     )
     p = add(
         "demo",

@@ -266,11 +266,20 @@ class Explorer:
     kept for their views and the tickets that name them."""
 
     def __init__(
-        self, open_store: Callable[[], Backend], uri: str, query_timeout: float | None
+        self,
+        open_store: Callable[[], Backend],
+        uri: str,
+        query_timeout: float | None,
+        max_nodes: int | None = None,
     ) -> None:
+        from bpql.viz import DEFAULT_MAX_NODES
+
         self._open = open_store
         self.uri = uri
         self.query_timeout = query_timeout
+        #: above this many nodes a view is collapsed, and an answer reaching more steps is
+        #: read without its subgraph (`bpql serve --max-nodes`)
+        self.max_nodes = max_nodes or DEFAULT_MAX_NODES
         # one request at a time touches the store (the store's one worker thread, and the
         # completion entries read now and then): an embedded store opened read-only by two
         # threads of one process at once is not something LadybugDB promises to allow
@@ -358,13 +367,12 @@ class Explorer:
 
     def _query(self, text: str) -> Result:
         from bpql.api import Client
-        from bpql.viz import DEFAULT_MAX_NODES
 
         one_statement(text)
         with self.lock, self.open_store() as backend:
             # an answer too large to draw one node at a time is read without its subgraph,
             # and its view collapsed from its matrix
-            results = Client.over(backend).run(text, max_nodes=DEFAULT_MAX_NODES)
+            results = Client.over(backend).run(text, max_nodes=self.max_nodes)
         answer = results[0]
         assert isinstance(answer, Result)  # `explain` was refused by one_statement
         return answer
@@ -611,6 +619,7 @@ def make_app(
     allow_hosts: Iterable[str] = (),
     query_timeout: float | None = QUERY_TIMEOUT,
     token: str | None = None,
+    max_nodes: int | None = None,
 ) -> Starlette:
     """The explorer as an ASGI application (what uvicorn runs, and what tests may call): it
     answers the Host names of `host:port` and `allow_hosts` only (see the module's notes)."""
@@ -622,7 +631,7 @@ def make_app(
     from bpql import viz
     from bpql.viz.page import SERVED_CSP, served
 
-    app_state = Explorer(open_store, uri, query_timeout)
+    app_state = Explorer(open_store, uri, query_timeout, max_nodes)
     secret = token or secrets.token_urlsafe(32)
     pools = {
         "store": ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="bpql-store"),
@@ -832,7 +841,8 @@ def make_app(
                 title = None
 
             def page() -> str:
-                return _with_token(served(viz.render(result, title=title)), secret)
+                view = viz.render(result, max_nodes=app_state.max_nodes, title=title)
+                return _with_token(served(view), secret)
 
             html = await on("draw", page)
             return HTMLResponse(html, headers={"Content-Security-Policy": SERVED_CSP, **no_store})
@@ -902,6 +912,7 @@ def run_server(
     *,
     allow_hosts: Iterable[str] = (),
     query_timeout: float | None = QUERY_TIMEOUT,
+    max_nodes: int | None = None,
 ) -> None:
     """Serve until interrupted (uvicorn; one process, requests on a few threads of our own).
     `ready` is told the port once the socket listens."""
@@ -913,7 +924,13 @@ def run_server(
     sock = listen(host, port)
     port = sock.getsockname()[1]
     app = make_app(
-        open_store, uri, host=host, port=port, allow_hosts=extra, query_timeout=query_timeout
+        open_store,
+        uri,
+        host=host,
+        port=port,
+        allow_hosts=extra,
+        query_timeout=query_timeout,
+        max_nodes=max_nodes,
     )
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)

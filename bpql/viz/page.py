@@ -232,7 +232,7 @@ def _too_many(graph: Graph, max_nodes: int) -> str | None:
     return (
         f"This result has {n:,} nodes, more than the {max_nodes:,} drawn one by one, so it is "
         "shown collapsed per service (shared things per kind). Narrow the query, or raise "
-        "--max-nodes (max_nodes= from Python)."
+        "--max-nodes (`bpql viz`, `bpql serve`; max_nodes= from Python)."
     )
 
 
@@ -344,7 +344,7 @@ def _matrix_view(result: Result, heading: str, max_nodes: int, live_physics: int
         f"This answer reaches {steps:,} steps, more than the {max_nodes:,} nodes drawn one by "
         f"one, so its subgraph was not read and it is drawn {grouped}, an edge for the steps "
         "each department performs in each. Narrow the query, or raise --max-nodes "
-        "(max_nodes= from Python)."
+        "(`bpql viz`, `bpql serve`; max_nodes= from Python)."
     )
     view = {
         "subtitle": f"{len(matrix['services']):,} services affected: {matrix['steps']:,} steps, "
