@@ -284,11 +284,7 @@ def cmd_viz(args: argparse.Namespace) -> int:
         raise BpqlError(
             f"{args.output}: no folder {str(out.parent)!r} to write the page into", code="BPQL-C003"
         )
-    if args.max_nodes < 1:
-        raise BpqlError(
-            f"--max-nodes: expected a whole number of at least 1, got {args.max_nodes}",
-            code="BPQL-C004",
-        )
+    _check_max_nodes(args)
     if args.blueprint is None and args.scenario is not None:
         raise BpqlError("--scenario goes with --blueprint SERVICE", code="BPQL-C005")
     if args.blueprint is None and args.observed:
@@ -509,6 +505,17 @@ def cmd_shell(args: argparse.Namespace) -> int:
     return run_shell(lambda: _backend(args), uri)
 
 
+def _check_max_nodes(args: argparse.Namespace) -> None:
+    """`--max-nodes` of `bpql viz` and `bpql serve`: a whole number of at least 1."""
+    from bpql.errors import BpqlError
+
+    if args.max_nodes < 1:
+        raise BpqlError(
+            f"--max-nodes: expected a whole number of at least 1, got {args.max_nodes}",
+            code="BPQL-C004",
+        )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import math
 
@@ -525,11 +532,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"--query-timeout: expected seconds, 0 (no limit) to 86400; got {timeout:g}",
             code="BPQL-C105",
         )
-    if args.max_nodes < 1:
-        raise BpqlError(
-            f"--max-nodes: expected a whole number of at least 1, got {args.max_nodes}",
-            code="BPQL-C004",
-        )
+    _check_max_nodes(args)
     for entry in args.allow_host or ():
         host_entry(entry)  # one line for a bad name, before the store is opened
     # the store is checked once, then opened read-only per request, never held in between
