@@ -287,7 +287,7 @@ def _decode(raw: bytes) -> LoadState:
             doc = _schema().decode(raw)
         except msgspec.ValidationError as exc:
             _head(raw)  # a document of another format or version says so first
-            raise Unusable(_one_line(str(exc))) from None
+            raise Unusable(str(exc)) from None  # `read_state` tells it on one line
         except msgspec.DecodeError:
             raise Unusable("it is not a BPQL load state") from None
         if doc.format != STATE_FORMAT:
@@ -312,10 +312,6 @@ def _head(raw: bytes) -> None:
         raise Unusable("it is not a BPQL load state")
     if head.get("version") != STATE_VERSION or head.get("code") != _code():
         raise Unusable("another version of BPQL wrote it")
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _schema() -> Any:

@@ -1036,8 +1036,7 @@ def seen(path: Path, before: Seen | None = None) -> Seen | None:
         info = os.stat(path)
         if (
             before is not None
-            and before.ctime
-            and os.name == "posix"  # elsewhere st_ctime may be the file's creation time
+            and before.ctime  # recorded on POSIX only, once settled
             and stat.S_ISREG(info.st_mode)
             and info.st_ctime_ns == before.ctime
             and info.st_ino == before.inode
@@ -1050,7 +1049,7 @@ def seen(path: Path, before: Seen | None = None) -> Seen | None:
         return None
     settled = time.time_ns() - info.st_ctime_ns > SETTLED_NS
     digest = hashlib.sha256(data).hexdigest()
-    if not settled or os.name != "posix":
+    if not settled or os.name != "posix":  # elsewhere st_ctime may be the creation time
         return Seen(info.st_size, info.st_mtime_ns, digest)
     return Seen(info.st_size, info.st_mtime_ns, digest, info.st_ctime_ns, info.st_ino)
 
