@@ -60,6 +60,13 @@ def parse_blueprint_id(bid: str) -> BlueprintRef:
     return BlueprintRef(service, scenario, variant or None)
 
 
+def blueprint_of(member: str) -> str:
+    """The blueprint of a thing inside one (a step, a phase), read from its id:
+    `claims.x` -> `claims:as-is`, `claims:to-be:lean.x` -> `claims:to-be:lean`."""
+    prefix = member.split(".", 1)[0]
+    return prefix if ":" in prefix else blueprint_id(prefix, "as-is")
+
+
 def service_of(label: str, id_: str) -> str | None:
     """The service a node belongs to, read from its id; None for shared things."""
     if label == "Service":

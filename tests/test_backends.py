@@ -428,6 +428,21 @@ def test_a_read_that_a_load_overtook_runs_again(
         assert info.value.code == "BPQL-S034" and "\n" not in str(info.value)
 
 
+def test_neo4j_rows_of_plain_values_are_kept_as_they_came() -> None:
+    """A Neo4j answer of scalars and lists of scalars is handed on as the driver made it (one
+    pass over its values' types, no row copied); one holding anything else (a map here; a
+    node, relationship or path in an answer) is turned over row by row."""
+    from bpql.backends.neo4j import _rows
+
+    plain = [["a", 1, 2.5, True, None], ["b", ["x", "y"], [], None, 3]]
+    assert _rows(plain) is plain and _rows([]) == []
+    mixed = [["a", 1], ["b", {"k": ["v"]}]]
+    out = _rows(mixed)
+    assert out is not mixed and out == mixed and out[0] is mixed[0]
+    nested = [["a", [["x"]]]]
+    assert _rows(nested) is not nested and _rows(nested) == nested
+
+
 def test_rows_of_plain_values_are_told_apart_from_rows_holding_graph_values() -> None:
     """The embedded store hands rows of scalars and lists of scalars back as they are, and
     rebuilds any row holding a node, relationship or path (a dict), or a list of them."""

@@ -44,11 +44,11 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
     assert plan.kind == "impact" and plan.dialect == dialect
     # the answer first, walked from the department outwards: its roles' steps; the systems
     # it owns, and those depending on them (worked out in Python over every DEPENDS_ON, with
-    # their hops), the steps using those; then the supports and facts of the blueprints
-    # reached (the steps' names and the roles performing them among their facts; each role's
-    # departments, for the department x service matrix), and each step's nearest route (in
-    # Python); the names of the roles and systems reached through (looked up among the
-    # routes' vias)
+    # their hops), the steps using those; then the blueprints of those steps (from their ids),
+    # and the supports and facts of those blueprints (the steps' names and the roles
+    # performing them among their facts; each role's departments, for the department x
+    # service matrix), and each step's nearest route (in Python); the names of the roles and
+    # systems reached through (looked up among the routes' vias)
     answer = [
         "source",
         "dependencies",
@@ -56,6 +56,7 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
         "ends.uses_owned",
         "reach.uses_owned",
         "route.uses_owned",
+        "blueprints",
         "supports",
         "facts",
         "memberships",
@@ -66,18 +67,21 @@ def test_impact_plan_is_named_and_wired_by_name(catalog: GraphCatalog, dialect: 
     ]
     assert names[: len(answer)] == answer
     st = {s.name: s for s in plan.statements}
-    assert isinstance(st["reach.uses_owned"], Compute) and isinstance(st["reached"], Compute)
+    assert all(isinstance(st[n], Compute) for n in ("reach.uses_owned", "blueprints", "reached"))
     assert st["reach.uses_owned"].params == {"within": 5, "low": 0, "ends_from": "ends.uses_owned"}
     assert st["route.uses_owned"].inputs == {"reach": (Source("reach.uses_owned", "id"),)}
     assert st["names.role"].inputs == {"ids": (Source("route.performed_by", "vias", each=True),)}
     assert st["names.system"].inputs == {"ids": (Source("route.uses_owned", "vias", each=True),)}
     assert "role" in st["facts"].columns and "name" in st["memberships"].columns
     assert "DEPENDS_ON" not in st["route.uses_owned"].cypher
+    # the routes test the scenario on the steps' ids, not by a walk to their blueprints
+    assert not any("Blueprint" in st[n].cypher for n in ("route.performed_by", "route.uses_owned"))
     assert not any("DEPENDS_ON*" in s.cypher for s in plan.statements if not s.draws)
-    reached = (
-        Source("route.performed_by", "blueprint"),
-        Source("route.uses_owned", "blueprint"),
+    assert st["blueprints"].reads == (
+        Source("route.performed_by", "id"),
+        Source("route.uses_owned", "id"),
     )
+    reached = (Source("blueprints", "id"),)
     assert st["supports"].inputs == st["facts"].inputs == {"blueprints": reached}
     assert st["graph.steps"].inputs == {"steps": (Source("reached", "step"),)}
     # then the drawing, which the engine fetches only when the answer is drawn

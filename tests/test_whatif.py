@@ -244,10 +244,11 @@ def test_whatif_mistakes(catalog: GraphCatalog, query: str, code: str) -> None:
 
 def test_whatif_keeps_to_its_scenario(catalog: GraphCatalog) -> None:
     """A to-be touchpoint is shared, so it needs no clause; the plan reads as-is steps unless
-    the query says otherwise."""
+    the query says otherwise (tested on the steps' ids: as-is ids hold no ':', bpql/ids.py)."""
     (plan,) = compile_text('impact of closing touchpoint "web-chat"', catalog, "ladybug")
     reached = next(s for s in plan.statements if s.name == "route.at")
-    assert reached.params == {"source": "web-chat", "scenario": "as-is"}
+    assert reached.params == {"source": "web-chat", "marker": ":"}
+    assert "NOT s.id CONTAINS $marker" in reached.cypher
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)

@@ -5,9 +5,11 @@ Every route is a relation rule of the language (`IMPACT_ROUTES`), walked from th
 outwards: per route the steps it reaches and what they reach it through (`route.*`). A
 chained route (a system's dependents, a department's systems and theirs) has its far end worked
 out once in Python over every DEPENDS_ON (`reach.*`: bpql/analysis/systems.py), and its steps
-are found from those systems. Then the supports and facts of the blueprints reached, whole (a
-list of hundreds of blueprints is matched far more quickly than one of thousands of steps: at
-1,000 services, 24,000 key lookups were most of the answer's time on both stores), and each
+are found from those systems. A route tests the scenario on the steps' ids, and the
+blueprints reached are read from those ids (`blueprints`), not walked to. Then the supports
+and facts of those blueprints, whole (a list of hundreds of blueprints is matched far more
+quickly than one of thousands of steps: at 1,000 services, 24,000 key lookups were most of
+the answer's time on both stores), and each
 step's nearest route, through the steps it supports too (`reached`: bpql/analysis/supports.py).
 The drawing's statements run only when the answer is drawn.
 
@@ -28,7 +30,7 @@ from bpql.analysis.routes import Route
 from bpql.analysis.supports import Reach, nearest
 from bpql.analysis.systems import failing_systems
 from bpql.graphdata import GraphData
-from bpql.ids import node_key, service_of
+from bpql.ids import blueprint_of, node_key, scenario_marker, service_of
 from bpql.query import ir
 from bpql.query.language import IMPACT_ROUTES, ImpactRoute
 from bpql.query.paths import Path
@@ -75,10 +77,9 @@ def locate(
     prop: str = "id",
 ) -> list[Step]:
     """The steps a route reaches from its target (`t`, whose `prop` is `value`: its id, or a
-    touchpoint's channel), with what they reach it through (`vias`) and their blueprint:
-    `route.*`; for a chained route, first the systems its chain goes through (`reach.*`).
-    `within` bounds the dependency hops (None: every system depending on it, as what-if
-    follows them)."""
+    touchpoint's channel), with what they reach it through (`vias`): `route.*`; for a
+    chained route, first the systems its chain goes through (`reach.*`). `within` bounds the
+    dependency hops (None: every system depending on it, as what-if follows them)."""
     param = "source" if prop == "id" else prop
 
     def test() -> str:
@@ -86,25 +87,22 @@ def locate(
 
     r = route.rule
     out: list[Step] = []
-    blueprint = "(b:Blueprint)-[:HAS_STEP]->(s)"
-    returns = [("id", "s.id"), ("vias", ""), ("blueprint", "b.id")]
+    returns = [("id", "s.id"), ("vias", "")]
 
     def scen() -> str:
+        """The scenario tested on the step's id (bpql/ids.py), not by a walk to its
+        blueprint: the blueprints are read from the ids after (`blueprints`); at 1,000
+        services the walk was a fifth of the statement's time on both stores."""
         if scenario is None:
             return ""
-        return f" AND b.scenario = {d.param(scenario, 'scenario')}"
+        contains, marker = scenario_marker(scenario)
+        return f" AND {'' if contains else 'NOT '}s.id CONTAINS {d.param(marker, 'marker')}"
 
     if r.chain_at is None:
         path, via = _via_pattern(route)
         text = path.cypher(within or 0, s="s:Step")
         returns[1] = ("vias", f"collect(DISTINCT {via}.id)")
-        out.append(
-            d.statement(
-                route_name(route),
-                f"{d.match_both(blueprint, text)}\nWHERE {test()}{scen()}",
-                returns,
-            )
-        )
+        out.append(d.statement(route_name(route), f"MATCH {text}\nWHERE {test()}{scen()}", returns))
         return out
     i, tail = _chain(route)
     params: dict[str, Any] = {"within": within, "low": r.far.hops[i].low}
@@ -131,13 +129,34 @@ def locate(
     )
     near = r.near.cypher(s="s:Step")
     returns[1] = ("vias", "collect(y.id)")
-    body = f"UNWIND $reach AS y_id\n{d.match_both(blueprint, near)}\nWHERE y.id = y_id{scen()}"
+    body = f"UNWIND $reach AS y_id\nMATCH {near}\nWHERE y.id = y_id{scen()}"
     out.append(
         d.statement(
             route_name(route), body, returns, inputs={"reach": [Source(reach_name(route), "id")]}
         )
     )
     return out
+
+
+def _blueprints(
+    names: Sequence[str], answer: Answer, params: Mapping[str, Any]
+) -> list[tuple[str]]:
+    """The blueprints of the steps the routes (`names`) reach, read from the steps' ids."""
+    ids = set().union(*(answer[name].column("id") for name in names))
+    return [(b,) for b in sorted({blueprint_of(s) for s in ids})]
+
+
+def blueprints_step(routes: Sequence[ImpactRoute]) -> Compute:
+    """`blueprints`: those of the steps the routes reach (whose supports and facts an
+    answer reads whole)."""
+    names = [route_name(r) for r in routes]
+    return Compute(
+        "blueprints",
+        "the blueprints of the steps reached, from their ids",
+        partial(_blueprints, names),
+        ("id",),
+        tuple(Source(n, "id") for n in names),
+    )
 
 
 def _via_pattern(route: ImpactRoute) -> tuple[Path, str]:
@@ -302,12 +321,16 @@ def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
         out.append(dependencies(d))
     for route in routes:
         out.extend(locate(d, route, src.id, query.within, query.scenario))
-    blueprints = {"blueprints": [Source(route_name(r), "blueprint") for r in routes]}
+    out.append(blueprints_step(routes))
+    blueprints = {"blueprints": [Source("blueprints", "id")]}
+    # the nodes past the blueprint carry no label: each relationship type joins one pair of
+    # labels (bpql/schema.py REL_KINDS), and on Neo4j a label test reads each node again
+    # (a fifth of `facts` at 1,000 services)
     out.append(
         d.statement(
             "supports",
             "UNWIND $blueprints AS b_id\n"
-            "MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(a:Step)-[:SUPPORTS]->(c:Step)",
+            "MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(a)-[:SUPPORTS]->(c)",
             [("lower", "a.id"), ("higher", "c.id")],
             inputs=blueprints,
         )
@@ -321,11 +344,11 @@ def plan(d: Dialect, query: ir.ImpactIR) -> list[Step]:
         d.statement(
             "facts",
             "UNWIND $blueprints AS b_id\n"
-            "MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)\n"
-            "OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)\n"
-            "OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint)\n"
-            "OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)\n"
-            "OPTIONAL MATCH (s)-[:PERFORMED_BY]->(r:Role)",
+            "MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s)\n"
+            "OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp)\n"
+            "OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f)\n"
+            "OPTIONAL MATCH (s)-[:IN_PHASE]->(ph)\n"
+            "OPTIONAL MATCH (s)-[:PERFORMED_BY]->(r)",
             [
                 ("step", "s.id"),
                 ("name", "s.name"),

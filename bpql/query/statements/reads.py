@@ -97,14 +97,16 @@ def blueprint_reads(
     """The blueprints `blueprints`, whole: their steps with their service and touchpoint, and
     each step's relationships of the types `rels` with the things at their other end. Matched
     through the blueprints' ids: a list of hundreds of blueprints is much quicker to test than
-    one of thousands of steps (LadybugDB, 1,000 services)."""
+    one of thousands of steps (LadybugDB, 1,000 services). The nodes around the blueprint
+    carry no label: each relationship type joins one pair of labels (bpql/schema.py
+    REL_KINDS), and on Neo4j a label test reads each node again."""
     inputs = {"blueprints": blueprints}
     head = "UNWIND $blueprints AS b_id\nMATCH "
     out = [
         d.statement(
             "blueprint.steps",
-            f"{head}(sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint {{id: b_id}})-[:HAS_STEP]->"
-            "(s:Step)\nOPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)",
+            f"{head}(sv)-[:HAS_BLUEPRINT]->(b:Blueprint {{id: b_id}})-[:HAS_STEP]->"
+            "(s)\nOPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp)",
             [
                 ("service", "sv.id"),
                 ("service_name", "sv.name"),
@@ -119,11 +121,10 @@ def blueprint_reads(
     ]
     for rel in rels:
         (part,) = PARTS[f"blueprint.{rel.lower()}"]
-        label = RELS[rel].dst
         out.append(
             d.statement(
                 f"blueprint.{rel.lower()}",
-                f"{head}(b:Blueprint {{id: b_id}})-[:HAS_STEP]->(s:Step)-[:{rel}]->(n:{label})",
+                f"{head}(b:Blueprint {{id: b_id}})-[:HAS_STEP]->(s)-[:{rel}]->(n)",
                 [("source", "s.id"), ("target", "n.id"), *((p, f"n.{c}") for p, c in part.props)],
                 inputs=inputs,
             )

@@ -113,7 +113,8 @@ def plan(d: Dialect, query: ir.WhatIfIR) -> list[Step]:
     change = CHANGES[type(query)]
     route = _route(change.label)
     out = change.locate(d, query)
-    blueprints = [Source(impact.route_name(route), "blueprint")]
+    out.append(impact.blueprints_step([route]))
+    blueprints = [Source("blueprints", "id")]
     rels = ("SUPPORTS", "PERFORMED_BY")
     out.extend(blueprint_reads(d, blueprints, rels))
     out.append(memberships(d))

@@ -1,98 +1,102 @@
-// ladybug, statement 1 of 16: source
+// ladybug, statement 1 of 17: source
 MATCH (n:Role) WHERE n.id = $source
 RETURN n
 // params: {"source": "billing-clerk"}
 
-// ladybug, statement 2 of 16: route.performed_by
-MATCH (b:Blueprint)-[:HAS_STEP]->(s), (s:Step)-[:PERFORMED_BY]->(t:Role)
-WHERE t.id = $source AND b.scenario = $scenario
-RETURN s.id AS id, collect(DISTINCT t.id) AS vias, b.id AS blueprint
-// params: {"source": "billing-clerk", "scenario": "as-is"}
+// ladybug, statement 2 of 17: route.performed_by
+MATCH (s:Step)-[:PERFORMED_BY]->(t:Role)
+WHERE t.id = $source AND NOT s.id CONTAINS $marker
+RETURN s.id AS id, collect(DISTINCT t.id) AS vias
+// params: {"source": "billing-clerk", "marker": ":"}
 
-// ladybug, statement 3 of 16: supports
+// ladybug, statement 3 of 17: blueprints
+// computed in Python: the blueprints of the steps reached, from their ids (from route.performed_by.id)
+// params: {}
+
+// ladybug, statement 4 of 17: supports
 UNWIND $blueprints AS b_id
-MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(a:Step)-[:SUPPORTS]->(c:Step)
+MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(a)-[:SUPPORTS]->(c)
 RETURN a.id AS lower, c.id AS higher
 // params: {}
-// $blueprints <- route.performed_by.blueprint
+// $blueprints <- blueprints.id
 
-// ladybug, statement 4 of 16: facts
+// ladybug, statement 5 of 17: facts
 UNWIND $blueprints AS b_id
-MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)
-OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
-OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f:FailPoint)
-OPTIONAL MATCH (s)-[:IN_PHASE]->(ph:Phase)
-OPTIONAL MATCH (s)-[:PERFORMED_BY]->(r:Role)
+MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s)
+OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp)
+OPTIONAL MATCH (s)-[:HAS_FAIL_POINT]->(f)
+OPTIONAL MATCH (s)-[:IN_PHASE]->(ph)
+OPTIONAL MATCH (s)-[:PERFORMED_BY]->(r)
 RETURN s.id AS step, s.name AS name, s.lane AS lane, tp.name AS touchpoint, tp.channel AS channel, f.id AS failpoint, f.rpn AS rpn, ph.`order` AS phase_order, s.seq AS seq, b.id AS blueprint, r.id AS role
 // params: {}
-// $blueprints <- route.performed_by.blueprint
+// $blueprints <- blueprints.id
 
-// ladybug, statement 5 of 16: memberships
+// ladybug, statement 6 of 17: memberships
 MATCH (r:Role)-[:MEMBER_OF]->(n:Department)
 RETURN r.id AS source, n.id AS target, n.name AS name
 // params: {}
 
-// ladybug, statement 6 of 16: services
+// ladybug, statement 7 of 17: services
 MATCH (sv:Service)
 RETURN sv.id AS id, sv.name AS name
 // params: {}
 
-// ladybug, statement 7 of 16: reached
+// ladybug, statement 8 of 17: reached
 // computed in Python: every step reached, directly or through the steps it supports, by its nearest route (fewest hops, then route order, then via) (from route.performed_by.id, route.performed_by.vias, supports.lower, supports.higher)
 // params: {}
 
-// ladybug, statement 8 of 16: names.role
+// ladybug, statement 9 of 17: names.role
 UNWIND $ids AS n_id
 MATCH (n:Role {id: n_id})
 RETURN DISTINCT n.id AS id, n.name AS name
 // params: {}
 // $ids <- route.performed_by.vias[*]
 
-// ladybug, statement 9 of 16: graph.route.performed_by
+// ladybug, statement 10 of 17: graph.route.performed_by
 UNWIND $direct AS s_id MATCH p = (s:Step {id: s_id})-[:PERFORMED_BY]->(t:Role) WHERE t.id = $source
 RETURN p
 // params: {"source": "billing-clerk"}
 // $direct <- route.performed_by.id
 
-// ladybug, statement 10 of 16: graph.steps
+// ladybug, statement 11 of 17: graph.steps
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})
 RETURN s
 // params: {}
 // $steps <- reached.step
 
-// ladybug, statement 11 of 16: links.supports
+// ladybug, statement 12 of 17: links.supports
 UNWIND $steps AS s_id MATCH (a:Step {id: s_id})-[:SUPPORTS]->(c:Step)
 RETURN 'Step:' + a.id AS source, 'SUPPORTS' AS type, 'Step:' + c.id AS target
 // params: {}
 // $steps <- reached.step
 
-// ladybug, statement 12 of 16: graph.services
+// ladybug, statement 13 of 17: graph.services
 UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
 WITH DISTINCT b MATCH p = (:Service)-[:HAS_BLUEPRINT]->(b)
 RETURN p
 // params: {}
 // $steps <- reached.step
 
-// ladybug, statement 13 of 16: links.has_step
+// ladybug, statement 14 of 17: links.has_step
 UNWIND $steps AS s_id MATCH (b:Blueprint)-[:HAS_STEP]->(s:Step {id: s_id})
 RETURN 'Blueprint:' + b.id AS source, 'HAS_STEP' AS type, 'Step:' + s.id AS target
 // params: {}
 // $steps <- reached.step
 
-// ladybug, statement 14 of 16: graph.touchpoints
+// ladybug, statement 15 of 17: graph.touchpoints
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint)
 WITH DISTINCT tp
 RETURN tp
 // params: {}
 // $steps <- reached.step
 
-// ladybug, statement 15 of 16: links.touchpoints
+// ladybug, statement 16 of 17: links.touchpoints
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:AT_TOUCHPOINT]->(tp:Touchpoint)
 RETURN 'Step:' + s.id AS source, 'AT_TOUCHPOINT' AS type, 'Touchpoint:' + tp.id AS target
 // params: {}
 // $steps <- reached.step
 
-// ladybug, statement 16 of 16: links.failpoints
+// ladybug, statement 17 of 17: links.failpoints
 UNWIND $steps AS s_id MATCH (s:Step {id: s_id})-[:HAS_FAIL_POINT]->(f:FailPoint)
 RETURN 'Step:' + s.id AS source, 'HAS_FAIL_POINT' AS type, 'FailPoint:' + f.id AS target, f
 // params: {}

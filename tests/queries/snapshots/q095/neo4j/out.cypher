@@ -21,15 +21,15 @@ RETURN s.id AS step, t.id AS via, b.id AS blueprint
 
 // neo4j, statement 5 of 14: blueprint.steps
 UNWIND $blueprints AS b_id
-MATCH (sv:Service)-[:HAS_BLUEPRINT]->(b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)
-OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp:Touchpoint)
+MATCH (sv)-[:HAS_BLUEPRINT]->(b:Blueprint {id: b_id})-[:HAS_STEP]->(s)
+OPTIONAL MATCH (s)-[:AT_TOUCHPOINT]->(tp)
 RETURN sv.id AS service, sv.name AS service_name, b.id AS blueprint, s.id AS id, s.name AS name, s.lane AS lane, s.seq AS seq, s.moment_of_truth AS moment_of_truth, tp.id AS touchpoint, tp.name AS touchpoint_name
 // params: {}
 // $blueprints <- hit.blueprint
 
 // neo4j, statement 6 of 14: blueprint.supports
 UNWIND $blueprints AS b_id
-MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s:Step)-[:SUPPORTS]->(n:Step)
+MATCH (b:Blueprint {id: b_id})-[:HAS_STEP]->(s)-[:SUPPORTS]->(n)
 RETURN s.id AS source, n.id AS target
 // params: {}
 // $blueprints <- hit.blueprint
