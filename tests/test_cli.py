@@ -151,6 +151,29 @@ def test_a_big_impact_prints_its_summary_and_says_what_it_left_out(big: str) -> 
     assert "how each step is reached" in r.stdout and "left out" not in r.stdout
 
 
+def test_a_summary_of_more_services_than_it_prints_shows_those_most_reached(big: str) -> None:
+    """Past the threshold in services too (10,000 of them took 5 s to print), the summary's
+    per-service table holds the services with the most steps reached, and says so; the
+    departments are all there."""
+    doc = json.loads(cli("query", IMPACT, "--db", big, "--format", "json").stdout)
+    rows = doc["rows"]
+    assert len(rows) == 12
+    ranked = sorted(rows, key=lambda r: (-r[1], r[0]))
+    r = cli("query", IMPACT, "--db", big, env=lowered(5))
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    for row in ranked[:5]:
+        assert re.search(rf"{row[0]} +│ {row[1]} +│", out), row[0]
+    for row in ranked[5:]:
+        assert not re.search(rf"{row[0]} +│", out), row[0]
+    said = " ".join(out.split())
+    assert "the 5 services with the most steps reached, of 12; `--all` prints every one" in said
+    for mrow in doc["matrix"]["rows"]:
+        assert mrow["department"] in out
+    full = cli("query", IMPACT, "--db", big, "--all", env=lowered(5)).stdout
+    assert all(re.search(rf"{row[0]} +│ {row[1]} +│", full) for row in rows)
+
+
 def test_all_prints_every_step_row(big: str) -> None:
     doc = json.loads(cli("query", IMPACT, "--db", big, "--format", "json").stdout)
     names = [s[2] for s in doc["steps"]["rows"]]

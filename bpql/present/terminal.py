@@ -310,8 +310,22 @@ def _impact(result: Result, console: Console) -> None:
             for i in range(len(table.columns))
             if not any(isinstance(r[i], (list, tuple)) for r in table.rows)
         ]
-        fit_table([table.columns[i] for i in at], [[r[i] for i in at] for r in table.rows], console)
-        console.print(f"[dim]{counted(len(table.rows), 'row')}[/dim]")
+        rows = table.rows
+        most = len(rows) > summary_rows() and "steps" in table.columns
+        if most:  # thousands of services: those most reached (10,000 lines took 5 s to print)
+            k = table.columns.index("steps")
+            shown = min(STEPS_SHOWN, summary_rows())
+            rows = sorted(rows, key=lambda r: (-(r[k] or 0), cell_text(r[0])))[:shown]
+        fit_table([table.columns[i] for i in at], [[r[i] for i in at] for r in rows], console)
+        if most:
+            h = HINTS.get()
+            console.print(
+                f"[dim]the {len(rows)} services with the most steps reached, of "
+                f"{len(table.rows):,}; `{h.all_rows}` prints every one, `{h.json}` lists "
+                "them[/dim]"
+            )
+        else:
+            console.print(f"[dim]{counted(len(table.rows), 'row')}[/dim]")
         if result.matrix is not None:
             console.print("[bold]per department[/bold]")
             fit_table(*department_rows(result.matrix), console)
