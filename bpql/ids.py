@@ -60,10 +60,9 @@ def parse_blueprint_id(bid: str) -> BlueprintRef:
     return BlueprintRef(service, scenario, variant or None)
 
 
-def blueprint_of(member: str) -> str:
-    """The blueprint of a thing inside one (a step, a phase), read from its id:
-    `claims.x` -> `claims:as-is`, `claims:to-be:lean.x` -> `claims:to-be:lean`."""
-    prefix = member.split(".", 1)[0]
+def prefix_blueprint(prefix: str) -> str:
+    """The blueprint whose things carry `prefix` (`member_prefix` the other way): `claims`
+    -> `claims:as-is`, `claims:to-be:lean` -> `claims:to-be:lean`."""
     return prefix if ":" in prefix else blueprint_id(prefix, "as-is")
 
 

@@ -346,3 +346,17 @@ def test_signatures_are_read_by_the_resolver_completion_and_the_docs(
             resolve_text(f'{head}{refused} "{EXAMPLE[refused]}"{tail}', catalog)
         assert err.value.code in ("BPQL-Q026", "BPQL-Q141")
         assert all(w in err.value.message for w in words), err.value.message
+
+
+@pytest.mark.parametrize(
+    ("scenario", "variant"), [("as-is", None), ("to-be", None), ("to-be", "lean")]
+)
+def test_the_blueprints_reached_are_read_from_their_steps_prefixes(
+    scenario: str, variant: str | None
+) -> None:
+    """`impact of` and what-if read the blueprints of the steps reached from the steps' ids
+    (`blueprints`): a step's prefix names its blueprint, whatever its scenario and variant."""
+    from bpql.ids import blueprint_id, member_id, member_prefix, prefix_blueprint
+
+    step = member_id(member_prefix("claims", scenario, variant), "submit-claim")
+    assert prefix_blueprint(step.partition(".")[0]) == blueprint_id("claims", scenario, variant)

@@ -298,7 +298,7 @@ def named_steps(steps: Table) -> Table:
 
 
 def _impact(result: Result, console: Console) -> None:
-    steps = None if result.steps is None else named_steps(result.steps)
+    steps = result.steps
     if steps is not None and len(steps.rows) > summary_rows() and not ALL_ROWS.get():
         # a question that reaches thousands of services: its summary, the counts per service
         # (one line each: the touchpoints and channels lists are left to --all and JSON) and
@@ -334,6 +334,7 @@ def _impact(result: Result, console: Console) -> None:
         return
     _table(result, console)
     if steps is not None and steps.rows:
+        steps = named_steps(steps)  # not for the summary: 240,000 rows renamed, 0.5 s
         console.print("[bold]how each step is reached[/bold]")
         if len(steps.rows) <= STEPS_SHOWN or ALL_ROWS.get():
             _table(Result(Kind.TABLE, table=steps), console)

@@ -30,7 +30,7 @@ from bpql.analysis.routes import Route
 from bpql.analysis.supports import Reach, nearest
 from bpql.analysis.systems import failing_systems
 from bpql.graphdata import GraphData
-from bpql.ids import blueprint_of, node_key, scenario_marker, service_of
+from bpql.ids import node_key, prefix_blueprint, scenario_marker, service_of
 from bpql.query import ir
 from bpql.query.language import IMPACT_ROUTES, ImpactRoute
 from bpql.query.paths import Path
@@ -141,9 +141,11 @@ def locate(
 def _blueprints(
     names: Sequence[str], answer: Answer, params: Mapping[str, Any]
 ) -> list[tuple[str]]:
-    """The blueprints of the steps the routes (`names`) reach, read from the steps' ids."""
+    """The blueprints of the steps the routes (`names`) reach, read from the steps' ids
+    (their prefixes first: 240,000 steps at 10,000 services, 10,000 prefixes)."""
     ids = set().union(*(answer[name].column("id") for name in names))
-    return [(b,) for b in sorted({blueprint_of(s) for s in ids})]
+    prefixes = {s.partition(".")[0] for s in ids}
+    return [(b,) for b in sorted(set(map(prefix_blueprint, prefixes)))]
 
 
 def blueprints_step(routes: Sequence[ImpactRoute]) -> Compute:
