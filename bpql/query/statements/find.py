@@ -12,12 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 from bpql.durations import Duration
-from bpql.ids import BLUEPRINT_SCOPED, SYSTEM_MEMBER, scenario_marker
+from bpql.ids import BLUEPRINT_SCOPED, SYSTEM_MEMBER
 from bpql.query import ir
 from bpql.query.language import SCOPE, STEP_ANCHOR, TIME_ORDER, UNSCOPED
 from bpql.query.plan import Answer, Source, Statement, Step
 from bpql.query.render.base import Dialect, nulls_last, q
-from bpql.query.statements.base import Spec
+from bpql.query.statements.base import Spec, scenario_by_id
 from bpql.result import GraphNode, Kind, Result, Table
 
 
@@ -149,8 +149,7 @@ class Find:
             # a blueprint's things carry its scenario in their ids (bpql/ids.py), evidence no
             # step shows included: a test of the id instead of a walk to the blueprint (at
             # 1,000 services, most of a small `find`'s time on Neo4j)
-            contains, marker = scenario_marker(scenario)
-            by_id = f"{'' if contains else 'NOT '}n.id CONTAINS {d.param(marker, 'marker')}"
+            by_id = scenario_by_id(d, "n", scenario)
             if label in UNSCOPED:  # a system's own fail point belongs to every scenario
                 return f"(n.id CONTAINS {d.param(SYSTEM_MEMBER, 'system_member')} OR {by_id})"
             return by_id

@@ -9,8 +9,8 @@ are found from those systems. A route tests the scenario on the steps' ids, and 
 blueprints reached are read from those ids (`blueprints`), not walked to. Then the supports
 and facts of those blueprints, whole (a list of hundreds of blueprints is matched far more
 quickly than one of thousands of steps: at 1,000 services, 24,000 key lookups were most of
-the answer's time on both stores), and each
-step's nearest route, through the steps it supports too (`reached`: bpql/analysis/supports.py).
+the answer's time on both stores), and each step's nearest route, through the steps it
+supports too (`reached`: bpql/analysis/supports.py).
 The drawing's statements run only when the answer is drawn.
 
 What-if changes locate their steps with the same routes (`locate`), so `impact of system "x"`
@@ -30,13 +30,20 @@ from bpql.analysis.routes import Route
 from bpql.analysis.supports import Reach, nearest
 from bpql.analysis.systems import failing_systems
 from bpql.graphdata import GraphData
-from bpql.ids import node_key, prefix_blueprint, scenario_marker, service_of
+from bpql.ids import node_key, prefix_blueprint, service_of
 from bpql.query import ir
 from bpql.query.language import IMPACT_ROUTES, ImpactRoute
 from bpql.query.paths import Path
 from bpql.query.plan import Answer, Compute, Role, Source, Statement, Step
 from bpql.query.render.base import Dialect
-from bpql.query.statements.base import Slot, Spec, drawing, source_statement, step_parts
+from bpql.query.statements.base import (
+    Slot,
+    Spec,
+    drawing,
+    scenario_by_id,
+    source_statement,
+    step_parts,
+)
 from bpql.query.statements.reads import dependencies, memberships
 from bpql.result import Graph, GraphEdge, GraphNode, Kind, Mark, Result, Table
 from bpql.schema import LANES, VISIBLE_LANES
@@ -90,13 +97,9 @@ def locate(
     returns = [("id", "s.id"), ("vias", "")]
 
     def scen() -> str:
-        """The scenario tested on the step's id (bpql/ids.py), not by a walk to its
-        blueprint: the blueprints are read from the ids after (`blueprints`); at 1,000
-        services the walk was a fifth of the statement's time on both stores."""
-        if scenario is None:
-            return ""
-        contains, marker = scenario_marker(scenario)
-        return f" AND {'' if contains else 'NOT '}s.id CONTAINS {d.param(marker, 'marker')}"
+        """The scenario tested on the step's id; the blueprints are read from the ids after
+        (`blueprints`)."""
+        return "" if scenario is None else f" AND {scenario_by_id(d, 's', scenario)}"
 
     if r.chain_at is None:
         path, via = _via_pattern(route)
