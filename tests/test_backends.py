@@ -379,14 +379,27 @@ def test_a_read_is_its_statements_between_two_token_reads_and_a_load_between_the
             assert backend.load_token() == "written-between-1"
 
             # on one server (bolt://) the token read after a question is the token before the
-            # next: two trips; through a router (neo4j://) every question reads it first
+            # next, and while the server's bookmark has not moved since, no write came between
+            # and the token stands: one trip; through a router (neo4j://) every question reads
+            # it before and after
             kept = backend.keeps_token()
             assert kept == neo4j_server.uri.startswith("bolt")
             sent.clear()
             assert backend.consistent(lambda: backend.read(services, {})) == expected
-            assert [token in text for text in sent] == (
-                [False, True] if kept else [True, False, True]
-            ), sent
+            assert [token in text for text in sent] == ([True, False, True], [False])[kept], sent
+            # a write that is not a load moves the bookmark: the token is read after, still the
+            # same, and the question is not run again; the next one is one trip again
+            mark = "MERGE (x:BpqlBookmarkTest {id: 1})"
+            other.write_transaction(lambda w: w(mark, {}))
+            try:
+                for expected_sent in ([False, True], [False]):
+                    sent.clear()
+                    assert backend.consistent(lambda: backend.read(services, {})) == expected
+                    assert [token in text for text in sent] == (
+                        expected_sent if kept else [True, False, True]
+                    ), sent
+            finally:  # the server is shared: the next tests compare the whole store
+                other.write_transaction(lambda w: w(f"{mark} DELETE x", {}))
             # a load committing between two questions is seen by the next: run again, once
             other.write_transaction(
                 lambda w: w(writes.set_load_token(), {"token": "written-before-the-next"})
@@ -426,6 +439,50 @@ def test_a_read_that_a_load_overtook_runs_again(
         with pytest.raises(BackendError) as info:
             Backend.consistent(backend, lambda: 1)
         assert info.value.code == "BPQL-S034" and "\n" not in str(info.value)
+
+
+def test_a_read_ending_with_the_stamp_read_before_the_kept_token_reads_no_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where a store stamps its reads with what it has committed (Neo4j's bookmarks) and keeps
+    the token between questions, a question that ends with the stamp read before the kept
+    token reads no token (nothing was written between); one whose stamp moved reads it after,
+    and runs again if a load wrote. A stamp read with the token itself never stands for it
+    (the token's read may have missed a write its stamp counts), nor does a missing one."""
+    from bpql.backends.base import Backend
+    from bpql.backends.ladybug import LadybugBackend
+
+    with LadybugBackend(str(tmp_path / "g.lbdb")) as backend:
+        tokens: list[str] = []
+        token = ["t1"]
+        stamp: list[str | None] = ["b1"]
+        monkeypatch.setattr(backend, "keeps_token", lambda: True)
+        monkeypatch.setattr(backend, "read_stamp", lambda: stamp[0])
+        monkeypatch.setattr(backend, "load_token", lambda: tokens.append(token[0]) or token[0])
+        runs: list[int] = []
+
+        def ask() -> int:
+            runs.append(0)
+            return 7
+
+        def question(reads: int, again: int = 1) -> None:
+            tokens.clear()
+            runs.clear()
+            assert Backend.consistent(backend, ask) == 7
+            assert (len(tokens), len(runs)) == (reads, again)
+
+        question(2)  # nothing kept: the token before and after
+        question(0)  # the stamp has not moved: no token read
+        question(0)
+        stamp[0] = "b2"  # a write that is not a load
+        question(1)
+        question(0)
+        stamp[0], token[0] = "b3", "t2"  # a load
+        question(3, again=2)  # the token after differs: read again, the token before and after
+        question(0)
+        stamp[0] = None  # a store that stops saying: the token after every question
+        question(1)
+        question(1)
 
 
 def test_neo4j_rows_of_plain_values_are_kept_as_they_came() -> None:

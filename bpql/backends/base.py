@@ -93,6 +93,9 @@ class Backend(ABC):
     #: the load token the last `consistent` read after its work, where it may stand for the
     #: token before the next one's (`keeps_token`)
     _known_token: str | None = None
+    #: the store's stamp (`read_stamp`) read before `_known_token` was: while a read still
+    #: ends with it, nothing has been written since, and the token stands
+    _known_stamp: str | None = None
     #: rows a write transaction holds at most, where a store writes in bounded transactions
     #: (`bpql load --batch-size`, BPQL_BATCH_SIZE)
     batch: int = DEFAULT_BATCH_SIZE
@@ -125,23 +128,32 @@ class Backend(ABC):
         every load that writes changes the token, so a different token after means `work` runs
         again (up to READ_TRIES times; `settle` is called before a try while a load switches).
         Where `keeps_token`, the token read after one such read is the token before the next
-        (a trip less a question). Nested calls run once, inside the outer one's check."""
+        (a trip less a question), and where the store also stamps each read with what it has
+        committed (`read_stamp`), a read that ends with the stamp read before that token
+        needs no token after it: nothing was written between the two (a trip less again).
+        Nested calls run once, inside the outer one's check."""
         if self._consistent:
             return work()
         self._consistent = True
         try:
             tries = 0
             known, self._known_token = self._known_token, None
+            stamp, self._known_stamp = self._known_stamp, None
             while tries < READ_TRIES:
                 with self.reading():
                     kept = known is not None
                     before = known if kept else self.load_token()
-                    known = None  # a kept token stands for one read only
+                    # a stamp read before the token was: one read after it could be of a
+                    # write that the token's own read missed
+                    since = stamp if kept else None
+                    known = stamp = None  # a kept token stands for one read only
                     if not self.mid_switch(before):
                         result = work()
-                        after = self.load_token()
+                        end = self.read_stamp()
+                        unwritten = since is not None and end == since
+                        after = before if unwritten else self.load_token()
                         if self.keeps_token():
-                            self._known_token = after
+                            self._known_token, self._known_stamp = after, end
                         if before == after:
                             return result
                         # a token kept from the last read that a load has replaced since
@@ -158,6 +170,13 @@ class Backend(ABC):
             "one after another?); try again when they have finished",
             code="BPQL-S034",
         )
+
+    def read_stamp(self) -> str | None:
+        """What the store said it had committed when this reader's last read ended, if it
+        says so with each read's answer (Neo4j's bookmark, in every answer's summary): two
+        reads ending with the same stamp saw no write committed between them. None where a
+        store does not say, or the last read failed."""
+        return None
 
     def keeps_token(self) -> bool:
         """Whether the token read at the end of one `consistent` read may stand for the token

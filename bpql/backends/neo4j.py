@@ -102,6 +102,8 @@ class Neo4jBackend(Backend):
         self._database = os.environ.get("NEO4J_DATABASE") or None
         #: the READ session `reading` holds open, if any
         self._reader: Any = None
+        #: the bookmark of the last read through it (`read_stamp`)
+        self._stamp: str | None = None
         #: what this process's sessions wait for (a cluster member answers only once it has
         #: applied them): the last load's bookmark, then this process's own writes'
         self._bookmarks: Any = None
@@ -171,7 +173,7 @@ class Neo4jBackend(Backend):
         import neo4j
 
         if not read:  # this process writes: the token it read last goes
-            self._known_token = None
+            self._known_token = self._known_stamp = None
         return self._driver.session(
             database=self._database,
             default_access_mode=neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS,
@@ -245,13 +247,16 @@ class Neo4jBackend(Backend):
         own. Not one explicit transaction: Neo4j's are read-committed, so one sees no more of
         a single graph than several do (`consistent`'s token check is what does), and it cost
         two round trips more (an explicit BEGIN is not pipelined with the first statement,
-        and its end is one more): a one-statement question is three trips, not five. The
-        token is not read inside a statement's own trip: Neo4j then planned some statements
-        differently (bench/README.md, issue 24 a fourth time). On a cluster the session's
-        bookmarks keep each statement at least as recent as the last."""
+        and its end is one more): a one-statement question is three trips, not five, and
+        one after a question on the same server whose bookmark has not moved since
+        (`Backend.consistent`). The token is not read inside a statement's own trip: Neo4j
+        then planned some statements differently (bench/README.md, issue 24 a fourth time).
+        On a cluster the session's bookmarks keep each statement at least as recent as the
+        last."""
         if self._reader is not None:
             yield
             return
+        self._stamp = None
         self._reader = self._session(read=True)
         try:
             yield
@@ -326,14 +331,18 @@ class Neo4jBackend(Backend):
     def read(self, cypher: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
 
         left = self.time_left()
+        self._stamp = None
         with self._lost(writing=False), self._timed(left):
             form = collected(cypher)
             if self._reader is not None:  # inside `reading`: its session
                 if form is not None:
-                    record = self._reader.run(_query(form[0], left), params).single(strict=True)
+                    result = self._reader.run(_query(form[0], left), params)
+                    record = result.single(strict=True)
+                    self._stamp = _bookmark(result)
                     return form[1], _rows(record[0])
                 result = self._reader.run(_query(cypher, left), params)
                 records = list(result)
+                self._stamp = _bookmark(result)
                 return list(result.keys()), [[_normalise(v) for v in r.values()] for r in records]
             if form is not None:
                 # the rows as one list (bpql/backends/collect.py): the driver makes objects
@@ -500,6 +509,12 @@ class Neo4jBackend(Backend):
 
         settle(self)
 
+    def read_stamp(self) -> str | None:
+        """The bookmark the server gave the reader's last read: a read transaction's is the
+        last transaction the server had committed when it ended (so one overtaken by a write
+        ends with the write's), read from the answer's summary, no trip of its own."""
+        return self._stamp
+
     def load_token(self) -> str | None:
         """The token, and the generation a switch is moving in if one is under way: a
         reader whose token before and after differ reads again (`consistent`)."""
@@ -559,6 +574,12 @@ MAX_BOOKMARK_BYTES = 64 * 1024
 _WRITE_IN_READ = frozenset({"Neo.ClientError.Statement.AccessMode"})
 #: between the token and the generation a switch is moving in, in what `load_token` gives
 _SWITCHING = ">"
+
+
+def _bookmark(result: Any) -> str | None:
+    """The bookmark in a fully read answer's summary, if the server sent one."""
+    found = result.consume().metadata.get("bookmark")
+    return found if isinstance(found, str) else None
 
 
 def _token(token: Any, switching: Any) -> str | None:
