@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
-__all__ = ["BpqlError", "Client", "QueryError", "Result", "connect"]
+from bpql.version import __version__
+
+__all__ = ["BpqlError", "Client", "QueryError", "Result", "__version__", "connect"]
 
 
 def __getattr__(name: str) -> Any:

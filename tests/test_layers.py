@@ -12,6 +12,7 @@ upper case as the project writes them: MATCH, OPTIONAL MATCH, MERGE, CREATE, DET
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -181,3 +182,98 @@ def test_the_front_ends_ask_through_the_client() -> None:
     assert found == [], found
     planted = "from bpql.query.engine import Engine\n\ndef f(b):\n    return Engine(b).run('x')\n"
     assert engine_makers(planted) == [4]
+
+
+def imports_of(text: str, module: str, package: bool, known: set[str]) -> set[str]:
+    """The modules of `known` that a module's code imports, lazy imports inside functions
+    included (they still make a cycle, only a hidden one); `if TYPE_CHECKING:` imports
+    excluded (never run). An import names the most specific module it reaches."""
+    tree = ast.parse(text)
+    unrun = {
+        id(n)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for n in ast.walk(node)
+    }
+    here = module if package else module.rpartition(".")[0]
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in unrun:
+            continue
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = here.split(".")[: len(here.split(".")) - node.level + 1]
+                base = ".".join([*parts, base] if base else parts)
+            names = [f"{base}.{a.name}" for a in node.names]
+        for name in names:
+            while name and name not in known:
+                name = name.rpartition(".")[0]
+            if name and name != module:
+                out.add(name)
+    return out
+
+
+def import_cycles(modules: dict[str, tuple[str, bool]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's walk), each sorted."""
+    known = set(modules)
+    edges = {m: imports_of(text, m, package, known) for m, (text, package) in modules.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in sorted(edges[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_cycles() -> None:
+    """Issue 24: 0 import cycles among bpql's modules, counting the lazy imports that used to
+    hide two (`backends/base.py` <-> `diff.py`, `viz/page.py` <-> `viz/diffview.py`); the
+    package's root, whose public names import `api` lazily, is imported by no module of it
+    (the version is `bpql/version.py`)."""
+    root = Path(bpql.__file__).parent
+    modules: dict[str, tuple[str, bool]] = {}
+    for path in root.rglob("*.py"):
+        parts = ["bpql", *path.relative_to(root).with_suffix("").parts]
+        package = parts[-1] == "__init__"
+        modules[".".join(parts[:-1] if package else parts)] = (
+            path.read_text(encoding="utf-8"),
+            package,
+        )
+    assert len(modules) > 100
+    assert import_cycles(modules) == []
+    planted = {
+        "bpql": ("def f():\n    from bpql import a\n", True),
+        "bpql.a": ("from bpql.b import x\n", False),
+        "bpql.b": ("import bpql\nif TYPE_CHECKING:\n    from bpql.a import y\n", False),
+        "bpql.c": ("from . import a\n", False),
+    }
+    assert import_cycles(planted) == [["bpql", "bpql.a", "bpql.b"]]

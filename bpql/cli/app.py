@@ -605,7 +605,7 @@ def cmd_observe(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from bpql import __version__
+    from bpql.version import __version__
 
     parser = argparse.ArgumentParser(
         prog="bpql",

@@ -263,7 +263,7 @@ def build(
 
 
 def to_xml(d: Diagram) -> str:
-    from bpql import __version__
+    from bpql.version import __version__
 
     x = Xml()
     x.open(

@@ -51,7 +51,7 @@ def _uri(file: str) -> str:
 
 
 def sarif(report: Report) -> str:
-    from bpql import __version__
+    from bpql.version import __version__
 
     used = sorted({f.rule for f in report.findings} | set(report.config.enabled()))
     index = {rid: i for i, rid in enumerate(used)}

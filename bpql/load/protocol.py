@@ -531,10 +531,10 @@ def _code() -> str:
     """What a state must have been written by: this exact code for reading files and for the
     graph (a file read by other code may have read differently)."""
     if not _CODE:
-        import bpql
+        from bpql.version import __version__
 
-        digest = hashlib.sha256(f"{STATE_VERSION}|{bpql.__version__}".encode())
-        root = Path(bpql.__file__).parent
+        digest = hashlib.sha256(f"{STATE_VERSION}|{__version__}".encode())
+        root = Path(__file__).resolve().parents[1]
         for name in (
             "schema.py",
             "graphdata.py",

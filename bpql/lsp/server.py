@@ -24,10 +24,10 @@ from lsprotocol import types as t
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from bpql import __version__
 from bpql.errors import BpqlError, QueryError
 from bpql.lsp.complete import OWN_FIELDS, SHARED_FIELDS, context, field_names, fixed_words
 from bpql.lsp.workspace import Diag, EnterpriseState, Workspace, diag_of_query, walk_statements
+from bpql.version import __version__
 
 R = TypeVar("R")
 

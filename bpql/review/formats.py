@@ -573,8 +573,8 @@ def _issues(review: Review) -> list[dict[str, Any]]:
 
 
 def sarif(review: Review) -> str:
-    from bpql import __version__
     from bpql.lint.registry import RULES
+    from bpql.version import __version__
 
     issues = _issues(review)
     rule_ids = sorted({i["rule"] for i in issues})
