@@ -157,6 +157,42 @@ def test_a_chained_relation_finds_its_far_end_once(catalog: GraphCatalog, dialec
     wired_by_name(plan)
 
 
+#: the scope of `find services` on its own: the service has a blueprint of the scenario
+SERVICE_SCOPE = re.compile(r"EXISTS \{ MATCH \(n\)-\[:HAS_BLUEPRINT\]->\(\w+:Blueprint\) WHERE")
+
+
+@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+@pytest.mark.parametrize(
+    ("text", "scoped"),
+    [
+        ('find services where uses system "crm"', False),
+        ('find services where uses system "crm" and name contains "c"', False),
+        (
+            'find services where uses system "crm" or performed by role "collections-agent"',
+            False,
+        ),
+        ('find services where depends on system "mainframe"', False),
+        ('find services where not uses system "crm"', True),
+        ('find services where uses system "crm" or name contains "c"', True),
+        ('find services where name contains "c"', True),
+        ("find services", True),
+    ],
+)
+def test_a_relation_through_a_blueprint_of_the_scenario_is_the_scope_of_find(
+    catalog: GraphCatalog, dialect: str, text: str, scoped: bool
+) -> None:
+    """A condition that keeps only services it reaches through a blueprint of the scenario
+    (a relation through a step: through `and` one, through `or` every part) makes the
+    scope's own walk to a blueprint a second one, left out; `not`, or a part that tests the
+    service alone, keeps it."""
+    (plan,) = compile_text(text, catalog, dialect)
+    rows = plan.statements[-1]
+    assert bool(SERVICE_SCOPE.search(rows.cypher)) is scoped, rows.cypher
+    assert all("scenario" in s.cypher for s in plan.statements if "HAS_BLUEPRINT" in s.cypher), [
+        s.cypher for s in plan.statements
+    ]
+
+
 def test_a_split_rule_is_its_pattern_cut_in_two() -> None:
     """`near` + `far` of a chained rule walk exactly its pattern, meeting at `y`, where the
     chain (a hop of the query's bound) starts."""

@@ -46,7 +46,8 @@ class Find:
             if f is not None and f.derived is not None and f not in needed:
                 needed.append(f)
         cond_late = any(f.derived is not None for f in _cond_fields(query.cond))
-        where = [w for w in [self.scope(label, query.scenario)] if w]
+        scope = None if _scope_implied(query.cond, label) else self.scope(label, query.scenario)
+        where = [w for w in [scope] if w]
         if query.cond is not None and not cond_late:
             where.append(self.cond(query.cond))
         if where:
@@ -287,6 +288,32 @@ def _never_null(c: ir.Cond | None, f: ir.Field) -> bool:
         return c.field == f and f.derived is None and c.op in _EXCLUDES_NULL
     if isinstance(c, ir.BoolOp) and c.op == "and":
         return any(_never_null(i, f) for i in c.items)
+    return False
+
+
+def _in_anchor(label: str) -> bool:
+    """Whether the walk of a kind's scope to its blueprint (`SCOPE`) is where its walk to a
+    step of that blueprint starts (`STEP_ANCHOR`): a service's."""
+    scope, anchor = SCOPE.get(label), STEP_ANCHOR.get(label)
+    if scope is None or anchor is None or not anchor.has("bp"):
+        return False
+    return (
+        scope.nodes == anchor.nodes[: len(scope.nodes)]
+        and scope.hops == anchor.hops[: len(scope.hops)]
+    )
+
+
+def _scope_implied(c: ir.Cond | None, label: str) -> bool:
+    """Whether the condition keeps only things it reaches through a blueprint of the query's
+    scenario by the scope's own walk (a relation through a step, `Find.relation`, tests that
+    blueprint's scenario): then the scope's walk is a second one, left out (`find services
+    where uses system` at 10,000 services on the embedded store: 20 -> 16 ms). Through `and`
+    one part is enough, through `or` every part must; never through `not`."""
+    if isinstance(c, ir.Rel):
+        return not c.direct and _in_anchor(label)
+    if isinstance(c, ir.BoolOp) and c.op in ("and", "or"):
+        parts = [_scope_implied(i, label) for i in c.items]
+        return any(parts) if c.op == "and" else all(parts)
     return False
 
 

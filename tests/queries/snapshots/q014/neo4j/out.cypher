@@ -5,8 +5,8 @@ RETURN DISTINCT n.id AS id
 
 // neo4j, statement 2 of 2: rows
 MATCH (n:Service)
-WHERE EXISTS { MATCH (n)-[:HAS_BLUEPRINT]->(b1:Blueprint) WHERE b1.scenario = $scenario } AND n.id IN $match1
+WHERE n.id IN $match1
 RETURN n.id AS id, n.name AS name, n.id AS _id
 ORDER BY _id
-// params: {"scenario": "as-is"}
+// params: {}
 // $match1 <- match1.id

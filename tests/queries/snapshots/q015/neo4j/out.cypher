@@ -5,7 +5,7 @@ RETURN DISTINCT y.id AS id
 
 // neo4j, statement 2 of 2: rows
 MATCH (n:Service)
-WHERE EXISTS { MATCH (n)-[:HAS_BLUEPRINT]->(b1:Blueprint) WHERE b1.scenario = $scenario } AND EXISTS { MATCH (n)-[:HAS_BLUEPRINT]->(b4:Blueprint)-[:HAS_STEP]->(s3:Step) MATCH (s3)-[:USES]->(y5:System) WHERE y5.id IN $reach1 AND b4.scenario = $scenario }
+WHERE EXISTS { MATCH (n)-[:HAS_BLUEPRINT]->(b3:Blueprint)-[:HAS_STEP]->(s2:Step) MATCH (s2)-[:USES]->(y4:System) WHERE y4.id IN $reach1 AND b3.scenario = $scenario }
 RETURN n.id AS id, n.name AS name, n.id AS _id
 ORDER BY _id
 // params: {"scenario": "as-is"}

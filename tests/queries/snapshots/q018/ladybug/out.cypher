@@ -1,6 +1,6 @@
 // ladybug
 MATCH (n:Service)
-WHERE EXISTS { MATCH (n)-[:HAS_BLUEPRINT]->(b1:Blueprint) WHERE b1.scenario = $scenario } AND EXISTS { MATCH (n)-[:HAS_BLUEPRINT]->(b4:Blueprint)-[:HAS_STEP]->(s3:Step), (s3)-[:PERFORMED_BY]->(t2:Role) WHERE t2.id = $p1 AND b4.scenario = $scenario }
+WHERE EXISTS { MATCH (n)-[:HAS_BLUEPRINT]->(b3:Blueprint)-[:HAS_STEP]->(s2:Step), (s2)-[:PERFORMED_BY]->(t1:Role) WHERE t1.id = $p0 AND b3.scenario = $scenario }
 RETURN n.id AS id, n.name AS name, n.id AS _id
 ORDER BY _id
-// params: {"scenario": "as-is", "p1": "collections-agent"}
+// params: {"p0": "collections-agent", "scenario": "as-is"}
