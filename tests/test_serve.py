@@ -67,6 +67,9 @@ def stop(server: Server) -> None:
         server.proc.kill()
         server.proc.wait(timeout=20)
     assert server.proc.poll() is not None
+    for pipe in (server.proc.stdout, server.proc.stderr):  # no descriptor left behind either
+        if pipe is not None:
+            pipe.close()
 
 
 @pytest.fixture(scope="module")
