@@ -511,3 +511,25 @@ def test_rows_of_plain_values_are_told_apart_from_rows_holding_graph_values() ->
     assert not _all_plain([["a", {"_ID": {"offset": 0, "table": 0}}]])
     assert not _all_plain([["a", [{"_ID": {"offset": 0, "table": 0}}]]])
     assert not _all_plain([["a", [["nested"]]]])
+
+
+def test_a_neo4j_server_that_cannot_be_reached_leaves_no_driver_open() -> None:
+    """The one-line error, and the driver made for the attempt closed (no ResourceWarning when
+    it is collected): a script retrying a server that is down must not gather pools."""
+    import gc
+    import warnings
+
+    from bpql.testing.neo4j_server import free_port
+
+    gc.collect()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        for _ in range(3):
+            with pytest.raises(BackendError) as raised:
+                connect(f"bolt://127.0.0.1:{free_port()}")
+            assert raised.value.code == "BPQL-S005"
+            assert str(raised.value).startswith("cannot reach Neo4j at bolt://127.0.0.1:")
+        del raised
+        gc.collect()
+    unclosed = [str(w.message) for w in caught if "unclosed" in str(w.message)]
+    assert unclosed == []

@@ -123,7 +123,13 @@ class Neo4jBackend(Backend):
             self._driver = neo4j.GraphDatabase.driver(
                 uri, auth=auth, connection_timeout=10, **NOTIFICATION_FILTERS
             )
-            self._driver.verify_connectivity()
+            try:
+                self._driver.verify_connectivity()
+            except BaseException:
+                # a server that cannot be reached leaves no driver behind (its pool, its
+                # sockets): a caller that tries again every few seconds must not gather them
+                self._driver.close()
+                raise
         except TokenExpired as exc:
             raise _expired(self.uri, self._said(exc)) from None
         except RoutingServiceUnavailable as exc:
