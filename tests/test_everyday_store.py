@@ -53,6 +53,7 @@ class Shell:
     def _read(self, out: IO[str]) -> None:
         for line in out:
             self.lines.put(line.rstrip("\n"))
+        out.close()  # drained: the shell has ended
         self.lines.put(None)
 
     def _until(self, last: Any, timeout: float = 120) -> list[str]:
@@ -187,6 +188,8 @@ def test_a_second_writer_is_told_which_process_holds_the_store(tmp_path: Path) -
         assert holder.stdin is not None
         holder.stdin.close()
         holder.wait(timeout=60)
+        if holder.stdout is not None:
+            holder.stdout.close()
     assert bpql("load", str(INSURER), "--db", store.uri).returncode == 0  # free again
 
 

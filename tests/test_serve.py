@@ -34,6 +34,8 @@ class Server:
     base: str
     uri: str
     proc: subprocess.Popen[str]
+    #: what the server wrote to stderr and nobody read before it stopped (`stop`)
+    log: str = ""
 
 
 def start_server(
@@ -67,9 +69,13 @@ def stop(server: Server) -> None:
         server.proc.kill()
         server.proc.wait(timeout=20)
     assert server.proc.poll() is not None
-    for pipe in (server.proc.stdout, server.proc.stderr):  # no descriptor left behind either
-        if pipe is not None:
+    # what is left in its pipes is read, and the pipes closed: no descriptor left behind
+    for pipe in (server.proc.stdout, server.proc.stderr):
+        if pipe is not None and not pipe.closed:
+            rest = pipe.read()
             pipe.close()
+            if pipe is server.proc.stderr:
+                server.log = rest
 
 
 @pytest.fixture(scope="module")
