@@ -117,6 +117,16 @@ def start_load(
     )
 
 
+def _ended(proc: subprocess.Popen[str]) -> None:
+    """The load stopped (killed if it still runs) and its pipes closed: nothing left behind."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    for pipe in (proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
+
+
 def kill_mid_load(store: Store, big: Path, kill: Callable[[subprocess.Popen[str]], None]) -> str:
     """Start `bpql load big`, call `kill` after a few progress lines; return what it printed."""
     proc = start_load(store, big, subprocess.PIPE, BPQL_PROGRESS="plain")
@@ -135,12 +145,11 @@ def kill_mid_load(store: Store, big: Path, kill: Callable[[subprocess.Popen[str]
             pytest.fail("the load ended without progress lines:\n" + "".join(seen))
         rest = proc.stderr.read()
         proc.wait(timeout=180)
+        out = proc.stdout.read()
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        _ended(proc)
     assert proc.returncode != 0, "the load was not stopped"
-    assert proc.stdout.read() == "", "the load reported success"
+    assert out == "", "the load reported success"
     return "".join(seen) + rest
 
 
@@ -240,9 +249,7 @@ def test_embedded_load_killed_at_any_moment_leaves_the_old_graph_or_the_new(
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=60)
         finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            _ended(proc)
             proc.stderr.close()
         after = _state(store, graphs)
         assert after in (before, target)
@@ -296,10 +303,7 @@ def test_neo4j_staged_load_killed_in_each_phase_leaves_one_whole_graph(
             pytest.fail(f"the load ended before its {phase} phase:\n" + "".join(seen))
         proc.wait(timeout=60)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        proc.stderr.close()
+        _ended(proc)
     stats = bpql("stats", "--db", store.uri, "--format", "json", env=store.env)
     if phase == "stage":
         assert stats.returncode == 0 and json.loads(stats.stdout) == before, stats.stderr
