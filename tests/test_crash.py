@@ -250,7 +250,6 @@ def test_embedded_load_killed_at_any_moment_leaves_the_old_graph_or_the_new(
             proc.wait(timeout=60)
         finally:
             _ended(proc)
-            proc.stderr.close()
         after = _state(store, graphs)
         assert after in (before, target)
         outcomes.append((before, target, after))

@@ -69,13 +69,13 @@ def stop(server: Server) -> None:
         server.proc.kill()
         server.proc.wait(timeout=20)
     assert server.proc.poll() is not None
-    # what is left in its pipes is read, and the pipes closed: no descriptor left behind
-    for pipe in (server.proc.stdout, server.proc.stderr):
-        if pipe is not None and not pipe.closed:
-            rest = pipe.read()
-            pipe.close()
-            if pipe is server.proc.stderr:
-                server.log = rest
+    # its pipes closed, no descriptor left behind; the rest of its stderr kept as its log
+    out, err = server.proc.stdout, server.proc.stderr
+    if out is not None:
+        out.close()
+    if err is not None and not err.closed:
+        server.log = err.read()
+        err.close()
 
 
 @pytest.fixture(scope="module")
