@@ -369,3 +369,28 @@ def test_the_difference_around_equal_ends_counts_the_pairs_held_there() -> None:
     new.nodes["Step"] = [a, b, c]
     gone, added, changed = Delta.between(old, new).nodes["Step"]
     assert (gone, added, [x["name"] for x in changed]) == ([], [], ["A"])
+
+
+def test_a_report_names_the_first_services_and_counts_the_rest() -> None:
+    """A first load of thousands of services names ten on its line (JSON keeps them all);
+    changed things, five with their fields."""
+    from bpql.load.diff import KindChanges
+
+    ids = [f"svc-{i:03d}" for i in range(12)]
+    big = KindChanges("Service", added=ids, changed=[], removed=ids[:3], unchanged=0)
+    line = big.line()
+    assert line == (
+        "services: 12 added (svc-000, svc-001, svc-002, svc-003, svc-004, svc-005, svc-006, "
+        "svc-007, svc-008, svc-009, 2 more), 3 removed (svc-000, svc-001, svc-002)"
+    )
+    assert big.to_json()["added_ids"] == ids
+    fields = {i: ["name"] for i in ids}
+    edited = KindChanges("Service", added=[], changed=ids, removed=[], unchanged=0, fields=fields)
+    assert edited.line() == (
+        "services: 12 changed (svc-000: name, svc-001: name, svc-002: name, svc-003: name, "
+        "svc-004: name, 7 more)"
+    )
+    thousands = KindChanges(
+        "Service", added=[f"s{i}" for i in range(1500)], changed=[], removed=[], unchanged=0
+    )
+    assert (thousands.line() or "").endswith(", s9, 1,490 more)")

@@ -30,6 +30,9 @@ _ID = operator.itemgetter("id")
 NAMED = ("Service",)
 #: changed things a terminal line names with their fields before counting the rest
 SHOWN_CHANGED = 5
+#: added or removed things a terminal line names before counting the rest (a first load of
+#: 10,000 services printed a line of 100,000 characters; JSON keeps every id)
+SHOWN_NAMED = 10
 
 #: the file's words for a property stored under another name
 PROP_FIELDS: dict[str, dict[str, str]] = {
@@ -113,7 +116,10 @@ class KindChanges:
         return f"{NODES[self.label].plural}: {len(self.derived)} ({', '.join(names)})"
 
     def _named(self, ids: list[str]) -> str:
-        return f" ({', '.join(ids)})" if self.label in NAMED else ""
+        if self.label not in NAMED:
+            return ""
+        more = len(ids) - SHOWN_NAMED
+        return f" ({', '.join(ids[:SHOWN_NAMED])}{f', {more:,} more' if more > 0 else ''})"
 
 
 @dataclass(frozen=True)
