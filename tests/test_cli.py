@@ -271,3 +271,70 @@ def test_a_big_whatif_prints_its_summary_per_department(big: str) -> None:
         assert re.search(line, r.stdout), mrow["department"]
     n = len(doc["steps"]["rows"])
     assert f"{n:,} step rows (how each step is reached) left out" in " ".join(r.stdout.split())
+
+
+def test_a_big_find_with_nothing_to_count_prints_its_first_rows(big: str) -> None:
+    """A find whose rows are each their own service (which services use a system) has no
+    column to count: its first rows, then how many more were left out."""
+    query = "find services"
+    whole = json.loads(cli("query", query, "--db", big, "--format", "json").stdout)
+    assert len(whole["rows"]) == 12
+    r = cli("query", query, "--db", big, env=lowered(5))
+    assert r.returncode == 0, r.stderr
+    said = " ".join(r.stdout.split())
+    shown = re.findall(r"svc-\d+", r.stdout)
+    assert shown == [row[0] for row in whole["rows"][:5]]
+    assert "the first 5 of 12 rows" in said
+    assert "7 more rows left out (more than 5): `--all` prints every one" in said
+
+
+def test_a_big_risk_prints_its_first_rows(big: str) -> None:
+    """`risk of` a system every service uses: its customer steps are thousands at 10,000
+    services (174,000 lines were printed); past the threshold, the first of them."""
+    query = 'risk of system "core"'
+    doc = json.loads(cli("query", query, "--db", big, "--format", "json").stdout)
+    assert len(doc["rows"]) > 50
+    r = cli("query", query, "--db", big, env=lowered())
+    assert r.returncode == 0, r.stderr
+    said = " ".join(r.stdout.split())
+    assert f"the first 40 of {len(doc['rows']):,} rows; `--all` prints every one" in said
+    names = [row[1] for row in doc["rows"]]
+    assert all(name in said for name in names[:40])
+    assert not any(f"│ {name} " in r.stdout for name in set(names[40:]) - set(names[:40]))
+    every = cli("query", query, "--db", big, "--all", env=lowered())
+    assert "the first 40" not in every.stdout
+
+
+def test_a_big_neighbourhood_prints_its_kinds_and_first_nodes(big: str) -> None:
+    query = 'show system "core"'
+    doc = json.loads(cli("query", query, "--db", big, "--format", "json").stdout)
+    nodes = doc["graph"]["nodes"]
+    assert len(nodes) > 20
+    r = cli("query", query, "--db", big, env=lowered(20))
+    assert r.returncode == 0, r.stderr
+    said = " ".join(r.stdout.split())
+    assert f"the first 20 of {len(nodes):,} nodes" in said
+    assert f"{len(nodes) - 20:,} more nodes left out (more than 20)" in said
+    assert "for a page" not in said  # a graph's nodes come whole
+    assert len(re.findall(r"^│ \w+:\S+ ", r.stdout, re.M)) == 20
+    every = cli("query", query, "--db", big, "--all", env=lowered(20))
+    assert len(re.findall(r"^│ \w+:\S+ ", every.stdout, re.M)) == len(nodes)
+
+
+def test_a_long_list_in_a_cell_is_cut_short_on_a_terminal(big: str) -> None:
+    """A system every service uses lists every service (a touchpoint's services at 10,000
+    services made 40 rows 100,000 lines long): ten, then how many more; `--all` and JSON
+    hold them all."""
+    query = 'find systems where id = "core" return id, services'
+    doc = json.loads(cli("query", query, "--db", big, "--format", "json").stdout)
+    services = doc["rows"][0][1]
+    assert len(services) == 12
+    r = cli("query", query, "--db", big, env=lowered())
+    assert r.returncode == 0, r.stderr
+    assert all(s in r.stdout for s in services[:10])
+    assert not any(s in r.stdout for s in services[10:])
+    said = " ".join(r.stdout.split())
+    assert "… 2 more" in said
+    assert "lists of more than 10 items cut short: `--all` prints them whole" in said
+    every = cli("query", query, "--db", big, "--all", env=lowered())
+    assert all(s in every.stdout for s in services) and "cut short" not in every.stdout

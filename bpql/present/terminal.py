@@ -92,30 +92,48 @@ ALL_ROWS: ContextVar[bool] = ContextVar("ALL_ROWS", default=False)
 SUMMARY_COLUMNS = ("service", "department", "owner", "lane", "kind")
 
 
-def _left_out(n: int, what: str, console: Console) -> None:
+def _left_out(n: int, what: str, console: Console, pages: bool = True) -> None:
+    """How many `what` were left out and how to get them (a graph's nodes come whole, not
+    by the page)."""
     h = HINTS.get()
+    page = f" (`{h.page}` for a page)" if pages else ""
     console.print(
         f"[dim]{n:,} {what} left out (more than {summary_rows():,}): `{h.all_rows}` prints every "
-        f"one; `{h.json}` holds them all (`{h.page}` for a page)[/dim]"
+        f"one; `{h.json}` holds them all{page}[/dim]"
     )
 
 
 def _table_summary(table: Table, console: Console) -> None:
     """A find of more rows than a terminal is read by: its rows counted per service (and per
-    department, owner, lane or kind: the columns it has), then the line saying what was left
-    out."""
+    department, owner, lane or kind: the columns it has; those most counted first), else, when
+    no such column counts anything (every row its own service), its first rows; then the line
+    saying what was left out."""
     from collections import Counter
 
+    shown = min(STEPS_SHOWN, summary_rows())
+    counted_any = False
     for column in SUMMARY_COLUMNS:
         if column not in table.columns:
             continue
         at = table.columns.index(column)
         counts = Counter(cell_text(r[at]) or "(none)" for r in table.rows)
+        if len(counts) == len(table.rows):  # a value per row: nothing to count
+            continue
         rows: list[list[Any]] = [
             [v, n] for v, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
-        fit_table([column, "rows"], rows, console)
-    _left_out(len(table.rows), "rows", console)
+        fit_table([column, "rows"], rows[:shown], console)
+        if len(rows) > shown:
+            console.print(
+                f"[dim]the {shown} {column} values with the most rows, of {len(rows):,}[/dim]"
+            )
+        counted_any = True
+    if counted_any:
+        _left_out(len(table.rows), "rows", console)
+        return
+    fit_table(table.columns, table.rows[:shown], console)
+    console.print(f"[dim]the first {shown} of {len(table.rows):,} rows[/dim]")
+    _left_out(len(table.rows) - shown, "more rows", console)
 
 
 def _nodes(result: Result, console: Console) -> None:
@@ -128,15 +146,37 @@ def _nodes(result: Result, console: Console) -> None:
     for node in result.node_order():
         kind = node.labels[-1] if len(node.labels) > 1 else node.label
         rows.append([node.key, kind, node.name])
-    fit_table(["node", "kind", "name"], rows, console)
+    if len(rows) > summary_rows() and not ALL_ROWS.get():
+        # a neighbourhood of thousands (a system every service uses): its nodes counted per
+        # kind, then the first of them
+        from collections import Counter
+
+        kinds = Counter(r[1] for r in rows)
+        shown = min(STEPS_SHOWN, summary_rows())
+        fit_table(["kind", "nodes"], [[k, n] for k, n in sorted(kinds.items())], console)
+        fit_table(["node", "kind", "name"], rows[:shown], console)
+        console.print(f"[dim]the first {shown} of {len(rows):,} nodes[/dim]")
+        _left_out(len(rows) - shown, "more nodes", console, pages=False)
+    else:
+        fit_table(["node", "kind", "name"], rows, console)
     _graph_size(result, console)
 
 
+#: the most items a list in a table's cell shows on a terminal (`--all`: every one): a
+#: touchpoint's services at 10,000 services made an inventory of 40 rows 100,000 lines long
+LIST_SHOWN = 10
+
+
 def terminal_cell(v: Any) -> str:
-    """A cell as a person reads it: a list one item per line, not run together; nothing in
-    it a terminal acts on (`bpql.safe.terminal_text`)."""
+    """A cell as a person reads it: a list one item per line, not run together, its first
+    LIST_SHOWN items unless every row is asked for; nothing in it a terminal acts on
+    (`bpql.safe.terminal_text`)."""
     if isinstance(v, (list, tuple)):
-        return "\n".join(terminal_text(cell_text(x)) for x in v)
+        shown = v if ALL_ROWS.get() or len(v) <= LIST_SHOWN else v[:LIST_SHOWN]
+        lines = [terminal_text(cell_text(x)) for x in shown]
+        if len(shown) < len(v):
+            lines.append(f"… {len(v) - len(shown):,} more")
+        return "\n".join(lines)
     return terminal_text(cell_text(v), keep_newlines=True)
 
 
@@ -162,6 +202,14 @@ def fit_table(columns: list[str], rows: list[list[Any]], console: Console) -> No
     for row in cells:  # as Text: a value's `[bold]` or `:smile:` is not rich markup
         table.add_row(*(Text(c) for c in row))
     console.print(table)
+    if not ALL_ROWS.get() and any(
+        isinstance(v, (list, tuple)) and len(v) > LIST_SHOWN for row in rows for v in row
+    ):
+        h = HINTS.get()
+        console.print(
+            f"[dim]lists of more than {LIST_SHOWN} items cut short: `{h.all_rows}` prints "
+            f"them whole, `{h.json}` holds them[/dim]"
+        )
 
 
 def _frame(n: int) -> int:
@@ -311,18 +359,26 @@ def _impact(result: Result, console: Console) -> None:
             if not any(isinstance(r[i], (list, tuple)) for r in table.rows)
         ]
         rows = table.rows
-        most = len(rows) > summary_rows() and "steps" in table.columns
+        many = len(rows) > summary_rows()
+        most = many and "steps" in table.columns
+        shown = min(STEPS_SHOWN, summary_rows())
         if most:  # thousands of services: those most reached (10,000 lines took 5 s to print)
             k = table.columns.index("steps")
-            shown = min(STEPS_SHOWN, summary_rows())
             rows = sorted(rows, key=lambda r: (-(r[k] or 0), cell_text(r[0])))[:shown]
+        elif many:  # thousands of rows of another kind (a risk's customer steps): the first
+            rows = rows[:shown]
         fit_table([table.columns[i] for i in at], [[r[i] for i in at] for r in rows], console)
+        h = HINTS.get()
         if most:
-            h = HINTS.get()
             console.print(
                 f"[dim]the {len(rows)} services with the most steps reached, of "
                 f"{len(table.rows):,}; `{h.all_rows}` prints every one, `{h.json}` lists "
                 "them[/dim]"
+            )
+        elif many:
+            console.print(
+                f"[dim]the first {len(rows)} of {len(table.rows):,} rows; `{h.all_rows}` "
+                f"prints every one, `{h.json}` lists them[/dim]"
             )
         else:
             console.print(f"[dim]{counted(len(table.rows), 'row')}[/dim]")
