@@ -430,3 +430,19 @@ def test_no_route_answers_500_to_hostile_query_strings(embedded: tuple[str, Clie
             if route.startswith("/api/"):
                 got.json()  # always JSON
     assert statuses.get(400, 0) > 100 and statuses.get(200, 0) > 100, statuses
+
+
+def test_a_long_list_in_a_cell_is_cut_short_in_the_explorers_table() -> None:
+    """A touchpoint's services at 10,000 services are 2,600 names: the explorer's table shows
+    ten and how many more (a 40-row inventory was 1.5 MB); short lists and other values are
+    as they were."""
+    from bpql.cli.serve import CELL_ITEMS, _answer
+    from bpql.result import Kind, Result, Table
+
+    names = [f"Service {i:04d}" for i in range(2600)]
+    table = Table(["id", "services", "count"], [["tp-1", names, 2600], ["tp-2", names[:3], 3]])
+    got = _answer(Result(Kind.TABLE, table=table))
+    first, second = got["rows"]
+    assert first == ["tp-1", [*names[:CELL_ITEMS], "… 2,590 more"], 2600]
+    assert second == ["tp-2", names[:3], 3]
+    assert got["total"] == 2 and len(table.rows[0][1]) == 2600  # the answer itself is whole

@@ -502,6 +502,19 @@ def bad_parameter(name: str, why: str) -> BpqlError:
 BAD_REQUEST = frozenset({"BPQL-C110"})
 
 
+#: the most items of a list a table cell shows (a touchpoint's services at 10,000 services:
+#: 2,600 names in one cell, an inventory of 40 touchpoints 1.5 MB); `bpql query --format json`
+#: keeps them all
+CELL_ITEMS = 10
+
+
+def _short(value: Any) -> Any:
+    """A cell as the explorer's table shows it: a long list's first items and how many more."""
+    if isinstance(value, list) and len(value) > CELL_ITEMS:
+        return [*value[:CELL_ITEMS], f"… {len(value) - CELL_ITEMS:,} more"]
+    return value
+
+
 def _answer(result: Result) -> dict[str, Any]:
     """What the explorer shows of an answer beside its view: a table and the counts. Values
     stay JSON values (numbers as numbers, durations as minutes with their unit per column)."""
@@ -517,6 +530,7 @@ def _answer(result: Result) -> dict[str, Any]:
     elif table is not None:
         shown = Table(table.columns, table.rows[:TABLE_ROWS], table.units).to_json()
         columns, rows, units = shown["columns"], shown["rows"], shown.get("units", {})
+        rows = [[_short(v) for v in row] for row in rows]
         total = len(table.rows)
     else:
         columns, rows, total = [], [], 0
