@@ -338,3 +338,8 @@ def test_a_long_list_in_a_cell_is_cut_short_on_a_terminal(big: str) -> None:
     assert "lists of more than 10 items cut short: `--all` prints them whole" in said
     every = cli("query", query, "--db", big, "--all", env=lowered())
     assert all(s in every.stdout for s in services) and "cut short" not in every.stdout
+    # a terminal too narrow for the table: a block per row, the list cut the same way
+    narrow = cli("query", query, "--db", big, env={**lowered(), "COLUMNS": "16"})
+    said = " ".join(narrow.stdout.split())
+    assert "┃" not in narrow.stdout and "id: core" in said  # no table: a block
+    assert "… 2 more" in said and "items cut short" in said

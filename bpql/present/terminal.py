@@ -194,14 +194,14 @@ def fit_table(columns: list[str], rows: list[list[Any]], console: Console) -> No
     widths = column_widths(columns, cells, console.width)
     if widths is None:
         _blocks(columns, rows, console)
-        return
-    heads = [
-        Column(Text(c), width=w, overflow="fold") for c, w in zip(columns, widths, strict=True)
-    ]
-    table = RichTable(*heads)
-    for row in cells:  # as Text: a value's `[bold]` or `:smile:` is not rich markup
-        table.add_row(*(Text(c) for c in row))
-    console.print(table)
+    else:
+        heads = [
+            Column(Text(c), width=w, overflow="fold") for c, w in zip(columns, widths, strict=True)
+        ]
+        table = RichTable(*heads)
+        for row in cells:  # as Text: a value's `[bold]` or `:smile:` is not rich markup
+            table.add_row(*(Text(c) for c in row))
+        console.print(table)
     if not ALL_ROWS.get() and any(
         isinstance(v, (list, tuple)) and len(v) > LIST_SHOWN for row in rows for v in row
     ):
