@@ -61,6 +61,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bpql.errors import BpqlError, QueryError
+from bpql.present.terminal import LIST_SHOWN, first_items
 from bpql.query.complete import StoreEntries, complete, search
 from bpql.result import Result
 
@@ -502,17 +503,15 @@ def bad_parameter(name: str, why: str) -> BpqlError:
 BAD_REQUEST = frozenset({"BPQL-C110"})
 
 
-#: the most items of a list a table cell shows (a touchpoint's services at 10,000 services:
-#: 2,600 names in one cell, an inventory of 40 touchpoints 1.5 MB); `bpql query --format json`
-#: keeps them all
-CELL_ITEMS = 10
+#: the most items of a list a table cell shows, as on a terminal (a touchpoint's services at
+#: 10,000 services: 2,600 names in one cell, an inventory of 40 touchpoints 1.5 MB); `bpql
+#: query --format json` keeps them all
+CELL_ITEMS = LIST_SHOWN
 
 
 def _short(value: Any) -> Any:
     """A cell as the explorer's table shows it: a long list's first items and how many more."""
-    if isinstance(value, list) and len(value) > CELL_ITEMS:
-        return [*value[:CELL_ITEMS], f"… {len(value) - CELL_ITEMS:,} more"]
-    return value
+    return first_items(value) if isinstance(value, list) else value
 
 
 def _answer(result: Result) -> dict[str, Any]:

@@ -5,7 +5,7 @@ markup: a name holding ESC or BEL, or `[link=...]`, prints as the characters it 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -167,16 +167,21 @@ def _nodes(result: Result, console: Console) -> None:
 LIST_SHOWN = 10
 
 
+def first_items(items: Sequence[Any]) -> list[Any]:
+    """A long list as a table cell shows it (on a terminal, in the explorer): its first
+    LIST_SHOWN items, then how many more."""
+    if len(items) <= LIST_SHOWN:
+        return list(items)
+    return [*items[:LIST_SHOWN], f"… {len(items) - LIST_SHOWN:,} more"]
+
+
 def terminal_cell(v: Any) -> str:
     """A cell as a person reads it: a list one item per line, not run together, its first
     LIST_SHOWN items unless every row is asked for; nothing in it a terminal acts on
     (`bpql.safe.terminal_text`)."""
     if isinstance(v, (list, tuple)):
-        shown = v if ALL_ROWS.get() or len(v) <= LIST_SHOWN else v[:LIST_SHOWN]
-        lines = [terminal_text(cell_text(x)) for x in shown]
-        if len(shown) < len(v):
-            lines.append(f"… {len(v) - len(shown):,} more")
-        return "\n".join(lines)
+        shown = list(v) if ALL_ROWS.get() else first_items(v)
+        return "\n".join(terminal_text(cell_text(x)) for x in shown)
     return terminal_text(cell_text(v), keep_newlines=True)
 
 
