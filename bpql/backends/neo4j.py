@@ -326,8 +326,9 @@ class Neo4jBackend(Backend):
                 raise self._out_of_memory(exc, rows, reading=not writing) from None
             if not writing:
                 raise
-            if getattr(exc, "code", None) == _SAME_NODE_TWICE:
-                # another load made the same node in the same moment (it won the store)
+            if getattr(exc, "code", None) in _ANOTHER_LOAD:
+                # another load made the same node in the same moment, or deleted one this
+                # load was writing to (its switch removes the old graph): it won the store
                 raise lost_race(self.uri) from None
             raise BackendError(
                 f"Neo4j at {self.uri} refused the load: {self._said(exc)}{outcome}",
@@ -603,8 +604,15 @@ _OUT_OF_MEMORY = frozenset(
         "Neo.TransientError.General.TransactionMemoryLimit",
     }
 )
-#: a uniqueness constraint broken: two loads creating the same node at once
-_SAME_NODE_TWICE = "Neo.ClientError.Schema.ConstraintValidationFailed"
+#: a write meeting another load's: a uniqueness constraint broken (two loads creating the
+#: same node at once), or a node gone that the write had matched (another staged load's
+#: switch deleted it; seen once in 224 runs through `neo4j://`)
+_ANOTHER_LOAD = frozenset(
+    {
+        "Neo.ClientError.Schema.ConstraintValidationFailed",
+        "Neo.ClientError.Statement.EntityNotFound",
+    }
+)
 
 
 def _query(text: str, left: float | None) -> Any:
